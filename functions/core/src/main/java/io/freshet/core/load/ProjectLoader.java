@@ -1,0 +1,146 @@
+package io.freshet.core.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import io.freshet.core.graph.AssetGraph;
+import io.freshet.core.model.Check;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.model.Source;
+import io.freshet.core.model.SqlText;
+import io.freshet.core.model.Step;
+import io.freshet.core.version.CodeVersion;
+import io.freshet.core.yaml.Diagnostics;
+import io.freshet.core.yaml.SourcePos;
+import io.freshet.core.yaml.YNode;
+import io.freshet.core.yaml.YamlFiles;
+
+/**
+ * Loads a pipelines directory: every {@code *.yaml} / {@code *.yml} file under it (hidden
+ * directories skipped), each either a pipeline or a list of sources. All errors of all files are
+ * collected; a project is returned only when there are none.
+ */
+public final class ProjectLoader {
+
+    /** The deploy-time parameters a location may use; the SAM template defines each of them. */
+    public static final Set<String> DEFAULT_PARAMETERS = Set.of("LakeBucket");
+
+    private ProjectLoader() {
+    }
+
+    public static LoadResult load(Path dir) {
+        return load(dir, dir.toString(), DEFAULT_PARAMETERS);
+    }
+
+    /**
+     * @param displayDir how to name the directory in messages (the path as the user typed it), so
+     *                   errors read {@code pipelines/core_trips.yaml:12:5: ...}
+     */
+    public static LoadResult load(Path dir, String displayDir, Set<String> parameters) {
+        Diagnostics out = new Diagnostics();
+        String display = displayDir.replace('\\', '/').replaceAll("/+$", "");
+        if (display.isEmpty()) {
+            display = ".";
+        }
+        if (!Files.isDirectory(dir)) {
+            out.error(new SourcePos(display, 1, 1), "not a directory: expected the folder that holds the pipeline YAML files");
+            return new LoadResult(Optional.empty(), out.sorted());
+        }
+        List<Source> sources = new ArrayList<>();
+        List<Pipeline> pipelines = new ArrayList<>();
+        Map<String, YNode> pipelineRoots = new LinkedHashMap<>();
+        FileParser parser = new FileParser(out);
+        for (Path file : yamlFiles(dir)) {
+            String name = (display.equals(".") ? "" : display + "/") + dir.relativize(file).toString().replace('\\', '/');
+            Optional<String> text = read(file, name, out);
+            Optional<YNode> root = text.flatMap(t -> YamlFiles.parse(name, t, out));
+            root.flatMap(r -> parser.parse(name, r)).ifPresent(parsed -> {
+                switch (parsed) {
+                    case FileParser.SourcesFile s -> sources.addAll(s.sources());
+                    case FileParser.PipelineFile p -> {
+                        pipelines.add(p.pipeline());
+                        pipelineRoots.putIfAbsent(p.pipeline().name(), p.root());
+                    }
+                }
+            });
+        }
+        if (sources.isEmpty() && pipelines.isEmpty() && !out.hasErrors()) {
+            out.error(new SourcePos(display, 1, 1), "no pipeline files here: expected *.yaml files declaring sources and pipelines");
+        }
+        ProjectValidator validator = new ProjectValidator(sources, pipelines, dir, display, parameters, out);
+        validator.validate();
+        if (out.hasErrors()) {
+            return new LoadResult(Optional.empty(), out.sorted());
+        }
+        Map<String, String> versions = new TreeMap<>();
+        for (Pipeline p : pipelines) {
+            versions.put(p.name(), CodeVersion.of(pipelineRoots.get(p.name()), sqlFilesOf(p, validator.sqlFiles())));
+        }
+        Project project = new Project(List.copyOf(sources), List.copyOf(pipelines), AssetGraph.of(sources, pipelines),
+                Map.copyOf(validator.sqlFiles()), Map.copyOf(versions));
+        return new LoadResult(Optional.of(project), List.of());
+    }
+
+    private static SortedMap<String, String> sqlFilesOf(Pipeline p, Map<String, String> texts) {
+        SortedMap<String, String> used = new TreeMap<>();
+        List<SqlText> all = new ArrayList<>();
+        for (Step s : p.steps()) {
+            if (s instanceof Step.Sql sql) all.add(sql.sql());
+        }
+        for (Check c : p.checks()) {
+            if (c instanceof Check.CustomSql sql) all.add(sql.sql());
+        }
+        for (SqlText t : all) {
+            if (t instanceof SqlText.File f) {
+                used.put(f.path(), texts.get(f.path()));
+            }
+        }
+        return used;
+    }
+
+    private static List<Path> yamlFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(f -> {
+                        String n = f.getFileName().toString();
+                        return n.endsWith(".yaml") || n.endsWith(".yml");
+                    })
+                    .filter(f -> {
+                        for (Path part : dir.relativize(f)) {
+                            if (part.toString().startsWith(".")) return false;
+                        }
+                        return true;
+                    })
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static Optional<String> read(Path file, String name, Diagnostics out) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            out.error(new SourcePos(name, 1, 1), "the file is not valid UTF-8");
+        } catch (IOException e) {
+            out.error(new SourcePos(name, 1, 1), "cannot read the file: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,66 @@
+package io.freshet.core.location;
+
+import java.util.Optional;
+
+/**
+ * One piece of a location's key as parsed. Adjacent literal characters are merged into one
+ * {@link Literal}, so a key is a short list of these.
+ */
+sealed interface KeyToken {
+
+    /** Characters that must appear as written. */
+    record Literal(String text) implements KeyToken {}
+
+    /** A deploy-time parameter {@code ${Name}}; see {@link LocationPattern#resolve}. */
+    record Parameter(String name) implements KeyToken {
+        String text() {
+            return "${" + name + "}";
+        }
+    }
+
+    /** {@code *} (any run of characters but {@code /}) or {@code **} (any run at all). */
+    record Wildcard(boolean crossesSlashes) implements KeyToken {}
+
+    /** A partition placeholder such as {@code {date}}. */
+    record Placeholder(Field field) implements KeyToken {}
+
+    /**
+     * The partition placeholders. {@code example} is the shape of the value (every digit stands for
+     * "a digit") and also the value used when we have to invent one, in overlap witnesses: a
+     * plausible date reads better in an error message than 0000-00-00.
+     */
+    enum Field {
+        DATE("date", "2026-01-01"),
+        YEAR("year", "2026"),
+        MONTH("month", "01"),
+        DAY("day", "01"),
+        HOUR("hour", "00");
+
+        final String word;
+        final String example;
+
+        Field(String word, String example) {
+            this.word = word;
+            this.example = example;
+        }
+
+        /** How users write it, braces included. */
+        String written() {
+            return "{" + word + "}";
+        }
+
+        /** A regex for the shape only: {@code [0-9]} for every digit of the example. */
+        String shapeRegex() {
+            return example.replaceAll("[0-9]", "[0-9]");
+        }
+
+        static Optional<Field> byWord(String word) {
+            for (Field f : values()) {
+                if (f.word.equals(word)) {
+                    return Optional.of(f);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.freshet.core.model;
+
+import java.util.Optional;
+
+import io.freshet.core.location.LocationPattern;
+import io.freshet.core.yaml.SourcePos;
+
+/** An asset written by someone else: files landing in S3, or an operational PostgreSQL database. */
+public sealed interface Source permits Source.S3, Source.Postgres {
+
+    String name();
+
+    String description();
+
+    SourcePos pos();
+
+    Partitioning partitioning();
+
+    /**
+     * Objects landing under a pattern such as {@code s3://${LakeBucket}/landing/taps/date={date}/*.csv};
+     * each upload becomes an asset event for the partition named in its key.
+     */
+    record S3(String name, String description, LocationPattern location, SourcePos locationPos,
+              Partitioning partitioning, Optional<String> format, Optional<Freshness> freshness,
+              SourcePos pos) implements Source {
+    }
+
+    /**
+     * A PostgreSQL database that snapshot steps read. Only the connection's name is here; its
+     * credentials come from Secrets Manager or the environment at run time, never from YAML.
+     */
+    record Postgres(String name, String description, String connection, SourcePos pos) implements Source {
+        @Override
+        public Partitioning partitioning() {
+            return Partitioning.NONE;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.freshet.core.model;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.freshet.core.yaml.SourcePos;
+
+/** One unit of work in a run. Steps run in order; outputs are published only after all steps and checks pass. */
+public sealed interface Step permits Step.Snapshot, Step.Sql {
+
+    SourcePos pos();
+
+    /** The outputs this step writes. */
+    List<String> outputs();
+
+    /** A consistent snapshot of PostgreSQL tables (one transaction for all of them), each table to one output. */
+    record Snapshot(String source, List<SnapshotTable> tables, SourcePos pos) implements Step {
+        @Override
+        public List<String> outputs() {
+            return tables.stream().map(SnapshotTable::output).toList();
+        }
+    }
+
+    /**
+     * A table in a snapshot. With a {@code watermark} column the snapshot is incremental: only rows
+     * whose watermark is past the last published one are read.
+     */
+    record SnapshotTable(String schema, String table, String output, Optional<String> watermark, SourcePos pos) {
+        public String qualifiedName() {
+            return schema + "." + table;
+        }
+    }
+
+    /** A DuckDB query whose result becomes {@code output}; inputs are views named after their assets. */
+    record Sql(String output, SqlText sql, SourcePos pos) implements Step {
+        @Override
+        public List<String> outputs() {
+            return List.of(output);
+        }
+    }
+}
