@@ -47,8 +47,12 @@ public final class AssetGraph {
                 node(in);
                 consumers.get(in).add(p.name());
                 for (String out : p.outputAssets()) {
-                    down.get(in).add(out);
-                    up.get(out).add(in);
+                    // A pipeline reading its own output is rejected by validation in plainer
+                    // words than "cycle"; the graph leaves that edge out.
+                    if (!in.equals(out)) {
+                        down.get(in).add(out);
+                        up.get(out).add(in);
+                    }
                 }
             }
         }

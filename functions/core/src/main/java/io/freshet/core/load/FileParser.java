@@ -71,14 +71,25 @@ final class FileParser {
     record PipelineFile(Pipeline pipeline, YNode root) implements Parsed {
     }
 
+    /** Names of pipelines with a step that did not parse: their outputs may look unwritten, and that is not news. */
+    private final Set<String> brokenSteps = new HashSet<>();
+
+    Set<String> pipelinesWithBrokenSteps() {
+        return brokenSteps;
+    }
+
     Optional<Parsed> parse(String file, YNode root) {
-        Optional<MapReader> top = MapReader.of(root, "the file", out);
+        Set<String> topKeys = new HashSet<>();
+        if (root instanceof YNode.Mapping m) {
+            m.entries().forEach(e -> topKeys.add(e.key().value()));
+        }
+        boolean isPipeline = topKeys.contains("pipeline");
+        boolean isSources = topKeys.contains("sources");
+        Optional<MapReader> top = MapReader.of(root, isSources && !isPipeline ? "the sources file" : isPipeline ? "the pipeline file" : "the file", out);
         if (top.isEmpty()) {
             return Optional.empty();
         }
         MapReader r = top.get();
-        boolean isPipeline = r.has("pipeline");
-        boolean isSources = r.has("sources");
         if (isPipeline && isSources) {
             out.error(r.keyPos("sources"), "a file declares either a pipeline or sources, not both: move 'sources' to a file of its own");
             return Optional.empty();
@@ -190,7 +201,12 @@ final class FileParser {
         List<Output> outputs = r.required("outputs").map(this::outputs).orElse(List.of());
         Optional<Trigger> trigger = r.get("trigger").flatMap(this::trigger);
         Optional<Freshness> freshness = r.get("freshness").flatMap(this::freshness);
-        List<Step> steps = steps(r.required("steps").map(n -> Values.list(n, "'steps'", out)).orElse(List.of()), r.keyPos("steps"));
+        int errorsBefore = out.count();
+        List<YNode> stepNodes = r.required("steps").map(n -> Values.list(n, "'steps'", out)).orElse(List.of());
+        List<Step> steps = steps(stepNodes, r.keyPos("steps"));
+        if (out.count() > errorsBefore || steps.size() < stepNodes.size()) {
+            name.ifPresent(brokenSteps::add);
+        }
         Optional<String> defaultAsset = outputs.size() == 1 ? Optional.of(outputs.get(0).asset()) : Optional.empty();
         List<Check> checks = checks(r.list("checks"), defaultAsset);
         Retries retries = r.get("retries").flatMap(this::retries).orElse(Retries.DEFAULT);
@@ -198,7 +214,10 @@ final class FileParser {
         if (timeout.compareTo(MAX_TIMEOUT) > 0) {
             out.error(r.keyPos("timeout"), "'timeout' must be at most 15m, the longest a Lambda function runs, got " + Values.formatDuration(timeout));
         }
-        if (trigger.isEmpty() && freshness.isEmpty() && !r.has("trigger")) {
+        boolean misspeltTrigger = r.entries().stream()
+                .anyMatch(e -> !e.key().value().equals("trigger") && !e.key().value().equals("freshness")
+                        && DidYouMean.closest(e.key().value(), List.of("trigger", "freshness")).isPresent());
+        if (trigger.isEmpty() && freshness.isEmpty() && !r.has("trigger") && !r.has("freshness") && !misspeltTrigger) {
             out.error(r.pos(), "pipeline '" + name.orElse("?") + "' has no 'trigger' and no 'freshness': declare when it runs (use 'trigger: manual' for manual runs only)");
         }
         r.finish();

@@ -81,7 +81,7 @@ public final class ProjectLoader {
         if (sources.isEmpty() && pipelines.isEmpty() && !out.hasErrors()) {
             out.error(new SourcePos(display, 1, 1), "no pipeline files here: expected *.yaml files declaring sources and pipelines");
         }
-        ProjectValidator validator = new ProjectValidator(sources, pipelines, dir, display, parameters, out);
+        ProjectValidator validator = new ProjectValidator(sources, pipelines, dir, display, parameters, parser.pipelinesWithBrokenSteps(), out);
         validator.validate();
         if (out.hasErrors()) {
             return new LoadResult(Optional.empty(), out.sorted());

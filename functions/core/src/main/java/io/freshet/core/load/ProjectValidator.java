@@ -44,6 +44,7 @@ final class ProjectValidator {
     private final String displayDir;
     private final Set<String> parameters;
     private final Diagnostics out;
+    private final Set<String> pipelinesWithBrokenSteps;
 
     private final Map<String, Source> sourceByName = new LinkedHashMap<>();
     private final Map<String, Pipeline> producerOf = new LinkedHashMap<>();
@@ -51,7 +52,8 @@ final class ProjectValidator {
     private final Map<String, String> sqlFiles = new TreeMap<>();
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
-                     Set<String> parameters, Diagnostics out) {
+                     Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
+        this.pipelinesWithBrokenSteps = pipelinesWithBrokenSteps;
         this.sources = sources;
         this.pipelines = pipelines;
         this.dir = dir;
@@ -184,8 +186,9 @@ final class ProjectValidator {
     private void parametersKnown(LocationPattern loc, SourcePos pos) {
         for (String name : loc.parameters()) {
             if (!parameters.contains(name)) {
-                out.error(pos, "unknown parameter '${" + name + "}'" + DidYouMean.hint(name, parameters)
-                        + "; known parameters: " + String.join(", ", new TreeSet<>(parameters)));
+                String hint = DidYouMean.hint(name, parameters);
+                out.error(pos, "unknown parameter '${" + name + "}'"
+                        + (hint.isEmpty() ? "; known parameters: " + String.join(", ", new TreeSet<>(parameters)) : hint));
             }
         }
     }
@@ -206,8 +209,9 @@ final class ProjectValidator {
         collectAssets(condition.get()).forEach(a -> {
             SourcePos at = p.trigger().get().positionOf(a);
             if (!inputs.contains(a.name())) {
+                String hint = DidYouMean.hint(a.name(), inputs);
                 out.error(at, "the condition names '" + a.name() + "', which is not an input of pipeline '" + p.name() + "'"
-                        + DidYouMean.hint(a.name(), inputs) + "; add it to 'inputs' or remove it from the condition");
+                        + (hint.isEmpty() ? "; add it to 'inputs' or remove it from the condition" : hint));
             } else if (sourceByName.get(a.name()) instanceof Source.Postgres) {
                 out.error(at, "the condition names '" + a.name() + "', a PostgreSQL source, which has no update events to wait for; snapshot it on a cron trigger");
             }
@@ -246,7 +250,7 @@ final class ProjectValidator {
             }
         }
         for (Output o : p.outputs()) {
-            if (!writer.containsKey(o.asset())) {
+            if (!writer.containsKey(o.asset()) && !pipelinesWithBrokenSteps.contains(p.name())) {
                 out.error(o.pos(), "output '" + o.asset() + "' is not written by any step of pipeline '" + p.name() + "'");
             }
         }

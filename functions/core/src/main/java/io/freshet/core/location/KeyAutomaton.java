@@ -1,12 +1,12 @@
 package io.freshet.core.location;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * A location's key as a small NFA, for deciding exactly whether two locations can match the same
@@ -15,8 +15,8 @@ import java.util.Optional;
  * its class and moves on, or (for {@code *}, {@code **} and the tail of a prefix) consumes any
  * number of them and moves on for free.
  *
- * <p>The intersection of two such languages is searched in the product automaton, breadth-first
- * with free moves first (a 0-1 BFS), so the witness is a shortest key matched by both.
+ * <p>The intersection of two such languages is non-empty iff the product automaton has a path
+ * from the start to the accepting state; {@link #witness} searches for one and spells it out.
  */
 final class KeyAutomaton {
 
@@ -103,70 +103,104 @@ final class KeyAutomaton {
         };
     }
 
-    /** A shortest key accepted by both chains, or empty if their languages are disjoint. */
+    /**
+     * A key accepted by both chains, or empty if their languages are disjoint.
+     *
+     * <p>Any accepting path of the product gives a witness; among them we pick one that leaves as
+     * few wildcard runs empty as possible, then the shortest. The witness ends up in error messages,
+     * and {@code core/x.csv} reads as an example where the shorter {@code core/.csv} looks like a
+     * typo. So the product state also remembers, per side, whether the current repeated step has
+     * consumed anything yet, and leaving it empty costs more than any number of characters.
+     */
     static Optional<String> witness(List<Step> a, List<Step> b) {
-        int width = b.size() + 1;
-        int states = (a.size() + 1) * width;
-        int[] dist = new int[states];
-        int[] parent = new int[states];
-        String[] emitted = new String[states];
-        Arrays.fill(dist, Integer.MAX_VALUE);
-        Arrays.fill(parent, -1);
-        Deque<Integer> queue = new ArrayDeque<>();
-        dist[0] = 0;
-        queue.add(0);
-        int accept = states - 1;
-        while (!queue.isEmpty()) {
-            int s = queue.pollFirst();
-            if (s == accept) {
-                return Optional.of(path(parent, emitted, accept));
-            }
-            int i = s / width;
-            int j = s % width;
-            Step sa = i < a.size() ? a.get(i) : null;
-            Step sb = j < b.size() ? b.get(j) : null;
-            // Leave a repeated step without consuming: free.
-            if (sa != null && sa.repeats()) {
-                relax(s, (i + 1) * width + j, 0, null, dist, parent, emitted, queue);
-            }
-            if (sb != null && sb.repeats()) {
-                relax(s, i * width + j + 1, 0, null, dist, parent, emitted, queue);
-            }
-            // Consume one symbol on both sides at once.
-            if (sa != null && sb != null) {
-                Symbol both = meet(sa.symbol(), sb.symbol());
-                int t = (sa.repeats() ? i : i + 1) * width + (sb.repeats() ? j : j + 1);
-                if (both != null && t != s) { // a loop on both sides never reaches anything new
-                    relax(s, t, 1, render(both), dist, parent, emitted, queue);
+        return new Search(a, b).run();
+    }
+
+    /** Dijkstra over states (i, j, a consumed in step i, b consumed in step j), packed into one int. */
+    private static final class Search {
+        /** Cost of leaving a repeated step without consuming; above any witness length. */
+        private static final int EMPTY_RUN = 1 << 16;
+
+        private final List<Step> a;
+        private final List<Step> b;
+        private final int[] cost;
+        private final int[] parent;
+        private final String[] emitted;
+        private final PriorityQueue<int[]> queue = new PriorityQueue<>(Comparator.comparingInt((int[] e) -> e[0]));
+
+        Search(List<Step> a, List<Step> b) {
+            this.a = a;
+            this.b = b;
+            int states = (a.size() + 1) * (b.size() + 1) * 4;
+            cost = new int[states];
+            parent = new int[states];
+            emitted = new String[states];
+            Arrays.fill(cost, Integer.MAX_VALUE);
+            Arrays.fill(parent, -1);
+        }
+
+        private int state(int i, int j, boolean aUsed, boolean bUsed) {
+            return ((i * (b.size() + 1) + j) * 2 + (aUsed ? 1 : 0)) * 2 + (bUsed ? 1 : 0);
+        }
+
+        Optional<String> run() {
+            relax(-1, state(0, 0, false, false), 0, null);
+            while (!queue.isEmpty()) {
+                int[] entry = queue.poll();
+                int s = entry[1];
+                if (entry[0] > cost[s]) {
+                    continue; // a stale entry: s was reached more cheaply since
+                }
+                boolean bUsed = (s & 1) == 1;
+                boolean aUsed = (s >> 1 & 1) == 1;
+                int i = (s >> 2) / (b.size() + 1);
+                int j = (s >> 2) % (b.size() + 1);
+                if (i == a.size() && j == b.size()) {
+                    return Optional.of(path(s));
+                }
+                Step sa = i < a.size() ? a.get(i) : null;
+                Step sb = j < b.size() ? b.get(j) : null;
+                // Leave a repeated step without consuming more.
+                if (sa != null && sa.repeats()) {
+                    relax(s, state(i + 1, j, false, bUsed), aUsed ? 0 : EMPTY_RUN, null);
+                }
+                if (sb != null && sb.repeats()) {
+                    relax(s, state(i, j + 1, aUsed, false), bUsed ? 0 : EMPTY_RUN, null);
+                }
+                // Consume one symbol on both sides at once.
+                if (sa != null && sb != null) {
+                    Symbol both = meet(sa.symbol(), sb.symbol());
+                    if (both != null) {
+                        int t = state(sa.repeats() ? i : i + 1, sb.repeats() ? j : j + 1, sa.repeats(), sb.repeats());
+                        if (t != s) { // going round a loop on both sides reaches nothing new
+                            relax(s, t, 1, render(both));
+                        }
+                    }
                 }
             }
+            return Optional.empty();
         }
-        return Optional.empty();
-    }
 
-    private static void relax(int from, int to, int cost, String symbol,
-                              int[] dist, int[] parent, String[] emitted, Deque<Integer> queue) {
-        if (dist[from] + cost < dist[to]) {
-            dist[to] = dist[from] + cost;
-            parent[to] = from;
-            emitted[to] = symbol;
-            if (cost == 0) {
-                queue.addFirst(to);
-            } else {
-                queue.addLast(to);
+        private void relax(int from, int to, int step, String symbol) {
+            int c = (from < 0 ? 0 : cost[from]) + step;
+            if (c < cost[to]) {
+                cost[to] = c;
+                parent[to] = from;
+                emitted[to] = symbol;
+                queue.add(new int[] {c, to});
             }
         }
-    }
 
-    private static String path(int[] parent, String[] emitted, int end) {
-        List<String> pieces = new ArrayList<>();
-        for (int s = end; parent[s] >= 0; s = parent[s]) {
-            if (emitted[s] != null) {
-                pieces.add(emitted[s]);
+        private String path(int end) {
+            List<String> pieces = new ArrayList<>();
+            for (int s = end; s >= 0; s = parent[s]) {
+                if (emitted[s] != null) {
+                    pieces.add(emitted[s]);
+                }
             }
+            Collections.reverse(pieces);
+            return String.join("", pieces);
         }
-        Collections.reverse(pieces);
-        return String.join("", pieces);
     }
 
     private static boolean isAsciiDigit(char c) {

@@ -221,7 +221,9 @@ public final class LocationPattern {
     /**
      * A location {@code s3://bucket/key} that both this and {@code other} match, or empty if there is
      * none. Exact: both keys are compiled to automata (see {@link KeyAutomaton}) and the product is
-     * searched, so a witness is found whenever one exists, and it is a shortest one.
+     * searched, so a witness is found whenever one exists. For readable error messages it fills
+     * wildcards with an example character where it can ({@code core/x.csv}, not {@code core/.csv}),
+     * and is otherwise as short as possible.
      *
      * <p>Parameters are opaque: a parameter equals only the same parameter, never literal text or a
      * placeholder's digits, while {@code *} and {@code **} can match it. For buckets this means two

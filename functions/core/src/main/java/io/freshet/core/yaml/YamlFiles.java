@@ -42,7 +42,10 @@ public final class YamlFiles {
                 documents.add(n);
             }
         } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            // At the end of the file ("got <stream end>") the useful place is where the unclosed
+            // bracket or quote was opened, which SnakeYAML gives as the context mark.
+            boolean atEnd = e.getProblem() != null && e.getProblem().contains("<stream end>") && e.getContextMark() != null;
+            Mark mark = atEnd || e.getProblemMark() == null ? e.getContextMark() : e.getProblemMark();
             SourcePos pos = mark == null ? new SourcePos(file, 1, 1) : new SourcePos(file, mark.getLine() + 1, mark.getColumn() + 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";

@@ -59,7 +59,9 @@ class KeyMatcherTest {
     void doubleStarCrossesSegments() {
         KeyMatcher m = matcher("deep", "s3://lake/landing/**/day={date}.json");
         assertEquals(matches("deep", "2026-05-26"), m.match("lake", "landing/a/b/c/day=2026-05-26.json"));
-        assertEquals(matches("deep", "2026-05-26"), m.match("lake", "landing/day=2026-05-26.json"));
+        assertEquals(matches("deep", "2026-05-26"), m.match("lake", "landing//day=2026-05-26.json"));
+        // ** is a run of characters, not a glob "zero or more directories": both slashes are literal.
+        assertEquals(List.of(), m.match("lake", "landing/day=2026-05-26.json"));
         assertEquals(List.of(), m.match("lake", "landing/a/day=2026-05-26.json/x"));
     }
 

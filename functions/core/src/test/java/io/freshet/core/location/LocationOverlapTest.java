@@ -22,12 +22,12 @@ class LocationOverlapTest {
     static Stream<Arguments> overlapping() {
         return Stream.of(
                 Arguments.of("s3://${LakeBucket}/landing/taps/date={date}/*.csv", "s3://${LakeBucket}/landing/taps/",
-                        "s3://${LakeBucket}/landing/taps/date=2026-01-01/.csv"),
-                Arguments.of("s3://lake/a/*.csv", "s3://lake/a/**", "s3://lake/a/.csv"),
+                        "s3://${LakeBucket}/landing/taps/date=2026-01-01/x.csv"),
+                Arguments.of("s3://lake/a/*.csv", "s3://lake/a/**", "s3://lake/a/x.csv"),
                 Arguments.of("s3://lake/a/**.csv", "s3://lake/a/b/c.csv", "s3://lake/a/b/c.csv"),
-                Arguments.of("s3://lake/a/{date}/", "s3://lake/a/2026-05-26/", "s3://lake/a/2026-05-26/"),
-                Arguments.of("s3://lake/a/{year}-{month}-{day}/", "s3://lake/a/{date}/", "s3://lake/a/2026-01-01/"),
-                Arguments.of("s3://lake/a/*", "s3://lake/a/", "s3://lake/a/"),
+                Arguments.of("s3://lake/a/{date}/", "s3://lake/a/2026-05-26/", "s3://lake/a/2026-05-26/x"),
+                Arguments.of("s3://lake/a/{year}-{month}-{day}/", "s3://lake/a/{date}/", "s3://lake/a/2026-01-01/x"),
+                Arguments.of("s3://lake/a/*", "s3://lake/a/", "s3://lake/a/x"),
                 Arguments.of("s3://lake/x/**", "s3://lake/**/y", "s3://lake/x/y"),
                 Arguments.of("s3://lake/ref/countries.csv", "s3://lake/ref/countries.csv", "s3://lake/ref/countries.csv"),
                 Arguments.of("s3://lake/in/*/{date}.csv", "s3://lake/in/eu/2026-*", "s3://lake/in/eu/2026-01-01.csv"),
@@ -48,6 +48,15 @@ class LocationOverlapTest {
         assertMatchesBoth(witness.get(), p, q);
         // Overlap is symmetric; the witness may differ but must match both as well.
         assertMatchesBoth(q.overlapWitness(p).orElseThrow(), p, q);
+    }
+
+    @Test
+    void witnessesFillWildcardsWhenTheyCanRatherThanBeingShortest() {
+        assertEquals(Optional.of("s3://lake/core/x.csv"),
+                LocationPattern.parse("s3://lake/core/").overlapWitness(LocationPattern.parse("s3://lake/core/*.csv")));
+        // When a wildcard must be empty, it is.
+        assertEquals(Optional.of("s3://lake/a/b"),
+                LocationPattern.parse("s3://lake/a/*b").overlapWitness(LocationPattern.parse("s3://lake/a/b")));
     }
 
     static Stream<Arguments> disjoint() {
@@ -82,13 +91,13 @@ class LocationOverlapTest {
     /**
      * Checks the automaton search against brute force: every key over a small alphabet up to
      * length 6 is tried against random wildcard patterns. If any key matches both, there must be
-     * a witness, no longer than the shortest such key; if none does, the patterns are allowed a
-     * witness only if it is longer than 6 and really matches both.
+     * a witness that matches both; if none does, a witness is allowed only if it is longer than 6
+     * (and matches both).
      */
     @Test
     void agreesWithExhaustiveEnumeration() {
         List<String> keys = new ArrayList<>();
-        enumerate("", 6, "a0./x", keys);
+        enumerate(6, "a0./x", keys); // every character the patterns below can contain
         List<LocationPattern> patterns = randomWildcardPatterns(new Random(20260526), 150);
         List<BitSet> matched = new ArrayList<>();
         for (LocationPattern p : patterns) {
@@ -110,11 +119,8 @@ class LocationOverlapTest {
                 Optional<String> witness = p.overlapWitness(q);
                 if (!both.isEmpty()) {
                     overlaps++;
-                    String shortest = keys.get(both.nextSetBit(0)); // keys are enumerated by length
-                    String key = witness.orElseGet(() -> fail(p + " and " + q + " both match " + shortest + " but have no witness"));
-                    assertMatchesBoth(key, p, q);
-                    assertTrue(key.length() - "s3://lake/".length() <= shortest.length(),
-                            "witness " + key + " is longer than " + shortest);
+                    String example = keys.get(both.nextSetBit(0));
+                    assertMatchesBoth(witness.orElseGet(() -> fail(p + " and " + q + " both match " + example + " but have no witness")), p, q);
                 } else if (witness.isPresent()) {
                     assertMatchesBoth(witness.get(), p, q);
                     assertTrue(witness.get().length() - "s3://lake/".length() > 6);
@@ -134,9 +140,8 @@ class LocationOverlapTest {
         assertTrue(q.matches(bucket, key), q + " should match witness " + witness);
     }
 
-    private static void enumerate(String prefix, int maxLength, String alphabet, List<String> out) {
-        // Breadth-first so that keys come shortest first.
-        List<String> level = List.of(prefix);
+    private static void enumerate(int maxLength, String alphabet, List<String> out) {
+        List<String> level = List.of("");
         for (int length = 0; length <= maxLength; length++) {
             out.addAll(level);
             List<String> next = new ArrayList<>();
