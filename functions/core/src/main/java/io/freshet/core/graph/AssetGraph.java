@@ -163,38 +163,38 @@ public final class AssetGraph {
      * found first from the alphabetically first asset; empty when the graph is acyclic.
      */
     public Optional<List<String>> findCycle() {
+        // Iterative depth-first search: a recursive one overflows the stack on long chains.
         Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
         for (String start : up.keySet()) {
             if (state.containsKey(start)) {
                 continue;
             }
             List<String> path = new ArrayList<>();
-            Optional<List<String>> cycle = visit(start, state, path);
-            if (cycle.isPresent()) {
-                return cycle;
+            Deque<java.util.Iterator<String>> next = new ArrayDeque<>();
+            path.add(start);
+            state.put(start, 1);
+            next.push(down.get(start).iterator());
+            while (!next.isEmpty()) {
+                java.util.Iterator<String> it = next.peek();
+                if (!it.hasNext()) {
+                    next.pop();
+                    state.put(path.remove(path.size() - 1), 2);
+                    continue;
+                }
+                String b = it.next();
+                Integer s = state.get(b);
+                if (s == null) {
+                    state.put(b, 1);
+                    path.add(b);
+                    next.push(down.get(b).iterator());
+                } else if (s == 1) {
+                    List<String> cycle = new ArrayList<>(path.subList(path.indexOf(b), path.size()));
+                    cycle.add(b);
+                    return Optional.of(cycle);
+                }
             }
         }
         return Optional.empty();
     }
 
-    private Optional<List<String>> visit(String a, Map<String, Integer> state, List<String> path) {
-        state.put(a, 1);
-        path.add(a);
-        for (String b : down.get(a)) {
-            Integer s = state.get(b);
-            if (s == null) {
-                Optional<List<String>> c = visit(b, state, path);
-                if (c.isPresent()) {
-                    return c;
-                }
-            } else if (s == 1) {
-                List<String> cycle = new ArrayList<>(path.subList(path.indexOf(b), path.size()));
-                cycle.add(b);
-                return Optional.of(cycle);
-            }
-        }
-        path.remove(path.size() - 1);
-        state.put(a, 2);
-        return Optional.empty();
-    }
 }
