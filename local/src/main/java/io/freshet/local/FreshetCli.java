@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code freshet} command. Exit codes: 0 success, 1 the pipelines have errors, 2 bad usage. */
 @Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
         description = "Serverless, asset-driven data pipelines on AWS.",
-        subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class})
+        subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, Bench.class})
 public final class FreshetCli implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import io.freshet.core.condition.Condition;
 import io.freshet.core.graph.AssetGraph;
 import io.freshet.core.location.LocationPattern;
+import io.freshet.core.location.OverlapCandidates;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.Output;
@@ -114,10 +115,10 @@ final class ProjectValidator {
     }
 
     private void inputs(Pipeline p) {
-        Set<String> known = new TreeSet<>(sourceByName.keySet());
-        known.addAll(producerOf.keySet());
         for (Input in : p.inputs()) {
-            if (!known.contains(in.asset())) {
+            if (!sourceByName.containsKey(in.asset()) && !producerOf.containsKey(in.asset())) {
+                Set<String> known = new TreeSet<>(sourceByName.keySet());
+                known.addAll(producerOf.keySet());
                 out.error(in.pos(), "unknown input asset '" + in.asset() + "'" + DidYouMean.hint(in.asset(), known)
                         + (DidYouMean.closest(in.asset(), known).isEmpty() ? "; declare it as a source or as the output of a pipeline" : ""));
                 continue;
@@ -347,25 +348,39 @@ final class ProjectValidator {
      * others) with every write; two derived assets sharing a prefix could not tell their objects apart.
      */
     private void overlaps() {
-        List<Output> seen = new ArrayList<>();
+        OverlapCandidates<Source.S3> sourceIndex = new OverlapCandidates<>();
+        for (Source s : sources) {
+            if (s instanceof Source.S3 s3) {
+                sourceIndex.add(s3.location(), s3);
+            }
+        }
+        OverlapCandidates<Output> outputIndex = new OverlapCandidates<>();
+        Map<Output, Integer> order = new HashMap<>();
         for (Pipeline p : pipelines) {
             for (Output o : p.outputs()) {
-                if (!o.location().isPrefix() || o.location().hasWildcards()) {
+                if (o.location().isPrefix() && !o.location().hasWildcards()) {
+                    order.put(o, order.size());
+                    outputIndex.add(o.location(), o);
+                }
+            }
+        }
+        for (Pipeline p : pipelines) {
+            for (Output o : p.outputs()) {
+                if (!order.containsKey(o)) {
                     continue;
                 }
-                for (Source s : sources) {
-                    if (s instanceof Source.S3 s3) {
-                        o.location().overlapWitness(s3.location()).ifPresent(w -> out.error(o.locationPos(),
+                sourceIndex.candidates(o.location()).stream()
+                        .sorted(java.util.Comparator.comparing(Source.S3::name))
+                        .forEach(s3 -> o.location().overlapWitness(s3.location()).ifPresent(w -> out.error(o.locationPos(),
                                 "the location of output '" + o.asset() + "' overlaps source '" + s3.name() + "' (" + s3.location().text()
-                                        + "), e.g. " + w + ": its own writes would re-trigger it; move the output outside the source pattern"));
-                    }
-                }
-                for (Output other : seen) {
-                    o.location().overlapWitness(other.location()).ifPresent(w -> out.error(o.locationPos(),
-                            "the location of output '" + o.asset() + "' overlaps that of '" + other.asset() + "' (" + other.location().text()
-                                    + "), e.g. " + w + "; every asset needs a prefix of its own"));
-                }
-                seen.add(o);
+                                        + "), e.g. " + w + ": its own writes would re-trigger it; move the output outside the source pattern")));
+                // Report each overlapping pair once, at the output declared later.
+                outputIndex.candidates(o.location()).stream()
+                        .filter(other -> order.get(other) < order.get(o))
+                        .sorted(java.util.Comparator.comparing(order::get))
+                        .forEach(other -> o.location().overlapWitness(other.location()).ifPresent(w -> out.error(o.locationPos(),
+                                "the location of output '" + o.asset() + "' overlaps that of '" + other.asset() + "' (" + other.location().text()
+                                        + "), e.g. " + w + "; every asset needs a prefix of its own")));
             }
         }
     }
