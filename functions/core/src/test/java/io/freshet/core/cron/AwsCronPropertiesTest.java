@@ -46,8 +46,25 @@ class AwsCronPropertiesTest {
     private static final List<ZoneId> FIXED_ZONES = List.of(ZoneOffset.UTC, ZoneOffset.ofHoursMinutes(5, 30),
             ZoneOffset.ofHours(-3), ZoneOffset.ofHours(14), ZoneOffset.ofHours(-12), ZoneOffset.ofHoursMinutes(5, 45),
             ZoneOffset.ofHoursMinutes(-9, -30));
-    private static final List<ZoneId> DST_ZONES = List.of(
-            ZoneId.of("Europe/Prague"), ZoneId.of("America/New_York"), ZoneId.of("Australia/Lord_Howe"));
+
+    /** A zone with daylight saving and the years in which its transitions are worth testing. */
+    record DstZone(ZoneId zone, int fromYear, int toYear) {
+        DstZone(String id, int fromYear, int toYear) {
+            this(ZoneId.of(id), fromYear, toYear);
+        }
+    }
+
+    private static final List<DstZone> DST_ZONES = List.of(
+            new DstZone("Europe/Prague", 1990, 2150),
+            new DstZone("America/New_York", 1990, 2150),
+            // Moves by 30 minutes.
+            new DstZone("Australia/Lord_Howe", 1990, 2150),
+            // Until 2011 it changed at 00:01, so the repeated hour at fall-back spans midnight.
+            new DstZone("America/St_Johns", 1990, 2011),
+            // Changes at midnight.
+            new DstZone("America/Santiago", 1990, 2150),
+            // Skipped 30 December 2011 entirely (a 24-hour gap), and had daylight saving until 2021.
+            new DstZone("Pacific/Apia", 2010, 2020));
 
     // ---- the model -------------------------------------------------------------------------------
 
@@ -280,9 +297,10 @@ class AwsCronPropertiesTest {
     }
 
     /** Within two days of one of the zone's transitions in a random year, or anywhere. */
-    private static Arbitrary<Instant> instantsAroundTransitions(ZoneId zone) {
+    private static Arbitrary<Instant> instantsAroundTransitions(DstZone dstZone) {
+        ZoneId zone = dstZone.zone();
         Arbitrary<Instant> nearTransition = Combinators.combine(
-                        Arbitraries.integers().between(1990, 2150), Arbitraries.integers().between(0, 1),
+                        Arbitraries.integers().between(dstZone.fromYear(), dstZone.toYear()), Arbitraries.integers().between(0, 1),
                         Arbitraries.integers().between(-2 * 24 * 60, 2 * 24 * 60), Arbitraries.of(0, 0, 0, 17, 59))
                 .as((year, which, minutes, seconds) -> {
                     ZoneOffsetTransition t = zone.getRules().nextTransition(Instant.parse(year + "-01-01T00:00:00Z"));
@@ -307,11 +325,12 @@ class AwsCronPropertiesTest {
 
     @Provide
     Arbitrary<Sample> daylightSavingSamples() {
-        // Hours around 1-3 o'clock, where these zones change their clocks, are drawn more often.
+        // Hours around midnight and 1-3 o'clock, where these zones change their clocks, are drawn more often.
         Arbitrary<Integer> hours = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.integers().between(0, 23)), Tuple.of(1, Arbitraries.integers().between(1, 3)));
+                Tuple.of(2, Arbitraries.integers().between(0, 23)), Tuple.of(1, Arbitraries.of(22, 23, 0, 1)),
+                Tuple.of(1, Arbitraries.integers().between(1, 3)));
         return Arbitraries.of(DST_ZONES).flatMap(zone -> instantsAroundTransitions(zone).flatMap(t ->
-                expressions(yearOf(t), hours).map(e -> new Sample(e, t, zone))));
+                expressions(yearOf(t), hours).map(e -> new Sample(e, t, zone.zone()))));
     }
 
     // ---- brute-force references ------------------------------------------------------------------
@@ -352,8 +371,9 @@ class AwsCronPropertiesTest {
     /**
      * In a zone with transitions, apply the documented rule to every matching wall minute
      * ({@link ZonedDateTime#ofLocal} with no preferred offset) and take the earliest instant after
-     * {@code after}. Gaps and overlaps in these zones are at most an hour, so wall minutes three
-     * days before {@code after}'s date, or three days after the first date with a hit, cannot win.
+     * {@code after}. No gap or overlap in these zones is longer than a day (Apia's 2011 gap is the
+     * longest), so wall minutes three days before {@code after}'s date, or three days after the
+     * first date with a hit, cannot win.
      */
     private static Optional<Instant> bruteNextByWallClock(Expr e, Instant after, ZoneId zone) {
         Instant best = null;
