@@ -56,7 +56,7 @@ import java.util.TreeSet;
  * <h2>Cost</h2>
  * Searches step through dates, skipping years and months the expression excludes and testing a
  * whole month's days at once; only on matching dates are the matching hours and minutes turned into
- * instants. A search never goes past {@value #MAX_YEAR}, so an expression that never fires
+ * instants. A search never goes past the year 2199, so an expression that never fires
  * ({@code 0 0 30 2 ? *}) answers empty quickly.
  *
  * <p>Instances are immutable and thread-safe. Equality is by {@link #expression()}.

@@ -176,7 +176,7 @@ final class CronParser {
             int hash = up.indexOf('#');
             String day = up.substring(0, hash);
             String nth = up.substring(hash + 1);
-            if (!isDayName(day) && !isDigits(day) || !isDigits(nth)) {
+            if ((!isDayName(day) && !isDigits(day)) || !isDigits(nth)) {
                 throw error(field, token, "expected a day, # and a week number such as 6#3", token.offset());
             }
             int dayOfWeek = value(field, day, token);

@@ -51,6 +51,10 @@ public final class Values {
             if (d.isPresent()) {
                 return d;
             }
+            if (s.value().matches("(0+[dhms])+")) {
+                out.error(node.pos(), what + " must be longer than zero, got " + node.describe());
+                return Optional.empty();
+            }
         }
         out.error(node.pos(), what + " must be a duration such as 30s, 5m, 1h30m or 2d, got " + node.describe());
         return Optional.empty();

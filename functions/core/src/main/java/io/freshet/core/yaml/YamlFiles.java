@@ -49,7 +49,7 @@ public final class YamlFiles {
             SourcePos pos = mark == null ? new SourcePos(file, 1, 1) : new SourcePos(file, mark.getLine() + 1, mark.getColumn() + 1);
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
-            out.error(pos, "YAML syntax error: " + problem + context);
+            out.error(pos, "YAML syntax error: " + problem + context + braceHint(text, pos.line(), context));
             return Optional.empty();
         } catch (YAMLException e) {
             out.error(new SourcePos(file, 1, 1), "YAML syntax error: " + e.getMessage());
@@ -65,6 +65,22 @@ public final class YamlFiles {
                     "a pipeline file holds one YAML document; split the second '---' document into its own file");
         }
         return Optional.of(convert(file, documents.get(0), new IdentityHashMap<>()));
+    }
+
+    /**
+     * Locations hold braces ({@code ${LakeBucket}}, {@code {date}}), which end a YAML flow mapping
+     * early when unquoted inside {@code {...}} or {@code [...]}: the parser's own message does not
+     * say so.
+     */
+    private static String braceHint(String text, int line, String context) {
+        if (!context.contains("flow")) {
+            return "";
+        }
+        String[] lines = text.split("\n", -1);
+        String at = line - 1 < lines.length ? lines[line - 1] : "";
+        return at.contains("${") || at.matches(".*\\{[a-z]+}.*")
+                ? "; inside { } or [ ], quote values that contain braces, e.g. 's3://${LakeBucket}/core/trips/date={date}/'"
+                : "";
     }
 
     private static YNode convert(String file, Node node, Map<Node, YNode> seen) {
