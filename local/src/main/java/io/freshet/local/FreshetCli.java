@@ -61,29 +61,29 @@ public final class FreshetCli implements Callable<Integer> {
 
     @Command(name = "validate", description = "Check the pipelines the way a compiler checks code; exit 1 listing every error.")
     static final class Validate implements Callable<Integer> {
-        @Parameters(index = "0", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
-        String dir;
+        @CommandLine.Mixin
+        PipelinesDir pipelines;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            LoadResult result = load(dir, spec.commandLine().getErr());
+            LoadResult result = load(pipelines.dir, spec.commandLine().getErr());
             if (!result.ok()) {
                 return 1;
             }
             var p = result.orThrow();
             spec.commandLine().getOut().printf("%s: %d sources, %d pipelines, %d assets: no errors%n",
-                    dir, p.sources().size(), p.pipelines().size(), p.graph().assets().size());
+                    pipelines.dir, p.sources().size(), p.pipelines().size(), p.graph().assets().size());
             return 0;
         }
     }
 
     @Command(name = "graph", description = "Print the asset graph as a Mermaid flowchart or a Graphviz digraph.")
     static final class Graph implements Callable<Integer> {
-        @Parameters(index = "0", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
-        String dir;
+        @CommandLine.Mixin
+        PipelinesDir pipelines;
 
         @Option(names = "--format", defaultValue = "mermaid", description = "mermaid or dot (default: ${DEFAULT-VALUE})")
         GraphFormat format;
@@ -93,7 +93,7 @@ public final class FreshetCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            LoadResult result = load(dir, spec.commandLine().getErr());
+            LoadResult result = load(pipelines.dir, spec.commandLine().getErr());
             if (!result.ok()) {
                 return 1;
             }
@@ -104,8 +104,8 @@ public final class FreshetCli implements Callable<Integer> {
 
     @Command(name = "plan", description = "Show, per pipeline: trigger, next runs, inputs, outputs, partitions, steps, checks and code version.")
     static final class Plan implements Callable<Integer> {
-        @Parameters(index = "0", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
-        String dir;
+        @CommandLine.Mixin
+        PipelinesDir pipelines;
 
         @Option(names = "--now", description = "compute next runs from this instant (ISO-8601, e.g. 2026-03-28T12:00:00Z) instead of the clock")
         Instant now;
@@ -124,7 +124,7 @@ public final class FreshetCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            LoadResult result = load(dir, spec.commandLine().getErr());
+            LoadResult result = load(pipelines.dir, spec.commandLine().getErr());
             if (!result.ok()) {
                 return 1;
             }
@@ -132,6 +132,12 @@ public final class FreshetCli implements Callable<Integer> {
             spec.commandLine().getOut().print(json ? printer.json() : printer.text());
             return 0;
         }
+    }
+
+    /** The pipelines directory every command takes as its first argument. */
+    static final class PipelinesDir {
+        @Parameters(index = "0", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
+        String dir;
     }
 
     /** Gives commands the clock, so plans are reproducible in tests. */
