@@ -1,0 +1,56 @@
+package io.freshet.aws;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.freshet.aws.json.EventJson;
+
+/**
+ * One JSON object per log line, as CloudWatch Logs Insights reads best: time, level, message and
+ * context fields (run id, pipeline, asset, partition). Never pass credentials in fields.
+ */
+public final class JsonLog {
+
+    private final PrintStream out;
+    private final Clock clock;
+    private final Map<String, String> context;
+
+    public JsonLog(PrintStream out, Clock clock, Map<String, String> context) {
+        this.out = out;
+        this.clock = clock;
+        this.context = Map.copyOf(context);
+    }
+
+    public static JsonLog stdout(String function) {
+        return new JsonLog(System.out, Clock.systemUTC(), Map.of("function", function));
+    }
+
+    public void info(String message, Map<String, ?> fields) {
+        write("INFO", message, fields);
+    }
+
+    public void warn(String message, Map<String, ?> fields) {
+        write("WARN", message, fields);
+    }
+
+    public void error(String message, Map<String, ?> fields) {
+        write("ERROR", message, fields);
+    }
+
+    private void write(String level, String message, Map<String, ?> fields) {
+        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        n.put("time", clock.instant().toString());
+        n.put("level", level);
+        n.put("message", message);
+        context.forEach(n::put);
+        new TreeMap<>(fields).forEach((k, v) -> n.set(k, EventJson.MAPPER.valueToTree(v)));
+        String line = EventJson.write(n);
+        synchronized (out) {
+            out.println(line);
+        }
+    }
+}

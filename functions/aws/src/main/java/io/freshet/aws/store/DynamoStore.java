@@ -1,0 +1,384 @@
+package io.freshet.aws.store;
+
+import static io.freshet.aws.store.StoreKeys.GSI1;
+import static io.freshet.aws.store.StoreKeys.GSI1PK;
+import static io.freshet.aws.store.StoreKeys.GSI1SK;
+import static io.freshet.aws.store.StoreKeys.PK;
+import static io.freshet.aws.store.StoreKeys.SK;
+import static io.freshet.aws.store.StoreKeys.TTL;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.PendingEvent;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Freshet's state in one DynamoDB table: asset events, asset state, consumer pending sets,
+ * consumed markers, runs. Every write that must happen once is conditional, and every step that
+ * must be atomic is one transaction; docs/architecture.md explains the protocol.
+ */
+public final class DynamoStore {
+
+    /** How long a consumed marker rejects redeliveries of an event; EventBridge retries for at most 24 hours. */
+    static final Duration CONSUMED_MARKER_TTL = Duration.ofDays(30);
+
+    private static final DateTimeFormatter SORTABLE = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoStore(DynamoDbClient db, String table, Clock clock) {
+        this.db = db;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    /** Creates the table as template.yaml declares it; for local stacks and tests. */
+    public static void createTable(DynamoDbClient db, String table) {
+        db.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr(PK), attr(SK), attr(GSI1PK), attr(GSI1SK))
+                .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(GSI1)
+                        .keySchema(key(GSI1PK, KeyType.HASH), key(GSI1SK, KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build()));
+        db.waiter().waitUntilTableExists(b -> b.tableName(table));
+    }
+
+    private static AttributeDefinition attr(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    static String sortable(Instant t) {
+        return SORTABLE.format(t);
+    }
+
+    // ------------------------------------------------------------------ asset events
+
+    /** Whether an event was new, or a redelivery of one already recorded (and whether that one was announced). */
+    public record Recorded(boolean isNew, boolean announced) {
+    }
+
+    /**
+     * Records an asset event once: the event item, its place in the asset's history and the
+     * partition's latest state. A second call with the same event id changes nothing.
+     */
+    public Recorded recordEvent(AssetEvent e, String eventJson) {
+        String time = sortable(e.time());
+        Map<String, AttributeValue> eventItem = Items.of(PK, StoreKeys.event(e.eventId()), SK, "EV")
+                .s("asset", e.asset()).s("partition", e.partition()).s("time", time)
+                .s("json", eventJson).bool("announced", false).build();
+        Map<String, AttributeValue> history = Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.history(e.partition(), time, e.eventId()))
+                .s("eventId", e.eventId()).s("json", eventJson).build();
+        try {
+            db.transactWriteItems(b -> b.transactItems(
+                    put(eventItem, "attribute_not_exists(PK)"),
+                    put(history, null)));
+        } catch (TransactionCanceledException ex) {
+            if (reason(ex, 0).equals("ConditionalCheckFailed")) {
+                Map<String, AttributeValue> existing = db.getItem(b -> b.tableName(table).consistentRead(true)
+                        .key(Items.key(StoreKeys.event(e.eventId()), "EV"))).item();
+                return new Recorded(false, existing.containsKey("announced") && existing.get("announced").bool());
+            }
+            throw new StoreException("recording event " + e.eventId() + " of " + e.asset() + " failed: " + ex.getMessage(), ex);
+        }
+        // The latest state moves forward only: a late, older event stays in the history only.
+        try {
+            db.putItem(b -> b.tableName(table)
+                    .item(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.assetState(e.partition()))
+                            .s("eventId", e.eventId()).s("time", time).s("dataVersion", e.dataVersion()).s("json", eventJson).build())
+                    .conditionExpression("attribute_not_exists(PK) OR #t < :t")
+                    .expressionAttributeNames(Map.of("#t", "time"))
+                    .expressionAttributeValues(Map.of(":t", Items.s(time))));
+        } catch (ConditionalCheckFailedException newerAlreadyThere) {
+            // nothing to do
+        }
+        return new Recorded(true, false);
+    }
+
+    public void markEventAnnounced(String eventId) {
+        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.event(eventId), "EV"))
+                .updateExpression("SET announced = :t").expressionAttributeValues(Map.of(":t", Items.bool(true))));
+    }
+
+    /** The event's JSON as recorded. */
+    public Optional<String> eventJson(String eventId) {
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.event(eventId), "EV"))).item();
+        return item.isEmpty() ? Optional.empty() : Optional.of(item.get("json").s());
+    }
+
+    /** The events of an asset's partition, oldest first, as JSON. */
+    public List<String> history(String asset, String partition) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, AttributeValue> item : query(StoreKeys.asset(asset), StoreKeys.historyPrefix(partition), true)) {
+            out.add(item.get("json").s());
+        }
+        return out;
+    }
+
+    /** The newest event of an asset's partition, as JSON. */
+    public Optional<String> latest(String asset, String partition) {
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.asset(asset), StoreKeys.assetState(partition)))).item();
+        return item.isEmpty() ? Optional.empty() : Optional.of(item.get("json").s());
+    }
+
+    public boolean hasData(String asset, String partition) {
+        return latest(asset, partition).isPresent();
+    }
+
+    // ------------------------------------------------------------------ consumers
+
+    /**
+     * Adds an input event to a consumer partition's pending set. Returns false when the event was
+     * already consumed by a run of this consumer (a redelivery): the check and the put are one
+     * transaction, so a run consuming the event in between cannot be missed.
+     */
+    public boolean addPending(String pipeline, String partition, PendingEvent e) {
+        Map<String, AttributeValue> item = Items.of(PK, StoreKeys.consumer(pipeline, partition), SK, StoreKeys.pending(sortable(e.time()), e.eventId()))
+                .s("eventId", e.eventId()).s("asset", e.asset()).s("eventPartition", e.partition()).s("time", sortable(e.time())).build();
+        try {
+            db.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                            .key(Items.key(StoreKeys.consumed(pipeline, partition), e.eventId()))
+                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
+                    put(item, "attribute_not_exists(PK)")));
+            return true;
+        } catch (TransactionCanceledException ex) {
+            if (reason(ex, 0).equals("ConditionalCheckFailed")) {
+                return false; // consumed already
+            }
+            if (reason(ex, 1).equals("ConditionalCheckFailed")) {
+                return true; // pending already: a duplicate delivery, nothing to add
+            }
+            throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A consistent read of one consumer partition: its state and its pending events. */
+    public record ConsumerView(String pipeline, String partition, long version, Optional<String> activeRun,
+                               Optional<String> lastRun, boolean lastRunCleaned, List<PendingEvent> pending) {
+    }
+
+    public ConsumerView consumer(String pipeline, String partition) {
+        long version = 0;
+        Optional<String> active = Optional.empty();
+        Optional<String> last = Optional.empty();
+        boolean cleaned = true;
+        List<PendingEvent> pending = new ArrayList<>();
+        for (Map<String, AttributeValue> item : query(StoreKeys.consumer(pipeline, partition), null, true)) {
+            String sk = item.get(SK).s();
+            if (sk.equals("STATE")) {
+                version = Long.parseLong(item.get("version").n());
+                active = Optional.ofNullable(item.get("activeRun")).map(AttributeValue::s);
+                last = Optional.ofNullable(item.get("lastRun")).map(AttributeValue::s);
+                cleaned = !item.containsKey("cleaned") || item.get("cleaned").bool();
+            } else {
+                pending.add(new PendingEvent(item.get("eventId").s(), item.get("asset").s(), item.get("eventPartition").s(),
+                        Instant.parse(item.get("time").s())));
+            }
+        }
+        return new ConsumerView(pipeline, partition, version, active, last, cleaned, pending);
+    }
+
+    /**
+     * Creates a run consuming {@code consumed}, if nobody changed the consumer partition since
+     * {@code seen} was read: the run item and the state's move to "run active" are one
+     * transaction conditioned on the state's version. Empty when another evaluation won.
+     */
+    public Optional<Run> tryCreateRun(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason) {
+        Instant now = clock.instant();
+        List<AttributeValue> ids = consumed.stream().map(p -> Items.s(p.eventId())).toList();
+        List<AttributeValue> keys = consumed.stream().map(p -> Items.s(StoreKeys.pending(sortable(p.time()), p.eventId()))).toList();
+        Map<String, AttributeValue> runItem = Items.of(PK, StoreKeys.run(runId), SK, "RUN")
+                .s(GSI1PK, StoreKeys.runsOf(seen.pipeline())).s(GSI1SK, sortable(now) + "#" + runId)
+                .s("runId", runId).s("pipeline", seen.pipeline()).s("partition", seen.partition())
+                .s("state", RunState.QUEUED.name()).s("reason", reason)
+                .list("consumed", ids).list("pendingKeys", keys)
+                .s("createdAt", sortable(now)).s("updatedAt", sortable(now)).bool("announced", false).build();
+        Update state = Update.builder().tableName(table)
+                .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), "STATE"))
+                .updateExpression("SET activeRun = :r, lastRun = :r, cleaned = :f, version = :next")
+                .conditionExpression(seen.version() == 0 ? "attribute_not_exists(PK)" : "version = :v")
+                .expressionAttributeValues(seen.version() == 0
+                        ? Map.of(":r", Items.s(runId), ":f", Items.bool(false), ":next", Items.n(1))
+                        : Map.of(":r", Items.s(runId), ":f", Items.bool(false), ":next", Items.n(seen.version() + 1), ":v", Items.n(seen.version())))
+                .build();
+        try {
+            db.transactWriteItems(b -> b.transactItems(put(runItem, "attribute_not_exists(PK)"),
+                    TransactWriteItem.builder().update(state).build()));
+        } catch (TransactionCanceledException lostTheRace) {
+            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return Optional.empty();
+            }
+            throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
+        }
+        return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
+                consumed.stream().map(PendingEvent::eventId).toList(), now, now, false));
+    }
+
+    /**
+     * Moves a run's consumed events out of the pending set: first a consumed marker (which makes
+     * redeliveries bounce), then the pending item goes. Idempotent; anyone may finish it.
+     */
+    public void cleanupConsumed(String runId) {
+        Map<String, AttributeValue> run = runItem(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
+        String pipeline = run.get("pipeline").s();
+        String partition = run.get("partition").s();
+        long ttl = clock.instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
+        List<AttributeValue> ids = run.get("consumed").l();
+        List<AttributeValue> keys = run.get("pendingKeys").l();
+        for (int i = 0; i < ids.size(); i++) {
+            String eventId = ids.get(i).s();
+            db.putItem(b -> b.tableName(table).item(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId)
+                    .s("runId", runId).n(TTL, ttl).build()));
+            String pendingKey = keys.get(i).s();
+            db.deleteItem(b -> b.tableName(table).key(Items.key(StoreKeys.consumer(pipeline, partition), pendingKey)));
+        }
+        try {
+            db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.consumer(pipeline, partition), "STATE"))
+                    .updateExpression("SET cleaned = :t").conditionExpression("lastRun = :r")
+                    .expressionAttributeValues(Map.of(":t", Items.bool(true), ":r", Items.s(runId))));
+        } catch (ConditionalCheckFailedException newerRunAlready) {
+            // a later run took over the state; its own cleanup flag is its own
+        }
+    }
+
+    public void markRunAnnounced(String runId) {
+        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                .updateExpression("SET announced = :t").expressionAttributeValues(Map.of(":t", Items.bool(true))));
+    }
+
+    /**
+     * Ends a run: its state is set and the consumer partition is free for the next run. Only an
+     * active run can end, once.
+     */
+    public void finishRun(String runId, RunState outcome, String reason) {
+        if (outcome.isActive()) {
+            throw new IllegalArgumentException("a run finishes as SUCCEEDED, FAILED or SKIPPED, not " + outcome);
+        }
+        Run run = run(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
+        String now = sortable(clock.instant());
+        try {
+            db.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why")
+                            .conditionExpression("#s IN (:q, :r)")
+                            .expressionAttributeNames(Map.of("#s", "state"))
+                            .expressionAttributeValues(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(now), ":why", Items.s(reason),
+                                    ":q", Items.s(RunState.QUEUED.name()), ":r", Items.s(RunState.RUNNING.name())))
+                            .build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(table)
+                            .key(Items.key(StoreKeys.consumer(run.pipeline(), run.partition()), "STATE"))
+                            .updateExpression("REMOVE activeRun SET version = version + :one")
+                            .conditionExpression("activeRun = :r")
+                            .expressionAttributeValues(Map.of(":r", Items.s(runId), ":one", Items.n(1))).build()).build()));
+        } catch (TransactionCanceledException ex) {
+            throw new StoreException("run " + runId + " is not active; it cannot finish as " + outcome, ex);
+        }
+    }
+
+    public Optional<Run> run(String runId) {
+        return runItem(runId).map(DynamoStore::toRun);
+    }
+
+    /** A pipeline's runs, newest first. */
+    public List<Run> runs(String pipeline) {
+        List<Run> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse r = db.query(b -> b.tableName(table).indexName(GSI1)
+                    .keyConditionExpression("GSI1PK = :p").expressionAttributeValues(Map.of(":p", Items.s(StoreKeys.runsOf(pipeline))))
+                    .scanIndexForward(false).exclusiveStartKey(from));
+            r.items().forEach(i -> out.add(toRun(i)));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    private Optional<Map<String, AttributeValue>> runItem(String runId) {
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.run(runId), "RUN"))).item();
+        return item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    private static Run toRun(Map<String, AttributeValue> i) {
+        return new Run(i.get("runId").s(), i.get("pipeline").s(), i.get("partition").s(), RunState.valueOf(i.get("state").s()),
+                i.get("reason").s(), i.get("consumed").l().stream().map(AttributeValue::s).toList(),
+                Instant.parse(i.get("createdAt").s()), Instant.parse(i.get("updatedAt").s()), i.get("announced").bool());
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
+        Put.Builder p = Put.builder().tableName(table).item(item);
+        if (condition != null) {
+            p.conditionExpression(condition);
+        }
+        return TransactWriteItem.builder().put(p.build()).build();
+    }
+
+    private static String reason(TransactionCanceledException ex, int index) {
+        List<CancellationReason> reasons = ex.cancellationReasons();
+        return index < reasons.size() && reasons.get(index).code() != null ? reasons.get(index).code() : "None";
+    }
+
+    /** All items of one partition key (optionally with a sort-key prefix), consistent, paginated. */
+    private List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(consistent);
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":pk", Items.s(pk));
+            if (skPrefix == null) {
+                q.keyConditionExpression("PK = :pk");
+            } else {
+                q.keyConditionExpression("PK = :pk AND begins_with(SK, :sk)");
+                values.put(":sk", Items.s(skPrefix));
+            }
+            q.expressionAttributeValues(values).exclusiveStartKey(start);
+            QueryResponse r = db.query(q.build());
+            out.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+}

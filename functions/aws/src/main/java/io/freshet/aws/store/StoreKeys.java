@@ -1,0 +1,69 @@
+package io.freshet.aws.store;
+
+/**
+ * The single table's keys. Every access pattern is a GetItem or a Query on one partition key;
+ * docs/architecture.md lists them.
+ *
+ * <pre>
+ * item                       PK                          SK
+ * asset event                EV#{eventId}                EV
+ * asset event history        A#{asset}                   E#{partition}#{time}#{eventId}
+ * asset partition state      A#{asset}                   S#{partition}
+ * consumer partition state   P#{pipeline}#{partition}    STATE
+ * pending input event        P#{pipeline}#{partition}    E#{time}#{eventId}
+ * consumed marker (TTL)      C#{pipeline}#{partition}    {eventId}
+ * run                        R#{runId}                   RUN      (GSI1: RUNS#{pipeline} / {createdAt}#{runId})
+ * </pre>
+ */
+final class StoreKeys {
+
+    static final String PK = "PK";
+    static final String SK = "SK";
+    static final String GSI1 = "GSI1";
+    static final String GSI1PK = "GSI1PK";
+    static final String GSI1SK = "GSI1SK";
+    static final String TTL = "ttl";
+
+    private StoreKeys() {
+    }
+
+    static String event(String eventId) {
+        return "EV#" + eventId;
+    }
+
+    static String asset(String asset) {
+        return "A#" + asset;
+    }
+
+    static String history(String partition, String time, String eventId) {
+        return "E#" + partition + "#" + time + "#" + eventId;
+    }
+
+    static String historyPrefix(String partition) {
+        return "E#" + partition + "#";
+    }
+
+    static String assetState(String partition) {
+        return "S#" + partition;
+    }
+
+    static String consumer(String pipeline, String partition) {
+        return "P#" + pipeline + "#" + partition;
+    }
+
+    static String pending(String time, String eventId) {
+        return "E#" + time + "#" + eventId;
+    }
+
+    static String consumed(String pipeline, String partition) {
+        return "C#" + pipeline + "#" + partition;
+    }
+
+    static String run(String runId) {
+        return "R#" + runId;
+    }
+
+    static String runsOf(String pipeline) {
+        return "RUNS#" + pipeline;
+    }
+}

@@ -1,0 +1,44 @@
+package io.freshet.core.events;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Deterministic ids: the same cause always gets the same id, so retries and redeliveries collapse. */
+public final class Ids {
+
+    private Ids() {
+    }
+
+    /** The first {@code hexDigits} hex digits of SHA-256 over the parts, each length-prefixed so no two lists collide. */
+    public static String hash(int hexDigits, List<String> parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String p : parts) {
+                byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
+                sha.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
+                sha.update(bytes);
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, hexDigits);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * The event id of an S3 object notification. S3 may deliver one notification more than once;
+     * bucket, key, version (or ETag when unversioned) and sequencer identify the write itself.
+     */
+    public static String s3Event(String bucket, String key, String versionOrEtag, String sequencer) {
+        return "s3-" + hash(24, List.of(bucket, key, versionOrEtag, sequencer));
+    }
+
+    /** A run's id: derived from what it consumes, so two evaluations that agree create one run. */
+    public static String run(String pipeline, String partition, List<String> consumedEventIds) {
+        List<String> parts = new java.util.ArrayList<>(List.of(pipeline, partition));
+        consumedEventIds.stream().sorted().forEach(parts::add);
+        return "run-" + hash(24, parts);
+    }
+}

@@ -1,0 +1,141 @@
+package io.freshet.core.trigger;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import io.freshet.core.condition.Condition;
+import io.freshet.core.model.Input;
+import io.freshet.core.model.PartitionMapping;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.partition.PartitionGrain;
+
+/**
+ * Decides, for one consumer pipeline and one of its partitions, whether the events waiting since
+ * its last run make it ready, as pure functions the trigger function and the reference model of
+ * the tests share.
+ *
+ * <ul>
+ *   <li>{@code &} holds when every named input has a waiting event, {@code |} when any has;</li>
+ *   <li>an input mapped with {@code window} counts as updated only when a waiting event exists
+ *       for the day and every hour of the day has data;</li>
+ *   <li>a ready run consumes every waiting event of the partition (at most {@link #MAX_EVENTS_PER_RUN},
+ *       oldest first; the rest wait for the next run).</li>
+ * </ul>
+ */
+public final class Readiness {
+
+    /** Bounded by what one run item may record (DynamoDB's 400 KB item limit, with room to spare). */
+    public static final int MAX_EVENTS_PER_RUN = 1000;
+
+    private Readiness() {
+    }
+
+    /** Whether events make this pipeline run on their own: it has a condition and no schedule. */
+    public static boolean isEventDriven(Pipeline p) {
+        return p.trigger().map(t -> t.condition().isPresent() && t.schedule().isEmpty()).orElse(false);
+    }
+
+    /**
+     * The partitions of {@code consumer} that an event of {@code input} for {@code eventPartition}
+     * at {@code eventTime} concerns. Usually one; none when the input is not read by partition.
+     */
+    public static List<String> consumerPartitions(Pipeline consumer, Input input, String eventPartition, Instant eventTime) {
+        PartitionGrain grain = consumer.partitioning().grain();
+        PartitionMapping mapping = input.mapping().orElse(PartitionMapping.IDENTITY);
+        if (grain == PartitionGrain.NONE) {
+            return List.of("");
+        }
+        return switch (mapping) {
+            case IDENTITY -> List.of(eventPartition);
+            // The hour's UTC start, seen in the consumer's zone, names the day it belongs to.
+            case WINDOW -> List.of(PartitionGrain.DAILY.keyOf(
+                    PartitionGrain.HOURLY.startOf(eventPartition).atOffset(ZoneOffset.UTC)
+                            .atZoneSameInstant(consumer.partitioning().zone()).toLocalDate().atStartOfDay()));
+            // A dimension: its update concerns the consumer's partition current at the event's time.
+            case LATEST -> List.of(grain.keyOf(truncate(LocalDateTime.ofInstant(eventTime,
+                    grain == PartitionGrain.HOURLY ? ZoneOffset.UTC : consumer.partitioning().zone()), grain)));
+        };
+    }
+
+    private static LocalDateTime truncate(LocalDateTime t, PartitionGrain grain) {
+        return grain == PartitionGrain.DAILY ? t.toLocalDate().atStartOfDay() : t.withMinute(0).withSecond(0).withNano(0);
+    }
+
+    /** The UTC hour keys of daily partition {@code day} of {@code consumer}: 23, 24 or 25 of them. */
+    public static List<String> hoursOf(Pipeline consumer, String day) {
+        var zone = consumer.partitioning().zone();
+        var start = PartitionGrain.DAILY.startOf(day).atZone(zone).toInstant();
+        var end = PartitionGrain.DAILY.startOf(day).plusDays(1).atZone(zone).toInstant();
+        List<String> hours = new ArrayList<>();
+        for (Instant h = start; h.isBefore(end); h = h.plusSeconds(3600)) {
+            hours.add(PartitionGrain.HOURLY.keyOf(LocalDateTime.ofInstant(h, ZoneOffset.UTC)));
+        }
+        return hours;
+    }
+
+    /** What the trigger should do for one consumer partition. */
+    public sealed interface Decision permits Decision.Wait, Decision.Run {
+        /** Not ready: {@code why} says what is missing. */
+        record Wait(String why) implements Decision {
+        }
+
+        /** Ready: a run consumes exactly {@code consumed}, oldest first. */
+        record Run(List<PendingEvent> consumed) implements Decision {
+        }
+    }
+
+    /**
+     * @param pending       the events waiting for this consumer partition (any order, no duplicates)
+     * @param hourHasData   for window inputs: whether an hourly partition of an input has any data
+     */
+    public static Decision decide(Pipeline consumer, String partition, List<PendingEvent> pending,
+                                  HourlyData hourHasData) {
+        Optional<Condition> condition = consumer.trigger().flatMap(t -> t.condition());
+        if (condition.isEmpty()) {
+            return new Decision.Wait("pipeline '" + consumer.name() + "' is not started by events");
+        }
+        if (pending.isEmpty()) {
+            return new Decision.Wait("no new events");
+        }
+        Set<String> updated = new HashSet<>();
+        for (PendingEvent e : pending) {
+            updated.add(e.asset());
+        }
+        Predicate<String> counts = asset -> updated.contains(asset) && windowComplete(consumer, asset, partition, hourHasData);
+        if (!condition.get().holds(counts)) {
+            return new Decision.Wait("waiting for " + condition.get().text() + "; updated: " + String.join(", ", new java.util.TreeSet<>(updated)));
+        }
+        List<PendingEvent> sorted = new ArrayList<>(pending);
+        sorted.sort(Comparator.comparing(PendingEvent::time).thenComparing(PendingEvent::eventId));
+        return new Decision.Run(List.copyOf(sorted.subList(0, Math.min(sorted.size(), MAX_EVENTS_PER_RUN))));
+    }
+
+    private static boolean windowComplete(Pipeline consumer, String asset, String partition, HourlyData data) {
+        Optional<Input> input = consumer.input(asset);
+        if (input.isEmpty() || input.get().mapping().orElse(PartitionMapping.IDENTITY) != PartitionMapping.WINDOW) {
+            return true;
+        }
+        for (String hour : hoursOf(consumer, partition)) {
+            if (!data.hasData(asset, hour)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether an asset's hourly partition has data; the store answers it from asset state. */
+    @FunctionalInterface
+    public interface HourlyData {
+        boolean hasData(String asset, String hourPartition);
+
+        HourlyData NONE = (a, h) -> false;
+    }
+}
