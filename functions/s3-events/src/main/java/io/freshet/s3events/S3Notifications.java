@@ -93,7 +93,7 @@ public final class S3Notifications {
             }
             return decoded;
         } catch (IllegalArgumentException e) {
-            throw new MalformedEventException("the object key '" + key + "' is not valid URL encoding: " + e.getMessage());
+            throw new MalformedEventException("the object key '" + key + "' is not valid URL encoding: each % must be followed by two hex digits");
         }
     }
 
