@@ -36,16 +36,25 @@ public final class TriggerService {
     /** Re-reads after losing a race; contention beyond this fails the invocation, and Lambda retries it. */
     private static final int MAX_ATTEMPTS = 20;
 
+    /**
+     * How long the invocation that created a run has to announce it before another one does. A
+     * concurrent duplicate delivery must not announce a run its creator is announcing right now;
+     * a creator that died is retried by Lambda a minute or more later, past this grace.
+     */
+    static final java.time.Duration ANNOUNCE_GRACE = java.time.Duration.ofSeconds(30);
+
     private final Project project;
     private final DynamoStore store;
     private final Announcer announcer;
     private final JsonLog log;
+    private final java.time.Clock clock;
 
-    public TriggerService(Project project, DynamoStore store, Announcer announcer, JsonLog log) {
+    public TriggerService(Project project, DynamoStore store, Announcer announcer, JsonLog log, java.time.Clock clock) {
         this.project = project;
         this.store = store;
         this.announcer = announcer;
         this.log = log;
+        this.clock = clock;
     }
 
     /** One delivery from a consumer rule: {@code {"pipeline": name, "event": <EventBridge envelope>}}. */
@@ -89,8 +98,10 @@ public final class TriggerService {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             DynamoStore.ConsumerView view = store.consumer(consumer.name(), partition);
             if (view.activeRun().isPresent()) {
-                // Events wait for the next run. If the active run's announcement was lost, send it again.
-                store.run(view.activeRun().get()).filter(r -> !r.announced()).ifPresent(this::announce);
+                // Events wait for the next run. If the active run's announcement is overdue, send it again.
+                store.run(view.activeRun().get())
+                        .filter(r -> !r.announced() && r.createdAt().plus(ANNOUNCE_GRACE).isBefore(clock.instant()))
+                        .ifPresent(this::announce);
                 return Optional.empty();
             }
             if (view.lastRun().isPresent() && !view.lastRunCleaned()) {

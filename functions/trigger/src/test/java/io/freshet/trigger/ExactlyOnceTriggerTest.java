@@ -84,7 +84,7 @@ class ExactlyOnceTriggerTest {
             DynamoStore.createTable(dynamo.client(), table);
             store = new DynamoStore(dynamo.client(), table, Clock.systemUTC());
             service = new TriggerService(METRO, store, (type, json) -> announced.add(type + " " + json),
-                    new JsonLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()));
+                    new JsonLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
         }
 
         /** Every run, grouped by consumer partition, each as the set of events it consumed, in creation order. */
