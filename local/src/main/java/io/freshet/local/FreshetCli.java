@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code freshet} command. Exit codes: 0 success, 1 the pipelines have errors, 2 bad usage. */
 @Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
         description = "Serverless, asset-driven data pipelines on AWS.",
-        subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, Bench.class})
+        subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class, Bench.class})
 public final class FreshetCli implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -131,6 +131,18 @@ public final class FreshetCli implements Callable<Integer> {
             PlanPrinter printer = new PlanPrinter(result.orThrow(), now != null ? now : clock.instant());
             spec.commandLine().getOut().print(json ? printer.json() : printer.text());
             return 0;
+        }
+    }
+
+    @Command(name = "rules-sync", description = "Reconcile the per-consumer EventBridge rules of a bus with the pipelines "
+            + "(what the stack's custom resource does on deploy): --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--endpoint URL] [--dry-run]")
+    static final class RulesSync implements Callable<Integer> {
+        @CommandLine.Unmatched
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return io.freshet.rulessync.RulesSyncCli.run(args.toArray(String[]::new), System.out, System.err);
         }
     }
 

@@ -30,9 +30,11 @@ import io.freshet.core.model.Source;
  */
 public final class ConsumerRules {
 
-    public static final String EVENT_SOURCE = "freshet";
-    public static final String ASSET_UPDATED = "Asset Updated";
-    public static final List<String> RUN_FINISHED = List.of("Run Succeeded", "Run Failed", "Run Skipped");
+    // The shapes are EventJson's, which the functions publish: one definition of each name.
+    public static final String EVENT_SOURCE = io.freshet.aws.json.EventJson.SOURCE;
+    public static final String ASSET_UPDATED = io.freshet.aws.json.EventJson.ASSET_UPDATED;
+    public static final List<String> RUN_FINISHED = List.of(io.freshet.aws.json.EventJson.RUN_SUCCEEDED,
+            io.freshet.aws.json.EventJson.RUN_FAILED, io.freshet.aws.json.EventJson.RUN_SKIPPED);
     public static final String TARGET_ID = "trigger";
 
     /** EventBridge's limit on rule descriptions. */

@@ -30,7 +30,12 @@ public final class RulesSyncCli {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, EventBridgeClients::create));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs with real clients (endpoint from --endpoint or AWS's); what {@code local/freshet rules-sync} calls. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, EventBridgeClients::create);
     }
 
     record Options(Path pipelines, String bus, String prefix, String triggerArn, Optional<URI> endpoint, boolean dryRun) {

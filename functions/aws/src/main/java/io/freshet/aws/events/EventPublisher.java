@@ -55,7 +55,7 @@ public final class EventPublisher {
         }
     }
 
-    public static final String SOURCE = "freshet";
+    public static final String SOURCE = io.freshet.aws.json.EventJson.SOURCE;
     public static final int MAX_ENTRIES = 10;
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
