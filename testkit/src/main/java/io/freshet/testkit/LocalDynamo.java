@@ -57,6 +57,9 @@ public final class LocalDynamo implements AutoCloseable {
      * Starts a new, empty DynamoDB Local (about a second). A free port is chosen, and chosen again
      * if another process takes it first.
      */
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
+
     public static LocalDynamo start() {
         Exception last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -65,8 +68,17 @@ public final class LocalDynamo implements AutoCloseable {
             try {
                 // One at a time: DynamoDB Local's setup (native library, logging) has static state.
                 synchronized (LocalDynamo.class) {
-                    server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                        "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
+                    // It prints a configuration banner on stdout and sqlite4java logs at INFO: a
+                    // benchmark's or the CLI's output is not the place for either.
+                    SQLITE_LOG.setLevel(java.util.logging.Level.WARNING);
+                    java.io.PrintStream stdout = System.out;
+                    try {
+                        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                        server = ServerRunner.createServerFromCommandLineArgs(new String[] {
+                            "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
+                    } finally {
+                        System.setOut(stdout);
+                    }
                     bindToLoopback(server);
                     server.start();
                 }

@@ -1,8 +1,8 @@
 package io.freshet.aws.events;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
+import io.freshet.aws.json.EventJson;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
@@ -55,7 +56,7 @@ public final class EventPublisher {
         }
     }
 
-    public static final String SOURCE = io.freshet.aws.json.EventJson.SOURCE;
+    public static final String SOURCE = EventJson.SOURCE;
     public static final int MAX_ENTRIES = 10;
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
