@@ -95,9 +95,9 @@ final class BenchDispatch implements Callable<Integer> {
             // Throughput: all notifications at once, as many in flight as --concurrency allows.
             long start = System.nanoTime();
             send(stack, keyOf, events, sentAt, 0);
-            awaitRuns(requestedAt, events, start);
+            stack.awaitQuiescence(Duration.ofMinutes(10));
             double rate = requestedAt.size() / ((System.nanoTime() - start) / 1e9);
-            stack.awaitQuiescence(Duration.ofMinutes(5));
+            int throughputRuns = requestedAt.size();
             // Latency: a paced stream at half that rate, so queueing does not dominate.
             int paced = Math.max(10, events / 2);
             long interval = (long) (2e9 / rate);
@@ -113,12 +113,17 @@ final class BenchDispatch implements Callable<Integer> {
                 pacedSent.put(key, System.nanoTime());
                 stack.s3ObjectCreated(key, Long.toHexString(offset + i));
             }
-            awaitRuns(requestedAt, events + paced, pacedStart);
-            stack.awaitQuiescence(Duration.ofMinutes(5));
+            stack.awaitQuiescence(Duration.ofMinutes(10));
             long[] l = pacedSent.entrySet().stream()
                     .map(e -> requestedAt.containsKey(partitionOf(e.getKey())) ? requestedAt.get(partitionOf(e.getKey())) - e.getValue() : null)
                     .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sorted().toArray();
-            out.printf("  throughput         %.0f events/s (%d notifications, %d in flight, %d Run Requested)%n", rate, events, concurrency, events);
+            out.printf("  throughput         %.0f events/s (%d notifications, %d in flight, %d Run Requested)%n", rate, events, concurrency, throughputRuns);
+            int lost = stack.bus().undelivered().size();
+            int dead = stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ).size();
+            if (lost + dead > 0) {
+                out.printf("  NOT DELIVERED      %d dead letters, %d undelivered; first: %s%n", dead, lost,
+                        dead > 0 ? stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ).get(0) : stack.bus().undelivered().get(0));
+            }
             out.printf("  latency            p50 %.1f ms, p99 %.1f ms (notification -> Run Requested; %d paced at %.0f/s)%n",
                     l.length == 0 ? 0 : l[l.length / 2] / 1e6, l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6,
                     l.length, 1e9 / interval);
@@ -131,12 +136,6 @@ final class BenchDispatch implements Callable<Integer> {
     private static String partitionOf(String key) {
         int at = key.indexOf("date=") + 5;
         return key.substring(at, at + 10);
-    }
-
-    private static void awaitRuns(Map<String, Long> requestedAt, int expected, long since) throws InterruptedException {
-        while (requestedAt.size() < expected && System.nanoTime() - since < Duration.ofMinutes(10).toNanos()) {
-            Thread.sleep(2);
-        }
     }
 
     private static int countRules(FanOutStack stack) {

@@ -49,9 +49,16 @@ final class Deliveries implements AutoCloseable {
     private final Condition idle = lock.newCondition();
     private int inFlight; // guarded by lock
 
+    /**
+     * How many deliveries run at once, like a Lambda function's concurrency limit. Unbounded, a
+     * burst of events becomes a thousand concurrent handlers, which starves the servers they call
+     * (DynamoDB Local's 200 request threads, all blocked reading request bodies) into a deadlock.
+     */
+    static final int MAX_CONCURRENT_DELIVERIES = 32;
+
     Deliveries(boolean synchronous) {
         this.synchronous = synchronous;
-        this.executor = Executors.newCachedThreadPool(daemonThreads("local-eventbridge-delivery-"));
+        this.executor = Executors.newFixedThreadPool(MAX_CONCURRENT_DELIVERIES, daemonThreads("local-eventbridge-delivery-"));
     }
 
     void register(String arn, Consumer<String> handler) {
