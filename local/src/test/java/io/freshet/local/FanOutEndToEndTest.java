@@ -88,7 +88,9 @@ class FanOutEndToEndTest {
         bus.awaitQuiescence(Duration.ofSeconds(30));
         assertEquals(2, requestsFor("core_trips").size());
         assertEquals(1, requestsFor("core_trips").get(1).path("consumed").size(), "the waiting export, and only it");
-        assertTrue(store.history("landing.taps", "2026-05-26").get(1).contains("gate B+C 0830 žluťoučký.csv"), "plus signs and unicode survive");
+        // Both exports may carry the same event time (EventBridge's is to the second): look for it, not at a position.
+        assertTrue(store.history("landing.taps", "2026-05-26").stream().anyMatch(e -> e.contains("gate B+C 0830 žluťoučký.csv")),
+                "plus signs and unicode survive");
     }
 
     @Test
