@@ -314,20 +314,80 @@ public final class DynamoStore {
         }
     }
 
+    /**
+     * Moves a run to RUNNING for one attempt: from QUEUED, or from RUNNING whose lease expired (an
+     * attempt that crashed or was killed). A redelivered request while an attempt holds the lease
+     * gets empty and does nothing. Returns the attempt number.
+     */
+    public Optional<Integer> startAttempt(String runId, Instant leaseUntil) {
+        Instant now = clock.instant();
+        try {
+            var r = db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                    .updateExpression("SET #s = :running, leaseUntil = :lease, updatedAt = :now ADD attempt :one")
+                    .conditionExpression("#s = :queued OR (#s = :running AND leaseUntil < :now)")
+                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeValues(Map.of(":running", Items.s(RunState.RUNNING.name()), ":queued", Items.s(RunState.QUEUED.name()),
+                            ":lease", Items.s(sortable(leaseUntil)), ":now", Items.s(sortable(now)), ":one", Items.n(1)))
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_NEW));
+            return Optional.of(Integer.parseInt(r.attributes().get("attempt").n()));
+        } catch (ConditionalCheckFailedException alreadyRunningOrDone) {
+            return Optional.empty();
+        }
+    }
+
+    /** What a successful run read and ran: compared by the next run of the same partition to skip unchanged work. */
+    public void recordRunInputs(String runId, Map<String, String> inputVersions, String codeVersion) {
+        Map<String, AttributeValue> versions = new HashMap<>();
+        inputVersions.forEach((k, v) -> versions.put(k, Items.s(v)));
+        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                .updateExpression("SET inputVersions = :v, codeVersion = :c")
+                .expressionAttributeValues(Map.of(":v", AttributeValue.builder().m(versions).build(), ":c", Items.s(codeVersion))));
+    }
+
+    /** The input versions and code version of the newest SUCCEEDED run of a pipeline partition. */
+    public Optional<Map<String, String>> lastSucceededInputs(String pipeline, String partition, String codeVersionKey) {
+        for (Map<String, AttributeValue> i : runItems(pipeline)) {
+            if (i.get("partition").s().equals(partition) && RunState.SUCCEEDED.name().equals(i.get("state").s()) && i.containsKey("inputVersions")) {
+                Map<String, String> out = new java.util.TreeMap<>();
+                i.get("inputVersions").m().forEach((k, v) -> out.put(k, v.s()));
+                out.put(codeVersionKey, i.get("codeVersion").s());
+                return Optional.of(out);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest event of an asset across all its partitions, as JSON. */
+    public Optional<String> newestEvent(String asset) {
+        String best = null;
+        String bestTime = "";
+        for (Map<String, AttributeValue> item : query(StoreKeys.asset(asset), "S#", true)) {
+            if (item.get("time").s().compareTo(bestTime) > 0) {
+                bestTime = item.get("time").s();
+                best = item.get("json").s();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     public Optional<Run> run(String runId) {
         return runItem(runId).map(DynamoStore::toRun);
     }
 
     /** A pipeline's runs, newest first. */
     public List<Run> runs(String pipeline) {
-        List<Run> out = new ArrayList<>();
+        return runItems(pipeline).stream().map(DynamoStore::toRun).toList();
+    }
+
+    private List<Map<String, AttributeValue>> runItems(String pipeline) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
             QueryResponse r = db.query(b -> b.tableName(table).indexName(GSI1)
                     .keyConditionExpression("GSI1PK = :p").expressionAttributeValues(Map.of(":p", Items.s(StoreKeys.runsOf(pipeline))))
                     .scanIndexForward(false).exclusiveStartKey(from));
-            r.items().forEach(i -> out.add(toRun(i)));
+            out.addAll(r.items());
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         return out;
