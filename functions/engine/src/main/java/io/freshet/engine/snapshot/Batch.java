@@ -1,0 +1,44 @@
+package io.freshet.engine.snapshot;
+
+import java.util.List;
+
+/**
+ * Up to {@link #CAPACITY} decoded rows, column by column: what the reader thread hands to DuckDB's
+ * table function, one DuckDB vector's worth at a time. Batches are recycled, never reallocated.
+ */
+final class Batch {
+
+    /** DuckDB's standard vector size. */
+    static final int CAPACITY = 2048;
+    /** A batch is handed over early once its strings reach this size, bounding memory for wide rows. */
+    static final int PAYLOAD_LIMIT = 8 << 20;
+
+    final ColumnBuffer[] columns;
+    int rows;
+
+    Batch(List<PgColumn> columns) {
+        this.columns = new ColumnBuffer[columns.size()];
+        for (int i = 0; i < this.columns.length; i++) {
+            this.columns[i] = new ColumnBuffer(columns.get(i).width(), CAPACITY);
+        }
+    }
+
+    void reset() {
+        rows = 0;
+        for (ColumnBuffer c : columns) {
+            c.reset();
+        }
+    }
+
+    boolean full() {
+        if (rows == CAPACITY) {
+            return true;
+        }
+        for (ColumnBuffer c : columns) {
+            if (c.width == 0 && c.payloadLength >= PAYLOAD_LIMIT) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

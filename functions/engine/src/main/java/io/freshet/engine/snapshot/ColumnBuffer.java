@@ -1,0 +1,132 @@
+package io.freshet.engine.snapshot;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * One column of a {@link Batch}, laid out exactly as a DuckDB vector wants it, so that handing it
+ * to DuckDB is a bulk copy: fixed-width values little-endian in {@link #fixed}, a validity bitmask
+ * (bit set = not NULL) in {@link #validity}, strings concatenated in {@link #payload} with their
+ * lengths (-1 for NULL) in {@link #lengths}.
+ */
+final class ColumnBuffer {
+
+    static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    final int width;
+    final byte[] fixed;
+    final long[] validity;
+    final long[] lengths;
+    byte[] payload;
+    int payloadLength;
+    private int valueStart;
+
+    ColumnBuffer(int width, int capacity) {
+        this.width = width;
+        this.validity = new long[(capacity + 63) / 64];
+        if (width > 0) {
+            this.fixed = new byte[width * capacity];
+            this.lengths = null;
+            this.payload = null;
+        } else {
+            this.fixed = null;
+            this.lengths = new long[capacity];
+            this.payload = new byte[Math.max(1024, capacity * 16)];
+        }
+    }
+
+    void reset() {
+        Arrays.fill(validity, -1L);
+        payloadLength = 0;
+    }
+
+    void setNull(int row) {
+        validity[row >>> 6] &= ~(1L << (row & 63));
+        if (lengths != null) {
+            lengths[row] = -1;
+        }
+    }
+
+    void putByte(int row, byte v) {
+        fixed[row] = v;
+    }
+
+    void putShort(int row, short v) {
+        SHORT_LE.set(fixed, row << 1, v);
+    }
+
+    void putInt(int row, int v) {
+        INT_LE.set(fixed, row << 2, v);
+    }
+
+    void putLong(int row, long v) {
+        LONG_LE.set(fixed, row << 3, v);
+    }
+
+    void putHuge(int row, long lower, long upper) {
+        LONG_LE.set(fixed, row << 4, lower);
+        LONG_LE.set(fixed, (row << 4) + 8, upper);
+    }
+
+    /** A whole string value. */
+    void putBytes(int row, byte[] src, int offset, int length) {
+        ensure(length);
+        System.arraycopy(src, offset, payload, payloadLength, length);
+        payloadLength += length;
+        lengths[row] = length;
+    }
+
+    // A string value written piece by piece: begin(), append...(), end(row).
+
+    void begin() {
+        valueStart = payloadLength;
+    }
+
+    void end(int row) {
+        lengths[row] = payloadLength - valueStart;
+    }
+
+    /** Drops what was appended since {@link #begin()} (an element that turned out not to fit). */
+    void rollback() {
+        payloadLength = valueStart;
+    }
+
+    int valueStart() {
+        return valueStart;
+    }
+
+    void append(byte b) {
+        if (payloadLength == payload.length) {
+            ensure(1);
+        }
+        payload[payloadLength++] = b;
+    }
+
+    void append(byte[] src, int offset, int length) {
+        ensure(length);
+        System.arraycopy(src, offset, payload, payloadLength, length);
+        payloadLength += length;
+    }
+
+    void appendAscii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            payload[payloadLength++] = (byte) s.charAt(i);
+        }
+    }
+
+    void ensure(int more) {
+        long needed = (long) payloadLength + more;
+        if (needed > payload.length) {
+            if (needed > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a batch's strings exceed 2 GB");
+            }
+            payload = Arrays.copyOf(payload, (int) Math.max(needed, Math.min(Integer.MAX_VALUE - 16, payload.length * 2L)));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.freshet.engine.snapshot;
+
+/**
+ * How one PostgreSQL type travels: its binary COPY form is decoded in Java into a DuckDB vector of
+ * {@link #streamType} (a type DuckDB's Java table functions can produce), and DuckDB's SQL turns
+ * that into the final type where the two differ (see {@link PgColumn#duckdbExpression}).
+ */
+enum Kind {
+    BOOL("BOOLEAN", 1),
+    INT2("SMALLINT", 2),
+    INT4("INTEGER", 4),
+    INT8("BIGINT", 8),
+    FLOAT4("FLOAT", 4),
+    FLOAT8("DOUBLE", 8),
+    /** numeric(p,s) with 1 <= p <= 38 and 0 <= s <= p: DECIMAL(p,s), unscaled integer of 2, 4, 8 or 16 bytes. */
+    DECIMAL("DECIMAL", -1),
+    /** numeric without a usable typmod (unconstrained, p > 38, negative scale, s > p): its exact text. */
+    NUMERIC_TEXT("VARCHAR", 0),
+    /** text, varchar, char(n) (blank-padded, as PostgreSQL returns it), name, enum labels. */
+    TEXT("VARCHAR", 0),
+    JSON("VARCHAR", 0),
+    /** jsonb: binary form is a version byte (1) and the text. */
+    JSONB("VARCHAR", 0),
+    /** bytea: hex text in the stream, unhex() to BLOB in DuckDB. */
+    BYTEA("VARCHAR", 0),
+    DATE("DATE", 4),
+    TIMESTAMP("TIMESTAMP", 8),
+    TIMESTAMPTZ("TIMESTAMP_TZ", 8),
+    /** time: text in the stream (DuckDB's table functions cannot produce TIME), CAST to TIME. */
+    TIME("VARCHAR", 0),
+    /**
+     * uuid: the 128-bit value as UHUGEINT in the stream (table functions cannot produce UUID vectors),
+     * CAST to UUID, a bit flip; a cast from the text form parses each of 32 hex digits and cost 12%
+     * of all CPU in the benchmark.
+     */
+    UUID("UHUGEINT", 16),
+    /** any other type: cast to text by PostgreSQL in the COPY query, kept as VARCHAR. */
+    TEXT_CAST("VARCHAR", 0),
+    /** one-dimensional arrays: a JSON array of element texts in the stream, a LIST in DuckDB. */
+    ARRAY("VARCHAR", 0);
+
+    /** The DuckDB type of the table function's column (a {@code DUCKDB_TYPE_*} name without the prefix, or VARCHAR). */
+    final String streamType;
+    /** Bytes per value in the stream vector; 0 for strings; -1 when it depends on the precision (DECIMAL). */
+    final int width;
+
+    Kind(String streamType, int width) {
+        this.streamType = streamType;
+        this.width = width;
+    }
+
+    boolean isString() {
+        return width == 0;
+    }
+
+    /** Kinds whose values are totally ordered the same way in Java as in PostgreSQL: allowed as watermarks. */
+    boolean canBeWatermark() {
+        return switch (this) {
+            case INT2, INT4, INT8, DECIMAL, NUMERIC_TEXT, DATE, TIMESTAMP, TIMESTAMPTZ -> true;
+            default -> false;
+        };
+    }
+}

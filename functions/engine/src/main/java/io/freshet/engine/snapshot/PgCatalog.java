@@ -1,0 +1,196 @@
+package io.freshet.engine.snapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads columns and their types from PostgreSQL's catalog ({@code pg_attribute}, {@code pg_type},
+ * {@code format_type}); types are never guessed from data. Domains resolve to their base type (with
+ * the domain's typmod), arrays to their element type, enums to their labels.
+ */
+final class PgCatalog {
+
+    /** A relation found by exact (case-sensitive) schema and name. */
+    record Relation(long oid, char kind) {
+        boolean readable() {
+            return switch (kind) {
+                case 'r', 'p', 'v', 'm', 'f' -> true;
+                default -> false;
+            };
+        }
+
+        String kindName() {
+            return switch (kind) {
+                case 'r' -> "table";
+                case 'p' -> "partitioned table";
+                case 'v' -> "view";
+                case 'm' -> "materialized view";
+                case 'f' -> "foreign table";
+                case 'i', 'I' -> "index";
+                case 'S' -> "sequence";
+                case 'c' -> "composite type";
+                case 't' -> "TOAST table";
+                default -> "relation of kind '" + kind + "'";
+            };
+        }
+    }
+
+    private record TypeRow(char type, char category, long element, long baseType, int typmod) {
+    }
+
+    // Built-in type oids (pg_type.dat); stable across PostgreSQL versions.
+    private static final long BOOL = 16, BYTEA = 17, NAME = 19, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, JSON = 114,
+            FLOAT4 = 700, FLOAT8 = 701, BPCHAR = 1042, VARCHAR = 1043, DATE = 1082, TIME = 1083, TIMESTAMP = 1114,
+            TIMESTAMPTZ = 1184, NUMERIC = 1700, UUID = 2950, JSONB = 3802;
+
+    private final Connection connection;
+    private final Map<Long, TypeRow> types = new HashMap<>();
+
+    PgCatalog(Connection connection) {
+        this.connection = connection;
+    }
+
+    Optional<Relation> relation(String schema, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT c.oid::text, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Relation(Long.parseLong(rs.getString(1)), rs.getString(2).charAt(0)));
+            }
+        }
+    }
+
+    /** Whether the schema exists, to tell "no such schema" from "no such table". */
+    boolean schemaExists(String schema) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** The relation's live columns in order (dropped columns and system columns left out). */
+    List<PgColumn> columns(Relation relation) throws SQLException {
+        record Attribute(String name, String formatted, long type, int typmod) {
+        }
+        List<Attribute> attributes = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid::text, a.atttypmod "
+                        + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = CAST(? AS oid) AND a.attnum > 0 AND NOT a.attisdropped "
+                        + "ORDER BY a.attnum")) {
+            ps.setString(1, Long.toString(relation.oid()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attributes.add(new Attribute(rs.getString(1), rs.getString(2), Long.parseLong(rs.getString(3)), rs.getInt(4)));
+                }
+            }
+        }
+        List<PgColumn> columns = new ArrayList<>(attributes.size());
+        for (Attribute a : attributes) {
+            columns.add(resolve(a.name(), a.formatted(), a.type(), a.typmod(), true));
+        }
+        return columns;
+    }
+
+    private PgColumn resolve(String name, String formatted, long typeOid, int typmod, boolean allowArray) throws SQLException {
+        TypeRow t = type(typeOid);
+        long oid = typeOid;
+        while (t.type() == 'd') { // a domain: its base type, with the domain's typmod
+            if (typmod < 0) {
+                typmod = t.typmod();
+            }
+            oid = t.baseType();
+            t = type(oid);
+        }
+        if (t.category() == 'A' && t.element() != 0) {
+            if (!allowArray) {
+                throw new IllegalStateException("array of arrays");
+            }
+            // An array's typmod applies to its elements (numeric(10,2)[]).
+            PgColumn element = resolve(null, "", t.element(), typmod, false);
+            return new PgColumn(name, formatted, Kind.ARRAY, 0, 0, element);
+        }
+        if (t.type() == 'e') {
+            return new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
+        }
+        if (oid == NUMERIC) {
+            if (typmod >= 4) {
+                int precision = ((typmod - 4) >> 16) & 0xffff;
+                int scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024; // PostgreSQL 15+ allows negative scales
+                if (precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision) {
+                    return new PgColumn(name, formatted, Kind.DECIMAL, precision, scale, null);
+                }
+            }
+            return new PgColumn(name, formatted, Kind.NUMERIC_TEXT, 0, 0, null);
+        }
+        Kind kind;
+        if (oid == BOOL) {
+            kind = Kind.BOOL;
+        } else if (oid == INT2) {
+            kind = Kind.INT2;
+        } else if (oid == INT4) {
+            kind = Kind.INT4;
+        } else if (oid == INT8) {
+            kind = Kind.INT8;
+        } else if (oid == FLOAT4) {
+            kind = Kind.FLOAT4;
+        } else if (oid == FLOAT8) {
+            kind = Kind.FLOAT8;
+        } else if (oid == TEXT || oid == VARCHAR || oid == BPCHAR || oid == NAME) {
+            kind = Kind.TEXT;
+        } else if (oid == JSON) {
+            kind = Kind.JSON;
+        } else if (oid == JSONB) {
+            kind = Kind.JSONB;
+        } else if (oid == BYTEA) {
+            kind = Kind.BYTEA;
+        } else if (oid == DATE) {
+            kind = Kind.DATE;
+        } else if (oid == TIMESTAMP) {
+            kind = Kind.TIMESTAMP;
+        } else if (oid == TIMESTAMPTZ) {
+            kind = Kind.TIMESTAMPTZ;
+        } else if (oid == TIME) {
+            kind = Kind.TIME;
+        } else if (oid == UUID) {
+            kind = Kind.UUID;
+        } else {
+            kind = Kind.TEXT_CAST;
+        }
+        return new PgColumn(name, formatted, kind, 0, 0, null);
+    }
+
+    private TypeRow type(long oid) throws SQLException {
+        TypeRow cached = types.get(oid);
+        if (cached != null) {
+            return cached;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod FROM pg_catalog.pg_type t "
+                        + "WHERE t.oid = CAST(? AS oid)")) {
+            ps.setString(1, Long.toString(oid));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("type " + oid + " not found in pg_type");
+                }
+                TypeRow row = new TypeRow(rs.getString(1).charAt(0), rs.getString(2).charAt(0), Long.parseLong(rs.getString(3)),
+                        Long.parseLong(rs.getString(4)), rs.getInt(5));
+                types.put(oid, row);
+                return row;
+            }
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package io.freshet.engine.snapshot;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.duckdb.DuckDBConnection;
+import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Snapshots PostgreSQL tables to zstd Parquet: every table of one call from one consistent
+ * snapshot, types taken from the catalog, memory bounded, close to the speed at which PostgreSQL
+ * can emit the rows.
+ *
+ * <h2>How</h2>
+ * <ol>
+ * <li>Before any transaction: each relation is looked up by its exact schema and name, the
+ *     watermark column checked, and the last watermark validated by PostgreSQL as a value of the
+ *     column's type (so a mistake is reported with the table's name, not as a syntax error).</li>
+ * <li>{@code BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY}, then {@code LOCK TABLE ... IN ACCESS
+ *     SHARE MODE} for all tables and views before the first query: no {@code ALTER TABLE} can change a
+ *     definition between reading the catalog and reading the rows. The columns are then read from
+ *     {@code pg_attribute}/{@code pg_type}/{@code format_type}; that first query fixes the snapshot.
+ *     With {@code parallelConnections > 1} the snapshot is exported ({@code pg_export_snapshot()})
+ *     and the other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is
+ *     read: every table of the call sees the same committed data.</li>
+ * <li>Per table: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
+ *     AS type)]) TO STDOUT (FORMAT binary)}. A reader thread decodes the binary rows into
+ *     column batches laid out as DuckDB vectors; DuckDB pulls them through a Java table function
+ *     and {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet, COMPRESSION zstd)}
+ *     writes them as they arrive. PostgreSQL's backend, the decoder and DuckDB's Parquet writer run
+ *     at once; six batches of 2,048 rows circulate between them, DuckDB is bounded by
+ *     {@code memory_limit} and spills under {@code temp_directory}.</li>
+ * </ol>
+ * Identifiers are always quoted ({@link Sql}); the only literal built from input, the last
+ * watermark, is PostgreSQL's own canonical text of the validated value, quoted, and cast to the
+ * column's type.
+ *
+ * <h2>Types</h2>
+ * <table>
+ * <caption>PostgreSQL -> DuckDB/Parquet</caption>
+ * <tr><th>PostgreSQL</th><th>Parquet (DuckDB type)</th></tr>
+ * <tr><td>smallint, integer, bigint</td><td>SMALLINT, INTEGER, BIGINT</td></tr>
+ * <tr><td>numeric(p,s), 1 <= p <= 38, 0 <= s <= p</td><td>DECIMAL(p,s), exact</td></tr>
+ * <tr><td>numeric (unconstrained), p > 38, negative scale or s > p</td><td>VARCHAR: PostgreSQL's
+ *     exact text ({@code 1.50}, {@code NaN}, {@code Infinity}); DECIMAL cannot hold them without
+ *     rounding</td></tr>
+ * <tr><td>real, double precision</td><td>FLOAT, DOUBLE, bit for bit (NaN, ±Infinity, -0)</td></tr>
+ * <tr><td>text, varchar(n), char(n), name, enums</td><td>VARCHAR (char(n) blank-padded as
+ *     PostgreSQL returns it; enums as their labels)</td></tr>
+ * <tr><td>boolean, date</td><td>BOOLEAN, DATE</td></tr>
+ * <tr><td>timestamp</td><td>TIMESTAMP (microseconds)</td></tr>
+ * <tr><td>timestamptz</td><td>TIMESTAMP WITH TIME ZONE: the UTC instant</td></tr>
+ * <tr><td>time</td><td>TIME</td></tr>
+ * <tr><td>uuid</td><td>UUID</td></tr>
+ * <tr><td>json, jsonb</td><td>JSON (the text PostgreSQL returns: json verbatim, jsonb normalised)</td></tr>
+ * <tr><td>bytea</td><td>BLOB</td></tr>
+ * <tr><td>one-dimensional arrays of the above</td><td>LIST of the element's type, NULL elements kept</td></tr>
+ * <tr><td>domains</td><td>as their base type</td></tr>
+ * <tr><td>anything else (interval, timetz, inet, money, bit, xml, ranges, composites, ...)</td><td>VARCHAR:
+ *     PostgreSQL's text output, with the session at {@code DateStyle=ISO, TimeZone=UTC,
+ *     IntervalStyle=postgres, extra_float_digits=3, bytea_output=hex}; arrays of them LIST(VARCHAR)</td></tr>
+ * </table>
+ * Deliberate edges: {@code ±infinity} dates and timestamps become DuckDB's infinities (in Parquet
+ * the extreme int32 day and int64 microsecond values); timestamps after 294247-01-10, which
+ * PostgreSQL allows and 64-bit microseconds since 1970 cannot hold, fail the snapshot naming the
+ * column, as do NaN in a {@code numeric(p,s)} column and arrays of two or more dimensions; array
+ * lower bounds other than 1 are not kept. Rows with a NULL watermark are read by a full or first
+ * incremental snapshot and never by later ones. A view or an inheritance parent is read as
+ * {@code SELECT} reads it (children included).
+ *
+ * <h2>Speed (2 cores, PostgreSQL 17 on the same machine, 8 columns: bigint, int, numeric(12,2),
+ * text, boolean, date, timestamptz, uuid)</h2>
+ * The limit is {@code COPY (FORMAT binary) TO STDOUT} into nowhere, about 1.6-1.8M rows/s here.
+ * Measured on 2M rows of that table while choosing this design:
+ * <ul>
+ * <li>{@code COPY (FORMAT csv)} into nowhere is already 0.78M rows/s: PostgreSQL's text output
+ *     (timestamptz and numeric formatting above all) costs twice its binary output, so any CSV
+ *     route (a file or a named pipe into DuckDB's {@code read_csv}, 0.36-0.40M rows/s end to
+ *     end) is capped below 0.5 of the limit before DuckDB even parses a byte;</li>
+ * <li>binary COPY decoded in Java into DuckDB's Appender, then {@code COPY table TO parquet}:
+ *     0.3-0.5M rows/s; appending into a table costs more than the whole Parquet write;</li>
+ * <li>binary COPY decoded into a Java table function that DuckDB's {@code COPY ... TO parquet}
+ *     pulls from, with the driver's per-value setters: ~0.75M rows/s, 0.75 us of CPU per row on
+ *     our side against PostgreSQL's ~0.6;</li>
+ * <li>the same with the decoder on its own thread and batches copied into the vectors in bulk
+ *     ({@link DuckDbVectors}) and zstd level 1: see {@code docs/performance.md} and
+ *     {@code local/freshet bench snapshot} for the figures this class is measured by.</li>
+ * </ul>
+ */
+public final class PostgresSnapshot {
+
+    /** Test seams: moments at which a test may act on the database. */
+    interface Hooks {
+        /** The snapshot is fixed (and imported by every connection); no row has been read yet. */
+        default void snapshotTaken() {
+        }
+    }
+
+    private static final Hooks NO_HOOKS = new Hooks() {
+    };
+
+    private static final String SESSION_SETTINGS = "SET standard_conforming_strings = on; SET TimeZone = 'UTC'; "
+            + "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
+            + "SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0";
+
+    private final Hooks hooks;
+
+    public PostgresSnapshot() {
+        this(NO_HOOKS);
+    }
+
+    PostgresSnapshot(Hooks hooks) {
+        this.hooks = hooks;
+    }
+
+    /** One table, resolved and planned. */
+    private record Plan(TableRequest request, String table, PgCatalog.Relation relation, List<PgColumn> columns, int watermarkIndex,
+                        Optional<String> watermarkLiteral, Path file) {
+    }
+
+    /**
+     * Snapshots {@code tables}, all from one consistent snapshot, into Parquet files under
+     * {@code workDir} ({@code workDir/<output>/part-00000.parquet}).
+     *
+     * @throws SnapshotException naming the table when one table is the reason (missing table or
+     *                           watermark column, a value with no Parquet form, a PostgreSQL error
+     *                           while reading it), else for the snapshot as a whole
+     */
+    public SnapshotResult snapshot(PgConnectionInfo connection, List<TableRequest> tables, Path workDir, SnapshotSettings settings) {
+        checkOutputsUnique(tables);
+        if (tables.isEmpty()) {
+            return new SnapshotResult(List.of());
+        }
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
+        }
+        List<Connection> pg = new ArrayList<>();
+        try {
+            Connection leader = open(connection);
+            pg.add(leader);
+            PgCatalog catalog = new PgCatalog(leader);
+            List<Plan> plans = preflight(catalog, leader, tables, workDir);
+
+            execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            lock(leader, plans);
+            plans = reread(catalog, plans); // the first query of the transaction: fixes the snapshot
+            int workers = Math.min(settings.parallelConnections(), plans.size());
+            if (workers > 1) {
+                String id = exportSnapshot(leader);
+                for (int i = 1; i < workers; i++) {
+                    Connection c = open(connection);
+                    pg.add(c);
+                    execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                    execute(c, "SET TRANSACTION SNAPSHOT " + Sql.quoteLiteral(id));
+                }
+            }
+            hooks.snapshotTaken();
+
+            List<TableSnapshot> results;
+            try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
+                results = run(plans, pg, duck);
+            }
+            for (Connection c : pg) {
+                execute(c, "COMMIT");
+            }
+            return new SnapshotResult(results);
+        } catch (SQLException e) {
+            throw new SnapshotException(null, "PostgreSQL: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SnapshotException(null, "I/O: " + e.getMessage(), e);
+        } finally {
+            for (Connection c : pg) {
+                try {
+                    c.close(); // an open transaction is rolled back by the server
+                } catch (SQLException ignored) {
+                    // nothing more to do with it
+                }
+            }
+        }
+    }
+
+    private static void checkOutputsUnique(List<TableRequest> tables) {
+        Set<String> outputs = new HashSet<>();
+        for (TableRequest t : tables) {
+            if (!outputs.add(t.output())) {
+                throw new IllegalArgumentException("output " + t.output() + " is requested twice");
+            }
+        }
+    }
+
+    private static Connection open(PgConnectionInfo info) {
+        Properties p = new Properties();
+        p.setProperty("user", info.user());
+        p.setProperty("password", info.password());
+        p.setProperty("ApplicationName", "freshet-snapshot");
+        p.setProperty("tcpKeepAlive", "true");
+        try {
+            Connection c = DriverManager.getConnection(info.jdbcUrl(), p);
+            c.setAutoCommit(true);
+            execute(c, SESSION_SETTINGS);
+            return c;
+        } catch (SQLException e) {
+            throw new SnapshotException(null, "cannot connect to " + info.jdbcUrl() + " as " + info.user() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    // ---- planning -------------------------------------------------------------------------------
+
+    private static List<Plan> preflight(PgCatalog catalog, Connection c, List<TableRequest> tables, Path workDir) throws SQLException {
+        List<Plan> plans = new ArrayList<>();
+        Map<String, Integer> dirs = new HashMap<>();
+        for (TableRequest t : tables) {
+            String name = t.displayName();
+            PgCatalog.Relation relation = catalog.relation(t.schema(), t.table()).orElseThrow(() -> missing(catalog, t));
+            if (!relation.readable()) {
+                throw new SnapshotException(name, "is a " + relation.kindName() + ", not a table or view");
+            }
+            Plan plan = plan(t, relation, catalog.columns(relation), Optional.empty(), outputFile(workDir, t.output(), dirs));
+            Optional<String> literal = Optional.empty();
+            if (t.lastWatermark().isPresent()) {
+                literal = Optional.of(canonicalWatermark(c, plan, t.lastWatermark().get()));
+            }
+            plans.add(new Plan(t, name, relation, plan.columns(), plan.watermarkIndex(), literal, plan.file()));
+        }
+        return plans;
+    }
+
+    private static SnapshotException missing(PgCatalog catalog, TableRequest t) {
+        try {
+            if (!catalog.schemaExists(t.schema())) {
+                return new SnapshotException(t.displayName(), "schema " + Sql.quoteIdent(t.schema()) + " does not exist");
+            }
+        } catch (SQLException e) {
+            return new SnapshotException(t.displayName(), "does not exist", e);
+        }
+        return new SnapshotException(t.displayName(), "table does not exist in schema " + Sql.quoteIdent(t.schema()));
+    }
+
+    private static Plan plan(TableRequest t, PgCatalog.Relation relation, List<PgColumn> columns, Optional<String> literal, Path file) {
+        String name = t.displayName();
+        if (columns.isEmpty()) {
+            throw new SnapshotException(name, "has no columns; a Parquet file needs at least one");
+        }
+        Map<String, String> folded = new HashMap<>();
+        for (PgColumn c : columns) {
+            String other = folded.putIfAbsent(asciiLower(c.name()), c.name());
+            if (other != null) {
+                throw new SnapshotException(name, "columns " + Sql.quoteIdent(other) + " and " + Sql.quoteIdent(c.name())
+                        + " differ only in case; DuckDB (and many Parquet readers) cannot tell them apart");
+            }
+        }
+        int watermarkIndex = -1;
+        if (t.watermarkColumn().isPresent()) {
+            String wm = t.watermarkColumn().get();
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).name().equals(wm)) {
+                    watermarkIndex = i;
+                }
+            }
+            if (watermarkIndex < 0) {
+                throw new SnapshotException(name, "watermark column " + Sql.quoteIdent(wm) + " does not exist (columns: "
+                        + columns.stream().map(c -> Sql.quoteIdent(c.name())).collect(Collectors.joining(", ")) + ")");
+            }
+            PgColumn c = columns.get(watermarkIndex);
+            if (!c.kind().canBeWatermark()) {
+                throw new SnapshotException(name, "watermark column " + Sql.quoteIdent(wm) + " is of type " + c.pgType()
+                        + "; a watermark must be an integer, numeric, date, timestamp or timestamptz column");
+            }
+        }
+        return new Plan(t, name, relation, columns, watermarkIndex, literal, file);
+    }
+
+    private static String asciiLower(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + 32) : ch);
+        }
+        return b.toString();
+    }
+
+    /** PostgreSQL's own text for the last watermark as a value of the column's type; refuses what is not one. */
+    private static String canonicalWatermark(Connection c, Plan plan, String lastWatermark) throws SQLException {
+        PgColumn column = plan.columns().get(plan.watermarkIndex());
+        String sql = "SELECT CAST(CAST(? AS text) AS " + column.pgType() + ")::text";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, lastWatermark);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (PSQLException e) {
+            throw new SnapshotException(plan.table(), "last watermark '" + lastWatermark + "' is not a valid " + column.pgType()
+                    + " for watermark column " + Sql.quoteIdent(column.name()) + ": " + e.getServerErrorMessage(), e);
+        }
+    }
+
+    private static Path outputFile(Path workDir, String output, Map<String, Integer> dirs) {
+        String dir = output.replaceAll("[^A-Za-z0-9._=-]", "_");
+        if (dir.equals(".") || dir.equals("..")) {
+            dir = "_" + dir;
+        }
+        int n = dirs.merge(dir, 1, Integer::sum);
+        if (n > 1) {
+            dir = dir + "-" + n;
+        }
+        return workDir.resolve(dir).resolve("part-00000.parquet");
+    }
+
+    private static void lock(Connection c, List<Plan> plans) throws SQLException {
+        // Tables, partitioned tables and views (which lock their base tables); LOCK refuses materialized
+        // views and foreign tables, whose column types cannot be altered anyway.
+        List<String> names = plans.stream().filter(p -> "rpv".indexOf(p.relation().kind()) >= 0).map(Plan::table).distinct().toList();
+        if (!names.isEmpty()) {
+            execute(c, "LOCK TABLE " + String.join(", ", names) + " IN ACCESS SHARE MODE");
+        }
+    }
+
+    /** The columns again, now under the locks, so they are the definitions the COPY will read. */
+    private static List<Plan> reread(PgCatalog catalog, List<Plan> plans) throws SQLException {
+        List<Plan> out = new ArrayList<>();
+        for (Plan p : plans) {
+            Plan fresh = plan(p.request(), p.relation(), catalog.columns(p.relation()), p.watermarkLiteral(), p.file());
+            out.add(fresh);
+        }
+        return out;
+    }
+
+    private static String exportSnapshot(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static String copySql(Plan plan) {
+        StringBuilder sql = new StringBuilder("COPY (SELECT ");
+        List<PgColumn> columns = plan.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                sql.append(", ");
+            }
+            sql.append(columns.get(i).selectExpression());
+        }
+        sql.append(" FROM ").append(plan.table());
+        if (plan.watermarkLiteral().isPresent()) {
+            PgColumn wm = columns.get(plan.watermarkIndex());
+            sql.append(" WHERE ").append(Sql.quoteIdent(wm.name())).append(" > CAST(").append(Sql.quoteLiteral(plan.watermarkLiteral().get()))
+                    .append(" AS ").append(wm.pgType()).append(')');
+        }
+        return sql.append(") TO STDOUT (FORMAT binary)").toString();
+    }
+
+    // ---- copying ----------------------------------------------------------------------------------
+
+    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck) throws SQLException {
+        TableSnapshot[] results = new TableSnapshot[plans.size()];
+        if (pg.size() == 1) {
+            DuckDBConnection d = duck.connect();
+            for (int i = 0; i < plans.size(); i++) {
+                results[i] = copyTable(plans.get(i), pg.get(0), duck, d);
+            }
+            return List.of(results);
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(pg.size(), r -> {
+            Thread t = new Thread(r, "freshet-snapshot-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Connection c : pg) {
+                DuckDBConnection d = duck.connect();
+                futures.add(pool.submit(() -> {
+                    int i;
+                    while (!failed.get() && (i = next.getAndIncrement()) < plans.size()) {
+                        try {
+                            results[i] = copyTable(plans.get(i), c, duck, d);
+                        } catch (RuntimeException e) {
+                            failed.set(true);
+                            throw e;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            RuntimeException first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException r ? r : new SnapshotException(null, e.getCause().toString(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SnapshotException(null, "interrupted", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return List.of(results);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck) {
+        try {
+            Files.createDirectories(plan.file().getParent());
+            Files.deleteIfExists(plan.file());
+        } catch (IOException e) {
+            throw new SnapshotException(plan.table(), "cannot prepare " + plan.file() + ": " + e.getMessage(), e);
+        }
+        String copySql = copySql(plan);
+        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex())) {
+            stream.start(pg.unwrap(PGConnection.class), copySql, "freshet-copy " + plan.request().output());
+            long written;
+            try {
+                written = parquet.copyToParquet(duck, stream, plan.file());
+            } catch (SQLException e) {
+                stream.cancel();
+                Throwable readerFailure = stream.await();
+                throw failure(plan, readerFailure != null ? readerFailure : e);
+            }
+            Throwable readerFailure = stream.await();
+            if (readerFailure != null) {
+                throw failure(plan, readerFailure);
+            }
+            if (written != stream.rows()) {
+                throw new SnapshotException(plan.table(), "DuckDB wrote " + written + " rows where PostgreSQL sent " + stream.rows());
+            }
+            List<String> names = DuckDbParquet.columnNames(duck, plan.file());
+            List<String> expected = plan.columns().stream().map(PgColumn::name).toList();
+            if (!names.equals(expected)) {
+                throw new SnapshotException(plan.table(), "the Parquet file's columns " + names + " are not the table's " + expected);
+            }
+            Optional<String> watermark = Optional.empty();
+            if (plan.watermarkIndex() >= 0) {
+                watermark = stream.watermark().text().or(() -> plan.request().lastWatermark());
+            }
+            List<ColumnInfo> columns = plan.columns().stream().map(PgColumn::info).toList();
+            return new TableSnapshot(plan.request().output(), List.of(plan.file()), written, Files.size(plan.file()), schemaHash(columns),
+                    watermark, columns);
+        } catch (SQLException e) {
+            throw failure(plan, e);
+        } catch (IOException e) {
+            throw new SnapshotException(plan.table(), "I/O: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException(plan.table(), "interrupted", e);
+        }
+    }
+
+    private static SnapshotException failure(Plan plan, Throwable cause) {
+        Throwable c = cause;
+        while (c instanceof CopyStream.StreamFailedException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof SnapshotException s) {
+            return s;
+        }
+        String message;
+        if (c instanceof RowDecoder.ColumnValueException v) {
+            message = v.getMessage();
+        } else if (c instanceof PSQLException p) {
+            message = "PostgreSQL: " + (p.getServerErrorMessage() != null ? p.getServerErrorMessage().toString() : p.getMessage());
+        } else if (c instanceof SQLException) {
+            message = "DuckDB: " + firstLine(c.getMessage());
+        } else {
+            message = c.toString();
+        }
+        return new SnapshotException(plan.table(), message, c);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** SHA-256 over the (name, PostgreSQL type) pairs in order, each length-prefixed so no two lists collide. */
+    static String schemaHash(List<ColumnInfo> columns) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (ColumnInfo c : columns) {
+                for (String part : new String[] {c.name(), c.postgresType()}) {
+                    byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                    sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+                    sha.update((byte) ':');
+                    sha.update(bytes);
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.freshet.engine.snapshot;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Decodes PostgreSQL's binary COPY format row by row into a {@link Batch}. The format: an 11-byte
+ * signature, flags and a header extension; then per row a 16-bit field count and per field a
+ * 32-bit length (-1 for NULL) and the value in the type's binary send format; a field count of -1
+ * ends the data.
+ */
+final class RowDecoder {
+
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+
+    private final PgColumn[] columns;
+    private final Kind[] kinds;
+    private final int watermarkIndex;
+    private final Watermark watermark;
+    private long rows;
+
+    RowDecoder(List<PgColumn> columns, int watermarkIndex) {
+        this.columns = columns.toArray(PgColumn[]::new);
+        this.kinds = new Kind[this.columns.length];
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = this.columns[i].kind();
+        }
+        this.watermarkIndex = watermarkIndex;
+        this.watermark = watermarkIndex >= 0 ? new Watermark(this.columns[watermarkIndex]) : null;
+    }
+
+    Watermark watermark() {
+        return watermark;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    void readHeader(CopyInput in) throws SQLException {
+        if (!in.ensure(19)) {
+            throw new CopyFormatException("COPY stream ended inside its header");
+        }
+        for (int i = 0; i < SIGNATURE.length; i++) {
+            if (in.buf[in.pos + i] != SIGNATURE[i]) {
+                throw new CopyFormatException("not a binary COPY stream");
+            }
+        }
+        int flags = PgValues.i32(in.buf, in.pos + 11);
+        if ((flags & 0x10000) != 0) {
+            throw new CopyFormatException("binary COPY with OIDs is not supported");
+        }
+        int extension = PgValues.i32(in.buf, in.pos + 15);
+        in.pos += 19;
+        if (!in.ensure(extension)) {
+            throw new CopyFormatException("COPY stream ended inside its header extension");
+        }
+        in.pos += extension;
+    }
+
+    /** Decodes the next row into {@code batch}; false at the end of the data. */
+    boolean readRow(CopyInput in, Batch batch) throws SQLException {
+        if (!in.ensure(2)) {
+            throw new CopyFormatException("COPY stream ended without its trailer");
+        }
+        int fields = PgValues.i16(in.buf, in.pos);
+        in.pos += 2;
+        if (fields == -1) {
+            return false;
+        }
+        if (fields != columns.length) {
+            throw new CopyFormatException("row with " + fields + " fields, expected " + columns.length);
+        }
+        int row = batch.rows;
+        ColumnBuffer[] out = batch.columns;
+        for (int c = 0; c < fields; c++) {
+            if (!in.ensure(4)) {
+                throw new CopyFormatException("COPY stream ended inside a row");
+            }
+            int len = PgValues.i32(in.buf, in.pos);
+            in.pos += 4;
+            ColumnBuffer col = out[c];
+            if (len < 0) {
+                col.setNull(row);
+                continue;
+            }
+            if (!in.ensure(len)) {
+                throw new CopyFormatException("COPY stream ended inside a value");
+            }
+            byte[] b = in.buf;
+            int p = in.pos;
+            try {
+                decode(kinds[c], columns[c], b, p, len, col, row);
+                if (c == watermarkIndex) {
+                    watermark.offer(b, p, len);
+                }
+            } catch (PgValues.UnrepresentableValueException e) {
+                throw new ColumnValueException(columns[c].name(), e.getMessage());
+            }
+            in.pos = p + len;
+        }
+        batch.rows = row + 1;
+        rows++;
+        return true;
+    }
+
+    private static void decode(Kind kind, PgColumn column, byte[] b, int p, int len, ColumnBuffer col, int row) {
+        switch (kind) {
+            case BOOL -> col.putByte(row, b[p]);
+            case INT2 -> col.putShort(row, PgValues.i16(b, p));
+            case INT4, FLOAT4 -> col.putInt(row, PgValues.i32(b, p));
+            case INT8, FLOAT8 -> col.putLong(row, PgValues.i64(b, p));
+            case DATE -> col.putInt(row, PgValues.duckDate(PgValues.i32(b, p)));
+            case TIMESTAMP, TIMESTAMPTZ -> col.putLong(row, PgValues.duckTimestamp(PgValues.i64(b, p)));
+            case DECIMAL -> decimal(column, b, p, col, row);
+            case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
+            case JSONB -> {
+                if (len < 1 || b[p] != 1) {
+                    throw new CopyFormatException("jsonb value of unknown version " + (len < 1 ? "(empty)" : Integer.toString(b[p])));
+                }
+                col.putBytes(row, b, p + 1, len - 1);
+            }
+            case BYTEA -> {
+                col.begin();
+                PgValues.hex(b, p, len, col);
+                col.end(row);
+            }
+            case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p)); // lower = last 8 bytes, upper = first 8
+            case TIME -> {
+                col.begin();
+                PgValues.timeText(PgValues.i64(b, p), col);
+                col.end(row);
+            }
+            case NUMERIC_TEXT -> {
+                col.begin();
+                PgValues.numericText(b, p, col);
+                col.end(row);
+            }
+            case ARRAY -> {
+                col.begin();
+                array(column.element(), b, p, len, col);
+                col.end(row);
+            }
+        }
+    }
+
+    private static void decimal(PgColumn column, byte[] b, int p, ColumnBuffer col, int row) {
+        int precision = column.precision();
+        if (precision <= 18) {
+            long v = PgValues.unscaledLong(b, p, column.scale());
+            if (precision <= 4) {
+                col.putShort(row, (short) v);
+            } else if (precision <= 9) {
+                col.putInt(row, (int) v);
+            } else {
+                col.putLong(row, v);
+            }
+        } else {
+            java.math.BigInteger v = PgValues.unscaledBig(b, p, column.scale());
+            col.putHuge(row, v.longValue(), v.shiftRight(64).longValue());
+        }
+    }
+
+    /**
+     * A one-dimensional array as a JSON array of element texts: {@code ["1",null,"3"]}. Lower bounds
+     * other than 1 are not kept (a LIST starts at 1); arrays of more than one dimension are refused.
+     */
+    private static void array(PgColumn element, byte[] b, int p, int len, ColumnBuffer col) {
+        int ndim = PgValues.i32(b, p);
+        if (ndim == 0) {
+            col.append((byte) '[');
+            col.append((byte) ']');
+            return;
+        }
+        if (ndim != 1) {
+            throw new PgValues.UnrepresentableValueException("a " + ndim + "-dimensional array has no LIST form (only one-dimensional arrays are supported)");
+        }
+        int count = PgValues.i32(b, p + 12);
+        int q = p + 20;
+        col.append((byte) '[');
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                col.append((byte) ',');
+            }
+            int elen = PgValues.i32(b, q);
+            q += 4;
+            if (elen < 0) {
+                col.appendAscii("null");
+                continue;
+            }
+            col.append((byte) '"');
+            elementText(element, b, q, elen, col);
+            col.append((byte) '"');
+            q += elen;
+        }
+        col.append((byte) ']');
+    }
+
+    /** An element's text inside a JSON string; {@link PgColumn#duckdbExpression} converts it back. */
+    private static void elementText(PgColumn element, byte[] b, int p, int len, ColumnBuffer col) {
+        switch (element.kind()) {
+            case BOOL -> col.appendAscii(b[p] != 0 ? "true" : "false");
+            case INT2 -> PgValues.appendInt(col, PgValues.i16(b, p));
+            case INT4 -> PgValues.appendInt(col, PgValues.i32(b, p));
+            case INT8 -> PgValues.appendInt(col, PgValues.i64(b, p));
+            case FLOAT4 -> col.appendAscii(Float.toString(Float.intBitsToFloat(PgValues.i32(b, p))));
+            case FLOAT8 -> col.appendAscii(Double.toString(Double.longBitsToDouble(PgValues.i64(b, p))));
+            case DECIMAL -> col.appendAscii(element.precision() <= 18
+                    ? PgValues.decimalText(PgValues.unscaledLong(b, p, element.scale()), element.scale())
+                    : PgValues.decimalText(PgValues.unscaledBig(b, p, element.scale()), element.scale()));
+            case NUMERIC_TEXT -> PgValues.numericText(b, p, col);
+            case TEXT, TEXT_CAST, JSON -> PgValues.jsonEscaped(b, p, len, col);
+            case JSONB -> PgValues.jsonEscaped(b, p + 1, len - 1, col);
+            case BYTEA -> PgValues.hex(b, p, len, col);
+            case UUID -> PgValues.uuidText(b, p, col);
+            case TIME -> PgValues.timeText(PgValues.i64(b, p), col);
+            case DATE -> {
+                int d = PgValues.duckDate(PgValues.i32(b, p));
+                col.appendAscii(d == PgValues.DUCK_DATE_INFINITY ? "infinity" : d == PgValues.DUCK_DATE_NEG_INFINITY ? "-infinity" : Integer.toString(d));
+            }
+            case TIMESTAMP, TIMESTAMPTZ -> {
+                long t = PgValues.duckTimestamp(PgValues.i64(b, p));
+                col.appendAscii(t == PgValues.DUCK_TS_INFINITY ? "infinity" : t == PgValues.DUCK_TS_NEG_INFINITY ? "-infinity" : Long.toString(t));
+            }
+            case ARRAY -> throw new IllegalStateException("nested array");
+        }
+    }
+
+    /** The stream is not what a binary COPY of these columns should be. */
+    static final class CopyFormatException extends RuntimeException {
+        CopyFormatException(String message) {
+            super(message);
+        }
+    }
+
+    /** A value of a named column could not be represented; the message says why. */
+    static final class ColumnValueException extends RuntimeException {
+        final String column;
+
+        ColumnValueException(String column, String message) {
+            super("column " + Sql.quoteIdent(column) + ": " + message);
+            this.column = column;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.freshet.runner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import io.freshet.aws.json.EventJson;
+import io.freshet.aws.json.MalformedEventException;
+
+/**
+ * Lambda entry point of the runner, the target of the {@code Run Requested} rule (input: the
+ * event's detail). Thin: it reads the run id and hands it to {@link RunnerService}.
+ */
+public final class RunnerHandler implements RequestStreamHandler {
+
+    private final RunnerService service;
+
+    public RunnerHandler() {
+        this(RunnerWiring.fromEnvironment(System.getenv(), Clock.systemUTC(), Path.of(System.getProperty("java.io.tmpdir"), "freshet")));
+    }
+
+    public RunnerHandler(RunnerService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        var json = EventJson.read(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+        // The rule passes the detail; a whole envelope is accepted too.
+        var detail = json.has("detail") ? json.get("detail") : json;
+        if (!detail.has("runId")) {
+            throw new MalformedEventException("a Run Requested detail needs 'runId'");
+        }
+        var state = service.execute(EventJson.text(detail, "runId"));
+        output.write(EventJson.MAPPER.writeValueAsBytes(Map.of("state", state.map(Enum::name).orElse("ALREADY_RUNNING"))));
+    }
+}

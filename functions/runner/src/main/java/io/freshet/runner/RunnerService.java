@@ -1,0 +1,343 @@
+package io.freshet.runner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.freshet.aws.Announcer;
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.json.EventJson;
+import io.freshet.aws.json.MalformedEventException;
+import io.freshet.aws.s3.ObjectStore;
+import io.freshet.aws.store.DynamoStore;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.Ids;
+import io.freshet.core.events.Producer;
+import io.freshet.core.load.Project;
+import io.freshet.core.model.Input;
+import io.freshet.core.model.Output;
+import io.freshet.core.model.PartitionMapping;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.model.Source;
+import io.freshet.core.model.Step;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.Readiness;
+import io.freshet.engine.checks.CheckResult;
+import io.freshet.engine.checks.CheckRunner;
+import io.freshet.engine.sql.DuckSession;
+import io.freshet.engine.sql.DuckSettings;
+import io.freshet.engine.sql.InputFormat;
+
+/**
+ * Executes one run: {@code Run Requested} in, data and events out, in an order that never lets
+ * an event point at partial data.
+ *
+ * <ol>
+ *   <li>QUEUED -> RUNNING with a lease (a redelivered request while an attempt runs does nothing;
+ *       an attempt that was killed is taken over once its lease ran out, under the same run id);</li>
+ *   <li>inputs resolved to the exact events the run consumed (or the newest ones); when their
+ *       data versions and the code version equal the last successful run's, the run is SKIPPED
+ *       and no asset event is published;</li>
+ *   <li>inputs downloaded, steps run in DuckDB (snapshots from PostgreSQL), checks run;</li>
+ *   <li>outputs uploaded under run- and attempt-scoped keys
+ *       ({@code .../date=D/run=<id>/attempt=<n>/part-0.parquet}), so nothing already published
+ *       is ever overwritten;</li>
+ *   <li>only then the asset events are recorded (ids derived from run and asset: a retry records
+ *       the same events, once) and announced, and the run succeeds.</li>
+ * </ol>
+ * A failing blocking check or step fails the run with its reason; nothing is recorded.
+ */
+public final class RunnerService {
+
+    /** Beyond the pipeline's timeout, how long before a silent attempt is presumed dead. */
+    static final Duration LEASE_MARGIN = Duration.ofMinutes(1);
+    static final String CODE_VERSION_KEY = "@code";
+
+    private final Project project;
+    private final DynamoStore store;
+    private final ObjectStore objects;
+    private final Announcer announcer;
+    private final String lakeBucket;
+    private final Snapshotter snapshotter;
+    private final Clock clock;
+    private final JsonLog log;
+    private final Path scratch;
+    private final FaultPoints faults;
+
+    public RunnerService(Project project, DynamoStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
+                         Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
+        this.project = project;
+        this.store = store;
+        this.objects = objects;
+        this.announcer = announcer;
+        this.lakeBucket = lakeBucket;
+        this.snapshotter = snapshotter;
+        this.clock = clock;
+        this.log = log;
+        this.scratch = scratch;
+        this.faults = faults;
+    }
+
+    /** Handles one {@code Run Requested}; returns the state the run ended in, or empty when another attempt holds it. */
+    public Optional<RunState> execute(String runId) {
+        Run run = store.run(runId).orElseThrow(() -> new MalformedEventException("no run " + runId + " in the store"));
+        Pipeline pipeline = project.pipeline(run.pipeline())
+                .orElseThrow(() -> new MalformedEventException("run " + runId + " is of pipeline '" + run.pipeline() + "', which this deployment does not have"));
+        Optional<Integer> attempt = store.startAttempt(runId, clock.instant().plus(pipeline.timeout()).plus(LEASE_MARGIN));
+        if (attempt.isEmpty()) {
+            log.info("run already running or finished: nothing to do", Map.of("runId", runId, "pipeline", run.pipeline()));
+            return Optional.empty();
+        }
+        Map<String, Object> ctx = Map.of("runId", runId, "pipeline", pipeline.name(), "partition", run.partition(), "attempt", attempt.get());
+        log.info("run started", ctx);
+        Path work = scratch.resolve(runId).resolve("attempt-" + attempt.get());
+        try {
+            Files.createDirectories(work);
+            return Optional.of(attempt(pipeline, run, attempt.get(), work, ctx));
+        } catch (RuntimeException | IOException e) {
+            String reason = e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage();
+            if (e instanceof FaultPoints.Killed) {
+                throw (FaultPoints.Killed) e; // a simulated kill: the process is gone, nothing more happens
+            }
+            finish(run, RunState.FAILED, reason);
+            log.error("run failed", merge(ctx, Map.of("reason", reason)));
+            return Optional.of(RunState.FAILED);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private RunState attempt(Pipeline pipeline, Run run, int attempt, Path work, Map<String, Object> ctx) throws IOException {
+        Map<String, List<AssetEvent>> inputs = resolveInputs(pipeline, run);
+        Map<String, String> versions = inputVersions(inputs);
+        String codeVersion = project.codeVersion(pipeline.name());
+        boolean snapshots = pipeline.steps().stream().anyMatch(s -> s instanceof Step.Snapshot);
+        if (!snapshots) { // a database has no version to compare: snapshots always run
+            Map<String, String> now = new TreeMap<>(versions);
+            now.put(CODE_VERSION_KEY, codeVersion);
+            if (store.lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {
+                finish(run, RunState.SKIPPED, "inputs and code unchanged since the last successful run");
+                log.info("run skipped: nothing changed", ctx);
+                return RunState.SKIPPED;
+            }
+        }
+        Map<String, TableFacts> facts = new LinkedHashMap<>();
+        try (DuckSession duck = DuckSession.open(DuckSettings.defaults(work.resolve("duckdb")))) {
+            for (Map.Entry<String, List<AssetEvent>> in : inputs.entrySet()) {
+                List<Path> files = download(in.getValue(), work.resolve("in").resolve(in.getKey()));
+                duck.createInputView(in.getKey(), files, formatOf(in.getKey(), in.getValue()));
+            }
+            for (Step step : pipeline.steps()) {
+                switch (step) {
+                    case Step.Sql sql -> {
+                        long rows = duck.runStep(sql.output(), project.sql(sql.sql()));
+                        facts.put(sql.output(), new TableFacts(rows, Optional.empty(), Optional.empty()));
+                    }
+                    case Step.Snapshot snap -> {
+                        for (Snapshotter.Table t : snapshotter.snapshot(pipeline, snap, run.partition(), lastWatermarks(snap), work.resolve("snapshot"))) {
+                            long rows = duck.loadTable(t.output(), t.parquetFiles());
+                            facts.put(t.output(), new TableFacts(rows, Optional.of(t.schemaHash()), t.watermark()));
+                        }
+                    }
+                }
+                faults.reached("after-step");
+            }
+            List<CheckResult> results = CheckRunner.run(duck, pipeline.checks(), c -> project.sql(c.sql()));
+            List<CheckResult> blocking = results.stream().filter(CheckResult::blocksPublication).toList();
+            for (CheckResult r : results.stream().filter(r -> !r.passed()).toList()) {
+                announcer.announce("Asset Check Failed", checkFailedJson(run, r));
+            }
+            if (!blocking.isEmpty()) {
+                String reason = "blocking check(s) failed: " + blocking.stream().map(r -> r.asset() + " " + r.name() + ": " + r.detail())
+                        .collect(Collectors.joining("; "));
+                finish(run, RunState.FAILED, reason);
+                log.warn("run failed its checks: nothing published", merge(ctx, Map.of("reason", reason)));
+                return RunState.FAILED;
+            }
+            // Outputs under keys no one has read: a killed attempt leaves orphans (a lifecycle rule removes them), never partial assets.
+            List<AssetEvent> events = new ArrayList<>();
+            for (Output out : pipeline.outputs()) {
+                Path file = duck.writeParquet(out.asset(), work.resolve(out.asset() + ".parquet"));
+                String key = out.location().resolve(Map.of("LakeBucket", lakeBucket)).keyPrefixFor(run.partition())
+                        + "run=" + run.runId() + "/attempt=" + attempt + "/part-0.parquet";
+                objects.put(lakeBucket, key, file);
+                faults.reached("after-upload");
+                TableFacts f = facts.get(out.asset());
+                Map<String, String> metadata = new TreeMap<>();
+                metadata.put("rows", Long.toString(f.rows()));
+                metadata.put("bytes", Long.toString(Files.size(file)));
+                f.schemaHash().ifPresent(h -> metadata.put("schemaHash", h));
+                f.watermark().ifPresent(w -> metadata.put("watermark", w));
+                results.stream().filter(r -> r.asset().equals(out.asset()))
+                        .forEach(r -> metadata.put("check." + r.name(), r.summary()));
+                events.add(new AssetEvent(Ids.hash(24, List.of("run-output", run.runId(), out.asset())), out.asset(), run.partition(),
+                        clock.instant(), new Producer(Producer.Kind.RUN, run.runId()), sha256(file), Optional.of(codeVersion),
+                        List.of("s3://" + lakeBucket + "/" + key), metadata));
+            }
+            publish(events);
+            store.recordRunInputs(run.runId(), versions, codeVersion);
+            finish(run, RunState.SUCCEEDED, "published " + events.size() + " asset event(s)");
+            log.info("run succeeded", merge(ctx, Map.of("outputs", events.size())));
+            return RunState.SUCCEEDED;
+        }
+    }
+
+    /** Records every event first, then announces them: a crash in between leaves recorded events that the retry announces. */
+    private void publish(List<AssetEvent> events) {
+        List<String> toAnnounce = new ArrayList<>();
+        for (AssetEvent e : events) {
+            String json = EventJson.assetUpdated(e);
+            DynamoStore.Recorded r = store.recordEvent(e, json);
+            if (r.isNew() || !r.announced()) {
+                toAnnounce.add(e.eventId());
+            }
+            faults.reached("after-record");
+        }
+        for (AssetEvent e : events) {
+            if (toAnnounce.contains(e.eventId())) {
+                announcer.announce(EventJson.ASSET_UPDATED, store.eventJson(e.eventId()).orElseThrow());
+                store.markEventAnnounced(e.eventId());
+            }
+        }
+    }
+
+    private void finish(Run run, RunState state, String reason) {
+        store.finishRun(run.runId(), state, reason);
+        String type = switch (state) {
+            case SUCCEEDED -> EventJson.RUN_SUCCEEDED;
+            case SKIPPED -> EventJson.RUN_SKIPPED;
+            default -> EventJson.RUN_FAILED;
+        };
+        announcer.announce(type, EventJson.runFinished(run, reason));
+    }
+
+    /**
+     * The events each input is read from: those the run consumed, else the newest for the
+     * partition the mapping names (identity: the same; latest: any; window: each hour of the day).
+     */
+    Map<String, List<AssetEvent>> resolveInputs(Pipeline pipeline, Run run) {
+        Map<String, List<AssetEvent>> consumed = new LinkedHashMap<>();
+        for (String id : run.consumed()) {
+            store.eventJson(id).map(j -> EventJson.assetEvent(EventJson.read(j)))
+                    .ifPresent(e -> consumed.computeIfAbsent(e.asset(), a -> new ArrayList<>()).add(e));
+        }
+        Map<String, List<AssetEvent>> out = new TreeMap<>();
+        for (Input in : pipeline.inputs()) {
+            if (project.source(in.asset()).filter(s -> s instanceof Source.Postgres).isPresent()) {
+                continue; // read by the snapshot step itself
+            }
+            List<AssetEvent> events = consumed.getOrDefault(in.asset(), List.of());
+            if (events.isEmpty()) {
+                PartitionMapping m = in.mapping().orElse(PartitionMapping.IDENTITY);
+                List<String> jsons = switch (m) {
+                    case LATEST -> store.newestEvent(in.asset()).stream().toList();
+                    case IDENTITY -> store.latest(in.asset(), run.partition()).stream().toList();
+                    case WINDOW -> Readiness.hoursOf(pipeline, run.partition()).stream().flatMap(h -> store.latest(in.asset(), h).stream()).toList();
+                };
+                events = jsons.stream().map(j -> EventJson.assetEvent(EventJson.read(j))).toList();
+            }
+            if (events.isEmpty()) {
+                throw new IllegalStateException("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet");
+            }
+            out.put(in.asset(), events);
+        }
+        return out;
+    }
+
+    private static Map<String, String> inputVersions(Map<String, List<AssetEvent>> inputs) {
+        Map<String, String> out = new TreeMap<>();
+        inputs.forEach((asset, events) -> out.put(asset, events.stream().map(AssetEvent::dataVersion).sorted().collect(Collectors.joining(","))));
+        return out;
+    }
+
+    private Map<String, String> lastWatermarks(Step.Snapshot snap) {
+        Map<String, String> out = new TreeMap<>();
+        for (Step.SnapshotTable t : snap.tables()) {
+            if (t.watermark().isPresent()) {
+                store.newestEvent(t.output()).map(j -> EventJson.assetEvent(EventJson.read(j)))
+                        .flatMap(e -> Optional.ofNullable(e.metadata().get("watermark")))
+                        .ifPresent(w -> out.put(t.output(), w));
+            }
+        }
+        return out;
+    }
+
+    private InputFormat formatOf(String asset, List<AssetEvent> events) {
+        Optional<String> declared = project.source(asset).filter(s -> s instanceof Source.S3).flatMap(s -> ((Source.S3) s).format());
+        return declared.map(InputFormat::of).orElseGet(() -> InputFormat.fromKey(events.get(0).objects().get(0)));
+    }
+
+    private List<Path> download(List<AssetEvent> events, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        int n = 0;
+        for (AssetEvent e : events) {
+            for (String uri : e.objects()) {
+                String rest = uri.substring("s3://".length());
+                String bucket = rest.substring(0, rest.indexOf('/'));
+                String key = rest.substring(rest.indexOf('/') + 1);
+                String name = key.substring(key.lastIndexOf('/') + 1);
+                Path target = dir.resolve((n++) + "-" + name);
+                objects.get(bucket, key, target);
+                files.add(target);
+            }
+        }
+        return files;
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String checkFailedJson(Run run, CheckResult r) {
+        var n = EventJson.MAPPER.createObjectNode();
+        n.put("runId", run.runId());
+        n.put("pipeline", run.pipeline());
+        n.put("partition", run.partition());
+        n.put("asset", r.asset());
+        n.put("check", r.name());
+        n.put("kind", r.kind());
+        n.put("blocking", r.blocking());
+        n.put("detail", r.detail());
+        return EventJson.write(n);
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> m = new LinkedHashMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // scratch space: /tmp of a Lambda is wiped with the sandbox anyway
+        }
+    }
+
+    private record TableFacts(long rows, Optional<String> schemaHash, Optional<String> watermark) {
+    }
+}

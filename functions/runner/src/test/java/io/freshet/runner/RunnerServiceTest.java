@@ -1,0 +1,246 @@
+package io.freshet.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.json.EventJson;
+import io.freshet.aws.s3.ObjectStore;
+import io.freshet.aws.store.DynamoStore;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.Ids;
+import io.freshet.core.events.Producer;
+import io.freshet.core.load.Project;
+import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.PendingEvent;
+import io.freshet.testkit.LocalDynamo;
+import io.freshet.testkit.LocalS3;
+
+/**
+ * The runner on real DuckDB, DynamoDB Local and S3Proxy, with the metro pipelines: a run of
+ * core_trips reads exactly the consumed tap export, publishes once, fails on a blocking check
+ * without publishing, skips an unchanged re-run, and survives being killed mid-way.
+ */
+class RunnerServiceTest {
+
+    static final Project METRO = ProjectLoader.load(Path.of("../../pipelines")).orThrow();
+    static final String LAKE = "lake";
+
+    static LocalDynamo dynamo;
+    static LocalS3 s3;
+    static final AtomicInteger TABLES = new AtomicInteger();
+
+    DynamoStore store;
+    ObjectStore objects;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-05-26T09:00:00Z"));
+    final List<String> announced = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        dynamo = LocalDynamo.start();
+        s3 = LocalS3.start();
+        s3.createBucket(LAKE);
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void freshWorld() throws Exception {
+        String table = "runner-" + TABLES.incrementAndGet();
+        DynamoStore.createTable(dynamo.client(), table);
+        store = new DynamoStore(dynamo.client(), table, clock);
+        objects = new ObjectStore(s3.client());
+        // The dimensions core_trips reads as 'latest': one snapshot each.
+        source("raw.stations", "2026-05-25", parquet("SELECT * FROM (VALUES ('s1','Muzeum','A'), ('s2','Florenc','B')) t(station_id, name, line)"));
+        source("raw.passengers", "2026-05-25", parquet("SELECT * FROM (VALUES ('c1','student'), ('c2','senior')) t(card_id, fare_category)"));
+    }
+
+    RunnerService runner(FaultPoints faults) {
+        return new RunnerService(METRO, store, objects, (type, json) -> announced.add(type + " " + json), LAKE,
+                (p, step, partition, watermarks, dir) -> { throw new UnsupportedOperationException("no snapshots in these tests"); },
+                clock, new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()), tmp.resolve("scratch"), faults);
+    }
+
+    /** Uploads a file and records it as an asset event, as s3-events or a runner would. */
+    AssetEvent source(String asset, String partition, Path file) {
+        String key = "test/" + asset + "/" + partition + "/" + file.getFileName();
+        objects.put(LAKE, key, file);
+        AssetEvent e = new AssetEvent(Ids.hash(24, List.of(asset, partition, file.toString())), asset, partition, clock.instant(),
+                new Producer(Producer.Kind.S3_UPLOAD, "s3://" + LAKE + "/" + key), Ids.hash(16, List.of(file.toString())),
+                Optional.empty(), List.of("s3://" + LAKE + "/" + key), Map.of());
+        store.recordEvent(e, EventJson.assetUpdated(e));
+        clock.advance(Duration.ofSeconds(1));
+        return e;
+    }
+
+    Path parquet(String select) throws Exception {
+        Path f = Files.createTempFile(tmp, "dim", ".parquet");
+        Files.delete(f);
+        try (var db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement()) {
+            s.execute("COPY (" + select + ") TO '" + f + "' (FORMAT parquet)");
+        }
+        return f;
+    }
+
+    Path taps(String name, String rows) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, "tap_id,card_id,station_id,direction,tapped_at\n" + rows);
+        return f;
+    }
+
+    /** A run consuming {@code events}, created as the trigger creates it. */
+    Run runOf(String partition, AssetEvent... events) {
+        var view = store.consumer("core_trips", partition);
+        List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
+        List<String> idParts = new java.util.ArrayList<>(consumed.stream().map(PendingEvent::eventId).toList());
+        idParts.add("@" + clock.instant()); // a re-run of the same events is a new run
+        return store.tryCreateRun(view, Ids.run("core_trips", partition, idParts), consumed, "test").orElseThrow();
+    }
+
+    List<JsonNode> announcements(String type) {
+        return announced.stream().filter(a -> a.startsWith(type + " ")).map(a -> EventJson.read(a.substring(type.length() + 1))).toList();
+    }
+
+    static final String GOOD = "1,c1,s1,in,2026-05-26 08:00:00\n2,c1,s2,out,2026-05-26 08:20:00\n3,c2,s2,in,2026-05-26 08:30:00\n4,c2,s1,out,2026-05-26 08:41:00\n";
+
+    @Test
+    void aRunReadsExactlyItsEventsAndPublishesOnceUnderRunScopedKeys() throws Exception {
+        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        source("landing.taps", "2026-05-26", taps("taps-0900.csv", "9,c9,s1,in,2026-05-26 09:00:00\n9,c9,s2,out,2026-05-26 09:10:00\n"));
+        Run run = runOf("2026-05-26", export);
+
+        assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(run.runId()));
+
+        List<JsonNode> updated = announcements(EventJson.ASSET_UPDATED);
+        assertEquals(1, updated.size());
+        JsonNode e = updated.get(0);
+        assertEquals("core.trips", e.get("asset").asText());
+        assertEquals("2", e.get("metadata").get("rows").asText(), "two journeys in the consumed export; the 09:00 file was not consumed");
+        String object = e.get("objects").get(0).asText();
+        assertTrue(object.startsWith("s3://lake/core/trips/date=2026-05-26/run=" + run.runId() + "/attempt=1/"), object);
+        assertEquals(METRO.codeVersion("core_trips"), e.get("codeVersion").asText());
+        assertEquals("passed", e.get("metadata").get("check.unique_trip_id").asText());
+        assertEquals(1, announcements(EventJson.RUN_SUCCEEDED).size());
+        assertEquals(RunState.SUCCEEDED, store.run(run.runId()).orElseThrow().state());
+
+        // A redelivered Run Requested does nothing.
+        assertEquals(Optional.empty(), runner(FaultPoints.NONE).execute(run.runId()));
+        assertEquals(1, announcements(EventJson.ASSET_UPDATED).size());
+    }
+
+    @Test
+    void anUnchangedReRunIsSkippedAndPublishesNoAssetEvent() throws Exception {
+        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(runOf("2026-05-26", export).runId()));
+        clock.advance(Duration.ofMinutes(5));
+        Run again = runOf("2026-05-26", export);
+        assertEquals(Optional.of(RunState.SKIPPED), runner(FaultPoints.NONE).execute(again.runId()));
+        assertEquals(1, announcements(EventJson.ASSET_UPDATED).size());
+        assertEquals(1, announcements(EventJson.RUN_SKIPPED).size());
+    }
+
+    @Test
+    void aFailingBlockingCheckPublishesNothing() throws Exception {
+        // A new passengers snapshot brings a fare category outside the accepted ones: that check is blocking.
+        source("raw.passengers", "2026-05-26", parquet("SELECT * FROM (VALUES ('c1','pirate'), ('c2','senior')) t(card_id, fare_category)"));
+        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        Run run = runOf("2026-05-26", export);
+        assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).execute(run.runId()));
+        assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED));
+        assertEquals(List.of(), store.history("core.trips", "2026-05-26"));
+        JsonNode failed = announcements(EventJson.RUN_FAILED).get(0);
+        assertTrue(failed.get("reason").asText().contains("accepted_values_fare_category: 1 row(s) with fare_category outside [adult, student, senior, child]"),
+                failed.toString());
+        assertEquals(1, announcements("Asset Check Failed").stream().filter(c -> c.get("check").asText().equals("accepted_values_fare_category")).count());
+        assertEquals(RunState.FAILED, store.run(run.runId()).orElseThrow().state());
+    }
+
+    @Test
+    void aRunKilledMidWayPublishesNothingAndItsRetryPublishesOnce() throws Exception {
+        for (String point : List.of("after-step", "after-upload", "after-record")) {
+            announced.clear();
+            clock.advance(Duration.ofHours(1));
+            AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-" + point + ".csv", GOOD.replace("1,c1", "1" + point.length() + ",c1")));
+            Run run = runOf("2026-05-26", export);
+            RunnerService killed = runner(p -> {
+                if (p.equals(point)) throw new FaultPoints.Killed(p);
+            });
+            assertThrows(FaultPoints.Killed.class, () -> killed.execute(run.runId()));
+            assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED), "killed " + point + ": nothing announced");
+            // EventBridge redelivers at once: the killed attempt still holds its lease.
+            assertEquals(Optional.empty(), runner(FaultPoints.NONE).execute(run.runId()));
+            // Once the lease runs out, the retry takes over under the same run id.
+            clock.advance(METRO.pipeline("core_trips").orElseThrow().timeout().plus(Duration.ofMinutes(2)));
+            assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(run.runId()), point);
+            List<JsonNode> updated = announcements(EventJson.ASSET_UPDATED);
+            assertEquals(1, updated.size(), "killed " + point + ": published once");
+            String object = updated.get(0).get("objects").get(0).asText();
+            String key = object.substring("s3://lake/".length());
+            assertTrue(objects.exists(LAKE, key), "the event points at complete data: " + object);
+            assertEquals(1, store.history("core.trips", "2026-05-26").stream().filter(j -> j.contains(run.runId())).count());
+        }
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
