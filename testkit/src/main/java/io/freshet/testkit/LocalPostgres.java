@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -42,11 +41,15 @@ public final class LocalPostgres implements AutoCloseable {
     private final EmbeddedPostgres server;
     private final Path directory;
     private final int port;
+    /** Removes the directory should the JVM end without close() (zonky's own hook stops the server). */
+    private final Thread cleanup;
 
     private LocalPostgres(EmbeddedPostgres server, Path directory, int port) {
         this.server = server;
         this.directory = directory;
         this.port = port;
+        this.cleanup = new Thread(() -> deleteQuietly(directory), "LocalPostgres cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** Starts a new, empty cluster (about a second when zonky's binaries are already extracted). */
@@ -76,7 +79,12 @@ public final class LocalPostgres implements AutoCloseable {
                         .setServerConfig("log_min_messages", "warning")
                         .start();
                 LocalPostgres local = new LocalPostgres(pg, dir, port);
-                local.execute("ALTER ROLE " + USER + " PASSWORD '" + PASSWORD + "'");
+                try {
+                    local.execute("ALTER ROLE " + USER + " PASSWORD '" + PASSWORD + "'");
+                } catch (RuntimeException e) {
+                    local.close();
+                    throw e;
+                }
                 return local;
             } catch (Exception e) {
                 last = e;
@@ -113,7 +121,12 @@ public final class LocalPostgres implements AutoCloseable {
         Properties props = new Properties();
         props.setProperty("user", USER);
         props.setProperty("password", PASSWORD);
-        return DriverManager.getConnection(jdbcUrl(), props);
+        // The driver itself, not DriverManager: shaded jars may keep another driver's service file only.
+        Connection c = new org.postgresql.Driver().connect(jdbcUrl(), props);
+        if (c == null) {
+            throw new SQLException("pgjdbc refused " + jdbcUrl());
+        }
+        return c;
     }
 
     /** Runs SQL (one or several statements separated by {@code ;}) on a fresh connection. */
@@ -127,6 +140,11 @@ public final class LocalPostgres implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
         try {
             server.close();
         } catch (IOException e) {

@@ -11,7 +11,7 @@ final class Batch {
     /** DuckDB's standard vector size. */
     static final int CAPACITY = 2048;
     /** A batch is handed over early once its strings reach this size, bounding memory for wide rows. */
-    static final int PAYLOAD_LIMIT = 8 << 20;
+    static final int PAYLOAD_LIMIT = 4 << 20;
 
     final ColumnBuffer[] columns;
     int rows;
@@ -28,6 +28,15 @@ final class Batch {
         for (ColumnBuffer c : columns) {
             c.reset();
         }
+    }
+
+    /** Bytes of values as DuckDB vectors hold them (fixed widths plus string payloads). */
+    long bytes() {
+        long n = 0;
+        for (ColumnBuffer c : columns) {
+            n += c.width > 0 ? (long) c.width * rows : c.payloadLength;
+        }
+        return n;
     }
 
     boolean full() {

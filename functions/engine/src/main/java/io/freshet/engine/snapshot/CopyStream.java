@@ -6,6 +6,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -37,10 +39,21 @@ final class CopyStream implements AutoCloseable {
     private volatile CopyOut copy;
     private Thread reader;
     private volatile boolean ended;
+    /** A batch taken by {@link #hasMore()} to look ahead, handed out first by {@link #next()}. */
+    private final AtomicReference<Batch> lookahead = new AtomicReference<>();
+    /** Bytes handed to DuckDB in the current part (file); a part ends once it reaches {@link #partLimit}. */
+    private final AtomicLong partBytes = new AtomicLong();
+    private final long partLimit;
     private long bytesRead;
 
-    CopyStream(List<PgColumn> columns, int watermarkIndex) {
+    /**
+     * @param partLimit stream bytes (values as DuckDB holds them in memory) after which
+     *                  {@link #next()} ends the current part, so the table is written as several
+     *                  files; {@link Long#MAX_VALUE} for one file
+     */
+    CopyStream(List<PgColumn> columns, int watermarkIndex, long partLimit) {
         this.columns = List.copyOf(columns);
+        this.partLimit = partLimit;
         this.decoder = new RowDecoder(columns, watermarkIndex);
         for (int i = 0; i < BATCHES; i++) {
             free.add(new Batch(columns));
@@ -107,12 +120,23 @@ final class CopyStream implements AutoCloseable {
         return null;
     }
 
-    /** The next batch of rows, or null at the end; throws what the reader failed with. Safe for several consumers. */
+    /**
+     * The next batch of rows, or null at the end of the current part (or of the data); throws what
+     * the reader failed with. Safe for several consumers.
+     */
     Batch next() throws InterruptedException {
+        if (partBytes.get() >= partLimit) {
+            return null;
+        }
+        Batch b = lookahead.getAndSet(null);
+        if (b != null) {
+            partBytes.addAndGet(b.bytes());
+            return b;
+        }
         if (ended) {
             return null;
         }
-        Batch b = filled.take();
+        b = filled.take();
         if (b == END) {
             ended = true;
             filled.offer(END); // for the other consumers, if DuckDB runs several
@@ -121,7 +145,34 @@ final class CopyStream implements AutoCloseable {
             }
             return null;
         }
+        partBytes.addAndGet(b.bytes());
         return b;
+    }
+
+    /** Starts the next part (file). */
+    void startPart() {
+        partBytes.set(0);
+    }
+
+    /** Whether rows remain after the current part: waits for the next batch or the end. */
+    boolean hasMore() throws InterruptedException {
+        if (lookahead.get() != null) {
+            return true;
+        }
+        if (ended) {
+            return false;
+        }
+        Batch b = filled.take();
+        if (b == END) {
+            ended = true;
+            filled.offer(END);
+            if (failure != null) {
+                throw new StreamFailedException(failure);
+            }
+            return false;
+        }
+        lookahead.set(b);
+        return true;
     }
 
     void release(Batch b) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +14,7 @@ import java.util.Properties;
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDataChunkWriter;
+import org.duckdb.DuckDBDriver;
 import org.duckdb.DuckDBFunctions;
 import org.duckdb.DuckDBLogicalType;
 import org.duckdb.DuckDBTableFunction;
@@ -59,29 +59,39 @@ final class DuckDbParquet implements AutoCloseable {
         p.setProperty("extension_directory", home.resolve("extensions").toAbsolutePath().toString());
         p.setProperty("autoinstall_known_extensions", "false");
         p.setProperty("autoload_known_extensions", "false");
+        // DuckDB 2.0's asynchronous file writer deadlocks when a COPY fails with writes in flight
+        // (AsyncWriteQueue::AbortWrites waits for a task blocked on the queue's own mutex): a failed
+        // snapshot would hang instead of failing. Synchronous writes fail cleanly.
+        p.setProperty("async_threads", "0");
         p.setProperty("preserve_insertion_order", "false"); // row groups written by whichever thread fills one; else ROW_GROUP_SIZE_BYTES is ignored
         this.threads = settings.threads();
-        this.rowGroupBytes = Math.max(4L << 20, Math.min(128L << 20, bytes(settings.memoryLimit()) / 4));
+        // Each thread fills its own row group: together they may take a quarter of the memory limit.
+        this.rowGroupBytes = Math.max(1L << 20, Math.min(128L << 20, bytes(settings.memoryLimit()) / 4 / settings.threads()));
         try {
-            this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+            // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
+            this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", p);
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB did not start: " + e.getMessage(), e);
         }
     }
 
     /** A connection of its own for one worker, with the table function registered. */
-    synchronized DuckDBConnection connect() throws SQLException {
-        DuckDBConnection c = root.duplicate();
-        connections.add(c);
-        try (Statement s = c.createStatement()) {
-            s.execute("SET TimeZone = 'UTC'"); // TIMESTAMPTZ <-> TIMESTAMP casts in array conversions are then exact
+    synchronized DuckDBConnection connect() {
+        try {
+            DuckDBConnection c = root.duplicate();
+            connections.add(c);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TimeZone = 'UTC'"); // TIMESTAMPTZ <-> TIMESTAMP casts in array conversions are then exact
+            }
+            DuckDBFunctions.tableFunction()
+                    .withName(FUNCTION)
+                    .withParameter(DuckDBColumnType.VARCHAR)
+                    .withFunction(new StreamFunction(threads))
+                    .register(c);
+            return c;
+        } catch (SQLException e) {
+            throw new SnapshotException(null, "DuckDB: " + e.getMessage(), e);
         }
-        DuckDBFunctions.tableFunction()
-                .withName(FUNCTION)
-                .withParameter(DuckDBColumnType.VARCHAR)
-                .withFunction(new StreamFunction(threads))
-                .register(c);
-        return c;
     }
 
     /**
@@ -148,7 +158,7 @@ final class DuckDbParquet implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws SQLException {
+    public synchronized void close() {
         SQLException first = null;
         for (DuckDBConnection c : connections) {
             try {
@@ -163,7 +173,7 @@ final class DuckDbParquet implements AutoCloseable {
             first = first == null ? e : first;
         }
         if (first != null) {
-            throw first;
+            throw new SnapshotException(null, "DuckDB did not close cleanly: " + first.getMessage(), first);
         }
     }
 

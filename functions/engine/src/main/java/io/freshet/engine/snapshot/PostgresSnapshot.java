@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,22 +96,39 @@ import org.postgresql.util.PSQLException;
  *
  * <h2>Speed (2 cores, PostgreSQL 17 on the same machine, 8 columns: bigint, int, numeric(12,2),
  * text, boolean, date, timestamptz, uuid)</h2>
- * The limit is {@code COPY (FORMAT binary) TO STDOUT} into nowhere, about 1.6-1.8M rows/s here.
- * Measured on 2M rows of that table while choosing this design:
+ * The limit is {@code COPY (FORMAT binary) TO STDOUT} into nowhere: about 1.9-2.2M rows/s here,
+ * PostgreSQL's backend busy on one core (~0.5 us of CPU per row) and pgjdbc ~0.15 us per row on
+ * the other. Measured while choosing this design (2M rows unless said):
  * <ul>
- * <li>{@code COPY (FORMAT csv)} into nowhere is already 0.78M rows/s: PostgreSQL's text output
- *     (timestamptz and numeric formatting above all) costs twice its binary output, so any CSV
- *     route (a file or a named pipe into DuckDB's {@code read_csv}, 0.36-0.40M rows/s end to
- *     end) is capped below 0.5 of the limit before DuckDB even parses a byte;</li>
- * <li>binary COPY decoded in Java into DuckDB's Appender, then {@code COPY table TO parquet}:
- *     0.3-0.5M rows/s; appending into a table costs more than the whole Parquet write;</li>
- * <li>binary COPY decoded into a Java table function that DuckDB's {@code COPY ... TO parquet}
- *     pulls from, with the driver's per-value setters: ~0.75M rows/s, 0.75 us of CPU per row on
- *     our side against PostgreSQL's ~0.6;</li>
- * <li>the same with the decoder on its own thread and batches copied into the vectors in bulk
- *     ({@link DuckDbVectors}) and zstd level 1: see {@code docs/performance.md} and
- *     {@code local/freshet bench snapshot} for the figures this class is measured by.</li>
+ * <li>{@code COPY (FORMAT csv)} into nowhere: 0.78M rows/s. PostgreSQL's text output (timestamptz
+ *     and numeric formatting above all) costs twice its binary output, so any CSV route (a file or a
+ *     named pipe into DuckDB's {@code read_csv}: 0.36-0.40M rows/s end to end) stays below half of
+ *     the limit before DuckDB has parsed a byte. Binary it is.</li>
+ * <li>Binary COPY decoded in Java into DuckDB's Appender, then {@code COPY table TO parquet}:
+ *     0.3-0.5M rows/s; appending into a table costs more than the whole Parquet write.</li>
+ * <li>Decoded into a Java table function that {@code COPY (SELECT ...) TO parquet} pulls from,
+ *     written with the driver's per-value setters, on DuckDB's one pipeline thread: 0.75M rows/s,
+ *     0.75 us of CPU per row on our side.</li>
+ * <li>Decoding on a reader thread of its own, batches copied into the vectors in bulk
+ *     ({@link DuckDbVectors}), zstd level 1: 1.0-1.5M rows/s. perf then showed 12% of all CPU in
+ *     DuckDB's UUID parser: uuids now travel as UHUGEINT and are cast, a bit flip.</li>
+ * <li>Letting every DuckDB thread take batches (row groups written by whichever thread fills one)
+ *     rather than one: 1.9M rows/s against 2.0M for the limit (0.92-0.95) on a quiet machine;
+ *     under load from other processes 0.69-0.76 where one consumer thread gave 0.56-0.58. Our side
+ *     costs 0.46-0.50 us of CPU per row in all (pgjdbc 0.15, decoding ~0.1, DuckDB ~0.25).</li>
+ * <li>{@code local/freshet bench snapshot --rows 10000000}, heap 512 MB, files uploaded to S3
+ *     (S3Proxy) as each is complete: 1.81M rows/s against a limit of 2.19M, ratio 0.82 (best of
+ *     3 rounds; 0.85 until the last file is written); peak heap 152 MB, peak RSS 414 MB.</li>
  * </ul>
+ * Not taken: DuckDB's postgres extension (downloaded at run time, unavailable offline and in a
+ * locked-down Lambda); splitting a table into ctid ranges read over several connections (with two
+ * cores PostgreSQL and the writer already share them; several connections help only when there are
+ * several tables and spare cores); dictionary encoding off ({@code DICTIONARY_SIZE_LIMIT}: 16%
+ * faster Parquet writes, but categorical columns would lose their dictionaries).
+ *
+ * <p>Row order within the files is not PostgreSQL's (several threads write row groups); a table
+ * has no order. A table is split into files of about 128 MB of values ({@link #PART_BYTES}); each is
+ * announced to the {@link ParquetFileListener} as soon as it is complete.
  */
 public final class PostgresSnapshot {
 
@@ -130,30 +146,53 @@ public final class PostgresSnapshot {
             + "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
             + "SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0";
 
+    /**
+     * A table is written as several files of about this many bytes of values (as DuckDB holds them
+     * in memory; zstd Parquet comes out at a third to a half of it), so that a file can be uploaded
+     * while the next is written and no file grows without bound.
+     */
+    static final long PART_BYTES = 128L << 20;
+
     private final Hooks hooks;
+    private final long partBytes;
 
     public PostgresSnapshot() {
-        this(NO_HOOKS);
+        this(NO_HOOKS, PART_BYTES);
     }
 
     PostgresSnapshot(Hooks hooks) {
+        this(hooks, PART_BYTES);
+    }
+
+    PostgresSnapshot(Hooks hooks, long partBytes) {
         this.hooks = hooks;
+        this.partBytes = partBytes;
     }
 
     /** One table, resolved and planned. */
     private record Plan(TableRequest request, String table, PgCatalog.Relation relation, List<PgColumn> columns, int watermarkIndex,
-                        Optional<String> watermarkLiteral, Path file) {
+                        Optional<String> watermarkLiteral, Path dir) {
     }
 
     /**
      * Snapshots {@code tables}, all from one consistent snapshot, into Parquet files under
-     * {@code workDir} ({@code workDir/<output>/part-00000.parquet}).
+     * {@code workDir} ({@code workDir/<output>/part-00000.parquet}, {@code part-00001.parquet}, ...
+     * for a large table; an empty table has one file with its schema and no rows).
      *
      * @throws SnapshotException naming the table when one table is the reason (missing table or
      *                           watermark column, a value with no Parquet form, a PostgreSQL error
      *                           while reading it), else for the snapshot as a whole
      */
     public SnapshotResult snapshot(PgConnectionInfo connection, List<TableRequest> tables, Path workDir, SnapshotSettings settings) {
+        return snapshot(connection, tables, workDir, settings, ParquetFileListener.NONE);
+    }
+
+    /**
+     * As {@link #snapshot(PgConnectionInfo, List, Path, SnapshotSettings)}, telling {@code listener}
+     * of each Parquet file as soon as it is complete (to upload it while the next is written).
+     */
+    public SnapshotResult snapshot(PgConnectionInfo connection, List<TableRequest> tables, Path workDir, SnapshotSettings settings,
+                                   ParquetFileListener listener) {
         checkOutputsUnique(tables);
         if (tables.isEmpty()) {
             return new SnapshotResult(List.of());
@@ -187,7 +226,7 @@ public final class PostgresSnapshot {
 
             List<TableSnapshot> results;
             try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
-                results = run(plans, pg, duck);
+                results = run(plans, pg, duck, listener);
             }
             for (Connection c : pg) {
                 execute(c, "COMMIT");
@@ -224,7 +263,11 @@ public final class PostgresSnapshot {
         p.setProperty("ApplicationName", "freshet-snapshot");
         p.setProperty("tcpKeepAlive", "true");
         try {
-            Connection c = DriverManager.getConnection(info.jdbcUrl(), p);
+            // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
+            Connection c = new org.postgresql.Driver().connect(info.jdbcUrl(), p);
+            if (c == null) {
+                throw new SQLException("pgjdbc does not accept the URL");
+            }
             c.setAutoCommit(true);
             execute(c, SESSION_SETTINGS);
             return c;
@@ -250,12 +293,12 @@ public final class PostgresSnapshot {
             if (!relation.readable()) {
                 throw new SnapshotException(name, "is a " + relation.kindName() + ", not a table or view");
             }
-            Plan plan = plan(t, relation, catalog.columns(relation), Optional.empty(), outputFile(workDir, t.output(), dirs));
+            Plan plan = plan(t, relation, catalog.columns(relation), Optional.empty(), outputDir(workDir, t.output(), dirs));
             Optional<String> literal = Optional.empty();
             if (t.lastWatermark().isPresent()) {
                 literal = Optional.of(canonicalWatermark(c, plan, t.lastWatermark().get()));
             }
-            plans.add(new Plan(t, name, relation, plan.columns(), plan.watermarkIndex(), literal, plan.file()));
+            plans.add(new Plan(t, name, relation, plan.columns(), plan.watermarkIndex(), literal, plan.dir()));
         }
         return plans;
     }
@@ -271,7 +314,7 @@ public final class PostgresSnapshot {
         return new SnapshotException(t.displayName(), "table does not exist in schema " + Sql.quoteIdent(t.schema()));
     }
 
-    private static Plan plan(TableRequest t, PgCatalog.Relation relation, List<PgColumn> columns, Optional<String> literal, Path file) {
+    private static Plan plan(TableRequest t, PgCatalog.Relation relation, List<PgColumn> columns, Optional<String> literal, Path dir) {
         String name = t.displayName();
         if (columns.isEmpty()) {
             throw new SnapshotException(name, "has no columns; a Parquet file needs at least one");
@@ -302,7 +345,7 @@ public final class PostgresSnapshot {
                         + "; a watermark must be an integer, numeric, date, timestamp or timestamptz column");
             }
         }
-        return new Plan(t, name, relation, columns, watermarkIndex, literal, file);
+        return new Plan(t, name, relation, columns, watermarkIndex, literal, dir);
     }
 
     private static String asciiLower(String s) {
@@ -330,7 +373,7 @@ public final class PostgresSnapshot {
         }
     }
 
-    private static Path outputFile(Path workDir, String output, Map<String, Integer> dirs) {
+    private static Path outputDir(Path workDir, String output, Map<String, Integer> dirs) {
         String dir = output.replaceAll("[^A-Za-z0-9._=-]", "_");
         if (dir.equals(".") || dir.equals("..")) {
             dir = "_" + dir;
@@ -339,7 +382,7 @@ public final class PostgresSnapshot {
         if (n > 1) {
             dir = dir + "-" + n;
         }
-        return workDir.resolve(dir).resolve("part-00000.parquet");
+        return workDir.resolve(dir);
     }
 
     private static void lock(Connection c, List<Plan> plans) throws SQLException {
@@ -355,7 +398,7 @@ public final class PostgresSnapshot {
     private static List<Plan> reread(PgCatalog catalog, List<Plan> plans) throws SQLException {
         List<Plan> out = new ArrayList<>();
         for (Plan p : plans) {
-            Plan fresh = plan(p.request(), p.relation(), catalog.columns(p.relation()), p.watermarkLiteral(), p.file());
+            Plan fresh = plan(p.request(), p.relation(), catalog.columns(p.relation()), p.watermarkLiteral(), p.dir());
             out.add(fresh);
         }
         return out;
@@ -388,12 +431,12 @@ public final class PostgresSnapshot {
 
     // ---- copying ----------------------------------------------------------------------------------
 
-    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck) throws SQLException {
+    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener) throws SQLException {
         TableSnapshot[] results = new TableSnapshot[plans.size()];
         if (pg.size() == 1) {
             DuckDBConnection d = duck.connect();
             for (int i = 0; i < plans.size(); i++) {
-                results[i] = copyTable(plans.get(i), pg.get(0), duck, d);
+                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener);
             }
             return List.of(results);
         }
@@ -412,7 +455,7 @@ public final class PostgresSnapshot {
                     int i;
                     while (!failed.get() && (i = next.getAndIncrement()) < plans.size()) {
                         try {
-                            results[i] = copyTable(plans.get(i), c, duck, d);
+                            results[i] = copyTable(plans.get(i), c, duck, d, listener);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;
@@ -443,24 +486,52 @@ public final class PostgresSnapshot {
         }
     }
 
-    private static TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck) {
+    private TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener) {
+        String output = plan.request().output();
         try {
-            Files.createDirectories(plan.file().getParent());
-            Files.deleteIfExists(plan.file());
+            Files.createDirectories(plan.dir());
+            try (var old = Files.newDirectoryStream(plan.dir(), "part-*.parquet")) {
+                for (Path f : old) {
+                    Files.delete(f);
+                }
+            }
         } catch (IOException e) {
-            throw new SnapshotException(plan.table(), "cannot prepare " + plan.file() + ": " + e.getMessage(), e);
+            throw new SnapshotException(plan.table(), "cannot prepare " + plan.dir() + ": " + e.getMessage(), e);
         }
         String copySql = copySql(plan);
-        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex())) {
-            stream.start(pg.unwrap(PGConnection.class), copySql, "freshet-copy " + plan.request().output());
-            long written;
-            try {
-                written = parquet.copyToParquet(duck, stream, plan.file());
-            } catch (SQLException e) {
-                stream.cancel();
-                Throwable readerFailure = stream.await();
-                throw failure(plan, readerFailure != null ? readerFailure : e);
-            }
+        List<Path> files = new ArrayList<>();
+        long written = 0;
+        long bytes = 0;
+        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes)) {
+            stream.start(pg.unwrap(PGConnection.class), copySql, "freshet-copy " + output);
+            do {
+                Path file = plan.dir().resolve(String.format("part-%05d.parquet", files.size()));
+                stream.startPart();
+                long rows;
+                try {
+                    rows = parquet.copyToParquet(duck, stream, file);
+                } catch (SQLException e) {
+                    stream.cancel();
+                    Throwable readerFailure = stream.await();
+                    throw failure(plan, readerFailure != null ? readerFailure : e);
+                }
+                if (files.isEmpty()) {
+                    List<String> names = DuckDbParquet.columnNames(duck, file);
+                    List<String> expected = plan.columns().stream().map(PgColumn::name).toList();
+                    if (!names.equals(expected)) {
+                        throw new SnapshotException(plan.table(), "the Parquet file's columns " + names + " are not the table's " + expected);
+                    }
+                }
+                files.add(file);
+                written += rows;
+                bytes += Files.size(file);
+                try {
+                    listener.fileWritten(output, file, rows);
+                } catch (Exception e) {
+                    stream.cancel();
+                    throw new SnapshotException(plan.table(), "the file listener failed on " + file.getFileName() + ": " + e, e);
+                }
+            } while (stream.hasMore());
             Throwable readerFailure = stream.await();
             if (readerFailure != null) {
                 throw failure(plan, readerFailure);
@@ -468,18 +539,14 @@ public final class PostgresSnapshot {
             if (written != stream.rows()) {
                 throw new SnapshotException(plan.table(), "DuckDB wrote " + written + " rows where PostgreSQL sent " + stream.rows());
             }
-            List<String> names = DuckDbParquet.columnNames(duck, plan.file());
-            List<String> expected = plan.columns().stream().map(PgColumn::name).toList();
-            if (!names.equals(expected)) {
-                throw new SnapshotException(plan.table(), "the Parquet file's columns " + names + " are not the table's " + expected);
-            }
             Optional<String> watermark = Optional.empty();
             if (plan.watermarkIndex() >= 0) {
                 watermark = stream.watermark().text().or(() -> plan.request().lastWatermark());
             }
             List<ColumnInfo> columns = plan.columns().stream().map(PgColumn::info).toList();
-            return new TableSnapshot(plan.request().output(), List.of(plan.file()), written, Files.size(plan.file()), schemaHash(columns),
-                    watermark, columns);
+            return new TableSnapshot(output, files, written, bytes, schemaHash(columns), watermark, columns);
+        } catch (CopyStream.StreamFailedException e) {
+            throw failure(plan, e);
         } catch (SQLException e) {
             throw failure(plan, e);
         } catch (IOException e) {

@@ -8,8 +8,12 @@ import java.util.regex.Pattern;
  * Resources a snapshot may use.
  *
  * @param memoryLimit         DuckDB's {@code memory_limit} (e.g. {@code 256MB}, {@code 1GB}); beyond it
- *                            DuckDB spills under {@code tempDir}
- * @param threads             DuckDB's {@code threads}
+ *                            DuckDB spills under {@code tempDir}, and what cannot spill (the row
+ *                            groups being written, a quarter of the limit among the threads) fails
+ *                            the snapshot cleanly. 256MB holds rows of 64 KB values; a Java heap of
+ *                            ~150 MB comes on top (the decoder's batches, pgjdbc)
+ * @param threads             DuckDB's {@code threads}: each takes decoded batches and writes row
+ *                            groups, so the Parquet writer's work spreads over the cores
  * @param tempDir             DuckDB's {@code temp_directory}, where it spills
  * @param parallelConnections PostgreSQL connections reading at once; each reads whole tables, all
  *                            from the same exported snapshot. 1 reads the tables one after another
@@ -34,8 +38,8 @@ public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, in
     }
 
     /**
-     * 256 MB for DuckDB, one DuckDB thread per available processor (at least 2: one writes Parquet
-     * while the stream is read), spilling under {@code workDir/duckdb-tmp}, one connection.
+     * 256 MB for DuckDB, one DuckDB thread per available processor (at least 2), spilling under
+     * {@code workDir/duckdb-tmp}, one connection.
      */
     public static SnapshotSettings defaults(Path workDir) {
         return new SnapshotSettings("256MB", Math.max(2, Runtime.getRuntime().availableProcessors()), workDir.resolve("duckdb-tmp"), 1);

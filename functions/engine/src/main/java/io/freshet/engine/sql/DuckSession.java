@@ -3,7 +3,6 @@ package io.freshet.engine.sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,7 +32,8 @@ public final class DuckSession implements AutoCloseable {
             Files.createDirectories(dir.resolve("tmp"));
             Files.createDirectories(dir.resolve("home"));
             Files.createDirectories(dir.resolve("extensions"));
-            Connection db = DriverManager.getConnection("jdbc:duckdb:");
+            // The driver directly, not through DriverManager: a shaded jar may lose its service file.
+            Connection db = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
             try (Statement s = db.createStatement()) {
                 s.execute("SET home_directory = " + Identifiers.literal(dir.resolve("home").toString()));
                 s.execute("SET extension_directory = " + Identifiers.literal(dir.resolve("extensions").toString()));
