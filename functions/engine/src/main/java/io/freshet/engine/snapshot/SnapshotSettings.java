@@ -38,10 +38,11 @@ public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, in
     }
 
     /**
-     * 256 MB for DuckDB, one DuckDB thread per available processor (at least 2), spilling under
+     * 1 GB for DuckDB, one DuckDB thread per available processor (at least 2), spilling under
      * {@code workDir/duckdb-tmp}, one connection.
      */
     public static SnapshotSettings defaults(Path workDir) {
-        return new SnapshotSettings("256MB", Math.max(2, Runtime.getRuntime().availableProcessors()), workDir.resolve("duckdb-tmp"), 1);
+        // 1 GB: a quarter of the runner function's 4 GB, leaving the JVM heap, the COPY reader and upload buffers room.
+        return new SnapshotSettings("1GB", Math.max(2, Runtime.getRuntime().availableProcessors()), workDir.resolve("duckdb-tmp"), 1);
     }
 }
