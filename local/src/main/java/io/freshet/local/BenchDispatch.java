@@ -86,15 +86,14 @@ final class BenchDispatch implements Callable<Integer> {
         long setup = System.nanoTime();
         try (FanOutStack stack = FanOutStack.start(project, "lake",
                 (JsonNode run) -> requestedAt.putIfAbsent(run.path("partition").asText(), System.nanoTime()), FanOutStack.quietLog())) {
-            out.printf("%n%s: stack up, %d rules, in %.1f s%n", label, stack.bus().client().listRules(b -> b.eventBusName(FanOutStack.BUS)).rules().size() > 0
-                    ? countRules(stack) : 0, (System.nanoTime() - setup) / 1e9);
+            out.printf("%n%s: stack up, %d rules, in %.1f s%n", label, countRules(stack), (System.nanoTime() - setup) / 1e9);
             double limit = dynamoWriteRate(stack.dynamo().client());
             // Warm up the JIT and the handlers with a few events outside the measurement.
-            send(stack, i -> "warmup/" + keyOf.apply(1_000_000 + i).substring(keyOf.apply(0).indexOf('/') + 1), 50, new ConcurrentHashMap<>(), 0);
+            send(stack, i -> "warmup/" + keyOf.apply(1_000_000 + i).substring(keyOf.apply(0).indexOf('/') + 1), 50, new ConcurrentHashMap<>());
             stack.awaitQuiescence(Duration.ofMinutes(5));
             // Throughput: all notifications at once, as many in flight as --concurrency allows.
             long start = System.nanoTime();
-            send(stack, keyOf, events, sentAt, 0);
+            send(stack, keyOf, events, sentAt);
             stack.awaitQuiescence(Duration.ofMinutes(10));
             double rate = requestedAt.size() / ((System.nanoTime() - start) / 1e9);
             int throughputRuns = requestedAt.size();
@@ -150,7 +149,7 @@ final class BenchDispatch implements Callable<Integer> {
         return n;
     }
 
-    private void send(FanOutStack stack, java.util.function.IntFunction<String> keyOf, int n, Map<String, Long> sentAt, long origin) throws Exception {
+    private void send(FanOutStack stack, java.util.function.IntFunction<String> keyOf, int n, Map<String, Long> sentAt) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Future<?>> futures = new ArrayList<>();

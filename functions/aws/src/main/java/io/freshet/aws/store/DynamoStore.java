@@ -346,15 +346,15 @@ public final class DynamoStore {
 
     /** The input versions and code version of the newest SUCCEEDED run of a pipeline partition. */
     public Optional<Map<String, String>> lastSucceededInputs(String pipeline, String partition, String codeVersionKey) {
-        for (Map<String, AttributeValue> i : runItems(pipeline)) {
-            if (i.get("partition").s().equals(partition) && RunState.SUCCEEDED.name().equals(i.get("state").s()) && i.containsKey("inputVersions")) {
-                Map<String, String> out = new java.util.TreeMap<>();
-                i.get("inputVersions").m().forEach((k, v) -> out.put(k, v.s()));
-                out.put(codeVersionKey, i.get("codeVersion").s());
-                return Optional.of(out);
-            }
-        }
-        return Optional.empty();
+        // Every attempt asks this: read newest first and stop at the first match, not the pipeline's whole history.
+        return firstRunItem(pipeline, i -> i.get("partition").s().equals(partition)
+                && RunState.SUCCEEDED.name().equals(i.get("state").s()) && i.containsKey("inputVersions"))
+                .map(i -> {
+                    Map<String, String> out = new java.util.TreeMap<>();
+                    i.get("inputVersions").m().forEach((k, v) -> out.put(k, v.s()));
+                    out.put(codeVersionKey, i.get("codeVersion").s());
+                    return out;
+                });
     }
 
     /** The newest event of an asset across all its partitions, as JSON. */
@@ -381,16 +381,29 @@ public final class DynamoStore {
 
     private List<Map<String, AttributeValue>> runItems(String pipeline) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
+        firstRunItem(pipeline, i -> {
+            out.add(i);
+            return false;
+        });
+        return out;
+    }
+
+    /** A pipeline's run items newest first, page by page, until one matches. */
+    private Optional<Map<String, AttributeValue>> firstRunItem(String pipeline, java.util.function.Predicate<Map<String, AttributeValue>> match) {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
             QueryResponse r = db.query(b -> b.tableName(table).indexName(GSI1)
                     .keyConditionExpression("GSI1PK = :p").expressionAttributeValues(Map.of(":p", Items.s(StoreKeys.runsOf(pipeline))))
                     .scanIndexForward(false).exclusiveStartKey(from));
-            out.addAll(r.items());
+            for (Map<String, AttributeValue> item : r.items()) {
+                if (match.test(item)) {
+                    return Optional.of(item);
+                }
+            }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
-        return out;
+        return Optional.empty();
     }
 
     private Optional<Map<String, AttributeValue>> runItem(String runId) {

@@ -19,11 +19,18 @@ public sealed interface Condition permits Condition.Asset, Condition.All, Condit
     /** The assets named, in order of first appearance. */
     default Set<String> assets() {
         Set<String> out = new LinkedHashSet<>();
+        references().forEach(a -> out.add(a.name()));
+        return out;
+    }
+
+    /** Every place an asset is named, in order, with its offset in the text (for error positions). */
+    default List<Asset> references() {
+        List<Asset> out = new java.util.ArrayList<>();
         collect(out);
         return out;
     }
 
-    void collect(Set<String> out);
+    void collect(List<Asset> out);
 
     /** The canonical text: single spaces, parentheses only where precedence needs them. */
     String text();
@@ -36,8 +43,8 @@ public sealed interface Condition permits Condition.Asset, Condition.All, Condit
         }
 
         @Override
-        public void collect(Set<String> out) {
-            out.add(name);
+        public void collect(List<Asset> out) {
+            out.add(this);
         }
 
         @Override
@@ -68,7 +75,7 @@ public sealed interface Condition permits Condition.Asset, Condition.All, Condit
         }
 
         @Override
-        public void collect(Set<String> out) {
+        public void collect(List<Asset> out) {
             operands.forEach(c -> c.collect(out));
         }
 
@@ -91,7 +98,7 @@ public sealed interface Condition permits Condition.Asset, Condition.All, Condit
         }
 
         @Override
-        public void collect(Set<String> out) {
+        public void collect(List<Asset> out) {
             operands.forEach(c -> c.collect(out));
         }
 

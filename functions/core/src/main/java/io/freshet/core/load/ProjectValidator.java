@@ -207,7 +207,7 @@ final class ProjectValidator {
             return;
         }
         List<String> inputs = p.inputAssets();
-        collectAssets(condition.get()).forEach(a -> {
+        condition.get().references().forEach(a -> {
             SourcePos at = p.trigger().get().positionOf(a);
             if (!inputs.contains(a.name())) {
                 String hint = DidYouMean.hint(a.name(), inputs);
@@ -217,16 +217,6 @@ final class ProjectValidator {
                 out.error(at, "the condition names '" + a.name() + "', a PostgreSQL source, which has no update events to wait for; snapshot it on a cron trigger");
             }
         });
-    }
-
-    private static List<Condition.Asset> collectAssets(Condition c) {
-        List<Condition.Asset> all = new ArrayList<>();
-        switch (c) {
-            case Condition.Asset a -> all.add(a);
-            case Condition.All x -> x.operands().forEach(o -> all.addAll(collectAssets(o)));
-            case Condition.Any x -> x.operands().forEach(o -> all.addAll(collectAssets(o)));
-        }
-        return all;
     }
 
     private void steps(Pipeline p) {
