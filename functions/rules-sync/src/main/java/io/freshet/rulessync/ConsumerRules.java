@@ -16,8 +16,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 
 /**
- * The EventBridge rules that fan asset events out to their consumers: one per pipeline that reads
- * at least one asset with update events.
+ * The EventBridge rules that fan asset events out to their consumers: one per pipeline.
  *
  * <p>Each rule matches two kinds of event from source {@code freshet}:
  * <ul>
@@ -25,6 +24,9 @@ import io.freshet.core.model.Source;
  *   <li>the pipeline's own {@code Run Succeeded}, {@code Run Failed} and {@code Run Skipped}, so
  *       the trigger re-evaluates the events that arrived while a run was going.</li>
  * </ul>
+ * A pipeline that reads no asset with update events (a cron snapshot of a database) still gets a
+ * rule for its own runs' ends: a request that arrived while a run was going (a backfill, a code
+ * change) is then answered as soon as that run ends.
  * Everything is deterministic (pipelines by name, assets sorted, fixed key order), so computing
  * the rules twice gives byte-identical patterns and the reconciler sees no change.
  */
@@ -55,9 +57,6 @@ public final class ConsumerRules {
         List<Pipeline> pipelines = project.pipelines().stream().sorted(Comparator.comparing(Pipeline::name)).toList();
         for (Pipeline pipeline : pipelines) {
             List<String> inputs = eventfulInputs(project, pipeline);
-            if (inputs.isEmpty()) {
-                continue; // nothing will ever announce an update: cron or manual runs only
-            }
             String name = RuleNames.ruleName(prefix, pipeline.name());
             String clash = pipelineByRule.putIfAbsent(name, pipeline.name());
             if (clash != null) {
@@ -85,6 +84,12 @@ public final class ConsumerRules {
     static String eventPattern(String pipeline, List<String> inputs) {
         ObjectNode pattern = JSON.createObjectNode();
         pattern.putArray("source").add(EVENT_SOURCE);
+        if (inputs.isEmpty()) { // a pipeline with no input events (a cron snapshot): only its own runs' ends
+            ArrayNode runTypes = pattern.putArray("detail-type");
+            RUN_FINISHED.forEach(runTypes::add);
+            pattern.putObject("detail").putArray("pipeline").add(pipeline);
+            return write(pattern);
+        }
         ArrayNode or = pattern.putArray("$or");
 
         ObjectNode updated = or.addObject();
@@ -110,7 +115,7 @@ public final class ConsumerRules {
 
     static String description(String prefix, String pipeline, List<String> inputs) {
         String text = RuleNames.ownerMarker(prefix) + " triggers pipeline " + pipeline
-                + " on updates of " + String.join(", ", inputs) + " and on its own finished runs";
+                + (inputs.isEmpty() ? " on its own finished runs" : " on updates of " + String.join(", ", inputs) + " and on its own finished runs");
         if (text.length() <= MAX_DESCRIPTION_LENGTH) {
             return text;
         }

@@ -22,6 +22,7 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
+import io.freshet.aws.runs.RunLauncher;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
@@ -78,6 +79,7 @@ public final class RunnerService {
     private final JsonLog log;
     private final Path scratch;
     private final FaultPoints faults;
+    private final RunLauncher launcher;
 
     public RunnerService(Project project, DynamoStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
                          Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
@@ -91,6 +93,7 @@ public final class RunnerService {
         this.log = log;
         this.scratch = scratch;
         this.faults = faults;
+        this.launcher = new RunLauncher(store, announcer, log, clock);
     }
 
     /** Handles one {@code Run Requested}; returns the state the run ended in, or empty when another attempt holds it. */
@@ -113,6 +116,14 @@ public final class RunnerService {
             String reason = e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage();
             if (e instanceof FaultPoints.Killed) {
                 throw (FaultPoints.Killed) e; // a simulated kill: the process is gone, nothing more happens
+            }
+            if (attempt.get() <= pipeline.retries().attempts()) {
+                // The same run id tries again after the backoff; the tick announces it when it is due.
+                java.time.Instant retryAt = clock.instant().plus(pipeline.retries().delayBefore(attempt.get()));
+                if (store.retryLater(runId, attempt.get(), retryAt, reason)) {
+                    log.warn("run attempt failed; it will be retried", merge(ctx, Map.of("reason", reason, "retryAt", retryAt.toString())));
+                    return Optional.of(RunState.QUEUED);
+                }
             }
             finish(run, RunState.FAILED, reason);
             log.error("run failed", merge(ctx, Map.of("reason", reason)));
@@ -185,7 +196,7 @@ public final class RunnerService {
                 f.watermark().ifPresent(w -> metadata.put("watermark", w));
                 results.stream().filter(r -> r.asset().equals(out.asset()))
                         .forEach(r -> metadata.put("check." + r.name(), r.summary()));
-                events.add(new AssetEvent(Ids.hash(24, List.of("run-output", run.runId(), out.asset())), out.asset(), run.partition(),
+                events.add(new AssetEvent(Ids.runOutput(run.runId(), out.asset()), out.asset(), run.partition(),
                         clock.instant(), new Producer(Producer.Kind.RUN, run.runId()), sha256(file), Optional.of(codeVersion),
                         List.of("s3://" + lakeBucket + "/" + key), metadata));
             }
@@ -218,12 +229,7 @@ public final class RunnerService {
 
     private void finish(Run run, RunState state, String reason) {
         store.finishRun(run.runId(), state, reason);
-        String type = switch (state) {
-            case SUCCEEDED -> EventJson.RUN_SUCCEEDED;
-            case SKIPPED -> EventJson.RUN_SKIPPED;
-            default -> EventJson.RUN_FAILED;
-        };
-        announcer.announce(type, EventJson.runFinished(run, reason));
+        launcher.announceEnd(run, state, reason);
     }
 
     /**
@@ -242,6 +248,13 @@ public final class RunnerService {
                 continue; // read by the snapshot step itself
             }
             List<AssetEvent> events = consumed.getOrDefault(in.asset(), List.of());
+            boolean filesAccumulate = project.source(in.asset()).filter(s -> s instanceof Source.S3).isPresent()
+                    && in.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.IDENTITY;
+            if (filesAccumulate) {
+                // An S3 source partition is every file uploaded to it (a tap export every 15 minutes),
+                // not just the ones this run consumed: read all of them, up to the newest consumed.
+                events = partitionFiles(in.asset(), run.partition(), events);
+            }
             if (events.isEmpty()) {
                 PartitionMapping m = in.mapping().orElse(PartitionMapping.IDENTITY);
                 List<String> jsons = switch (m) {
@@ -257,6 +270,24 @@ public final class RunnerService {
             out.put(in.asset(), events);
         }
         return out;
+    }
+
+    /**
+     * The events of an S3 source partition whose objects make up its content now: every event
+     * recorded up to the newest one consumed (all of them when none was consumed), each object key
+     * once, from its newest event (an object uploaded again replaces the old version).
+     */
+    private List<AssetEvent> partitionFiles(String asset, String partition, List<AssetEvent> consumed) {
+        java.time.Instant upTo = consumed.stream().map(AssetEvent::time).max(java.time.Instant::compareTo).orElse(java.time.Instant.MAX);
+        Map<String, AssetEvent> byObject = new TreeMap<>();
+        for (String json : store.history(asset, partition)) { // oldest first: a later upload of a key wins
+            AssetEvent e = EventJson.assetEvent(EventJson.read(json));
+            if (!e.time().isAfter(upTo)) {
+                e.objects().forEach(o -> byObject.put(o, e));
+            }
+        }
+        consumed.forEach(e -> e.objects().forEach(o -> byObject.putIfAbsent(o, e)));
+        return byObject.values().stream().distinct().toList();
     }
 
     private static Map<String, String> inputVersions(Map<String, List<AssetEvent>> inputs) {

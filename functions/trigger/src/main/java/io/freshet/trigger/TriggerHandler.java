@@ -16,6 +16,7 @@ import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.aws.store.DynamoStore;
+import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.ProjectLoader;
 
 /**
@@ -34,8 +35,12 @@ public final class TriggerHandler implements RequestStreamHandler {
     }
 
     private TriggerHandler(Config config, Clock clock) {
+        this(config, DynamoClients.create(config.dynamoEndpoint()), clock);
+    }
+
+    private TriggerHandler(Config config, software.amazon.awssdk.services.dynamodb.DynamoDbClient db, Clock clock) {
         this(new TriggerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
+                new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
                 PublishingAnnouncer.create(config), JsonLog.stdout("trigger"), clock), JsonLog.stdout("trigger"));
     }
 

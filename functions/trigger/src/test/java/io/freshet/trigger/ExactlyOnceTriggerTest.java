@@ -83,7 +83,7 @@ class ExactlyOnceTriggerTest {
             String table = "freshet-" + TABLES.incrementAndGet();
             DynamoStore.createTable(dynamo.client(), table);
             store = new DynamoStore(dynamo.client(), table, Clock.systemUTC());
-            service = new TriggerService(METRO, store, (type, json) -> announced.add(type + " " + json),
+            service = new TriggerService(METRO, store, new io.freshet.aws.store.SchedulerStore(dynamo.client(), table, Clock.systemUTC()), (type, json) -> announced.add(type + " " + json),
                     new JsonLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
         }
 

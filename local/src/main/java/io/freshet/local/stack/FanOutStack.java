@@ -81,7 +81,8 @@ public final class FanOutStack implements AutoCloseable {
 
         bus.registerTarget(ARN + "s3-events", lambda(new S3EventsHandler(
                 new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log)));
-        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, announcer, log, Clock.systemUTC()), log)));
+        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store,
+                new io.freshet.aws.store.SchedulerStore(dynamo.client(), TABLE, Clock.systemUTC()), announcer, log, Clock.systemUTC()), log)));
         bus.registerTarget(ARN + "runner", json -> runRequested.accept(EventJson.read(json)));
         return new FanOutStack(dynamo, bus, store, lakeBucket);
     }

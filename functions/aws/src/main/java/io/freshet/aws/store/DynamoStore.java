@@ -3,6 +3,9 @@ package io.freshet.aws.store;
 import static io.freshet.aws.store.StoreKeys.GSI1;
 import static io.freshet.aws.store.StoreKeys.GSI1PK;
 import static io.freshet.aws.store.StoreKeys.GSI1SK;
+import static io.freshet.aws.store.StoreKeys.GSI2;
+import static io.freshet.aws.store.StoreKeys.GSI2PK;
+import static io.freshet.aws.store.StoreKeys.GSI2SK;
 import static io.freshet.aws.store.StoreKeys.PK;
 import static io.freshet.aws.store.StoreKeys.SK;
 import static io.freshet.aws.store.StoreKeys.TTL;
@@ -68,11 +71,14 @@ public final class DynamoStore {
     public static void createTable(DynamoDbClient db, String table) {
         db.createTable(b -> b.tableName(table)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attr(PK), attr(SK), attr(GSI1PK), attr(GSI1SK))
+                .attributeDefinitions(attr(PK), attr(SK), attr(GSI1PK), attr(GSI1SK), attr(GSI2PK), attr(GSI2SK))
                 .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(GSI1)
-                        .keySchema(key(GSI1PK, KeyType.HASH), key(GSI1SK, KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build()));
+                                .keySchema(key(GSI1PK, KeyType.HASH), key(GSI1SK, KeyType.RANGE))
+                                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build(),
+                        GlobalSecondaryIndex.builder().indexName(GSI2)
+                                .keySchema(key(GSI2PK, KeyType.HASH), key(GSI2SK, KeyType.RANGE))
+                                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build()));
         db.waiter().waitUntilTableExists(b -> b.tableName(table));
     }
 
@@ -128,6 +134,16 @@ public final class DynamoStore {
         } catch (ConditionalCheckFailedException newerAlreadyThere) {
             // nothing to do
         }
+        try { // the asset's newest event over all partitions: what a source's freshness looks at
+            db.putItem(b -> b.tableName(table)
+                    .item(Items.of(PK, StoreKeys.asset(e.asset()), SK, "NEWEST")
+                            .s("eventId", e.eventId()).s("time", time).s("partition", e.partition()).s("json", eventJson).build())
+                    .conditionExpression("attribute_not_exists(PK) OR #t < :t")
+                    .expressionAttributeNames(Map.of("#t", "time"))
+                    .expressionAttributeValues(Map.of(":t", Items.s(time))));
+        } catch (ConditionalCheckFailedException newerAlreadyThere) {
+            // nothing to do
+        }
         return new Recorded(true, false);
     }
 
@@ -171,24 +187,58 @@ public final class DynamoStore {
      * transaction, so a run consuming the event in between cannot be missed.
      */
     public boolean addPending(String pipeline, String partition, PendingEvent e) {
+        return addPending(pipeline, partition, e, List.of());
+    }
+
+    /**
+     * Adds {@code e} to the pending set, in one transaction with the check that neither it nor any
+     * of {@code unconsumed} was consumed by a run of this consumer partition. A backfill uses it to
+     * request a downstream run only while the upstream's new event still waits: had a run consumed
+     * that event already, the backfill adopts that run instead of asking for another.
+     */
+    public boolean addPending(String pipeline, String partition, PendingEvent e, List<String> unconsumed) {
+        if (unconsumed.size() > 98) {
+            throw new IllegalArgumentException("a transaction checks at most 98 other events, got " + unconsumed.size());
+        }
         Map<String, AttributeValue> item = Items.of(PK, StoreKeys.consumer(pipeline, partition), SK, StoreKeys.pending(sortable(e.time()), e.eventId()))
                 .s("eventId", e.eventId()).s("asset", e.asset()).s("eventPartition", e.partition()).s("time", sortable(e.time())).build();
         try {
-            db.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                            .key(Items.key(StoreKeys.consumed(pipeline, partition), e.eventId()))
-                            .conditionExpression("attribute_not_exists(PK)").build()).build(),
-                    put(item, "attribute_not_exists(PK)")));
+            List<TransactWriteItem> writes = new ArrayList<>();
+            writes.add(notConsumed(pipeline, partition, e.eventId()));
+            writes.add(put(item, "attribute_not_exists(PK)"));
+            unconsumed.forEach(id -> writes.add(notConsumed(pipeline, partition, id)));
+            db.transactWriteItems(b -> b.transactItems(writes));
             return true;
         } catch (TransactionCanceledException ex) {
-            if (reason(ex, 0).equals("ConditionalCheckFailed")) {
-                return false; // consumed already
+            for (int i = 0; i < ex.cancellationReasons().size(); i++) {
+                if (i != 1 && reason(ex, i).equals("ConditionalCheckFailed")) {
+                    return false; // consumed already
+                }
             }
             if (reason(ex, 1).equals("ConditionalCheckFailed")) {
                 return true; // pending already: a duplicate delivery, nothing to add
             }
             throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
         }
+    }
+
+    private TransactWriteItem notConsumed(String pipeline, String partition, String eventId) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                .key(Items.key(StoreKeys.consumed(pipeline, partition), eventId))
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    /** The run of this consumer partition that consumed an event or request, if one did. */
+    public Optional<String> consumedBy(String pipeline, String partition, String eventId) {
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.consumed(pipeline, partition), eventId))).item();
+        return item.isEmpty() ? Optional.empty() : Optional.of(item.get("runId").s());
+    }
+
+    /** Whether an event or request waits in this consumer partition's pending set. */
+    public boolean isPending(String pipeline, String partition, PendingEvent e) {
+        return !db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.consumer(pipeline, partition), StoreKeys.pending(sortable(e.time()), e.eventId())))).item().isEmpty();
     }
 
     /** A consistent read of one consumer partition: its state and its pending events. */
@@ -231,7 +281,11 @@ public final class DynamoStore {
                 .s("runId", runId).s("pipeline", seen.pipeline()).s("partition", seen.partition())
                 .s("state", RunState.QUEUED.name()).s("reason", reason)
                 .list("consumed", ids).list("pendingKeys", keys)
-                .s("createdAt", sortable(now)).s("updatedAt", sortable(now)).bool("announced", false).build();
+                .s("createdAt", sortable(now)).s("updatedAt", sortable(now)).bool("announced", false)
+                .s(GSI2PK, StoreKeys.ACTIVE).s(GSI2SK, sortable(now) + "#" + runId).build();
+        Optional<Instant> oldestInput = consumed.stream().filter(p -> !io.freshet.core.trigger.Request.isRequest(p))
+                .map(PendingEvent::time).min(Instant::compareTo);
+        oldestInput.ifPresent(t -> runItem.put("oldestInput", Items.s(sortable(t))));
         Update state = Update.builder().tableName(table)
                 .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), "STATE"))
                 .updateExpression("SET activeRun = :r, lastRun = :r, cleaned = :f, version = :next")
@@ -250,7 +304,8 @@ public final class DynamoStore {
             throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
         }
         return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
-                consumed.stream().map(PendingEvent::eventId).toList(), now, now, false));
+                consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),
+                oldestInput, Optional.empty()));
     }
 
     /**
@@ -280,9 +335,47 @@ public final class DynamoStore {
         }
     }
 
+    /** {@code Run Requested} went out for the run's current attempt. */
     public void markRunAnnounced(String runId) {
         db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
-                .updateExpression("SET announced = :t").expressionAttributeValues(Map.of(":t", Items.bool(true))));
+                .updateExpression("SET announced = :t, announcedAt = :now, updatedAt = :now")
+                .expressionAttributeValues(Map.of(":t", Items.bool(true), ":now", Items.s(sortable(clock.instant())))));
+    }
+
+    /** The run's end ({@code Run Succeeded/Failed/Skipped}) went out: it leaves the sweeper's index. */
+    public void markRunEndAnnounced(String runId) {
+        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                .updateExpression("REMOVE " + GSI2PK + ", " + GSI2SK));
+    }
+
+    /**
+     * After a failed attempt with retries left: the run goes back to QUEUED, to start again at
+     * {@code retryAt} under the same id, and the consumer partition stays held, so events keep
+     * waiting for it. Only the attempt that holds the run may do this.
+     */
+    public boolean retryLater(String runId, int attempt, Instant retryAt, String error) {
+        try {
+            db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                    .updateExpression("SET #s = :queued, retryAt = :at, lastError = :err, announced = :f, updatedAt = :now REMOVE leaseUntil")
+                    .conditionExpression("#s = :running AND attempt = :attempt")
+                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeValues(Map.of(":queued", Items.s(RunState.QUEUED.name()), ":running", Items.s(RunState.RUNNING.name()),
+                            ":at", Items.s(sortable(retryAt)), ":err", Items.s(error), ":f", Items.bool(false),
+                            ":now", Items.s(sortable(clock.instant())), ":attempt", Items.n(attempt))));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            return false;
+        }
+    }
+
+    /** Runs not yet ended, oldest first (the sweeper's view). */
+    public List<Run> activeRuns() {
+        return Queries.all(db, table, GSI2, GSI2PK, GSI2SK, StoreKeys.ACTIVE, null, false).stream().map(DynamoStore::toRun).toList();
+    }
+
+    /** Ended runs whose end was not announced yet (the announcing process died), oldest first. */
+    public List<Run> unannouncedEnds() {
+        return Queries.all(db, table, GSI2, GSI2PK, GSI2SK, StoreKeys.ANNOUNCE, null, false).stream().map(DynamoStore::toRun).toList();
     }
 
     /**
@@ -298,11 +391,12 @@ public final class DynamoStore {
         try {
             db.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().update(Update.builder().tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
-                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why")
+                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce")
                             .conditionExpression("#s IN (:q, :r)")
                             .expressionAttributeNames(Map.of("#s", "state"))
                             .expressionAttributeValues(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(now), ":why", Items.s(reason),
-                                    ":q", Items.s(RunState.QUEUED.name()), ":r", Items.s(RunState.RUNNING.name())))
+                                    ":q", Items.s(RunState.QUEUED.name()), ":r", Items.s(RunState.RUNNING.name()),
+                                    ":announce", Items.s(StoreKeys.ANNOUNCE)))
                             .build()).build(),
                     TransactWriteItem.builder().update(Update.builder().tableName(table)
                             .key(Items.key(StoreKeys.consumer(run.pipeline(), run.partition()), "STATE"))
@@ -324,7 +418,7 @@ public final class DynamoStore {
         try {
             var r = db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
                     .updateExpression("SET #s = :running, leaseUntil = :lease, updatedAt = :now ADD attempt :one")
-                    .conditionExpression("#s = :queued OR (#s = :running AND leaseUntil < :now)")
+                    .conditionExpression("(#s = :queued AND (attribute_not_exists(retryAt) OR retryAt <= :now)) OR (#s = :running AND leaseUntil < :now)")
                     .expressionAttributeNames(Map.of("#s", "state"))
                     .expressionAttributeValues(Map.of(":running", Items.s(RunState.RUNNING.name()), ":queued", Items.s(RunState.QUEUED.name()),
                             ":lease", Items.s(sortable(leaseUntil)), ":now", Items.s(sortable(now)), ":one", Items.n(1)))
@@ -359,15 +453,19 @@ public final class DynamoStore {
 
     /** The newest event of an asset across all its partitions, as JSON. */
     public Optional<String> newestEvent(String asset) {
-        String best = null;
-        String bestTime = "";
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.asset(asset), "NEWEST"))).item();
+        return item.isEmpty() ? Optional.empty() : Optional.of(item.get("json").s());
+    }
+
+    /** The partitions of an asset that hold data, newest key first, at most {@code limit}. */
+    public List<String> partitionsWithData(String asset, int limit) {
+        List<String> keys = new ArrayList<>();
         for (Map<String, AttributeValue> item : query(StoreKeys.asset(asset), "S#", true)) {
-            if (item.get("time").s().compareTo(bestTime) > 0) {
-                bestTime = item.get("time").s();
-                best = item.get("json").s();
-            }
+            keys.add(item.get(SK).s().substring(2));
         }
-        return Optional.ofNullable(best);
+        keys.sort(java.util.Comparator.reverseOrder());
+        return List.copyOf(keys.subList(0, Math.min(limit, keys.size())));
     }
 
     public Optional<Run> run(String runId) {
@@ -415,7 +513,14 @@ public final class DynamoStore {
     private static Run toRun(Map<String, AttributeValue> i) {
         return new Run(i.get("runId").s(), i.get("pipeline").s(), i.get("partition").s(), RunState.valueOf(i.get("state").s()),
                 i.get("reason").s(), i.get("consumed").l().stream().map(AttributeValue::s).toList(),
-                Instant.parse(i.get("createdAt").s()), Instant.parse(i.get("updatedAt").s()), i.get("announced").bool());
+                Instant.parse(i.get("createdAt").s()), Instant.parse(i.get("updatedAt").s()), i.get("announced").bool(),
+                i.containsKey("attempt") ? Integer.parseInt(i.get("attempt").n()) : 0,
+                instant(i, "leaseUntil"), instant(i, "retryAt"), instant(i, "oldestInput"),
+                Optional.ofNullable(i.get("finishReason")).map(AttributeValue::s));
+    }
+
+    private static Optional<Instant> instant(Map<String, AttributeValue> item, String attr) {
+        return Optional.ofNullable(item.get(attr)).map(v -> Instant.parse(v.s()));
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -433,25 +538,7 @@ public final class DynamoStore {
         return index < reasons.size() && reasons.get(index).code() != null ? reasons.get(index).code() : "None";
     }
 
-    /** All items of one partition key (optionally with a sort-key prefix), consistent, paginated. */
     private List<Map<String, AttributeValue>> query(String pk, String skPrefix, boolean consistent) {
-        List<Map<String, AttributeValue>> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(consistent);
-            Map<String, AttributeValue> values = new HashMap<>();
-            values.put(":pk", Items.s(pk));
-            if (skPrefix == null) {
-                q.keyConditionExpression("PK = :pk");
-            } else {
-                q.keyConditionExpression("PK = :pk AND begins_with(SK, :sk)");
-                values.put(":sk", Items.s(skPrefix));
-            }
-            q.expressionAttributeValues(values).exclusiveStartKey(start);
-            QueryResponse r = db.query(q.build());
-            out.addAll(r.items());
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        return Queries.all(db, table, pk, skPrefix, consistent);
     }
 }

@@ -12,7 +12,15 @@ package io.freshet.aws.store;
  * consumer partition state   P#{pipeline}#{partition}    STATE
  * pending input event        P#{pipeline}#{partition}    E#{time}#{eventId}
  * consumed marker (TTL)      C#{pipeline}#{partition}    {eventId}
- * run                        R#{runId}                   RUN      (GSI1: RUNS#{pipeline} / {createdAt}#{runId})
+ * run                        R#{runId}                   RUN      (GSI1: RUNS#{pipeline} / {createdAt}#{runId};
+ *                                                                  GSI2, while active or its end unannounced:
+ *                                                                  ACTIVE | ANNOUNCE / {createdAt}#{runId})
+ * asset's newest event       A#{asset}                   NEWEST
+ * schedule cursor            SCHED#{pipeline}            CURSOR
+ * deployed code version      SCHED#{pipeline}            CODE
+ * partitions with new input  DIRTY#{pipeline}            {partition}
+ * overdue asset partition    FRESH#{asset}               {partition}   ("*" for a whole source)
+ * backfill                   BF#{backfillId}             PLAN | ITEM#{pipeline}#{partition}
  * </pre>
  */
 final class StoreKeys {
@@ -23,6 +31,12 @@ final class StoreKeys {
     static final String GSI1PK = "GSI1PK";
     static final String GSI1SK = "GSI1SK";
     static final String TTL = "ttl";
+    static final String GSI2 = "GSI2";
+    static final String GSI2PK = "GSI2PK";
+    static final String GSI2SK = "GSI2SK";
+    /** GSI2 partitions: runs not yet ended, and ended runs whose end was not yet announced. */
+    static final String ACTIVE = "ACTIVE";
+    static final String ANNOUNCE = "ANNOUNCE";
 
     private StoreKeys() {
     }
@@ -65,5 +79,21 @@ final class StoreKeys {
 
     static String runsOf(String pipeline) {
         return "RUNS#" + pipeline;
+    }
+
+    static String schedule(String pipeline) {
+        return "SCHED#" + pipeline;
+    }
+
+    static String dirty(String pipeline) {
+        return "DIRTY#" + pipeline;
+    }
+
+    static String freshness(String asset) {
+        return "FRESH#" + asset;
+    }
+
+    static String backfill(String backfillId) {
+        return "BF#" + backfillId;
     }
 }

@@ -41,4 +41,9 @@ public final class Ids {
         consumedEventIds.stream().sorted().forEach(parts::add);
         return "run-" + hash(24, parts);
     }
+
+    /** The id of the event a run records for one of its outputs: the same on every attempt, so it is recorded once. */
+    public static String runOutput(String runId, String asset) {
+        return hash(24, List.of("run-output", runId, asset));
+    }
 }

@@ -24,6 +24,7 @@ import io.freshet.core.location.LocationSyntaxException;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Input;
+import io.freshet.core.model.OnCodeChange;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Partitioning;
@@ -214,6 +215,7 @@ final class FileParser {
         if (timeout.compareTo(MAX_TIMEOUT) > 0) {
             out.error(r.keyPos("timeout"), "'timeout' must be at most 15m, the longest a Lambda function runs, got " + Values.formatDuration(timeout));
         }
+        OnCodeChange onCodeChange = r.get("on_code_change").flatMap(this::onCodeChange).orElse(OnCodeChange.LATEST);
         boolean misspeltTrigger = r.entries().stream()
                 .anyMatch(e -> !e.key().value().equals("trigger") && !e.key().value().equals("freshness")
                         && DidYouMean.closest(e.key().value(), List.of("trigger", "freshness")).isPresent());
@@ -222,7 +224,36 @@ final class FileParser {
         }
         r.finish();
         return name.map(n -> new Pipeline(n, file, description, inputs, partitioning, outputs, trigger, freshness,
-                steps, checks, retries, timeout, r.pos()));
+                steps, checks, retries, timeout, onCodeChange, r.pos()));
+    }
+
+    private Optional<OnCodeChange> onCodeChange(YNode node) {
+        if (node instanceof YNode.Scalar s && !s.isNull()) {
+            switch (s.value()) {
+                case "latest" -> {
+                    return Optional.of(OnCodeChange.LATEST);
+                }
+                case "none" -> {
+                    return Optional.of(OnCodeChange.NONE);
+                }
+                case "all" -> {
+                    return Optional.of(OnCodeChange.ALL);
+                }
+                default -> {
+                }
+            }
+        }
+        if (node instanceof YNode.Mapping) {
+            Optional<MapReader> m = MapReader.of(node, "'on_code_change'", out);
+            Optional<Long> last = m.flatMap(x -> x.integer("last", 1, OnCodeChange.MAX_PARTITIONS));
+            if (m.isPresent() && !m.get().has("last")) {
+                out.error(node.pos(), "'on_code_change' as a mapping needs 'last' (how many of the newest partitions to rebuild)");
+            }
+            m.ifPresent(MapReader::finish);
+            return last.map(n -> OnCodeChange.last(n.intValue()));
+        }
+        out.error(node.pos(), "'on_code_change' must be latest, none, all or { last: N }, got " + node.describe());
+        return Optional.empty();
     }
 
     private List<Input> inputs(List<YNode> items) {

@@ -20,6 +20,7 @@ public record Pipeline(
         List<Check> checks,
         Retries retries,
         Duration timeout,
+        OnCodeChange onCodeChange,
         SourcePos pos) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);

@@ -26,8 +26,12 @@ import io.freshet.core.partition.PartitionGrain;
  *   <li>{@code &} holds when every named input has a waiting event, {@code |} when any has;</li>
  *   <li>an input mapped with {@code window} counts as updated only when a waiting event exists
  *       for the day and every hour of the day has data;</li>
- *   <li>a ready run consumes every waiting event of the partition (at most {@link #MAX_EVENTS_PER_RUN},
- *       oldest first; the rest wait for the next run).</li>
+ *   <li>a pending {@link Request} (a tick, a backfill, a code change, freshness, a manual run) makes
+ *       the partition ready whatever the condition, except a tick of a cron + condition trigger,
+ *       which needs the condition too;</li>
+ *   <li>a ready run consumes every waiting event and request of the partition (at most
+ *       {@link #MAX_EVENTS_PER_RUN}, requests first, then events oldest first; the rest wait for the
+ *       next run).</li>
  * </ul>
  */
 public final class Readiness {
@@ -93,29 +97,61 @@ public final class Readiness {
     }
 
     /**
-     * @param pending       the events waiting for this consumer partition (any order, no duplicates)
+     * @param pending       the events and requests waiting for this consumer partition (any order, no duplicates)
      * @param hourHasData   for window inputs: whether an hourly partition of an input has any data
      */
     public static Decision decide(Pipeline consumer, String partition, List<PendingEvent> pending,
                                   HourlyData hourHasData) {
-        Optional<Condition> condition = consumer.trigger().flatMap(t -> t.condition());
-        if (condition.isEmpty()) {
-            return new Decision.Wait("pipeline '" + consumer.name() + "' is not started by events");
-        }
         if (pending.isEmpty()) {
             return new Decision.Wait("no new events");
         }
+        List<PendingEvent> requests = pending.stream().filter(Request::isRequest).toList();
+        Optional<Condition> condition = consumer.trigger().flatMap(t -> t.condition());
+        if (!requests.isEmpty()) {
+            // A tick of a cron + condition trigger is only added when the condition held at the tick;
+            // every other request (a backfill, a code change, freshness, a manual run) runs as asked.
+            boolean onlyTicks = requests.stream().allMatch(r -> r.asset().equals(Request.Kind.TICK.marker()));
+            if (onlyTicks && condition.isPresent() && !conditionHolds(consumer, partition, pending, hourHasData)) {
+                return new Decision.Wait("the schedule fired; waiting for " + condition.get().text());
+            }
+            return new Decision.Run(oldestFirst(pending, requests));
+        }
+        if (!isEventDriven(consumer)) {
+            return new Decision.Wait("pipeline '" + consumer.name() + "' runs " + consumer.describeTrigger() + ", not on events alone");
+        }
+        if (!conditionHolds(consumer, partition, pending, hourHasData)) {
+            Set<String> updated = new java.util.TreeSet<>();
+            pending.forEach(e -> updated.add(e.asset()));
+            return new Decision.Wait("waiting for " + condition.get().text() + "; updated: " + String.join(", ", updated));
+        }
+        return new Decision.Run(oldestFirst(pending, List.of()));
+    }
+
+    /** Whether the pipeline's condition holds over the asset events (not requests) waiting for the partition. */
+    public static boolean conditionHolds(Pipeline consumer, String partition, List<PendingEvent> pending, HourlyData hourHasData) {
+        Optional<Condition> condition = consumer.trigger().flatMap(t -> t.condition());
+        if (condition.isEmpty()) {
+            return false;
+        }
         Set<String> updated = new HashSet<>();
         for (PendingEvent e : pending) {
-            updated.add(e.asset());
+            if (!Request.isRequest(e)) {
+                updated.add(e.asset());
+            }
         }
         Predicate<String> counts = asset -> updated.contains(asset) && windowComplete(consumer, asset, partition, hourHasData);
-        if (!condition.get().holds(counts)) {
-            return new Decision.Wait("waiting for " + condition.get().text() + "; updated: " + String.join(", ", new java.util.TreeSet<>(updated)));
-        }
-        List<PendingEvent> sorted = new ArrayList<>(pending);
-        sorted.sort(Comparator.comparing(PendingEvent::time).thenComparing(PendingEvent::eventId));
-        return new Decision.Run(List.copyOf(sorted.subList(0, Math.min(sorted.size(), MAX_EVENTS_PER_RUN))));
+        return condition.get().holds(counts);
+    }
+
+    /** Everything pending, oldest first, capped; requests always fit, so a capped run still answers them. */
+    private static List<PendingEvent> oldestFirst(List<PendingEvent> pending, List<PendingEvent> requests) {
+        List<PendingEvent> events = new ArrayList<>(pending.stream().filter(p -> !Request.isRequest(p)).toList());
+        events.sort(Comparator.comparing(PendingEvent::time).thenComparing(PendingEvent::eventId));
+        List<PendingEvent> sortedRequests = new ArrayList<>(requests);
+        sortedRequests.sort(Comparator.comparing(PendingEvent::time).thenComparing(PendingEvent::eventId));
+        List<PendingEvent> out = new ArrayList<>(sortedRequests.subList(0, Math.min(sortedRequests.size(), MAX_EVENTS_PER_RUN)));
+        out.addAll(events.subList(0, Math.min(events.size(), MAX_EVENTS_PER_RUN - out.size())));
+        return List.copyOf(out);
     }
 
     private static boolean windowComplete(Pipeline consumer, String asset, String partition, HourlyData data) {

@@ -34,7 +34,7 @@ public final class CodeVersion {
     public static final String ENGINE_SEMANTICS = "1";
 
     /** Top-level pipeline keys that change scheduling or reliability, not the data. */
-    public static final Set<String> OPERATIONAL_KEYS = Set.of("trigger", "freshness", "retries", "timeout");
+    public static final Set<String> OPERATIONAL_KEYS = Set.of("trigger", "freshness", "retries", "timeout", "on_code_change");
 
     private CodeVersion() {
     }

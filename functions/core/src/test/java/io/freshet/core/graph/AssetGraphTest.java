@@ -82,6 +82,7 @@ class AssetGraphTest {
                 Partitioning.NONE,
                 outputs.stream().map(o -> new io.freshet.core.model.Output(o, "",
                         io.freshet.core.location.LocationPattern.parse("s3://lake/" + o + "/"), pos, pos)).toList(),
-                Optional.empty(), Optional.empty(), List.of(), List.of(), Retries.DEFAULT, Pipeline.DEFAULT_TIMEOUT, pos);
+                Optional.empty(), Optional.empty(), List.of(), List.of(), Retries.DEFAULT, Pipeline.DEFAULT_TIMEOUT,
+                io.freshet.core.model.OnCodeChange.LATEST, pos);
     }
 }

@@ -1,0 +1,139 @@
+package io.freshet.aws.runs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.freshet.aws.Announcer;
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.json.EventJson;
+import io.freshet.aws.store.DynamoStore;
+import io.freshet.core.events.Ids;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.PendingEvent;
+import io.freshet.core.trigger.Readiness;
+import io.freshet.core.trigger.Request;
+
+/**
+ * The one way a run comes to be, whoever asks (the trigger on an asset event, the tick on a
+ * schedule, freshness or a code change, a backfill, a person): what asks joins the consumer
+ * partition's pending set, the partition is evaluated, and a ready partition gets its run exactly
+ * once, announced as {@code Run Requested}.
+ *
+ * <p>Exactly once under at-least-once, reordered and concurrent delivery rests on three things:
+ * adding to the pending set is rejected atomically for events a run already consumed; a run is
+ * created in one transaction with the consumer state's move to "run active", conditioned on the
+ * version read (two evaluations that raced: one wins, the other re-reads); and the run id derives
+ * from what it consumes, so repeating a step repeats the same write.
+ */
+public final class RunLauncher {
+
+    /** Re-reads after losing a race; contention beyond this fails the invocation, and Lambda retries it. */
+    private static final int MAX_ATTEMPTS = 20;
+
+    /**
+     * How long the process that created a run has to announce it before another one does. A
+     * concurrent duplicate delivery must not announce a run its creator is announcing right now;
+     * a creator that died is retried by Lambda a minute or more later, past this grace.
+     */
+    public static final Duration ANNOUNCE_GRACE = Duration.ofSeconds(30);
+
+    private final DynamoStore store;
+    private final Announcer announcer;
+    private final JsonLog log;
+    private final Clock clock;
+
+    public RunLauncher(DynamoStore store, Announcer announcer, JsonLog log, Clock clock) {
+        this.store = store;
+        this.announcer = announcer;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds a request to the partition's pending set and evaluates the partition. False when the
+     * request (or one of {@code unconsumed}) was consumed already: it was answered before.
+     */
+    public boolean request(Pipeline pipeline, String partition, Request request, List<String> unconsumed) {
+        boolean added = store.addPending(pipeline.name(), partition, request.asPending(), unconsumed);
+        log.info(added ? "run requested" : "request answered already", Map.of("pipeline", pipeline.name(), "partition", partition,
+                "request", request.id(), "why", request.describe()));
+        if (added) {
+            evaluate(pipeline, partition);
+        }
+        return added;
+    }
+
+    /** Creates the consumer partition's next run if it is ready and no run is active. */
+    public Optional<Run> evaluate(Pipeline consumer, String partition) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            DynamoStore.ConsumerView view = store.consumer(consumer.name(), partition);
+            if (view.activeRun().isPresent()) {
+                // What is pending waits for the next run. If the active run's announcement is overdue, send it again.
+                store.run(view.activeRun().get())
+                        .filter(r -> r.state() == RunState.QUEUED && !r.announced() && r.retryAt().isEmpty()
+                                && r.createdAt().plus(ANNOUNCE_GRACE).isBefore(clock.instant()))
+                        .ifPresent(this::announce);
+                return Optional.empty();
+            }
+            if (view.lastRun().isPresent() && !view.lastRunCleaned()) {
+                store.cleanupConsumed(view.lastRun().get());
+                continue;
+            }
+            Readiness.Decision decision = Readiness.decide(consumer, partition, view.pending(), store::hasData);
+            if (decision instanceof Readiness.Decision.Wait) {
+                return Optional.empty();
+            }
+            List<PendingEvent> consumed = ((Readiness.Decision.Run) decision).consumed();
+            String runId = Ids.run(consumer.name(), partition, consumed.stream().map(PendingEvent::eventId).toList());
+            Optional<Run> run = store.tryCreateRun(view, runId, consumed, reason(consumer, consumed));
+            if (run.isEmpty()) {
+                continue; // another evaluation changed this consumer partition first: read again
+            }
+            log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId,
+                    "consumed", consumed.size(), "reason", run.get().reason()));
+            store.cleanupConsumed(runId);
+            announce(run.get());
+            return run;
+        }
+        throw new IllegalStateException("pipeline '" + consumer.name() + "' partition '" + partition + "': still contended after "
+                + MAX_ATTEMPTS + " attempts; the invocation is retried");
+    }
+
+    /** Sends {@code Run Requested} for the run's current attempt and notes that it went out. */
+    public void announce(Run run) {
+        announcer.announce(EventJson.RUN_REQUESTED, EventJson.runRequested(run));
+        store.markRunAnnounced(run.runId());
+    }
+
+    /** Sends the run's end event and takes it off the sweeper's list. */
+    public void announceEnd(Run run, RunState state, String reason) {
+        String type = switch (state) {
+            case SUCCEEDED -> EventJson.RUN_SUCCEEDED;
+            case SKIPPED -> EventJson.RUN_SKIPPED;
+            case FAILED -> EventJson.RUN_FAILED;
+            default -> throw new IllegalArgumentException("a run ends SUCCEEDED, FAILED or SKIPPED, not " + state);
+        };
+        announcer.announce(type, EventJson.runFinished(run, reason));
+        store.markRunEndAnnounced(run.runId());
+    }
+
+    /** Why a run was created, in words: the requests it answers, else the condition that held. */
+    static String reason(Pipeline consumer, List<PendingEvent> consumed) {
+        List<String> requests = consumed.stream().map(Request::of).flatMap(Optional::stream).map(Request::describe).distinct().toList();
+        String assets = consumed.stream().filter(p -> !Request.isRequest(p))
+                .collect(Collectors.groupingBy(PendingEvent::asset, TreeMap::new, Collectors.counting()))
+                .entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+        if (!requests.isEmpty()) {
+            return String.join("; ", requests) + (assets.isEmpty() ? "" : "; with new events: " + assets);
+        }
+        return "condition " + consumer.trigger().flatMap(t -> t.condition()).map(c -> c.text()).orElse("?")
+                + " held with new events: " + assets;
+    }
+}

@@ -1,0 +1,156 @@
+package io.freshet.core.backfill;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.freshet.core.load.Project;
+import io.freshet.core.model.Input;
+import io.freshet.core.model.PartitionMapping;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.partition.PartitionGrain;
+import io.freshet.core.partition.Partitions;
+import io.freshet.core.trigger.Readiness;
+
+/**
+ * Which runs a backfill needs, in which order: one item per (pipeline, partition), each naming
+ * the items that produce its inputs, which must finish first.
+ *
+ * <p>The asset's own pipeline gets every partition of the range. With {@code downstream}, each
+ * pipeline downstream of it (in dependency order) gets the partitions its backfilled inputs map
+ * to: the same key through {@code identity} and {@code latest} (when the grains match), the day
+ * of each hour through {@code window}, and the one partition {@code ""} when it is unpartitioned.
+ */
+public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
+
+    /** Backfills larger than this are refused: split them. */
+    public static final int MAX_PARTITIONS = 10_000;
+
+    public record Key(String pipeline, String partition) {
+        @Override
+        public String toString() {
+            return partition.isEmpty() ? pipeline : pipeline + "/" + partition;
+        }
+    }
+
+    public record Item(Key key, List<Key> dependsOn) {
+        public Item {
+            dependsOn = List.copyOf(dependsOn);
+        }
+    }
+
+    public BackfillPlan {
+        items = List.copyOf(items);
+        notes = List.copyOf(notes);
+    }
+
+    /**
+     * @throws BackfillException when the asset is unknown or a source, or the range does not fit
+     *                           the asset's partitions
+     */
+    public static BackfillPlan of(Project project, String asset, Optional<String> from, Optional<String> to, boolean downstream) {
+        Pipeline root = project.producerOf(asset).orElseThrow(() -> new BackfillException(
+                project.source(asset).isPresent()
+                        ? "'" + asset + "' is a source, written by someone else; backfill the pipelines that read it"
+                        : "no asset named '" + asset + "'" + io.freshet.core.yaml.DidYouMean.closest(asset, project.graph().assets())
+                        .map(s -> "; did you mean '" + s + "'?").orElse("")));
+        List<String> rootPartitions = rootPartitions(root, from, to);
+        List<String> notes = new ArrayList<>();
+        Map<String, Set<String>> partitionsOf = new LinkedHashMap<>();
+        partitionsOf.put(root.name(), new LinkedHashSet<>(rootPartitions));
+        List<Item> items = new ArrayList<>();
+        rootPartitions.forEach(p -> items.add(new Item(new Key(root.name(), p), List.of())));
+        if (downstream) {
+            for (String name : project.graph().downstreamPipelines(asset)) {
+                if (name.equals(root.name())) {
+                    continue;
+                }
+                Pipeline consumer = project.pipeline(name).orElseThrow();
+                Map<String, List<Key>> deps = new LinkedHashMap<>();
+                for (Input in : consumer.inputs()) {
+                    Optional<Pipeline> producer = project.producerOf(in.asset());
+                    if (producer.isEmpty() || !partitionsOf.containsKey(producer.get().name())) {
+                        continue;
+                    }
+                    for (String up : partitionsOf.get(producer.get().name())) {
+                        for (String mine : map(producer.get(), up, consumer, in)) {
+                            if (Partitions.beforeStart(consumer.partitioning(), mine)) {
+                                continue;
+                            }
+                            List<Key> d = deps.computeIfAbsent(mine, k -> new ArrayList<>());
+                            Key dep = new Key(producer.get().name(), up);
+                            if (!d.contains(dep)) {
+                                d.add(dep);
+                            }
+                        }
+                    }
+                }
+                if (deps.isEmpty()) {
+                    notes.add(name + ": none of its inputs' backfilled partitions map to a partition of it");
+                    continue;
+                }
+                partitionsOf.put(name, new LinkedHashSet<>(deps.keySet()));
+                deps.keySet().stream().sorted().forEach(p -> items.add(new Item(new Key(name, p), deps.get(p))));
+                if (items.size() > MAX_PARTITIONS) {
+                    throw new BackfillException("the backfill needs more than " + MAX_PARTITIONS + " runs; backfill a shorter range");
+                }
+            }
+        }
+        return new BackfillPlan(asset, items, notes);
+    }
+
+    private static List<String> rootPartitions(Pipeline root, Optional<String> from, Optional<String> to) {
+        PartitionGrain grain = root.partitioning().grain();
+        if (grain == PartitionGrain.NONE) {
+            if (from.isPresent() || to.isPresent()) {
+                throw new BackfillException("'" + root.name() + "' is not partitioned: backfill it without --from and --to");
+            }
+            return List.of("");
+        }
+        if (from.isEmpty() || to.isEmpty()) {
+            throw new BackfillException("'" + root.name() + "' has " + grain.yamlName() + " partitions: give --from and --to (such as "
+                    + (grain == PartitionGrain.DAILY ? "2026-05-01 and 2026-05-31" : "2026-05-01T00 and 2026-05-01T23") + ")");
+        }
+        try {
+            List<String> keys = Partitions.range(root.partitioning(), from.get(), to.get(), MAX_PARTITIONS);
+            Optional<String> early = keys.stream().filter(k -> Partitions.beforeStart(root.partitioning(), k)).findFirst();
+            if (early.isPresent()) {
+                throw new BackfillException("partition " + early.get() + " lies before '" + root.name() + "' starts ("
+                        + root.partitioning().start().orElseThrow() + ")");
+            }
+            return keys;
+        } catch (IllegalArgumentException e) {
+            throw new BackfillException("bad range for '" + root.name() + "': " + e.getMessage());
+        }
+    }
+
+    /** The consumer partitions that a producer partition feeds through one input. */
+    private static List<String> map(Pipeline producer, String up, Pipeline consumer, Input in) {
+        PartitionGrain mine = consumer.partitioning().grain();
+        PartitionGrain theirs = producer.partitioning().grain();
+        if (mine == PartitionGrain.NONE) {
+            return List.of("");
+        }
+        if (theirs == PartitionGrain.NONE) {
+            return List.of(); // an unpartitioned input does not say which of my partitions to rebuild
+        }
+        PartitionMapping m = in.mapping().orElse(PartitionMapping.IDENTITY);
+        if (m == PartitionMapping.WINDOW) {
+            return Readiness.consumerPartitions(consumer, in, up, java.time.Instant.EPOCH);
+        }
+        return mine == theirs ? List.of(up) : List.of();
+    }
+
+    /** A human summary: runs per pipeline. */
+    public String summary() {
+        Map<String, Integer> per = new LinkedHashMap<>();
+        items.forEach(i -> per.merge(i.key().pipeline(), 1, Integer::sum));
+        StringBuilder b = new StringBuilder();
+        per.forEach((p, n) -> b.append(b.isEmpty() ? "" : ", ").append(p).append(" x").append(n));
+        return items.size() + " runs: " + b;
+    }
+}

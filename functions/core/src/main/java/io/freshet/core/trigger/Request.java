@@ -1,0 +1,91 @@
+package io.freshet.core.trigger;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A reason to run that is not an asset event: a schedule tick, a freshness deadline, a code
+ * change, a backfill, a manual request. A request joins the consumer partition's pending set like
+ * an event does, so it goes through the same exactly-once run creation: its id is deterministic
+ * for its cause, a run consumes it, and a consumed request bounces when added again.
+ *
+ * <p>In the pending set a request is a {@link PendingEvent} whose asset is {@code @kind}, a name
+ * no asset can have (asset names are dotted identifiers), and whose partition field carries the
+ * request's detail (the fire time, the backfill id, the new code version).
+ */
+public record Request(Kind kind, String id, String detail, Instant time) {
+
+    public enum Kind {
+        TICK, FRESHNESS, CODE_CHANGE, BACKFILL, MANUAL;
+
+        /** The pseudo asset name of this kind in a pending set. */
+        public String marker() {
+            return "@" + name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public PendingEvent asPending() {
+        return new PendingEvent(id, kind.marker(), detail, time);
+    }
+
+    /** The request a pending item stands for, if it is one. */
+    public static Optional<Request> of(PendingEvent p) {
+        if (!isRequest(p)) {
+            return Optional.empty();
+        }
+        for (Kind k : Kind.values()) {
+            if (k.marker().equals(p.asset())) {
+                return Optional.of(new Request(k, p.eventId(), p.partition(), p.time()));
+            }
+        }
+        throw new IllegalArgumentException("unknown request kind '" + p.asset() + "' of pending item " + p.eventId());
+    }
+
+    public static boolean isRequest(PendingEvent p) {
+        return p.asset().startsWith("@");
+    }
+
+    /** Whether a consumed id names a request rather than an asset event (request ids carry their kind). */
+    public static boolean isRequestId(String id) {
+        return id.startsWith("rq-");
+    }
+
+    // Ids are "rq-<kind>-<hash of the cause>", short, deterministic and never an event id.
+
+    public static Request tick(String pipeline, Instant fire) {
+        return new Request(Kind.TICK, id(Kind.TICK, pipeline, fire.toString()), fire.toString(), fire);
+    }
+
+    public static Request freshness(String pipeline, String partition, Instant due, Instant now) {
+        return new Request(Kind.FRESHNESS, id(Kind.FRESHNESS, pipeline, partition, due.toString()), due.toString(), now);
+    }
+
+    public static Request codeChange(String pipeline, String partition, String codeVersion, Instant now) {
+        return new Request(Kind.CODE_CHANGE, id(Kind.CODE_CHANGE, pipeline, partition, codeVersion), codeVersion, now);
+    }
+
+    /** One partition's request of a backfill; {@code round} > 0 when a resumed backfill retries a failed partition. */
+    public static Request backfill(String backfillId, String pipeline, String partition, int round, Instant now) {
+        return new Request(Kind.BACKFILL, id(Kind.BACKFILL, backfillId, pipeline, partition, Integer.toString(round)), backfillId, now);
+    }
+
+    public static Request manual(String requestId, String pipeline, String partition, Instant now) {
+        return new Request(Kind.MANUAL, id(Kind.MANUAL, requestId, pipeline, partition), requestId, now);
+    }
+
+    private static String id(Kind kind, String... cause) {
+        return "rq-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + io.freshet.core.events.Ids.hash(20, java.util.List.of(cause));
+    }
+
+    /** In words, for a run's reason. */
+    public String describe() {
+        return switch (kind) {
+            case TICK -> "schedule fired at " + detail;
+            case FRESHNESS -> "freshness: due by " + detail;
+            case CODE_CHANGE -> "code version changed to " + detail;
+            case BACKFILL -> "backfill " + detail;
+            case MANUAL -> "manual request " + detail;
+        };
+    }
+}
