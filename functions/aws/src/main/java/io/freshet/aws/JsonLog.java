@@ -41,6 +41,33 @@ public final class JsonLog {
         write("ERROR", message, fields);
     }
 
+    /**
+     * A CloudWatch metric in embedded metric format: a log line CloudWatch turns into a metric
+     * value, with no PutMetricData call (and no permission for one).
+     */
+    public void metric(String namespace, String name, double value, String unit, Map<String, String> dimensions) {
+        ObjectNode n = EventJson.MAPPER.createObjectNode();
+        ObjectNode aws = n.putObject("_aws");
+        aws.put("Timestamp", clock.millis());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        var dimensionSet = directive.putArray("Dimensions").addArray();
+        new TreeMap<>(dimensions).keySet().forEach(dimensionSet::add);
+        ObjectNode metric = directive.putArray("Metrics").addObject();
+        metric.put("Name", name);
+        metric.put("Unit", unit);
+        new TreeMap<>(dimensions).forEach(n::put);
+        n.put(name, value);
+        n.put("time", clock.instant().toString());
+        n.put("level", "INFO");
+        n.put("message", "metric " + name);
+        context.forEach(n::put);
+        String line = EventJson.write(n);
+        synchronized (out) {
+            out.println(line);
+        }
+    }
+
     private void write(String level, String message, Map<String, ?> fields) {
         ObjectNode n = EventJson.MAPPER.createObjectNode();
         n.put("time", clock.instant().toString());

@@ -44,6 +44,7 @@ import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
+import io.freshet.testkit.MutableClock;
 
 /**
  * The runner on real DuckDB, DynamoDB Local and S3Proxy, with the metro pipelines: a run of
@@ -217,30 +218,4 @@ class RunnerServiceTest {
     }
 
     /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -81,7 +81,7 @@ class SnapshotRunTest {
     @Test
     void theNightlySnapshotPublishesFiveTablesAndTheNextNightOnlyNewTaps() throws Exception {
         DynamoStore.createTable(dynamo.client(), "snapshots");
-        RunnerServiceTest.MutableClock clock = new RunnerServiceTest.MutableClock(Instant.parse("2026-05-26T23:00:00Z"));
+        io.freshet.testkit.MutableClock clock = new io.freshet.testkit.MutableClock(Instant.parse("2026-05-26T23:00:00Z"));
         DynamoStore store = new DynamoStore(dynamo.client(), "snapshots", clock);
         ObjectStore objects = new ObjectStore(s3.client());
         List<String> announced = new CopyOnWriteArrayList<>();

@@ -78,8 +78,8 @@ public final class TriggerService {
             boolean added = store.addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
             log.info(added ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
                     "asset", e.asset(), "eventId", e.eventId()));
-            if (added && (consumer.freshness().isPresent() || !Readiness.isEventDriven(consumer))) {
-                schedulerStore.touchDirty(consumer.name(), partition); // the tick checks freshness and launches scheduled runs here
+            if (added && consumer.freshness().isPresent()) {
+                schedulerStore.touchDirty(consumer.name(), partition); // the tick checks freshness (and launches lazy runs) here
             }
             if (added && Readiness.isEventDriven(consumer)) {
                 evaluate(consumer, partition);

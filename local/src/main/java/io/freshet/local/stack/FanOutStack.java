@@ -22,7 +22,10 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
+import io.freshet.aws.runs.RunLauncher;
 import io.freshet.aws.store.DynamoStore;
+import io.freshet.aws.store.SchedulerStore;
+import io.freshet.scheduler.SchedulerService;
 import io.freshet.core.load.Project;
 import io.freshet.rulessync.ConsumerRules;
 import io.freshet.rulessync.RulesReconciler;
@@ -52,21 +55,38 @@ public final class FanOutStack implements AutoCloseable {
     private final LocalDynamo dynamo;
     private final LocalEventBridge bus;
     private final DynamoStore store;
+    private final SchedulerStore schedulerStore;
+    private final PublishingAnnouncer announcer;
     private final String lakeBucket;
+    private final Project project;
+    private final JsonLog log;
+    private final Clock clock;
 
-    private FanOutStack(LocalDynamo dynamo, LocalEventBridge bus, DynamoStore store, String lakeBucket) {
+    private FanOutStack(LocalDynamo dynamo, LocalEventBridge bus, DynamoStore store, SchedulerStore schedulerStore,
+                        PublishingAnnouncer announcer, String lakeBucket, Project project, JsonLog log, Clock clock) {
         this.dynamo = dynamo;
         this.bus = bus;
         this.store = store;
+        this.schedulerStore = schedulerStore;
+        this.announcer = announcer;
         this.lakeBucket = lakeBucket;
+        this.project = project;
+        this.log = log;
+        this.clock = clock;
     }
 
     /** Starts DynamoDB Local and the bus, creates the table and the rules, and registers the handlers. */
     public static FanOutStack start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log) {
+        return start(project, lakeBucket, runRequested, log, Clock.systemUTC());
+    }
+
+    /** As above, with every function on {@code clock} (tests move it to drive schedules and freshness). */
+    public static FanOutStack start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log, Clock clock) {
         LocalDynamo dynamo = LocalDynamo.start();
         LocalEventBridge bus = LocalEventBridge.start();
         DynamoStore.createTable(dynamo.client(), TABLE);
-        DynamoStore store = new DynamoStore(dynamo.client(), TABLE, Clock.systemUTC());
+        DynamoStore store = new DynamoStore(dynamo.client(), TABLE, clock);
+        SchedulerStore schedulerStore = new SchedulerStore(dynamo.client(), TABLE, clock);
         var events = bus.client();
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, BUS));
 
@@ -81,10 +101,9 @@ public final class FanOutStack implements AutoCloseable {
 
         bus.registerTarget(ARN + "s3-events", lambda(new S3EventsHandler(
                 new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log)));
-        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store,
-                new io.freshet.aws.store.SchedulerStore(dynamo.client(), TABLE, Clock.systemUTC()), announcer, log, Clock.systemUTC()), log)));
+        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log)));
         bus.registerTarget(ARN + "runner", json -> runRequested.accept(EventJson.read(json)));
-        return new FanOutStack(dynamo, bus, store, lakeBucket);
+        return new FanOutStack(dynamo, bus, store, schedulerStore, announcer, lakeBucket, project, log, clock);
     }
 
     /** A log that writes nothing, for benchmarks and quiet tests. */
@@ -119,6 +138,29 @@ public final class FanOutStack implements AutoCloseable {
 
     public DynamoStore store() {
         return store;
+    }
+
+    public SchedulerStore schedulerStore() {
+        return schedulerStore;
+    }
+
+    /** What the runner needs to announce on this stack's bus. */
+    public PublishingAnnouncer announcer() {
+        return announcer;
+    }
+
+    /** The scheduler function's logic on this stack; each {@code tick()} is one minute's invocation. */
+    public SchedulerService scheduler() {
+        return new SchedulerService(project, store, schedulerStore, announcer, log, clock, "local");
+    }
+
+    /** Where manual runs and backfills ask for runs, as the scheduler and trigger do. */
+    public RunLauncher launcher() {
+        return new RunLauncher(store, announcer, log, clock);
+    }
+
+    public Project project() {
+        return project;
     }
 
     public LocalEventBridge bus() {

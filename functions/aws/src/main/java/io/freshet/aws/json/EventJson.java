@@ -35,6 +35,8 @@ public final class EventJson {
     public static final String RUN_SUCCEEDED = "Run Succeeded";
     public static final String RUN_FAILED = "Run Failed";
     public static final String RUN_SKIPPED = "Run Skipped";
+    public static final String ASSET_OVERDUE = "Asset Overdue";
+    public static final String ASSET_FRESH_AGAIN = "Asset Fresh Again";
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -95,6 +97,18 @@ public final class EventJson {
         n.put("partition", run.partition());
         n.put("reason", reason);
         return n;
+    }
+
+    /** {@code Asset Overdue} / {@code Asset Fresh Again}: one violation of an asset partition's freshness policy. */
+    public static String freshness(String asset, String partition, String violationId, String policy, String reason, Instant since) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("asset", asset);
+        n.put("partition", partition);
+        n.put("violationId", violationId);
+        n.put("policy", policy);
+        n.put("reason", reason);
+        n.put("since", since.toString());
+        return write(n);
     }
 
     public static JsonNode read(String json) {

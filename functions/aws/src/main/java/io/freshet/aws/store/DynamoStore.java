@@ -175,6 +175,11 @@ public final class DynamoStore {
         return item.isEmpty() ? Optional.empty() : Optional.of(item.get("json").s());
     }
 
+    /** The time of a recorded event, from its JSON. */
+    public static Instant eventTime(String eventJson) {
+        return Instant.parse(io.freshet.aws.json.EventJson.read(eventJson).path("time").asText());
+    }
+
     public boolean hasData(String asset, String partition) {
         return latest(asset, partition).isPresent();
     }

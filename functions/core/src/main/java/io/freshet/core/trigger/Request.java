@@ -57,8 +57,12 @@ public record Request(Kind kind, String id, String detail, Instant time) {
         return new Request(Kind.TICK, id(Kind.TICK, pipeline, fire.toString()), fire.toString(), fire);
     }
 
-    public static Request freshness(String pipeline, String partition, Instant due, Instant now) {
-        return new Request(Kind.FRESHNESS, id(Kind.FRESHNESS, pipeline, partition, due.toString()), due.toString(), now);
+    /**
+     * A lazily scheduled pipeline's launch for the new input data that starts with event
+     * {@code oldestNewEvent}: a repeated tick asks again with the same id, later data with another.
+     */
+    public static Request freshness(String pipeline, String partition, String oldestNewEvent, String policy, Instant now) {
+        return new Request(Kind.FRESHNESS, id(Kind.FRESHNESS, pipeline, partition, oldestNewEvent), policy, now);
     }
 
     public static Request codeChange(String pipeline, String partition, String codeVersion, Instant now) {
@@ -82,7 +86,7 @@ public record Request(Kind kind, String id, String detail, Instant time) {
     public String describe() {
         return switch (kind) {
             case TICK -> "schedule fired at " + detail;
-            case FRESHNESS -> "freshness: due by " + detail;
+            case FRESHNESS -> "freshness: to stay fresh " + detail;
             case CODE_CHANGE -> "code version changed to " + detail;
             case BACKFILL -> "backfill " + detail;
             case MANUAL -> "manual request " + detail;

@@ -1,0 +1,67 @@
+package io.freshet.scheduler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import io.freshet.aws.Config;
+import io.freshet.aws.DynamoClients;
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.json.EventJson;
+import io.freshet.aws.store.DynamoStore;
+import io.freshet.aws.store.SchedulerStore;
+import io.freshet.core.load.ProjectLoader;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The scheduler function: EventBridge Scheduler invokes it every minute with
+ * {@code {"scheduledTime": "<aws.scheduler.scheduled-time>"}}. The tick itself goes by the clock
+ * (its windows make late and repeated ticks harmless); the scheduled time only shows how late it is.
+ */
+public final class SchedulerHandler implements RequestStreamHandler {
+
+    private final SchedulerService service;
+    private final JsonLog log;
+
+    /** For Lambda: everything from the environment, built once per cold start. */
+    public SchedulerHandler() {
+        this(Config.fromEnvironment(), Clock.systemUTC());
+    }
+
+    private SchedulerHandler(Config config, Clock clock) {
+        this(config, DynamoClients.create(config.dynamoEndpoint()), clock);
+    }
+
+    private SchedulerHandler(Config config, DynamoDbClient db, Clock clock) {
+        this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
+                new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
+                PublishingAnnouncer.create(config), JsonLog.stdout("scheduler"), clock,
+                System.getenv().getOrDefault("FRESHET_STACK", config.bus())), JsonLog.stdout("scheduler"));
+    }
+
+    /** For tests and the local stack: an assembled service. */
+    public SchedulerHandler(SchedulerService service, JsonLog log) {
+        this.service = service;
+        this.log = log;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String json = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        if (!json.isBlank()) {
+            var scheduled = EventJson.read(json).path("scheduledTime");
+            if (scheduled.isTextual()) {
+                log.info("tick", Map.of("scheduledTime", scheduled.asText()));
+            }
+        }
+        SchedulerService.Report r = service.tick();
+        output.write(EventJson.MAPPER.writeValueAsBytes(r));
+    }
+}
