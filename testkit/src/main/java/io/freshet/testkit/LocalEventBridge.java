@@ -71,9 +71,14 @@ public final class LocalEventBridge implements AutoCloseable {
     }
 
     public static LocalEventBridge start(Delivery delivery) {
+        return start(delivery, Clock.systemUTC());
+    }
+
+    /** A bus that stamps events with {@code clock}'s time, as AWS stamps them with its own (tests move it). */
+    public static LocalEventBridge start(Delivery delivery, Clock clock) {
         Deliveries deliveries = new Deliveries(delivery == Delivery.SYNCHRONOUS);
         RuleRegistry registry = new RuleRegistry();
-        EventIngestion ingestion = new EventIngestion(registry, deliveries, Clock.systemUTC());
+        EventIngestion ingestion = new EventIngestion(registry, deliveries, clock);
         AwsJsonProtocol protocol = new AwsJsonProtocol("AWSEvents.", new EventBridgeApi(registry, ingestion).operations());
         ExecutorService serverThreads = Executors.newCachedThreadPool(Deliveries.daemonThreads("local-eventbridge-http-"));
         try {

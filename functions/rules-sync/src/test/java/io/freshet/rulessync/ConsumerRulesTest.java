@@ -27,10 +27,18 @@ class ConsumerRulesTest {
     }
 
     @Test
-    void theMetroHasARulePerConsumerButNoneForTheSnapshotOfPostgres() {
+    void theMetroHasARulePerPipeline() {
         List<DesiredRule> rules = ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN);
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership"),
+        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"),
                 rules.stream().map(DesiredRule::name).toList());
+    }
+
+    @Test
+    void aPipelineWithNoInputEventsHearsOnlyItsOwnRunsEnds() {
+        DesiredRule snapshot = byName(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN)).get("freshet-metro_snapshot");
+        assertEquals("{\"source\":[\"freshet\"],\"detail-type\":[\"Run Succeeded\",\"Run Failed\",\"Run Skipped\"],"
+                + "\"detail\":{\"pipeline\":[\"metro_snapshot\"]}}", snapshot.eventPattern());
+        assertTrue(snapshot.description().endsWith("triggers pipeline metro_snapshot on its own finished runs"), snapshot.description());
     }
 
     @Test
@@ -71,7 +79,7 @@ class ConsumerRulesTest {
     }
 
     @Test
-    void postgresInputsAreLeftOutAndPipelinesWithoutEventfulInputsGetNoRule(@TempDir Path dir) {
+    void postgresInputsAreLeftOutAndPipelinesWithoutEventfulInputsHearOnlyTheirOwnRuns(@TempDir Path dir) {
         TestPipelines.copyMetro(dir);
         // A snapshot pipeline that also reads an S3 source: only the S3 source has events.
         TestPipelines.edit(dir, "metro_snapshot.yaml", "inputs:\n  - metro.db\n", "inputs:\n  - metro.db\n  - landing.taps\n");
@@ -85,9 +93,18 @@ class ConsumerRulesTest {
                   - sql: { output: ref.constants, query: "SELECT 1 AS one" }
                 """);
         Map<String, DesiredRule> rules = byName(ConsumerRules.compute(TestPipelines.load(dir), "freshet", ARN));
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"),
-                rules.keySet().stream().sorted().toList());
-        assertTrue(rules.get("freshet-metro_snapshot").eventPattern().contains("\"asset\":[\"landing.taps\"]"));
+        assertEquals(List.of("freshet-constants", "freshet-core_network", "freshet-core_trips", "freshet-daily_ridership",
+                "freshet-metro_snapshot"), rules.keySet().stream().sorted().toList());
+        assertEquals("{\"source\":[\"freshet\"],\"$or\":["
+                + "{\"detail-type\":[\"Asset Updated\"],\"detail\":{\"asset\":[\"landing.taps\"]}},"
+                + "{\"detail-type\":[\"Run Succeeded\",\"Run Failed\",\"Run Skipped\"],\"detail\":{\"pipeline\":[\"metro_snapshot\"]}}]}",
+                rules.get("freshet-metro_snapshot").eventPattern());
+        // A pipeline with no inputs at all still hears its own runs' ends, and nothing else.
+        DesiredRule constants = rules.get("freshet-constants");
+        assertEquals("{\"source\":[\"freshet\"],\"detail-type\":[\"Run Succeeded\",\"Run Failed\",\"Run Skipped\"],"
+                + "\"detail\":{\"pipeline\":[\"constants\"]}}", constants.eventPattern());
+        assertEquals("Freshet [prefix=freshet] triggers pipeline constants on its own finished runs", constants.description());
+        assertEquals("{\"pipeline\": \"constants\", \"event\": <aws.events.event.json>}", constants.inputTemplate());
     }
 
     @Test

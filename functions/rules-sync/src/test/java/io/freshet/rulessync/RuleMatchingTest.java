@@ -97,7 +97,7 @@ class RuleMatchingTest {
     void eachAssetUpdateReachesExactlyItsConsumers() throws Exception {
         List<PutEventsRequestEntry> events = new ArrayList<>();
         for (String asset : List.of("landing.taps", "raw.stations", "raw.passengers", "raw.routes", "raw.route_stations",
-                "core.trips", "core.network", "raw.taps", "mart.daily_ridership")) {
+                "core.trips", "core.network", "raw.taps", "mart.daily_ridership", "metro.db")) {
             events.add(assetUpdated(asset, asset));
         }
         Map<String, Set<String>> received = deliver(events);
@@ -115,11 +115,13 @@ class RuleMatchingTest {
                 run("Run Skipped", "daily_ridership", "ridership-skipped"),
                 run("Run Succeeded", "daily_ridership", "ridership-succeeded"),
                 run("Run Succeeded", "metro_snapshot", "snapshot-succeeded"),
+                run("Run Started", "metro_snapshot", "snapshot-started"),
                 run("Run Started", "core_trips", "trips-started")));
         assertEquals(Map.of(
                 "core_trips", Set.of("trips-succeeded"),
                 "core_network", Set.of("network-failed"),
-                "daily_ridership", Set.of("ridership-skipped", "ridership-succeeded")), received);
+                "daily_ridership", Set.of("ridership-skipped", "ridership-succeeded"),
+                "metro_snapshot", Set.of("snapshot-succeeded")), received);
     }
 
     @Test

@@ -72,18 +72,20 @@ class RulesSyncCliTest {
     void syncsAndPrintsTheReport() {
         assertEquals(0, run(args(TestPipelines.METRO)), err.toString(StandardCharsets.UTF_8));
         assertTrue(stdout().contains("created       freshet-core_trips"), stdout());
-        assertTrue(stdout().endsWith("3 created, 0 updated, 0 deleted, 0 unchanged" + System.lineSeparator()), stdout());
-        assertEquals(3, ruleNames().size());
+        assertTrue(stdout().contains("created       freshet-metro_snapshot"), stdout());
+        assertTrue(stdout().endsWith("4 created, 0 updated, 0 deleted, 0 unchanged" + System.lineSeparator()), stdout());
+        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"), ruleNames());
 
         assertEquals(0, run(args(TestPipelines.METRO)));
-        assertTrue(stdout().contains("0 created, 0 updated, 0 deleted, 3 unchanged"), stdout());
+        assertTrue(stdout().contains("0 created, 0 updated, 0 deleted, 4 unchanged"), stdout());
     }
 
     @Test
     void aDryRunPrintsThePlanAndChangesNothing() {
         assertEquals(0, run(args(TestPipelines.METRO, "--dry-run")));
         assertTrue(stdout().contains("would create  freshet-daily_ridership"), stdout());
-        assertTrue(stdout().contains("dry run, nothing changed: 3 created"), stdout());
+        assertTrue(stdout().contains("would create  freshet-metro_snapshot"), stdout());
+        assertTrue(stdout().contains("dry run, nothing changed: 4 created"), stdout());
         assertEquals(List.of(), ruleNames());
     }
 

@@ -171,15 +171,15 @@ class RulesSyncHandlerTest {
         JsonNode body = handle(request("Create", props(bus, "freshet"), null, null)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
         assertEquals("freshet-rules-" + bus + "-freshet", body.get("PhysicalResourceId").asText());
-        assertEquals(3, body.get("Data").get("Created").asInt());
+        assertEquals(4, body.get("Data").get("Created").asInt());
         assertEquals(0, body.get("Data").get("Updated").asInt());
         assertEquals(0, body.get("Data").get("Deleted").asInt());
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership"), ruleNames());
+        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"), ruleNames());
 
         JsonNode synced = logLines().stream().filter(l -> l.get("message").asText().equals("rules synced")).findFirst().orElseThrow();
         assertEquals("INFO", synced.get("level").asText());
         assertEquals("Create", synced.get("requestType").asText());
-        assertEquals(3, synced.get("created").asInt());
+        assertEquals(4, synced.get("created").asInt());
         assertEquals(0, synced.get("updated").asInt());
         assertEquals(0, synced.get("deleted").asInt());
     }
@@ -204,9 +204,10 @@ class RulesSyncHandlerTest {
         JsonNode body = handle(request("Update", props(bus, "freshet-v2"), props(bus, "freshet"), physicalId)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
         assertEquals("freshet-rules-" + bus + "-freshet-v2", body.get("PhysicalResourceId").asText());
-        assertEquals(3, body.get("Data").get("Created").asInt());
-        assertEquals(3, body.get("Data").get("Deleted").asInt());
-        assertEquals(List.of("freshet-v2-core_network", "freshet-v2-core_trips", "freshet-v2-daily_ridership"), ruleNames());
+        assertEquals(4, body.get("Data").get("Created").asInt());
+        assertEquals(4, body.get("Data").get("Deleted").asInt());
+        assertEquals(List.of("freshet-v2-core_network", "freshet-v2-core_trips", "freshet-v2-daily_ridership",
+                "freshet-v2-metro_snapshot"), ruleNames());
 
         // CloudFormation then deletes the old physical resource: there is nothing left to delete,
         // and above all not the new prefix's rules, although their names start with "freshet-".
@@ -214,7 +215,7 @@ class RulesSyncHandlerTest {
         assertEquals("SUCCESS", cleanup.get("Status").asText());
         assertEquals(physicalId, cleanup.get("PhysicalResourceId").asText());
         assertEquals(0, cleanup.get("Data").get("Deleted").asInt());
-        assertEquals(3, ruleNames().size());
+        assertEquals(4, ruleNames().size());
     }
 
     @Test
@@ -223,7 +224,7 @@ class RulesSyncHandlerTest {
         JsonNode body = handle(request("Delete", props(bus, "freshet"), null, physicalId)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
         assertEquals(physicalId, body.get("PhysicalResourceId").asText());
-        assertEquals(3, body.get("Data").get("Deleted").asInt());
+        assertEquals(4, body.get("Data").get("Deleted").asInt());
         assertEquals(List.of(), ruleNames());
     }
 
@@ -253,7 +254,7 @@ class RulesSyncHandlerTest {
         assertEquals("FAILED", body.get("Status").asText());
         assertEquals(physicalId, body.get("PhysicalResourceId").asText());
         assertTrue(body.get("Reason").asText().contains("broken.yaml"), body.get("Reason").asText());
-        assertEquals(3, ruleNames().size());
+        assertEquals(4, ruleNames().size());
     }
 
     @Test

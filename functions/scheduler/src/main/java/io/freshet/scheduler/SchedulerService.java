@@ -139,13 +139,13 @@ public final class SchedulerService {
         Optional<SchedulerStore.DeployedCode> seen = schedule.deployedCode(p.name());
         if (seen.isEmpty()) {
             // First sight: nothing was built by an older version. Use materialize or backfill to build the past.
-            schedule.recordCode(p.name(), seen, new SchedulerStore.DeployedCode(current, true));
+            schedule.recordCode(p.name(), seen, new SchedulerStore.DeployedCode(current, true, now));
             return;
         }
         if (seen.get().version().equals(current) && seen.get().applied()) {
             return;
         }
-        SchedulerStore.DeployedCode pending = new SchedulerStore.DeployedCode(current, false);
+        SchedulerStore.DeployedCode pending = new SchedulerStore.DeployedCode(current, false, seen.get().firstSeen());
         if (!seen.get().version().equals(current)) {
             if (!schedule.recordCode(p.name(), seen, pending)) {
                 return; // another tick noticed the deploy first and does the work
@@ -158,7 +158,7 @@ public final class SchedulerService {
                 c.requested++;
             }
         }
-        schedule.recordCode(p.name(), Optional.of(pending), new SchedulerStore.DeployedCode(current, true));
+        schedule.recordCode(p.name(), Optional.of(pending), new SchedulerStore.DeployedCode(current, true, pending.firstSeen()));
     }
 
     /** The newest partitions holding data of any of the pipeline's outputs, newest first. */
@@ -249,7 +249,9 @@ public final class SchedulerService {
                 Set<String> candidates = new LinkedHashSet<>();
                 Optional<String> required = Optional.empty();
                 if (policy instanceof Freshness.Deadline d) {
-                    required = FreshnessRules.deadlineInForce(d, now)
+                    // A deadline that passed before the pipeline was deployed is not held against it.
+                    Instant deployed = schedule.deployedCode(p.name()).map(SchedulerStore.DeployedCode::firstSeen).orElse(now);
+                    required = FreshnessRules.deadlineInForce(d, now).filter(tick -> !tick.isBefore(deployed))
                             .map(tick -> FreshnessRules.requiredPartition(p.partitioning(), d, tick))
                             .filter(key -> !io.freshet.core.partition.Partitions.beforeStart(p.partitioning(), key));
                     required.ifPresent(candidates::add);

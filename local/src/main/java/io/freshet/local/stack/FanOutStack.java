@@ -83,7 +83,7 @@ public final class FanOutStack implements AutoCloseable {
     /** As above, with every function on {@code clock} (tests move it to drive schedules and freshness). */
     public static FanOutStack start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log, Clock clock) {
         LocalDynamo dynamo = LocalDynamo.start();
-        LocalEventBridge bus = LocalEventBridge.start();
+        LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
         DynamoStore.createTable(dynamo.client(), TABLE);
         DynamoStore store = new DynamoStore(dynamo.client(), TABLE, clock);
         SchedulerStore schedulerStore = new SchedulerStore(dynamo.client(), TABLE, clock);
@@ -151,7 +151,12 @@ public final class FanOutStack implements AutoCloseable {
 
     /** The scheduler function's logic on this stack; each {@code tick()} is one minute's invocation. */
     public SchedulerService scheduler() {
-        return new SchedulerService(project, store, schedulerStore, announcer, log, clock, "local");
+        return scheduler(project);
+    }
+
+    /** The tick of another deployment of the pipelines (a new code version) on this stack's state. */
+    public SchedulerService scheduler(Project deployed) {
+        return new SchedulerService(deployed, store, schedulerStore, announcer, log, clock, "local");
     }
 
     /** Where manual runs and backfills ask for runs, as the scheduler and trigger do. */

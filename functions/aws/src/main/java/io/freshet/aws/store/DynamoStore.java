@@ -281,13 +281,13 @@ public final class DynamoStore {
         Instant now = clock.instant();
         List<AttributeValue> ids = consumed.stream().map(p -> Items.s(p.eventId())).toList();
         List<AttributeValue> keys = consumed.stream().map(p -> Items.s(StoreKeys.pending(sortable(p.time()), p.eventId()))).toList();
-        Map<String, AttributeValue> runItem = Items.of(PK, StoreKeys.run(runId), SK, "RUN")
+        Map<String, AttributeValue> runItem = new HashMap<>(Items.of(PK, StoreKeys.run(runId), SK, "RUN")
                 .s(GSI1PK, StoreKeys.runsOf(seen.pipeline())).s(GSI1SK, sortable(now) + "#" + runId)
                 .s("runId", runId).s("pipeline", seen.pipeline()).s("partition", seen.partition())
                 .s("state", RunState.QUEUED.name()).s("reason", reason)
                 .list("consumed", ids).list("pendingKeys", keys)
                 .s("createdAt", sortable(now)).s("updatedAt", sortable(now)).bool("announced", false)
-                .s(GSI2PK, StoreKeys.ACTIVE).s(GSI2SK, sortable(now) + "#" + runId).build();
+                .s(GSI2PK, StoreKeys.ACTIVE).s(GSI2SK, sortable(now) + "#" + runId).build());
         Optional<Instant> oldestInput = consumed.stream().filter(p -> !io.freshet.core.trigger.Request.isRequest(p))
                 .map(PendingEvent::time).min(Instant::compareTo);
         oldestInput.ifPresent(t -> runItem.put("oldestInput", Items.s(sortable(t))));

@@ -35,30 +35,35 @@ public final class SchedulerStore {
 
     /** The instant up to which a cron pipeline's fires were handled. */
     public Optional<Instant> cursor(String pipeline) {
-        return get(StoreKeys.schedule(pipeline), "CURSOR").map(i -> Instant.parse(i.get("cursor").s()));
+        return get(StoreKeys.schedule(pipeline), "CURSOR").map(i -> Instant.parse(i.get("firedUpTo").s()));
     }
 
     /** Moves the cursor from {@code seen} to {@code to}; false when another tick moved it first. */
     public boolean advanceCursor(String pipeline, Optional<Instant> seen, Instant to) {
-        return conditionalPut(Items.of(PK, StoreKeys.schedule(pipeline), SK, "CURSOR").s("cursor", DynamoStore.sortable(to)).build(),
-                seen.map(s -> "cursor = :seen").orElse("attribute_not_exists(PK)"),
+        return conditionalPut(Items.of(PK, StoreKeys.schedule(pipeline), SK, "CURSOR").s("firedUpTo", DynamoStore.sortable(to)).build(),
+                seen.map(s -> "firedUpTo = :seen").orElse("attribute_not_exists(PK)"),
                 seen.map(s -> Map.of(":seen", Items.s(DynamoStore.sortable(s)))).orElse(Map.of()));
     }
 
     // ------------------------------------------------------------------ code versions
 
-    /** The code version the tick last saw deployed, and whether its re-materialization was requested. */
-    public record DeployedCode(String version, boolean applied) {
+    /**
+     * The code version the tick last saw deployed, whether its re-materialization was requested, and
+     * when the tick first saw the pipeline at all.
+     */
+    public record DeployedCode(String version, boolean applied, Instant firstSeen) {
     }
 
     public Optional<DeployedCode> deployedCode(String pipeline) {
-        return get(StoreKeys.schedule(pipeline), "CODE").map(i -> new DeployedCode(i.get("version").s(), i.get("applied").bool()));
+        return get(StoreKeys.schedule(pipeline), "CODE").map(i -> new DeployedCode(i.get("version").s(), i.get("applied").bool(),
+                Instant.parse(i.get("firstSeen").s())));
     }
 
     /** Records the deployed version if the stored one is still {@code seen}; false when another tick did. */
     public boolean recordCode(String pipeline, Optional<DeployedCode> seen, DeployedCode now) {
         return conditionalPut(Items.of(PK, StoreKeys.schedule(pipeline), SK, "CODE").s("version", now.version())
-                        .bool("applied", now.applied()).s("at", DynamoStore.sortable(clock.instant())).build(),
+                        .bool("applied", now.applied()).s("firstSeen", DynamoStore.sortable(now.firstSeen()))
+                        .s("at", DynamoStore.sortable(clock.instant())).build(),
                 seen.map(s -> "version = :v AND applied = :a").orElse("attribute_not_exists(PK)"),
                 seen.map(s -> Map.of(":v", Items.s(s.version()), ":a", Items.bool(s.applied()))).orElse(Map.of()));
     }
@@ -165,13 +170,30 @@ public final class SchedulerStore {
 
     /** How many times a backfill item was requested again after failing (0 at first). */
     public int backfillRound(String backfillId, String pipeline, String partition) {
-        return get(StoreKeys.backfill(backfillId), "ITEM#" + pipeline + "#" + partition)
-                .map(i -> Integer.parseInt(i.get("round").n())).orElse(0);
+        return get(StoreKeys.backfill(backfillId), itemKey(pipeline, partition))
+                .filter(i -> i.containsKey("round")).map(i -> Integer.parseInt(i.get("round").n())).orElse(0);
     }
 
     public void setBackfillRound(String backfillId, String pipeline, String partition, int round) {
-        db.putItem(b -> b.tableName(table).item(Items.of(PK, StoreKeys.backfill(backfillId), SK, "ITEM#" + pipeline + "#" + partition)
-                .n("round", round).build()));
+        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.backfill(backfillId), itemKey(pipeline, partition)))
+                .updateExpression("SET #r = :r").expressionAttributeNames(Map.of("#r", "round"))
+                .expressionAttributeValues(Map.of(":r", Items.n(round))));
+    }
+
+    /** The run a backfill item adopted: one its pipeline's own trigger created for the upstream's new data. */
+    public Optional<String> backfillRun(String backfillId, String pipeline, String partition) {
+        return get(StoreKeys.backfill(backfillId), itemKey(pipeline, partition))
+                .flatMap(i -> Optional.ofNullable(i.get("runId"))).map(AttributeValue::s);
+    }
+
+    public void setBackfillRun(String backfillId, String pipeline, String partition, Optional<String> runId) {
+        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.backfill(backfillId), itemKey(pipeline, partition)))
+                .updateExpression(runId.isPresent() ? "SET runId = :r" : "REMOVE runId")
+                .expressionAttributeValues(runId.map(r -> Map.of(":r", Items.s(r))).orElse(null)));
+    }
+
+    private static String itemKey(String pipeline, String partition) {
+        return "ITEM#" + pipeline + "#" + partition;
     }
 
     // ------------------------------------------------------------------ plumbing

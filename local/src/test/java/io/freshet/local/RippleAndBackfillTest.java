@@ -1,0 +1,160 @@
+package io.freshet.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.freshet.core.backfill.BackfillPlan;
+import io.freshet.core.backfill.BackfillPlan.Key;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.Request;
+import io.freshet.local.backfill.BackfillDriver;
+
+/**
+ * A deploy that changes a pipeline's code rebuilds its newest partition on the next tick, and the
+ * new events ripple to the consumers as any update does; a backfill of 31 days with its downstream
+ * makes exactly the runs it should, through the ordinary run path, and resumes without repeating.
+ */
+class RippleAndBackfillTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aCodeChangeRerunsThePipelineAndItsConsumersExactlyOnce() {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
+            w.uploadOrders("2026-05-10", "a.csv", "1,10\n");
+            w.clock.advance(Duration.ofMinutes(1));
+            w.uploadOrders("2026-05-11", "b.csv", "2,20\n3,30\n");
+            w.tick(); // the tick sees every pipeline's code version for the first time: nothing to rebuild
+            w.tick();
+            int trips = w.runs("orders_daily").size();
+            int summaries = w.runs("summary").size();
+            assertEquals(2, trips);
+
+            w.edit("orders_daily.yaml", "sum(amount) AS amount", "sum(amount) AS amount, max(amount) AS biggest");
+            w.deploy(w.load());
+            w.clock.advance(Duration.ofMinutes(1));
+            w.tick();
+            w.clock.advance(Duration.ofMinutes(1));
+            w.tick();
+
+            List<Run> rebuilt = w.runs("orders_daily").subList(trips, w.runs("orders_daily").size());
+            assertEquals(1, rebuilt.size(), "the newest partition only (on_code_change defaults to latest)");
+            assertEquals("2026-05-11", rebuilt.get(0).partition());
+            assertEquals(RunState.SUCCEEDED, rebuilt.get(0).state());
+            assertTrue(rebuilt.get(0).reason().startsWith("code version changed to " + w.project.codeVersion("orders_daily")), rebuilt.get(0).reason());
+            List<Run> rippled = w.runs("summary").subList(summaries, w.runs("summary").size());
+            assertEquals(1, rippled.size(), "the consumer ran once on the rebuilt partition's event");
+            assertEquals(RunState.SUCCEEDED, rippled.get(0).state());
+            assertTrue(rippled.get(0).reason().contains("core.orders x1"), rippled.get(0).reason());
+
+            w.clock.advance(Duration.ofMinutes(1));
+            w.tick();
+            assertEquals(trips + 1, w.runs("orders_daily").size(), "a code version is rebuilt once");
+            assertEquals(summaries + 1, w.runs("summary").size());
+        }
+    }
+
+    @Test
+    void aBackfillOf31DaysWithItsDownstreamMakesExactlyTheExpectedRunsAndResumes() throws Exception {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-06-01T10:00:00Z"), tmp)) {
+            for (LocalDate d = LocalDate.parse("2026-05-01"); !d.isAfter(LocalDate.parse("2026-05-31")); d = d.plusDays(1)) {
+                w.uploadOrders(d.toString(), "orders.csv", d.getDayOfMonth() + ",10\n");
+                w.clock.advance(Duration.ofSeconds(10));
+            }
+            assertEquals(31, w.runs("orders_daily").size());
+            int summariesBefore = w.runs("summary").size();
+
+            // A new version of orders_daily that does not rebuild by itself; an operator backfills May.
+            w.edit("orders_daily.yaml", "retries: 0", "retries: 0\non_code_change: none");
+            w.edit("orders_daily.yaml", "sum(amount) AS amount", "sum(amount) AS amount, max(amount) AS biggest");
+            w.deploy(w.load());
+            w.clock.advance(Duration.ofMinutes(5));
+
+            BackfillPlan plan = BackfillPlan.of(w.project, "core.orders", Optional.of("2026-05-01"), Optional.of("2026-05-31"), true);
+            assertEquals("63 runs: orders_daily x31, report x31, summary x1", plan.summary());
+            String id = "bf-test";
+            w.stack.schedulerStore().createBackfill(new io.freshet.aws.store.SchedulerStore.Backfill(id, "core.orders", "2026-05-01",
+                    "2026-05-31", true, w.clock.instant()));
+            List<BackfillDriver.Progress> progress = new ArrayList<>();
+            // The first attempt dies after ten items are done...
+            assertThrows(IllegalStateException.class, () -> driver(w).run(id, plan, p -> {
+                progress.add(p);
+                if (p.done() >= 10) {
+                    throw new IllegalStateException("the operator's laptop went to sleep");
+                }
+            }));
+            w.settle();
+            // ...and resuming finishes the rest.
+            BackfillDriver.Result result = driver(w).run(id, plan, progress::add);
+            w.settle();
+
+            assertTrue(result.succeeded(), result.states().toString());
+            assertEquals(new BackfillDriver.Progress(63, 0, 0, 0, 63), result.progress());
+            assertTrue(progress.stream().anyMatch(p -> p.running() > 0 && p.running() <= 4), "bounded concurrency shows in progress");
+            assertTrue(progress.stream().allMatch(p -> p.running() <= 4), progress.toString());
+
+            // Exactly one new run per orders_daily and report partition, each answering its backfill request.
+            List<Run> trips = w.runs("orders_daily").stream().filter(r -> r.reason().startsWith("backfill ")).toList();
+            assertEquals(62, w.runs("orders_daily").size(), "31 on the exports, 31 for the backfill");
+            assertEquals(31, trips.size());
+            assertEquals(31, new HashSet<>(trips.stream().map(Run::partition).toList()).size());
+            assertTrue(trips.stream().allMatch(r -> r.state() == RunState.SUCCEEDED && r.reason().startsWith("backfill " + id)));
+            List<Run> reports = w.runs("report");
+            assertEquals(31, reports.size());
+            assertEquals(31, new HashSet<>(reports.stream().map(Run::partition).toList()).size());
+            for (Run r : reports) {
+                assertEquals(RunState.SUCCEEDED, r.state());
+                // Each report run read its day's rebuilt orders: it consumed the backfill run's event.
+                Run upstream = trips.stream().filter(t -> t.partition().equals(r.partition())).findFirst().orElseThrow();
+                assertTrue(r.consumed().contains(io.freshet.core.events.Ids.runOutput(upstream.runId(), "core.orders")), r.toString());
+            }
+            // summary reacts to core.orders on its own; the backfill adopted one of those runs instead of adding another.
+            List<Run> summaries = w.runs("summary").subList(summariesBefore, w.runs("summary").size());
+            assertTrue(summaries.stream().noneMatch(r -> r.consumed().stream().anyMatch(Request::isRequestId)), summaries.toString());
+            Set<String> consumedBySummary = new HashSet<>();
+            summaries.forEach(r -> consumedBySummary.addAll(r.consumed()));
+            for (Run t : trips) {
+                assertTrue(consumedBySummary.contains(io.freshet.core.events.Ids.runOutput(t.runId(), "core.orders")));
+            }
+            assertEquals(result.runs().get(new Key("summary", "")), summaries.stream()
+                    .filter(r -> result.runs().get(new Key("summary", "")).equals(r.runId())).findFirst().orElseThrow().runId());
+
+            // Resuming a finished backfill changes nothing.
+            Map<String, Integer> before = counts(w);
+            assertTrue(driver(w).run(id, plan, p -> { }).succeeded());
+            w.settle();
+            assertEquals(before, counts(w));
+        }
+    }
+
+    static BackfillDriver driver(TimeWorld w) {
+        return new BackfillDriver(w.project, w.stack.store(), w.stack.schedulerStore(), w.stack.launcher(), w.clock, 4,
+                Duration.ofMillis(20), Duration.ofSeconds(30));
+    }
+
+    static Map<String, Integer> counts(TimeWorld w) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (String p : List.of("orders_daily", "report", "summary", "gated", "nightly", "hourly")) {
+            out.put(p, w.runs(p).size());
+        }
+        return out;
+    }
+}
