@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code freshet} command. Exit codes: 0 success, 1 the pipelines have errors, 2 bad usage. */
 @Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
         description = "Serverless, asset-driven data pipelines on AWS.",
-        subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class, Bench.class})
+        subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class,
+                io.freshet.local.operate.Materialize.class, io.freshet.local.operate.Backfill.class, Bench.class})
 public final class FreshetCli implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -158,6 +159,12 @@ public final class FreshetCli implements Callable<Integer> {
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == Plan.class) {
                 return cls.cast(new Plan(clock));
+            }
+            if (cls == io.freshet.local.operate.Materialize.class) {
+                return cls.cast(new io.freshet.local.operate.Materialize(clock));
+            }
+            if (cls == io.freshet.local.operate.Backfill.class) {
+                return cls.cast(new io.freshet.local.operate.Backfill(clock));
             }
             return CommandLine.defaultFactory().create(cls);
         }
