@@ -49,6 +49,9 @@ final class TimeWorld implements AutoCloseable {
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
     private final AtomicReference<RunnerService> runner = new AtomicReference<>();
+    /** Where tests make a pipeline's attempts fail or die (the runner's fault points); none by default. */
+    final Map<String, FaultPoints> faults = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ThreadLocal<String> runningPipeline = new ThreadLocal<>();
     private final AtomicInteger sequencer = new AtomicInteger(1000);
     private final Path scratch;
     Project project;
@@ -62,7 +65,16 @@ final class TimeWorld implements AutoCloseable {
         this.project = load();
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
-        this.stack = FanOutStack.start(project, LAKE, run -> runner.get().execute(run.path("runId").asText()), log, clock);
+        this.stack = FanOutStack.start(project, LAKE, run -> {
+            runningPipeline.set(run.path("pipeline").asText());
+            try {
+                runner.get().execute(run.path("runId").asText());
+            } catch (FaultPoints.Killed killed) {
+                // the attempt died here, as a Lambda timeout would end it: no cleanup, nothing announced
+            } finally {
+                runningPipeline.remove();
+            }
+        }, log, clock);
         deploy(project);
     }
 
@@ -76,7 +88,7 @@ final class TimeWorld implements AutoCloseable {
         runner.set(new RunnerService(deployed, stack.store(), new ObjectStore(s3.client()), stack.announcer(), LAKE,
                 (p, step, partition, watermarks, dir) -> {
                     throw new UnsupportedOperationException("no snapshots in the time fixture");
-                }, clock, log, scratch, FaultPoints.NONE));
+                }, clock, log, scratch, point -> faults.getOrDefault(String.valueOf(runningPipeline.get()), FaultPoints.NONE).reached(point)));
     }
 
     SchedulerService scheduler() {

@@ -16,6 +16,9 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 
 import io.freshet.core.model.Partitioning;
 
@@ -46,12 +49,13 @@ class PartitionsPropertiesTest {
     Arbitrary<Instant> instants() {
         Arbitrary<Instant> anywhere = Arbitraries.longs()
                 .between(Instant.parse("1980-01-01T00:00:00Z").getEpochSecond(), Instant.parse("2150-01-01T00:00:00Z").getEpochSecond())
+                .withDistribution(RandomDistribution.uniform())
                 .map(Instant::ofEpochSecond);
         Arbitrary<Instant> nearAChange = Arbitraries.of(TRANSITIONS).flatMap(t ->
-                Arbitraries.longs().between(-2 * 86_400, 2 * 86_400).map(t::plusSeconds));
+                Arbitraries.longs().between(-2 * 86_400, 2 * 86_400).withDistribution(RandomDistribution.uniform()).map(t::plusSeconds));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(1, anywhere),
-                net.jqwik.api.Tuple.of(1, nearAChange));
+                Tuple.of(1, anywhere),
+                Tuple.of(1, nearAChange));
     }
 
     @Property(tries = 2000)
@@ -84,7 +88,7 @@ class PartitionsPropertiesTest {
 
     @Property(tries = 1000)
     void aRangeWalksNextFromItsFirstToItsLastKey(@ForAll("partitionings") Partitioning p, @ForAll("instants") Instant a,
-                                                 @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 24 * 200) int hours) {
+                                                 @ForAll @IntRange(min = 0, max = 24 * 200) int hours) {
         String from = Partitions.containing(p, a);
         String to = Partitions.containing(p, a.plus(Duration.ofHours(hours)));
         List<String> keys = Partitions.range(p, from, to, 24 * 200 + 1);
