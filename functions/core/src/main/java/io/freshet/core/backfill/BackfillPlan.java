@@ -151,6 +151,6 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
         items.forEach(i -> per.merge(i.key().pipeline(), 1, Integer::sum));
         StringBuilder b = new StringBuilder();
         per.forEach((p, n) -> b.append(b.isEmpty() ? "" : ", ").append(p).append(" x").append(n));
-        return items.size() + " runs: " + b;
+        return items.size() + (items.size() == 1 ? " run: " : " runs: ") + b;
     }
 }

@@ -49,15 +49,25 @@ public final class FreshnessRules {
         return s.cron().previous(now.plusNanos(1), s.zone());
     }
 
+    /**
+     * How recent the data must be at a deadline tick: the tick minus the lag on the wall clock of
+     * the deadline's zone, so that "09:00 with lag 9h" means midnight also on the days the clocks
+     * change (elapsed time would mean 23:00 or 01:00 there).
+     */
+    public static Instant requiredBy(Freshness.Deadline d, Instant tick) {
+        var zone = d.deadline().zone();
+        return tick.atZone(zone).toLocalDateTime().minus(d.lag()).atZone(zone).toInstant();
+    }
+
     /** The partition a deadline at {@code tick} asks of a derived asset: the newest complete at tick - lag. */
     public static String requiredPartition(Partitioning p, Freshness.Deadline d, Instant tick) {
-        return Partitions.lastCompleteAt(p, tick.minus(d.lag()));
+        return Partitions.lastCompleteAt(p, requiredBy(d, tick));
     }
 
     public static Status source(Freshness policy, Facts f, Instant now) {
         Instant requiredBy = switch (policy) {
             case Freshness.MaxLag m -> now.minus(m.maxLag());
-            case Freshness.Deadline d -> deadlineInForce(d, now).map(t -> t.minus(d.lag())).orElse(Instant.MIN);
+            case Freshness.Deadline d -> deadlineInForce(d, now).map(t -> requiredBy(d, t)).orElse(Instant.MIN);
         };
         if (requiredBy.equals(Instant.MIN)) {
             return new Status(false, "no deadline has passed yet", requiredBy);
@@ -90,7 +100,7 @@ public final class FreshnessRules {
                 if (tick.isEmpty()) {
                     return new Status(false, "no deadline has passed yet", Instant.MIN);
                 }
-                Instant requiredBy = tick.get().minus(d.lag());
+                Instant requiredBy = requiredBy(d, tick.get());
                 if (f.newestEvent().isEmpty()) {
                     return new Status(true, "not materialized; the deadline at " + tick.get() + " needed it", requiredBy);
                 }
@@ -123,7 +133,7 @@ public final class FreshnessRules {
                 Optional<Instant> nextTick = s.cron().next(now, s.zone());
                 Duration lead = pipeline.timeout();
                 if (pipeline.partitioning().grain() == PartitionGrain.NONE) {
-                    boolean late = deadlineInForce(d, now).filter(t -> !oldestPending.isAfter(t.minus(d.lag()))).isPresent();
+                    boolean late = deadlineInForce(d, now).filter(t -> !oldestPending.isAfter(requiredBy(d, t))).isPresent();
                     yield late || nextTick.filter(t -> !now.isBefore(t.minus(lead))).isPresent();
                 }
                 if (nextTick.isEmpty()) {

@@ -8,6 +8,6 @@ import io.freshet.core.cron.AwsCron;
 public record Schedule(AwsCron cron, ZoneId zone) {
 
     public String describe() {
-        return cron + " " + zone.getId();
+        return cron + " " + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId());
     }
 }

@@ -217,7 +217,7 @@ class BackfillPlanTest {
     void anUnpartitionedPipelineIsBackfilledWithoutARange() {
         BackfillPlan plan = plan(EVERY_FEATURE, "mart.station_export", null, null, true);
         assertEquals(List.of(item("manual-export", "")), plan.items());
-        assertEquals("1 runs: manual-export x1", plan.summary());
+        assertEquals("1 run: manual-export x1", plan.summary());
         assertEquals("'manual-export' is not partitioned: backfill it without --from and --to",
                 refused(EVERY_FEATURE, "mart.station_export", "2026-05-01", null, false).getMessage());
         assertEquals("'manual-export' is not partitioned: backfill it without --from and --to",

@@ -136,7 +136,7 @@ class RequestReadinessTest {
         assertEquals(waiting, decide(cronAndCondition, tick, a));
         assertEquals(List.of(tick.eventId(), "ev-b", "ev-a"), consumedIds(decide(cronAndCondition, a, tick, b)));
         // Without the tick the events wait for it.
-        assertEquals(new Decision.Wait("pipeline 'both' runs at cron(0 * * * ? *) Z if landing.a & landing.b, not on events alone"),
+        assertEquals(new Decision.Wait("pipeline 'both' runs at cron(0 * * * ? *) UTC if landing.a & landing.b, not on events alone"),
                 decide(cronAndCondition, a, b));
         // Two ticks are still only ticks.
         PendingEvent tick2 = Request.tick("both", Instant.parse("2026-05-27T08:00:00Z")).asPending();
