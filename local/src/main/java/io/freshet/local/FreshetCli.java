@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
         description = "Serverless, asset-driven data pipelines on AWS.",
         subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class,
-                io.freshet.local.operate.Materialize.class, io.freshet.local.operate.Backfill.class, Bench.class})
+                io.freshet.local.operate.Materialize.class, io.freshet.local.operate.Backfill.class,
+                StackCommands.DemoCommand.class, StackCommands.Up.class, StackCommands.Put.class, Bench.class})
 public final class FreshetCli implements Callable<Integer> {
 
     @CommandLine.Spec

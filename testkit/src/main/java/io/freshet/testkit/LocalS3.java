@@ -57,7 +57,12 @@ public final class LocalS3 implements AutoCloseable {
 
     /** Starts a new, empty S3 (well under a second once the classes are loaded). */
     public static LocalS3 start() {
-        LocalS3BlobStore store = new LocalS3BlobStore(new TransientNio2BlobStore(), new LocalS3Events(Clock.systemUTC()));
+        return start(Clock.systemUTC());
+    }
+
+    /** As {@link #start()}, with events stamped by {@code clock} (the local stack's, which a demo may move). */
+    public static LocalS3 start(Clock clock) {
+        LocalS3BlobStore store = new LocalS3BlobStore(new TransientNio2BlobStore(), new LocalS3Events(clock));
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 // Port 0: Jetty binds a free port itself, so no other process can take it first.

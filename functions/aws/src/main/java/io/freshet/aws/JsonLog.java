@@ -29,6 +29,31 @@ public final class JsonLog {
         return new JsonLog(System.out, Clock.systemUTC(), Map.of("function", function));
     }
 
+    private static final Map<String, PrintStream> FILES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A function's log: standard output (what Lambda sends to CloudWatch Logs), or the file
+     * {@code FRESHET_LOG_FILE} names when set (the local stack gathers every function's lines there).
+     */
+    public static JsonLog forFunction(String function, Map<String, String> env, Clock clock) {
+        String file = env.get("FRESHET_LOG_FILE");
+        if (file == null || file.isBlank()) {
+            return new JsonLog(System.out, clock, Map.of("function", function));
+        }
+        PrintStream out = FILES.computeIfAbsent(file, f -> {
+            try {
+                java.nio.file.Path path = java.nio.file.Path.of(f);
+                if (path.getParent() != null) {
+                    java.nio.file.Files.createDirectories(path.getParent());
+                }
+                return new PrintStream(new java.io.FileOutputStream(f, true), true, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("opening the log file " + f, e);
+            }
+        });
+        return new JsonLog(out, clock, Map.of("function", function));
+    }
+
     public void info(String message, Map<String, ?> fields) {
         write("INFO", message, fields);
     }

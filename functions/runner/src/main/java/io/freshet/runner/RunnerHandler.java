@@ -23,7 +23,13 @@ public final class RunnerHandler implements RequestStreamHandler {
     private final RunnerService service;
 
     public RunnerHandler() {
-        this(RunnerWiring.fromEnvironment(System.getenv(), Clock.systemUTC(), Path.of(System.getProperty("java.io.tmpdir"), "freshet")));
+        this(System.getenv(), Clock.systemUTC());
+    }
+
+    /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
+    public RunnerHandler(Map<String, String> env, Clock clock) {
+        this(RunnerWiring.fromEnvironment(env, clock, Path.of(env.getOrDefault("FRESHET_SCRATCH_DIR",
+                Path.of(System.getProperty("java.io.tmpdir"), "freshet").toString()))));
     }
 
     public RunnerHandler(RunnerService service) {

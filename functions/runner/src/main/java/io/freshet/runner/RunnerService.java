@@ -134,7 +134,16 @@ public final class RunnerService {
     }
 
     private RunState attempt(Pipeline pipeline, Run run, int attempt, Path work, Map<String, Object> ctx) throws IOException {
-        Map<String, List<AssetEvent>> inputs = resolveInputs(pipeline, run);
+        Map<String, List<AssetEvent>> inputs;
+        try {
+            inputs = resolveInputs(pipeline, run);
+        } catch (MissingInput e) {
+            // Nothing to compute yet (core_trips woken by a new stations snapshot on a day with no taps yet):
+            // not a failure, and retrying would not help. The input's own event will start the next run.
+            finish(run, RunState.SKIPPED, e.getMessage());
+            log.info("run skipped: an input has no data yet", merge(ctx, Map.of("reason", e.getMessage())));
+            return RunState.SKIPPED;
+        }
         Map<String, String> versions = inputVersions(inputs);
         String codeVersion = project.codeVersion(pipeline.name());
         boolean snapshots = pipeline.steps().stream().anyMatch(s -> s instanceof Step.Snapshot);
@@ -265,11 +274,18 @@ public final class RunnerService {
                 events = jsons.stream().map(j -> EventJson.assetEvent(EventJson.read(j))).toList();
             }
             if (events.isEmpty()) {
-                throw new IllegalStateException("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet");
+                throw new MissingInput("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet");
             }
             out.put(in.asset(), events);
         }
         return out;
+    }
+
+    /** An input the run needs has no data for its partition yet. */
+    static final class MissingInput extends RuntimeException {
+        MissingInput(String message) {
+            super(message);
+        }
     }
 
     /**

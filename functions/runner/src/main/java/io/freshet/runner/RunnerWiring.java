@@ -39,6 +39,6 @@ final class RunnerWiring {
                 new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
                 new ObjectStore(S3Clients.create(config.s3Endpoint())),
                 PublishingAnnouncer.create(config), lake, new EngineSnapshotter(project, credentials),
-                clock, JsonLog.stdout("runner"), scratch, FaultPoints.NONE);
+                clock, JsonLog.forFunction("runner", env, clock), scratch, FaultPoints.NONE);
     }
 }

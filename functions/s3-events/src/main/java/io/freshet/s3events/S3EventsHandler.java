@@ -30,14 +30,19 @@ public final class S3EventsHandler implements RequestStreamHandler {
     private final JsonLog log;
 
     public S3EventsHandler() {
-        this(Config.fromEnvironment(), Clock.systemUTC());
+        this(System.getenv(), Clock.systemUTC());
     }
 
-    private S3EventsHandler(Config config, Clock clock) {
+    /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
+    public S3EventsHandler(Map<String, String> env, Clock clock) {
+        this(Config.from(env), env, clock, JsonLog.forFunction("s3-events", env, clock));
+    }
+
+    private S3EventsHandler(Config config, Map<String, String> env, Clock clock, JsonLog log) {
         this(new S3EventsService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                Map.of("LakeBucket", lakeBucket()),
+                Map.of("LakeBucket", lakeBucket(env)),
                 new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
-                PublishingAnnouncer.create(config), JsonLog.stdout("s3-events")), JsonLog.stdout("s3-events"));
+                PublishingAnnouncer.create(config), log), log);
     }
 
     public S3EventsHandler(S3EventsService service, JsonLog log) {
@@ -45,8 +50,8 @@ public final class S3EventsHandler implements RequestStreamHandler {
         this.log = log;
     }
 
-    private static String lakeBucket() {
-        String bucket = System.getenv("FRESHET_LAKE_BUCKET");
+    private static String lakeBucket(Map<String, String> env) {
+        String bucket = env.get("FRESHET_LAKE_BUCKET");
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalStateException("environment variable FRESHET_LAKE_BUCKET is not set (template.yaml sets it)");
         }

@@ -32,18 +32,19 @@ public final class SchedulerHandler implements RequestStreamHandler {
 
     /** For Lambda: everything from the environment, built once per cold start. */
     public SchedulerHandler() {
-        this(Config.fromEnvironment(), Clock.systemUTC());
+        this(System.getenv(), Clock.systemUTC());
     }
 
-    private SchedulerHandler(Config config, Clock clock) {
-        this(config, DynamoClients.create(config.dynamoEndpoint()), clock);
+    /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
+    public SchedulerHandler(Map<String, String> env, Clock clock) {
+        this(Config.from(env), env, DynamoClients.create(Config.from(env).dynamoEndpoint()), clock,
+                JsonLog.forFunction("scheduler", env, clock));
     }
 
-    private SchedulerHandler(Config config, DynamoDbClient db, Clock clock) {
+    private SchedulerHandler(Config config, Map<String, String> env, DynamoDbClient db, Clock clock, JsonLog log) {
         this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
-                PublishingAnnouncer.create(config), JsonLog.stdout("scheduler"), clock,
-                System.getenv().getOrDefault("FRESHET_STACK", config.bus())), JsonLog.stdout("scheduler"));
+                PublishingAnnouncer.create(config), log, clock, env.getOrDefault("FRESHET_STACK", config.bus())), log);
     }
 
     /** For tests and the local stack: an assembled service. */

@@ -234,8 +234,12 @@ public final class SchedulerService {
                 Freshness policy = s3.freshness().get();
                 Optional<Instant> newest = store.newestEvent(s.name()).map(DynamoStore::eventTime);
                 Map<String, Violation> open = violations(s.name());
-                apply(s.name(), "*", policy, FreshnessRules.source(policy, new FreshnessRules.Facts(newest, Optional.empty()), now),
-                        open.get("*"), c);
+                FreshnessRules.Status status = FreshnessRules.source(policy, new FreshnessRules.Facts(newest, Optional.empty()), now);
+                if (newest.isEmpty() && policy instanceof Freshness.MaxLag m && deployedSince(s.name(), now).plus(m.maxLag()).isAfter(now)) {
+                    // A new deployment has not had max_lag yet to receive its first file.
+                    status = new FreshnessRules.Status(false, "no data yet, within " + m.describe() + " of the deployment", status.requiredBy());
+                }
+                apply(s.name(), "*", policy, status, open.get("*"), c);
             }
         }
         for (Pipeline p : project.pipelines()) {
@@ -279,6 +283,13 @@ public final class SchedulerService {
                 }
             }
         }
+    }
+
+    /** When the tick first saw a pipeline that reads {@code source}: the start of its watch. */
+    private Instant deployedSince(String source, Instant now) {
+        return project.pipelines().stream().filter(p -> p.input(source).isPresent())
+                .map(p -> schedule.deployedCode(p.name()).map(SchedulerStore.DeployedCode::firstSeen).orElse(now))
+                .min(Instant::compareTo).orElse(now);
     }
 
     private Map<String, Violation> violations(String asset) {

@@ -31,17 +31,18 @@ public final class TriggerHandler implements RequestStreamHandler {
 
     /** For Lambda: everything from the environment, built once per cold start. */
     public TriggerHandler() {
-        this(Config.fromEnvironment(), Clock.systemUTC());
+        this(System.getenv(), Clock.systemUTC());
     }
 
-    private TriggerHandler(Config config, Clock clock) {
-        this(config, DynamoClients.create(config.dynamoEndpoint()), clock);
+    /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
+    public TriggerHandler(Map<String, String> env, Clock clock) {
+        this(Config.from(env), DynamoClients.create(Config.from(env).dynamoEndpoint()), clock, JsonLog.forFunction("trigger", env, clock));
     }
 
-    private TriggerHandler(Config config, software.amazon.awssdk.services.dynamodb.DynamoDbClient db, Clock clock) {
+    private TriggerHandler(Config config, software.amazon.awssdk.services.dynamodb.DynamoDbClient db, Clock clock, JsonLog log) {
         this(new TriggerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
-                PublishingAnnouncer.create(config), JsonLog.stdout("trigger"), clock), JsonLog.stdout("trigger"));
+                PublishingAnnouncer.create(config), log, clock), log);
     }
 
     /** For tests and the local stack: an assembled service. */

@@ -1,0 +1,154 @@
+package io.freshet.local;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.freshet.local.demo.Demo;
+import io.freshet.local.operate.LocalStackFile;
+import io.freshet.local.operate.OperateException;
+import io.freshet.local.stack.EmbeddedStack;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The embedded stack from the command line: {@code up}, {@code put} and {@code demo}. */
+final class StackCommands {
+
+    private StackCommands() {
+    }
+
+    /** The repository holding template.yaml and pipelines/ (the launcher passes its own root). */
+    static Path repository(String given) {
+        Path root = Path.of(given);
+        if (!Files.exists(root.resolve("template.yaml")) || !Files.isDirectory(root.resolve("pipelines"))) {
+            throw new OperateException(root.toAbsolutePath().normalize() + " holds no template.yaml and pipelines/: run from a Freshet repository or give --repository");
+        }
+        return root;
+    }
+
+    @Command(name = "up", description = "Start the embedded stack (DynamoDB Local, S3, PostgreSQL, EventBridge, every function, the minute tick) "
+            + "and keep it running until Ctrl-C.")
+    static final class Up implements Callable<Integer> {
+        @Option(names = "--repository", defaultValue = "${env:FRESHET_HOME:-.}", description = "where template.yaml and pipelines/ are (default: ${DEFAULT-VALUE})")
+        String repository;
+
+        @Option(names = "--state", defaultValue = ".freshet", description = "where the stack description and the function logs go (default: ${DEFAULT-VALUE})")
+        Path state;
+
+        @Option(names = "--no-seed", description = "do not seed the metro example's database")
+        boolean noSeed;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                Path root = repository(repository);
+                EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(root, state, Clock.systemUTC(), true));
+                Path file = state.resolve("local-stack.json");
+                stack.describe().write(file);
+                if (!noSeed) {
+                    Demo.seedDatabase(stack.postgres(), java.time.LocalDate.now(java.time.ZoneId.of("Europe/Prague")).minusDays(1));
+                }
+                stack.startTicking(e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stack.close();
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (java.io.IOException ignored) {
+                        // best effort
+                    }
+                    stopped.countDown();
+                }));
+                out.println("Freshet is up (embedded: no Docker, no AWS account).");
+                out.println("  functions   " + String.join(", ", stack.wiring().functions().keySet()) + " (from template.yaml)");
+                out.println("  lake        s3://" + stack.lakeBucket() + " at " + stack.describe().s3());
+                out.println("  DynamoDB    " + stack.describe().dynamodb() + " (table " + stack.describe().table() + ")");
+                out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
+                out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (noSeed ? "" : " (metro.db seeded)"));
+                out.println("  logs        " + state.resolve("logs").resolve("functions.jsonl"));
+                out.println("Try: local/freshet put my-taps.csv landing/taps/date=2026-05-26/taps-0815.csv");
+                out.println("     local/freshet materialize raw.stations --partition 2026-05-26 --local");
+                out.println("Ctrl-C stops it.");
+                out.flush();
+                stopped.await();
+                return 0;
+            } catch (OperateException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "put", description = "Upload a file into the running local stack's lake; S3 announces it as it would in AWS.")
+    static final class Put implements Callable<Integer> {
+        @Parameters(index = "0", description = "the file to upload")
+        Path file;
+
+        @Parameters(index = "1", description = "the key in the lake bucket, e.g. landing/taps/date=2026-05-26/taps-0815.csv")
+        String key;
+
+        @Option(names = "--local-stack", defaultValue = ".freshet/local-stack.json", description = "the stack 'freshet up' described (default: ${DEFAULT-VALUE})")
+        Path stackFile;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try {
+                if (!Files.isRegularFile(file)) {
+                    throw new OperateException("no file " + file);
+                }
+                LocalStackFile stack = LocalStackFile.read(stackFile);
+                try (S3Client s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.EU_CENTRAL_1)
+                        .endpointOverride(stack.s3()).forcePathStyle(true)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+                    s3.putObject(b -> b.bucket(stack.lakeBucket()).key(key), RequestBody.fromFile(file));
+                }
+                spec.commandLine().getOut().println("put s3://" + stack.lakeBucket() + "/" + key + " (" + file.toFile().length() + " bytes)");
+                return 0;
+            } catch (OperateException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "demo", description = "Show the whole story on an embedded stack in seconds: snapshot, exports, triggered runs, "
+            + "checks, a lazy deadline, the assets' freshness; exit 0 when it completed.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--repository", defaultValue = "${env:FRESHET_HOME:-.}", description = "where template.yaml and pipelines/ are (default: ${DEFAULT-VALUE})")
+        String repository;
+
+        @Option(names = "--state", defaultValue = ".freshet/demo", description = "where the function logs go (default: ${DEFAULT-VALUE})")
+        Path state;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try {
+                return new Demo(spec.commandLine().getOut(), repository(repository), state).run();
+            } catch (OperateException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 2;
+            }
+        }
+    }
+}

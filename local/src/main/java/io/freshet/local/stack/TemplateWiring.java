@@ -1,0 +1,205 @@
+package io.freshet.local.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import io.freshet.aws.json.EventJson;
+
+/**
+ * How template.yaml wires the functions, read from the template itself so that the local stack
+ * cannot drift from what AWS deploys: each function's handler class and environment (Globals
+ * merged), each EventBridge rule a function's {@code Events} declare (bus, pattern, input path,
+ * retries, dead-letter queue), each schedule, and the rules-sync custom resource's rule prefix.
+ *
+ * <p>Intrinsic functions are resolved the way CloudFormation would for one stack: {@code !Ref}
+ * of a parameter is its default, of a resource its local physical name; {@code !GetAtt X.Arn} a
+ * local ARN; {@code !Sub} substitutes both.
+ */
+public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, List<Schedule> schedules,
+                             Optional<ConsumerRules> consumerRules, Map<String, String> parameters) {
+
+    public record Function(String logicalId, String handlerClass, Map<String, String> environment) {
+    }
+
+    /** A rule from a function's {@code EventBridgeRule} event; {@code bus} is "default" when the event names none. */
+    public record Rule(String name, String function, String bus, String pattern, Optional<String> inputPath,
+                       int maximumRetryAttempts, Optional<String> deadLetterQueue) {
+    }
+
+    public record Schedule(String function, String expression, String input) {
+    }
+
+    /** The rules-sync custom resource: whose ARN the consumer rules target, and their name prefix. */
+    public record ConsumerRules(String triggerFunction, String rulePrefix, String bus) {
+    }
+
+    /** A resolved intrinsic function, as the YAML gives it before resolution. */
+    private record Intrinsic(String function, Object argument) {
+    }
+
+    /**
+     * @param physicalNames each resource's local name (the table, the bus, the bucket, a queue) by logical id
+     * @param arn           the local ARN of a resource by logical id
+     */
+    public static TemplateWiring read(Path template, Map<String, String> physicalNames, java.util.function.Function<String, String> arn) {
+        Map<String, Object> root;
+        try {
+            root = new Yaml(new IntrinsicConstructor()).load(Files.readString(template));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + template, e);
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        map(root.get("Parameters")).forEach((k, v) -> parameters.put(k, String.valueOf(map(v).getOrDefault("Default", ""))));
+        Resolver r = new Resolver(parameters, physicalNames, arn);
+        Map<String, Object> globalEnv = map(map(map(map(root.get("Globals")).get("Function")).get("Environment")).get("Variables"));
+
+        Map<String, Function> functions = new LinkedHashMap<>();
+        List<Rule> rules = new ArrayList<>();
+        List<Schedule> schedules = new ArrayList<>();
+        Optional<ConsumerRules> consumer = Optional.empty();
+        for (Map.Entry<String, Object> e : map(root.get("Resources")).entrySet()) {
+            Map<String, Object> resource = map(e.getValue());
+            Map<String, Object> props = map(resource.get("Properties"));
+            String type = String.valueOf(resource.get("Type"));
+            if (type.equals("AWS::Serverless::Function")) {
+                Map<String, String> env = new LinkedHashMap<>();
+                globalEnv.forEach((k, v) -> env.put(k, r.resolve(v)));
+                map(map(props.get("Environment")).get("Variables")).forEach((k, v) -> env.put(k, r.resolve(v)));
+                String handler = String.valueOf(props.get("Handler"));
+                functions.put(e.getKey(), new Function(e.getKey(), handler.replaceFirst("::.*$", ""), env));
+                for (Map.Entry<String, Object> ev : map(props.get("Events")).entrySet()) {
+                    Map<String, Object> event = map(ev.getValue());
+                    Map<String, Object> p = map(event.get("Properties"));
+                    switch (String.valueOf(event.get("Type"))) {
+                        case "EventBridgeRule" -> rules.add(new Rule(e.getKey() + ev.getKey(), e.getKey(),
+                                p.containsKey("EventBusName") ? r.resolve(p.get("EventBusName")) : "default",
+                                EventJson.write(EventJson.MAPPER.valueToTree(r.resolveTree(p.get("Pattern")))),
+                                Optional.ofNullable(p.get("InputPath")).map(r::resolve),
+                                Integer.parseInt(String.valueOf(map(p.get("RetryPolicy")).getOrDefault("MaximumRetryAttempts", 185))),
+                                Optional.ofNullable(map(p.get("DeadLetterConfig")).get("Destination")).map(r::resolve)));
+                        case "ScheduleV2", "Schedule" -> schedules.add(new Schedule(e.getKey(), r.resolve(p.get("ScheduleExpression")),
+                                p.containsKey("Input") ? r.resolve(p.get("Input")) : "{}"));
+                        default -> {
+                            // other event sources do not exist in this template
+                        }
+                    }
+                }
+            } else if (type.startsWith("Custom::") && props.containsKey("RulePrefix")) {
+                Object token = props.get("TriggerFunctionArn");
+                String trigger = token instanceof Intrinsic i && i.argument() instanceof List<?> l ? String.valueOf(l.get(0))
+                        : token instanceof Intrinsic i ? String.valueOf(i.argument()).replaceFirst("\\..*$", "") : String.valueOf(token);
+                consumer = Optional.of(new ConsumerRules(trigger, r.resolve(props.get("RulePrefix")), r.resolve(props.get("BusName"))));
+            }
+        }
+        // The consumer rules may target the trigger's alias (TriggerFunctionAliaslive): that is the trigger function.
+        Optional<ConsumerRules> resolved = consumer.map(c -> new ConsumerRules(functions.keySet().stream()
+                .filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction()), c.rulePrefix(), c.bus()));
+        return new TemplateWiring(functions, rules, schedules, resolved, parameters);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    /** Resolves the intrinsic functions a Freshet template uses, for one local stack. */
+    private record Resolver(Map<String, String> parameters, Map<String, String> names, java.util.function.Function<String, String> arn) {
+
+        private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");
+
+        String resolve(Object v) {
+            Object r = resolveTree(v);
+            return r instanceof String s ? s : EventJson.write(EventJson.MAPPER.valueToTree(r));
+        }
+
+        Object resolveTree(Object v) {
+            if (v instanceof Intrinsic i) {
+                return switch (i.function()) {
+                    case "!Ref", "Ref" -> ref(String.valueOf(i.argument()));
+                    case "!GetAtt", "Fn::GetAtt" -> getAtt(i.argument() instanceof List<?> l ? l.get(0) + "." + l.get(1) : String.valueOf(i.argument()));
+                    case "!Sub", "Fn::Sub" -> sub(String.valueOf(i.argument() instanceof List<?> l ? l.get(0) : i.argument()));
+                    default -> throw new IllegalArgumentException("the local stack does not resolve " + i.function() + " where it is used");
+                };
+            }
+            if (v instanceof Map<?, ?> m) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(String.valueOf(k), resolveTree(x)));
+                return out;
+            }
+            if (v instanceof List<?> l) {
+                return l.stream().map(this::resolveTree).toList();
+            }
+            return v == null ? "" : String.valueOf(v);
+        }
+
+        private String ref(String name) {
+            if (name.equals("AWS::Region")) {
+                return "eu-central-1";
+            }
+            if (name.equals("AWS::AccountId")) {
+                return "000000000000";
+            }
+            if (name.equals("AWS::Partition")) {
+                return "aws";
+            }
+            if (parameters.containsKey(name)) {
+                return parameters.get(name);
+            }
+            return names.getOrDefault(name, name);
+        }
+
+        private String getAtt(String path) {
+            String[] parts = path.split("\\.", 2);
+            return parts.length == 2 && parts[1].equals("Arn") ? arn.apply(parts[0]) : names.getOrDefault(parts[0], parts[0]);
+        }
+
+        private String sub(String text) {
+            Matcher m = SUB.matcher(text);
+            StringBuilder b = new StringBuilder();
+            while (m.find()) {
+                String key = m.group(1);
+                m.appendReplacement(b, Matcher.quoteReplacement(key.contains(".") && !key.startsWith("AWS::") ? getAtt(key) : ref(key)));
+            }
+            m.appendTail(b);
+            return b.toString();
+        }
+    }
+
+    /** Keeps CloudFormation's short-form tags ({@code !Ref}, {@code !Sub} ...) as {@link Intrinsic}s. */
+    private static final class IntrinsicConstructor extends SafeConstructor {
+        IntrinsicConstructor() {
+            super(new LoaderOptions());
+            this.yamlMultiConstructors.put("!", new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    String tag = node.getTag().getValue();
+                    Object arg = switch (node) {
+                        case ScalarNode s -> constructScalar(s);
+                        case SequenceNode s -> constructSequence(s);
+                        case MappingNode m -> constructMapping(m);
+                        default -> null;
+                    };
+                    return new Intrinsic(tag, arg);
+                }
+            });
+        }
+    }
+}
