@@ -94,7 +94,8 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
                                 EventJson.write(EventJson.MAPPER.valueToTree(r.resolveTree(p.get("Pattern")))),
                                 Optional.ofNullable(p.get("InputPath")).map(r::resolve),
                                 Integer.parseInt(String.valueOf(map(p.get("RetryPolicy")).getOrDefault("MaximumRetryAttempts", 185))),
-                                Optional.ofNullable(map(p.get("DeadLetterConfig")).get("Destination")).map(r::resolve)));
+                                Optional.ofNullable(map(p.get("DeadLetterConfig")).getOrDefault("Arn", map(p.get("DeadLetterConfig")).get("Destination")))
+                                        .map(r::resolve)));
                         case "ScheduleV2", "Schedule" -> schedules.add(new Schedule(e.getKey(), r.resolve(p.get("ScheduleExpression")),
                                 p.containsKey("Input") ? r.resolve(p.get("Input")) : "{}"));
                         default -> {

@@ -1,0 +1,58 @@
+package io.freshet.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.freshet.local.stack.TemplateWiring;
+
+/**
+ * The local stack reads its wiring from template.yaml: these are the facts it relies on, checked
+ * against the real template, so a template change that the local stack cannot follow fails here.
+ */
+class TemplateWiringTest {
+
+    static final TemplateWiring WIRING = TemplateWiring.read(Path.of("../template.yaml"),
+            Map.of("StateTable", "t", "Bus", "b", "LakeBucket", "lake"), id -> "arn:" + id);
+
+    @Test
+    void everyFunctionHasAHandlerTheLocalStackCanBuild() throws Exception {
+        assertTrue(WIRING.functions().keySet().containsAll(List.of("S3EventsFunction", "TriggerFunction", "RunnerFunction",
+                "SchedulerFunction", "RulesSyncFunction")), WIRING.functions().keySet().toString());
+        for (TemplateWiring.Function f : WIRING.functions().values()) {
+            Class<?> handler = Class.forName(f.handlerClass());
+            if (!f.logicalId().startsWith("RulesSync")) {
+                handler.getConstructor(Map.class, Clock.class); // how the local stack builds it
+            }
+            assertEquals("t", f.environment().get("FRESHET_TABLE"), f.logicalId());
+            assertEquals("b", f.environment().get("FRESHET_BUS"), f.logicalId());
+            assertEquals("lake", f.environment().get("FRESHET_LAKE_BUCKET"), f.logicalId());
+        }
+    }
+
+    @Test
+    void theRulesAndTheScheduleAreTheTemplates() {
+        TemplateWiring.Rule s3 = WIRING.rules().stream().filter(r -> r.function().equals("S3EventsFunction")).findFirst().orElseThrow();
+        assertEquals("default", s3.bus());
+        assertEquals("{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\"],\"detail\":{\"bucket\":{\"name\":[\"lake\"]}}}", s3.pattern());
+        assertTrue(s3.deadLetterQueue().orElseThrow().equals("arn:S3EventsDeadLetters"), s3.toString());
+        TemplateWiring.Rule runner = WIRING.rules().stream().filter(r -> r.function().equals("RunnerFunction")).findFirst().orElseThrow();
+        assertEquals("b", runner.bus());
+        assertEquals("{\"source\":[\"freshet\"],\"detail-type\":[\"Run Requested\"]}", runner.pattern());
+        assertEquals("$.detail", runner.inputPath().orElseThrow());
+        TemplateWiring.Schedule tick = WIRING.schedules().get(0);
+        assertEquals("SchedulerFunction", tick.function());
+        assertEquals("rate(1 minute)", tick.expression());
+        assertTrue(tick.input().contains("<aws.scheduler.scheduled-time>"));
+        TemplateWiring.ConsumerRules consumer = WIRING.consumerRules().orElseThrow();
+        assertEquals("TriggerFunction", consumer.triggerFunction());
+        assertEquals("freshet-consumer", consumer.rulePrefix());
+        assertEquals("b", consumer.bus());
+    }
+}
