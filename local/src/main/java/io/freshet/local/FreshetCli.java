@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
         description = "Serverless, asset-driven data pipelines on AWS.",
         subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class,
                 io.freshet.local.operate.Materialize.class, io.freshet.local.operate.Backfill.class,
+                io.freshet.local.operate.Observe.Status.class, io.freshet.local.operate.Observe.Events.class,
+                io.freshet.local.operate.Observe.Runs.class, io.freshet.local.operate.Observe.Why.class,
                 StackCommands.DemoCommand.class, StackCommands.Up.class, StackCommands.Put.class, Bench.class})
 public final class FreshetCli implements Callable<Integer> {
 
@@ -166,6 +168,11 @@ public final class FreshetCli implements Callable<Integer> {
             }
             if (cls == io.freshet.local.operate.Backfill.class) {
                 return cls.cast(new io.freshet.local.operate.Backfill(clock));
+            }
+            for (var c : cls.getConstructors()) {
+                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == Clock.class) {
+                    return cls.cast(c.newInstance(clock)); // every command that reads a stack takes the clock
+                }
             }
             return CommandLine.defaultFactory().create(cls);
         }

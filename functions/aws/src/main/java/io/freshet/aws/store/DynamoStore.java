@@ -168,6 +168,14 @@ public final class DynamoStore {
         return out;
     }
 
+    /** An asset's events over all its partitions, newest first, at most {@code limit}, as JSON. */
+    public List<String> recentEvents(String asset, int limit) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>(query(StoreKeys.asset(asset), "E#", true));
+        List<String> jsons = new ArrayList<>(items.stream().map(i -> i.get("json").s()).toList());
+        jsons.sort(java.util.Comparator.comparing(DynamoStore::eventTime).reversed());
+        return List.copyOf(jsons.subList(0, Math.min(limit, jsons.size())));
+    }
+
     /** The newest event of an asset's partition, as JSON. */
     public Optional<String> latest(String asset, String partition) {
         Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
