@@ -107,7 +107,7 @@ public final class RunnerService {
             return Optional.empty();
         }
         Map<String, Object> ctx = Map.of("runId", runId, "pipeline", pipeline.name(), "partition", run.partition(), "attempt", attempt.get());
-        log.info("run started", ctx);
+        log.info("run started", merge(ctx, Map.of("state", "RUNNING")));
         Path work = scratch.resolve(runId).resolve("attempt-" + attempt.get());
         try {
             Files.createDirectories(work);
@@ -121,12 +121,12 @@ public final class RunnerService {
                 // The same run id tries again after the backoff; the tick announces it when it is due.
                 java.time.Instant retryAt = clock.instant().plus(pipeline.retries().delayBefore(attempt.get()));
                 if (store.retryLater(runId, attempt.get(), retryAt, reason)) {
-                    log.warn("run attempt failed; it will be retried", merge(ctx, Map.of("reason", reason, "retryAt", retryAt.toString())));
+                    log.warn("run attempt failed; it will be retried", merge(ctx, Map.of("state", "QUEUED", "reason", reason, "retryAt", retryAt.toString())));
                     return Optional.of(RunState.QUEUED);
                 }
             }
             finish(run, RunState.FAILED, reason);
-            log.error("run failed", merge(ctx, Map.of("reason", reason)));
+            log.error("run failed", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
             return Optional.of(RunState.FAILED);
         } finally {
             deleteQuietly(work);
@@ -141,7 +141,7 @@ public final class RunnerService {
             // Nothing to compute yet (core_trips woken by a new stations snapshot on a day with no taps yet):
             // not a failure, and retrying would not help. The input's own event will start the next run.
             finish(run, RunState.SKIPPED, e.getMessage());
-            log.info("run skipped: an input has no data yet", merge(ctx, Map.of("reason", e.getMessage())));
+            log.info("run skipped: an input has no data yet", merge(ctx, Map.of("state", "SKIPPED", "reason", e.getMessage())));
             return RunState.SKIPPED;
         }
         Map<String, String> versions = inputVersions(inputs);
@@ -152,7 +152,7 @@ public final class RunnerService {
             now.put(CODE_VERSION_KEY, codeVersion);
             if (store.lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {
                 finish(run, RunState.SKIPPED, "inputs and code unchanged since the last successful run");
-                log.info("run skipped: nothing changed", ctx);
+                log.info("run skipped: nothing changed", merge(ctx, Map.of("state", "SKIPPED")));
                 return RunState.SKIPPED;
             }
         }
@@ -179,14 +179,20 @@ public final class RunnerService {
             }
             List<CheckResult> results = CheckRunner.run(duck, pipeline.checks(), c -> project.sql(c.sql()));
             List<CheckResult> blocking = results.stream().filter(CheckResult::blocksPublication).toList();
-            for (CheckResult r : results.stream().filter(r -> !r.passed()).toList()) {
-                announcer.announce("Asset Check Failed", checkFailedJson(run, r));
+            for (CheckResult r : results) {
+                Map<String, Object> check = merge(ctx, Map.of("asset", r.asset(), "check", r.name(), "result", r.summary()));
+                if (r.passed()) {
+                    log.info("check passed", check);
+                } else {
+                    log.warn(r.blocking() ? "blocking check failed" : "check failed (not blocking)", check);
+                    announcer.announce("Asset Check Failed", checkFailedJson(run, r));
+                }
             }
             if (!blocking.isEmpty()) {
                 String reason = "blocking check(s) failed: " + blocking.stream().map(r -> r.asset() + " " + r.name() + ": " + r.detail())
                         .collect(Collectors.joining("; "));
                 finish(run, RunState.FAILED, reason);
-                log.warn("run failed its checks: nothing published", merge(ctx, Map.of("reason", reason)));
+                log.warn("run failed its checks: nothing published", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
                 return RunState.FAILED;
             }
             // Outputs under keys no one has read: a killed attempt leaves orphans (a lifecycle rule removes them), never partial assets.
@@ -210,9 +216,13 @@ public final class RunnerService {
                         List.of("s3://" + lakeBucket + "/" + key), metadata));
             }
             publish(events);
+            for (AssetEvent e : events) {
+                log.info("asset published", merge(ctx, Map.of("asset", e.asset(), "eventId", e.eventId(),
+                        "rows", e.metadata().getOrDefault("rows", ""), "object", e.objects().get(0))));
+            }
             store.recordRunInputs(run.runId(), versions, codeVersion);
             finish(run, RunState.SUCCEEDED, "published " + events.size() + " asset event(s)");
-            log.info("run succeeded", merge(ctx, Map.of("outputs", events.size())));
+            log.info("run succeeded", merge(ctx, Map.of("state", "SUCCEEDED", "outputs", events.size())));
             return RunState.SUCCEEDED;
         }
     }

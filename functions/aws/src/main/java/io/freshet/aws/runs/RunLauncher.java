@@ -96,7 +96,7 @@ public final class RunLauncher {
             if (run.isEmpty()) {
                 continue; // another evaluation changed this consumer partition first: read again
             }
-            log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId,
+            log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
                     "consumed", consumed.size(), "reason", run.get().reason()));
             store.cleanupConsumed(runId);
             announce(run.get());
