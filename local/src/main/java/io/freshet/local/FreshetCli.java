@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
                 io.freshet.local.operate.Materialize.class, io.freshet.local.operate.Backfill.class,
                 io.freshet.local.operate.Observe.Status.class, io.freshet.local.operate.Observe.Events.class,
                 io.freshet.local.operate.Observe.Runs.class, io.freshet.local.operate.Observe.Why.class,
+                io.freshet.local.page.PageCommand.class,
                 StackCommands.DemoCommand.class, StackCommands.Up.class, StackCommands.Put.class, Bench.class})
 public final class FreshetCli implements Callable<Integer> {
 

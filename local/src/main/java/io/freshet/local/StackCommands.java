@@ -10,6 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import io.freshet.local.demo.Demo;
 import io.freshet.local.operate.LocalStackFile;
 import io.freshet.local.operate.OperateException;
+import io.freshet.local.page.LineagePage;
+import io.freshet.local.page.PageData;
+import io.freshet.local.page.PageServer;
 import io.freshet.local.stack.EmbeddedStack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,6 +52,9 @@ final class StackCommands {
         @Option(names = "--no-seed", description = "do not seed the metro example's database")
         boolean noSeed;
 
+        @Option(names = "--port", defaultValue = "8765", description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
+        int port;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -57,7 +63,30 @@ final class StackCommands {
             PrintWriter out = spec.commandLine().getOut();
             try {
                 Path root = repository(repository);
-                EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(root, state, Clock.systemUTC(), true));
+                // Bound first, so that a port in use stops us before anything has started.
+                java.util.concurrent.atomic.AtomicReference<EmbeddedStack> running = new java.util.concurrent.atomic.AtomicReference<>();
+                PageServer page;
+                try {
+                    page = PageServer.start(port, () -> {
+                        EmbeddedStack s = running.get();
+                        if (s == null) {
+                            throw new IllegalStateException("the stack is still starting; reload in a moment");
+                        }
+                        return LineagePage.render(PageData.collect(s.project(), s.store(), s.schedulerStore(), PageData.Context.of(
+                                "the local stack (" + s.describe().dynamodb() + ")", java.time.ZoneId.of("Europe/Prague"), Clock.systemUTC(), true)));
+                    });
+                } catch (java.io.IOException e) {
+                    throw new OperateException("cannot serve the lineage page on 127.0.0.1:" + port + " (" + e.getMessage()
+                            + "): give another --port, or --port 0 for any free one");
+                }
+                EmbeddedStack stack;
+                try {
+                    stack = EmbeddedStack.start(new EmbeddedStack.Options(root, state, Clock.systemUTC(), true));
+                } catch (RuntimeException e) {
+                    page.stop();
+                    throw e;
+                }
+                running.set(stack);
                 Path file = state.resolve("local-stack.json");
                 stack.describe().write(file);
                 if (!noSeed) {
@@ -66,6 +95,7 @@ final class StackCommands {
                 stack.startTicking(e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    page.stop();
                     stack.close();
                     try {
                         Files.deleteIfExists(file);
@@ -81,6 +111,7 @@ final class StackCommands {
                 out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
                 out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (noSeed ? "" : " (metro.db seeded)"));
                 out.println("  logs        " + state.resolve("logs").resolve("functions.jsonl"));
+                out.println("  lineage     " + page.uri() + " (the asset graph and its state; reload for the current state)");
                 out.println("Try: local/freshet put my-taps.csv landing/taps/date=2026-05-26/taps-0815.csv");
                 out.println("     local/freshet materialize raw.stations --partition 2026-05-26 --local");
                 out.println("Ctrl-C stops it.");

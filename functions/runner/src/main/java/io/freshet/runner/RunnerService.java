@@ -43,6 +43,7 @@ import io.freshet.engine.checks.CheckRunner;
 import io.freshet.engine.sql.DuckSession;
 import io.freshet.engine.sql.DuckSettings;
 import io.freshet.engine.sql.InputFormat;
+import io.freshet.runner.lineage.RunLineage;
 
 /**
  * Executes one run: {@code Run Requested} in, data and events out, in an order that never lets
@@ -80,6 +81,7 @@ public final class RunnerService {
     private final Path scratch;
     private final FaultPoints faults;
     private final RunLauncher launcher;
+    private final RunLineage lineage;
 
     public RunnerService(Project project, DynamoStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
                          Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
@@ -94,6 +96,27 @@ public final class RunnerService {
         this.scratch = scratch;
         this.faults = faults;
         this.launcher = new RunLauncher(store, announcer, log, clock);
+        this.lineage = RunLineage.NONE;
+    }
+
+    private RunnerService(RunnerService base, RunLineage lineage) {
+        this.project = base.project;
+        this.store = base.store;
+        this.objects = base.objects;
+        this.announcer = base.announcer;
+        this.lakeBucket = base.lakeBucket;
+        this.snapshotter = base.snapshotter;
+        this.clock = base.clock;
+        this.log = base.log;
+        this.scratch = base.scratch;
+        this.faults = base.faults;
+        this.launcher = base.launcher;
+        this.lineage = lineage;
+    }
+
+    /** The same runner, emitting OpenLineage events of each attempt to {@code lineage}. */
+    public RunnerService withLineage(RunLineage lineage) {
+        return new RunnerService(this, lineage);
     }
 
     /** Handles one {@code Run Requested}; returns the state the run ended in, or empty when another attempt holds it. */
@@ -109,14 +132,17 @@ public final class RunnerService {
         Map<String, Object> ctx = Map.of("runId", runId, "pipeline", pipeline.name(), "partition", run.partition(), "attempt", attempt.get());
         log.info("run started", merge(ctx, Map.of("state", "RUNNING")));
         Path work = scratch.resolve(runId).resolve("attempt-" + attempt.get());
+        lineage.start(run, attempt.get(), pipeline, clock.instant());
+        List<RunLineage.Dataset> read = new ArrayList<>();
         try {
             Files.createDirectories(work);
-            return Optional.of(attempt(pipeline, run, attempt.get(), work, ctx));
+            return Optional.of(attempt(pipeline, run, attempt.get(), work, ctx, read));
         } catch (RuntimeException | IOException e) {
             String reason = e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage();
             if (e instanceof FaultPoints.Killed) {
                 throw (FaultPoints.Killed) e; // a simulated kill: the process is gone, nothing more happens
             }
+            lineage.fail(run, attempt.get(), pipeline, clock.instant(), read, reason);
             if (attempt.get() <= pipeline.retries().attempts()) {
                 // The same run id tries again after the backoff; the tick announces it when it is due.
                 java.time.Instant retryAt = clock.instant().plus(pipeline.retries().delayBefore(attempt.get()));
@@ -133,11 +159,14 @@ public final class RunnerService {
         }
     }
 
-    private RunState attempt(Pipeline pipeline, Run run, int attempt, Path work, Map<String, Object> ctx) throws IOException {
+    private RunState attempt(Pipeline pipeline, Run run, int attempt, Path work, Map<String, Object> ctx,
+                             List<RunLineage.Dataset> read) throws IOException {
         Map<String, List<AssetEvent>> inputs;
         try {
             inputs = resolveInputs(pipeline, run);
+            read.addAll(lineageInputs(pipeline, inputs));
         } catch (MissingInput e) {
+            lineage.complete(run, attempt, pipeline, clock.instant(), read, List.of());
             // Nothing to compute yet (core_trips woken by a new stations snapshot on a day with no taps yet):
             // not a failure, and retrying would not help. The input's own event will start the next run.
             finish(run, RunState.SKIPPED, e.getMessage());
@@ -151,6 +180,7 @@ public final class RunnerService {
             Map<String, String> now = new TreeMap<>(versions);
             now.put(CODE_VERSION_KEY, codeVersion);
             if (store.lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {
+                lineage.complete(run, attempt, pipeline, clock.instant(), read, List.of());
                 finish(run, RunState.SKIPPED, "inputs and code unchanged since the last successful run");
                 log.info("run skipped: nothing changed", merge(ctx, Map.of("state", "SKIPPED")));
                 return RunState.SKIPPED;
@@ -191,6 +221,7 @@ public final class RunnerService {
             if (!blocking.isEmpty()) {
                 String reason = "blocking check(s) failed: " + blocking.stream().map(r -> r.asset() + " " + r.name() + ": " + r.detail())
                         .collect(Collectors.joining("; "));
+                lineage.fail(run, attempt, pipeline, clock.instant(), read, reason);
                 finish(run, RunState.FAILED, reason);
                 log.warn("run failed its checks: nothing published", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
                 return RunState.FAILED;
@@ -221,6 +252,7 @@ public final class RunnerService {
                         "rows", e.metadata().getOrDefault("rows", ""), "object", e.objects().get(0))));
             }
             store.recordRunInputs(run.runId(), versions, codeVersion);
+            lineage.complete(run, attempt, pipeline, clock.instant(), read, events.stream().map(RunnerService::dataset).toList());
             finish(run, RunState.SUCCEEDED, "published " + events.size() + " asset event(s)");
             log.info("run succeeded", merge(ctx, Map.of("state", "SUCCEEDED", "outputs", events.size())));
             return RunState.SUCCEEDED;
@@ -289,6 +321,33 @@ public final class RunnerService {
             out.put(in.asset(), events);
         }
         return out;
+    }
+
+    /** The datasets a run read, as OpenLineage names them: S3 prefixes of its input events, PostgreSQL tables it snapshotted. */
+    private static List<RunLineage.Dataset> lineageInputs(Pipeline pipeline, Map<String, List<AssetEvent>> inputs) {
+        List<RunLineage.Dataset> out = new ArrayList<>();
+        for (List<AssetEvent> events : inputs.values()) {
+            events.stream().map(RunnerService::dataset).distinct().forEach(out::add);
+        }
+        for (Step step : pipeline.steps()) {
+            if (step instanceof Step.Snapshot snap) {
+                snap.tables().forEach(t -> out.add(RunLineage.Dataset.of("postgres://" + snap.source(), t.qualifiedName())));
+            }
+        }
+        return out;
+    }
+
+    /** An event's objects as one dataset: the bucket, and the key prefix up to the partition (run-scoped parts left out). */
+    static RunLineage.Dataset dataset(AssetEvent e) {
+        String uri = e.objects().isEmpty() ? "s3://unknown/" + e.asset() : e.objects().get(0);
+        String rest = uri.substring("s3://".length());
+        String bucket = rest.substring(0, rest.indexOf('/'));
+        String key = rest.substring(rest.indexOf('/') + 1);
+        int run = key.indexOf("/run=");
+        String name = run >= 0 ? key.substring(0, run) : key.contains("/") ? key.substring(0, key.lastIndexOf('/')) : key;
+        boolean derived = e.producer().kind() == Producer.Kind.RUN;
+        return new RunLineage.Dataset("s3://" + bucket, name, derived ? Optional.of(e.dataVersion()) : Optional.empty(),
+                Optional.ofNullable(e.metadata().get("rows")).map(Long::parseLong), Optional.ofNullable(e.metadata().get("bytes")).map(Long::parseLong));
     }
 
     /** An input the run needs has no data for its partition yet. */

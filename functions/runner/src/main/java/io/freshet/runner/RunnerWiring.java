@@ -35,10 +35,30 @@ final class RunnerWiring {
                 return sm.getSecretValue(b -> b.secretId(arn)).secretString();
             }
         });
+        JsonLog log = JsonLog.forFunction("runner", env, clock);
+        PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new RunnerService(project,
                 new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
                 new ObjectStore(S3Clients.create(config.s3Endpoint())),
-                PublishingAnnouncer.create(config), lake, new EngineSnapshotter(project, credentials),
-                clock, JsonLog.forFunction("runner", env, clock), scratch, FaultPoints.NONE);
+                announcer, lake, new EngineSnapshotter(project, credentials),
+                clock, log, scratch, FaultPoints.NONE).withLineage(lineage(env, config, announcer, log));
+    }
+
+    /**
+     * OpenLineage events go to the bus as {@code OpenLineage Run Event} (unless
+     * {@code FRESHET_OPENLINEAGE_EVENTBRIDGE=false}) and, when {@code FRESHET_OPENLINEAGE_URL} is set,
+     * to that HTTP endpoint (Marquez, or any OpenLineage consumer).
+     */
+    static io.freshet.runner.lineage.RunLineage lineage(Map<String, String> env, Config config, io.freshet.aws.Announcer announcer, JsonLog log) {
+        java.util.List<io.freshet.runner.lineage.RunLineage.Sink> sinks = new java.util.ArrayList<>();
+        if (!"false".equalsIgnoreCase(env.getOrDefault("FRESHET_OPENLINEAGE_EVENTBRIDGE", "true"))) {
+            sinks.add(json -> announcer.announce(io.freshet.aws.json.EventJson.OPENLINEAGE_RUN_EVENT, json));
+        }
+        String url = env.getOrDefault("FRESHET_OPENLINEAGE_URL", "");
+        if (!url.isBlank()) {
+            sinks.add(new io.freshet.runner.lineage.HttpSink(java.net.URI.create(url.trim())));
+        }
+        String namespace = env.getOrDefault("FRESHET_OPENLINEAGE_NAMESPACE", env.getOrDefault("FRESHET_STACK", config.bus()));
+        return new io.freshet.runner.lineage.RunLineage(namespace, sinks, log);
     }
 }

@@ -45,6 +45,7 @@ import io.freshet.core.trigger.PendingEvent;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
+import io.freshet.runner.lineage.RunLineage;
 
 /**
  * The runner on real DuckDB, DynamoDB Local and S3Proxy, with the metro pipelines: a run of
@@ -162,6 +163,84 @@ class RunnerServiceTest {
         // A redelivered Run Requested does nothing.
         assertEquals(Optional.empty(), runner(FaultPoints.NONE).execute(run.runId()));
         assertEquals(1, announcements(EventJson.ASSET_UPDATED).size());
+    }
+
+    @Test
+    void eachAttemptEmitsOpenLineageStartThenCompleteOrFailValidAgainstTheSpec() throws Exception {
+        List<String> lineage = new CopyOnWriteArrayList<>();
+        RunLineage toList = new RunLineage("freshet-test", List.of(lineage::add), null);
+        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        Run run = runOf("2026-05-26", export);
+        assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).withLineage(toList).execute(run.runId()));
+
+        // A run that fails its blocking check: START, then FAIL with the reason.
+        source("raw.passengers", "2026-05-26", parquet("SELECT * FROM (VALUES ('c1','pirate')) t(card_id, fare_category)"));
+        Run bad = runOf("2026-05-26", source("landing.taps", "2026-05-26", taps("taps-0815.csv", GOOD.replace("1,c1", "11,c1"))));
+        assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).withLineage(toList).execute(bad.runId()));
+
+        var schema = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+                .getSchema(RunnerServiceTest.class.getResourceAsStream("/openlineage-run-event.schema.json"),
+                        com.networknt.schema.SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+        List<JsonNode> events = lineage.stream().map(EventJson::read).toList();
+        assertEquals(List.of("START", "COMPLETE", "START", "FAIL"), events.stream().map(e -> e.get("eventType").asText()).toList());
+        for (JsonNode e : events) {
+            assertEquals(java.util.Set.of(), schema.validate(e), e.toString());
+            // The client's own model reads it back: what Marquez or DataZone would parse.
+            io.openlineage.client.OpenLineageClientUtils.runEventFromJson(e.toString());
+            assertEquals("freshet-test", e.at("/job/namespace").asText());
+            assertEquals("core_trips", e.at("/job/name").asText());
+            assertTrue(e.at("/run/facets/nominalTime/nominalStartTime").asText().startsWith("2026-05-26T00:00:00"), e.toString());
+        }
+        JsonNode complete = events.get(1);
+        assertEquals(RunLineage.runUuid(run.runId(), 1).toString(), complete.at("/run/runId").asText());
+        assertEquals(events.get(0).at("/run/runId"), complete.at("/run/runId"), "START and COMPLETE are one run");
+        assertEquals(List.of("test/landing.taps/2026-05-26", "test/raw.passengers/2026-05-25", "test/raw.stations/2026-05-25"),
+                names(complete.get("inputs")));
+        JsonNode out = complete.get("outputs").get(0);
+        assertEquals("s3://lake", out.get("namespace").asText());
+        assertEquals("core/trips/date=2026-05-26", out.get("name").asText());
+        assertEquals(2, out.at("/outputFacets/outputStatistics/rowCount").asLong());
+        assertEquals(store.latest("core.trips", "2026-05-26").map(j -> EventJson.read(j).get("dataVersion").asText()).orElseThrow(),
+                out.at("/facets/version/datasetVersion").asText());
+        JsonNode fail = events.get(3);
+        assertEquals(0, fail.get("outputs").size());
+        assertTrue(fail.at("/run/facets/errorMessage/message").asText().contains("accepted_values_fare_category"), fail.toString());
+    }
+
+    @Test
+    void openLineageGoesToAnHttpEndpointAsMarquezExpectsAndAFailingEndpointDoesNotFailTheRun() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(201);
+        server.createContext("/api/v1/lineage", x -> {
+            bodies.add(new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8) + " " + x.getRequestHeaders().getFirst("Content-Type"));
+            x.sendResponseHeaders(status.get(), -1);
+            x.close();
+        });
+        server.start();
+        try {
+            java.net.URI url = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            RunLineage http = new RunLineage("freshet", List.of(new io.freshet.runner.lineage.HttpSink(url)),
+                    new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()));
+            AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+            assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).withLineage(http).execute(runOf("2026-05-26", export).runId()));
+            assertEquals(2, bodies.size());
+            assertTrue(bodies.get(0).contains("\"eventType\":\"START\"") && bodies.get(0).endsWith(" application/json"), bodies.get(0));
+            assertTrue(bodies.get(1).contains("\"eventType\":\"COMPLETE\""), bodies.get(1));
+
+            status.set(500); // the lineage server is down: the run still succeeds
+            clock.advance(Duration.ofMinutes(1));
+            AssetEvent next = source("landing.taps", "2026-05-26", taps("taps-0900.csv", GOOD.replace("1,c1", "21,c1")));
+            assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).withLineage(http).execute(runOf("2026-05-26", next).runId()));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    static List<String> names(JsonNode datasets) {
+        List<String> out = new java.util.ArrayList<>();
+        datasets.forEach(d -> out.add(d.get("name").asText()));
+        return out.stream().sorted().toList();
     }
 
     @Test

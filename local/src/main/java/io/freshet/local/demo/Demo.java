@@ -27,9 +27,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.operate.AssetStatus;
-import io.freshet.local.stack.EmbeddedStack;
 import io.freshet.testkit.MutableClock;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * {@code freshet demo}: one night and morning of the Prague metro on the embedded stack, on a
@@ -38,6 +36,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * within minutes, and the daily ridership launched lazily in time for its 09:00 deadline. It
  * prints what happened with timings and the final state of every asset, and exits 0 only when
  * the whole story happened as it should.
+ *
+ * <p>The story only talks to a {@link DemoStack}: {@code freshet demo} runs it on the embedded
+ * stack, and an integration test runs the very same story against LocalStack.
  */
 public final class Demo {
 
@@ -47,8 +48,8 @@ public final class Demo {
             "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08");
 
     private final PrintWriter out;
-    private final Path repository;
     private final Path stateDir;
+    private final DemoStack.Factory stacks;
     private final long started = System.nanoTime();
     private final Map<String, RunState> shown = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -56,26 +57,30 @@ public final class Demo {
     private int exports;
     private int freshnessSeen;
     private MutableClock clock;
-    private EmbeddedStack stack;
+    private DemoStack stack;
 
+    /** The demo on the embedded stack built from {@code repository}'s template.yaml and pipelines/. */
     public Demo(PrintWriter out, Path repository, Path stateDir) {
+        this(out, stateDir, EmbeddedDemoStack.factory(repository, stateDir));
+    }
+
+    /** The demo on any stack; {@code stateDir} is where its functions write their logs. */
+    public Demo(PrintWriter out, Path stateDir, DemoStack.Factory stacks) {
         this.out = out;
-        this.repository = repository;
         this.stateDir = stateDir;
+        this.stacks = stacks;
     }
 
     public int run() {
         LocalDate day = LocalDate.now(PRAGUE).minusDays(1);
         LocalDate morning = day.plusDays(1);
         clock = new MutableClock(at(morning, "00:58"));
-        out.println("Freshet demo: a night and a morning of the Prague metro, on an embedded stack (no Docker, no AWS account).");
+        out.println("Freshet demo: a night and a morning of the Prague metro, on " + stacks.kind() + ".");
         out.println("Simulated time is Prague time; [seconds] is real time since the start.");
         out.println();
-        try (EmbeddedStack s = EmbeddedStack.start(new EmbeddedStack.Options(repository, stateDir, clock, true))) {
+        try (DemoStack s = stacks.start(clock)) {
             stack = s;
-            say("stack up: DynamoDB Local, S3 (S3Proxy), PostgreSQL, EventBridge in-process; functions "
-                    + String.join(", ", s.wiring().functions().keySet()) + " from template.yaml; "
-                    + s.bus().client().listRules(b -> b.eventBusName(s.busName())).rules().size() + " rules on bus " + s.busName());
+            say("stack up: " + s.summary());
             seed(day);
             tick(); // the first tick meets every pipeline's code version
             clock.set(at(morning, "01:00").plusSeconds(5));
@@ -111,7 +116,7 @@ public final class Demo {
     }
 
     private void seed(LocalDate day) {
-        seedDatabase(stack.postgres(), day);
+        stack.seedMetro(day);
         say("seeded metro.db: 25 stations, 6 routes, 800 passengers, 6,000 taps on " + day);
     }
 
@@ -146,7 +151,7 @@ public final class Demo {
             csv.append(tapId++).append(',').append(card).append(',').append(STATIONS.get(b)).append(",out,").append(outAt).append('\n');
         }
         String key = "landing/taps/date=" + d + "/taps-" + HM.format(to).replace(":", "") + ".csv";
-        stack.s3().client().putObject(b -> b.bucket(stack.lakeBucket()).key(key), RequestBody.fromString(csv.toString()));
+        stack.putObject(key, csv.toString());
         exports++;
         say(time() + "  " + what + " lands: s3://" + stack.lakeBucket() + "/" + key + " (" + journeys * 2 + " taps)");
         stack.settle(Duration.ofMinutes(2));
@@ -175,7 +180,7 @@ public final class Demo {
                 }
             }
         }
-        List<String> events = stack.bus().events(stack.busName());
+        List<String> events = stack.busEvents();
         for (int i = freshnessSeen; i < events.size(); i++) {
             var e = EventJson.read(events.get(i));
             String type = e.path("detail-type").asText();

@@ -37,6 +37,8 @@ public final class EventJson {
     public static final String RUN_SKIPPED = "Run Skipped";
     public static final String ASSET_OVERDUE = "Asset Overdue";
     public static final String ASSET_FRESH_AGAIN = "Asset Fresh Again";
+    /** An OpenLineage RunEvent, as the detail, for lineage tools that read the bus. */
+    public static final String OPENLINEAGE_RUN_EVENT = "OpenLineage Run Event";
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
