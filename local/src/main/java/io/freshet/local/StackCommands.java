@@ -160,6 +160,31 @@ final class StackCommands {
         }
     }
 
+    /** Describes the stack where the operating commands look, and waits for Ctrl-C. */
+    static void keepUp(EmbeddedStack stack, PrintWriter out) {
+        Path file = LocalStackFile.DEFAULT;
+        stack.describe().write(file);
+        out.println("The demo's stack stays up (its clock stopped at the end of the story). In another terminal:");
+        out.println("  local/freshet status --local    local/freshet runs --local    local/freshet why <run-id> --local");
+        out.println("  local/freshet events core.trips --local    local/freshet page --local");
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // best effort
+            }
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Command(name = "demo", description = "Show the whole story on an embedded stack in seconds: snapshot, exports, triggered runs, "
             + "checks, a lazy deadline, the assets' freshness; exit 0 when it completed.")
     static final class DemoCommand implements Callable<Integer> {
@@ -169,13 +194,21 @@ final class StackCommands {
         @Option(names = "--state", defaultValue = ".freshet/demo", description = "where the function logs go (default: ${DEFAULT-VALUE})")
         Path state;
 
+        @Option(names = "--keep", description = "keep the stack up after the story (until Ctrl-C), for status, events, runs, why and page --local")
+        boolean keep;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             try {
-                return new Demo(spec.commandLine().getOut(), repository(repository), state).run();
+                PrintWriter out = spec.commandLine().getOut();
+                return new Demo(out, repository(repository), state).run(s -> {
+                    if (keep && s instanceof io.freshet.local.demo.EmbeddedDemoStack e) {
+                        keepUp(e.embedded(), out);
+                    }
+                });
             } catch (OperateException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 2;

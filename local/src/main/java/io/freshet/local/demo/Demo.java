@@ -72,6 +72,14 @@ public final class Demo {
     }
 
     public int run() {
+        return run(s -> { });
+    }
+
+    /**
+     * Tells the story, then hands the stack to {@code after} before closing it: {@code freshet demo
+     * --keep} keeps it up there, so that status, events, runs, why and page can look at it.
+     */
+    public int run(java.util.function.Consumer<DemoStack> after) {
         LocalDate day = LocalDate.now(PRAGUE).minusDays(1);
         LocalDate morning = day.plusDays(1);
         clock = new MutableClock(at(morning, "00:58"));
@@ -102,7 +110,9 @@ public final class Demo {
             out.println();
             AssetStatus.print(AssetStatus.collect(stack.project(), stack.store(), stack.schedulerStore()), out);
             out.println();
-            return verdict(day, morning);
+            int verdict = verdict(day, morning);
+            after.accept(s);
+            return verdict;
         } catch (RuntimeException e) {
             out.println();
             out.println("the demo failed: " + e);

@@ -14,7 +14,7 @@ import io.freshet.local.stack.EmbeddedStack;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The demo on {@link EmbeddedStack}: everything in this JVM, no Docker, no AWS account. */
-final class EmbeddedDemoStack implements DemoStack {
+public final class EmbeddedDemoStack implements DemoStack {
 
     private final EmbeddedStack stack;
 
@@ -34,6 +34,11 @@ final class EmbeddedDemoStack implements DemoStack {
                 return new EmbeddedDemoStack(EmbeddedStack.start(new EmbeddedStack.Options(repository, stateDir, clock, true)));
             }
         };
+    }
+
+    /** The stack itself, for what the demo story does not need (keeping it up for the other commands). */
+    public EmbeddedStack embedded() {
+        return stack;
     }
 
     @Override
