@@ -1,10 +1,7 @@
 package io.freshet.local;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,9 +33,9 @@ import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.core.model.Source;
 import io.freshet.local.demo.Demo;
 import io.freshet.local.demo.DemoStack;
+import io.freshet.local.stack.LocalFunctions;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.rulessync.RulesSyncHandler;
 import io.freshet.testkit.LocalPostgres;
@@ -284,37 +280,10 @@ final class LocalStackDemoStack implements DemoStack {
     }
 
     /** The function's environment from template.yaml, with LocalStack's endpoint, the names and the local credentials. */
-    private Map<String, String> environment(TemplateWiring.Function f) {
-        Map<String, String> env = new LinkedHashMap<>(f.environment());
-        env.put("FRESHET_ENDPOINT_DYNAMODB", endpoint.toString());
-        env.put("FRESHET_ENDPOINT_EVENTBRIDGE", endpoint.toString());
-        env.put("FRESHET_ENDPOINT_S3", endpoint.toString());
-        env.put("FRESHET_PIPELINES_DIR", repository.resolve("pipelines").toString());
-        env.put("FRESHET_LOG_FILE", logFile().toString());
-        env.put("FRESHET_SCRATCH_DIR", stateDir.resolve("scratch").toString());
-        env.put("AWS_REGION", region().id());
-        env.remove("FRESHET_PG_SECRET_ARN");
-        for (Source s : project.sources()) {
-            if (s instanceof Source.Postgres pg) {
-                String p = "FRESHET_PG_" + pg.connection().toUpperCase(Locale.ROOT).replace('-', '_');
-                env.put(p + "_URL", postgres.jdbcUrl());
-                env.put(p + "_USER", postgres.user());
-                env.put(p + "_PASSWORD", postgres.password());
-            }
-        }
-        return env;
-    }
-
     private RequestStreamHandler instantiate(TemplateWiring.Function f) {
-        try {
-            return (RequestStreamHandler) Class.forName(f.handlerClass()).getConstructor(Map.class, Clock.class)
-                    .newInstance(environment(f), clock);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("function " + f.logicalId() + " (" + f.handlerClass() + ") did not start: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("function " + f.logicalId() + ": " + f.handlerClass()
-                    + " needs a public constructor (Map<String, String> environment, Clock clock)", e);
-        }
+        LocalFunctions.Endpoints at = new LocalFunctions.Endpoints(endpoint, endpoint, endpoint, region().id(),
+                repository.resolve("pipelines"), stateDir);
+        return LocalFunctions.build(f, LocalFunctions.environment(f, at, project, postgres), clock);
     }
 
     // ------------------------------------------------------------------ running
@@ -325,13 +294,7 @@ final class LocalStackDemoStack implements DemoStack {
         if (h == null) {
             throw new IllegalArgumentException("no function " + function + " in template.yaml");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            h.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return LocalFunctions.invoke(h, json);
     }
 
     @Override

@@ -1,17 +1,11 @@
 package io.freshet.local.stack;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +20,6 @@ import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.core.model.Source;
 import io.freshet.local.operate.LocalStackFile;
 import io.freshet.rulessync.ConsumerRules;
 import io.freshet.rulessync.RulesReconciler;
@@ -159,40 +152,10 @@ public final class EmbeddedStack implements AutoCloseable {
                 .reconcile(ConsumerRules.compute(project, c.rulePrefix(), localArn(c.triggerFunction()))));
     }
 
-    /** The function's environment from template.yaml, with the local endpoints, names and credentials. */
-    private Map<String, String> environment(TemplateWiring.Function f) {
-        Map<String, String> env = new LinkedHashMap<>(f.environment());
-        env.put("FRESHET_ENDPOINT_DYNAMODB", dynamo.endpoint().toString());
-        env.put("FRESHET_ENDPOINT_EVENTBRIDGE", bus.endpoint().toString());
-        env.put("FRESHET_ENDPOINT_S3", s3.endpoint().toString());
-        env.put("FRESHET_PIPELINES_DIR", options.pipelines().toString());
-        env.put("FRESHET_LOG_FILE", options.stateDir().resolve("logs").resolve("functions.jsonl").toString());
-        env.put("FRESHET_SCRATCH_DIR", options.stateDir().resolve("scratch").toString());
-        env.put("AWS_REGION", "eu-central-1");
-        env.remove("FRESHET_PG_SECRET_ARN");
-        if (postgres != null) {
-            for (Source s : project.sources()) {
-                if (s instanceof Source.Postgres pg) {
-                    String p = "FRESHET_PG_" + pg.connection().toUpperCase(Locale.ROOT).replace('-', '_');
-                    env.put(p + "_URL", postgres.jdbcUrl());
-                    env.put(p + "_USER", postgres.user());
-                    env.put(p + "_PASSWORD", postgres.password());
-                }
-            }
-        }
-        return env;
-    }
-
     private RequestStreamHandler instantiate(TemplateWiring.Function f) {
-        try {
-            return (RequestStreamHandler) Class.forName(f.handlerClass()).getConstructor(Map.class, Clock.class)
-                    .newInstance(environment(f), options.clock());
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("function " + f.logicalId() + " (" + f.handlerClass() + ") did not start: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("function " + f.logicalId() + ": " + f.handlerClass()
-                    + " needs a public constructor (Map<String, String> environment, Clock clock)", e);
-        }
+        LocalFunctions.Endpoints at = new LocalFunctions.Endpoints(dynamo.endpoint(), bus.endpoint(), s3.endpoint(), "eu-central-1",
+                options.pipelines(), options.stateDir());
+        return LocalFunctions.build(f, LocalFunctions.environment(f, at, project, postgres), options.clock());
     }
 
     /** Invokes a function the way the Lambda runtime does: JSON bytes in, JSON bytes out; a failure is the invocation's. */
@@ -201,13 +164,7 @@ public final class EmbeddedStack implements AutoCloseable {
         if (h == null) {
             throw new IllegalArgumentException("no function " + logicalId + " in template.yaml");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            h.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, null);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return LocalFunctions.invoke(h, json);
     }
 
     /** One invocation of every schedule's function (the minute tick), as EventBridge Scheduler sends it. */

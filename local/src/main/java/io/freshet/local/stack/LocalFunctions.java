@@ -1,0 +1,83 @@
+package io.freshet.local.stack;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+import io.freshet.core.load.Project;
+import io.freshet.core.model.Source;
+import io.freshet.testkit.LocalPostgres;
+
+/**
+ * Running template.yaml's functions outside Lambda, the one way every local stack does it (the
+ * embedded one, and the LocalStack one of the integration test): the environment the template
+ * gives a function with only endpoints, paths and credentials changed, the handler built through
+ * its public {@code (Map<String, String> environment, Clock clock)} constructor, and invocations
+ * as JSON bytes in and out.
+ */
+public final class LocalFunctions {
+
+    private LocalFunctions() {
+    }
+
+    /** Where a local stack's services and files are. */
+    public record Endpoints(URI dynamodb, URI eventbridge, URI s3, String region, Path pipelines, Path stateDir) {
+    }
+
+    /** The function's template environment, pointed at the local services (and the local PostgreSQL when there is one). */
+    public static Map<String, String> environment(TemplateWiring.Function f, Endpoints at, Project project, LocalPostgres postgres) {
+        Map<String, String> env = new LinkedHashMap<>(f.environment());
+        env.put("FRESHET_ENDPOINT_DYNAMODB", at.dynamodb().toString());
+        env.put("FRESHET_ENDPOINT_EVENTBRIDGE", at.eventbridge().toString());
+        env.put("FRESHET_ENDPOINT_S3", at.s3().toString());
+        env.put("FRESHET_PIPELINES_DIR", at.pipelines().toString());
+        env.put("FRESHET_LOG_FILE", at.stateDir().resolve("logs").resolve("functions.jsonl").toString());
+        env.put("FRESHET_SCRATCH_DIR", at.stateDir().resolve("scratch").toString());
+        env.put("AWS_REGION", at.region());
+        env.remove("FRESHET_PG_SECRET_ARN");
+        if (postgres != null) {
+            for (Source s : project.sources()) {
+                if (s instanceof Source.Postgres pg) {
+                    String p = "FRESHET_PG_" + pg.connection().toUpperCase(Locale.ROOT).replace('-', '_');
+                    env.put(p + "_URL", postgres.jdbcUrl());
+                    env.put(p + "_USER", postgres.user());
+                    env.put(p + "_PASSWORD", postgres.password());
+                }
+            }
+        }
+        return env;
+    }
+
+    public static RequestStreamHandler build(TemplateWiring.Function f, Map<String, String> env, Clock clock) {
+        try {
+            return (RequestStreamHandler) Class.forName(f.handlerClass()).getConstructor(Map.class, Clock.class).newInstance(env, clock);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("function " + f.logicalId() + " (" + f.handlerClass() + ") did not start: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("function " + f.logicalId() + ": " + f.handlerClass()
+                    + " needs a public constructor (Map<String, String> environment, Clock clock)", e);
+        }
+    }
+
+    /** Invokes a handler the way the Lambda runtime does: JSON bytes in, JSON bytes out; a failure is the invocation's. */
+    public static String invoke(RequestStreamHandler handler, String json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
