@@ -18,10 +18,12 @@ import java.nio.file.Path;
  * this class: it builds the handler as Lambda's runtime does (the public no-arg constructor, the
  * environment from the process), invokes it with each event file in turn and prints one line:
  *
- * <pre>FRESHET-COLDSTART main=41 constructed=612 invoked=903,935 classes=3804 response={"recorded":1}</pre>
+ * <pre>FRESHET-COLDSTART start=1763720000123 jdk=25.0.1+8-LTS main=41 constructed=612 invoked=903,935 classes=3804 response={"recorded":1}</pre>
  *
- * Times are milliseconds since the JVM started ({@code RuntimeMXBean.getStartTime()}): when
- * {@code main} was entered, when the constructor returned, when each invocation returned.
+ * {@code start} is when the JVM started ({@code RuntimeMXBean.getStartTime()}, epoch milliseconds);
+ * the other times are milliseconds since then: when {@code main} was entered, when the
+ * constructor returned, when each invocation returned. Right after the first invocation returns it
+ * prints {@value #FIRST} alone, so that whoever launched it can time the first response from outside.
  * {@code --floor} only prints the line (a JVM that starts and prints: the floor).
  *
  * <p>It depends on nothing but the JDK (the bench writes this class file next to the package),
@@ -32,6 +34,7 @@ import java.nio.file.Path;
 public final class ColdStartProbe {
 
     public static final String PREFIX = "FRESHET-COLDSTART";
+    public static final String FIRST = "FRESHET-COLDSTART-FIRST";
 
     private ColdStartProbe() {
     }
@@ -40,8 +43,9 @@ public final class ColdStartProbe {
         long main = System.currentTimeMillis();
         PrintStream out = System.out;
         try {
-            out.println(run(main, args));
+            out.println(run(main, args, out));
             out.flush();
+            System.exit(0); // whatever threads the handler left running, the measurement is over
         } catch (Throwable e) {
             Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
             out.println(PREFIX + " error=" + oneLine(cause.toString()));
@@ -52,14 +56,15 @@ public final class ColdStartProbe {
     }
 
     /** Builds the handler, invokes it with each event file, and returns the result line. */
-    static String run(long mainMillis, String[] args) throws Exception {
+    static String run(long mainMillis, String[] args, PrintStream out) throws Exception {
         if (args.length == 0) {
             throw new IllegalArgumentException("usage: ColdStartProbe (--floor | HANDLER_CLASS EVENT_FILE...)");
         }
         StringBuilder line = new StringBuilder(PREFIX);
         if (args[0].equals("--floor")) {
             long start = ManagementFactory.getRuntimeMXBean().getStartTime();
-            return line.append(" main=").append(mainMillis - start).toString();
+            return line.append(" start=").append(start).append(" jdk=").append(System.getProperty("java.runtime.version"))
+                    .append(" main=").append(mainMillis - start).toString();
         }
         Class<?> type = Class.forName(args[0]);
         Constructor<?> constructor = type.getConstructor();
@@ -83,11 +88,13 @@ public final class ColdStartProbe {
             handle.invoke(handler, new ByteArrayInputStream(event), response, null);
             invoked[i - 1] = System.currentTimeMillis();
             if (i == 1) {
+                out.println(FIRST);
                 firstResponse = response.toString(StandardCharsets.UTF_8);
             }
         }
         long start = ManagementFactory.getRuntimeMXBean().getStartTime();
-        line.append(" main=").append(mainMillis - start).append(" constructed=").append(constructed - start).append(" invoked=");
+        line.append(" start=").append(start).append(" jdk=").append(System.getProperty("java.runtime.version"))
+                .append(" main=").append(mainMillis - start).append(" constructed=").append(constructed - start).append(" invoked=");
         for (int i = 0; i < invoked.length; i++) {
             line.append(i == 0 ? "" : ",").append(invoked[i] - start);
         }

@@ -1,23 +1,33 @@
 package io.freshet.s3events;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
+import io.freshet.aws.AwsClients;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.priming.Priming;
+import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.aws.store.DynamoStore;
+import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.model.Source;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * Lambda entry point for S3 object notifications (EventBridge {@code Object Created}, or classic
@@ -29,8 +39,10 @@ public final class S3EventsHandler implements RequestStreamHandler {
     private final S3EventsService service;
     private final JsonLog log;
 
+    /** For Lambda: everything from the environment, built once per cold start, then primed. */
     public S3EventsHandler() {
         this(System.getenv(), Clock.systemUTC());
+        prime(System.getenv());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
@@ -67,6 +79,46 @@ public final class S3EventsHandler implements RequestStreamHandler {
         } catch (MalformedEventException e) {
             log.error("rejected notification", Map.of("reason", e.getMessage()));
             throw e;
+        }
+    }
+
+    /**
+     * Priming for SnapStart, during init: a notification of an object the project's first S3
+     * source matches goes once through this handler's whole path (parsing, key matching,
+     * recording, announcing, logging) on a service whose SDK clients answer every request
+     * themselves. Nothing is sent or logged; what remains is the classes it loaded and
+     * initialized, which the snapshot keeps, so that the first invocation after a restore does not
+     * load them. A failure only ends the priming. {@code FRESHET_PRIMING=off} skips it
+     * ({@code local/freshet bench coldstart} compares both; docs/performance.md, "Cold start").
+     */
+    static void prime(Map<String, String> env) {
+        Priming.prime(env, () -> primeOnce(env));
+    }
+
+    /** One priming pass; unlike {@link #prime} it fails when something on the way fails (tests call it). */
+    static void primeOnce(Map<String, String> env) throws IOException {
+        Config config = Config.from(env);
+        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Map<String, String> parameters = Map.of("LakeBucket", lakeBucket(env));
+        Optional<String> object = project.sources().stream().filter(s -> s instanceof Source.S3).findFirst()
+                .map(s -> ((Source.S3) s).location().resolve(parameters)).flatMap(l -> l.overlapWitness(l));
+        if (object.isEmpty()) {
+            return;
+        }
+        String bucket = object.get().substring("s3://".length(), object.get().indexOf('/', "s3://".length()));
+        String key = object.get().substring("s3://".length() + bucket.length() + 1);
+        String notification = """
+                {"version":"0","id":"priming","detail-type":"Object Created","source":"aws.s3","account":"000000000000",
+                 "time":"2026-01-01T00:00:00Z","region":"%s","resources":["arn:aws:s3:::%s"],
+                 "detail":{"version":"0","bucket":{"name":"%s"},"object":{"key":"%s","size":1,"etag":"priming","sequencer":"00"},
+                 "request-id":"priming","requester":"priming","reason":"PutObject"}}
+                """.formatted(AwsClients.region(env).id(), bucket, bucket, key);
+        JsonLog quiet = Priming.quietLog("s3-events", Clock.systemUTC());
+        try (DynamoDbClient db = Priming.dynamo(env);
+             EventBridgeClient events = Priming.events(env)) {
+            new S3EventsHandler(new S3EventsService(project, parameters, new DynamoStore(db, config.table(), Clock.systemUTC()),
+                    new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet), quiet)
+                    .handleRequest(new ByteArrayInputStream(notification.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.freshet.scheduler;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -14,11 +17,15 @@ import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.priming.Priming;
+import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
+import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * The scheduler function: EventBridge Scheduler invokes it every minute with
@@ -30,9 +37,10 @@ public final class SchedulerHandler implements RequestStreamHandler {
     private final SchedulerService service;
     private final JsonLog log;
 
-    /** For Lambda: everything from the environment, built once per cold start. */
+    /** For Lambda: everything from the environment, built once per cold start, then primed. */
     public SchedulerHandler() {
         this(System.getenv(), Clock.systemUTC());
+        prime(System.getenv());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
@@ -64,5 +72,33 @@ public final class SchedulerHandler implements RequestStreamHandler {
         }
         SchedulerService.Report r = service.tick();
         output.write(EventJson.MAPPER.writeValueAsBytes(r));
+    }
+
+    /**
+     * Priming for SnapStart, during init: one tick goes through this handler's whole path (cron
+     * fires, freshness, code versions, launching runs, the sweep) on a service whose SDK clients
+     * answer every request themselves, as if the table were empty. Nothing is sent or logged; what
+     * remains is the classes it loaded and initialized, which the snapshot keeps, so that the first
+     * tick after a restore does not load them. A failure only ends the priming.
+     * {@code FRESHET_PRIMING=off} skips it ({@code local/freshet bench coldstart} compares both;
+     * docs/performance.md, "Cold start").
+     */
+    static void prime(Map<String, String> env) {
+        Priming.prime(env, () -> primeOnce(env));
+    }
+
+    /** One priming pass; unlike {@link #prime} it fails when something on the way fails (tests call it). */
+    static void primeOnce(Map<String, String> env) throws IOException {
+        Config config = Config.from(env);
+        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Clock clock = Clock.systemUTC();
+        String tick = "{\"scheduledTime\": \"" + clock.instant().truncatedTo(ChronoUnit.MINUTES) + "\"}";
+        JsonLog quiet = Priming.quietLog("scheduler", clock);
+        try (DynamoDbClient db = Priming.dynamo(env);
+             EventBridgeClient events = Priming.events(env)) {
+            new SchedulerHandler(new SchedulerService(project, new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
+                    new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet, clock, env.getOrDefault("FRESHET_STACK", config.bus())), quiet)
+                    .handleRequest(new ByteArrayInputStream(tick.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+        }
     }
 }

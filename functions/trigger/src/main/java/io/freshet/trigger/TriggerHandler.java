@@ -1,23 +1,45 @@
 package io.freshet.trigger;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
+import io.freshet.aws.AwsClients;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.priming.Priming;
+import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
+import io.freshet.aws.runs.RunLauncher;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.Producer;
+import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.model.Input;
+import io.freshet.core.model.PartitionMapping;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.partition.PartitionGrain;
+import io.freshet.core.trigger.PendingEvent;
+import io.freshet.core.trigger.Readiness;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * Lambda entry point of the trigger: the target of every consumer rule. Thin: it parses the
@@ -29,9 +51,10 @@ public final class TriggerHandler implements RequestStreamHandler {
     private final TriggerService service;
     private final JsonLog log;
 
-    /** For Lambda: everything from the environment, built once per cold start. */
+    /** For Lambda: everything from the environment, built once per cold start, then primed. */
     public TriggerHandler() {
         this(System.getenv(), Clock.systemUTC());
+        prime(System.getenv());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
@@ -39,7 +62,7 @@ public final class TriggerHandler implements RequestStreamHandler {
         this(Config.from(env), DynamoClients.create(Config.from(env).dynamoEndpoint()), clock, JsonLog.forFunction("trigger", env, clock));
     }
 
-    private TriggerHandler(Config config, software.amazon.awssdk.services.dynamodb.DynamoDbClient db, Clock clock, JsonLog log) {
+    private TriggerHandler(Config config, DynamoDbClient db, Clock clock, JsonLog log) {
         this(new TriggerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
                 PublishingAnnouncer.create(config), log, clock), log);
@@ -61,5 +84,54 @@ public final class TriggerHandler implements RequestStreamHandler {
             throw e;
         }
         output.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Priming for SnapStart, during init: an {@code Asset Updated} of an input of the first
+     * pipeline events start goes once through this handler's whole path (parsing, the pending set,
+     * readiness), and a run is created and announced, on a store and bus whose SDK clients answer
+     * every request themselves. Nothing is sent or logged; what remains is the classes it loaded
+     * and initialized, which the snapshot keeps, so that the first invocation after a restore does
+     * not load them. A failure only ends the priming. {@code FRESHET_PRIMING=off} skips it
+     * ({@code local/freshet bench coldstart} compares both; docs/performance.md, "Cold start").
+     */
+    static void prime(Map<String, String> env) {
+        Priming.prime(env, () -> primeOnce(env));
+    }
+
+    /** One priming pass; unlike {@link #prime} it fails when something on the way fails (tests call it). */
+    static void primeOnce(Map<String, String> env) throws IOException {
+        Config config = Config.from(env);
+        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Optional<Pipeline> consumer = project.pipelines().stream().filter(p -> !p.inputs().isEmpty())
+                .sorted((a, b) -> Boolean.compare(Readiness.isEventDriven(b), Readiness.isEventDriven(a))).findFirst();
+        if (consumer.isEmpty()) {
+            return;
+        }
+        Pipeline p = consumer.get();
+        Input input = p.inputs().stream().filter(i -> i.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.IDENTITY)
+                .findFirst().orElse(p.inputs().get(0));
+        PartitionGrain grain = p.partitioning().grain();
+        String partition = grain == PartitionGrain.NONE ? "" : grain.keyOf(LocalDateTime.of(2026, 1, 1, 0, 0));
+        Instant time = Instant.parse("2026-01-01T00:00:00Z");
+        String detail = EventJson.assetUpdated(new AssetEvent("priming", input.asset(), partition, time, new Producer(Producer.Kind.RUN, "priming"),
+                "priming", Optional.of("priming"), List.of("s3://priming/priming/part-0.parquet"), Map.of("rows", "1")));
+        String delivery = """
+                {"pipeline":"%s","event":{"version":"0","id":"priming","detail-type":"%s","source":"%s","account":"000000000000",
+                 "time":"%s","region":"%s","resources":[],"detail":%s}}
+                """.formatted(p.name(), EventJson.ASSET_UPDATED, EventJson.SOURCE, time, AwsClients.region(env).id(), detail);
+        JsonLog quiet = Priming.quietLog("trigger", Clock.systemUTC());
+        try (DynamoDbClient db = Priming.dynamo(env);
+             EventBridgeClient events = Priming.events(env)) {
+            Clock clock = Clock.systemUTC();
+            DynamoStore store = new DynamoStore(db, config.table(), clock);
+            PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, config.bus()));
+            new TriggerHandler(new TriggerService(project, store, new SchedulerStore(db, config.table(), clock), announcer, quiet, clock), quiet)
+                    .handleRequest(new ByteArrayInputStream(delivery.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+            // The table answers nothing, so readiness waited: creating and announcing a run is primed directly.
+            PendingEvent pending = new PendingEvent("priming", input.asset(), partition, time);
+            store.tryCreateRun(new DynamoStore.ConsumerView(p.name(), partition, 0, Optional.empty(), Optional.empty(), true, List.of(pending)),
+                    "run-priming", List.of(pending), "priming").ifPresent(new RunLauncher(store, announcer, quiet, clock)::announce);
+        }
     }
 }

@@ -1,0 +1,21 @@
+package io.freshet.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Lambda constructor primes for SnapStart (a tick through everything it decides) and swallows whatever fails, so that
+ * priming can never break an init: this is where a priming that stopped reaching the end shows.
+ */
+class SchedulerHandlerPrimingTest {
+
+    @Test
+    void primingGoesThroughTheWholePathWithoutFailing() {
+        Map<String, String> env = Map.of("FRESHET_TABLE", "freshet-state", "FRESHET_BUS", "freshet",
+                "FRESHET_LAKE_BUCKET", "freshet-lake-local", "FRESHET_PIPELINES_DIR", "../../pipelines", "AWS_REGION", "eu-central-1");
+        assertDoesNotThrow(() -> SchedulerHandler.primeOnce(env));
+    }
+}
