@@ -44,7 +44,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
@@ -56,9 +55,8 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.local.stack.LocalFunctions;
 import io.freshet.local.stack.TemplateWiring;
-import io.freshet.rulessync.ConsumerRules;
-import io.freshet.rulessync.RulesReconciler;
 import io.freshet.scheduler.SchedulerHandler;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
@@ -68,7 +66,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /**
  * Cold starts of the functions, each from its own package: for every run a new JVM whose class
@@ -673,28 +670,12 @@ final class BenchColdStart implements Callable<Integer> {
         private void wire(String table) {
             DynamoStore.createTable(dynamo.client(), table);
             s3.createBucket(lake);
-            s3.onObjectCreated(json -> {
-                JsonNode e = EventJson.read(json);
-                bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("default")
-                        .source(e.path("source").asText()).detailType(e.path("detail-type").asText())
-                        .detail(EventJson.write(e.path("detail"))).resources(e.path("resources").path(0).asText())
-                        .time(Instant.parse(e.path("time").asText())).build()));
-            });
+            LocalFunctions.forwardObjectCreated(s3, bus.client());
             for (String logicalId : wiring.functions().keySet()) {
                 ConcurrentLinkedQueue<String> q = delivered.computeIfAbsent(logicalId, x -> new ConcurrentLinkedQueue<>());
                 bus.registerTarget(arn(logicalId), q::add);
             }
-            var events = bus.client();
-            for (TemplateWiring.Rule r : wiring.rules()) {
-                events.putRule(b -> b.name(r.name()).eventBusName(r.bus()).eventPattern(r.pattern()));
-                events.putTargets(b -> b.rule(r.name()).eventBusName(r.bus()).targets(t -> {
-                    t.id(r.function()).arn(arn(r.function())).retryPolicy(p -> p.maximumRetryAttempts(r.maximumRetryAttempts()));
-                    r.inputPath().ifPresent(t::inputPath);
-                    r.deadLetterQueue().ifPresent(q -> t.deadLetterConfig(d -> d.arn(q)));
-                }));
-            }
-            wiring.consumerRules().ifPresent(c -> new RulesReconciler(events, c.bus(), c.rulePrefix())
-                    .reconcile(ConsumerRules.compute(project, c.rulePrefix(), arn(c.triggerFunction()))));
+            LocalFunctions.createRules(bus.client(), wiring, project, Services::arn);
         }
 
         /** A function's environment as template.yaml gives it, with the local endpoints and Lambda's own variables. */

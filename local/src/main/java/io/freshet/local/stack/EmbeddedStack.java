@@ -13,21 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 
-import io.freshet.aws.json.EventJson;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.operate.LocalStackFile;
-import io.freshet.rulessync.ConsumerRules;
-import io.freshet.rulessync.RulesReconciler;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
 import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.LocalS3;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /**
  * A whole Freshet stack in this JVM, with no Docker and no AWS account: DynamoDB Local, S3Proxy
@@ -123,14 +118,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private void wire() {
         DynamoStore.createTable(dynamo.client(), table);
         s3.createBucket(lakeBucket);
-        // S3's EventBridge notifications: every object created in the lake goes to the default bus.
-        s3.onObjectCreated(json -> {
-            JsonNode e = EventJson.read(json);
-            bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("default")
-                    .source(e.path("source").asText()).detailType(e.path("detail-type").asText())
-                    .detail(EventJson.write(e.path("detail"))).resources(e.path("resources").path(0).asText())
-                    .time(Instant.parse(e.path("time").asText())).build()));
-        });
+        LocalFunctions.forwardObjectCreated(s3, bus.client());
         for (TemplateWiring.Function f : wiring.functions().values()) {
             if (wiring.consumerRules().isPresent() && f.logicalId().startsWith("RulesSync")) {
                 continue; // a CloudFormation custom resource: its work is done below, directly
@@ -139,17 +127,7 @@ public final class EmbeddedStack implements AutoCloseable {
             handlers.put(f.logicalId(), handler);
             bus.registerTarget(localArn(f.logicalId()), json -> invoke(f.logicalId(), json));
         }
-        var events = bus.client();
-        for (TemplateWiring.Rule r : wiring.rules()) {
-            events.putRule(b -> b.name(r.name()).eventBusName(r.bus()).eventPattern(r.pattern()));
-            events.putTargets(b -> b.rule(r.name()).eventBusName(r.bus()).targets(t -> {
-                t.id(r.function()).arn(localArn(r.function())).retryPolicy(p -> p.maximumRetryAttempts(r.maximumRetryAttempts()));
-                r.inputPath().ifPresent(t::inputPath);
-                r.deadLetterQueue().ifPresent(q -> t.deadLetterConfig(d -> d.arn(q)));
-            }));
-        }
-        wiring.consumerRules().ifPresent(c -> new RulesReconciler(events, c.bus(), c.rulePrefix())
-                .reconcile(ConsumerRules.compute(project, c.rulePrefix(), localArn(c.triggerFunction()))));
+        LocalFunctions.createRules(bus.client(), wiring, project, EmbeddedStack::localArn);
     }
 
     private RequestStreamHandler instantiate(TemplateWiring.Function f) {

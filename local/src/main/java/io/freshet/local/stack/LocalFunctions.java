@@ -80,4 +80,30 @@ public final class LocalFunctions {
         }
         return out.toString(StandardCharsets.UTF_8);
     }
+
+    /** S3's EventBridge notifications: every object created in {@code s3} goes to the default bus, as the lake bucket's do. */
+    public static void forwardObjectCreated(io.freshet.testkit.LocalS3 s3, software.amazon.awssdk.services.eventbridge.EventBridgeClient events) {
+        s3.onObjectCreated(json -> {
+            com.fasterxml.jackson.databind.JsonNode e = io.freshet.aws.json.EventJson.read(json);
+            events.putEvents(b -> b.entries(software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry.builder()
+                    .eventBusName("default").source(e.path("source").asText()).detailType(e.path("detail-type").asText())
+                    .detail(io.freshet.aws.json.EventJson.write(e.path("detail"))).resources(e.path("resources").path(0).asText())
+                    .time(java.time.Instant.parse(e.path("time").asText())).build()));
+        });
+    }
+
+    /** The rules template.yaml declares and the consumer rules rules-sync computes from pipelines/, on a local bus. */
+    public static void createRules(software.amazon.awssdk.services.eventbridge.EventBridgeClient events, TemplateWiring wiring, Project project,
+                                   java.util.function.Function<String, String> arn) {
+        for (TemplateWiring.Rule r : wiring.rules()) {
+            events.putRule(b -> b.name(r.name()).eventBusName(r.bus()).eventPattern(r.pattern()));
+            events.putTargets(b -> b.rule(r.name()).eventBusName(r.bus()).targets(t -> {
+                t.id(r.function()).arn(arn.apply(r.function())).retryPolicy(p -> p.maximumRetryAttempts(r.maximumRetryAttempts()));
+                r.inputPath().ifPresent(t::inputPath);
+                r.deadLetterQueue().ifPresent(q -> t.deadLetterConfig(d -> d.arn(q)));
+            }));
+        }
+        wiring.consumerRules().ifPresent(c -> new io.freshet.rulessync.RulesReconciler(events, c.bus(), c.rulePrefix())
+                .reconcile(io.freshet.rulessync.ConsumerRules.compute(project, c.rulePrefix(), arn.apply(c.triggerFunction()))));
+    }
 }
