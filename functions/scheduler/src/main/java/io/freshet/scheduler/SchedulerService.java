@@ -90,19 +90,20 @@ public final class SchedulerService {
     public Report tick() {
         Instant now = clock.instant();
         Counters c = new Counters();
+        SchedulerStore.TickState state = schedule.load(); // a few queries, not requests per pipeline
         for (Pipeline p : project.pipelines().stream().sorted(Comparator.comparing(Pipeline::name)).toList()) {
             guard(c, "pipeline " + p.name(), () -> {
-                codeChange(p, now, c);
+                codeChange(p, Optional.ofNullable(state.code().get(p.name())), now, c);
                 Optional<Trigger> t = p.trigger();
                 if (t.isPresent() && t.get().schedule().isPresent()) {
-                    cron(p, t.get(), now, c);
+                    cron(p, t.get(), Optional.ofNullable(state.cursors().get(p.name())), now, c);
                 }
                 if (t.isEmpty() && p.freshness().isPresent()) {
                     lazyLaunch(p, now, c);
                 }
             });
         }
-        guard(c, "freshness", () -> freshness(now, c));
+        guard(c, "freshness", () -> freshness(now, state, c));
         guard(c, "sweep", () -> sweep(now, c));
         Report report = new Report(c.requested, c.overdue, c.raised, c.recovered, c.resent, List.copyOf(c.failures));
         log.metric(METRIC_NAMESPACE, "OverdueAssets", c.overdue, "Count", Map.of("Stack", stack));
@@ -115,6 +116,8 @@ public final class SchedulerService {
     }
 
     private static final class Counters {
+        /** Each pipeline's partitions with new input, read once per tick (launches and freshness both look). */
+        final Map<String, List<SchedulerStore.Dirty>> dirty = new java.util.HashMap<>();
         int requested;
         int overdue;
         int raised;
@@ -134,9 +137,8 @@ public final class SchedulerService {
 
     // ------------------------------------------------------------------ code changes
 
-    private void codeChange(Pipeline p, Instant now, Counters c) {
+    private void codeChange(Pipeline p, Optional<SchedulerStore.DeployedCode> seen, Instant now, Counters c) {
         String current = project.codeVersion(p.name());
-        Optional<SchedulerStore.DeployedCode> seen = schedule.deployedCode(p.name());
         if (seen.isEmpty()) {
             // First sight: nothing was built by an older version. Use materialize or backfill to build the past.
             schedule.recordCode(p.name(), seen, new SchedulerStore.DeployedCode(current, true, now));
@@ -175,8 +177,7 @@ public final class SchedulerService {
 
     // ------------------------------------------------------------------ cron
 
-    private void cron(Pipeline p, Trigger t, Instant now, Counters c) {
-        Optional<Instant> cursor = schedule.cursor(p.name());
+    private void cron(Pipeline p, Trigger t, Optional<Instant> cursor, Instant now, Counters c) {
         Instant from = cursor.orElse(now.minus(FIRST_TICK_WINDOW));
         List<Instant> fires = CronTicks.due(t, from, now);
         int left = CronTicks.skipped(t, from, now, t.maxCatchup() + 1000);
@@ -203,13 +204,17 @@ public final class SchedulerService {
             }
         }
         // The cursor moves after the requests: a tick that dies before it leaves the fires to the next tick.
-        schedule.advanceCursor(p.name(), cursor, now);
+        // It moves only when there were fires (or on first sight): a quiet minute writes nothing, and
+        // the window (cursor, now] simply grows until the next fire.
+        if (!fires.isEmpty() || cursor.isEmpty()) {
+            schedule.advanceCursor(p.name(), cursor, now);
+        }
     }
 
     // ------------------------------------------------------------------ lazy freshness
 
     private void lazyLaunch(Pipeline p, Instant now, Counters c) {
-        for (SchedulerStore.Dirty dirty : schedule.dirtyPartitions(p.name())) {
+        for (SchedulerStore.Dirty dirty : c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions)) {
             DynamoStore.ConsumerView view = store.consumer(p.name(), dirty.partition());
             if (view.activeRun().isPresent()) {
                 continue; // what is new waits for the run to end
@@ -228,14 +233,14 @@ public final class SchedulerService {
 
     // ------------------------------------------------------------------ freshness
 
-    private void freshness(Instant now, Counters c) {
+    private void freshness(Instant now, SchedulerStore.TickState state, Counters c) {
         for (Source s : project.sources()) {
             if (s instanceof Source.S3 s3 && s3.freshness().isPresent()) {
                 Freshness policy = s3.freshness().get();
                 Optional<Instant> newest = store.newestEvent(s.name()).map(DynamoStore::eventTime);
-                Map<String, Violation> open = violations(s.name());
+                Map<String, Violation> open = violations(state, s.name());
                 FreshnessRules.Status status = FreshnessRules.source(policy, new FreshnessRules.Facts(newest, Optional.empty()), now);
-                if (newest.isEmpty() && policy instanceof Freshness.MaxLag m && deployedSince(s.name(), now).plus(m.maxLag()).isAfter(now)) {
+                if (newest.isEmpty() && policy instanceof Freshness.MaxLag m && deployedSince(state, s.name(), now).plus(m.maxLag()).isAfter(now)) {
                     // A new deployment has not had max_lag yet to receive its first file.
                     status = new FreshnessRules.Status(false, "no data yet, within " + m.describe() + " of the deployment", status.requiredBy());
                 }
@@ -247,14 +252,14 @@ public final class SchedulerService {
                 continue;
             }
             Freshness policy = p.freshness().get();
-            List<SchedulerStore.Dirty> dirty = schedule.dirtyPartitions(p.name());
+            List<SchedulerStore.Dirty> dirty = c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions);
             for (String asset : p.outputAssets()) {
-                Map<String, Violation> open = violations(asset);
+                Map<String, Violation> open = violations(state, asset);
                 Set<String> candidates = new LinkedHashSet<>();
                 Optional<String> required = Optional.empty();
                 if (policy instanceof Freshness.Deadline d) {
                     // A deadline that passed before the pipeline was deployed is not held against it.
-                    Instant deployed = schedule.deployedCode(p.name()).map(SchedulerStore.DeployedCode::firstSeen).orElse(now);
+                    Instant deployed = Optional.ofNullable(state.code().get(p.name())).map(SchedulerStore.DeployedCode::firstSeen).orElse(now);
                     required = FreshnessRules.deadlineInForce(d, now).filter(tick -> !tick.isBefore(deployed))
                             .map(tick -> FreshnessRules.requiredPartition(p.partitioning(), d, tick))
                             .filter(key -> !io.freshet.core.partition.Partitions.beforeStart(p.partitioning(), key));
@@ -286,15 +291,15 @@ public final class SchedulerService {
     }
 
     /** When the tick first saw a pipeline that reads {@code source}: the start of its watch. */
-    private Instant deployedSince(String source, Instant now) {
+    private Instant deployedSince(SchedulerStore.TickState state, String source, Instant now) {
         return project.pipelines().stream().filter(p -> p.input(source).isPresent())
-                .map(p -> schedule.deployedCode(p.name()).map(SchedulerStore.DeployedCode::firstSeen).orElse(now))
+                .map(p -> Optional.ofNullable(state.code().get(p.name())).map(SchedulerStore.DeployedCode::firstSeen).orElse(now))
                 .min(Instant::compareTo).orElse(now);
     }
 
-    private Map<String, Violation> violations(String asset) {
+    private static Map<String, Violation> violations(SchedulerStore.TickState state, String asset) {
         Map<String, Violation> out = new LinkedHashMap<>();
-        schedule.violations(asset).forEach(v -> out.put(v.partition(), v));
+        state.violations(asset).forEach(v -> out.put(v.partition(), v));
         return out;
     }
 

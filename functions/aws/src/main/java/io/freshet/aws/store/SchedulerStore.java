@@ -33,14 +33,44 @@ public final class SchedulerStore {
 
     // ------------------------------------------------------------------ cron cursors
 
+    /**
+     * Everything the tick keeps per pipeline (cursors, code versions) and every open violation, read
+     * with a few queries rather than requests per pipeline: with thousands of pipelines a tick
+     * must stay well inside its minute (docs/performance.md, "The tick").
+     */
+    public record TickState(Map<String, Instant> cursors, Map<String, DeployedCode> code, Map<String, List<Violation>> violations) {
+        public List<Violation> violations(String asset) {
+            return violations.getOrDefault(asset, List.of());
+        }
+    }
+
+    public TickState load() {
+        Map<String, Instant> cursors = new java.util.HashMap<>();
+        Map<String, DeployedCode> code = new java.util.HashMap<>();
+        for (Map<String, AttributeValue> i : Queries.all(db, table, StoreKeys.SCHEDULE, null, true)) {
+            String sk = i.get(SK).s();
+            if (sk.startsWith("CURSOR#")) {
+                cursors.put(sk.substring(7), Instant.parse(i.get("firedUpTo").s()));
+            } else if (sk.startsWith("CODE#")) {
+                code.put(sk.substring(5), deployedCode(i));
+            }
+        }
+        Map<String, List<Violation>> violations = new java.util.HashMap<>();
+        for (Map<String, AttributeValue> i : Queries.all(db, table, StoreKeys.FRESHNESS, null, true)) {
+            Violation v = violation(i);
+            violations.computeIfAbsent(v.asset(), a -> new java.util.ArrayList<>()).add(v);
+        }
+        return new TickState(cursors, code, violations);
+    }
+
     /** The instant up to which a cron pipeline's fires were handled. */
     public Optional<Instant> cursor(String pipeline) {
-        return get(StoreKeys.schedule(pipeline), "CURSOR").map(i -> Instant.parse(i.get("firedUpTo").s()));
+        return get(StoreKeys.SCHEDULE, "CURSOR#" + pipeline).map(i -> Instant.parse(i.get("firedUpTo").s()));
     }
 
     /** Moves the cursor from {@code seen} to {@code to}; false when another tick moved it first. */
     public boolean advanceCursor(String pipeline, Optional<Instant> seen, Instant to) {
-        return conditionalPut(Items.of(PK, StoreKeys.schedule(pipeline), SK, "CURSOR").s("firedUpTo", DynamoStore.sortable(to)).build(),
+        return conditionalPut(Items.of(PK, StoreKeys.SCHEDULE, SK, "CURSOR#" + pipeline).s("firedUpTo", DynamoStore.sortable(to)).build(),
                 seen.map(s -> "firedUpTo = :seen").orElse("attribute_not_exists(PK)"),
                 seen.map(s -> Map.of(":seen", Items.s(DynamoStore.sortable(s)))).orElse(Map.of()));
     }
@@ -55,13 +85,16 @@ public final class SchedulerStore {
     }
 
     public Optional<DeployedCode> deployedCode(String pipeline) {
-        return get(StoreKeys.schedule(pipeline), "CODE").map(i -> new DeployedCode(i.get("version").s(), i.get("applied").bool(),
-                Instant.parse(i.get("firstSeen").s())));
+        return get(StoreKeys.SCHEDULE, "CODE#" + pipeline).map(SchedulerStore::deployedCode);
+    }
+
+    private static DeployedCode deployedCode(Map<String, AttributeValue> i) {
+        return new DeployedCode(i.get("version").s(), i.get("applied").bool(), Instant.parse(i.get("firstSeen").s()));
     }
 
     /** Records the deployed version if the stored one is still {@code seen}; false when another tick did. */
     public boolean recordCode(String pipeline, Optional<DeployedCode> seen, DeployedCode now) {
-        return conditionalPut(Items.of(PK, StoreKeys.schedule(pipeline), SK, "CODE").s("version", now.version())
+        return conditionalPut(Items.of(PK, StoreKeys.SCHEDULE, SK, "CODE#" + pipeline).s("version", now.version())
                         .bool("applied", now.applied()).s("firstSeen", DynamoStore.sortable(now.firstSeen()))
                         .s("at", DynamoStore.sortable(clock.instant())).build(),
                 seen.map(s -> "version = :v AND applied = :a").orElse("attribute_not_exists(PK)"),
@@ -106,9 +139,12 @@ public final class SchedulerStore {
     }
 
     public List<Violation> violations(String asset) {
-        return Queries.all(db, table, StoreKeys.freshness(asset), null, true).stream()
-                .map(i -> new Violation(asset, i.get(SK).s(), i.get("violationId").s(), i.get("overdue").bool(), i.get("reason").s(),
-                        Instant.parse(i.get("since").s()), i.get("announced").bool())).toList();
+        return Queries.all(db, table, StoreKeys.FRESHNESS, asset + "#", true).stream().map(SchedulerStore::violation).toList();
+    }
+
+    private static Violation violation(Map<String, AttributeValue> i) {
+        return new Violation(i.get("asset").s(), i.get("partition").s(), i.get("violationId").s(), i.get("overdue").bool(),
+                i.get("reason").s(), Instant.parse(i.get("since").s()), i.get("announced").bool());
     }
 
     /** Opens a violation; false when the partition is already overdue (one event per violation). */
@@ -125,7 +161,7 @@ public final class SchedulerStore {
 
     public void markViolationAnnounced(Violation v) {
         try {
-            db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.freshness(v.asset()), v.partition()))
+            db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.FRESHNESS, violationKey(v)))
                     .updateExpression("SET announced = :t").conditionExpression("violationId = :id AND overdue = :o")
                     .expressionAttributeValues(Map.of(":t", Items.bool(true), ":id", Items.s(v.violationId()), ":o", Items.bool(v.overdue()))));
         } catch (ConditionalCheckFailedException changedMeanwhile) {
@@ -136,7 +172,7 @@ public final class SchedulerStore {
     /** Removes a recovered violation once its recovery was announced. */
     public void closeViolation(Violation v) {
         try {
-            db.deleteItem(b -> b.tableName(table).key(Items.key(StoreKeys.freshness(v.asset()), v.partition()))
+            db.deleteItem(b -> b.tableName(table).key(Items.key(StoreKeys.FRESHNESS, violationKey(v)))
                     .conditionExpression("violationId = :id AND overdue = :f")
                     .expressionAttributeValues(Map.of(":id", Items.s(v.violationId()), ":f", Items.bool(false))));
         } catch (ConditionalCheckFailedException changedMeanwhile) {
@@ -145,9 +181,15 @@ public final class SchedulerStore {
     }
 
     private Map<String, AttributeValue> violationItem(Violation v) {
-        return Items.of(PK, StoreKeys.freshness(v.asset()), SK, v.partition()).s("violationId", v.violationId())
+        return Items.of(PK, StoreKeys.FRESHNESS, SK, violationKey(v)).s("asset", v.asset()).s("partition", v.partition())
+                .s("violationId", v.violationId())
                 .bool("overdue", v.overdue()).s("reason", v.reason()).s("since", DynamoStore.sortable(v.since()))
                 .bool("announced", v.announced()).build();
+    }
+
+    /** Asset names hold no '#', so {@code asset#} prefixes one asset's violations exactly. */
+    private static String violationKey(Violation v) {
+        return v.asset() + "#" + v.partition();
     }
 
     // ------------------------------------------------------------------ backfills

@@ -16,10 +16,10 @@ package io.freshet.aws.store;
  *                                                                  GSI2, while active or its end unannounced:
  *                                                                  ACTIVE | ANNOUNCE / {createdAt}#{runId})
  * asset's newest event       A#{asset}                   NEWEST
- * schedule cursor            SCHED#{pipeline}            CURSOR
- * deployed code version      SCHED#{pipeline}            CODE
- * partitions with new input  DIRTY#{pipeline}            {partition}
- * overdue asset partition    FRESH#{asset}               {partition}   ("*" for a whole source)
+ * schedule cursor            SCHED                       CURSOR#{pipeline}
+ * deployed code version      SCHED                       CODE#{pipeline}
+ * partitions with new input  DIRTY#{pipeline}            P#{partition}
+ * overdue asset partition    FRESH                       {asset}#{partition}   ("*" for a whole source)
  * backfill                   BF#{backfillId}             PLAN | ITEM#{pipeline}#{partition}
  * </pre>
  */
@@ -81,17 +81,15 @@ final class StoreKeys {
         return "RUNS#" + pipeline;
     }
 
-    static String schedule(String pipeline) {
-        return "SCHED#" + pipeline;
-    }
+    /** One partition for the tick's per-pipeline state, read with one query per tick; written rarely (a fire, a deploy). */
+    static final String SCHEDULE = "SCHED";
+    /** One partition for open freshness violations, few and rarely written. */
+    static final String FRESHNESS = "FRESH";
 
     static String dirty(String pipeline) {
         return "DIRTY#" + pipeline;
     }
 
-    static String freshness(String asset) {
-        return "FRESH#" + asset;
-    }
 
     static String backfill(String backfillId) {
         return "BF#" + backfillId;
