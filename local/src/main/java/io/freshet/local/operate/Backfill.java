@@ -6,15 +6,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import io.freshet.aws.store.SchedulerStore;
-import io.freshet.core.backfill.BackfillException;
 import io.freshet.core.backfill.BackfillPlan;
-import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.Project;
 import io.freshet.local.backfill.BackfillDriver;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "backfill", description = "Rebuild a range of an asset's partitions (and, with --downstream, everything after it), "
         + "with bounded concurrency; resumable.")
-public final class Backfill implements Callable<Integer> {
+public final class Backfill extends StackCommand {
 
     @Parameters(index = "0", arity = "0..1", description = "the asset to backfill, e.g. core.trips (not needed with --resume)")
     String asset;
@@ -49,75 +45,52 @@ public final class Backfill implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the runs it would make and stop")
     boolean dryRun;
 
-    @Option(names = "--pipelines", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
-    String pipelines;
-
     @Option(names = "--poll", defaultValue = "2s", description = "how often to look at the runs (default: ${DEFAULT-VALUE})",
             converter = Operate.DurationConverter.class)
     Duration poll;
 
-    @CommandLine.Mixin
-    StackTarget target;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Clock clock;
-
     public Backfill(Clock clock) {
-        this.clock = clock;
+        super(clock);
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        LoadResult loaded = Operate.load(pipelines, err);
-        if (!loaded.ok()) {
-            return 1;
+    protected int run(Project project, PrintWriter out, PrintWriter err) throws InterruptedException {
+        if (resume.isEmpty() && asset == null) {
+            throw new OperateException("name the asset to backfill, or give --resume <id>");
         }
-        Project project = loaded.orThrow();
-        try {
-            if (resume.isEmpty() && asset == null) {
-                throw new OperateException("name the asset to backfill, or give --resume <id>");
-            }
-            if (dryRun) {
-                BackfillPlan plan = BackfillPlan.of(project, asset, from, to, downstream);
-                out.println(plan.summary());
-                plan.items().forEach(i -> out.println("  " + i.key() + (i.dependsOn().isEmpty() ? "" : "  after " + i.dependsOn())));
-                plan.notes().forEach(n -> out.println("  note: " + n));
-                return 0;
-            }
-            StackTarget.Connection stack = target.connect(clock, Operate.quietLog(clock));
-            String id;
-            BackfillPlan plan;
-            if (resume.isPresent()) {
-                id = resume.get();
-                SchedulerStore.Backfill b = stack.schedulerStore().backfill(id)
-                        .orElseThrow(() -> new OperateException("no backfill " + id + " on " + stack.description()));
-                plan = BackfillPlan.of(project, b.asset(), opt(b.from()), opt(b.to()), b.downstream());
-                out.printf("resuming backfill %s of %s (started %s)%n", id, b.asset(), b.createdAt());
-            } else {
-                plan = BackfillPlan.of(project, asset, from, to, downstream);
-                id = BackfillDriver.newId(asset, clock.instant());
-                stack.schedulerStore().createBackfill(new SchedulerStore.Backfill(id, asset, from.orElse(""), to.orElse(""), downstream,
-                        clock.instant()));
-                out.printf("backfill %s on %s: %s%n", id, stack.description(), plan.summary());
-                out.printf("  stop it at any time; resume with: freshet backfill --resume %s%n", id);
-            }
+        if (dryRun) {
+            BackfillPlan plan = BackfillPlan.of(project, asset, from, to, downstream);
+            out.println(plan.summary());
+            plan.items().forEach(i -> out.println("  " + i.key() + (i.dependsOn().isEmpty() ? "" : "  after " + i.dependsOn())));
             plan.notes().forEach(n -> out.println("  note: " + n));
-            BackfillDriver driver = new BackfillDriver(project, stack.store(), stack.schedulerStore(), stack.launcher(), clock,
-                    concurrency, poll, Duration.ofMinutes(2));
-            BackfillDriver.Result result = driver.run(id, plan, p -> {
-                out.printf("%s %s%n", Operate.now(), p);
-                out.flush();
-            });
-            report(result, out);
-            return result.succeeded() ? 0 : 1;
-        } catch (BackfillException | OperateException e) {
-            err.println(e.getMessage());
-            return 2;
+            return 0;
         }
+        StackTarget.Connection stack = connect();
+        String id;
+        BackfillPlan plan;
+        if (resume.isPresent()) {
+            id = resume.get();
+            SchedulerStore.Backfill b = stack.schedulerStore().backfill(id)
+                    .orElseThrow(() -> new OperateException("no backfill " + id + " on " + stack.description()));
+            plan = BackfillPlan.of(project, b.asset(), opt(b.from()), opt(b.to()), b.downstream());
+            out.printf("resuming backfill %s of %s (started %s)%n", id, b.asset(), b.createdAt());
+        } else {
+            plan = BackfillPlan.of(project, asset, from, to, downstream);
+            id = BackfillDriver.newId(asset, clock.instant());
+            stack.schedulerStore().createBackfill(new SchedulerStore.Backfill(id, asset, from.orElse(""), to.orElse(""), downstream,
+                    clock.instant()));
+            out.printf("backfill %s on %s: %s%n", id, stack.description(), plan.summary());
+            out.printf("  stop it at any time; resume with: freshet backfill --resume %s%n", id);
+        }
+        plan.notes().forEach(n -> out.println("  note: " + n));
+        BackfillDriver driver = new BackfillDriver(project, stack.store(), stack.schedulerStore(), stack.launcher(), clock,
+                concurrency, poll, Duration.ofMinutes(2));
+        BackfillDriver.Result result = driver.run(id, plan, p -> {
+            out.printf("%s %s%n", Operate.now(), p);
+            out.flush();
+        });
+        report(result, out);
+        return result.succeeded() ? 0 : 1;
     }
 
     private static Optional<String> opt(String s) {

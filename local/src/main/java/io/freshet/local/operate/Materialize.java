@@ -6,16 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
-import io.freshet.aws.JsonLog;
 import io.freshet.core.events.Ids;
-import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.Request;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,16 +22,13 @@ import picocli.CommandLine.Parameters;
  * exactly-once run creation, Run Requested to the runner), and follows it to its end.
  */
 @Command(name = "materialize", description = "Run the pipeline that writes an asset, for one partition, and follow the run.")
-public final class Materialize implements Callable<Integer> {
+public final class Materialize extends StackCommand {
 
     @Parameters(index = "0", description = "the asset to materialize, e.g. core.trips")
     String asset;
 
     @Option(names = "--partition", description = "the partition, e.g. 2026-05-26 (required for a partitioned asset)")
     Optional<String> partition;
-
-    @Option(names = "--pipelines", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
-    String pipelines;
 
     @Option(names = "--no-wait", description = "return once the run is requested")
     boolean noWait;
@@ -44,44 +37,24 @@ public final class Materialize implements Callable<Integer> {
             converter = Operate.DurationConverter.class)
     Duration timeout;
 
-    @CommandLine.Mixin
-    StackTarget target;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    private final Clock clock;
-
     public Materialize(Clock clock) {
-        this.clock = clock;
+        super(clock);
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        LoadResult loaded = Operate.load(pipelines, err);
-        if (!loaded.ok()) {
-            return 1;
+    protected int run(Project project, PrintWriter out, PrintWriter err) throws InterruptedException {
+        Pipeline pipeline = Operate.producer(project, asset);
+        String key = Operate.partitionKey(pipeline, partition);
+        StackTarget.Connection stack = connect();
+        Instant now = clock.instant();
+        String requestId = "m-" + Ids.hash(12, List.of(asset, key, now.toString(), Long.toString(System.nanoTime())));
+        Request request = Request.manual(requestId, pipeline.name(), key, now);
+        stack.launcher().request(pipeline, key, request, List.of());
+        out.printf("requested %s%s on %s (request %s)%n", pipeline.name(), key.isEmpty() ? "" : "/" + key, stack.description(), request.id());
+        if (noWait) {
+            return 0;
         }
-        Project project = loaded.orThrow();
-        try {
-            Pipeline pipeline = Operate.producer(project, asset);
-            String key = Operate.partitionKey(pipeline, partition);
-            StackTarget.Connection stack = target.connect(clock, Operate.quietLog(clock));
-            Instant now = clock.instant();
-            String requestId = "m-" + Ids.hash(12, List.of(asset, key, now.toString(), Long.toString(System.nanoTime())));
-            Request request = Request.manual(requestId, pipeline.name(), key, now);
-            stack.launcher().request(pipeline, key, request, List.of());
-            out.printf("requested %s%s on %s (request %s)%n", pipeline.name(), key.isEmpty() ? "" : "/" + key, stack.description(), request.id());
-            if (noWait) {
-                return 0;
-            }
-            Optional<Run> end = Operate.follow(stack, pipeline.name(), key, request.id(), timeout, out);
-            return end.map(r -> Operate.succeeded(r.state()) ? 0 : 1).orElse(1);
-        } catch (OperateException e) {
-            err.println(e.getMessage());
-            return 2;
-        }
+        Optional<Run> end = Operate.follow(stack, pipeline.name(), key, request.id(), timeout, out);
+        return end.map(r -> Operate.succeeded(r.state()) ? 0 : 1).orElse(1);
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
-import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
@@ -42,46 +40,24 @@ public final class Observe {
 
     /** Options every observing command takes. */
     static final class Common {
-        @Option(names = "--pipelines", defaultValue = "pipelines", description = "the pipelines directory (default: ${DEFAULT-VALUE})")
-        String pipelines;
-
         @Option(names = "--json", description = "print JSON instead of a table")
         boolean json;
 
         @Option(names = "--zone", defaultValue = "Europe/Prague", description = "the time zone of the times shown (default: ${DEFAULT-VALUE})")
         ZoneId zone;
-
-        @CommandLine.Mixin
-        StackTarget target;
     }
 
-    abstract static class Base implements Callable<Integer> {
+    abstract static class Base extends StackCommand {
         @CommandLine.Mixin
         Common common;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        final Clock clock;
-
         Base(Clock clock) {
-            this.clock = clock;
+            super(clock);
         }
 
         @Override
-        public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            LoadResult loaded = Operate.load(common.pipelines, err);
-            if (!loaded.ok()) {
-                return 1;
-            }
-            try {
-                StackTarget.Connection stack = common.target.connect(clock, Operate.quietLog(clock));
-                return run(loaded.orThrow(), stack, spec.commandLine().getOut());
-            } catch (OperateException e) {
-                err.println(e.getMessage());
-                return 2;
-            }
+        protected final int run(Project project, PrintWriter out, PrintWriter err) {
+            return run(project, connect(), out);
         }
 
         abstract int run(Project project, StackTarget.Connection stack, PrintWriter out);
