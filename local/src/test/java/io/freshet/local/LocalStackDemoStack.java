@@ -221,7 +221,7 @@ final class LocalStackDemoStack implements DemoStack {
         putTarget(observer, busName, Target.builder().id("observer").arn(queueArns.get(observer)).build());
 
         for (TemplateWiring.Function f : wiring.functions().values()) {
-            if (!f.logicalId().startsWith("RulesSync")) { // the custom resource runs once, below
+            if (!wiring.servesCustomResource(f.logicalId())) { // the custom resource runs once, below
                 handlers.put(f.logicalId(), instantiate(f));
             }
         }

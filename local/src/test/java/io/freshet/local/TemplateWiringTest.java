@@ -27,7 +27,7 @@ class TemplateWiringTest {
                 "SchedulerFunction", "RulesSyncFunction")), WIRING.functions().keySet().toString());
         for (TemplateWiring.Function f : WIRING.functions().values()) {
             Class<?> handler = Class.forName(f.handlerClass());
-            if (!f.logicalId().startsWith("RulesSync")) {
+            if (!WIRING.servesCustomResource(f.logicalId())) {
                 handler.getConstructor(Map.class, Clock.class); // how the local stack builds it
             }
             assertEquals("t", f.environment().get("FRESHET_TABLE"), f.logicalId());
@@ -54,5 +54,7 @@ class TemplateWiringTest {
         assertEquals("TriggerFunction", consumer.triggerFunction());
         assertEquals("freshet-consumer", consumer.rulePrefix());
         assertEquals("b", consumer.bus());
+        assertEquals("RulesSyncFunction", consumer.serviceFunction());
+        assertTrue(WIRING.servesCustomResource("RulesSyncFunction"));
     }
 }

@@ -180,7 +180,7 @@ public final class SchedulerService {
     private void cron(Pipeline p, Trigger t, Optional<Instant> cursor, Instant now, Counters c) {
         Instant from = cursor.orElse(now.minus(FIRST_TICK_WINDOW));
         List<Instant> fires = CronTicks.due(t, from, now);
-        int left = CronTicks.skipped(t, from, now, t.maxCatchup() + 1000);
+        int left = CronTicks.skipped(t, from, fires, 1000);
         if (left > 0) {
             log.warn("missed schedule fires not caught up", Map.of("pipeline", p.name(), "skipped", left,
                     "catchup", t.catchup(), "maxCatchup", t.maxCatchup()));
@@ -253,6 +253,8 @@ public final class SchedulerService {
             }
             Freshness policy = p.freshness().get();
             List<SchedulerStore.Dirty> dirty = c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions);
+            // Per partition of this pipeline, read once: every output and the list's upkeep below share it.
+            Map<String, Optional<Instant>> unreflected = new java.util.HashMap<>();
             for (String asset : p.outputAssets()) {
                 Map<String, Violation> open = violations(state, asset);
                 Set<String> candidates = new LinkedHashSet<>();
@@ -269,7 +271,8 @@ public final class SchedulerService {
                 }
                 candidates.addAll(open.keySet());
                 for (String partition : candidates) {
-                    FreshnessRules.Facts facts = facts(p, asset, partition);
+                    FreshnessRules.Facts facts = new FreshnessRules.Facts(store.latest(asset, partition).map(DynamoStore::eventTime),
+                            unreflected.computeIfAbsent(partition, x -> unreflectedSince(p, x)));
                     FreshnessRules.Status status;
                     if (policy instanceof Freshness.Deadline && !required.filter(partition::equals).isPresent()) {
                         // An older deadline's partition: it recovers once built with all its inputs.
@@ -283,7 +286,7 @@ public final class SchedulerService {
             }
             // A partition whose inputs are all reflected is off the list until new input arrives.
             for (SchedulerStore.Dirty d : dirty) {
-                if (unreflectedSince(p, d.partition()).isEmpty()) {
+                if (unreflected.computeIfAbsent(d.partition(), x -> unreflectedSince(p, x)).isEmpty()) {
                     schedule.clearDirty(p.name(), d);
                 }
             }
@@ -301,11 +304,6 @@ public final class SchedulerService {
         Map<String, Violation> out = new LinkedHashMap<>();
         state.violations(asset).forEach(v -> out.put(v.partition(), v));
         return out;
-    }
-
-    private FreshnessRules.Facts facts(Pipeline p, String asset, String partition) {
-        Optional<Instant> newest = store.latest(asset, partition).map(DynamoStore::eventTime);
-        return new FreshnessRules.Facts(newest, unreflectedSince(p, partition));
     }
 
     /**

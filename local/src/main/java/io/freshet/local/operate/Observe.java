@@ -132,8 +132,7 @@ public final class Observe {
         @Override
         int run(Project project, StackTarget.Connection stack, PrintWriter out) {
             if (!project.graph().assets().contains(asset)) {
-                throw new OperateException("no asset named '" + asset + "'" + io.freshet.core.yaml.DidYouMean.closest(asset, project.graph().assets())
-                        .map(s -> "; did you mean '" + s + "'?").orElse(""));
+                throw new OperateException(project.noSuchAsset(asset));
             }
             List<String> jsons = partition.map(p -> new ArrayList<>(stack.store().history(asset, p)).reversed())
                     .orElseGet(() -> stack.store().recentEvents(asset, limit));

@@ -47,8 +47,7 @@ final class Operate {
     static Pipeline producer(Project project, String asset) {
         return project.producerOf(asset).orElseThrow(() -> new OperateException(project.source(asset).isPresent()
                 ? "'" + asset + "' is a source, written by someone else; materialize the assets derived from it"
-                : "no asset named '" + asset + "'" + io.freshet.core.yaml.DidYouMean.closest(asset, project.graph().assets())
-                .map(s -> "; did you mean '" + s + "'?").orElse("")));
+                : project.noSuchAsset(asset)));
     }
 
     /** The partition key a command was given, checked against the pipeline's partitions. */

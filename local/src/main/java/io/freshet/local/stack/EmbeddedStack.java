@@ -120,7 +120,7 @@ public final class EmbeddedStack implements AutoCloseable {
         s3.createBucket(lakeBucket);
         LocalFunctions.forwardObjectCreated(s3, bus.client());
         for (TemplateWiring.Function f : wiring.functions().values()) {
-            if (wiring.consumerRules().isPresent() && f.logicalId().startsWith("RulesSync")) {
+            if (wiring.servesCustomResource(f.logicalId())) {
                 continue; // a CloudFormation custom resource: its work is done below, directly
             }
             RequestStreamHandler handler = instantiate(f);

@@ -47,8 +47,17 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
     public record Schedule(String function, String expression, String input) {
     }
 
-    /** The rules-sync custom resource: whose ARN the consumer rules target, and their name prefix. */
-    public record ConsumerRules(String triggerFunction, String rulePrefix, String bus) {
+    /**
+     * The rules-sync custom resource: whose ARN the consumer rules target, their name prefix and
+     * bus, and the function that serves the resource (CloudFormation calls it on deploy; a local
+     * stack does its work directly).
+     */
+    public record ConsumerRules(String triggerFunction, String rulePrefix, String bus, String serviceFunction) {
+    }
+
+    /** Whether a function only serves the rules-sync custom resource, so a local stack never invokes it. */
+    public boolean servesCustomResource(String logicalId) {
+        return consumerRules.map(c -> c.serviceFunction().equals(logicalId)).orElse(false);
     }
 
     /** A resolved intrinsic function, as the YAML gives it before resolution. */
@@ -104,16 +113,22 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
                     }
                 }
             } else if (type.startsWith("Custom::") && props.containsKey("RulePrefix")) {
-                Object token = props.get("TriggerFunctionArn");
-                String trigger = token instanceof Intrinsic i && i.argument() instanceof List<?> l ? String.valueOf(l.get(0))
-                        : token instanceof Intrinsic i ? String.valueOf(i.argument()).replaceFirst("\\..*$", "") : String.valueOf(token);
-                consumer = Optional.of(new ConsumerRules(trigger, r.resolve(props.get("RulePrefix")), r.resolve(props.get("BusName"))));
+                consumer = Optional.of(new ConsumerRules(logicalIdOf(props.get("TriggerFunctionArn")), r.resolve(props.get("RulePrefix")),
+                        r.resolve(props.get("BusName")), logicalIdOf(props.get("ServiceToken"))));
             }
         }
         // The consumer rules may target the trigger's alias (TriggerFunctionAliaslive): that is the trigger function.
         Optional<ConsumerRules> resolved = consumer.map(c -> new ConsumerRules(functions.keySet().stream()
-                .filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction()), c.rulePrefix(), c.bus()));
+                .filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction()), c.rulePrefix(), c.bus(), c.serviceFunction()));
         return new TemplateWiring(functions, rules, schedules, resolved, parameters);
+    }
+
+    /** The logical id an intrinsic names: {@code !GetAtt X.Arn}, {@code !Ref X.Alias} or {@code [X, Arn]} all give X. */
+    private static String logicalIdOf(Object token) {
+        if (token instanceof Intrinsic i) {
+            return i.argument() instanceof List<?> l ? String.valueOf(l.get(0)) : String.valueOf(i.argument()).replaceFirst("\\..*$", "");
+        }
+        return String.valueOf(token);
     }
 
     @SuppressWarnings("unchecked")

@@ -56,8 +56,7 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
         Pipeline root = project.producerOf(asset).orElseThrow(() -> new BackfillException(
                 project.source(asset).isPresent()
                         ? "'" + asset + "' is a source, written by someone else; backfill the pipelines that read it"
-                        : "no asset named '" + asset + "'" + io.freshet.core.yaml.DidYouMean.closest(asset, project.graph().assets())
-                        .map(s -> "; did you mean '" + s + "'?").orElse("")));
+                        : project.noSuchAsset(asset)));
         List<String> rootPartitions = rootPartitions(root, from, to);
         List<String> notes = new ArrayList<>();
         Map<String, Set<String>> partitionsOf = new LinkedHashMap<>();

@@ -33,6 +33,12 @@ public record Project(List<Source> sources, List<Pipeline> pipelines, AssetGraph
         return graph.producer(asset).flatMap(this::pipeline);
     }
 
+    /** How a command says that {@code name} is no asset of this project, with the nearest name when there is one. */
+    public String noSuchAsset(String name) {
+        return "no asset named '" + name + "'" + io.freshet.core.yaml.DidYouMean.closest(name, graph.assets())
+                .map(s -> "; did you mean '" + s + "'?").orElse("");
+    }
+
     public Optional<Output> output(String asset) {
         return producerOf(asset).flatMap(p -> p.output(asset));
     }

@@ -44,11 +44,22 @@ public final class CronTicks {
         return List.copyOf(fires);
     }
 
-    /** How many fires in {@code (cursor, now]} were left out by the catch-up rule (for the log). */
+    /** How many fires in {@code (cursor, now]} were left out by the catch-up rule (for the log), at most {@code limit}. */
     public static int skipped(Trigger trigger, Instant cursor, Instant now, int limit) {
+        return skipped(trigger, cursor, due(trigger, cursor, now), limit);
+    }
+
+    /**
+     * As above, from the fires {@link #due} returned for the same window: the ones left out are
+     * those before the oldest due fire, so only that stretch is walked (usually none at all).
+     */
+    public static int skipped(Trigger trigger, Instant cursor, List<Instant> due, int limit) {
+        if (due.isEmpty()) {
+            return 0; // no fire at all in the window, or due would hold the newest
+        }
         Schedule s = trigger.schedule().orElseThrow();
-        int all = s.cron().fireTimes(cursor, now, s.zone(), limit).size();
-        return Math.max(0, all - due(trigger, cursor, now).size());
+        Instant oldestDue = due.get(0);
+        return s.cron().fireTimes(cursor, oldestDue.minusNanos(1), s.zone(), limit).size();
     }
 
     /**
