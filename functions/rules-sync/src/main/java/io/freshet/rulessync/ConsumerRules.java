@@ -47,7 +47,13 @@ public final class ConsumerRules {
     private ConsumerRules() {
     }
 
+    /** The rules without a dead-letter queue (a local bus, tests): {@link DesiredRule.Delivery#DEFAULT}. */
     public static List<DesiredRule> compute(Project project, String prefix, String triggerFunctionArn) {
+        return compute(project, prefix, triggerFunctionArn, DesiredRule.Delivery.DEFAULT);
+    }
+
+    /** The rules, each target with {@code delivery}'s retries and dead-letter queue. */
+    public static List<DesiredRule> compute(Project project, String prefix, String triggerFunctionArn, DesiredRule.Delivery delivery) {
         if (triggerFunctionArn == null || triggerFunctionArn.isBlank()) {
             throw new IllegalArgumentException("the trigger function ARN must not be empty");
         }
@@ -64,7 +70,7 @@ public final class ConsumerRules {
                 throw new IllegalStateException("pipelines '" + clash + "' and '" + pipeline.name() + "' map to the same rule name " + name);
             }
             rules.add(new DesiredRule(name, description(prefix, pipeline.name(), inputs), eventPattern(pipeline.name(), inputs),
-                    TARGET_ID, triggerFunctionArn, inputTemplate(pipeline.name())));
+                    TARGET_ID, triggerFunctionArn, inputTemplate(pipeline.name()), delivery));
         }
         return List.copyOf(rules);
     }

@@ -15,11 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.DeadLetterConfig;
 import software.amazon.awssdk.services.eventbridge.model.InputTransformer;
 import software.amazon.awssdk.services.eventbridge.model.ListRulesResponse;
 import software.amazon.awssdk.services.eventbridge.model.ListTargetsByRuleResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutTargetsResponse;
 import software.amazon.awssdk.services.eventbridge.model.RemoveTargetsResponse;
+import software.amazon.awssdk.services.eventbridge.model.RetryPolicy;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
 import software.amazon.awssdk.services.eventbridge.model.Target;
@@ -148,6 +150,8 @@ public final class RulesReconciler {
         Target t = found.get();
         InputTransformer transformer = t.inputTransformer();
         return want.targetArn().equals(t.arn())
+                && Objects.equals(retryPolicy(want.delivery()), t.retryPolicy())
+                && Objects.equals(want.delivery().deadLetterArn().orElse(null), t.deadLetterConfig() == null ? null : t.deadLetterConfig().arn())
                 && t.input() == null
                 && t.inputPath() == null
                 && transformer != null
@@ -219,6 +223,8 @@ public final class RulesReconciler {
                 .id(rule.targetId())
                 .arn(rule.targetArn())
                 .inputTransformer(InputTransformer.builder().inputTemplate(rule.inputTemplate()).build())
+                .retryPolicy(retryPolicy(rule.delivery()))
+                .deadLetterConfig(rule.delivery().deadLetterArn().map(arn -> DeadLetterConfig.builder().arn(arn).build()).orElse(null))
                 .build();
         PutTargetsResponse put = call("setting the target of rule " + rule.name(),
                 () -> client.putTargets(r -> r.eventBusName(busName).rule(rule.name()).targets(target)));
@@ -227,6 +233,11 @@ public final class RulesReconciler {
                     + put.failedEntries().stream().map(e -> e.targetId() + ": " + e.errorCode() + " " + e.errorMessage()).toList());
         }
         removeTargets(rule.name(), extraTargetIds);
+    }
+
+    private static RetryPolicy retryPolicy(DesiredRule.Delivery delivery) {
+        return RetryPolicy.builder().maximumRetryAttempts(delivery.maximumRetryAttempts())
+                .maximumEventAgeInSeconds(delivery.maximumEventAgeSeconds()).build();
     }
 
     private void delete(ExistingRule rule) {

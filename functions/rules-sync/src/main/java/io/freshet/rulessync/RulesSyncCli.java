@@ -16,15 +16,18 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * Syncs the consumer rules from a terminal, outside CloudFormation:
  *
  * <pre>
- * rules-sync --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--endpoint URL] [--dry-run]
+ * rules-sync --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--dead-letter-arn SQS_ARN] [--endpoint URL] [--dry-run]
  * </pre>
+ *
+ * {@code --dead-letter-arn} is the queue the rules send what EventBridge cannot deliver (a
+ * deployed stack's TriggerDeadLetters); without it the rules have none, and say so on stderr.
  *
  * {@code --dry-run} lists the bus's rules and prints what would change, changing nothing. Exit
  * status 0 on success, 1 on any error (including bad arguments).
  */
 public final class RulesSyncCli {
 
-    static final String USAGE = "usage: rules-sync --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--endpoint URL] [--dry-run]";
+    static final String USAGE = "usage: rules-sync --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--dead-letter-arn SQS_ARN] [--endpoint URL] [--dry-run]";
 
     private RulesSyncCli() {
     }
@@ -38,13 +41,15 @@ public final class RulesSyncCli {
         return run(args, out, err, EventBridgeClients::create);
     }
 
-    record Options(Path pipelines, String bus, String prefix, String triggerArn, Optional<URI> endpoint, boolean dryRun) {
+    record Options(Path pipelines, String bus, String prefix, String triggerArn, Optional<String> deadLetterArn, Optional<URI> endpoint,
+                   boolean dryRun) {
 
         static Options parse(String[] args) {
             Path pipelines = null;
             String bus = null;
             String prefix = null;
             String triggerArn = null;
+            Optional<String> deadLetterArn = Optional.empty();
             Optional<URI> endpoint = Optional.empty();
             boolean dryRun = false;
             for (int i = 0; i < args.length; i++) {
@@ -55,6 +60,7 @@ public final class RulesSyncCli {
                     case "--bus" -> bus = value(args, ++i, arg);
                     case "--prefix" -> prefix = value(args, ++i, arg);
                     case "--trigger-arn" -> triggerArn = value(args, ++i, arg);
+                    case "--dead-letter-arn" -> deadLetterArn = Optional.of(value(args, ++i, arg));
                     case "--endpoint" -> endpoint = Optional.of(URI.create(value(args, ++i, arg)));
                     default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }
@@ -62,7 +68,7 @@ public final class RulesSyncCli {
             if (pipelines == null || bus == null || prefix == null || triggerArn == null) {
                 throw new IllegalArgumentException("--pipelines, --bus, --prefix and --trigger-arn are required");
             }
-            return new Options(pipelines, bus, prefix, triggerArn, endpoint, dryRun);
+            return new Options(pipelines, bus, prefix, triggerArn, deadLetterArn, endpoint, dryRun);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -90,10 +96,14 @@ public final class RulesSyncCli {
             return 1;
         }
         try (EventBridgeClient client = clients.apply(options.endpoint())) {
-            List<DesiredRule> desired = ConsumerRules.compute(loaded.project().orElseThrow(), options.prefix(), options.triggerArn());
+            DesiredRule.Delivery delivery = options.deadLetterArn().map(DesiredRule.Delivery::withDeadLetters).orElse(DesiredRule.Delivery.DEFAULT);
+            List<DesiredRule> desired = ConsumerRules.compute(loaded.project().orElseThrow(), options.prefix(), options.triggerArn(), delivery);
             RulesReconciler reconciler = new RulesReconciler(client, options.bus(), options.prefix());
             ReconcileReport report = options.dryRun() ? reconciler.plan(desired) : reconciler.reconcile(desired);
             print(report, options.dryRun(), out);
+            if (options.deadLetterArn().isEmpty()) {
+                err.println("rules-sync: warning: no --dead-letter-arn: what EventBridge cannot deliver to the trigger is dropped after its retries");
+            }
             return 0;
         } catch (RuntimeException e) {
             err.println("rules-sync: " + e.getMessage());

@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundExcepti
 /**
  * The CloudFormation custom resource that keeps the consumer rules in step with the pipelines
  * packaged with the function. Properties: {@code BusName}, {@code RulePrefix},
- * {@code TriggerFunctionArn}.
+ * {@code TriggerFunctionArn}, {@code DeadLetterQueueArn} (the SQS queue each rule's target sends
+ * the deliveries EventBridge gives up on; required to create or update rules, so that none can
+ * vanish without a trace).
  *
  * <ul>
  *   <li>Create and Update load the pipelines and reconcile the rules; an Update that moves to
@@ -89,7 +91,9 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
     // ---- the request ----
 
     /** The properties the resource is declared with. */
-    record Properties(String bus, String prefix, String triggerArn) {
+    record Properties(String bus, String prefix, String triggerArn, Optional<String> deadLetterArn) {
+
+        static final String DEAD_LETTER_QUEUE_ARN = "DeadLetterQueueArn";
 
         static Properties of(Object raw) {
             if (!(raw instanceof Map<?, ?> map)) {
@@ -97,7 +101,22 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
             }
             String bus = required(map, "BusName");
             String prefix = RuleNames.prefix(required(map, "RulePrefix"));
-            return new Properties(bus, prefix, required(map, "TriggerFunctionArn"));
+            Optional<String> deadLetters = Optional.ofNullable(map.get(DEAD_LETTER_QUEUE_ARN)).map(Object::toString).filter(v -> !v.isBlank());
+            return new Properties(bus, prefix, required(map, "TriggerFunctionArn"), deadLetters);
+        }
+
+        /**
+         * How the rules deliver: a Delete (or the old properties of an Update) only needs the
+         * names, but rules are only written with a dead-letter queue.
+         */
+        DesiredRule.Delivery delivery() {
+            String arn = deadLetterArn.orElseThrow(() -> new IllegalArgumentException("the resource property " + DEAD_LETTER_QUEUE_ARN
+                    + " is required: the SQS queue where the consumer rules send what EventBridge cannot deliver to the trigger"));
+            try {
+                return DesiredRule.Delivery.withDeadLetters(arn);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the resource property " + DEAD_LETTER_QUEUE_ARN + ": " + e.getMessage(), e);
+            }
         }
 
         static Optional<Properties> tryOf(Object raw) {
@@ -185,11 +204,12 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
     private Outcome sync(Request request) {
         Properties props = Properties.of(request.properties());
+        DesiredRule.Delivery delivery = props.delivery();
         // Errors name files as pipelines/x.yaml, as the CLI does, not by the function's disk path.
         Path name = pipelinesDir.getFileName();
         Project project = ProjectLoader.load(pipelinesDir, name == null ? "pipelines" : name.toString(),
                 ProjectLoader.DEFAULT_PARAMETERS).orThrow();
-        List<DesiredRule> desired = ConsumerRules.compute(project, props.prefix(), props.triggerArn());
+        List<DesiredRule> desired = ConsumerRules.compute(project, props.prefix(), props.triggerArn(), delivery);
         ReconcileReport report = new RulesReconciler(client.get(), props.bus(), props.prefix()).reconcile(desired);
         if ("Update".equals(request.type())) {
             Optional<Properties> old = Properties.tryOf(request.oldProperties());

@@ -240,4 +240,38 @@ class RulesReconcilerTest {
         assertThrows(IllegalArgumentException.class, () -> reconciler().reconcile(List.of(trips, trips)));
         assertEquals(List.of(), ruleNames(), "nothing was written");
     }
+
+    @Test
+    void aDeliveryTheTargetNeverTakesEndsInTheDeadLetterQueueWithTheEvent() {
+        String target = "arn:aws:lambda:eu-central-1:123456789012:function:freshet-trigger-" + UUID.randomUUID();
+        String deadLetters = "arn:aws:sqs:eu-central-1:123456789012:dead-" + UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        eventBridge.registerTarget(target, input -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("the trigger is unreachable");
+        });
+        reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", target, DesiredRule.Delivery.withDeadLetters(deadLetters)));
+        client.putEvents(r -> r.entries(PutEventsRequestEntry.builder().eventBusName(bus).source("freshet").detailType("Asset Updated")
+                .detail("{\"asset\":\"landing.taps\",\"partition\":\"2026-05-26\",\"eventId\":\"e-lost\"}").build()));
+        eventBridge.awaitQuiescence(Duration.ofSeconds(10));
+        List<String> dead = eventBridge.deadLetters(deadLetters);
+        assertEquals(1, dead.size(), "core_trips' rule gave up on it: " + dead);
+        assertTrue(dead.get(0).contains("e-lost"), dead.get(0));
+        assertEquals(1 + DesiredRule.Delivery.DEFAULT.maximumRetryAttempts(), attempts.get(), "retried before giving up");
+        assertEquals(List.of(), eventBridge.undelivered().stream().filter(u -> u.contains("e-lost")).toList(), "nothing dropped");
+    }
+
+    @Test
+    void aChangedDeadLetterQueueOrRetryPolicyIsAnUpdate() {
+        String queue = "arn:aws:sqs:eu-central-1:123456789012:dead";
+        reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN, DesiredRule.Delivery.withDeadLetters(queue)));
+        assertEquals(METRO_RULES, reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN,
+                DesiredRule.Delivery.withDeadLetters(queue))).unchanged());
+        assertEquals(METRO_RULES, reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN,
+                DesiredRule.Delivery.withDeadLetters(queue + "-2"))).updated());
+        assertEquals(METRO_RULES, reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN,
+                new DesiredRule.Delivery(3, 3600, java.util.Optional.of(queue + "-2")))).updated());
+        assertEquals(3, targets("freshet-core_trips").get(0).retryPolicy().maximumRetryAttempts());
+        assertEquals(queue + "-2", targets("freshet-core_trips").get(0).deadLetterConfig().arn());
+    }
 }

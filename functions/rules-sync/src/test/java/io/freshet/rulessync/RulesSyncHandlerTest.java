@@ -42,6 +42,7 @@ import io.freshet.aws.events.EventBridgeClients;
 import io.freshet.testkit.LocalEventBridge;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.Rule;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 
 /**
  * The custom resource end to end: CloudFormation's requests in, rules on a local EventBridge, and
@@ -50,6 +51,7 @@ import software.amazon.awssdk.services.eventbridge.model.Rule;
 class RulesSyncHandlerTest {
 
     private static final String ARN = "arn:aws:lambda:eu-central-1:123456789012:function:freshet-trigger";
+    private static final String DEAD_LETTERS = "arn:aws:sqs:eu-central-1:123456789012:freshet-TriggerDeadLetters-1AB2C3";
     private static final String STACK = "arn:aws:cloudformation:eu-central-1:123456789012:stack/freshet/0b7c5f10";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -127,7 +129,13 @@ class RulesSyncHandlerTest {
     private Map<String, Object> props(String busName, String prefix) {
         // CloudFormation passes the ServiceToken among the properties, too.
         return Map.of("ServiceToken", "arn:aws:lambda:eu-central-1:123456789012:function:freshet-rules-sync",
-                "BusName", busName, "RulePrefix", prefix, "TriggerFunctionArn", ARN);
+                "BusName", busName, "RulePrefix", prefix, "TriggerFunctionArn", ARN, "DeadLetterQueueArn", DEAD_LETTERS);
+    }
+
+    private Map<String, Object> propsWithout(String property) {
+        Map<String, Object> props = new HashMap<>(props(bus, "freshet"));
+        props.remove(property);
+        return props;
     }
 
     /** Runs the handler and returns its single answer, checking what every answer must be. */
@@ -182,6 +190,47 @@ class RulesSyncHandlerTest {
         assertEquals(4, synced.get("created").asInt());
         assertEquals(0, synced.get("updated").asInt());
         assertEquals(0, synced.get("deleted").asInt());
+    }
+
+    @Test
+    void everyRuleRetriesAndSendsWhatItCannotDeliverToTheDeadLetterQueue() throws Exception {
+        assertEquals("SUCCESS", handle(request("Create", props(bus, "freshet"), null, null)).body().get("Status").asText());
+        for (String rule : ruleNames()) {
+            Target target = client.listTargetsByRule(r -> r.eventBusName(bus).rule(rule)).targets().get(0);
+            assertEquals(DEAD_LETTERS, target.deadLetterConfig().arn(), rule);
+            assertEquals(8, target.retryPolicy().maximumRetryAttempts(), rule);
+            assertEquals(86_400, target.retryPolicy().maximumEventAgeInSeconds(), rule);
+        }
+    }
+
+    @Test
+    void rulesOfAnOlderDeploymentWithoutDeadLettersAreUpdated() throws Exception {
+        // what an older rules-sync left: the same rules, targets without retries or dead letters
+        new RulesReconciler(client, bus, "freshet").reconcile(ConsumerRules.compute(TestPipelines.load(pipelines), "freshet", ARN,
+                new DesiredRule.Delivery(185, 86_400, Optional.empty())));
+        String physicalId = "freshet-rules-" + bus + "-freshet";
+        JsonNode body = handle(request("Update", props(bus, "freshet"), props(bus, "freshet"), physicalId)).body();
+        assertEquals("SUCCESS", body.get("Status").asText());
+        assertEquals(4, body.get("Data").get("Updated").asInt());
+        for (String rule : ruleNames()) {
+            assertEquals(DEAD_LETTERS, client.listTargetsByRule(r -> r.eventBusName(bus).rule(rule)).targets().get(0).deadLetterConfig().arn());
+        }
+    }
+
+    @Test
+    void aCreateWithoutADeadLetterQueueFailsAndNamesTheProperty() throws Exception {
+        JsonNode body = handle(request("Create", propsWithout("DeadLetterQueueArn"), null, null)).body();
+        assertEquals("FAILED", body.get("Status").asText());
+        assertTrue(body.get("Reason").asText().contains("DeadLetterQueueArn is required"), body.toString());
+        assertEquals(List.of(), ruleNames(), "no rule without dead letters");
+        Map<String, Object> bad = new HashMap<>(props(bus, "freshet"));
+        bad.put("DeadLetterQueueArn", "arn:aws:sns:eu-central-1:123456789012:topic");
+        JsonNode notAQueue = handle(request("Create", bad, null, null)).body();
+        assertEquals("FAILED", notAQueue.get("Status").asText());
+        assertTrue(notAQueue.get("Reason").asText().contains("DeadLetterQueueArn: the dead-letter queue 'arn:aws:sns"), notAQueue.toString());
+        // their rollbacks (Delete) still succeed
+        assertEquals("SUCCESS", handle(request("Delete", propsWithout("DeadLetterQueueArn"), null,
+                body.get("PhysicalResourceId").asText())).body().get("Status").asText());
     }
 
     @Test
