@@ -101,7 +101,8 @@ class FanOutEndToEndTest {
                     {"eventId":"snap-%s","asset":"%s","partition":"2026-05-27","time":"2026-05-26T23:01:00Z",
                      "producer":{"kind":"run","id":"run-snap"},"dataVersion":"v1","codeVersion":"abc","objects":[],"metadata":{}}
                     """.formatted(asset, asset);
-            // Announced twice, as a retried runner might.
+            // Recorded as the runner records its outputs, then announced twice, as a retried runner might.
+            store.recordEvent(EventJson.assetEvent(EventJson.read(detail)), detail);
             for (int copy = 0; copy < 2; copy++) {
                 bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("freshet").source("freshet")
                         .detailType(EventJson.ASSET_UPDATED).detail(detail).build()));
@@ -124,5 +125,32 @@ class FanOutEndToEndTest {
         List<String> dead = bus.deadLetters(FanOutStack.S3_EVENTS_DLQ);
         assertEquals(before + 1, dead.size());
         assertTrue(dead.get(dead.size() - 1).contains("2026-02-30"), dead.get(dead.size() - 1));
+    }
+
+    /** An Asset Updated no producer recorded, or one altered on the way: the trigger rejects it, and it is dead-lettered with why. */
+    @Test
+    void forgedAndAlteredAssetUpdatesAreDeadLetteredWithTheirReasonAndTriggerNothing() {
+        runRequests.clear();
+        String genuine = EventJson.assetUpdated(new io.freshet.core.events.AssetEvent("snap-genuine", "raw.stations", "2026-05-28",
+                java.time.Instant.parse("2026-05-27T23:01:00Z"), new io.freshet.core.events.Producer(io.freshet.core.events.Producer.Kind.RUN, "run-snap"),
+                "v1", java.util.Optional.of("abc"), List.of("s3://lake/raw/stations/date=2026-05-28/run=r/part-0.parquet"), java.util.Map.of("rows", "25")));
+        store.recordEvent(EventJson.assetEvent(EventJson.read(genuine)), genuine);
+        String forged = genuine.replace("snap-genuine", "snap-forged");
+        String altered = genuine.replace("part-0.parquet", "evil.parquet");
+        int before = bus.deadLetters(FanOutStack.TRIGGER_DLQ).size();
+        for (String detail : List.of(forged, altered)) {
+            bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("freshet").source("freshet")
+                    .detailType(EventJson.ASSET_UPDATED).detail(detail).build()));
+        }
+        bus.awaitQuiescence(Duration.ofSeconds(30));
+        List<String> dead = bus.deadLetters(FanOutStack.TRIGGER_DLQ).subList(before, bus.deadLetters(FanOutStack.TRIGGER_DLQ).size());
+        // raw.stations feeds core_trips and core_network: one dead letter per consumer rule and event
+        assertEquals(4, dead.size(), dead.toString());
+        assertTrue(dead.stream().filter(d -> d.contains("snap-forged")).allMatch(d -> d.contains("is not a recorded event: rejected as forged")), dead.toString());
+        assertTrue(dead.stream().filter(d -> d.contains("evil.parquet")).allMatch(d -> d.contains("differs from the recorded event in objects")), dead.toString());
+        assertEquals(List.of(), runRequests, "nothing ran on them");
+        for (String pipeline : List.of("core_trips", "core_network")) {
+            assertTrue(store.consumer(pipeline, "2026-05-28").pending().isEmpty(), pipeline + " has nothing pending");
+        }
     }
 }

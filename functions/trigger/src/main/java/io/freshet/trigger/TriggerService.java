@@ -38,6 +38,7 @@ public final class TriggerService {
     private final DynamoStore store;
     private final SchedulerStore schedulerStore;
     private final RunLauncher launcher;
+    private final RecordedEvents recorded;
     private final JsonLog log;
 
     public TriggerService(Project project, DynamoStore store, SchedulerStore schedulerStore, Announcer announcer, JsonLog log,
@@ -46,6 +47,7 @@ public final class TriggerService {
         this.store = store;
         this.schedulerStore = schedulerStore;
         this.launcher = new RunLauncher(store, announcer, log, clock);
+        this.recorded = new RecordedEvents(store);
         this.log = log;
     }
 
@@ -63,17 +65,24 @@ public final class TriggerService {
                 if (!EventJson.text(detail, "pipeline").equals(consumer.name())) {
                     throw new MalformedEventException("a run of '" + detail.get("pipeline").asText() + "' was routed to '" + consumer.name() + "'");
                 }
-                evaluate(consumer, EventJson.text(detail, "partition"));
+                String partition = EventJson.text(detail, "partition");
+                recorded.verifyRunEnd(detailType, EventJson.text(detail, "runId"), consumer.name(), partition);
+                evaluate(consumer, partition);
             }
             default -> throw new MalformedEventException("unexpected detail-type '" + detailType + "'");
         }
     }
 
+    /**
+     * An input event for {@code consumer}; it must be recorded in the state table exactly as
+     * delivered (asset, partition, objects and every other field), or it is rejected.
+     */
     public void onAssetUpdated(Pipeline consumer, AssetEvent e) {
         Optional<Input> input = consumer.input(e.asset());
         if (input.isEmpty()) {
             throw new MalformedEventException("'" + e.asset() + "' is not an input of '" + consumer.name() + "'");
         }
+        recorded.verify(e);
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
             boolean added = store.addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
             log.info(added ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,

@@ -51,6 +51,8 @@ public final class FanOutStack implements AutoCloseable {
     public static final String RULE_PREFIX = "freshet-consumer";
     static final String ARN = "arn:aws:lambda:eu-central-1:000000000000:function:";
     public static final String S3_EVENTS_DLQ = "arn:aws:sqs:eu-central-1:000000000000:freshet-s3-events-dlq";
+    /** The consumer rules' dead letters, as template.yaml gives rules-sync TriggerDeadLetters. */
+    public static final String TRIGGER_DLQ = "arn:aws:sqs:eu-central-1:000000000000:freshet-trigger-dlq";
 
     private final LocalDynamo dynamo;
     private final LocalEventBridge bus;
@@ -94,7 +96,8 @@ public final class FanOutStack implements AutoCloseable {
                 "{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\"],\"detail\":{\"bucket\":{\"name\":[\"" + lakeBucket + "\"]}}}"));
         events.putTargets(b -> b.rule("freshet-s3-object-created").eventBusName("default").targets(t -> t.id("s3-events").arn(ARN + "s3-events")
                 .retryPolicy(r -> r.maximumRetryAttempts(2)).deadLetterConfig(d -> d.arn(S3_EVENTS_DLQ))));
-        new RulesReconciler(events, BUS, RULE_PREFIX).reconcile(ConsumerRules.compute(project, RULE_PREFIX, ARN + "trigger"));
+        new RulesReconciler(events, BUS, RULE_PREFIX).reconcile(ConsumerRules.compute(project, RULE_PREFIX, ARN + "trigger",
+                io.freshet.rulessync.DesiredRule.Delivery.withDeadLetters(TRIGGER_DLQ)));
         events.putRule(b -> b.name("freshet-runner").eventBusName(BUS)
                 .eventPattern("{\"source\":[\"freshet\"],\"detail-type\":[\"" + EventJson.RUN_REQUESTED + "\"]}"));
         events.putTargets(b -> b.rule("freshet-runner").eventBusName(BUS).targets(t -> t.id("runner").arn(ARN + "runner").inputPath("$.detail")));

@@ -61,7 +61,12 @@ public final class Priming {
 
     /** A DynamoDB client whose every request is answered {@code {}} (nothing found, every write accepted), here. */
     public static DynamoDbClient dynamo(Map<String, String> env) {
-        return DynamoDbClient.builder().httpClient(new Answering(body -> "{}"))
+        return dynamo(env, body -> "{}");
+    }
+
+    /** A DynamoDB client whose every request is answered here, with what {@code answer} makes of its body (JSON 1.0). */
+    public static DynamoDbClient dynamo(Map<String, String> env, UnaryOperator<String> answer) {
+        return DynamoDbClient.builder().httpClient(new Answering(answer))
                 .region(AwsClients.region(env)).credentialsProvider(credentials()).build();
     }
 
