@@ -262,6 +262,7 @@ final class LocalStackDemoStack implements DemoStack {
         }
         ObjectNode props = (ObjectNode) request.get("ResourceProperties");
         props.put("BusName", c.bus()).put("RulePrefix", c.rulePrefix()).put("TriggerFunctionArn", queueArns.get(c.triggerFunction()));
+        c.deadLetterQueue().ifPresent(q -> props.put("DeadLetterQueueArn", q));
         AtomicReference<String> answer = new AtomicReference<>();
         @SuppressWarnings("unchecked")
         Map<String, Object> event = EventJson.MAPPER.convertValue(request, Map.class);

@@ -55,6 +55,7 @@ class TemplateWiringTest {
         assertEquals("freshet-consumer", consumer.rulePrefix());
         assertEquals("b", consumer.bus());
         assertEquals("RulesSyncFunction", consumer.serviceFunction());
+        assertEquals("arn:TriggerDeadLetters", consumer.deadLetterQueue().orElseThrow(), "the consumer rules' dead letters");
         assertTrue(WIRING.servesCustomResource("RulesSyncFunction"));
     }
 }

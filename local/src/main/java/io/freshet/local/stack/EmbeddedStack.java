@@ -225,6 +225,7 @@ public final class EmbeddedStack implements AutoCloseable {
     public Map<String, List<String>> deadLetters() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         wiring.rules().forEach(r -> r.deadLetterQueue().ifPresent(q -> out.put(q, bus.deadLetters(q))));
+        wiring.consumerRules().flatMap(TemplateWiring.ConsumerRules::deadLetterQueue).ifPresent(q -> out.put(q, bus.deadLetters(q)));
         return out;
     }
 

@@ -104,6 +104,8 @@ public final class LocalFunctions {
             }));
         }
         wiring.consumerRules().ifPresent(c -> new io.freshet.rulessync.RulesReconciler(events, c.bus(), c.rulePrefix())
-                .reconcile(io.freshet.rulessync.ConsumerRules.compute(project, c.rulePrefix(), arn.apply(c.triggerFunction()))));
+                .reconcile(io.freshet.rulessync.ConsumerRules.compute(project, c.rulePrefix(), arn.apply(c.triggerFunction()),
+                        c.deadLetterQueue().map(io.freshet.rulessync.DesiredRule.Delivery::withDeadLetters)
+                                .orElse(io.freshet.rulessync.DesiredRule.Delivery.DEFAULT))));
     }
 }

@@ -49,10 +49,11 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
 
     /**
      * The rules-sync custom resource: whose ARN the consumer rules target, their name prefix and
-     * bus, and the function that serves the resource (CloudFormation calls it on deploy; a local
-     * stack does its work directly).
+     * bus, the function that serves the resource (CloudFormation calls it on deploy; a local
+     * stack does its work directly), and the queue the rules send what they cannot deliver.
      */
-    public record ConsumerRules(String triggerFunction, String rulePrefix, String bus, String serviceFunction) {
+    public record ConsumerRules(String triggerFunction, String rulePrefix, String bus, String serviceFunction,
+                                Optional<String> deadLetterQueue) {
     }
 
     /** Whether a function only serves the rules-sync custom resource, so a local stack never invokes it. */
@@ -114,12 +115,14 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
                 }
             } else if (type.startsWith("Custom::") && props.containsKey("RulePrefix")) {
                 consumer = Optional.of(new ConsumerRules(logicalIdOf(props.get("TriggerFunctionArn")), r.resolve(props.get("RulePrefix")),
-                        r.resolve(props.get("BusName")), logicalIdOf(props.get("ServiceToken"))));
+                        r.resolve(props.get("BusName")), logicalIdOf(props.get("ServiceToken")),
+                        Optional.ofNullable(props.get("DeadLetterQueueArn")).map(r::resolve)));
             }
         }
         // The consumer rules may target the trigger's alias (TriggerFunctionAliaslive): that is the trigger function.
         Optional<ConsumerRules> resolved = consumer.map(c -> new ConsumerRules(functions.keySet().stream()
-                .filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction()), c.rulePrefix(), c.bus(), c.serviceFunction()));
+                .filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction()), c.rulePrefix(), c.bus(), c.serviceFunction(),
+                c.deadLetterQueue()));
         return new TemplateWiring(functions, rules, schedules, resolved, parameters);
     }
 
