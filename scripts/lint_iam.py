@@ -15,6 +15,10 @@
 
     lint_iam.py [--template template.yaml] [--allowlist .ci/iam-allowlist.yaml] [--translated OUT.json]
     lint_iam.py --self-test     # shows that a statement like rules-sync's old ListRules one is caught
+    lint_iam.py --checkov-report CHECKOV.json --triage docs/deploy.md
+                                # every failed checkov check must have its triage line, one per finding:
+                                # | CKV_AWS_27 | S3EventsDeadLetters | false positive | why |
+                                # (verdicts: real (fixed), accepted, false positive)
 
 Exit status: 0 clean, 1 findings not accepted (or allow-list entries that match nothing), 2 usage
 or input errors.
@@ -307,9 +311,13 @@ def main(argv):
     parser.add_argument("--allowlist", default=str(ROOT / ".ci" / "iam-allowlist.yaml"))
     parser.add_argument("--translated", help="also write the translated template (CloudFormation JSON) here")
     parser.add_argument("--self-test", action="store_true")
+    parser.add_argument("--checkov-report", help="checkov's JSON report on the translated template")
+    parser.add_argument("--triage", default=str(ROOT / "docs" / "deploy.md"), help="the document with the checkov triage table")
     args = parser.parse_args(argv)
     if args.self_test:
         return self_test()
+    if args.checkov_report:
+        return check_triage(args.checkov_report, args.triage)
     try:
         template = load_template(args.template)
         allow = load_allowlist(args.allowlist)
@@ -338,6 +346,52 @@ def main(argv):
         print("lint-iam: allow-list entries that accept nothing:", file=sys.stderr)
         print("\n".join(stale), file=sys.stderr)
     return 1 if bad or stale else 0
+
+
+TRIAGE_LINE = re.compile(r"^\|\s*`?(CKV2?_[A-Z0-9]+_\d+)`?\s*\|\s*`?([A-Za-z0-9]+)`?\s*\|\s*(real \(fixed\)|accepted|false positive)\s*\|(.*)\|\s*$")
+
+
+def check_triage(report_path, triage_path):
+    """Every failed checkov check is triaged in the document, and every triage line still describes the template."""
+    try:
+        report = json.loads(Path(report_path).read_text())
+    except (OSError, ValueError) as e:
+        print(f"lint-iam: checkov gave no readable report ({report_path}): {e}", file=sys.stderr)
+        return 2
+    reports = report if isinstance(report, list) else [report]
+    failed = set()
+    version = "?"
+    for r in reports:
+        version = r.get("summary", {}).get("checkov_version", version)
+        for f in r.get("results", {}).get("failed_checks", []):
+            failed.add((f["check_id"], f["resource"].rsplit(".", 1)[-1], f.get("check_name", "")))
+    triage = {}
+    for number, line in enumerate(Path(triage_path).read_text().splitlines(), 1):
+        m = TRIAGE_LINE.match(line)
+        if m:
+            check, resource, verdict, why = m.group(1), m.group(2), m.group(3), m.group(4).strip()
+            if not why:
+                print(f"lint-iam: {triage_path}:{number}: {check} on {resource} needs a reason", file=sys.stderr)
+                return 1
+            triage[(check, resource)] = verdict
+    problems = []
+    for check, resource, name in sorted(failed):
+        verdict = triage.get((check, resource))
+        if verdict is None:
+            problems.append(f"  {check} on {resource} ({name}): not triaged; fix it, or add its line to {triage_path}")
+        elif verdict == "real (fixed)":
+            problems.append(f"  {check} on {resource} ({name}): triaged as fixed, but it fails again")
+    failing = {(c, r) for c, r, _ in failed}
+    for (check, resource), verdict in sorted(triage.items()):
+        if verdict != "real (fixed)" and (check, resource) not in failing:
+            problems.append(f"  {check} on {resource}: triaged as {verdict}, but checkov no longer reports it; update the line")
+    print(f"lint-iam: checkov {version}: {len(failed)} failed check(s), each triaged in {os.path.relpath(triage_path)}"
+          if not problems else f"lint-iam: checkov {version}: {len(failed)} failed check(s)")
+    if problems:
+        print("lint-iam: checkov findings and their triage disagree:", file=sys.stderr)
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    return 0
 
 
 def self_test():
