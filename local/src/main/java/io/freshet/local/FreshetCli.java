@@ -140,7 +140,7 @@ public final class FreshetCli implements Callable<Integer> {
     }
 
     @Command(name = "rules-sync", description = "Reconcile the per-consumer EventBridge rules of a bus with the pipelines "
-            + "(what the stack's custom resource does on deploy): --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--endpoint URL] [--dry-run]")
+            + "(what the stack's custom resource does on deploy): --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--dead-letter-arn SQS_ARN] [--endpoint URL] [--dry-run]")
     static final class RulesSync implements Callable<Integer> {
         @CommandLine.Unmatched
         java.util.List<String> args = new java.util.ArrayList<>();
