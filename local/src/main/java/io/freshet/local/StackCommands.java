@@ -52,7 +52,7 @@ final class StackCommands {
         @Option(names = "--no-seed", description = "do not seed the metro example's database")
         boolean noSeed;
 
-        @Option(names = "--port", defaultValue = "8765", description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
+        @Option(names = "--port", defaultValue = "8765", converter = OptionValues.Port.class, description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
         int port;
 
         @CommandLine.Spec
