@@ -51,7 +51,7 @@ final class StackCommands {
         @Option(names = "--state", defaultValue = ".freshet", description = "where the stack description and the function logs go (default: ${DEFAULT-VALUE})")
         Path state;
 
-        @Option(names = "--no-seed", description = "do not seed the metro example's database")
+        @Option(names = "--no-seed", description = "do not seed the metro example's database nor run the schedules whose outputs are read with 'latest' once")
         boolean noSeed;
 
         @Option(names = "--port", defaultValue = "8765", converter = OptionValues.Port.class, description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
