@@ -71,10 +71,10 @@ final class Bench implements Callable<Integer> {
 
     @Command(name = "matcher", description = "S3 key -> (source asset, partition) lookups per second against a linear regex scan.")
     static final class Matcher implements Callable<Integer> {
-        @Option(names = "--assets", defaultValue = "5000", description = "source patterns (default: ${DEFAULT-VALUE})")
+        @Option(names = "--assets", defaultValue = "5000", converter = OptionValues.AtLeastOne.class, description = "source patterns (default: ${DEFAULT-VALUE})")
         int assets;
 
-        @Option(names = "--keys", defaultValue = "200000", description = "keys per measurement (default: ${DEFAULT-VALUE})")
+        @Option(names = "--keys", defaultValue = "200000", converter = OptionValues.AtLeastOne.class, description = "keys per measurement (default: ${DEFAULT-VALUE})")
         int keyCount;
 
         @CommandLine.Spec
@@ -122,7 +122,7 @@ final class Bench implements Callable<Integer> {
 
     @Command(name = "load", description = "Load and validate a generated project of N pipelines.")
     static final class Load implements Callable<Integer> {
-        @Option(names = "--pipelines", defaultValue = "2000", description = "generated pipelines (default: ${DEFAULT-VALUE})")
+        @Option(names = "--pipelines", defaultValue = "2000", converter = OptionValues.AtLeastOne.class, description = "generated pipelines (default: ${DEFAULT-VALUE})")
         int pipelines;
 
         @CommandLine.Spec

@@ -120,7 +120,7 @@ final class BenchColdStart implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--runs", defaultValue = "5", description = "new JVMs per function and variant (default: ${DEFAULT-VALUE})")
+    @Option(names = "--runs", defaultValue = "5", converter = OptionValues.AtLeastOne.class, description = "new JVMs per function and variant (default: ${DEFAULT-VALUE})")
     int runs;
 
     @Option(names = "--functions", split = ",", defaultValue = "s3-events,trigger,scheduler,runner",

@@ -39,13 +39,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
         + "example and for a generated graph of many pipelines (see docs/performance.md).")
 final class BenchDispatch implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "1000", description = "S3 notifications per measurement (default: ${DEFAULT-VALUE})")
+    @Option(names = "--events", defaultValue = "1000", converter = OptionValues.AtLeastOne.class, description = "S3 notifications per measurement (default: ${DEFAULT-VALUE})")
     int events;
 
-    @Option(names = "--graph-pipelines", defaultValue = "10000", description = "pipelines in the generated graph; 0 skips it (default: ${DEFAULT-VALUE})")
+    @Option(names = "--graph-pipelines", defaultValue = "10000", converter = OptionValues.NotNegative.class, description = "pipelines in the generated graph; 0 skips it (default: ${DEFAULT-VALUE})")
     int graphPipelines;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "notifications in flight at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--concurrency", defaultValue = "8", converter = OptionValues.AtLeastOne.class, description = "notifications in flight at once (default: ${DEFAULT-VALUE})")
     int concurrency;
 
     @Option(names = "--pipelines", defaultValue = "pipelines", description = "the metro example (default: ${DEFAULT-VALUE})")

@@ -67,16 +67,16 @@ import software.amazon.awssdk.services.s3.S3Client;
         + "rows/s, ratio, peak memory (see docs/performance.md).")
 final class BenchSnapshot implements Callable<Integer> {
 
-    @Option(names = "--rows", defaultValue = "1000000", description = "rows in the table (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rows", defaultValue = "1000000", converter = OptionValues.AtLeastOneLong.class, description = "rows in the table (default: ${DEFAULT-VALUE})")
     long rows;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "measurements of each, interleaved; the best counts (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", defaultValue = "3", converter = OptionValues.AtLeastOne.class, description = "measurements of each, interleaved; the best counts (default: ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--memory-limit", defaultValue = "256MB", description = "DuckDB's memory_limit (default: ${DEFAULT-VALUE})")
     String memoryLimit;
 
-    @Option(names = "--threads", defaultValue = "0", description = "DuckDB threads; 0 = available processors (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "0", converter = OptionValues.NotNegative.class, description = "DuckDB threads; 0 = available processors (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--no-upload", description = "write the Parquet file only, do not upload it")

@@ -37,10 +37,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @Command(name = "tick", description = "Time the scheduler's tick for N generated pipelines against DynamoDB Local (see docs/performance.md).")
 final class BenchTick implements Callable<Integer> {
 
-    @Option(names = "--pipelines", defaultValue = "3000", description = "generated pipelines (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pipelines", defaultValue = "3000", converter = OptionValues.AtLeastOne.class, description = "generated pipelines (default: ${DEFAULT-VALUE})")
     int pipelines;
 
-    @Option(names = "--ticks", defaultValue = "5", description = "steady-state ticks measured (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ticks", defaultValue = "5", converter = OptionValues.AtLeastOne.class, description = "steady-state ticks measured (default: ${DEFAULT-VALUE})")
     int ticks;
 
     @CommandLine.Spec

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,6 +15,7 @@ import io.freshet.local.page.LineagePage;
 import io.freshet.local.page.PageData;
 import io.freshet.local.page.PageServer;
 import io.freshet.local.stack.EmbeddedStack;
+import io.freshet.local.stack.FirstSnapshots;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,10 +51,10 @@ final class StackCommands {
         @Option(names = "--state", defaultValue = ".freshet", description = "where the stack description and the function logs go (default: ${DEFAULT-VALUE})")
         Path state;
 
-        @Option(names = "--no-seed", description = "do not seed the metro example's database")
+        @Option(names = "--no-seed", description = "do not seed the metro example's database nor run the schedules whose outputs are read with 'latest' once")
         boolean noSeed;
 
-        @Option(names = "--port", defaultValue = "8765", description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
+        @Option(names = "--port", defaultValue = "8765", converter = OptionValues.Port.class, description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
         int port;
 
         @CommandLine.Spec
@@ -62,58 +64,13 @@ final class StackCommands {
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                Path root = repository(repository);
-                // Bound first, so that a port in use stops us before anything has started.
-                java.util.concurrent.atomic.AtomicReference<EmbeddedStack> running = new java.util.concurrent.atomic.AtomicReference<>();
-                PageServer page;
-                try {
-                    page = PageServer.start(port, () -> {
-                        EmbeddedStack s = running.get();
-                        if (s == null) {
-                            throw new IllegalStateException("the stack is still starting; reload in a moment");
-                        }
-                        return LineagePage.render(PageData.collect(s.project(), s.store(), s.schedulerStore(), PageData.Context.of(
-                                "the local stack (" + s.describe().dynamodb() + ")", java.time.ZoneId.of("Europe/Prague"), Clock.systemUTC(), true)));
-                    });
-                } catch (java.io.IOException e) {
-                    throw new OperateException("cannot serve the lineage page on 127.0.0.1:" + port + " (" + e.getMessage()
-                            + "): give another --port, or --port 0 for any free one");
-                }
-                EmbeddedStack stack;
-                try {
-                    stack = EmbeddedStack.start(new EmbeddedStack.Options(root, state, Clock.systemUTC(), true));
-                } catch (RuntimeException e) {
-                    page.stop();
-                    throw e;
-                }
-                running.set(stack);
-                Path file = state.resolve("local-stack.json");
-                stack.describe().write(file);
-                if (!noSeed) {
-                    Demo.seedDatabase(stack.postgres(), java.time.LocalDate.now(java.time.ZoneId.of("Europe/Prague")).minusDays(1));
-                }
-                stack.startTicking(e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
+                Session session = start(repository(repository), state, port, !noSeed, Clock.systemUTC(), out,
+                        e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    page.stop();
-                    stack.close();
-                    try {
-                        Files.deleteIfExists(file);
-                    } catch (java.io.IOException ignored) {
-                        // best effort
-                    }
+                    session.close();
                     stopped.countDown();
                 }));
-                out.println("Freshet is up (embedded: no Docker, no AWS account).");
-                out.println("  functions   " + String.join(", ", stack.wiring().functions().keySet()) + " (from template.yaml)");
-                out.println("  lake        s3://" + stack.lakeBucket() + " at " + stack.describe().s3());
-                out.println("  DynamoDB    " + stack.describe().dynamodb() + " (table " + stack.describe().table() + ")");
-                out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
-                out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (noSeed ? "" : " (metro.db seeded)"));
-                out.println("  logs        " + state.resolve("logs").resolve("functions.jsonl"));
-                out.println("  lineage     " + page.uri() + " (the asset graph and its state; reload for the current state)");
-                out.println("Try: local/freshet put my-taps.csv landing/taps/date=2026-05-26/taps-0815.csv");
-                out.println("     local/freshet materialize raw.stations --partition 2026-05-26 --local");
                 out.println("Ctrl-C stops it.");
                 out.flush();
                 stopped.await();
@@ -121,6 +78,84 @@ final class StackCommands {
             } catch (OperateException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 2;
+            }
+        }
+
+        /** A running {@code up}: the stack, its lineage page and the file that describes it, until closed. */
+        record Session(EmbeddedStack stack, PageServer page, Path file) implements AutoCloseable {
+            @Override
+            public void close() {
+                page.stop();
+                stack.close();
+                try {
+                    Files.deleteIfExists(file);
+                } catch (java.io.IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+
+        /**
+         * Everything {@code up} does before it waits for Ctrl-C: the lineage page, the stack, its
+         * description in {@code state}, the seeded metro database and the dimensions a first upload
+         * reads ({@link FirstSnapshots}), and the minute tick.
+         */
+        static Session start(Path root, Path state, int port, boolean seed, Clock clock, PrintWriter out,
+                             java.util.function.Consumer<RuntimeException> onTickError) {
+            // Bound first, so that a port in use stops us before anything has started.
+            java.util.concurrent.atomic.AtomicReference<EmbeddedStack> running = new java.util.concurrent.atomic.AtomicReference<>();
+            PageServer page;
+            try {
+                page = PageServer.start(port, () -> {
+                    EmbeddedStack s = running.get();
+                    if (s == null) {
+                        throw new IllegalStateException("the stack is still starting; reload in a moment");
+                    }
+                    return LineagePage.render(PageData.collect(s.project(), s.store(), s.schedulerStore(), PageData.Context.of(
+                            "the local stack (" + s.describe().dynamodb() + ")", java.time.ZoneId.of("Europe/Prague"), clock, true)));
+                });
+            } catch (java.io.IOException e) {
+                throw new OperateException("cannot serve the lineage page on 127.0.0.1:" + port + " (" + e.getMessage()
+                        + "): give another --port, or --port 0 for any free one");
+            }
+            EmbeddedStack stack;
+            try {
+                stack = EmbeddedStack.start(new EmbeddedStack.Options(root, state, clock, true));
+            } catch (RuntimeException e) {
+                page.stop();
+                throw e;
+            }
+            running.set(stack);
+            Path file = state.resolve("local-stack.json");
+            Session session = new Session(stack, page, file);
+            try {
+                stack.describe().write(file);
+                List<FirstSnapshots.Played> played = List.of();
+                if (seed) {
+                    Demo.seedDatabase(stack.postgres(), java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of("Europe/Prague"))).minusDays(1));
+                    played = FirstSnapshots.play(stack, clock, java.time.Duration.ofMinutes(5));
+                }
+                stack.startTicking(onTickError);
+                out.println("Freshet is up (embedded: no Docker, no AWS account).");
+                out.println("  functions   " + String.join(", ", stack.wiring().functions().keySet()) + " (from template.yaml)");
+                out.println("  lake        s3://" + stack.lakeBucket() + " at " + stack.describe().s3());
+                out.println("  DynamoDB    " + stack.describe().dynamodb() + " (table " + stack.describe().table() + ")");
+                out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
+                out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (seed ? " (metro.db seeded)" : ""));
+                for (FirstSnapshots.Played p : played) {
+                    out.println("  first run   " + p.pipeline() + "/" + p.partition() + " (its schedule's last fire, so that what reads it with "
+                            + "'latest' has data): " + p.run().map(r -> r.state() + r.finishReason().map(f -> " - " + f).orElse("")).orElse("not run"));
+                }
+                out.println("  logs        " + state.resolve("logs").resolve("functions.jsonl"));
+                out.println("  lineage     " + page.uri() + " (the asset graph and its state; reload for the current state)");
+                out.println("Try: local/freshet put examples/taps.csv landing/taps/date=2026-05-26/taps-0815.csv");
+                out.println("     local/freshet runs --local");
+                out.println("     local/freshet materialize core.trips --partition 2026-05-26 --force --local");
+                out.flush();
+                return session;
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
             }
         }
     }

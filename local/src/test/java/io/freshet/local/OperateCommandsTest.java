@@ -113,4 +113,82 @@ class OperateCommandsTest {
             assertEquals(before, w.runs("orders_daily").size() + w.runs("report").size() + w.runs("summary").size());
         }
     }
+
+    @Test
+    void materializeWithForceRunsEvenWhenNothingChangedAndSaysSo() {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
+            w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
+            w.clock.advance(java.time.Duration.ofMinutes(1));
+            Path f = stackFile(w);
+            String dir = w.projectDir.toString();
+            Result r = cli(w, "materialize", "core.orders", "--partition", "2026-05-11", "--force", "--pipelines", dir,
+                    "--local-stack", f.toString());
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertTrue(r.out().matches("(?s).*run run-\\w+ created: manual request m-\\w+ \\(forced\\).*"), r.out());
+            assertTrue(r.out().contains(" SUCCEEDED"), r.out());
+            List<Run> runs = w.runs("orders_daily");
+            assertEquals(2, runs.size());
+            Run forced = runs.get(1);
+            assertEquals(RunState.SUCCEEDED, forced.state(), forced.toString());
+            assertTrue(forced.forced());
+            assertTrue(!runs.get(0).forced());
+
+            Result listed = cli(w, "runs", "--pipeline", "orders_daily", "--pipelines", dir, "--local-stack", f.toString());
+            assertTrue(listed.out().contains(forced.runId() + "  attempt 1  forced"), listed.out());
+            Result json = cli(w, "runs", "--pipeline", "orders_daily", "--json", "--pipelines", dir, "--local-stack", f.toString());
+            assertTrue(json.out().contains("\"forced\":true") && json.out().contains("\"forced\":false"), json.out());
+            Result why = cli(w, "why", forced.runId(), "--pipelines", dir, "--local-stack", f.toString());
+            assertTrue(why.out().contains("forced (runs even if nothing changed)"), why.out());
+        }
+    }
+
+    @Test
+    void numericOptionsThatMeanNothingAreRefusedInEveryMode() {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-13T10:00:00Z"), tmp)) {
+            Path f = stackFile(w);
+            String dir = w.projectDir.toString();
+            String[][] refused = {
+                    {"backfill", "core.orders", "--from", "2026-05-10", "--to", "2026-05-12", "--dry-run", "--concurrency", "0"},
+                    {"backfill", "core.orders", "--from", "2026-05-10", "--to", "2026-05-12", "--concurrency", "-2"},
+                    {"backfill", "core.orders", "--from", "2026-05-10", "--to", "2026-05-12", "--dry-run", "--poll", "0s"},
+                    {"backfill", "core.orders", "--from", "2026-05-10", "--to", "2026-05-12", "--dry-run", "--poll", "99999999999999999999d"},
+                    {"backfill", "core.orders", "--from", "2026-05-10", "--to", "2026-05-12", "--dry-run", "--concurrency", "99999999999"},
+                    {"materialize", "core.orders", "--partition", "2026-05-12", "--timeout", "0m"},
+                    {"runs", "--limit", "0"},
+                    {"events", "core.orders", "--limit", "-1"},
+                    {"why", "run-x", "--depth", "0"},
+            };
+            for (String[] args : refused) {
+                String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                        java.util.stream.Stream.of("--pipelines", dir, "--local-stack", f.toString())).toArray(String[]::new);
+                Result r = cli(w, all);
+                String option = java.util.Arrays.stream(args).filter(a -> a.startsWith("--") && !a.equals("--from") && !a.equals("--to")
+                        && !a.equals("--dry-run") && !a.equals("--partition")).findFirst().orElseThrow();
+                assertEquals(2, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
+                assertTrue(r.err().contains("Invalid value for option '" + option + "'"), String.join(" ", args) + ": " + r.err());
+                assertTrue(r.err().matches("(?s).*(must be at least 1|must be longer than zero|too long a duration|not a whole number that fits).*"),
+                        String.join(" ", args) + ": " + r.err());
+            }
+            Result port = cli(w, "up", "--port", "70000", "--repository", tmp.resolve("nowhere").toString());
+            assertEquals(2, port.code());
+            assertTrue(port.err().contains("a port is 1 to 65535 (or 0 for any free one), got 70000"), port.err());
+            assertEquals(0, w.runs("orders_daily").size(), "nothing was asked");
+        }
+    }
+
+    @Test
+    void aSymlinkedPipelinesDirectoryWorksForRunsAndMaterialize() throws Exception {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
+            w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
+            Path f = stackFile(w);
+            Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("linked-pipelines"), w.projectDir.resolve("pipelines"));
+            Result runs = cli(w, "runs", "--pipelines", link.toString(), "--local-stack", f.toString());
+            assertEquals(0, runs.code(), runs.out() + runs.err());
+            assertTrue(runs.out().contains("orders_daily/2026-05-11"), runs.out());
+            Result materialize = cli(w, "materialize", "core.orders", "--partition", "2026-05-11", "--force", "--pipelines", link.toString(),
+                    "--local-stack", f.toString());
+            assertEquals(0, materialize.code(), materialize.out() + materialize.err());
+            assertEquals(RunState.SUCCEEDED, w.runs("orders_daily").get(1).state());
+        }
+    }
 }

@@ -145,6 +145,99 @@ class RippleAndBackfillTest {
         }
     }
 
+    /** A daily reader of core.orders through 'latest': each of its days reads the newest orders, whatever their day. */
+    static final String ORDERS_VIEW = """
+            pipeline: orders_view
+            description: Each day's view of the newest orders
+            inputs:
+              - asset: core.orders
+                mapping: latest
+            partitions:
+              grain: daily
+              timezone: Europe/Prague
+            outputs:
+              mart.orders_view: s3://${LakeBucket}/mart/orders_view/date={date}/
+            trigger:
+              condition: core.orders
+            steps:
+              - sql:
+                  output: mart.orders_view
+                  query: SELECT orders, amount FROM core.orders
+            retries: 0
+            """;
+
+    @Test
+    void aDownstreamBackfillAcrossALatestMappingTakesSecondsAndReadsTheNewestPartition() throws Exception {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-13T10:00:00Z"), tmp, Map.of("orders_view.yaml", ORDERS_VIEW))) {
+            List<String> days = List.of("2026-05-10", "2026-05-11", "2026-05-12");
+            for (String day : days) {
+                w.uploadOrders(day, "a.csv", day.substring(8) + ",1" + day.substring(8) + "\n");
+                w.clock.advance(Duration.ofSeconds(10));
+            }
+            BackfillPlan plan = BackfillPlan.of(w.project, "core.orders", Optional.of("2026-05-10"), Optional.of("2026-05-12"), true);
+            assertEquals("10 runs: orders_daily x3, orders_view x3, report x3, summary x1", plan.summary());
+            Key newest = new Key("orders_daily", "2026-05-12");
+            for (String day : days) {
+                assertTrue(plan.items().contains(new BackfillPlan.Item(new Key("orders_view", day), List.of(newest))), plan.items().toString());
+            }
+
+            // Forced: nothing changed since the exports' runs, and yet every partition runs again.
+            String id = "bf-latest";
+            long started = System.nanoTime();
+            BackfillDriver.Result result;
+            try (AutoCloseable time = timeMovesOn(w)) {
+                result = new BackfillDriver(w.project, w.stack.store(), w.stack.schedulerStore(), w.stack.launcher(),
+                        w.clock, 4, Duration.ofMillis(20), Duration.ofMinutes(2), true).run(id, plan, p -> { });
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            w.settle();
+
+            assertTrue(result.succeeded(), result.states().toString());
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "no item waits for an event that is delivered elsewhere: took " + took);
+            for (String day : days) {
+                assertEquals(BackfillDriver.State.SUCCEEDED, result.states().get(new Key("orders_daily", day)));
+                assertEquals(BackfillDriver.State.SUCCEEDED, result.states().get(new Key("orders_view", day)));
+            }
+            List<Run> forced = w.runs("orders_daily").stream().filter(r -> r.reason().startsWith("backfill " + id)).toList();
+            assertEquals(3, forced.size());
+            assertTrue(forced.stream().allMatch(r -> r.forced() && r.state() == RunState.SUCCEEDED), forced.toString());
+            assertTrue(forced.stream().allMatch(r -> r.reason().contains("(forced)")), forced.toString());
+
+            // Each orders_view day answered its own request and read the newest orders: the backfill's 2026-05-12.
+            Run newestOrders = forced.stream().filter(r -> r.partition().equals("2026-05-12")).findFirst().orElseThrow();
+            String newestVersion = io.freshet.aws.json.EventJson.assetEvent(io.freshet.aws.json.EventJson.read(w.stack.store()
+                    .eventJson(io.freshet.core.events.Ids.runOutput(newestOrders.runId(), "core.orders")).orElseThrow())).dataVersion();
+            for (String day : days) {
+                Run view = w.stack.store().run(result.runs().get(new Key("orders_view", day))).orElseThrow();
+                assertEquals(day, view.partition());
+                assertTrue(view.reason().startsWith("backfill " + id), view.reason());
+                assertEquals(newestVersion, w.stack.store().lastSucceededInputs("orders_view", day, "@code").orElseThrow().get("core.orders"),
+                        "orders_view/" + day + " read the newest partition of the backfill");
+            }
+
+            // Not forced, the same backfill skips every upstream partition; their dependents go on at once.
+            started = System.nanoTime();
+            BackfillDriver.Result again;
+            try (AutoCloseable time = timeMovesOn(w)) {
+                again = driver(w).run("bf-latest-again", plan, p -> { });
+            }
+            took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(again.succeeded(), again.states().toString());
+            assertEquals(BackfillDriver.State.SKIPPED, again.states().get(newest));
+            assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "skipped upstreams release their dependents at once: took " + took);
+        }
+    }
+
+    /**
+     * The world's clock moves 100 ms every 5 ms until closed: the events of runs that follow one
+     * another get increasing times, as on a real clock ('latest' reads the newest by time).
+     */
+    static AutoCloseable timeMovesOn(TimeWorld w) {
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> w.clock.advance(Duration.ofMillis(100)), 5, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return ticker::shutdownNow;
+    }
+
     static BackfillDriver driver(TimeWorld w) {
         return new BackfillDriver(w.project, w.stack.store(), w.stack.schedulerStore(), w.stack.launcher(), w.clock, 4,
                 Duration.ofMillis(20), Duration.ofSeconds(30));

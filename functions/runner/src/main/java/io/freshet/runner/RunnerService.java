@@ -176,7 +176,8 @@ public final class RunnerService {
         Map<String, String> versions = inputVersions(inputs);
         String codeVersion = project.codeVersion(pipeline.name());
         boolean snapshots = pipeline.steps().stream().anyMatch(s -> s instanceof Step.Snapshot);
-        if (!snapshots) { // a database has no version to compare: snapshots always run
+        // A database has no version to compare: snapshots always run. A forced run (--force) runs as asked.
+        if (!snapshots && !run.forced()) {
             Map<String, String> now = new TreeMap<>(versions);
             now.put(CODE_VERSION_KEY, codeVersion);
             if (store.lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {

@@ -22,6 +22,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
 
 /**
@@ -34,15 +35,21 @@ import io.freshet.core.trigger.Request;
  * says which run consumed which request, so a resumed backfill picks up exactly where the last
  * one stopped, and asks again (a new round) only for items whose run failed.
  *
- * <p>A downstream item first waits (a bounded time) until the upstream run's new events reached
- * its pending set. If a run of its own trigger consumed them already, that run is the item's run
- * and nothing more is asked; otherwise the request is added in one transaction with the check
- * that those events are still unconsumed. Either way one run covers the upstream's new data.
+ * <p>A downstream item first waits until the upstream runs' new events that the trigger delivers
+ * to its partition reached its pending set: only those. An event the trigger routes elsewhere (a
+ * {@code latest} input's update goes to the partition current when it happened) is never waited
+ * for, and an upstream run that ended SKIPPED published nothing to wait for. The wait is a state
+ * of the item, polled with the others, not a pause of the whole backfill, and it is bounded by
+ * {@code deliveryWait} in case a delivery was lost. If runs of the item's own trigger consumed
+ * every such event already, the newest of them is the item's run and nothing more is asked;
+ * otherwise the request is added in one transaction with the check that the pending ones are
+ * still unconsumed. Either way one run covers the upstream's new data. A forced backfill
+ * ({@code --force}) never adopts: its own forced request is answered by a run of its own.
  */
 public final class BackfillDriver {
 
     /** Where an item stands. */
-    public enum State { WAITING, REQUESTED, RUNNING, SUCCEEDED, SKIPPED, FAILED, BLOCKED }
+    public enum State { WAITING, DELIVERING, REQUESTED, RUNNING, SUCCEEDED, SKIPPED, FAILED, BLOCKED }
 
     /** Counts for the progress line. */
     public record Progress(int done, int running, int failed, int remaining, int total) {
@@ -71,12 +78,23 @@ public final class BackfillDriver {
     private final int concurrency;
     private final Duration poll;
     private final Duration deliveryWait;
+    private final boolean force;
 
     public BackfillDriver(Project project, DynamoStore store, SchedulerStore schedulerStore, RunLauncher launcher, Clock clock,
                           int concurrency, Duration poll, Duration deliveryWait) {
+        this(project, store, schedulerStore, launcher, clock, concurrency, poll, deliveryWait, false);
+    }
+
+    /** @param force whether every item's run executes even when its inputs and code are unchanged */
+    public BackfillDriver(Project project, DynamoStore store, SchedulerStore schedulerStore, RunLauncher launcher, Clock clock,
+                          int concurrency, Duration poll, Duration deliveryWait, boolean force) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
+        if (poll.isNegative() || poll.isZero() || deliveryWait.isNegative()) {
+            throw new IllegalArgumentException("poll must be positive and deliveryWait not negative, got " + poll + " and " + deliveryWait);
+        }
+        this.force = force;
         this.project = project;
         this.store = store;
         this.schedulerStore = schedulerStore;
@@ -104,19 +122,26 @@ public final class BackfillDriver {
             int inFlight = 0;
             for (Tracked t : items.values()) {
                 refresh(backfillId, t);
-                if (t.state == State.REQUESTED || t.state == State.RUNNING) {
+                if (t.state == State.DELIVERING) {
+                    deliver(backfillId, t);
+                }
+                if (inFlight(t.state)) {
                     inFlight++;
                 }
             }
             for (Tracked t : items.values()) {
-                if (t.state != State.WAITING || inFlight >= concurrency) {
+                if (t.state != State.WAITING) {
                     continue;
                 }
                 List<State> deps = t.item.dependsOn().stream().map(k -> items.get(k).state).toList();
+                // A failed upstream blocks its dependents at once, whatever the concurrency.
                 if (deps.stream().anyMatch(s -> s == State.FAILED || s == State.BLOCKED)) {
                     t.state = State.BLOCKED;
-                } else if (deps.stream().allMatch(s -> s == State.SUCCEEDED || s == State.SKIPPED)) {
-                    submit(backfillId, t, items);
+                } else if (inFlight < concurrency && deps.stream().allMatch(s -> s == State.SUCCEEDED || s == State.SKIPPED)) {
+                    t.awaited = awaitedEvents(t, items);
+                    t.deliveryDeadline = Instant.now().plus(deliveryWait);
+                    t.state = State.DELIVERING;
+                    deliver(backfillId, t);
                     inFlight++;
                 }
             }
@@ -136,6 +161,10 @@ public final class BackfillDriver {
         }
     }
 
+    private static boolean inFlight(State s) {
+        return s == State.DELIVERING || s == State.REQUESTED || s == State.RUNNING;
+    }
+
     private static Progress progress(Map<Key, State> states) {
         int done = 0;
         int running = 0;
@@ -144,7 +173,7 @@ public final class BackfillDriver {
         for (State s : states.values()) {
             switch (s) {
                 case SUCCEEDED, SKIPPED -> done++;
-                case REQUESTED, RUNNING -> running++;
+                case DELIVERING, REQUESTED, RUNNING -> running++;
                 case FAILED, BLOCKED -> failed++;
                 case WAITING -> remaining++;
             }
@@ -157,6 +186,9 @@ public final class BackfillDriver {
         int round;
         State state = State.WAITING;
         Optional<String> runId = Optional.empty();
+        /** While DELIVERING: the upstream events the trigger delivers to this item's partition, and until when to wait for them. */
+        List<PendingEvent> awaited = List.of();
+        Instant deliveryDeadline = Instant.MAX;
 
         Tracked(Item item, int round) {
             this.item = item;
@@ -165,7 +197,7 @@ public final class BackfillDriver {
     }
 
     private Request request(String backfillId, Tracked t) {
-        return Request.backfill(backfillId, t.item.key().pipeline(), t.item.key().partition(), t.round, clock.instant());
+        return Request.backfill(backfillId, t.item.key().pipeline(), t.item.key().partition(), t.round, force, clock.instant());
     }
 
     /** What the store says about an item: its run if one consumed its request; a failed one gets a new round. */
@@ -208,29 +240,57 @@ public final class BackfillDriver {
         }
     }
 
-    private void submit(String backfillId, Tracked t, Map<Key, Tracked> items) throws InterruptedException {
+    /**
+     * One look at a DELIVERING item: once every awaited event reached its pending set or was
+     * consumed (or the wait ran out), adopt the run that consumed them or add the item's request.
+     */
+    private void deliver(String backfillId, Tracked t) {
         Key k = t.item.key();
-        Pipeline pipeline = project.pipeline(k.pipeline()).orElseThrow();
-        List<PendingEvent> upstream = upstreamEvents(pipeline, t, items);
-        Optional<String> adopted = awaitDelivery(k, upstream);
-        if (adopted.isEmpty()) {
-            Request r = request(backfillId, t);
-            launcher.request(pipeline, k.partition(), r, upstream.stream().map(PendingEvent::eventId).toList());
-            adopted = store.consumedBy(k.pipeline(), k.partition(), r.id()).isPresent() || store.isPending(k.pipeline(), k.partition(), r.asPending())
-                    ? Optional.empty()
-                    : consumer(k, upstream); // the request bounced: a run consumed the upstream events meanwhile
+        List<PendingEvent> pending = new ArrayList<>();
+        List<Run> consumers = new ArrayList<>();
+        boolean missing = false;
+        for (PendingEvent e : t.awaited) {
+            Optional<String> by = store.consumedBy(k.pipeline(), k.partition(), e.eventId());
+            if (by.isPresent()) {
+                store.run(by.get()).ifPresent(consumers::add);
+            } else if (store.isPending(k.pipeline(), k.partition(), e)) {
+                pending.add(e);
+            } else {
+                missing = true;
+            }
         }
-        if (adopted.isPresent()) {
-            schedulerStore.setBackfillRun(backfillId, k.pipeline(), k.partition(), adopted);
-            t.runId = adopted;
-            t.state = State.RUNNING;
-        } else {
+        if (missing && Instant.now().isBefore(t.deliveryDeadline)) {
+            return; // still on its way from the trigger
+        }
+        if (!force && pending.isEmpty() && !consumers.isEmpty()) {
+            // The item's own trigger ran on the upstream's new data already: its newest such run is the item's run.
+            Run newest = consumers.stream().max(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).orElseThrow();
+            adopt(backfillId, t, newest.runId());
+            return;
+        }
+        Pipeline pipeline = project.pipeline(k.pipeline()).orElseThrow();
+        Request r = request(backfillId, t);
+        launcher.request(pipeline, k.partition(), r, pending.stream().map(PendingEvent::eventId).toList());
+        if (store.consumedBy(k.pipeline(), k.partition(), r.id()).isPresent() || store.isPending(k.pipeline(), k.partition(), r.asPending())) {
             t.state = State.REQUESTED;
         }
+        // else the request bounced: a run consumed one of the pending events meanwhile; look again at the next poll
     }
 
-    /** The events this item's finished upstream runs recorded for its inputs. */
-    private List<PendingEvent> upstreamEvents(Pipeline pipeline, Tracked t, Map<Key, Tracked> items) {
+    private void adopt(String backfillId, Tracked t, String runId) {
+        Key k = t.item.key();
+        schedulerStore.setBackfillRun(backfillId, k.pipeline(), k.partition(), Optional.of(runId));
+        t.runId = Optional.of(runId);
+        t.state = State.RUNNING;
+    }
+
+    /**
+     * The events this item's finished upstream runs recorded for its inputs that the trigger
+     * delivers to the item's partition (the others can never arrive there).
+     */
+    private List<PendingEvent> awaitedEvents(Tracked t, Map<Key, Tracked> items) {
+        Key k = t.item.key();
+        Pipeline pipeline = project.pipeline(k.pipeline()).orElseThrow();
         List<PendingEvent> out = new ArrayList<>();
         for (Key dep : t.item.dependsOn()) {
             Tracked d = items.get(dep);
@@ -239,42 +299,21 @@ public final class BackfillDriver {
             }
             Pipeline producer = project.pipeline(dep.pipeline()).orElseThrow();
             for (String asset : producer.outputAssets()) {
-                if (pipeline.input(asset).isEmpty()) {
+                Optional<io.freshet.core.model.Input> input = pipeline.input(asset);
+                if (input.isEmpty()) {
                     continue;
                 }
                 String eventId = Ids.runOutput(d.runId.get(), asset);
-                store.eventJson(eventId).ifPresent(json -> out.add(new PendingEvent(eventId, asset, dep.partition(), DynamoStore.eventTime(json))));
+                Optional<String> json = store.eventJson(eventId);
+                if (json.isEmpty()) {
+                    continue;
+                }
+                Instant time = DynamoStore.eventTime(json.get());
+                if (Readiness.consumerPartitions(pipeline, input.get(), dep.partition(), time).contains(k.partition())) {
+                    out.add(new PendingEvent(eventId, asset, dep.partition(), time));
+                }
             }
         }
         return out;
-    }
-
-    /**
-     * Waits until every upstream event reached the item's pending set (or was consumed); returns
-     * the run that consumed one, if any did.
-     */
-    private Optional<String> awaitDelivery(Key k, List<PendingEvent> upstream) throws InterruptedException {
-        Instant giveUp = Instant.now().plus(deliveryWait);
-        while (true) {
-            Optional<String> consumedBy = consumer(k, upstream);
-            if (consumedBy.isPresent()) {
-                return consumedBy;
-            }
-            boolean allArrived = upstream.stream().allMatch(e -> store.isPending(k.pipeline(), k.partition(), e));
-            if (allArrived || Instant.now().isAfter(giveUp)) {
-                return Optional.empty();
-            }
-            Thread.sleep(poll.toMillis());
-        }
-    }
-
-    private Optional<String> consumer(Key k, List<PendingEvent> upstream) {
-        for (PendingEvent e : upstream) {
-            Optional<String> run = store.consumedBy(k.pipeline(), k.partition(), e.eventId());
-            if (run.isPresent()) {
-                return run;
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -36,7 +36,7 @@ public final class Backfill extends StackCommand {
     @Option(names = "--downstream", description = "also rebuild the partitions of every pipeline downstream, each after its inputs")
     boolean downstream;
 
-    @Option(names = "--concurrency", defaultValue = "4", description = "runs requested or running at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--concurrency", defaultValue = "4", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "runs requested or running at once (default: ${DEFAULT-VALUE})")
     int concurrency;
 
     @Option(names = "--resume", description = "resume the backfill with this id (as printed when it started)")
@@ -45,9 +45,19 @@ public final class Backfill extends StackCommand {
     @Option(names = "--dry-run", description = "print the runs it would make and stop")
     boolean dryRun;
 
+    @Option(names = "--force", description = "run every partition even when its inputs and code are unchanged since its last "
+            + "successful run (without it such runs end SKIPPED)")
+    boolean force;
+
     @Option(names = "--poll", defaultValue = "2s", description = "how often to look at the runs (default: ${DEFAULT-VALUE})",
             converter = Operate.DurationConverter.class)
     Duration poll;
+
+    /**
+     * How long an item waits for an upstream event that the trigger delivers to its partition
+     * (seconds, normally); only a lost delivery waits this long, and only that item.
+     */
+    static final Duration DELIVERY_WAIT = Duration.ofMinutes(2);
 
     public Backfill(Clock clock) {
         super(clock);
@@ -57,6 +67,9 @@ public final class Backfill extends StackCommand {
     protected int run(Project project, PrintWriter out, PrintWriter err) throws InterruptedException {
         if (resume.isEmpty() && asset == null) {
             throw new OperateException("name the asset to backfill, or give --resume <id>");
+        }
+        if (resume.isPresent() && force) {
+            throw new OperateException("--force is decided when a backfill starts; a resumed backfill keeps its own");
         }
         if (dryRun) {
             BackfillPlan plan = BackfillPlan.of(project, asset, from, to, downstream);
@@ -73,18 +86,20 @@ public final class Backfill extends StackCommand {
             SchedulerStore.Backfill b = stack.schedulerStore().backfill(id)
                     .orElseThrow(() -> new OperateException("no backfill " + id + " on " + stack.description()));
             plan = BackfillPlan.of(project, b.asset(), opt(b.from()), opt(b.to()), b.downstream());
-            out.printf("resuming backfill %s of %s (started %s)%n", id, b.asset(), b.createdAt());
+            force = b.force();
+            out.printf("resuming backfill %s of %s (started %s%s)%n", id, b.asset(), b.createdAt(), force ? ", forced" : "");
         } else {
             plan = BackfillPlan.of(project, asset, from, to, downstream);
             id = BackfillDriver.newId(asset, clock.instant());
             stack.schedulerStore().createBackfill(new SchedulerStore.Backfill(id, asset, from.orElse(""), to.orElse(""), downstream,
-                    clock.instant()));
-            out.printf("backfill %s on %s: %s%n", id, stack.description(), plan.summary());
+                    force, clock.instant()));
+            out.printf("backfill %s on %s: %s%s%n", id, stack.description(), plan.summary(),
+                    force ? " (forced: each runs even if nothing changed)" : "");
             out.printf("  stop it at any time; resume with: freshet backfill --resume %s%n", id);
         }
         plan.notes().forEach(n -> out.println("  note: " + n));
         BackfillDriver driver = new BackfillDriver(project, stack.store(), stack.schedulerStore(), stack.launcher(), clock,
-                concurrency, poll, Duration.ofMinutes(2));
+                concurrency, poll, DELIVERY_WAIT, force);
         BackfillDriver.Result result = driver.run(id, plan, p -> {
             out.printf("%s %s%n", Operate.now(), p);
             out.flush();

@@ -33,6 +33,10 @@ public final class Materialize extends StackCommand {
     @Option(names = "--no-wait", description = "return once the run is requested")
     boolean noWait;
 
+    @Option(names = "--force", description = "run even when the inputs and code are unchanged since the last successful run "
+            + "(without it such a run ends SKIPPED)")
+    boolean force;
+
     @Option(names = "--timeout", defaultValue = "20m", description = "how long to follow the run (default: ${DEFAULT-VALUE})",
             converter = Operate.DurationConverter.class)
     Duration timeout;
@@ -48,7 +52,7 @@ public final class Materialize extends StackCommand {
         StackTarget.Connection stack = connect();
         Instant now = clock.instant();
         String requestId = "m-" + Ids.hash(12, List.of(asset, key, now.toString(), Long.toString(System.nanoTime())));
-        Request request = Request.manual(requestId, pipeline.name(), key, now);
+        Request request = Request.manual(requestId, pipeline.name(), key, force, now);
         stack.launcher().request(pipeline, key, request, List.of());
         out.printf("requested %s%s on %s (request %s)%n", pipeline.name(), key.isEmpty() ? "" : "/" + key, stack.description(), request.id());
         if (noWait) {

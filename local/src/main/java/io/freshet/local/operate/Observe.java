@@ -122,7 +122,7 @@ public final class Observe {
         @Option(names = "--partition", description = "only this partition")
         Optional<String> partition;
 
-        @Option(names = "--limit", defaultValue = "20", description = "at most this many (default: ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "20", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
 
         public Events(Clock clock) {
@@ -165,7 +165,7 @@ public final class Observe {
         @Option(names = "--state", description = "only runs in this state: ${COMPLETION-CANDIDATES}")
         Optional<RunState> state;
 
-        @Option(names = "--limit", defaultValue = "20", description = "at most this many (default: ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "20", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
 
         public Runs(Clock clock) {
@@ -190,8 +190,8 @@ public final class Observe {
                 return 0;
             }
             for (Run r : runs) {
-                out.printf("%s  %-28s %-9s %s  attempt %d%n", time(r.createdAt()), r.pipeline() + (r.partition().isEmpty() ? "" : "/" + r.partition()),
-                        r.state(), r.runId(), r.attempt());
+                out.printf("%s  %-28s %-9s %s  attempt %d%s%n", time(r.createdAt()), r.pipeline() + (r.partition().isEmpty() ? "" : "/" + r.partition()),
+                        r.state(), r.runId(), r.attempt(), r.forced() ? "  forced" : "");
                 out.printf("    why:      %s%n", r.reason());
                 out.printf("    consumed: %s%n", r.consumed().isEmpty() ? "-" : String.join(", ", r.consumed()));
                 r.finishReason().ifPresent(f -> out.printf("    ended:    %s%n", f));
@@ -214,6 +214,7 @@ public final class Observe {
         n.put("createdAt", r.createdAt().toString());
         n.put("updatedAt", r.updatedAt().toString());
         n.put("attempt", r.attempt());
+        n.put("forced", r.forced());
         r.finishReason().ifPresent(f -> n.put("finishReason", f));
         ArrayNode c = n.putArray("consumed");
         r.consumed().forEach(c::add);
@@ -225,7 +226,7 @@ public final class Observe {
         @Parameters(index = "0", description = "the run id, e.g. run-3f2a...")
         String runId;
 
-        @Option(names = "--depth", defaultValue = "6", description = "how many runs back to follow (default: ${DEFAULT-VALUE})")
+        @Option(names = "--depth", defaultValue = "6", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "how many runs back to follow (default: ${DEFAULT-VALUE})")
         int depth;
 
         public Why(Clock clock) {
@@ -273,8 +274,9 @@ public final class Observe {
         }
 
         private void print(ObjectNode run, PrintWriter out, String indent, boolean root) {
-            out.printf("%s%s %s/%s %s, created %s%n", indent, root ? "run" : "made by run", run.path("pipeline").asText(), run.path("partition").asText(),
-                    run.path("state").asText(), time(Instant.parse(run.path("createdAt").asText())));
+            out.printf("%s%s %s/%s %s, created %s%s%n", indent, root ? "run" : "made by run", run.path("pipeline").asText(), run.path("partition").asText(),
+                    run.path("state").asText(), time(Instant.parse(run.path("createdAt").asText())),
+                    run.path("forced").asBoolean() ? ", forced (runs even if nothing changed)" : "");
             out.printf("%s  id %s%n", indent, run.path("runId").asText());
             out.printf("%s  why: %s%n", indent, run.path("reason").asText());
             for (var c : run.path("because")) {

@@ -194,20 +194,27 @@ public final class SchedulerStore {
 
     // ------------------------------------------------------------------ backfills
 
-    /** What a backfill was asked to do, kept so that it can be resumed by id. */
-    public record Backfill(String backfillId, String asset, String from, String to, boolean downstream, Instant createdAt) {
+    /**
+     * What a backfill was asked to do, kept so that it can be resumed by id.
+     *
+     * @param force whether its runs execute even when inputs and code are unchanged ({@code --force})
+     */
+    public record Backfill(String backfillId, String asset, String from, String to, boolean downstream, boolean force, Instant createdAt) {
+        public Backfill(String backfillId, String asset, String from, String to, boolean downstream, Instant createdAt) {
+            this(backfillId, asset, from, to, downstream, false, createdAt);
+        }
     }
 
     /** Records a backfill; false when the id exists already. */
     public boolean createBackfill(Backfill b) {
         return conditionalPut(Items.of(PK, StoreKeys.backfill(b.backfillId()), SK, "PLAN").s("asset", b.asset()).s("from", b.from())
-                .s("to", b.to()).bool("downstream", b.downstream()).s("createdAt", DynamoStore.sortable(b.createdAt())).build(),
+                .s("to", b.to()).bool("downstream", b.downstream()).bool("force", b.force()).s("createdAt", DynamoStore.sortable(b.createdAt())).build(),
                 "attribute_not_exists(PK)", Map.of());
     }
 
     public Optional<Backfill> backfill(String backfillId) {
         return get(StoreKeys.backfill(backfillId), "PLAN").map(i -> new Backfill(backfillId, i.get("asset").s(), i.get("from").s(),
-                i.get("to").s(), i.get("downstream").bool(), Instant.parse(i.get("createdAt").s())));
+                i.get("to").s(), i.get("downstream").bool(), i.containsKey("force") && i.get("force").bool(), Instant.parse(i.get("createdAt").s())));
     }
 
     /** How many times a backfill item was requested again after failing (0 at first). */

@@ -24,6 +24,15 @@ import io.freshet.core.trigger.Readiness;
  * pipeline downstream of it (in dependency order) gets the partitions its backfilled inputs map
  * to: the same key through {@code identity} and {@code latest} (when the grains match), the day
  * of each hour through {@code window}, and the one partition {@code ""} when it is unpartitioned.
+ *
+ * <p>An item depends on the upstream items whose data it reads. Through {@code identity} and
+ * {@code window} that is the partition(s) it maps from; an unpartitioned consumer depends on every
+ * backfilled partition of its input. A {@code latest} input is read as the asset's newest event,
+ * whatever its partition, so a partitioned consumer's item depends on the newest partition of the
+ * backfill only, and that partition's item is made to come after every other item of its pipeline,
+ * so that it is the newest event when the readers run. (Its event is not delivered to the
+ * reader's partition: the trigger routes a {@code latest} update to the partition current when it
+ * happens; the driver knows not to wait for it.)
  */
 public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
 
@@ -75,17 +84,23 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
                     if (producer.isEmpty() || !partitionsOf.containsKey(producer.get().name())) {
                         continue;
                     }
+                    boolean readsNewest = in.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.LATEST
+                            && consumer.partitioning().grain() != PartitionGrain.NONE;
+                    Key newest = new Key(producer.get().name(), partitionsOf.get(producer.get().name()).stream().max(String::compareTo).orElseThrow());
                     for (String up : partitionsOf.get(producer.get().name())) {
                         for (String mine : map(producer.get(), up, consumer, in)) {
                             if (Partitions.beforeStart(consumer.partitioning(), mine)) {
                                 continue;
                             }
                             List<Key> d = deps.computeIfAbsent(mine, k -> new ArrayList<>());
-                            Key dep = new Key(producer.get().name(), up);
+                            Key dep = readsNewest ? newest : new Key(producer.get().name(), up);
                             if (!d.contains(dep)) {
                                 d.add(dep);
                             }
                         }
+                    }
+                    if (readsNewest && deps.values().stream().anyMatch(d -> d.contains(newest))) {
+                        comesLast(items, newest);
                     }
                 }
                 if (deps.isEmpty()) {
@@ -127,6 +142,24 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
         }
     }
 
+    /**
+     * Makes {@code last} depend on every other item of its pipeline: the readers of its asset's
+     * newest event then read it, whatever order the others finished in.
+     */
+    private static void comesLast(List<Item> items, Key last) {
+        List<Key> siblings = items.stream().map(Item::key)
+                .filter(k -> k.pipeline().equals(last.pipeline()) && !k.equals(last)).toList();
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            if (item.key().equals(last)) {
+                List<Key> deps = new ArrayList<>(item.dependsOn());
+                siblings.stream().filter(k -> !deps.contains(k)).forEach(deps::add);
+                items.set(i, new Item(last, deps));
+                return;
+            }
+        }
+    }
+
     /** The consumer partitions that a producer partition feeds through one input. */
     private static List<String> map(Pipeline producer, String up, Pipeline consumer, Input in) {
         PartitionGrain mine = consumer.partitioning().grain();
@@ -141,6 +174,7 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
         if (m == PartitionMapping.WINDOW) {
             return Readiness.consumerPartitions(consumer, in, up, java.time.Instant.EPOCH);
         }
+        // identity, and latest when the grains match: the same key (the backfilled range, rebuilt downstream)
         return mine == theirs ? List.of(up) : List.of();
     }
 

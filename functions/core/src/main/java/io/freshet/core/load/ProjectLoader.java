@@ -60,6 +60,9 @@ public final class ProjectLoader {
             out.error(new SourcePos(display, 1, 1), "not a directory: expected the folder that holds the pipeline YAML files");
             return new LoadResult(Optional.empty(), out.sorted());
         }
+        // The directory as it really is: a symlinked pipelines/ (Files.walk does not follow a link at its
+        // start) or "." compare and relativize like any other; messages keep the name the user gave.
+        dir = realPath(dir);
         List<Source> sources = new ArrayList<>();
         List<Pipeline> pipelines = new ArrayList<>();
         Map<String, YNode> pipelineRoots = new LinkedHashMap<>();
@@ -110,6 +113,14 @@ public final class ProjectLoader {
             }
         }
         return used;
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + dir, e);
+        }
     }
 
     private static List<Path> yamlFiles(Path dir) {

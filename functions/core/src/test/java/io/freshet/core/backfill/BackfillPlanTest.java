@@ -91,18 +91,27 @@ class BackfillPlanTest {
         BackfillPlan plan = plan(METRO, "raw.stations", "2026-05-01", "2026-05-03", true);
         List<String> days = List.of("2026-05-01", "2026-05-02", "2026-05-03");
         List<Item> expected = new ArrayList<>();
-        days.forEach(d -> expected.add(item("metro_snapshot", d)));
+        // core_trips reads raw.stations with 'latest', the newest event whatever its partition: the newest day is made
+        // last, after the other days, so that it is the newest event when core_trips reads it.
+        expected.add(item("metro_snapshot", "2026-05-01"));
+        expected.add(item("metro_snapshot", "2026-05-02"));
+        expected.add(item("metro_snapshot", "2026-05-03", k("metro_snapshot", "2026-05-01"), k("metro_snapshot", "2026-05-02")));
         // core_network reads raw.routes, raw.route_stations and raw.stations, all of the same run: one dependency.
-        days.forEach(d -> expected.add(item("core_network", d, k("metro_snapshot", d))));
-        // core_trips reads raw.stations and raw.passengers with 'latest'; same grain, same key.
-        days.forEach(d -> expected.add(item("core_trips", d, k("metro_snapshot", d))));
-        // daily_ridership reads core.trips (identity) and core.network ('latest'), in that order.
-        days.forEach(d -> expected.add(item("daily_ridership", d, k("core_trips", d), k("core_network", d))));
+        // daily_ridership reads it with 'latest': the same rule makes its newest day come last.
+        expected.add(item("core_network", "2026-05-01", k("metro_snapshot", "2026-05-01")));
+        expected.add(item("core_network", "2026-05-02", k("metro_snapshot", "2026-05-02")));
+        expected.add(item("core_network", "2026-05-03", k("metro_snapshot", "2026-05-03"), k("core_network", "2026-05-01"),
+                k("core_network", "2026-05-02")));
+        // core_trips reads raw.stations and raw.passengers with 'latest'; same grain, same key, after the newest snapshot.
+        days.forEach(d -> expected.add(item("core_trips", d, k("metro_snapshot", "2026-05-03"))));
+        // daily_ridership reads core.trips (identity) and core.network ('latest', so its newest day), in that order.
+        days.forEach(d -> expected.add(item("daily_ridership", d, k("core_trips", d), k("core_network", "2026-05-03"))));
         assertEquals(expected, plan.items());
         assertEquals(List.of(), plan.notes());
         assertEquals("12 runs: metro_snapshot x3, core_network x3, core_trips x3, daily_ridership x3", plan.summary());
         assertRunnableInOrder(plan);
 
+        // Without --downstream nothing reads the snapshot here: the days are independent.
         assertEquals(days.stream().map(d -> item("metro_snapshot", d)).toList(),
                 plan(METRO, "raw.stations", "2026-05-01", "2026-05-03", false).items());
         // Downstream follows the asset asked for, not every output of its pipeline: nothing reads raw.taps.
@@ -112,17 +121,22 @@ class BackfillPlanTest {
         // raw.routes feeds only core_network, and through it daily_ridership.
         assertEquals("9 runs: metro_snapshot x3, core_network x3, daily_ridership x3",
                 plan(METRO, "raw.routes", "2026-05-01", "2026-05-03", true).summary());
-        assertEquals(item("daily_ridership", "2026-05-02", k("core_network", "2026-05-02")),
+        assertEquals(item("daily_ridership", "2026-05-02", k("core_network", "2026-05-03")),
                 plan(METRO, "raw.routes", "2026-05-01", "2026-05-03", true).items().get(7));
     }
 
     @Test
     void aNetworkBackfillReachesDailyRidershipThroughLatest() {
         BackfillPlan plan = plan(METRO, "core.network", "2026-03-28", "2026-03-30", true);
-        assertEquals(List.of(item("core_network", "2026-03-28"), item("core_network", "2026-03-29"), item("core_network", "2026-03-30"),
-                item("daily_ridership", "2026-03-28", k("core_network", "2026-03-28")),
-                item("daily_ridership", "2026-03-29", k("core_network", "2026-03-29")),
-                item("daily_ridership", "2026-03-30", k("core_network", "2026-03-30"))), plan.items());
+        // daily_ridership reads core.network with 'latest': every day it rebuilds reads the newest network, so each
+        // depends on the newest day of the backfill, which comes after the other days.
+        Key newest = k("core_network", "2026-03-30");
+        assertEquals(List.of(item("core_network", "2026-03-28"), item("core_network", "2026-03-29"),
+                item("core_network", "2026-03-30", k("core_network", "2026-03-28"), k("core_network", "2026-03-29")),
+                item("daily_ridership", "2026-03-28", newest),
+                item("daily_ridership", "2026-03-29", newest),
+                item("daily_ridership", "2026-03-30", newest)), plan.items());
+        assertRunnableInOrder(plan);
         // The end of the line: nothing is downstream of the mart.
         assertEquals(List.of(item("daily_ridership", "2026-05-26")), plan(METRO, "mart.daily_ridership", "2026-05-26", "2026-05-26", true).items());
     }
@@ -199,8 +213,10 @@ class BackfillPlanTest {
         // manual-export (unpartitioned, 'latest'); trips -> core.trips -> rollup (daily Prague).
         BackfillPlan plan = plan(EVERY_FEATURE, "raw.stations", "2025-12-30", "2026-01-02", true);
         assertEquals(List.of(
-                item("snap", "2025-12-30"), item("snap", "2025-12-31"), item("snap", "2026-01-01"), item("snap", "2026-01-02"),
-                item("trips", "2026-01-01", k("snap", "2026-01-01")),
+                item("snap", "2025-12-30"), item("snap", "2025-12-31"), item("snap", "2026-01-01"),
+                // trips reads raw.stations with 'latest': its days wait for the newest snapshot, which comes last
+                item("snap", "2026-01-02", k("snap", "2025-12-30"), k("snap", "2025-12-31"), k("snap", "2026-01-01")),
+                item("trips", "2026-01-01", k("snap", "2026-01-02")),
                 item("trips", "2026-01-02", k("snap", "2026-01-02")),
                 item("rollup", "2026-01-01", k("trips", "2026-01-01")),
                 item("rollup", "2026-01-02", k("trips", "2026-01-02")),
