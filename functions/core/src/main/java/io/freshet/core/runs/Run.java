@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param retryAt     while QUEUED after a failed attempt: when the next attempt may start
  * @param oldestInput the time of the oldest input event it consumed (requests excluded), for freshness
  * @param finishReason why it ended, once it did
+ * @see #forced()
  */
 public record Run(String runId, String pipeline, String partition, RunState state, String reason,
                   List<String> consumed, Instant createdAt, Instant updatedAt, boolean announced,
@@ -23,5 +24,15 @@ public record Run(String runId, String pipeline, String partition, RunState stat
 
     public Run {
         consumed = List.copyOf(consumed);
+    }
+
+    /**
+     * Whether a forced request (materialize or backfill with {@code --force}) asked for this run:
+     * it executes even when its inputs and code are unchanged since the last successful run, and
+     * may do what is otherwise refused for safety. Derived from the requests it consumed, so it is
+     * recorded with the run from its creation and the same on every attempt.
+     */
+    public boolean forced() {
+        return consumed.stream().anyMatch(io.freshet.core.trigger.Request::isForcedId);
     }
 }

@@ -71,15 +71,47 @@ public record Request(Kind kind, String id, String detail, Instant time) {
 
     /** One partition's request of a backfill; {@code round} > 0 when a resumed backfill retries a failed partition. */
     public static Request backfill(String backfillId, String pipeline, String partition, int round, Instant now) {
-        return new Request(Kind.BACKFILL, id(Kind.BACKFILL, backfillId, pipeline, partition, Integer.toString(round)), backfillId, now);
+        return backfill(backfillId, pipeline, partition, round, false, now);
+    }
+
+    /** As above; a {@code forced} request's run executes even when its inputs and code are unchanged. */
+    public static Request backfill(String backfillId, String pipeline, String partition, int round, boolean forced, Instant now) {
+        return new Request(Kind.BACKFILL, id(Kind.BACKFILL, forced, backfillId, pipeline, partition, Integer.toString(round)), backfillId, now);
     }
 
     public static Request manual(String requestId, String pipeline, String partition, Instant now) {
-        return new Request(Kind.MANUAL, id(Kind.MANUAL, requestId, pipeline, partition), requestId, now);
+        return manual(requestId, pipeline, partition, false, now);
     }
 
+    /** A person's request; a {@code forced} one's run executes even when its inputs and code are unchanged. */
+    public static Request manual(String requestId, String pipeline, String partition, boolean forced, Instant now) {
+        return new Request(Kind.MANUAL, id(Kind.MANUAL, forced, requestId, pipeline, partition), requestId, now);
+    }
+
+    /**
+     * Whether this request forces its run to execute even when inputs and code are unchanged (a
+     * {@code --force} of materialize or backfill). The flag lives in the id, so it travels
+     * with the request through the pending set into the run's consumed list unchanged.
+     */
+    public boolean forced() {
+        return isForcedId(id);
+    }
+
+    /** Whether a consumed id names a forced request. */
+    public static boolean isForcedId(String id) {
+        return isRequestId(id) && id.contains(FORCED_MARK);
+    }
+
+    // A forced request's id is "rq-<kind>-forced-<hash>": the hash is hex, so the mark cannot occur by chance.
+    private static final String FORCED_MARK = "-forced-";
+
     private static String id(Kind kind, String... cause) {
-        return "rq-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + io.freshet.core.events.Ids.hash(20, java.util.List.of(cause));
+        return id(kind, false, cause);
+    }
+
+    private static String id(Kind kind, boolean forced, String... cause) {
+        return "rq-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + (forced ? FORCED_MARK : "-")
+                + io.freshet.core.events.Ids.hash(20, java.util.List.of(cause));
     }
 
     /** In words, for a run's reason. */
@@ -88,8 +120,8 @@ public record Request(Kind kind, String id, String detail, Instant time) {
             case TICK -> "schedule fired at " + detail;
             case FRESHNESS -> "freshness: to stay fresh " + detail;
             case CODE_CHANGE -> "code version changed to " + detail;
-            case BACKFILL -> "backfill " + detail;
-            case MANUAL -> "manual request " + detail;
+            case BACKFILL -> "backfill " + detail + (forced() ? " (forced)" : "");
+            case MANUAL -> "manual request " + detail + (forced() ? " (forced)" : "");
         };
     }
 }
