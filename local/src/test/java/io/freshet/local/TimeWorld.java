@@ -57,11 +57,23 @@ final class TimeWorld implements AutoCloseable {
     Project project;
 
     TimeWorld(Instant start, Path tmp) {
+        this(start, tmp, Map.of());
+    }
+
+    /** With {@code extraPipelines} (file name -> YAML) added to the fixture's pipelines/ before the stack starts. */
+    TimeWorld(Instant start, Path tmp, Map<String, String> extraPipelines) {
         this.clock = new MutableClock(start);
         this.log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock, Map.of());
         this.projectDir = tmp.resolve("project");
         this.scratch = tmp.resolve("scratch");
         copy(Path.of("src/test/resources/time-project"), projectDir);
+        extraPipelines.forEach((file, yaml) -> {
+            try {
+                Files.writeString(projectDir.resolve("pipelines").resolve(file), yaml);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         this.project = load();
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
