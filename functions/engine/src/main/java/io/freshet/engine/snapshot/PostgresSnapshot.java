@@ -50,7 +50,7 @@ import org.postgresql.util.PSQLException;
  *     and the other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is
  *     read: every table of the call sees the same committed data.</li>
  * <li>Per table: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
- *     AS type)]) TO STDOUT (FORMAT binary)}. A reader thread decodes the binary rows into
+ *     AS type) [AND "wm" <= CAST('upTo' AS type)]]) TO STDOUT (FORMAT binary)}. A reader thread decodes the binary rows into
  *     column batches laid out as DuckDB vectors; DuckDB pulls them through a Java table function
  *     and {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet, COMPRESSION zstd)}
  *     writes them as they arrive. PostgreSQL's backend, the decoder and DuckDB's Parquet writer run
@@ -91,7 +91,10 @@ import org.postgresql.util.PSQLException;
  * PostgreSQL allows and 64-bit microseconds since 1970 cannot hold, fail the snapshot naming the
  * column, as do NaN in a {@code numeric(p,s)} column and arrays of two or more dimensions; array
  * lower bounds other than 1 are not kept. Rows with a NULL watermark are read by a full or first
- * incremental snapshot and never by later ones. A view or an inheritance parent is read as
+ * incremental snapshot and never by later ones. A watermark that is not finite ({@code infinity},
+ * {@code -infinity}, {@code NaN}) fails the snapshot: nothing is past it. Every session sets
+ * {@code lock_timeout} ({@link SnapshotSettings#lockTimeout()}); a table held locked longer fails
+ * the snapshot with {@link TableLockedException}. A view or an inheritance parent is read as
  * {@code SELECT} reads it (children included).
  *
  * <h2>Speed (2 cores, PostgreSQL 17 on the same machine, 8 columns: bigint, int, numeric(12,2),
