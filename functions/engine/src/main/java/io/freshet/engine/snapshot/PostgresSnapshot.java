@@ -229,7 +229,7 @@ public final class PostgresSnapshot {
 
             List<TableSnapshot> results;
             try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
-                results = run(plans, pg, duck, listener);
+                results = run(plans, pg, duck, listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
                 execute(c, "COMMIT");
@@ -479,12 +479,13 @@ public final class PostgresSnapshot {
 
     // ---- copying ----------------------------------------------------------------------------------
 
-    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener) throws SQLException {
+    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener,
+                                    java.time.Duration lockTimeout) throws SQLException {
         TableSnapshot[] results = new TableSnapshot[plans.size()];
         if (pg.size() == 1) {
             DuckDBConnection d = duck.connect();
             for (int i = 0; i < plans.size(); i++) {
-                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener);
+                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener, lockTimeout);
             }
             return List.of(results);
         }
@@ -503,7 +504,7 @@ public final class PostgresSnapshot {
                     int i;
                     while (!failed.get() && (i = next.getAndIncrement()) < plans.size()) {
                         try {
-                            results[i] = copyTable(plans.get(i), c, duck, d, listener);
+                            results[i] = copyTable(plans.get(i), c, duck, d, listener, lockTimeout);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;
@@ -534,7 +535,8 @@ public final class PostgresSnapshot {
         }
     }
 
-    private TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener) {
+    private TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener,
+                                    java.time.Duration lockTimeout) {
         String output = plan.request().output();
         try {
             Files.createDirectories(plan.dir());
@@ -561,7 +563,7 @@ public final class PostgresSnapshot {
                 } catch (SQLException e) {
                     stream.cancel();
                     Throwable readerFailure = stream.await();
-                    throw failure(plan, readerFailure != null ? readerFailure : e);
+                    throw failure(plan, readerFailure != null ? readerFailure : e, lockTimeout);
                 }
                 if (files.isEmpty()) {
                     List<String> names = DuckDbParquet.columnNames(duck, file);
@@ -582,7 +584,7 @@ public final class PostgresSnapshot {
             } while (stream.hasMore());
             Throwable readerFailure = stream.await();
             if (readerFailure != null) {
-                throw failure(plan, readerFailure);
+                throw failure(plan, readerFailure, lockTimeout);
             }
             if (written != stream.rows()) {
                 throw new SnapshotException(plan.table(), "DuckDB wrote " + written + " rows where PostgreSQL sent " + stream.rows());
@@ -594,9 +596,9 @@ public final class PostgresSnapshot {
             List<ColumnInfo> columns = plan.columns().stream().map(PgColumn::info).toList();
             return new TableSnapshot(output, files, written, bytes, schemaHash(columns), watermark, columns);
         } catch (CopyStream.StreamFailedException e) {
-            throw failure(plan, e);
+            throw failure(plan, e, lockTimeout);
         } catch (SQLException e) {
-            throw failure(plan, e);
+            throw failure(plan, e, lockTimeout);
         } catch (IOException e) {
             throw new SnapshotException(plan.table(), "I/O: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -605,13 +607,17 @@ public final class PostgresSnapshot {
         }
     }
 
-    private static SnapshotException failure(Plan plan, Throwable cause) {
+    private static SnapshotException failure(Plan plan, Throwable cause, java.time.Duration lockTimeout) {
         Throwable c = cause;
         while (c instanceof CopyStream.StreamFailedException && c.getCause() != null) {
             c = c.getCause();
         }
         if (c instanceof SnapshotException s) {
             return s;
+        }
+        if (c instanceof SQLException e && LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            // A relation LOCK TABLE cannot take beforehand (a materialized view being refreshed): its COPY waited for it.
+            return new TableLockedException(plan.table(), lockTimeout, c);
         }
         String message;
         if (c instanceof RowDecoder.ColumnValueException v) {

@@ -136,6 +136,20 @@ class WatermarkEdgesTest {
         assertThrows(IllegalArgumentException.class, () -> settings().withLockTimeout(Duration.ZERO), "0 would mean no limit");
     }
 
+    @Test
+    void aMaterializedViewBeingRefreshedFailsWithinTheLockTimeoutToo() throws Exception {
+        pg.execute("CREATE MATERIALIZED VIEW public.tick_totals AS SELECT count(*) AS n FROM ticks");
+        try (Connection refresh = pg.connect(); Statement s = refresh.createStatement()) {
+            refresh.setAutoCommit(false);
+            s.execute("REFRESH MATERIALIZED VIEW public.tick_totals"); // ACCESS EXCLUSIVE until it commits; LOCK TABLE cannot take a matview first
+            TableLockedException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(TableLockedException.class,
+                    () -> new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", "tick_totals", "raw.totals")),
+                            work.resolve("mv"), settings().withLockTimeout(Duration.ofMillis(500)))));
+            assertEquals(Optional.of("\"public\".\"tick_totals\""), e.table());
+            refresh.rollback();
+        }
+    }
+
     private static List<Long> ids(TableSnapshot t) throws Exception {
         List<Long> out = new ArrayList<>();
         try (Connection d = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement s = d.createStatement();
