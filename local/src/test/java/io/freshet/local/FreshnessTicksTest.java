@@ -97,6 +97,56 @@ class FreshnessTicksTest {
         }
     }
 
+    /** Runs on core.orders only; reads the newest order export alongside, which cannot start it. */
+    static final String ENRICHED = """
+            pipeline: enriched
+            inputs:
+              - core.orders
+              - asset: shop.orders
+                mapping: latest
+            partitions:
+              grain: daily
+              timezone: Europe/Prague
+            outputs:
+              core.enriched: s3://${LakeBucket}/core/enriched/date={date}/
+            trigger:
+              condition: core.orders
+            freshness:
+              max_lag: 5m
+            steps:
+              - sql:
+                  output: core.enriched
+                  query: SELECT (SELECT sum(orders) FROM core.orders) AS orders, (SELECT count(*) FROM shop.orders) AS newest_export_rows
+            retries: 0
+            """;
+
+    @Test
+    void anInputTheConditionDoesNotNameNeverMakesAnAssetOverdue() {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T08:00:00Z"), tmp, java.util.Map.of("enriched.yaml", ENRICHED))) {
+            w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
+            assertEquals(List.of(RunState.SUCCEEDED), w.runs("enriched").stream().map(Run::state).toList(), "core.orders/2026-05-11 started it");
+
+            // The next morning, a late export of 11 May: orders_daily rebuilds 11 May, and enriched/11 May with it. The export's
+            // event also waits in enriched/12 May (latest: the partition current when it came), where core.orders has nothing yet.
+            w.at("2026-05-12T06:00:00Z");
+            w.uploadOrders("2026-05-11", "late.csv", "2,20\n");
+            assertEquals(List.of("2026-05-11", "2026-05-11"), w.runs("enriched").stream().map(Run::partition).toList());
+            assertEquals(1, w.stack.store().consumer("enriched", "2026-05-12").pending().size(), "the export waits in 12 May");
+
+            w.clock.advance(Duration.ofMinutes(1));
+            w.tickEvery(Duration.ofMinutes(5), Instant.parse("2026-05-12T08:00:00Z")); // two hours: far past max_lag
+            assertEquals(List.of(), overdue(w, "core.enriched"), "waiting on an input that cannot start a run is not being late");
+
+            // core.orders for 12 May starts the run, which consumes the export that waited.
+            w.uploadOrders("2026-05-12", "b.csv", "3,30\n");
+            Run twelfth = w.runs("enriched").get(w.runs("enriched").size() - 1);
+            assertEquals("2026-05-12", twelfth.partition());
+            assertEquals(RunState.SUCCEEDED, twelfth.state());
+            assertTrue(twelfth.reason().contains("shop.orders x"), twelfth.reason());
+            assertEquals(0, w.stack.store().consumer("enriched", "2026-05-12").pending().size());
+        }
+    }
+
     static List<JsonNode> overdue(TimeWorld w, String asset) {
         return w.published(EventJson.ASSET_OVERDUE).stream().filter(d -> d.path("asset").asText().equals(asset)).toList();
     }

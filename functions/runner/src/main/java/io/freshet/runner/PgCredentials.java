@@ -50,13 +50,72 @@ public final class PgCredentials {
             throw new IllegalStateException("no credentials for PostgreSQL connection '" + connection + "': set FRESHET_PG_SECRET_ARN (deployed) or "
                     + prefix + "_URL, _USER, _PASSWORD (local)");
         }
-        JsonNode secret = EventJson.read(secretById.apply(arn));
+        JsonNode secret = parse(arn, secretById.apply(arn));
         JsonNode c = secret.has(connection) ? secret.get(connection) : secret;
-        if (!c.has("host") || !c.has("username")) {
-            throw new IllegalStateException("the secret " + arn + " has no entry for connection '" + connection + "' (expected host, port, dbname, username, password)");
+        if (!c.isObject()) {
+            throw new SecretFormatException(arn, "its entry for connection '" + connection + "' is not a JSON object");
         }
-        String url = "jdbc:postgresql://" + c.get("host").asText() + ":" + c.path("port").asInt(5432) + "/" + c.path("dbname").asText("postgres");
-        return new Connection(url, c.get("username").asText(), c.path("password").asText(""));
+        if (!c.has("host") || !c.has("username")) {
+            throw new SecretFormatException(arn, "it has no entry for connection '" + connection + "'");
+        }
+        String host = text(arn, connection, c, "host");
+        String user = text(arn, connection, c, "username");
+        String password = c.has("password") ? text(arn, connection, c, "password") : "";
+        String dbname = c.has("dbname") ? text(arn, connection, c, "dbname") : "postgres";
+        String url = "jdbc:postgresql://" + host + ":" + port(arn, connection, c) + "/" + dbname;
+        return new Connection(url, user, password);
+    }
+
+    /**
+     * A secret that cannot be read as connections. Says which secret and the shape expected, never
+     * anything of its content: the message becomes a run's failure reason, which is stored, logged,
+     * announced and sent to OpenLineage, and a parser's message quotes the text it choked on (the
+     * password, as often as not).
+     */
+    public static final class SecretFormatException extends IllegalStateException {
+        SecretFormatException(String secretArn, String problem) {
+            super("the PostgreSQL secret " + secretArn + " cannot be used: " + problem + ". Expected a JSON object mapping each connection"
+                    + " name to {\"host\", \"port\", \"dbname\", \"username\", \"password\"}, or one such object (an RDS secret)"
+                    + " for every connection; text fields as strings, port a number");
+        }
+    }
+
+    private static JsonNode parse(String arn, String secretString) {
+        if (secretString == null || secretString.isBlank()) {
+            throw new SecretFormatException(arn, "its value is empty");
+        }
+        JsonNode secret;
+        try {
+            secret = EventJson.MAPPER.readTree(secretString);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Neither the parser's message nor the exception as a cause: both quote the secret's text.
+            throw new SecretFormatException(arn, "its value is not JSON (parse error at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+        if (secret == null || !secret.isObject()) {
+            throw new SecretFormatException(arn, "its value is JSON but not an object");
+        }
+        return secret;
+    }
+
+    private static String text(String arn, String connection, JsonNode entry, String field) {
+        JsonNode v = entry.get(field);
+        if (!v.isTextual()) {
+            throw new SecretFormatException(arn, "field '" + field + "' of connection '" + connection + "' is not a string");
+        }
+        return v.asText();
+    }
+
+    private static int port(String arn, String connection, JsonNode entry) {
+        JsonNode v = entry.get("port");
+        if (v == null || v.isNull()) {
+            return 5432;
+        }
+        String digits = v.isIntegralNumber() ? v.asText() : v.isTextual() ? v.asText().trim() : "";
+        if (digits.matches("[0-9]{1,5}") && Integer.parseInt(digits) >= 1 && Integer.parseInt(digits) <= 65535) {
+            return Integer.parseInt(digits);
+        }
+        throw new SecretFormatException(arn, "field 'port' of connection '" + connection + "' is not a port number (1-65535)");
     }
 
     public Optional<String> secretArn() {

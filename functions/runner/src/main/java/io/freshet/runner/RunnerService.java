@@ -37,6 +37,7 @@ import io.freshet.core.model.Source;
 import io.freshet.core.model.Step;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.core.snapshot.WatermarkRange;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.engine.checks.CheckResult;
 import io.freshet.engine.checks.CheckRunner;
@@ -187,6 +188,15 @@ public final class RunnerService {
                 return RunState.SKIPPED;
             }
         }
+        SnapshotPlanner.Planned snapshotPlan = new SnapshotPlanner(store, clock).plan(pipeline, run);
+        if (!snapshotPlan.refusals().isEmpty()) {
+            // What the partition would hold cannot be produced now; trying again would be refused again.
+            String reason = "snapshot refused: " + String.join("; ", snapshotPlan.refusals());
+            lineage.fail(run, attempt, pipeline, clock.instant(), read, reason);
+            finish(run, RunState.FAILED, reason);
+            log.warn("run refused: nothing read, nothing published", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
+            return RunState.FAILED;
+        }
         Map<String, TableFacts> facts = new LinkedHashMap<>();
         try (DuckSession duck = DuckSession.open(DuckSettings.defaults(work.resolve("duckdb")))) {
             for (Map.Entry<String, List<AssetEvent>> in : inputs.entrySet()) {
@@ -200,9 +210,13 @@ public final class RunnerService {
                         facts.put(sql.output(), new TableFacts(rows, Optional.empty(), Optional.empty()));
                     }
                     case Step.Snapshot snap -> {
-                        for (Snapshotter.Table t : snapshotter.snapshot(pipeline, snap, run.partition(), lastWatermarks(snap), work.resolve("snapshot"))) {
+                        Map<String, WatermarkRange> reads = snapshotPlan.reads();
+                        for (Snapshotter.Table t : snapshotter.snapshot(pipeline, snap, run.partition(), reads, work.resolve("snapshot"))) {
                             long rows = duck.loadTable(t.output(), t.parquetFiles());
-                            facts.put(t.output(), new TableFacts(rows, Optional.of(t.schemaHash()), t.watermark()));
+                            // The range this partition now holds: the recorded one when read again, else up to the greatest watermark read.
+                            Optional<WatermarkRange> range = Optional.ofNullable(reads.get(t.output()))
+                                    .map(r -> r.upTo().isPresent() ? r : new WatermarkRange(r.after(), t.watermark()));
+                            facts.put(t.output(), new TableFacts(rows, Optional.of(t.schemaHash()), range));
                         }
                     }
                 }
@@ -240,7 +254,7 @@ public final class RunnerService {
                 metadata.put("rows", Long.toString(f.rows()));
                 metadata.put("bytes", Long.toString(Files.size(file)));
                 f.schemaHash().ifPresent(h -> metadata.put("schemaHash", h));
-                f.watermark().ifPresent(w -> metadata.put("watermark", w));
+                f.watermarks().ifPresent(r -> metadata.putAll(r.metadata()));
                 results.stream().filter(r -> r.asset().equals(out.asset()))
                         .forEach(r -> metadata.put("check." + r.name(), r.summary()));
                 events.add(new AssetEvent(Ids.runOutput(run.runId(), out.asset()), out.asset(), run.partition(),
@@ -382,18 +396,6 @@ public final class RunnerService {
         return out;
     }
 
-    private Map<String, String> lastWatermarks(Step.Snapshot snap) {
-        Map<String, String> out = new TreeMap<>();
-        for (Step.SnapshotTable t : snap.tables()) {
-            if (t.watermark().isPresent()) {
-                store.newestEvent(t.output()).map(j -> EventJson.assetEvent(EventJson.read(j)))
-                        .flatMap(e -> Optional.ofNullable(e.metadata().get("watermark")))
-                        .ifPresent(w -> out.put(t.output(), w));
-            }
-        }
-        return out;
-    }
-
     private InputFormat formatOf(String asset, List<AssetEvent> events) {
         Optional<String> declared = project.source(asset).filter(s -> s instanceof Source.S3).flatMap(s -> ((Source.S3) s).format());
         return declared.map(InputFormat::of).orElseGet(() -> InputFormat.fromKey(events.get(0).objects().get(0)));
@@ -455,6 +457,6 @@ public final class RunnerService {
         }
     }
 
-    private record TableFacts(long rows, Optional<String> schemaHash, Optional<String> watermark) {
+    private record TableFacts(long rows, Optional<String> schemaHash, Optional<WatermarkRange> watermarks) {
     }
 }

@@ -40,7 +40,7 @@ final class RunnerWiring {
         return new RunnerService(project,
                 new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
                 new ObjectStore(S3Clients.create(config.s3Endpoint())),
-                announcer, lake, new EngineSnapshotter(project, credentials),
+                announcer, lake, new EngineSnapshotter(project, credentials, EngineSnapshotter.lockTimeout(env)),
                 clock, log, scratch, FaultPoints.NONE).withLineage(lineage(env, config, announcer, log));
     }
 

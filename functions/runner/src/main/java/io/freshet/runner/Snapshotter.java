@@ -7,15 +7,22 @@ import java.util.Optional;
 
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Step;
+import io.freshet.core.snapshot.WatermarkRange;
 
 /** Runs a snapshot step: one consistent read of its tables to Parquet files. */
 @FunctionalInterface
 public interface Snapshotter {
 
-    /** One table's result: its Parquet files, schema hash and, for incremental tables, the newest watermark read. */
+    /**
+     * One table's result: its Parquet files, schema hash and, for incremental tables, the greatest
+     * watermark read (the range's lower bound again when no row was past it).
+     */
     record Table(String output, List<Path> parquetFiles, long rows, String schemaHash, Optional<String> watermark) {
     }
 
-    /** @param lastWatermarks per output, the watermark its previous event recorded */
-    List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, String> lastWatermarks, Path workDir);
+    /**
+     * @param reads per incremental output, the rows to read: watermark in {@code (after, upTo]}, an
+     *              empty {@code after} from the first row, an empty {@code upTo} with no upper bound
+     */
+    List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir);
 }

@@ -307,13 +307,14 @@ public final class SchedulerService {
     }
 
     /**
-     * The oldest input event of a pipeline partition not yet in its outputs: waiting, consumed by
-     * the run still going, or consumed by a run that failed.
+     * The oldest input event of a pipeline partition not yet in its outputs: waiting (of an input
+     * that can start a run), consumed by the run still going, or consumed by a run that failed.
      */
     private Optional<Instant> unreflectedSince(Pipeline p, String partition) {
         DynamoStore.ConsumerView view = store.consumer(p.name(), partition);
         List<Instant> times = new ArrayList<>();
-        view.pending().stream().filter(e -> !Request.isRequest(e)).forEach(e -> times.add(e.time()));
+        // Events of an input the condition does not name cannot start a run: they wait for the next one and never make it overdue.
+        view.pending().stream().filter(e -> !Request.isRequest(e) && FreshnessRules.inputCounts(p, e.asset())).forEach(e -> times.add(e.time()));
         Optional<String> held = view.activeRun().or(view::lastRun);
         held.flatMap(store::run).filter(r -> r.state() != RunState.SUCCEEDED && r.state() != RunState.SKIPPED)
                 .flatMap(Run::oldestInput).ifPresent(times::add);

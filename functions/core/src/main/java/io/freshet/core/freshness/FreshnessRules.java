@@ -28,10 +28,26 @@ import io.freshet.core.partition.Partitions;
  * T - L: a source's newest event must be at least that recent; a derived asset's required
  * partition (the newest complete at T - L) must exist and hold no unreflected input event from
  * before T - L.
+ *
+ * <p>Only inputs that can start a run count ({@link #inputCounts}): an input a pipeline's condition
+ * does not name (a dimension read as {@code latest} alongside it) never makes its outputs overdue.
+ * Its events wait, and the next run the condition (or a request) starts consumes them with the
+ * rest; until then the outputs do hold the newest data their pipeline would run for.
  */
 public final class FreshnessRules {
 
     private FreshnessRules() {
+    }
+
+    /**
+     * Whether an input's unreflected events count against the freshness of {@code pipeline}'s
+     * outputs: every input of a pipeline without a condition (a schedule or its freshness starts
+     * the run that takes them), else only the inputs its condition names. An event of another input
+     * cannot start a run, so counting it would report an asset overdue that nothing would bring
+     * back (core_trips overdue for ever because a raw.passengers snapshot waited).
+     */
+    public static boolean inputCounts(Pipeline pipeline, String inputAsset) {
+        return pipeline.trigger().flatMap(t -> t.condition()).map(c -> c.assets().contains(inputAsset)).orElse(true);
     }
 
     /** What is known about one asset partition (or a whole source) at evaluation time. */

@@ -290,4 +290,16 @@ class FreshnessRulesTest {
                 () -> FreshnessRules.shouldLaunch(snapshot, "2026-05-26", fresh, fresh));
         assertEquals("metro_snapshot has no freshness policy", e.getMessage());
     }
+
+    @Test
+    void onlyInputsThatCanStartARunCountAgainstFreshness() {
+        // core_trips runs on landing.taps | raw.stations; raw.passengers is read alongside, and cannot start a run.
+        assertTrue(FreshnessRules.inputCounts(TRIPS, "landing.taps"));
+        assertTrue(FreshnessRules.inputCounts(TRIPS, "raw.stations"));
+        assertFalse(FreshnessRules.inputCounts(TRIPS, "raw.passengers"));
+        // No condition (lazily scheduled by its freshness): every input's data is what a launch is for.
+        for (var in : RIDERSHIP.inputs()) {
+            assertTrue(FreshnessRules.inputCounts(RIDERSHIP, in.asset()), in.asset());
+        }
+    }
 }

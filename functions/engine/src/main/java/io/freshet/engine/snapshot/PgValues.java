@@ -61,7 +61,7 @@ final class PgValues {
     }
 
     /** A value PostgreSQL holds that the target type cannot; the decoder adds the table and column. */
-    static final class UnrepresentableValueException extends RuntimeException {
+    static class UnrepresentableValueException extends RuntimeException {
         UnrepresentableValueException(String message) {
             super(message);
         }

@@ -50,7 +50,7 @@ import org.postgresql.util.PSQLException;
  *     and the other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is
  *     read: every table of the call sees the same committed data.</li>
  * <li>Per table: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
- *     AS type)]) TO STDOUT (FORMAT binary)}. A reader thread decodes the binary rows into
+ *     AS type) [AND "wm" <= CAST('upTo' AS type)]]) TO STDOUT (FORMAT binary)}. A reader thread decodes the binary rows into
  *     column batches laid out as DuckDB vectors; DuckDB pulls them through a Java table function
  *     and {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet, COMPRESSION zstd)}
  *     writes them as they arrive. PostgreSQL's backend, the decoder and DuckDB's Parquet writer run
@@ -91,7 +91,10 @@ import org.postgresql.util.PSQLException;
  * PostgreSQL allows and 64-bit microseconds since 1970 cannot hold, fail the snapshot naming the
  * column, as do NaN in a {@code numeric(p,s)} column and arrays of two or more dimensions; array
  * lower bounds other than 1 are not kept. Rows with a NULL watermark are read by a full or first
- * incremental snapshot and never by later ones. A view or an inheritance parent is read as
+ * incremental snapshot and never by later ones. A watermark that is not finite ({@code infinity},
+ * {@code -infinity}, {@code NaN}) fails the snapshot: nothing is past it. Every session sets
+ * {@code lock_timeout} ({@link SnapshotSettings#lockTimeout()}); a table held locked longer fails
+ * the snapshot with {@link TableLockedException}. A view or an inheritance parent is read as
  * {@code SELECT} reads it (children included).
  *
  * <h2>Speed (2 cores, PostgreSQL 17 on the same machine, 8 columns: bigint, int, numeric(12,2),
@@ -171,7 +174,7 @@ public final class PostgresSnapshot {
 
     /** One table, resolved and planned. */
     private record Plan(TableRequest request, String table, PgCatalog.Relation relation, List<PgColumn> columns, int watermarkIndex,
-                        Optional<String> watermarkLiteral, Path dir) {
+                        Optional<String> watermarkLiteral, Optional<String> upToLiteral, Path dir) {
     }
 
     /**
@@ -204,19 +207,19 @@ public final class PostgresSnapshot {
         }
         List<Connection> pg = new ArrayList<>();
         try {
-            Connection leader = open(connection);
+            Connection leader = open(connection, settings);
             pg.add(leader);
             PgCatalog catalog = new PgCatalog(leader);
             List<Plan> plans = preflight(catalog, leader, tables, workDir);
 
             execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-            lock(leader, plans);
+            lock(leader, plans, settings.lockTimeout());
             plans = reread(catalog, plans); // the first query of the transaction: fixes the snapshot
             int workers = Math.min(settings.parallelConnections(), plans.size());
             if (workers > 1) {
                 String id = exportSnapshot(leader);
                 for (int i = 1; i < workers; i++) {
-                    Connection c = open(connection);
+                    Connection c = open(connection, settings);
                     pg.add(c);
                     execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                     execute(c, "SET TRANSACTION SNAPSHOT " + Sql.quoteLiteral(id));
@@ -226,13 +229,16 @@ public final class PostgresSnapshot {
 
             List<TableSnapshot> results;
             try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
-                results = run(plans, pg, duck, listener);
+                results = run(plans, pg, duck, listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
                 execute(c, "COMMIT");
             }
             return new SnapshotResult(results);
         } catch (SQLException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw new TableLockedException(null, settings.lockTimeout(), e);
+            }
             throw new SnapshotException(null, "PostgreSQL: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SnapshotException(null, "I/O: " + e.getMessage(), e);
@@ -256,7 +262,10 @@ public final class PostgresSnapshot {
         }
     }
 
-    private static Connection open(PgConnectionInfo info) {
+    /** PostgreSQL's SQLSTATE when {@code lock_timeout} ran out ({@code lock_not_available}). */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    private static Connection open(PgConnectionInfo info, SnapshotSettings settings) {
         Properties p = new Properties();
         p.setProperty("user", info.user());
         p.setProperty("password", info.password());
@@ -270,6 +279,8 @@ public final class PostgresSnapshot {
             }
             c.setAutoCommit(true);
             execute(c, SESSION_SETTINGS);
+            // Without it a snapshot waits for ever behind a migration's exclusive lock (and every query queued behind it waits too).
+            execute(c, "SET lock_timeout = " + settings.lockTimeout().toMillis());
             return c;
         } catch (SQLException e) {
             throw new SnapshotException(null, "cannot connect to " + info.jdbcUrl() + " as " + info.user() + ": " + e.getMessage(), e);
@@ -293,12 +304,16 @@ public final class PostgresSnapshot {
             if (!relation.readable()) {
                 throw new SnapshotException(name, "is a " + relation.kindName() + ", not a table or view");
             }
-            Plan plan = plan(t, relation, catalog.columns(relation), Optional.empty(), outputDir(workDir, t.output(), dirs));
+            Plan plan = plan(t, relation, catalog.columns(relation), Optional.empty(), Optional.empty(), outputDir(workDir, t.output(), dirs));
             Optional<String> literal = Optional.empty();
             if (t.lastWatermark().isPresent()) {
-                literal = Optional.of(canonicalWatermark(c, plan, t.lastWatermark().get()));
+                literal = Optional.of(canonicalWatermark(c, plan, "last watermark", t.lastWatermark().get()));
             }
-            plans.add(new Plan(t, name, relation, plan.columns(), plan.watermarkIndex(), literal, plan.dir()));
+            Optional<String> upTo = Optional.empty();
+            if (t.upTo().isPresent()) {
+                upTo = Optional.of(canonicalWatermark(c, plan, "upper watermark", t.upTo().get()));
+            }
+            plans.add(new Plan(t, name, relation, plan.columns(), plan.watermarkIndex(), literal, upTo, plan.dir()));
         }
         return plans;
     }
@@ -314,7 +329,8 @@ public final class PostgresSnapshot {
         return new SnapshotException(t.displayName(), "table does not exist in schema " + Sql.quoteIdent(t.schema()));
     }
 
-    private static Plan plan(TableRequest t, PgCatalog.Relation relation, List<PgColumn> columns, Optional<String> literal, Path dir) {
+    private static Plan plan(TableRequest t, PgCatalog.Relation relation, List<PgColumn> columns, Optional<String> literal,
+                             Optional<String> upTo, Path dir) {
         String name = t.displayName();
         if (columns.isEmpty()) {
             throw new SnapshotException(name, "has no columns; a Parquet file needs at least one");
@@ -345,7 +361,7 @@ public final class PostgresSnapshot {
                         + "; a watermark must be an integer, numeric, date, timestamp or timestamptz column");
             }
         }
-        return new Plan(t, name, relation, columns, watermarkIndex, literal, dir);
+        return new Plan(t, name, relation, columns, watermarkIndex, literal, upTo, dir);
     }
 
     private static String asciiLower(String s) {
@@ -357,21 +373,34 @@ public final class PostgresSnapshot {
         return b.toString();
     }
 
-    /** PostgreSQL's own text for the last watermark as a value of the column's type; refuses what is not one. */
-    private static String canonicalWatermark(Connection c, Plan plan, String lastWatermark) throws SQLException {
+    /**
+     * PostgreSQL's own text for a watermark bound as a value of the column's type; refuses what is
+     * not one, and a non-finite value (recorded before such values were refused, or typed by hand):
+     * nothing is past {@code infinity} or {@code NaN}, so a snapshot from there would read nothing.
+     */
+    private static String canonicalWatermark(Connection c, Plan plan, String what, String value) throws SQLException {
         PgColumn column = plan.columns().get(plan.watermarkIndex());
         String sql = "SELECT CAST(CAST(? AS text) AS " + column.pgType() + ")::text";
+        String canonical;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, lastWatermark);
+            ps.setString(1, value);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getString(1);
+                canonical = rs.getString(1);
             }
         } catch (PSQLException e) {
-            throw new SnapshotException(plan.table(), "last watermark '" + lastWatermark + "' is not a valid " + column.pgType()
+            throw new SnapshotException(plan.table(), what + " '" + value + "' is not a valid " + column.pgType()
                     + " for watermark column " + Sql.quoteIdent(column.name()) + ": " + e.getServerErrorMessage(), e);
         }
+        if (NON_FINITE.contains(canonical)) {
+            throw new SnapshotException(plan.table(), what + " '" + canonical + "' of watermark column " + Sql.quoteIdent(column.name())
+                    + " is not a finite value: no row is past it, so an incremental snapshot from it would read nothing");
+        }
+        return canonical;
     }
+
+    /** PostgreSQL's canonical text of the non-finite values of the watermark types (dates, timestamps, numeric). */
+    private static final Set<String> NON_FINITE = Set.of("infinity", "-infinity", "Infinity", "-Infinity", "NaN");
 
     private static Path outputDir(Path workDir, String output, Map<String, Integer> dirs) {
         String dir = output.replaceAll("[^A-Za-z0-9._=-]", "_");
@@ -385,12 +414,20 @@ public final class PostgresSnapshot {
         return workDir.resolve(dir);
     }
 
-    private static void lock(Connection c, List<Plan> plans) throws SQLException {
+    private static void lock(Connection c, List<Plan> plans, java.time.Duration lockTimeout) throws SQLException {
         // Tables, partitioned tables and views (which lock their base tables); LOCK refuses materialized
-        // views and foreign tables, whose column types cannot be altered anyway.
+        // views and foreign tables, whose column types cannot be altered anyway. One statement per table,
+        // so that a lock timeout names the table that is held.
         List<String> names = plans.stream().filter(p -> "rpv".indexOf(p.relation().kind()) >= 0).map(Plan::table).distinct().toList();
-        if (!names.isEmpty()) {
-            execute(c, "LOCK TABLE " + String.join(", ", names) + " IN ACCESS SHARE MODE");
+        for (String name : names) {
+            try {
+                execute(c, "LOCK TABLE " + name + " IN ACCESS SHARE MODE");
+            } catch (SQLException e) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw new TableLockedException(name, lockTimeout, e);
+                }
+                throw e;
+            }
         }
     }
 
@@ -398,7 +435,7 @@ public final class PostgresSnapshot {
     private static List<Plan> reread(PgCatalog catalog, List<Plan> plans) throws SQLException {
         List<Plan> out = new ArrayList<>();
         for (Plan p : plans) {
-            Plan fresh = plan(p.request(), p.relation(), catalog.columns(p.relation()), p.watermarkLiteral(), p.dir());
+            Plan fresh = plan(p.request(), p.relation(), catalog.columns(p.relation()), p.watermarkLiteral(), p.upToLiteral(), p.dir());
             out.add(fresh);
         }
         return out;
@@ -421,22 +458,34 @@ public final class PostgresSnapshot {
             sql.append(columns.get(i).selectExpression());
         }
         sql.append(" FROM ").append(plan.table());
-        if (plan.watermarkLiteral().isPresent()) {
+        if (plan.watermarkIndex() >= 0) {
             PgColumn wm = columns.get(plan.watermarkIndex());
-            sql.append(" WHERE ").append(Sql.quoteIdent(wm.name())).append(" > CAST(").append(Sql.quoteLiteral(plan.watermarkLiteral().get()))
-                    .append(" AS ").append(wm.pgType()).append(')');
+            String column = Sql.quoteIdent(wm.name());
+            List<String> where = new ArrayList<>();
+            plan.watermarkLiteral().ifPresent(after -> where.add(column + " > " + typed(after, wm)));
+            plan.upToLiteral().ifPresent(upTo -> where.add(plan.watermarkLiteral().isPresent()
+                    ? column + " <= " + typed(upTo, wm)
+                    : "(" + column + " IS NULL OR " + column + " <= " + typed(upTo, wm) + ")")); // from the start: NULLs as a first run read them
+            if (!where.isEmpty()) {
+                sql.append(" WHERE ").append(String.join(" AND ", where));
+            }
         }
         return sql.append(") TO STDOUT (FORMAT binary)").toString();
     }
 
+    private static String typed(String literal, PgColumn column) {
+        return "CAST(" + Sql.quoteLiteral(literal) + " AS " + column.pgType() + ")";
+    }
+
     // ---- copying ----------------------------------------------------------------------------------
 
-    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener) throws SQLException {
+    private List<TableSnapshot> run(List<Plan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener,
+                                    java.time.Duration lockTimeout) throws SQLException {
         TableSnapshot[] results = new TableSnapshot[plans.size()];
         if (pg.size() == 1) {
             DuckDBConnection d = duck.connect();
             for (int i = 0; i < plans.size(); i++) {
-                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener);
+                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener, lockTimeout);
             }
             return List.of(results);
         }
@@ -455,7 +504,7 @@ public final class PostgresSnapshot {
                     int i;
                     while (!failed.get() && (i = next.getAndIncrement()) < plans.size()) {
                         try {
-                            results[i] = copyTable(plans.get(i), c, duck, d, listener);
+                            results[i] = copyTable(plans.get(i), c, duck, d, listener, lockTimeout);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;
@@ -486,7 +535,8 @@ public final class PostgresSnapshot {
         }
     }
 
-    private TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener) {
+    private TableSnapshot copyTable(Plan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener,
+                                    java.time.Duration lockTimeout) {
         String output = plan.request().output();
         try {
             Files.createDirectories(plan.dir());
@@ -513,7 +563,7 @@ public final class PostgresSnapshot {
                 } catch (SQLException e) {
                     stream.cancel();
                     Throwable readerFailure = stream.await();
-                    throw failure(plan, readerFailure != null ? readerFailure : e);
+                    throw failure(plan, readerFailure != null ? readerFailure : e, lockTimeout);
                 }
                 if (files.isEmpty()) {
                     List<String> names = DuckDbParquet.columnNames(duck, file);
@@ -534,7 +584,7 @@ public final class PostgresSnapshot {
             } while (stream.hasMore());
             Throwable readerFailure = stream.await();
             if (readerFailure != null) {
-                throw failure(plan, readerFailure);
+                throw failure(plan, readerFailure, lockTimeout);
             }
             if (written != stream.rows()) {
                 throw new SnapshotException(plan.table(), "DuckDB wrote " + written + " rows where PostgreSQL sent " + stream.rows());
@@ -546,9 +596,9 @@ public final class PostgresSnapshot {
             List<ColumnInfo> columns = plan.columns().stream().map(PgColumn::info).toList();
             return new TableSnapshot(output, files, written, bytes, schemaHash(columns), watermark, columns);
         } catch (CopyStream.StreamFailedException e) {
-            throw failure(plan, e);
+            throw failure(plan, e, lockTimeout);
         } catch (SQLException e) {
-            throw failure(plan, e);
+            throw failure(plan, e, lockTimeout);
         } catch (IOException e) {
             throw new SnapshotException(plan.table(), "I/O: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -557,13 +607,17 @@ public final class PostgresSnapshot {
         }
     }
 
-    private static SnapshotException failure(Plan plan, Throwable cause) {
+    private static SnapshotException failure(Plan plan, Throwable cause, java.time.Duration lockTimeout) {
         Throwable c = cause;
         while (c instanceof CopyStream.StreamFailedException && c.getCause() != null) {
             c = c.getCause();
         }
         if (c instanceof SnapshotException s) {
             return s;
+        }
+        if (c instanceof SQLException e && LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            // A relation LOCK TABLE cannot take beforehand (a materialized view being refreshed): its COPY waited for it.
+            return new TableLockedException(plan.table(), lockTimeout, c);
         }
         String message;
         if (c instanceof RowDecoder.ColumnValueException v) {

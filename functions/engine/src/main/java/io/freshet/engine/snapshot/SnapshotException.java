@@ -7,7 +7,7 @@ import java.util.Optional;
  * carries the cause (a PostgreSQL or DuckDB error, a value that cannot be represented). Never
  * contains the connection's password.
  */
-public final class SnapshotException extends RuntimeException {
+public sealed class SnapshotException extends RuntimeException permits TableLockedException {
 
     private final String table;
 

@@ -1,6 +1,7 @@
 package io.freshet.engine.snapshot;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -18,8 +19,15 @@ import java.util.regex.Pattern;
  * @param parallelConnections PostgreSQL connections reading at once; each reads whole tables, all
  *                            from the same exported snapshot. 1 reads the tables one after another
  *                            on one connection.
+ * @param lockTimeout         PostgreSQL's {@code lock_timeout} for the snapshot's sessions: how long
+ *                            it waits for its {@code ACCESS SHARE} locks (a migration's
+ *                            {@code ALTER TABLE} holds an exclusive lock for as long as it runs)
+ *                            before it gives up with {@link TableLockedException}
  */
-public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, int parallelConnections) {
+public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, int parallelConnections, Duration lockTimeout) {
+
+    /** How long a snapshot waits for a table another session holds locked, unless told otherwise. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern MEMORY = Pattern.compile("\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
 
@@ -35,6 +43,19 @@ public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, in
         if (parallelConnections < 1) {
             throw new IllegalArgumentException("parallelConnections must be at least 1: " + parallelConnections);
         }
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+        if (lockTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("lockTimeout must be at least 1 ms (0 would mean waiting for ever): " + lockTimeout);
+        }
+    }
+
+    /** With the {@linkplain #DEFAULT_LOCK_TIMEOUT default lock timeout}. */
+    public SnapshotSettings(String memoryLimit, int threads, Path tempDir, int parallelConnections) {
+        this(memoryLimit, threads, tempDir, parallelConnections, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    public SnapshotSettings withLockTimeout(Duration timeout) {
+        return new SnapshotSettings(memoryLimit, threads, tempDir, parallelConnections, timeout);
     }
 
     /**

@@ -19,9 +19,15 @@ import java.util.Optional;
  * @param lastWatermark   the watermark published by the previous snapshot, in PostgreSQL's input
  *                        syntax for the column's type (as {@link TableSnapshot#newWatermark()}
  *                        returns it); only rows with {@code watermark > lastWatermark} are read.
- *                        Empty on the first incremental run: every row is read.
+ *                        Empty on the first incremental run: every row is read, those with a
+ *                        NULL watermark too.
+ * @param upTo            incremental mode: the greatest watermark to read (inclusive), in the same
+ *                        syntax; empty for no upper bound. Re-reading a partition's recorded range
+ *                        {@code (lastWatermark, upTo]} reproduces it (as long as no row was updated
+ *                        or inserted behind the watermark meanwhile).
  */
-public record TableRequest(String schema, String table, String output, Optional<String> watermarkColumn, Optional<String> lastWatermark) {
+public record TableRequest(String schema, String table, String output, Optional<String> watermarkColumn, Optional<String> lastWatermark,
+                           Optional<String> upTo) {
 
     public TableRequest {
         Objects.requireNonNull(schema, "schema");
@@ -29,22 +35,36 @@ public record TableRequest(String schema, String table, String output, Optional<
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(watermarkColumn, "watermarkColumn");
         Objects.requireNonNull(lastWatermark, "lastWatermark");
+        Objects.requireNonNull(upTo, "upTo");
         if (schema.isEmpty() || table.isEmpty() || output.isBlank()) {
             throw new IllegalArgumentException("schema, table and output must not be empty");
         }
-        if (lastWatermark.isPresent() && watermarkColumn.isEmpty()) {
-            throw new IllegalArgumentException("a last watermark without a watermark column for " + schema + "." + table);
+        if ((lastWatermark.isPresent() || upTo.isPresent()) && watermarkColumn.isEmpty()) {
+            throw new IllegalArgumentException("a watermark bound without a watermark column for " + schema + "." + table);
         }
+    }
+
+    public TableRequest(String schema, String table, String output, Optional<String> watermarkColumn, Optional<String> lastWatermark) {
+        this(schema, table, output, watermarkColumn, lastWatermark, Optional.empty());
     }
 
     /** A full snapshot of {@code schema.table} as {@code output}. */
     public static TableRequest full(String schema, String table, String output) {
-        return new TableRequest(schema, table, output, Optional.empty(), Optional.empty());
+        return new TableRequest(schema, table, output, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** An incremental snapshot: rows whose {@code watermarkColumn} is past {@code lastWatermark} (all rows when empty). */
     public static TableRequest incremental(String schema, String table, String output, String watermarkColumn, Optional<String> lastWatermark) {
         return new TableRequest(schema, table, output, Optional.of(watermarkColumn), lastWatermark);
+    }
+
+    /**
+     * An incremental snapshot of exactly the rows whose {@code watermarkColumn} is in
+     * {@code (after, upTo]}: a partition's recorded range read again. An empty {@code after} starts
+     * at the table's first row (NULL watermarks included, as a first incremental run reads them).
+     */
+    public static TableRequest range(String schema, String table, String output, String watermarkColumn, Optional<String> after, String upTo) {
+        return new TableRequest(schema, table, output, Optional.of(watermarkColumn), after, Optional.of(upTo));
     }
 
     /** {@code schema.table} for messages, quoted the way PostgreSQL would need it. */

@@ -7,8 +7,13 @@ import java.util.Optional;
 
 /**
  * The greatest watermark among the rows read, tracked on the binary values in PostgreSQL's own
- * order: integers, numeric ({@code -Infinity} < numbers < {@code Infinity} < {@code NaN}), dates and
- * timestamps ({@code -infinity} and {@code infinity} at the ends). Text in PostgreSQL's input syntax.
+ * order. Text in PostgreSQL's input syntax.
+ *
+ * <p>A watermark must be finite: a row whose watermark is {@code infinity}, {@code -infinity} or
+ * {@code NaN} fails the snapshot ({@link NonFiniteWatermarkException}). Recorded as the new
+ * watermark, {@code infinity} or {@code NaN} (the greatest values in PostgreSQL's order) would make
+ * every later snapshot read nothing, for good and without a word; {@code -infinity} is refused too
+ * so that the rule is one sentence.
  */
 final class Watermark {
 
@@ -17,7 +22,6 @@ final class Watermark {
     private long maxLong;
     private BigInteger maxBig;
     private BigDecimal maxDecimal;
-    private int maxSpecialRank; // numeric text: 0 finite (maxDecimal), 1 +Infinity, 2 NaN; -1 -Infinity
 
     Watermark(PgColumn column) {
         if (!column.kind().canBeWatermark()) {
@@ -26,11 +30,34 @@ final class Watermark {
         this.column = column;
     }
 
+    /** A row's watermark is not a finite value. */
+    static final class NonFiniteWatermarkException extends PgValues.UnrepresentableValueException {
+        NonFiniteWatermarkException(String value) {
+            super("the watermark column holds '" + value + "' in a row to be read; a watermark must be a finite value, or every later"
+                    + " incremental snapshot would start past it and read nothing. Correct or delete those rows (WHERE column = '"
+                    + value + "'), or leave them out of the table the snapshot reads (a view)");
+        }
+    }
+
     void offer(byte[] b, int p, int len) {
         switch (column.kind()) {
             case INT2 -> offerLong(PgValues.i16(b, p));
-            case INT4, DATE -> offerLong(PgValues.i32(b, p));
-            case INT8, TIMESTAMP, TIMESTAMPTZ -> offerLong(PgValues.i64(b, p));
+            case INT4 -> offerLong(PgValues.i32(b, p));
+            case DATE -> {
+                int days = PgValues.i32(b, p);
+                if (days == Integer.MAX_VALUE || days == Integer.MIN_VALUE) {
+                    throw new NonFiniteWatermarkException(PgValues.pgDateText(days));
+                }
+                offerLong(days);
+            }
+            case INT8 -> offerLong(PgValues.i64(b, p));
+            case TIMESTAMP, TIMESTAMPTZ -> {
+                long micros = PgValues.i64(b, p);
+                if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
+                    throw new NonFiniteWatermarkException(micros == Long.MAX_VALUE ? "infinity" : "-infinity");
+                }
+                offerLong(micros);
+            }
             case DECIMAL -> {
                 if (column.precision() <= 18) {
                     offerLong(PgValues.unscaledLong(b, p, column.scale()));
@@ -55,22 +82,18 @@ final class Watermark {
     }
 
     private void offerNumeric(byte[] b, int p) {
-        int sign = PgValues.numericSign(b, p);
-        int rank = switch (sign) {
-            case PgValues.NUMERIC_NAN -> 2;
-            case PgValues.NUMERIC_PINF -> 1;
-            case PgValues.NUMERIC_NINF -> -1;
-            default -> 0;
-        };
-        BigDecimal value = null;
-        if (rank == 0) {
-            ColumnBuffer scratch = new ColumnBuffer(0, 1);
-            scratch.reset();
-            PgValues.numericText(b, p, scratch);
-            value = new BigDecimal(new String(scratch.payload, 0, scratch.payloadLength, StandardCharsets.US_ASCII));
+        switch (PgValues.numericSign(b, p)) {
+            case PgValues.NUMERIC_NAN -> throw new NonFiniteWatermarkException("NaN");
+            case PgValues.NUMERIC_PINF -> throw new NonFiniteWatermarkException("Infinity");
+            case PgValues.NUMERIC_NINF -> throw new NonFiniteWatermarkException("-Infinity");
+            default -> {
+            }
         }
-        if (!seen || rank > maxSpecialRank || (rank == 0 && maxSpecialRank == 0 && value.compareTo(maxDecimal) > 0)) {
-            maxSpecialRank = rank;
+        ColumnBuffer scratch = new ColumnBuffer(0, 1);
+        scratch.reset();
+        PgValues.numericText(b, p, scratch);
+        BigDecimal value = new BigDecimal(new String(scratch.payload, 0, scratch.payloadLength, StandardCharsets.US_ASCII));
+        if (!seen || value.compareTo(maxDecimal) > 0) {
             maxDecimal = value;
         }
         seen = true;
@@ -86,12 +109,7 @@ final class Watermark {
             case TIMESTAMP -> PgValues.pgTimestampText(maxLong, false);
             case TIMESTAMPTZ -> PgValues.pgTimestampText(maxLong, true);
             case DECIMAL -> column.precision() <= 18 ? PgValues.decimalText(maxLong, column.scale()) : PgValues.decimalText(maxBig, column.scale());
-            case NUMERIC_TEXT -> switch (maxSpecialRank) {
-                case 2 -> "NaN";
-                case 1 -> "Infinity";
-                case -1 -> "-Infinity";
-                default -> maxDecimal.toPlainString();
-            };
+            case NUMERIC_TEXT -> maxDecimal.toPlainString();
             default -> throw new IllegalStateException(column.kind().toString());
         });
     }
