@@ -173,7 +173,8 @@ final class FileParser {
                     });
             for (String key : List.of("partitions", "format", "freshness", "ignore", "complete_when")) {
                 if (r.has(key)) {
-                    out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source; the snapshot pipeline's outputs carry it");
+                    out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source"
+                            + (key.equals("ignore") || key.equals("complete_when") ? "" : "; the snapshot pipeline's outputs carry it"));
                 }
             }
             result = connection.map(c -> new Source.Postgres(name, description, c, pos));

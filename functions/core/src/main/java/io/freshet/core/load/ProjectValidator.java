@@ -191,7 +191,9 @@ final class ProjectValidator {
      */
     private void inLakeBucket(Source.S3 s3) {
         String lake = "${" + LAKE_BUCKET + "}";
-        if (!s3.location().bucket().equals(lake)) {
+        String bucket = s3.location().bucket();
+        boolean unknownParameter = bucket.startsWith("${") && !parameters.contains(bucket.substring(2, bucket.length() - 1));
+        if (!bucket.equals(lake) && !unknownParameter) { // an unknown parameter is reported once, by parametersKnown
             out.error(s3.locationPos(), "source '" + s3.name() + "' is in bucket '" + s3.location().bucket()
                     + "', but the stack receives S3 events from and reads only the lake bucket " + lake
                     + ", so it would never fire: land its files under s3://" + lake + "/ (or replicate them there)");
