@@ -80,9 +80,9 @@ class LocalEventsTest {
     }
 
     static ObjectCreated s3Object() {
-        List<ObjectCreated> objects = S3Notifications.parse(event("s3-object-created.json"));
+        List<io.freshet.s3events.ObjectChange> objects = S3Notifications.parse(event("s3-object-created.json")).all();
         assertEquals(1, objects.size(), objects.toString());
-        return objects.get(0);
+        return (ObjectCreated) objects.get(0);
     }
 
     @Test
