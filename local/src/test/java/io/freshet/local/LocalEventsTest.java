@@ -80,9 +80,9 @@ class LocalEventsTest {
     }
 
     static ObjectCreated s3Object() {
-        List<ObjectCreated> objects = S3Notifications.parse(event("s3-object-created.json"));
+        List<io.freshet.s3events.ObjectChange> objects = S3Notifications.parse(event("s3-object-created.json")).all();
         assertEquals(1, objects.size(), objects.toString());
-        return objects.get(0);
+        return (ObjectCreated) objects.get(0);
     }
 
     @Test
@@ -94,7 +94,7 @@ class LocalEventsTest {
                 assertTrue(read(f).isObject(), f + " is a JSON object");
             });
         }
-        assertEquals(Set.of("s3-object-created.json", "trigger-asset-updated.json", "runner-run-requested.json",
+        assertEquals(Set.of("s3-object-created.json", "s3-object-deleted.json", "trigger-asset-updated.json", "runner-run-requested.json",
                 "scheduler-tick.json", "rules-sync-create.json"), names);
     }
 
@@ -146,6 +146,12 @@ class LocalEventsTest {
         assertEquals(List.of(new KeyMatch("landing.taps", "2026-06-02")), sources.build().match(o.bucket(), o.key()));
         TemplateWiring.Rule rule = WIRING.rules().stream().filter(r -> r.function().equals("S3EventsFunction")).findFirst().orElseThrow();
         assertTrue(matches(rule.pattern(), event("s3-object-created.json")), rule.pattern());
+        // The same export deleted: routed by the same rule, read as a delete marker of that key.
+        assertTrue(matches(rule.pattern(), event("s3-object-deleted.json")), rule.pattern());
+        io.freshet.s3events.ObjectDeleted d = (io.freshet.s3events.ObjectDeleted) S3Notifications.parse(event("s3-object-deleted.json")).all().get(0);
+        assertEquals(o.key(), d.key());
+        assertTrue(d.deleteMarker());
+        assertTrue(d.sequencer().compareTo(o.sequencer()) > 0, "sequenced after the upload");
     }
 
     @Test
@@ -164,6 +170,8 @@ class LocalEventsTest {
         assertEquals(o.time(), a.time());
         assertEquals(o.dataVersion(), a.dataVersion());
         assertEquals(List.of(o.uri()), a.objects());
+        assertEquals(Map.of("bytes", Long.toString(o.size()), "etag", o.etag(), "sequencer", o.sequencer(), "versionId", o.versionId().orElseThrow()),
+                a.metadata());
         assertEquals(EventJson.read(EventJson.assetUpdated(a)), envelope.get("detail"));
         assertTrue(consumer.input(a.asset()).isPresent());
         // and routed as the consumer's rule routes it: its pattern matches, its input template wraps it

@@ -40,7 +40,7 @@ class TemplateWiringTest {
     void theRulesAndTheScheduleAreTheTemplates() {
         TemplateWiring.Rule s3 = WIRING.rules().stream().filter(r -> r.function().equals("S3EventsFunction")).findFirst().orElseThrow();
         assertEquals("default", s3.bus());
-        assertEquals("{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\"],\"detail\":{\"bucket\":{\"name\":[\"lake\"]}}}", s3.pattern());
+        assertEquals("{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\",\"Object Deleted\"],\"detail\":{\"bucket\":{\"name\":[\"lake\"]}}}", s3.pattern());
         assertTrue(s3.deadLetterQueue().orElseThrow().equals("arn:S3EventsDeadLetters"), s3.toString());
         TemplateWiring.Rule runner = WIRING.rules().stream().filter(r -> r.function().equals("RunnerFunction")).findFirst().orElseThrow();
         assertEquals("b", runner.bus());

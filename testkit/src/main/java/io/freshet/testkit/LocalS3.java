@@ -120,6 +120,21 @@ public final class LocalS3 implements AutoCloseable {
         store.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Adds a listener for {@code Object Deleted} events (EventBridge JSON), one per DeleteObject
+     * and per key of DeleteObjects: {@code Delete Marker Created} on a versioned bucket, else
+     * {@code Permanently Deleted} (a key that did not exist on an unversioned bucket sends nothing).
+     */
+    public void onObjectDeleted(Consumer<String> listener) {
+        store.addDeletionListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Turns on versioning for a bucket, as the lake bucket has it (template.yaml). */
+    public void enableVersioning(String bucket) {
+        client.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(
+                software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
+    }
+
     @Override
     public void close() {
         client.close();

@@ -51,6 +51,7 @@ final class LocalS3BlobStore extends ForwardingBlobStore {
 
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
     private final LocalS3Events events;
 
     LocalS3BlobStore(BlobStore delegate, LocalS3Events events) {
@@ -125,15 +126,45 @@ final class LocalS3BlobStore extends ForwardingBlobStore {
         return response;
     }
 
-    /** Deletes take the key's lock too, so the size read after a copy or completion is that write's. */
+    /**
+     * Deletes take the key's lock too, so the size read after a copy or completion is that write's,
+     * and a deletion's sequencer falls between those of the writes around it. An {@code Object
+     * Deleted} event goes to the deletion listeners: a delete marker on a versioned bucket, else
+     * a permanent deletion (of the version named, or of the object when it existed).
+     */
     @Override
     public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
         ReentrantLock lock = lock(request.bucket(), request.key());
+        DeleteObjectResponse response;
+        String event = null;
         lock.lock();
         try {
-            return super.removeBlob(request);
+            boolean named = request.versionId() != null && !request.versionId().isEmpty();
+            boolean existed = named || exists(request.bucket(), request.key());
+            response = super.removeBlob(request);
+            boolean marker = !named && Boolean.TRUE.equals(response.deleteMarker());
+            if (existed || marker) {
+                event = events.objectDeleted(request.bucket(), request.key(), named ? request.versionId() : response.versionId(),
+                        marker, LocalS3Events.nextSequencer());
+            }
         } finally {
             lock.unlock();
+        }
+        if (event != null) {
+            publish(deletionListeners, event);
+        }
+        return response;
+    }
+
+    void addDeletionListener(Consumer<String> listener) {
+        deletionListeners.add(listener);
+    }
+
+    private boolean exists(String bucket, String key) {
+        try {
+            return super.blobMetadata(HeadObjectRequest.builder().bucket(bucket).key(key).build()) != null;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -161,13 +192,17 @@ final class LocalS3BlobStore extends ForwardingBlobStore {
     }
 
     private void publish(String event) {
+        publish(listeners, event);
+    }
+
+    private static void publish(List<Consumer<String>> listeners, String event) {
         for (Consumer<String> listener : listeners) {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {
                 // The object is written whatever a listener does: S3 answers the write and
                 // notifies separately, and so does this.
-                LOG.warn("an Object Created listener failed on {}", event, e);
+                LOG.warn("an S3 event listener failed on {}", event, e);
             }
         }
     }

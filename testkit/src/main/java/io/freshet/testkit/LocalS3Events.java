@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The EventBridge {@code Object Created} events of {@link LocalS3}, shaped as S3 sends them to
+ * The EventBridge {@code Object Created} and {@code Object Deleted} events of {@link LocalS3}, shaped as S3 sends them to
  * EventBridge (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
  */
 final class LocalS3Events {
@@ -98,6 +98,38 @@ final class LocalS3Events {
         detail.put("requester", ACCOUNT);
         detail.put("source-ip-address", "127.0.0.1");
         detail.put("reason", reason);
+        return Json.write(event);
+    }
+
+    /**
+     * The event for one deletion: {@code Delete Marker Created} with the marker's version id on a
+     * versioned bucket when no version was named, else {@code Permanently Deleted} (with the
+     * version deleted, if one was named). S3 sends no etag or size for deletions.
+     */
+    String objectDeleted(String bucket, String key, String versionId, boolean deleteMarker, String sequencer) {
+        ObjectNode event = Json.object();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Object Deleted");
+        event.put("source", "aws.s3");
+        event.put("account", ACCOUNT);
+        event.put("time", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", REGION);
+        event.putArray("resources").add("arn:aws:s3:::" + bucket);
+        ObjectNode detail = event.putObject("detail");
+        detail.put("version", "0");
+        detail.putObject("bucket").put("name", bucket);
+        ObjectNode object = detail.putObject("object");
+        object.put("key", encodeKey(key));
+        if (versionId != null && !versionId.isEmpty() && !"null".equals(versionId)) {
+            object.put("version-id", versionId);
+        }
+        object.put("sequencer", sequencer);
+        detail.put("request-id", requestId());
+        detail.put("requester", ACCOUNT);
+        detail.put("source-ip-address", "127.0.0.1");
+        detail.put("reason", "DeleteObject");
+        detail.put("deletion-type", deleteMarker ? "Delete Marker Created" : "Permanently Deleted");
         return Json.write(event);
     }
 

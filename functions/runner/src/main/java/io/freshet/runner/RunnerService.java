@@ -27,7 +27,9 @@ import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
+import io.freshet.core.events.PartitionContent;
 import io.freshet.core.events.Producer;
+import io.freshet.core.events.S3Change;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.Output;
@@ -314,12 +316,12 @@ public final class RunnerService {
                 continue; // read by the snapshot step itself
             }
             List<AssetEvent> events = consumed.getOrDefault(in.asset(), List.of());
-            boolean filesAccumulate = project.source(in.asset()).filter(s -> s instanceof Source.S3).isPresent()
-                    && in.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.IDENTITY;
-            if (filesAccumulate) {
-                // An S3 source partition is every file uploaded to it (a tap export every 15 minutes),
-                // not just the ones this run consumed: read all of them, up to the newest consumed.
-                events = partitionFiles(in.asset(), run.partition(), events);
+            Optional<Source.S3> s3Source = project.source(in.asset()).filter(s -> s instanceof Source.S3).map(s -> (Source.S3) s);
+            if (s3Source.isPresent()) {
+                // An S3 source partition is every live object in it (a tap export every 15 minutes),
+                // not just the ones this run consumed: read all of them, as of the newest consumed.
+                out.put(in.asset(), s3Content(pipeline, in, run, s3Source.get(), events));
+                continue;
             }
             if (events.isEmpty()) {
                 PartitionMapping m = in.mapping().orElse(PartitionMapping.IDENTITY);
@@ -373,21 +375,49 @@ public final class RunnerService {
     }
 
     /**
-     * The events of an S3 source partition whose objects make up its content now: every event
-     * recorded up to the newest one consumed (all of them when none was consumed), each object key
-     * once, from its newest event (an object uploaded again replaces the old version).
+     * The upload events whose objects an S3 source input reads: the live objects of each partition
+     * the mapping names (identity: the run's; latest: the newest event's; window: each hour).
      */
-    private List<AssetEvent> partitionFiles(String asset, String partition, List<AssetEvent> consumed) {
-        java.time.Instant upTo = consumed.stream().map(AssetEvent::time).max(java.time.Instant::compareTo).orElse(java.time.Instant.MAX);
-        Map<String, AssetEvent> byObject = new TreeMap<>();
-        for (String json : store.history(asset, partition)) { // oldest first: a later upload of a key wins
-            AssetEvent e = EventJson.assetEvent(EventJson.read(json));
-            if (!e.time().isAfter(upTo)) {
-                e.objects().forEach(o -> byObject.put(o, e));
-            }
+    private List<AssetEvent> s3Content(Pipeline pipeline, Input in, Run run, Source.S3 source, List<AssetEvent> consumed) {
+        List<String> partitions = switch (in.mapping().orElse(PartitionMapping.IDENTITY)) {
+            case IDENTITY -> List.of(run.partition());
+            case LATEST -> consumed.stream().max(java.util.Comparator.comparing(AssetEvent::time)).map(AssetEvent::partition)
+                    .or(() -> store.newestEvent(in.asset()).map(j -> EventJson.assetEvent(EventJson.read(j)).partition())).stream().toList();
+            case WINDOW -> List.copyOf(Readiness.hoursOf(pipeline, run.partition()));
+        };
+        List<AssetEvent> out = new ArrayList<>();
+        for (String partition : partitions) {
+            out.addAll(partitionFiles(source, partition, consumed.stream().filter(e -> e.partition().equals(partition)).toList()));
         }
-        consumed.forEach(e -> e.objects().forEach(o -> byObject.putIfAbsent(o, e)));
-        return byObject.values().stream().distinct().toList();
+        if (out.isEmpty()) {
+            throw new MissingInput("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet"
+                    + source.files().completeWhen().map(m -> " (no '" + m + "' marker has completed it)").orElse("")
+                    + ": no live object (each deleted, emptied or not data)");
+        }
+        return out;
+    }
+
+    /**
+     * The upload events of an S3 source partition whose objects make up its content: the live
+     * objects at their recorded versions (see {@link PartitionContent}), as of the newest event
+     * consumed (everything recorded when none was). With {@code complete_when}, as of the newest
+     * completion marker consumed (else recorded): the data written before it.
+     */
+    private List<AssetEvent> partitionFiles(Source.S3 source, String partition, List<AssetEvent> consumed) {
+        List<AssetEvent> history = new ArrayList<>(store.history(source.name(), partition).stream()
+                .map(j -> EventJson.assetEvent(EventJson.read(j))).toList());
+        consumed.stream().filter(c -> history.stream().noneMatch(h -> h.eventId().equals(c.eventId()))).forEach(history::add);
+        java.time.Instant upTo;
+        if (source.files().completeWhen().isPresent()) {
+            Optional<AssetEvent> marker = PartitionContent.newestCompletion(consumed).or(() -> PartitionContent.newestCompletion(history));
+            if (marker.isEmpty()) {
+                return List.of();
+            }
+            upTo = marker.get().time();
+        } else {
+            upTo = consumed.stream().map(AssetEvent::time).max(java.time.Instant::compareTo).orElse(java.time.Instant.MAX);
+        }
+        return PartitionContent.live(history, upTo);
     }
 
     private static Map<String, String> inputVersions(Map<String, List<AssetEvent>> inputs) {
@@ -412,7 +442,9 @@ public final class RunnerService {
                 String key = rest.substring(rest.indexOf('/') + 1);
                 String name = key.substring(key.lastIndexOf('/') + 1);
                 Path target = dir.resolve((n++) + "-" + name);
-                objects.get(bucket, key, target);
+                // The version the event recorded (S3 sources on the versioned lake bucket): a later
+                // overwrite or deletion of the key does not change what this run reads.
+                objects.get(bucket, key, e.objects().size() == 1 ? S3Change.versionOf(e) : Optional.empty(), target);
                 files.add(target);
             }
         }

@@ -30,9 +30,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
- * Lambda entry point for S3 object notifications (EventBridge {@code Object Created}, or classic
- * {@code Records}). A malformed notification fails with its reason and ends in the dead-letter
- * queue after Lambda's retries; nothing is dropped silently.
+ * Lambda entry point for S3 object notifications (EventBridge {@code Object Created} and
+ * {@code Object Deleted}, or classic {@code Records}). A malformed notification, or one with
+ * malformed records (after its good records are handled), fails with the reason, naming each bad
+ * record by index, and ends in the dead-letter queue after Lambda's retries; nothing is dropped
+ * silently.
  */
 public final class S3EventsHandler implements RequestStreamHandler {
 

@@ -1,7 +1,15 @@
 package io.freshet.s3events;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,6 +21,7 @@ import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
+import io.freshet.core.events.S3Change;
 import io.freshet.core.load.Project;
 import io.freshet.core.location.InvalidPartitionException;
 import io.freshet.core.location.KeyMatch;
@@ -27,10 +36,24 @@ import io.freshet.core.model.Source;
  * whose pattern it falls under (and their partition), recorded once, and announced as
  * {@code Asset Updated}. Keys of derived assets are left alone, because the run that wrote them
  * announces them, with the exact objects, once its checks passed.
+ *
+ * <p>What is recorded (docs/pipelines.md, "What a partition of an S3 source holds"): an upload of
+ * a data object; a deletion (it removes the object from the partition: a change, announced); an
+ * empty upload of a data object's key (the key holds no data any more: recorded, not announced).
+ * Folder markers, hidden files ({@code _SUCCESS}, {@code .crc}, {@code _temporary/}) and the
+ * source's {@code ignore:} globs are logged and skipped. A source with {@code complete_when} records
+ * its data changes silently and announces its partition when the marker arrives.
+ *
+ * <p>Each record of a notification is handled on its own: the good ones are recorded and
+ * announced, then the notification fails naming the bad ones by index, so that it reaches the
+ * dead-letter queue with that reason (Lambda's retries find the good ones already recorded).
  */
 public final class S3EventsService {
 
     private final KeyMatcher sources;
+    private final KeyMatcher markers;
+    private final Map<String, Source.S3> sourceByName = new HashMap<>();
+    private final Map<String, LocationPattern> resolvedByName = new HashMap<>();
     private final List<LocationPattern> derived;
     private final DynamoStore store;
     private final Announcer announcer;
@@ -38,12 +61,18 @@ public final class S3EventsService {
 
     public S3EventsService(Project project, Map<String, String> parameters, DynamoStore store, Announcer announcer, JsonLog log) {
         KeyMatcher.Builder b = KeyMatcher.builder();
+        KeyMatcher.Builder m = KeyMatcher.builder();
         for (Source s : project.sources()) {
             if (s instanceof Source.S3 s3) {
-                b.add(s3.name(), s3.location().resolve(parameters));
+                LocationPattern resolved = s3.location().resolve(parameters);
+                b.add(s3.name(), resolved);
+                s3.files().completeWhen().ifPresent(marker -> m.add(s3.name(), resolved.markerLocation(marker)));
+                sourceByName.put(s3.name(), s3);
+                resolvedByName.put(s3.name(), resolved);
             }
         }
         this.sources = b.build();
+        this.markers = m.build();
         this.derived = project.pipelines().stream().flatMap((Pipeline p) -> p.outputs().stream())
                 .map((Output o) -> o.location().resolve(parameters)).toList();
         this.store = store;
@@ -51,47 +80,156 @@ public final class S3EventsService {
         this.log = log;
     }
 
-    /** Handles one notification; returns the asset events it recorded or re-announced. */
+    /**
+     * Handles one notification; returns the asset events it recorded or re-announced.
+     *
+     * @throws MalformedEventException after handling the good records, when some could not be
+     *     handled: the message names each by index, with its reason
+     */
     public List<AssetEvent> handle(JsonNode notification) {
-        List<AssetEvent> out = new java.util.ArrayList<>();
-        for (ObjectCreated o : S3Notifications.parse(notification)) {
-            out.addAll(handle(o));
+        S3Notifications.Parsed parsed = S3Notifications.parse(notification);
+        List<AssetEvent> out = new ArrayList<>();
+        List<S3Notifications.Rejected> rejected = new ArrayList<>(parsed.rejected());
+        for (S3Notifications.Indexed c : parsed.changes()) {
+            try {
+                out.addAll(handle(c.change()));
+            } catch (MalformedEventException e) {
+                rejected.add(new S3Notifications.Rejected(c.index(), e.getMessage()));
+            }
+        }
+        if (!rejected.isEmpty()) {
+            rejected.sort(Comparator.comparingInt(S3Notifications.Rejected::index));
+            if (!parsed.isRecords()) {
+                throw new MalformedEventException(rejected.get(0).reason());
+            }
+            throw new MalformedEventException(rejected.size() + " of " + parsed.records() + " records rejected ("
+                    + (parsed.records() - rejected.size()) + " handled): "
+                    + rejected.stream().map(r -> "record " + r.index() + ": " + r.reason()).collect(Collectors.joining("; ")));
         }
         return out;
     }
 
-    List<AssetEvent> handle(ObjectCreated o) {
-        List<KeyMatch> matches;
+    List<AssetEvent> handle(ObjectChange o) {
+        InvalidPartitionException invalid = null;
+        List<KeyMatch> markerMatches;
+        List<KeyMatch> dataMatches;
         try {
-            matches = sources.match(o.bucket(), o.key());
+            markerMatches = markers.match(o.bucket(), o.key());
         } catch (InvalidPartitionException e) {
-            throw new MalformedEventException(e.getMessage());
+            invalid = e;
+            markerMatches = e.validMatches();
         }
-        if (matches.isEmpty()) {
+        try {
+            dataMatches = sources.match(o.bucket(), o.key());
+        } catch (InvalidPartitionException e) {
+            invalid = invalid == null ? e : invalid;
+            dataMatches = e.validMatches();
+        }
+        if (markerMatches.isEmpty() && dataMatches.isEmpty() && invalid == null) {
             boolean isDerived = derived.stream().anyMatch(p -> p.matches(o.bucket(), o.key()));
             log.info(isDerived ? "object of a derived asset: its run announces it" : "object matches no source asset: ignored",
                     Map.of("object", o.uri()));
             return List.of();
         }
-        List<AssetEvent> out = new java.util.ArrayList<>();
-        for (KeyMatch m : matches) {
-            AssetEvent e = new AssetEvent(
-                    Ids.s3Event(o.bucket(), o.key(), o.dataVersion(), o.sequencer() + "#" + m.asset()),
-                    m.asset(), m.partitionKey(), o.time(), new Producer(Producer.Kind.S3_UPLOAD, o.uri()),
-                    o.dataVersion(), java.util.Optional.empty(), List.of(o.uri()),
-                    Map.of("bytes", Long.toString(o.size()), "etag", o.etag()));
-            String json = EventJson.assetUpdated(e);
-            DynamoStore.Recorded r = store.recordEvent(e, json);
-            if (!r.isNew() && r.announced()) {
-                log.info("redelivered notification: already recorded and announced", Map.of("asset", e.asset(), "eventId", e.eventId()));
-                continue;
+        List<AssetEvent> out = new ArrayList<>();
+        Set<String> completedByThisKey = markerMatches.stream().map(KeyMatch::asset).collect(Collectors.toSet());
+        for (KeyMatch m : markerMatches) {
+            out.addAll(marker(o, m));
+        }
+        for (KeyMatch m : dataMatches) {
+            if (!completedByThisKey.contains(m.asset())) {
+                out.addAll(data(o, m));
             }
-            // A new event, or one recorded by an attempt that failed before announcing it.
-            announcer.announce(EventJson.ASSET_UPDATED, json);
-            store.markEventAnnounced(e.eventId());
-            log.info("asset updated", Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
-            out.add(e);
+        }
+        if (invalid != null) {
+            // The other assets' matches are recorded above; this key cannot be placed for the invalid one.
+            throw new MalformedEventException(invalid.getMessage());
         }
         return out;
+    }
+
+    /** A change of an object under a source's location: data, a removal of data, or nothing the source reads. */
+    private List<AssetEvent> data(ObjectChange o, KeyMatch m) {
+        Source.S3 source = sourceByName.get(m.asset());
+        LocationPattern location = resolvedByName.get(m.asset());
+        Optional<String> ignoredByName = source.files().ignoredBecause(location, o.key(), OptionalLong.empty());
+        if (ignoredByName.isPresent()) {
+            log.info("not data of the source: ignored", Map.of("asset", m.asset(), "object", o.uri(), "reason", ignoredByName.get()));
+            return List.of();
+        }
+        AssetEvent e = switch (o) {
+            case ObjectCreated c when c.size() == 0 -> removal(c, m, S3Change.EMPTIED);
+            case ObjectCreated c -> upload(c, m);
+            case ObjectDeleted d -> removal(d, m, d.deleteMarker() ? S3Change.DELETE_MARKER : S3Change.PERMANENT);
+        };
+        boolean emptied = S3Change.EMPTIED.equals(e.metadata().get(S3Change.REMOVAL));
+        if (emptied || source.files().completeWhen().isPresent()) {
+            // An empty object adds no data: recorded so that the key no longer contributes an older
+            // version, but it triggers nothing. Under complete_when, the marker triggers.
+            store.recordInHistory(e, EventJson.assetUpdated(e));
+            log.info(emptied ? "an empty object: recorded as holding no data, not announced"
+                            : "recorded; the partition is announced when its '" + source.files().completeWhen().get() + "' marker arrives",
+                    Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
+            return List.of();
+        }
+        return recordAndAnnounce(e, o);
+    }
+
+    /** The completion marker of a {@code complete_when} source: its arrival announces the partition. */
+    private List<AssetEvent> marker(ObjectChange o, KeyMatch m) {
+        if (o instanceof ObjectDeleted) {
+            log.info("a completion marker was deleted: the partition keeps what its last marker completed",
+                    Map.of("asset", m.asset(), "object", o.uri()));
+            return List.of();
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(common(o));
+        metadata.put(S3Change.COMPLETES, o.uri());
+        String version = o.versionId().orElse(((ObjectCreated) o).etag());
+        AssetEvent e = new AssetEvent(Ids.s3Event(o.bucket(), o.key(), version, o.sequencer() + "#" + m.asset()),
+                m.asset(), m.partitionKey(), o.time(), new Producer(Producer.Kind.S3_UPLOAD, o.uri()),
+                "complete:" + version, Optional.empty(), List.of(), metadata);
+        return recordAndAnnounce(e, o);
+    }
+
+    private static AssetEvent upload(ObjectCreated c, KeyMatch m) {
+        Map<String, String> metadata = new LinkedHashMap<>(common(c));
+        metadata.put("bytes", Long.toString(c.size()));
+        metadata.put("etag", c.etag());
+        return new AssetEvent(Ids.s3Event(c.bucket(), c.key(), c.dataVersion(), c.sequencer() + "#" + m.asset()),
+                m.asset(), m.partitionKey(), c.time(), new Producer(Producer.Kind.S3_UPLOAD, c.uri()),
+                c.dataVersion(), Optional.empty(), List.of(c.uri()), metadata);
+    }
+
+    /** A removal names no objects (there is nothing to read); {@link S3Change#REMOVED} says which. */
+    private static AssetEvent removal(ObjectChange o, KeyMatch m, String how) {
+        Map<String, String> metadata = new LinkedHashMap<>(common(o));
+        metadata.put(S3Change.REMOVED, o.uri());
+        metadata.put(S3Change.REMOVAL, how);
+        String version = how + ":" + o.versionId().orElse(o.sequencer());
+        return new AssetEvent(Ids.s3Event(o.bucket(), o.key(), version, o.sequencer() + "#" + m.asset()),
+                m.asset(), m.partitionKey(), o.time(), new Producer(Producer.Kind.S3_UPLOAD, o.uri()),
+                version, Optional.empty(), List.of(), metadata);
+    }
+
+    private static Map<String, String> common(ObjectChange o) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(S3Change.SEQUENCER, o.sequencer());
+        o.versionId().ifPresent(v -> metadata.put(S3Change.VERSION_ID, v));
+        return metadata;
+    }
+
+    private List<AssetEvent> recordAndAnnounce(AssetEvent e, ObjectChange o) {
+        String json = EventJson.assetUpdated(e);
+        DynamoStore.Recorded r = store.recordEvent(e, json);
+        if (!r.isNew() && r.announced()) {
+            log.info("redelivered notification: already recorded and announced", Map.of("asset", e.asset(), "eventId", e.eventId()));
+            return List.of();
+        }
+        // A new event, or one recorded by an attempt that failed before announcing it.
+        announcer.announce(EventJson.ASSET_UPDATED, json);
+        store.markEventAnnounced(e.eventId());
+        log.info(S3Change.isRemoval(e) ? "asset updated: object removed" : "asset updated",
+                Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
+        return List.of(e);
     }
 }

@@ -38,15 +38,15 @@ class S3NotificationsTest {
 
     @Test
     void readsTheEventBridgeShape() {
-        List<ObjectCreated> created = S3Notifications.parse(EventJson.read(eventBridge("landing/taps/date=2026-05-26/taps-0815.csv")));
+        List<ObjectChange> created = S3Notifications.parse(EventJson.read(eventBridge("landing/taps/date=2026-05-26/taps-0815.csv"))).all();
         assertEquals(List.of(new ObjectCreated("lake", "landing/taps/date=2026-05-26/taps-0815.csv", Optional.of("IYV3p45BhZA.2hG"),
                 "b1946ac92492d2347c6235b4d2611184", 5, "00617F08299329D189", Instant.parse("2026-05-26T08:15:02Z"))), created);
-        assertEquals("IYV3p45BhZA.2hG", created.get(0).dataVersion());
+        assertEquals("IYV3p45BhZA.2hG", ((ObjectCreated) created.get(0)).dataVersion());
     }
 
     @Test
     void readsTheClassicRecordsShapeWithoutAVersionId() {
-        ObjectCreated o = S3Notifications.parse(EventJson.read(records("landing/x.csv"))).get(0);
+        ObjectCreated o = (ObjectCreated) S3Notifications.parse(EventJson.read(records("landing/x.csv"))).all().get(0);
         assertEquals(Optional.empty(), o.versionId());
         assertEquals("b1946ac92492d2347c6235b4d2611184", o.dataVersion(), "unversioned buckets fall back to the ETag");
         assertEquals(Instant.parse("2026-05-26T08:15:02.123Z"), o.time());
@@ -61,16 +61,50 @@ class S3NotificationsTest {
             "landing/100%25.csv                               | landing/100%.csv",
     })
     void decodesKeysInBothShapes(String encoded, String decoded) {
-        assertEquals(decoded, S3Notifications.parse(EventJson.read(eventBridge(encoded))).get(0).key());
-        assertEquals(decoded, S3Notifications.parse(EventJson.read(records(encoded))).get(0).key());
+        assertEquals(decoded, S3Notifications.parse(EventJson.read(eventBridge(encoded))).all().get(0).key());
+        assertEquals(decoded, S3Notifications.parse(EventJson.read(records(encoded))).all().get(0).key());
     }
 
     @Test
-    void skipsWhatIsNotAnObjectCreation() {
-        assertEquals(List.of(), S3Notifications.parse(EventJson.read(eventBridge("k").replace("Object Created", "Object Deleted"))));
-        assertEquals(List.of(), S3Notifications.parse(EventJson.read(records("k").replace("ObjectCreated:Put", "ObjectRemoved:Delete"))));
+    void readsDeletionsInBothShapes() {
+        ObjectDeleted marker = (ObjectDeleted) S3Notifications.parse(EventJson.read(eventBridge("k").replace("Object Created", "Object Deleted")
+                .replace("\"reason\":\"PutObject\"", "\"reason\":\"DeleteObject\",\"deletion-type\":\"Delete Marker Created\""))).all().get(0);
+        assertEquals(new ObjectDeleted("lake", "k", Optional.of("IYV3p45BhZA.2hG"), "00617F08299329D189", true,
+                Instant.parse("2026-05-26T08:15:02Z")), marker);
+        ObjectDeleted permanent = (ObjectDeleted) S3Notifications.parse(EventJson.read(eventBridge("k").replace("Object Created", "Object Deleted")
+                .replace("\"reason\":\"PutObject\"", "\"reason\":\"Lifecycle Expiration\",\"deletion-type\":\"Permanently Deleted\""))).all().get(0);
+        assertEquals(false, permanent.deleteMarker());
+        ObjectDeleted removed = (ObjectDeleted) S3Notifications.parse(EventJson.read(records("k").replace("ObjectCreated:Put", "ObjectRemoved:Delete"))).all().get(0);
+        assertEquals(false, removed.deleteMarker());
+        assertEquals(true, ((ObjectDeleted) S3Notifications.parse(EventJson.read(records("k").replace("ObjectCreated:Put",
+                "LifecycleExpiration:DeleteMarkerCreated"))).all().get(0)).deleteMarker());
+    }
+
+    @Test
+    void skipsWhatChangesNoData() {
+        assertEquals(List.of(), S3Notifications.parse(EventJson.read(eventBridge("k").replace("Object Created", "Object Restore Completed"))).all());
+        assertEquals(List.of(), S3Notifications.parse(EventJson.read(records("k").replace("ObjectCreated:Put", "ObjectTagging:Put"))).all());
+        // S3's real test event, sent when a notification is configured: no Records key at all.
         assertEquals(List.of(), S3Notifications.parse(EventJson.read(
-                "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Records\":[]}")));
+                "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-05-26T08:15:02.089Z\",\"Bucket\":\"lake\","
+                        + "\"RequestId\":\"5582815E1AEA5ADF\",\"HostId\":\"8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKx\"}")).all());
+        assertEquals(List.of(), S3Notifications.parse(EventJson.read(
+                "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Records\":[]}")).all());
+    }
+
+    @Test
+    void aMalformedRecordIsRejectedWithItsIndexAndTheOthersAreRead() {
+        String good = records("landing/a.csv").strip();
+        String goodRecord = good.substring("{\"Records\":[".length(), good.length() - 2);
+        S3Notifications.Parsed p = S3Notifications.parse(EventJson.read("{\"Records\":[" + goodRecord + ",{\"Sns\":{}},"
+                + goodRecord.replace("landing/a.csv", "landing/b.csv") + ",{\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026-05-26T08:15:02Z\","
+                + "\"s3\":{\"bucket\":{\"name\":\"lake\"},\"object\":{\"sequencer\":\"1\"}}}, 7]}"));
+        assertEquals(List.of("landing/a.csv", "landing/b.csv"), p.all().stream().map(ObjectChange::key).toList());
+        assertEquals(List.of(0, 2), p.changes().stream().map(S3Notifications.Indexed::index).toList());
+        assertEquals(List.of(new S3Notifications.Rejected(1, "an SNS or SQS wrapper: unwrap the S3 notification before sending it here"),
+                new S3Notifications.Rejected(3, "missing or empty 'key' in s3.object"),
+                new S3Notifications.Rejected(4, "a record must be a JSON object, got number")), p.rejected());
+        assertEquals(5, p.records());
     }
 
     @ParameterizedTest
@@ -78,8 +112,6 @@ class S3NotificationsTest {
             "[1,2]                                                   | expected a JSON object: an EventBridge 'Object Created' event or S3 'Records'",
             "{}                                                      | neither an EventBridge event (no 'detail-type') nor an S3 notification (no 'Records')",
             "{\"Records\":{}}                                        | 'Records' must be a list",
-            "{\"Records\":[{\"Sns\":{}}]}                            | an SNS or SQS wrapper: unwrap the S3 notification before sending it here",
-            "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2026-05-26T08:15:02Z\",\"s3\":{\"bucket\":{\"name\":\"lake\"},\"object\":{\"sequencer\":\"1\"}}}]} | missing or empty 'key' in s3.object",
             "{\"detail-type\":\"Object Created\",\"source\":\"aws.ec2\"} | an 'Object Created' event from source 'aws.ec2', expected aws.s3",
     })
     void rejectsMalformedNotificationsWithTheReason(String json, String reason) {

@@ -118,6 +118,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private void wire() {
         DynamoStore.createTable(dynamo.client(), table);
         s3.createBucket(lakeBucket);
+        s3.enableVersioning(lakeBucket); // as template.yaml's lake bucket: events carry version ids, runs read by them
         LocalFunctions.forwardObjectCreated(s3, bus.client());
         for (TemplateWiring.Function f : wiring.functions().values()) {
             if (wiring.servesCustomResource(f.logicalId())) {

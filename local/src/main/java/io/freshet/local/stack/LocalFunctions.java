@@ -81,15 +81,17 @@ public final class LocalFunctions {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** S3's EventBridge notifications: every object created in {@code s3} goes to the default bus, as the lake bucket's do. */
+    /** S3's EventBridge notifications: every object created or deleted in {@code s3} goes to the default bus, as the lake bucket's do. */
     public static void forwardObjectCreated(io.freshet.testkit.LocalS3 s3, software.amazon.awssdk.services.eventbridge.EventBridgeClient events) {
-        s3.onObjectCreated(json -> {
+        java.util.function.Consumer<String> forward = json -> {
             com.fasterxml.jackson.databind.JsonNode e = io.freshet.aws.json.EventJson.read(json);
             events.putEvents(b -> b.entries(software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry.builder()
                     .eventBusName("default").source(e.path("source").asText()).detailType(e.path("detail-type").asText())
                     .detail(io.freshet.aws.json.EventJson.write(e.path("detail"))).resources(e.path("resources").path(0).asText())
                     .time(java.time.Instant.parse(e.path("time").asText())).build()));
-        });
+        };
+        s3.onObjectCreated(forward);
+        s3.onObjectDeleted(forward);
     }
 
     /** The rules template.yaml declares and the consumer rules rules-sync computes from pipelines/, on a local bus. */

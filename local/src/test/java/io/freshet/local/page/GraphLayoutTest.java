@@ -69,9 +69,9 @@ class GraphLayoutTest {
         // By name, layer 0 is a, b, c and layer 1 is x, y, z; but a feeds z and c feeds x.
         Project p = project("""
                 sources:
-                  s.a: { s3: "s3://lake/a/{date}/*.csv", format: csv }
-                  s.b: { s3: "s3://lake/b/{date}/*.csv", format: csv }
-                  s.c: { s3: "s3://lake/c/{date}/*.csv", format: csv }
+                  s.a: { s3: "s3://${LakeBucket}/a/{date}/*.csv", format: csv }
+                  s.b: { s3: "s3://${LakeBucket}/b/{date}/*.csv", format: csv }
+                  s.c: { s3: "s3://${LakeBucket}/c/{date}/*.csv", format: csv }
                 """, pipeline("px", "s.c", "d.x"), pipeline("py", "s.b", "d.y"), pipeline("pz", "s.a", "d.z"));
         GraphLayout.Layout layout = GraphLayout.of(p.graph());
         assertEquals(0, layout.crossings(), layout.layers().toString());
@@ -87,7 +87,7 @@ class GraphLayoutTest {
         // s.a -> d.m -> d.n -> d.o, and s.a -> d.o directly: that edge crosses two layers.
         Project p = project("""
                 sources:
-                  s.a: { s3: "s3://lake/a/{date}/*.csv", format: csv }
+                  s.a: { s3: "s3://${LakeBucket}/a/{date}/*.csv", format: csv }
                 """, pipeline("pm", "s.a", "d.m"), pipeline("pn", "d.m", "d.n"), pipeline("po", List.of("d.n", "s.a"), "d.o"));
         GraphLayout.Layout layout = GraphLayout.of(p.graph());
         assertEquals(3, layout.node("d.o").layer());

@@ -109,7 +109,17 @@ public final class ObjectStore {
      * leaves the target as it was.
      */
     public void get(String bucket, String key, Path target) {
+        get(bucket, key, Optional.empty(), target);
+    }
+
+    /**
+     * As {@link #get(String, String, Path)}, of one version of the object when {@code versionId}
+     * is present: what an asset event recorded, even after the key was overwritten or deleted
+     * (the lake bucket is versioned; docs/pipelines.md, "What a partition of an S3 source holds").
+     */
+    public void get(String bucket, String key, Optional<String> versionId, Path target) {
         requireLocation(bucket, key);
+        Objects.requireNonNull(versionId, "versionId");
         Objects.requireNonNull(target, "target");
         Path absolute = target.toAbsolutePath();
         Path temporary = null;
@@ -118,7 +128,7 @@ public final class ObjectStore {
             temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".download");
             long copied;
             Long expected;
-            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
+            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key).versionId(versionId.orElse(null)))) {
                 copied = Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
                 expected = in.response().contentLength();
             }

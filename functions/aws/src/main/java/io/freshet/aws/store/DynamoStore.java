@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.S3Change;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
@@ -127,24 +128,53 @@ public final class DynamoStore {
         try {
             db.putItem(b -> b.tableName(table)
                     .item(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.assetState(e.partition()))
-                            .s("eventId", e.eventId()).s("time", time).s("dataVersion", e.dataVersion()).s("json", eventJson).build())
-                    .conditionExpression("attribute_not_exists(PK) OR #t < :t")
-                    .expressionAttributeNames(Map.of("#t", "time"))
-                    .expressionAttributeValues(Map.of(":t", Items.s(time))));
+                            .s("eventId", e.eventId()).s("time", time).s("dataVersion", e.dataVersion()).s("json", eventJson)
+                            .s("order", stateOrder(e)).build())
+                    .conditionExpression(NEWER_THAN_STORED)
+                    .expressionAttributeNames(Map.of("#t", "time", "#o", "order"))
+                    .expressionAttributeValues(Map.of(":t", Items.s(time), ":o", Items.s(stateOrder(e)))));
         } catch (ConditionalCheckFailedException newerAlreadyThere) {
             // nothing to do
         }
         try { // the asset's newest event over all partitions: what a source's freshness looks at
             db.putItem(b -> b.tableName(table)
                     .item(Items.of(PK, StoreKeys.asset(e.asset()), SK, "NEWEST")
-                            .s("eventId", e.eventId()).s("time", time).s("partition", e.partition()).s("json", eventJson).build())
-                    .conditionExpression("attribute_not_exists(PK) OR #t < :t")
-                    .expressionAttributeNames(Map.of("#t", "time"))
-                    .expressionAttributeValues(Map.of(":t", Items.s(time))));
+                            .s("eventId", e.eventId()).s("time", time).s("partition", e.partition()).s("json", eventJson)
+                            .s("order", stateOrder(e)).build())
+                    .conditionExpression(NEWER_THAN_STORED)
+                    .expressionAttributeNames(Map.of("#t", "time", "#o", "order"))
+                    .expressionAttributeValues(Map.of(":t", Items.s(time), ":o", Items.s(stateOrder(e)))));
         } catch (ConditionalCheckFailedException newerAlreadyThere) {
             // nothing to do
         }
         return new Recorded(true, false);
+    }
+
+    /**
+     * When the partition state and NEWEST move to an event: a later time, or the same whole
+     * second (EventBridge's resolution) and a later {@link #stateOrder}, so that of two uploads of
+     * one key in one second the one S3 sequenced last wins whatever order they arrive in. Items
+     * written before {@code order} existed lose ties.
+     */
+    private static final String NEWER_THAN_STORED =
+            "attribute_not_exists(PK) OR #t < :t OR (#t = :t AND (attribute_not_exists(#o) OR #o < :o))";
+
+    /** The event's time, then its S3 sequencer (padded to sort as S3 orders them; empty for run outputs). */
+    static String stateOrder(AssetEvent e) {
+        String sequencer = e.metadata().get(S3Change.SEQUENCER);
+        return sortable(e.time()) + "#" + (sequencer == null ? "" : S3Change.sortableSequencer(sequencer));
+    }
+
+    /**
+     * Records an S3 change in its partition's history only: it becomes part of what the partition
+     * holds (see {@link io.freshet.core.events.PartitionContent}) without being announced or
+     * moving the partition's state, as the data files of a source that completes with a marker
+     * ({@code complete_when}) until the marker arrives. Idempotent: the item's key is the event's.
+     */
+    public void recordInHistory(AssetEvent e, String eventJson) {
+        String time = sortable(e.time());
+        db.putItem(b -> b.tableName(table).item(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.history(e.partition(), time, e.eventId()))
+                .s("eventId", e.eventId()).s("json", eventJson).build()));
     }
 
     public void markEventAnnounced(String eventId) {

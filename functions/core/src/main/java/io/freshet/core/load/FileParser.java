@@ -32,6 +32,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Retries;
 import io.freshet.core.model.Schedule;
 import io.freshet.core.model.Source;
+import io.freshet.core.model.SourceFiles;
 import io.freshet.core.model.SqlText;
 import io.freshet.core.model.Step;
 import io.freshet.core.model.Trigger;
@@ -138,12 +139,15 @@ final class FileParser {
             r.get("partitions");
             r.get("format");
             r.get("freshness");
+            r.get("ignore");
+            r.get("complete_when");
         } else if (s3) {
             Optional<YNode> locNode = r.required("s3");
             Optional<LocationPattern> location = locNode.flatMap(n -> location(n, "'s3'"));
             Optional<Partitioning> declared = r.get("partitions").flatMap(this::partitioning);
             Optional<String> format = r.get("format").flatMap(n -> oneOf(n, "'format'", List.of("csv", "parquet", "json", "ndjson")));
             Optional<Freshness> freshness = r.get("freshness").flatMap(this::freshness);
+            SourceFiles files = sourceFiles(r, location);
             if (location.isPresent() && locNode.isPresent()) {
                 PartitionGrain implied = location.get().impliedGrain();
                 Partitioning partitioning = declared.orElse(Partitioning.of(implied));
@@ -151,7 +155,7 @@ final class FileParser {
                     out.error(r.keyPos("partitions"), "source '" + name + "' declares " + declared.get().grain().yamlName()
                             + " partitions but its location " + placeholdersPhrase(implied));
                 }
-                result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, pos));
+                result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, pos));
             }
         } else {
             Optional<String> connection = r.required("postgres")
@@ -167,15 +171,48 @@ final class FileParser {
                         });
                         return c;
                     });
-            for (String key : List.of("partitions", "format", "freshness")) {
+            for (String key : List.of("partitions", "format", "freshness", "ignore", "complete_when")) {
                 if (r.has(key)) {
-                    out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source; the snapshot pipeline's outputs carry it");
+                    out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source"
+                            + (key.equals("ignore") || key.equals("complete_when") ? "" : "; the snapshot pipeline's outputs carry it"));
                 }
             }
             result = connection.map(c -> new Source.Postgres(name, description, c, pos));
         }
         r.finish();
         return result;
+    }
+
+    /** An S3 source's {@code ignore:} globs and {@code complete_when:} marker (docs/pipelines.md). */
+    private SourceFiles sourceFiles(MapReader r, Optional<LocationPattern> location) {
+        List<String> ignore = new ArrayList<>();
+        r.get("ignore").ifPresent(node -> {
+            List<YNode> items = Values.list(node, "'ignore'", out);
+            if (items.isEmpty() && node instanceof YNode.Sequence) {
+                out.error(node.pos(), "'ignore' is empty: leave it out, or list globs such as \"*.tmp\"");
+            }
+            for (YNode item : items) {
+                Values.string(item, "an item of 'ignore'", out).ifPresent(glob -> SourceFiles.globProblem(glob).ifPresentOrElse(
+                        problem -> out.error(item.pos(), "invalid ignore glob: " + problem), () -> ignore.add(glob)));
+            }
+        });
+        Optional<String> marker = r.string("complete_when").flatMap(name -> {
+            Optional<String> problem = SourceFiles.markerNameProblem(name);
+            if (problem.isPresent()) {
+                out.error(r.get("complete_when").get().pos(), "invalid 'complete_when': " + problem.get());
+                return Optional.empty();
+            }
+            if (location.isPresent()) {
+                try {
+                    location.get().markerLocation(name);
+                } catch (IllegalArgumentException | LocationSyntaxException e) {
+                    out.error(r.keyPos("complete_when"), "'complete_when' cannot be used here: " + e.getMessage());
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(name);
+        });
+        return new SourceFiles(ignore, marker);
     }
 
     private static String placeholdersPhrase(PartitionGrain implied) {

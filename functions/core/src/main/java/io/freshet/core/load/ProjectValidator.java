@@ -72,6 +72,7 @@ final class ProjectValidator {
         for (Source s : sources) {
             if (s instanceof Source.S3 s3) {
                 parametersKnown(s3.location(), s3.locationPos());
+                inLakeBucket(s3);
             }
         }
         for (Pipeline p : pipelines) {
@@ -183,6 +184,23 @@ final class ProjectValidator {
             }
         }
     }
+
+    /**
+     * The stack routes only the lake bucket's S3 events to s3-events (template.yaml) and lets the
+     * runner read only that bucket: a source elsewhere would validate and never fire.
+     */
+    private void inLakeBucket(Source.S3 s3) {
+        String lake = "${" + LAKE_BUCKET + "}";
+        String bucket = s3.location().bucket();
+        boolean unknownParameter = bucket.startsWith("${") && !parameters.contains(bucket.substring(2, bucket.length() - 1));
+        if (!bucket.equals(lake) && !unknownParameter) { // an unknown parameter is reported once, by parametersKnown
+            out.error(s3.locationPos(), "source '" + s3.name() + "' is in bucket '" + s3.location().bucket()
+                    + "', but the stack receives S3 events from and reads only the lake bucket " + lake
+                    + ", so it would never fire: land its files under s3://" + lake + "/ (or replicate them there)");
+        }
+    }
+
+    private static final String LAKE_BUCKET = "LakeBucket";
 
     private void parametersKnown(LocationPattern loc, SourcePos pos) {
         for (String name : loc.parameters()) {

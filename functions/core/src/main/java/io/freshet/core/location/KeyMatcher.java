@@ -86,7 +86,8 @@ public final class KeyMatcher {
      * key, as it is stored; it may contain any characters.
      *
      * @throws InvalidPartitionException if a location matches but its placeholders hold an
-     *     impossible date or hour; the first such asset by name is reported, further ones are
+     *     impossible date or hour, or has the location's shape but with digits of another width
+     *     ({@code hour=5}, see {@link LocationPattern#widthProblem}); the first such asset by name is reported, further ones are
      *     attached as suppressed exceptions
      */
     public List<KeyMatch> match(String bucket, String key) {
@@ -104,6 +105,9 @@ public final class KeyMatcher {
                 } catch (IllegalArgumentException notAPartition) {
                     problems.add(new Problem(e.asset(), notAPartition.getMessage()));
                 }
+            } else {
+                // The same rule as an impossible date: digits of the wrong width are refused, not ignored.
+                e.pattern().widthProblem(key).ifPresent(reason -> problems.add(new Problem(e.asset(), reason)));
             }
         }
         List<KeyMatch> sorted = matches.stream().distinct().sorted(ORDER).toList();

@@ -54,6 +54,15 @@ sealed interface KeyToken {
             return example.replaceAll("[0-9]", "[0-9]");
         }
 
+        /**
+         * A regex for the shape with any number of digits per group ({@code 5} for an hour,
+         * {@code 2026-6-2} for a date): a key that matches it but not {@link #shapeRegex()} names
+         * the placeholder in a form Freshet refuses instead of ignoring.
+         */
+        String looseRegex() {
+            return example.replaceAll("[0-9]+", "[0-9]+");
+        }
+
         static Optional<Field> byWord(String word) {
             for (Field f : values()) {
                 if (f.word.equals(word)) {

@@ -55,6 +55,7 @@ public final class LocationPattern {
     private final List<String> parameters;
     private final PartitionGrain grain;
     private final Pattern keyRegex;
+    private final Pattern looseKeyRegex;
 
     private LocationPattern(String text, LocationParser.Parts parts) {
         this.text = text;
@@ -73,7 +74,8 @@ public final class LocationPattern {
 
         boolean hasDate = has(Field.DATE) || has(Field.YEAR); // the parser guarantees year implies month and day
         this.grain = !hasDate ? PartitionGrain.NONE : has(Field.HOUR) ? PartitionGrain.HOURLY : PartitionGrain.DAILY;
-        this.keyRegex = compileRegex();
+        this.keyRegex = compileRegex(false);
+        this.looseKeyRegex = compileRegex(true);
     }
 
     /** Parses a location; throws {@link LocationSyntaxException} at the first problem. */
@@ -296,18 +298,62 @@ public final class LocationPattern {
         return grain.keyOf(date.atTime(h, 0));
     }
 
+    /**
+     * Why {@code key} is not a partition of this location although it has its shape: its
+     * placeholders hold digits, but not in the exact width ({@code hour=5}, {@code date=2026-6-2}).
+     * Empty when the key matches exactly (then {@link #partitionKeyOf} decides) or does not have
+     * the shape at all (digits missing, other text: the key is simply not this asset's).
+     */
+    Optional<String> widthProblem(String key) {
+        if (grain == PartitionGrain.NONE || keyRegex.matcher(key).matches()) {
+            return Optional.empty();
+        }
+        Matcher m = looseKeyRegex.matcher(key);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        for (KeyToken token : this.key) {
+            if (token instanceof KeyToken.Placeholder p) {
+                String value = m.group(p.field().word);
+                if (!value.matches(p.field().shapeRegex())) {
+                    return Optional.of("{" + p.field().word + "} holds '" + value
+                            + "', which is not written like " + p.field().example + " (zero-padded, fixed width)");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The location of a source's completion marker: this location with its last segment (what
+     * follows the last {@code /}; nothing for a prefix) replaced by the marker's file name, e.g.
+     * {@code s3://b/landing/taps/date={date}/_SUCCESS} for {@code .../date={date}/*.csv}.
+     *
+     * @throws IllegalArgumentException if the partition placeholders are not all in the folder
+     *     part, so a marker could not name the partition it completes
+     */
+    public LocationPattern markerLocation(String markerName) {
+        int slash = text.lastIndexOf('/');
+        LocationPattern marker = parse(text.substring(0, slash + 1) + markerName);
+        if (marker.impliedGrain() != grain) {
+            throw new IllegalArgumentException("the partition placeholders of " + text
+                    + " are not all in its folders, so a marker file in its folder cannot name the partition it completes");
+        }
+        return marker;
+    }
+
     private boolean has(Field field) {
         return key.contains(new KeyToken.Placeholder(field));
     }
 
-    private Pattern compileRegex() {
+    private Pattern compileRegex(boolean loose) {
         StringBuilder re = new StringBuilder();
         for (KeyToken token : key) {
             re.append(switch (token) {
                 case KeyToken.Literal l -> Pattern.quote(l.text());
                 case KeyToken.Parameter p -> Pattern.quote(p.text());
                 case KeyToken.Wildcard w -> w.crossesSlashes() ? ".*" : "[^/]*";
-                case KeyToken.Placeholder p -> "(?<" + p.field().word + ">" + p.field().shapeRegex() + ")";
+                case KeyToken.Placeholder p -> "(?<" + p.field().word + ">" + (loose ? p.field().looseRegex() : p.field().shapeRegex()) + ")";
             });
         }
         if (prefix) {

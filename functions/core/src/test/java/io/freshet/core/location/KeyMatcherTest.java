@@ -72,7 +72,27 @@ class KeyMatcherTest {
                 m.match("lake", "raw/events/year=2026/month=05/day=26/hour=13/part-0000.parquet"));
         assertEquals(matches("events", "2026-05-26T00"),
                 m.match("lake", "raw/events/year=2026/month=05/day=26/hour=00/a/b"));
-        assertEquals(List.of(), m.match("lake", "raw/events/year=2026/month=5/day=26/hour=13/x"));
+        assertEquals(List.of(), m.match("lake", "raw/events/year=2026/month=May/day=26/hour=13/x"),
+                "not digits: not this asset's key at all");
+    }
+
+    /** One rule for hour=5 and hour=24: a key with the location's shape that is not a valid partition is refused. */
+    @Test
+    void digitsOfTheWrongWidthAreRejectedLikeImpossibleValues() {
+        KeyMatcher m = matcher(
+                "events", "s3://lake/raw/events/date={date}/hour={hour}/",
+                "taps", "s3://lake/landing/taps/date={date}/*.csv");
+        InvalidPartitionException e = assertThrows(InvalidPartitionException.class,
+                () -> m.match("lake", "raw/events/date=2026-05-26/hour=5/part-0.parquet"));
+        assertEquals("events", e.asset());
+        assertEquals("{hour} holds '5', which is not written like 00 (zero-padded, fixed width)", e.reason());
+        e = assertThrows(InvalidPartitionException.class, () -> m.match("lake", "landing/taps/date=2026-6-2/a.csv"));
+        assertEquals("{date} holds '2026-6-2', which is not written like 2026-01-01 (zero-padded, fixed width)", e.reason());
+        assertThrows(InvalidPartitionException.class, () -> m.match("lake", "raw/events/date=2026-05-26/hour=123/x"));
+        assertThrows(InvalidPartitionException.class, () -> m.match("lake", "raw/events/date=2026-05-26/hour=24/x"));
+        assertEquals(matches("events", "2026-05-26T05"), m.match("lake", "raw/events/date=2026-05-26/hour=05/x"));
+        assertEquals(List.of(), m.match("lake", "raw/events/date=2026-05-26/hour=latest/x"), "no digits: not the shape");
+        assertEquals(List.of(), m.match("lake", "landing/taps/date=2026-06-02/a.json"), "another file type: not the shape");
     }
 
     @Test
