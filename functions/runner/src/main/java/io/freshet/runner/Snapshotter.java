@@ -18,4 +18,14 @@ public interface Snapshotter {
 
     /** @param lastWatermarks per output, the watermark its previous event recorded */
     List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, String> lastWatermarks, Path workDir);
+
+    /**
+     * As above, within the attempt's time: no statement may outlive {@code timeLeft}, and
+     * {@code onDeadline} is given what stops the snapshot's statements when the attempt's
+     * deadline passes first (several statements in a row can each stay under a timeout).
+     */
+    default List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, String> lastWatermarks, Path workDir,
+                                 java.time.Duration timeLeft, java.util.function.Consumer<Runnable> onDeadline) {
+        return snapshot(pipeline, step, partition, lastWatermarks, workDir);
+    }
 }
