@@ -99,6 +99,7 @@ class CrashPointsTest {
         assertRecovered(d, "no crash");
         List<CrashInterceptor.Point> points = world.crashes.points(function);
         assertTrue(!points.isEmpty(), function + " made no write in the story");
+        points.forEach(p -> System.out.println("crash point: " + p)); // the list docs/architecture.md shows
         return points;
     }
 
