@@ -173,6 +173,24 @@ class RunAttemptsTest {
     }
 
     @Test
+    void aStaleAttemptCannotRecordWhileANewerAttemptHoldsTheRun() throws Exception {
+        Run run = tapsRun();
+        // Attempt 1 stalls after its upload; its lease runs out and a redelivery starts attempt 2, which is still running.
+        RunnerService slow = runner(METRO, once("after-upload", () -> {
+            clock.advance(pastTheLease());
+            assertEquals(Optional.of(2), store.startAttempt(run.runId(), clock.instant().plus(Duration.ofMinutes(16))));
+        }));
+
+        assertEquals(Optional.empty(), slow.execute(run.runId()), "attempt 1 stops: attempt 2 holds the run");
+        assertEquals(List.of(), store.history("core.trips", "2026-05-26"), "attempt 1 recorded nothing");
+        assertEquals(Optional.empty(), store.recordedOutputs(run.runId()));
+        assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED));
+        Run held = store.run(run.runId()).orElseThrow();
+        assertEquals(RunState.RUNNING, held.state(), "attempt 1 did not end it either");
+        assertEquals(2, held.attempt());
+    }
+
+    @Test
     void aStaleAttemptCannotPublishARunTheSweepFailed() throws Exception {
         Run run = tapsRun();
         // retries exhausted: the sweep finds the lease run out and fails the run while attempt 1 is still going.
