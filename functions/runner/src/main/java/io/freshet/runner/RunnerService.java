@@ -61,10 +61,15 @@ import io.freshet.runner.lineage.RunLineage;
  *   <li>outputs uploaded under run- and attempt-scoped keys
  *       ({@code .../date=D/run=<id>/attempt=<n>/part-0.parquet}), so nothing already published
  *       is ever overwritten;</li>
- *   <li>only then the asset events are recorded (ids derived from run and asset: a retry records
- *       the same events, once) and announced, and the run succeeds.</li>
+ *   <li>only then all the asset events are recorded, in one transaction fenced on this attempt
+ *       ({@link DynamoStore#recordRunOutputs}): the run's commit point. Then they are announced
+ *       and the run succeeds ({@link RunPublication}); if this attempt dies after the commit
+ *       point, the next attempt or the sweep finishes the publication.</li>
  * </ol>
- * A failing blocking check or step fails the run with its reason; nothing is recorded.
+ * A failure is typed ({@link FailureKind}): permanent (a SQL error, a failing blocking check)
+ * fails the run with its reason, transient is retried while retries are left, and an attempt
+ * that lost its lease (a fenced write failed) stops and writes nothing more. The pipeline's
+ * timeout is enforced inside the attempt ({@link AttemptDeadline}).
  */
 public final class RunnerService {
 
