@@ -75,6 +75,8 @@ final class CrashInterceptor implements ExecutionInterceptor {
     private final Map<String, List<Point>> firsts = new LinkedHashMap<>();
     private volatile Point plan;
     private volatile Point fired;
+    /** Kills arranged by a scenario, besides the planned one (each once). */
+    private final List<Point> arranged = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Runs one invocation of {@code function}; nested invocations (a synchronous delivery) get their own. */
     <T> T invoke(String function, String signature, java.util.function.Supplier<T> body) {
@@ -108,6 +110,12 @@ final class CrashInterceptor implements ExecutionInterceptor {
         firsts.clear();
         plan = null;
         fired = null;
+        arranged.clear();
+    }
+
+    /** Also kill at {@code point} (once), as part of a scenario: e.g. the trigger dying before it announced its run. */
+    void alsoKill(Point point) {
+        arranged.add(point);
     }
 
     Point fired() {
@@ -143,6 +151,12 @@ final class CrashInterceptor implements ExecutionInterceptor {
             return;
         }
         inv.writes.add(describe(operation, context.request()));
+        for (Point a : arranged) {
+            if (a.function().equals(inv.function) && a.signature().equals(inv.signature) && a.write() == inv.writes.size() && arranged.remove(a)) {
+                inv.dead = true;
+                throw new Crashed("killed (arranged) " + a);
+            }
+        }
         Point p = plan;
         if (p != null && fired == null && p.function().equals(inv.function) && p.signature().equals(inv.signature) && p.write() == inv.writes.size()) {
             synchronized (this) {

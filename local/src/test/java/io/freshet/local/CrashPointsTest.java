@@ -144,6 +144,13 @@ class CrashPointsTest {
         return sweep("scheduler", () -> killFirstAttempt("after-record"));
     }
 
+    /** The sweep announces a run whose creator (the trigger) died right after creating it. */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepAnnouncingARunItsCreatorNeverAnnounced() {
+        return sweep("scheduler", () -> world.crashes.alsoKill(new CrashInterceptor.Point("trigger",
+                "orders_daily <- Asset Updated shop.orders", 2, "the run created, not announced")));
+    }
+
     /**
      * orders_daily's attempt of the day dies at the runner's own named point (no SDK call marks
      * it): only the tick's sweep, after the lease, can take it further.
