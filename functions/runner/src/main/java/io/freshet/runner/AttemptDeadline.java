@@ -59,7 +59,7 @@ final class AttemptDeadline implements AutoCloseable {
     }
 
     String reason() {
-        return "the attempt ran longer than the pipeline's timeout (" + timeout + ")";
+        return "the attempt ran longer than the pipeline's timeout (" + io.freshet.core.yaml.Values.formatDuration(timeout) + ")";
     }
 
     Duration timeout() {

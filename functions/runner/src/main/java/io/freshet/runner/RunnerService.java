@@ -158,7 +158,11 @@ public final class RunnerService {
         if (recorded.isPresent()) {
             // An earlier attempt passed the commit point (its outputs are recorded; consumers may use them) and
             // stopped before finishing: finish its publication, compute nothing again.
-            return finishRecorded(run, attempt, recorded.get(), ctx);
+            try {
+                return finishRecorded(run, attempt, recorded.get(), ctx);
+            } catch (RuntimeException e) { // EventBridge down, say: the run goes back to the queue, its outputs stay recorded
+                return failed(pipeline, run, attempt, ctx, List.of(), FailureKind.of(e));
+            }
         }
         Path work = scratch.resolve(runId).resolve("attempt-" + attempt);
         lineage.start(run, attempt, pipeline, clock.instant());

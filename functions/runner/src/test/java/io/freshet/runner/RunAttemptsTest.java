@@ -306,6 +306,13 @@ class RunAttemptsTest {
     }
 
     @Test
+    void theLeaseCoversTheInvocationAndThePipelinesTimeoutPlusAMargin() {
+        assertEquals(Duration.ofMinutes(16), RunnerService.lease(Duration.ofMinutes(5), Duration.ofMinutes(15)), "Lambda may run 15 minutes");
+        assertEquals(Duration.ofMinutes(11), RunnerService.lease(Duration.ofMinutes(10), Duration.ofMinutes(2)));
+        assertEquals(Duration.ofMinutes(6), RunnerService.lease(Duration.ofMinutes(5), Duration.ZERO), "unknown invocation time (local)");
+    }
+
+    @Test
     void failureKindsComeFromTypesNotFromCatchingEverything() {
         assertInstanceOf(FailureKind.Permanent.class, FailureKind.of(new EngineException("computing 'core.p': Binder Error",
                 new java.sql.SQLException("Binder Error: column not found"))));
