@@ -85,18 +85,19 @@ class CrashPointsTest {
     /** What the stack does by itself after a crash: redeliveries (already done), then ticks as time passes. */
     static void recover() {
         world.settle();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             world.clock.advance(Duration.ofMinutes(17)); // past an attempt's lease (15m timeout + 1m)
             world.tick();
         }
     }
 
-    static List<CrashInterceptor.Point> baseline(String function, Runnable arrange) {
+    static List<CrashInterceptor.Point> baseline(String function, Runnable arrange, EndState expected) {
         world.crashes.reset();
+        world.restartTickCount();
         arrange.run();
         String d = story();
         recover();
-        assertRecovered(d, "no crash");
+        expected.check(d, "no crash");
         List<CrashInterceptor.Point> points = world.crashes.points(function);
         assertTrue(!points.isEmpty(), function + " made no write in the story");
         points.forEach(p -> System.out.println("crash point: " + p)); // the list docs/architecture.md shows
@@ -105,15 +106,25 @@ class CrashPointsTest {
 
     /** @param arrange what else happens in each day's story (a runner attempt that dies at a named point) */
     static Stream<DynamicTest> sweep(String function, Runnable arrange) {
-        List<CrashInterceptor.Point> points = baseline(function, arrange);
+        return sweep(function, arrange, CrashPointsTest::assertRecovered);
+    }
+
+    /** What a day must end as, whatever crashed. */
+    interface EndState {
+        void check(String day, String context);
+    }
+
+    static Stream<DynamicTest> sweep(String function, Runnable arrange, EndState expected) {
+        List<CrashInterceptor.Point> points = baseline(function, arrange, expected);
         return points.stream().map(point -> DynamicTest.dynamicTest(point.toString(), () -> {
             world.crashes.reset();
+            world.restartTickCount();
             world.crashes.plan(point);
             arrange.run();
             String d = story();
             recover();
             assertNotNull(world.crashes.fired(), "the crash point was reached: " + point);
-            assertRecovered(d, point.toString());
+            expected.check(d, point.toString());
         }));
     }
 
@@ -135,13 +146,13 @@ class CrashPointsTest {
     /** The sweep retries an attempt that died before its outputs were recorded. */
     @TestFactory
     Stream<DynamicTest> schedulerSweepRetryingADeadAttempt() {
-        return sweep("scheduler", () -> killFirstAttempt("after-upload"));
+        return sweep("scheduler", () -> killAttempts("after-upload", 1));
     }
 
     /** The sweep finishes the publication of an attempt that died after recording its outputs. */
     @TestFactory
     Stream<DynamicTest> schedulerSweepFinishingAPublication() {
-        return sweep("scheduler", () -> killFirstAttempt("after-record"));
+        return sweep("scheduler", () -> killAttempts("after-record", 1));
     }
 
     /** The sweep announces a run whose creator (the trigger) died right after creating it. */
@@ -155,13 +166,43 @@ class CrashPointsTest {
      * orders_daily's attempt of the day dies at the runner's own named point (no SDK call marks
      * it): only the tick's sweep, after the lease, can take it further.
      */
-    static void killFirstAttempt(String point) {
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    static void killAttempts(String point, int attempts) {
+        java.util.concurrent.atomic.AtomicInteger killed = new java.util.concurrent.atomic.AtomicInteger();
         world.runnerFaults.put("orders_daily", p -> {
-            if (p.equals(point) && done.compareAndSet(false, true)) {
+            if (p.equals(point) && killed.incrementAndGet() <= attempts) {
                 throw new FaultPoints.Killed(p);
             }
         });
+    }
+
+    /**
+     * Both of orders_daily's attempts die before their commit point (it has one retry): the sweep
+     * retries the first, fails the run after the second, and announces its end.
+     */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepFailingARunOutOfAttempts() {
+        return sweep("scheduler", () -> killAttempts("after-upload", 2), CrashPointsTest::assertFailedCleanly);
+    }
+
+    /** The day's run failed: one run, FAILED, its end announced; nothing of it recorded or announced; nothing downstream. */
+    static void assertFailedCleanly(String d, String context) {
+        var store = world.store;
+        List<Run> daily = store.runs("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
+        assertEquals(1, daily.size(), context + ": one orders_daily run for " + d + ": " + daily);
+        Run run = daily.get(0);
+        assertEquals(RunState.FAILED, run.state(), context + ": " + run);
+        assertEquals(2, run.attempt(), context + ": the first attempt and its one retry");
+        assertTrue(store.activeRuns().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": still active");
+        assertTrue(store.unannouncedEnds().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": end not announced");
+        assertTrue(world.published(EventJson.RUN_FAILED).stream().anyMatch(f -> f.path("runId").asText().equals(run.runId())),
+                context + ": Run Failed announced");
+        assertEquals(List.of(), store.history("core.orders", d), context + ": nothing recorded");
+        assertEquals(java.util.Optional.empty(), store.recordedOutputs(run.runId()), context);
+        assertTrue(world.published(EventJson.ASSET_UPDATED).stream().noneMatch(a -> a.path("producer").toString().contains(run.runId())),
+                context + ": nothing announced");
+        assertEquals(1, store.history("shop.orders", d).size(), context + ": the upload recorded once");
+        assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().undelivered(), context);
     }
 
     // ------------------------------------------------------------------ the end state

@@ -67,6 +67,8 @@ final class CrashWorld implements AutoCloseable {
     private final PublishingAnnouncer announcer;
     private final Path scratch;
     private final AtomicInteger sequencer = new AtomicInteger(1000);
+    /** Ticks since {@link #restartTickCount}: a tick's crash points are named by its number in the story. */
+    private final AtomicInteger ticks = new AtomicInteger();
     private final DynamoDbClient dynamo;
     private final EventBridgeClient events;
     private final S3Client s3Client;
@@ -129,11 +131,15 @@ final class CrashWorld implements AutoCloseable {
     /** One tick, as EventBridge Scheduler invokes it (a tick that dies is simply followed by the next one). */
     void tick() {
         try {
-            crashes.invoke("scheduler", "tick", () -> scheduler.tick());
+            crashes.invoke("scheduler", "tick " + ticks.incrementAndGet(), () -> scheduler.tick());
         } catch (RuntimeException diedOrFailed) {
             // the next tick redoes what this one did not
         }
         settle();
+    }
+
+    void restartTickCount() {
+        ticks.set(0);
     }
 
     void settle() {
