@@ -34,7 +34,8 @@ class RetriesTest {
                 if (kill) {
                     throw new FaultPoints.Killed(point);
                 }
-                throw new IllegalStateException("the lake was briefly unreachable");
+                // A transient failure (network): retried. A permanent one (a SQL error) would end the run at once.
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("the lake was briefly unreachable");
             }
         };
     }

@@ -49,8 +49,26 @@ public final class EngineSnapshotter implements Snapshotter {
 
     @Override
     public List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir) {
+        return snapshot(pipeline, step, partition, reads, workDir, java.time.Duration.ZERO, stop -> { });
+    }
+
+    /**
+     * Bounds the snapshot by the attempt's time: every statement gets PostgreSQL's
+     * {@code statement_timeout} of the time left, and at the deadline the statements still running
+     * on the snapshot's connections (found by their application name, unique to this call) are
+     * cancelled with {@code pg_cancel_backend}, from a connection of their own.
+     */
+    @Override
+    public List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir,
+                                java.time.Duration timeLeft, java.util.function.Consumer<Runnable> onDeadline) {
         Source.Postgres source = (Source.Postgres) project.source(step.source()).orElseThrow();
-        PgCredentials.Connection c = credentials.resolve(source.connection());
+        PgCredentials.Connection resolved = credentials.resolve(source.connection());
+        PgCredentials.Connection c = resolved;
+        if (timeLeft.isPositive()) {
+            String applicationName = "freshet-snapshot-" + java.util.UUID.randomUUID();
+            c = new PgCredentials.Connection(withParameters(resolved.jdbcUrl(), applicationName, timeLeft), resolved.user(), resolved.password());
+            onDeadline.accept(() -> cancelStatements(resolved, applicationName));
+        }
         List<TableRequest> requests = step.tables().stream().map(t -> t.watermark()
                 .map(w -> {
                     WatermarkRange r = reads.getOrDefault(t.output(), new WatermarkRange(Optional.empty(), Optional.empty()));
@@ -61,5 +79,26 @@ public final class EngineSnapshotter implements Snapshotter {
                 .tables().stream()
                 .map(t -> new Table(t.output(), t.parquetFiles(), t.rows(), t.schemaHash(), t.newWatermark()))
                 .toList();
+    }
+
+    /** pgjdbc reads URL parameters over its properties: the application name and the session's statement_timeout. */
+    static String withParameters(String jdbcUrl, String applicationName, java.time.Duration statementTimeout) {
+        String options = "-c statement_timeout=" + Math.max(1, statementTimeout.toMillis());
+        return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName
+                + "&options=" + java.net.URLEncoder.encode(options, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void cancelStatements(PgCredentials.Connection c, String applicationName) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", c.user());
+        p.setProperty("password", c.password());
+        p.setProperty("ApplicationName", "freshet-snapshot-cancel");
+        try (java.sql.Connection db = new org.postgresql.Driver().connect(c.jdbcUrl(), p);
+             java.sql.PreparedStatement s = db.prepareStatement("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
+            s.setString(1, applicationName);
+            s.executeQuery().close();
+        } catch (java.sql.SQLException ignored) {
+            // best effort: statement_timeout bounds each statement anyway, and the attempt's fenced writes fail
+        }
     }
 }

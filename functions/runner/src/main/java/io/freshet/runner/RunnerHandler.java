@@ -44,7 +44,9 @@ public final class RunnerHandler implements RequestStreamHandler {
         if (!detail.has("runId")) {
             throw new MalformedEventException("a Run Requested detail needs 'runId'");
         }
-        var state = service.execute(EventJson.text(detail, "runId"));
+        // The lease must outlast this invocation: Lambda may run it up to its own timeout, whatever the pipeline's.
+        java.time.Duration timeLeft = context == null ? java.time.Duration.ZERO : java.time.Duration.ofMillis(context.getRemainingTimeInMillis());
+        var state = service.execute(EventJson.text(detail, "runId"), timeLeft);
         output.write(EventJson.MAPPER.writeValueAsBytes(Map.of("state", state.map(Enum::name).orElse("ALREADY_RUNNING"))));
     }
 }

@@ -9,6 +9,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.aws.runs.RunLauncher;
+import io.freshet.aws.runs.RunPublication;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
@@ -62,10 +64,15 @@ import io.freshet.runner.lineage.RunLineage;
  *   <li>outputs uploaded under run- and attempt-scoped keys
  *       ({@code .../date=D/run=<id>/attempt=<n>/part-0.parquet}), so nothing already published
  *       is ever overwritten;</li>
- *   <li>only then the asset events are recorded (ids derived from run and asset: a retry records
- *       the same events, once) and announced, and the run succeeds.</li>
+ *   <li>only then all the asset events are recorded, in one transaction fenced on this attempt
+ *       ({@link DynamoStore#recordRunOutputs}): the run's commit point. Then they are announced
+ *       and the run succeeds ({@link RunPublication}); if this attempt dies after the commit
+ *       point, the next attempt or the sweep finishes the publication.</li>
  * </ol>
- * A failing blocking check or step fails the run with its reason; nothing is recorded.
+ * A failure is typed ({@link FailureKind}): permanent (a SQL error, a failing blocking check)
+ * fails the run with its reason, transient is retried while retries are left, and an attempt
+ * that lost its lease (a fenced write failed) stops and writes nothing more. The pipeline's
+ * timeout is enforced inside the attempt ({@link AttemptDeadline}).
  */
 public final class RunnerService {
 
@@ -84,6 +91,7 @@ public final class RunnerService {
     private final Path scratch;
     private final FaultPoints faults;
     private final RunLauncher launcher;
+    private final RunPublication publication;
     private final RunLineage lineage;
 
     public RunnerService(Project project, DynamoStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
@@ -99,6 +107,7 @@ public final class RunnerService {
         this.scratch = scratch;
         this.faults = faults;
         this.launcher = new RunLauncher(store, announcer, log, clock);
+        this.publication = new RunPublication(store, announcer, launcher);
         this.lineage = RunLineage.NONE;
     }
 
@@ -114,6 +123,7 @@ public final class RunnerService {
         this.scratch = base.scratch;
         this.faults = base.faults;
         this.launcher = base.launcher;
+        this.publication = base.publication;
         this.lineage = lineage;
     }
 
@@ -122,57 +132,130 @@ public final class RunnerService {
         return new RunnerService(this, lineage);
     }
 
-    /** Handles one {@code Run Requested}; returns the state the run ended in, or empty when another attempt holds it. */
+    /** Handles one {@code Run Requested}, with no knowledge of the invocation's time left (see below). */
     public Optional<RunState> execute(String runId) {
+        return execute(runId, Duration.ZERO);
+    }
+
+    /**
+     * Handles one {@code Run Requested}; returns the state the run ended in (QUEUED: to be
+     * retried), or empty when another attempt holds it or this one lost it.
+     *
+     * @param invocationTimeLeft how long this invocation may still run (Lambda's remaining time;
+     *                           zero when unknown): the lease covers it, so that no other attempt
+     *                           starts while this one may still be alive
+     */
+    public Optional<RunState> execute(String runId, Duration invocationTimeLeft) {
         Run run = store.run(runId).orElseThrow(() -> new MalformedEventException("no run " + runId + " in the store"));
         Pipeline pipeline = project.pipeline(run.pipeline())
                 .orElseThrow(() -> new MalformedEventException("run " + runId + " is of pipeline '" + run.pipeline() + "', which this deployment does not have"));
-        Optional<Integer> attempt = store.startAttempt(runId, clock.instant().plus(pipeline.timeout()).plus(LEASE_MARGIN));
-        if (attempt.isEmpty()) {
+        Optional<Integer> started = store.startAttempt(runId, clock.instant().plus(lease(pipeline.timeout(), invocationTimeLeft)));
+        if (started.isEmpty()) {
             log.info("run already running or finished: nothing to do", Map.of("runId", runId, "pipeline", run.pipeline()));
             return Optional.empty();
         }
-        Map<String, Object> ctx = Map.of("runId", runId, "pipeline", pipeline.name(), "partition", run.partition(), "attempt", attempt.get());
+        int attempt = started.get();
+        Map<String, Object> ctx = Map.of("runId", runId, "pipeline", pipeline.name(), "partition", run.partition(), "attempt", attempt);
         log.info("run started", merge(ctx, Map.of("state", "RUNNING")));
-        Path work = scratch.resolve(runId).resolve("attempt-" + attempt.get());
-        lineage.start(run, attempt.get(), pipeline, clock.instant());
+        Optional<List<String>> recorded = store.recordedOutputs(runId);
+        if (recorded.isPresent()) {
+            // An earlier attempt passed the commit point (its outputs are recorded; consumers may use them) and
+            // stopped before finishing: finish its publication, compute nothing again.
+            try {
+                return finishRecorded(run, attempt, recorded.get(), ctx);
+            } catch (RuntimeException e) { // EventBridge down, say: the run goes back to the queue, its outputs stay recorded
+                return failed(pipeline, run, attempt, ctx, List.of(), FailureKind.of(e));
+            }
+        }
+        Path work = scratch.resolve(runId).resolve("attempt-" + attempt);
+        lineage.start(run, attempt, pipeline, clock.instant());
         List<RunLineage.Dataset> read = new ArrayList<>();
+        AttemptDeadline deadline = AttemptDeadline.start(pipeline.timeout());
         try {
             Files.createDirectories(work);
-            return Optional.of(attempt(pipeline, run, attempt.get(), work, ctx, read));
+            return Optional.of(attempt(pipeline, run, attempt, work, ctx, read, deadline));
+        } catch (FaultPoints.Killed e) {
+            throw e; // a simulated kill: the process is gone, nothing more happens
+        } catch (LeaseLost e) {
+            return failed(pipeline, run, attempt, ctx, read, new FailureKind.LeaseLost(e.getMessage()));
         } catch (RuntimeException | IOException e) {
-            String reason = e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage();
-            if (e instanceof FaultPoints.Killed) {
-                throw (FaultPoints.Killed) e; // a simulated kill: the process is gone, nothing more happens
-            }
-            lineage.fail(run, attempt.get(), pipeline, clock.instant(), read, reason);
-            if (attempt.get() <= pipeline.retries().attempts()) {
-                // The same run id tries again after the backoff; the tick announces it when it is due.
-                java.time.Instant retryAt = clock.instant().plus(pipeline.retries().delayBefore(attempt.get()));
-                if (store.retryLater(runId, attempt.get(), retryAt, reason)) {
-                    log.warn("run attempt failed; it will be retried", merge(ctx, Map.of("state", "QUEUED", "reason", reason, "retryAt", retryAt.toString())));
-                    return Optional.of(RunState.QUEUED);
-                }
-            }
-            finish(run, RunState.FAILED, reason);
-            log.error("run failed", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
-            return Optional.of(RunState.FAILED);
+            // The one place exceptions become kinds: by their types (FailureKind.of), or a timeout when the deadline passed.
+            FailureKind kind = deadline.expired() ? new FailureKind.Transient("Timeout: " + deadline.reason() + " (" + e.getMessage() + ")")
+                    : FailureKind.of(e);
+            return failed(pipeline, run, attempt, ctx, read, kind);
         } finally {
+            deadline.close();
             deleteQuietly(work);
         }
     }
 
+    /** The lease of an attempt: never shorter than the invocation may live, nor than the pipeline's timeout, plus a margin. */
+    static Duration lease(Duration pipelineTimeout, Duration invocationTimeLeft) {
+        return (invocationTimeLeft.compareTo(pipelineTimeout) > 0 ? invocationTimeLeft : pipelineTimeout).plus(LEASE_MARGIN);
+    }
+
+    /** What a failed attempt leads to, by its kind. */
+    private Optional<RunState> failed(Pipeline pipeline, Run run, int attempt, Map<String, Object> ctx, List<RunLineage.Dataset> read,
+                                      FailureKind kind) {
+        String reason = kind.reason();
+        if (kind instanceof FailureKind.LeaseLost) {
+            log.warn("attempt no longer holds the run: it stops and writes nothing more", merge(ctx, Map.of("reason", reason)));
+            return Optional.empty();
+        }
+        lineage.fail(run, attempt, pipeline, clock.instant(), read, reason);
+        boolean committed = store.recordedOutputs(run.runId()).isPresent();
+        boolean retry = committed || kind instanceof FailureKind.Transient && attempt <= pipeline.retries().attempts();
+        if (retry) {
+            // The same run id tries again after the backoff; the tick announces it when it is due. Past the commit point
+            // the next attempt only finishes the publication, so it is not counted against the retries.
+            Instant retryAt = clock.instant().plus(committed ? Duration.ZERO : pipeline.retries().delayBefore(attempt));
+            if (!store.retryLater(run.runId(), attempt, retryAt, reason)) {
+                log.warn("attempt no longer holds the run: it stops and writes nothing more", merge(ctx, Map.of("reason", reason)));
+                return Optional.empty();
+            }
+            log.warn(committed ? "run attempt failed after recording its outputs; the next attempt finishes their publication"
+                    : "run attempt failed; it will be retried", merge(ctx, Map.of("state", "QUEUED", "reason", reason,
+                    "kind", kindName(kind), "retryAt", retryAt.toString())));
+            return Optional.of(RunState.QUEUED);
+        }
+        if (!store.finishRun(run.runId(), attempt, RunState.FAILED, reason)) {
+            log.warn("attempt no longer holds the run: it stops and writes nothing more", merge(ctx, Map.of("reason", reason)));
+            return Optional.empty();
+        }
+        launcher.announceEnd(run, RunState.FAILED, reason);
+        log.error("run failed", merge(ctx, Map.of("state", "FAILED", "reason", reason, "kind", kindName(kind))));
+        return Optional.of(RunState.FAILED);
+    }
+
+    private static String kindName(FailureKind kind) {
+        return switch (kind) {
+            case FailureKind.Permanent p -> "permanent";
+            case FailureKind.Transient t -> "transient";
+            case FailureKind.LeaseLost l -> "lease lost";
+        };
+    }
+
+    private Optional<RunState> finishRecorded(Run run, int attempt, List<String> outputs, Map<String, Object> ctx) {
+        String reason = "published " + outputs.size() + " asset event(s)";
+        if (!publication.complete(run, attempt, outputs, reason)) {
+            log.warn("attempt no longer holds the run: it stops and writes nothing more", ctx);
+            return Optional.empty();
+        }
+        log.info("run succeeded: the outputs an earlier attempt recorded are published", merge(ctx, Map.of("state", "SUCCEEDED", "outputs", outputs.size())));
+        return Optional.of(RunState.SUCCEEDED);
+    }
+
     private RunState attempt(Pipeline pipeline, Run run, int attempt, Path work, Map<String, Object> ctx,
-                             List<RunLineage.Dataset> read) throws IOException {
+                             List<RunLineage.Dataset> read, AttemptDeadline deadline) throws IOException {
         Map<String, List<AssetEvent>> inputs;
         try {
             inputs = resolveInputs(pipeline, run);
             read.addAll(lineageInputs(pipeline, inputs));
         } catch (MissingInput e) {
-            lineage.complete(run, attempt, pipeline, clock.instant(), read, List.of());
             // Nothing to compute yet (core_trips woken by a new stations snapshot on a day with no taps yet):
             // not a failure, and retrying would not help. The input's own event will start the next run.
-            finish(run, RunState.SKIPPED, e.getMessage());
+            finish(run, attempt, RunState.SKIPPED, e.getMessage());
+            lineage.complete(run, attempt, pipeline, clock.instant(), read, List.of());
             log.info("run skipped: an input has no data yet", merge(ctx, Map.of("state", "SKIPPED", "reason", e.getMessage())));
             return RunState.SKIPPED;
         }
@@ -184,8 +267,8 @@ public final class RunnerService {
             Map<String, String> now = new TreeMap<>(versions);
             now.put(CODE_VERSION_KEY, codeVersion);
             if (store.lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {
+                finish(run, attempt, RunState.SKIPPED, "inputs and code unchanged since the last successful run");
                 lineage.complete(run, attempt, pipeline, clock.instant(), read, List.of());
-                finish(run, RunState.SKIPPED, "inputs and code unchanged since the last successful run");
                 log.info("run skipped: nothing changed", merge(ctx, Map.of("state", "SKIPPED")));
                 return RunState.SKIPPED;
             }
@@ -195,17 +278,20 @@ public final class RunnerService {
             // What the partition would hold cannot be produced now; trying again would be refused again.
             String reason = "snapshot refused: " + String.join("; ", snapshotPlan.refusals());
             lineage.fail(run, attempt, pipeline, clock.instant(), read, reason);
-            finish(run, RunState.FAILED, reason);
+            finish(run, attempt, RunState.FAILED, reason);
             log.warn("run refused: nothing read, nothing published", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
             return RunState.FAILED;
         }
         Map<String, TableFacts> facts = new LinkedHashMap<>();
         try (DuckSession duck = DuckSession.open(DuckSettings.defaults(work.resolve("duckdb")))) {
+            deadline.onExpiry(duck::interrupt);
             for (Map.Entry<String, List<AssetEvent>> in : inputs.entrySet()) {
                 List<Path> files = download(in.getValue(), work.resolve("in").resolve(in.getKey()));
+                deadline.check();
                 duck.createInputView(in.getKey(), files, formatOf(in.getKey(), in.getValue()));
             }
             for (Step step : pipeline.steps()) {
+                deadline.check();
                 switch (step) {
                     case Step.Sql sql -> {
                         long rows = duck.runStep(sql.output(), project.sql(sql.sql()));
@@ -213,7 +299,8 @@ public final class RunnerService {
                     }
                     case Step.Snapshot snap -> {
                         Map<String, WatermarkRange> reads = snapshotPlan.reads();
-                        for (Snapshotter.Table t : snapshotter.snapshot(pipeline, snap, run.partition(), reads, work.resolve("snapshot"))) {
+                        for (Snapshotter.Table t : snapshotter.snapshot(pipeline, snap, run.partition(), reads, work.resolve("snapshot"),
+                                deadline.timeLeft(), stop -> deadline.onExpiry(why -> stop.run()))) {
                             long rows = duck.loadTable(t.output(), t.parquetFiles());
                             // The range this partition now holds: the recorded one when read again, else up to the greatest watermark read.
                             Optional<WatermarkRange> range = Optional.ofNullable(reads.get(t.output()))
@@ -222,33 +309,42 @@ public final class RunnerService {
                         }
                     }
                 }
+                deadline.check();
                 faults.reached("after-step");
             }
             List<CheckResult> results = CheckRunner.run(duck, pipeline.checks(), c -> project.sql(c.sql()));
+            deadline.check();
             List<CheckResult> blocking = results.stream().filter(CheckResult::blocksPublication).toList();
+            List<CheckResult> failedChecks = new ArrayList<>();
             for (CheckResult r : results) {
                 Map<String, Object> check = merge(ctx, Map.of("asset", r.asset(), "check", r.name(), "result", r.summary()));
                 if (r.passed()) {
                     log.info("check passed", check);
                 } else {
                     log.warn(r.blocking() ? "blocking check failed" : "check failed (not blocking)", check);
-                    announcer.announce("Asset Check Failed", checkFailedJson(run, r));
+                    failedChecks.add(r);
                 }
             }
             if (!blocking.isEmpty()) {
+                // Permanent: the same data fails the same way. Not a retry, and nothing recorded.
                 String reason = "blocking check(s) failed: " + blocking.stream().map(r -> r.asset() + " " + r.name() + ": " + r.detail())
                         .collect(Collectors.joining("; "));
+                if (!store.finishRun(run.runId(), attempt, RunState.FAILED, reason)) {
+                    throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " could not end it FAILED");
+                }
+                failedChecks.forEach(r -> announcer.announce("Asset Check Failed", checkFailedJson(run, r)));
+                launcher.announceEnd(run, RunState.FAILED, reason);
                 lineage.fail(run, attempt, pipeline, clock.instant(), read, reason);
-                finish(run, RunState.FAILED, reason);
-                log.warn("run failed its checks: nothing published", merge(ctx, Map.of("state", "FAILED", "reason", reason)));
+                log.warn("run failed its checks: nothing published", merge(ctx, Map.of("state", "FAILED", "reason", reason, "kind", "permanent")));
                 return RunState.FAILED;
             }
-            // Outputs under keys no one has read: a killed attempt leaves orphans (a lifecycle rule removes them), never partial assets.
+            // Outputs under keys no one has read: a killed attempt leaves orphans, never partial assets.
             List<AssetEvent> events = new ArrayList<>();
             for (Output out : pipeline.outputs()) {
                 Path file = duck.writeParquet(out.asset(), work.resolve(out.asset() + ".parquet"));
                 String key = out.location().resolve(Map.of("LakeBucket", lakeBucket)).keyPrefixFor(run.partition())
                         + "run=" + run.runId() + "/attempt=" + attempt + "/part-0.parquet";
+                deadline.check();
                 objects.put(lakeBucket, key, file);
                 faults.reached("after-upload");
                 TableFacts f = facts.get(out.asset());
@@ -263,41 +359,40 @@ public final class RunnerService {
                         clock.instant(), new Producer(Producer.Kind.RUN, run.runId()), sha256(file), Optional.of(codeVersion),
                         List.of("s3://" + lakeBucket + "/" + key), metadata));
             }
-            publish(events);
+            deadline.check();
+            // The commit point: every output event recorded at once, fenced on this attempt and its lease.
+            if (!store.recordRunOutputs(run.runId(), attempt, events, events.stream().map(EventJson::assetUpdated).toList(), versions, codeVersion)) {
+                throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " no longer holds it; its outputs were not recorded");
+            }
+            faults.reached("after-record");
+            failedChecks.forEach(r -> announcer.announce("Asset Check Failed", checkFailedJson(run, r)));
+            lineage.complete(run, attempt, pipeline, clock.instant(), read, events.stream().map(RunnerService::dataset).toList());
+            String reason = "published " + events.size() + " asset event(s)";
+            if (!publication.complete(run, attempt, events.stream().map(AssetEvent::eventId).toList(), reason)) {
+                throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " recorded its outputs, and the sweep or another attempt finished it");
+            }
             for (AssetEvent e : events) {
                 log.info("asset published", merge(ctx, Map.of("asset", e.asset(), "eventId", e.eventId(),
                         "rows", e.metadata().getOrDefault("rows", ""), "object", e.objects().get(0))));
             }
-            store.recordRunInputs(run.runId(), versions, codeVersion);
-            lineage.complete(run, attempt, pipeline, clock.instant(), read, events.stream().map(RunnerService::dataset).toList());
-            finish(run, RunState.SUCCEEDED, "published " + events.size() + " asset event(s)");
             log.info("run succeeded", merge(ctx, Map.of("state", "SUCCEEDED", "outputs", events.size())));
             return RunState.SUCCEEDED;
         }
     }
 
-    /** Records every event first, then announces them: a crash in between leaves recorded events that the retry announces. */
-    private void publish(List<AssetEvent> events) {
-        List<String> toAnnounce = new ArrayList<>();
-        for (AssetEvent e : events) {
-            String json = EventJson.assetUpdated(e);
-            DynamoStore.Recorded r = store.recordEvent(e, json);
-            if (r.isNew() || !r.announced()) {
-                toAnnounce.add(e.eventId());
-            }
-            faults.reached("after-record");
+    /** Ends the run under this attempt; a stale attempt stops here with {@link LeaseLost}. */
+    private void finish(Run run, int attempt, RunState state, String reason) {
+        if (!store.finishRun(run.runId(), attempt, state, reason)) {
+            throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " could not end it " + state + ": it no longer holds it");
         }
-        for (AssetEvent e : events) {
-            if (toAnnounce.contains(e.eventId())) {
-                announcer.announce(EventJson.ASSET_UPDATED, store.eventJson(e.eventId()).orElseThrow());
-                store.markEventAnnounced(e.eventId());
-            }
-        }
+        launcher.announceEnd(run, state, reason);
     }
 
-    private void finish(Run run, RunState state, String reason) {
-        store.finishRun(run.runId(), state, reason);
-        launcher.announceEnd(run, state, reason);
+    /** A fenced write found that this attempt no longer holds the run. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(String message) {
+            super(message);
+        }
     }
 
     /**

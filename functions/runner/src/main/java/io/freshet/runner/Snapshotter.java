@@ -25,4 +25,14 @@ public interface Snapshotter {
      *              empty {@code after} from the first row, an empty {@code upTo} with no upper bound
      */
     List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir);
+
+    /**
+     * As above, within the attempt's time: no statement may outlive {@code timeLeft}, and
+     * {@code onDeadline} is given what stops the snapshot's statements when the attempt's
+     * deadline passes first (several statements in a row can each stay under a timeout).
+     */
+    default List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir,
+                                 java.time.Duration timeLeft, java.util.function.Consumer<Runnable> onDeadline) {
+        return snapshot(pipeline, step, partition, reads, workDir);
+    }
 }

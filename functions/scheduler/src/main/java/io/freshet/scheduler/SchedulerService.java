@@ -16,6 +16,7 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.runs.RunLauncher;
+import io.freshet.aws.runs.RunPublication;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
 import io.freshet.aws.store.SchedulerStore.Violation;
@@ -66,6 +67,7 @@ public final class SchedulerService {
     private final SchedulerStore schedule;
     private final Announcer announcer;
     private final RunLauncher launcher;
+    private final RunPublication publication;
     private final JsonLog log;
     private final Clock clock;
     private final String stack;
@@ -77,6 +79,7 @@ public final class SchedulerService {
         this.schedule = schedule;
         this.announcer = announcer;
         this.launcher = new RunLauncher(store, announcer, log, clock);
+        this.publication = new RunPublication(store, announcer, launcher);
         this.log = log;
         this.clock = clock;
         this.stack = stack;
@@ -389,13 +392,22 @@ public final class SchedulerService {
                 }
             } else if (run.state() == RunState.RUNNING && run.leaseUntil().filter(l -> l.isBefore(now)).isPresent()) {
                 String why = "attempt " + run.attempt() + " did not finish before its lease ran out (timed out or killed)";
-                if (run.attempt() <= p.get().retries().attempts() && store.retryLater(run.runId(), run.attempt(), now, why)) {
-                    log.warn(why + "; retrying", ctx);
-                    store.run(run.runId()).ifPresent(launcher::announce);
-                    c.resent++;
-                } else if (run.attempt() > p.get().retries().attempts()) {
-                    log.error(why + "; no attempts left: run failed", ctx);
-                    store.finishRun(run.runId(), RunState.FAILED, why);
+                Optional<List<String>> recorded = store.recordedOutputs(run.runId());
+                if (recorded.isPresent()) {
+                    // Past the commit point: consumers may already use its outputs, so the run succeeds, whatever retries are left.
+                    String reason = "published " + recorded.get().size() + " asset event(s); " + why + " after recording them";
+                    if (publication.complete(run, run.attempt(), recorded.get(), reason)) {
+                        log.warn(why + " after recording its outputs: publication finished, run succeeded", merge(ctx, Map.of("state", "SUCCEEDED")));
+                        c.resent++;
+                    }
+                } else if (run.attempt() <= p.get().retries().attempts()) {
+                    if (store.retryLater(run.runId(), run.attempt(), now, why)) {
+                        log.warn(why + "; retrying", ctx);
+                        store.run(run.runId()).ifPresent(launcher::announce);
+                        c.resent++;
+                    }
+                } else if (store.finishRun(run.runId(), run.attempt(), RunState.FAILED, why)) {
+                    log.error(why + "; no attempts left: run failed", merge(ctx, Map.of("state", "FAILED")));
                     launcher.announceEnd(run, RunState.FAILED, why);
                 }
             }
@@ -407,5 +419,11 @@ public final class SchedulerService {
                 c.resent++;
             }
         }
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> m = new LinkedHashMap<>(a);
+        m.putAll(b);
+        return m;
     }
 }

@@ -102,8 +102,11 @@ public final class DynamoStore {
     }
 
     /**
-     * Records an asset event once: the event item, its place in the asset's history and the
-     * partition's latest state. A second call with the same event id changes nothing.
+     * Records an asset event once: the event item and its place in the asset's history (one
+     * transaction), then the follow-ups, the partition's state and the asset's newest event
+     * ({@link #applyEventState}). A second call with the same event id records nothing, but
+     * re-applies the follow-ups from the recorded event: a process that died right after the
+     * transaction left them undone, and its retry lands here.
      */
     public Recorded recordEvent(AssetEvent e, String eventJson) {
         String time = sortable(e.time());
@@ -118,12 +121,26 @@ public final class DynamoStore {
                     put(history, null)));
         } catch (TransactionCanceledException ex) {
             if (reason(ex, 0).equals("ConditionalCheckFailed")) {
-                Map<String, AttributeValue> existing = db.getItem(b -> b.tableName(table).consistentRead(true)
-                        .key(Items.key(StoreKeys.event(e.eventId()), "EV"))).item();
-                return new Recorded(false, existing.containsKey("announced") && existing.get("announced").bool());
+                StoredEvent existing = storedEvent(e.eventId())
+                        .orElseThrow(() -> new StoreException("event " + e.eventId() + " of " + e.asset() + " was recorded and is gone", ex));
+                applyEventState(existing.json()); // the follow-ups of the recorded event, not of this delivery's copy
+                return new Recorded(false, existing.announced());
             }
             throw new StoreException("recording event " + e.eventId() + " of " + e.asset() + " failed: " + ex.getMessage(), ex);
         }
+        applyEventState(eventJson);
+        return new Recorded(true, false);
+    }
+
+    /**
+     * The follow-ups of a recorded event: the partition's state ({@code S#}) and the asset's
+     * newest event ({@code NEWEST}) move to it, if it is newer. Conditional "moves forward only"
+     * puts, so applying them again, or late, changes nothing: whoever finds an event recorded
+     * re-applies them.
+     */
+    public void applyEventState(String eventJson) {
+        AssetEvent e = io.freshet.aws.json.EventJson.assetEvent(io.freshet.aws.json.EventJson.read(eventJson));
+        String time = sortable(e.time());
         // The latest state moves forward only: a late, older event stays in the history only.
         try {
             db.putItem(b -> b.tableName(table)
@@ -147,7 +164,17 @@ public final class DynamoStore {
         } catch (ConditionalCheckFailedException newerAlreadyThere) {
             // nothing to do
         }
-        return new Recorded(true, false);
+    }
+
+    /** A recorded event: its JSON and whether it was announced. */
+    public record StoredEvent(String json, boolean announced) {
+    }
+
+    public Optional<StoredEvent> storedEvent(String eventId) {
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Items.key(StoreKeys.event(eventId), "EV"))).item();
+        return item.isEmpty() ? Optional.empty()
+                : Optional.of(new StoredEvent(item.get("json").s(), item.containsKey("announced") && item.get("announced").bool()));
     }
 
     /**
@@ -469,6 +496,110 @@ public final class DynamoStore {
             return Optional.of(Integer.parseInt(r.attributes().get("attempt").n()));
         } catch (ConditionalCheckFailedException alreadyRunningOrDone) {
             return Optional.empty();
+        }
+    }
+
+    // ------------------------------------------------------------------ a run's publication, fenced on the attempt
+
+    /** DynamoDB's limit of items in one transaction. */
+    static final int MAX_TRANSACTION_ITEMS = 100;
+
+    /**
+     * Records all of a run's output events in ONE transaction with the fence: the run must be
+     * RUNNING under this {@code attempt} with its lease not yet run out, and have no outputs
+     * recorded. The run item then lists the events ({@code outputEvents}) and what the run read
+     * (input versions, code version), so a run's outputs are either all recorded or none, and
+     * whoever finds them recorded can finish the publication. Each event's follow-ups
+     * ({@link #applyEventState}) are applied after it.
+     *
+     * @return false when the attempt no longer holds the run (its lease ran out, another attempt
+     *         took over, the run ended): nothing was written
+     */
+    public boolean recordRunOutputs(String runId, int attempt, List<AssetEvent> events, List<String> jsons,
+                                    Map<String, String> inputVersions, String codeVersion) {
+        if (events.size() != jsons.size()) {
+            throw new IllegalArgumentException("one JSON per event: " + events.size() + " events, " + jsons.size() + " JSONs");
+        }
+        if (2 * events.size() + 1 > MAX_TRANSACTION_ITEMS) {
+            throw new IllegalArgumentException("run " + runId + " has " + events.size() + " outputs; one transaction records at most "
+                    + (MAX_TRANSACTION_ITEMS - 1) / 2);
+        }
+        String now = sortable(clock.instant());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            AssetEvent e = events.get(i);
+            String time = sortable(e.time());
+            writes.add(put(Items.of(PK, StoreKeys.event(e.eventId()), SK, "EV")
+                    .s("asset", e.asset()).s("partition", e.partition()).s("time", time)
+                    .s("json", jsons.get(i)).bool("announced", false).s("runId", runId).build(), "attribute_not_exists(PK)"));
+            writes.add(put(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.history(e.partition(), time, e.eventId()))
+                    .s("eventId", e.eventId()).s("json", jsons.get(i)).build(), null));
+        }
+        Map<String, AttributeValue> versions = new HashMap<>();
+        inputVersions.forEach((k, v) -> versions.put(k, Items.s(v)));
+        writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                .updateExpression("SET outputEvents = :ids, inputVersions = :v, codeVersion = :c, updatedAt = :now")
+                .conditionExpression("#s = :running AND attempt = :a AND leaseUntil > :now AND attribute_not_exists(outputEvents)")
+                .expressionAttributeNames(Map.of("#s", "state"))
+                .expressionAttributeValues(Map.of(":ids", AttributeValue.builder().l(events.stream().map(e -> Items.s(e.eventId())).toList()).build(),
+                        ":v", AttributeValue.builder().m(versions).build(), ":c", Items.s(codeVersion), ":now", Items.s(now),
+                        ":running", Items.s(RunState.RUNNING.name()), ":a", Items.n(attempt)))
+                .build()).build());
+        try {
+            db.transactWriteItems(b -> b.transactItems(writes));
+        } catch (TransactionCanceledException ex) {
+            if (!reason(ex, writes.size() - 1).equals("ConditionalCheckFailed")) {
+                throw new StoreException("recording the outputs of run " + runId + " (attempt " + attempt + ") failed: " + ex.getMessage(), ex);
+            }
+            // Recorded already by this very attempt (a call repeated after an unclear answer), or the attempt lost the run.
+            Map<String, AttributeValue> run = runItem(runId).orElseThrow(() -> new StoreException("no run " + runId, ex));
+            boolean ours = RunState.RUNNING.name().equals(run.get("state").s()) && run.containsKey("attempt")
+                    && Integer.parseInt(run.get("attempt").n()) == attempt && run.containsKey("outputEvents");
+            if (!ours) {
+                return false;
+            }
+        }
+        jsons.forEach(this::applyEventState);
+        return true;
+    }
+
+    /** The ids of a run's output events, when they were recorded (all of them: see {@link #recordRunOutputs}). */
+    public Optional<List<String>> recordedOutputs(String runId) {
+        return runItem(runId).filter(i -> i.containsKey("outputEvents"))
+                .map(i -> i.get("outputEvents").l().stream().map(AttributeValue::s).toList());
+    }
+
+    /**
+     * Ends a run as {@link #finishRun(String, RunState, String)} does, but only while
+     * {@code attempt} holds it (RUNNING, same attempt): a stale attempt cannot end a run another
+     * attempt or the sweep now owns. False when it did not hold it; nothing was written.
+     */
+    public boolean finishRun(String runId, int attempt, RunState outcome, String reason) {
+        if (outcome.isActive()) {
+            throw new IllegalArgumentException("a run finishes as SUCCEEDED, FAILED or SKIPPED, not " + outcome);
+        }
+        Run run = run(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
+        String now = sortable(clock.instant());
+        try {
+            db.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
+                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce")
+                            .conditionExpression("#s = :r AND attempt = :a")
+                            .expressionAttributeNames(Map.of("#s", "state"))
+                            .expressionAttributeValues(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(now), ":why", Items.s(reason),
+                                    ":r", Items.s(RunState.RUNNING.name()), ":a", Items.n(attempt), ":announce", Items.s(StoreKeys.ANNOUNCE)))
+                            .build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(table)
+                            .key(Items.key(StoreKeys.consumer(run.pipeline(), run.partition()), "STATE"))
+                            .updateExpression("REMOVE activeRun SET version = version + :one")
+                            .conditionExpression("activeRun = :r")
+                            .expressionAttributeValues(Map.of(":r", Items.s(runId), ":one", Items.n(1))).build()).build()));
+            return true;
+        } catch (TransactionCanceledException ex) {
+            if (reason(ex, 0).equals("ConditionalCheckFailed")) {
+                return false;
+            }
+            throw new StoreException("run " + runId + " (attempt " + attempt + ") could not finish as " + outcome + ": " + ex.getMessage(), ex);
         }
     }
 

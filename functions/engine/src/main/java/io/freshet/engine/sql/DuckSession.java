@@ -21,6 +21,9 @@ public final class DuckSession implements AutoCloseable {
 
     private final Connection db;
     private final Set<String> schemas = new HashSet<>();
+    /** The statement running now, so that {@link #interrupt} can cancel it from another thread. */
+    private volatile Statement running;
+    private volatile String interruptedBecause;
 
     private DuckSession(Connection db) {
         this.db = db;
@@ -115,12 +118,51 @@ public final class DuckSession implements AutoCloseable {
     }
 
     public long queryLong(String sql, String what) {
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+        checkNotInterrupted(what);
+        try (Statement s = db.createStatement()) {
+            running = s;
+            checkNotInterrupted(what); // an interrupt between the two lines above found no statement to cancel
+            try (ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
-            throw new EngineException(what + ": " + firstLine(e.getMessage()), e);
+            throw failure(what, e);
+        } finally {
+            running = null;
         }
+    }
+
+    /**
+     * Stops the session from another thread (an attempt's deadline): the statement running now is
+     * cancelled, and every later one fails at once, with {@code reason} in its message.
+     */
+    public void interrupt(String reason) {
+        interruptedBecause = reason;
+        Statement s = running;
+        if (s != null) {
+            try {
+                s.cancel();
+            } catch (SQLException ignored) {
+                // it ended meanwhile
+            }
+        }
+    }
+
+    /** Whether {@link #interrupt} was called. */
+    public boolean interrupted() {
+        return interruptedBecause != null;
+    }
+
+    private void checkNotInterrupted(String what) {
+        if (interruptedBecause != null) {
+            throw new EngineException(what + ": interrupted (" + interruptedBecause + ")", null);
+        }
+    }
+
+    private EngineException failure(String what, SQLException e) {
+        String why = interruptedBecause != null ? "interrupted (" + interruptedBecause + "): " : "";
+        return new EngineException(what + ": " + why + firstLine(e.getMessage()), e);
     }
 
     public Connection connection() {
@@ -135,10 +177,15 @@ public final class DuckSession implements AutoCloseable {
     }
 
     void execute(String sql, String what) {
+        checkNotInterrupted(what);
         try (Statement s = db.createStatement()) {
+            running = s;
+            checkNotInterrupted(what); // an interrupt between the two lines above found no statement to cancel
             s.execute(sql);
         } catch (SQLException e) {
-            throw new EngineException(what + ": " + firstLine(e.getMessage()), e);
+            throw failure(what, e);
+        } finally {
+            running = null;
         }
     }
 

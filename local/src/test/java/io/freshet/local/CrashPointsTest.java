@@ -1,0 +1,276 @@
+package io.freshet.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.freshet.aws.json.EventJson;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.local.stack.FanOutStack;
+import io.freshet.runner.FaultPoints;
+
+/**
+ * The crash-point sweep: every function (s3-events, trigger, runner, the scheduler's tick and
+ * sweep) is killed right after each external write it makes (DynamoDB, S3, EventBridge), one
+ * crash per day's story, and the stack recovers by itself: the bus redelivers, the tick runs
+ * every so often. The end state of each day is then what it would be without the crash:
+ *
+ * <ul>
+ *   <li>exactly one run per readiness (one orders_daily run of the day, one summary run on its
+ *       output), each SUCCEEDED and its end announced;</li>
+ *   <li>exactly one recorded event per output (and per upload);</li>
+ *   <li>the partition state ({@code S#}) and the asset's newest event ({@code NEWEST}) pointing at
+ *       that event, whose objects are complete (their bytes hash to its data version);</li>
+ *   <li>nothing announced that is not recorded, or that points at partial data;</li>
+ *   <li>nothing dead-lettered.</li>
+ * </ul>
+ *
+ * The crash points are not listed by hand: a day without crashes records every write of each
+ * function's invocations ({@link CrashInterceptor}), and each becomes a test, so a write added
+ * to a function is swept too. docs/architecture.md ("Crash points") lists them.
+ */
+class CrashPointsTest {
+
+    @TempDir
+    static Path tmp;
+    static CrashWorld world;
+    static LocalDate day = LocalDate.parse("2026-03-01");
+
+    @BeforeAll
+    static void start() {
+        world = new CrashWorld(Instant.parse("2026-03-01T06:00:00Z"), tmp);
+        world.tick(); // the first tick notes the deployed code versions: later ticks only sweep
+    }
+
+    @AfterAll
+    static void stop() {
+        world.close();
+    }
+
+    /** A day's story: an order export lands; orders_daily runs; its output wakes summary. */
+    static String story() {
+        day = day.plusDays(1);
+        Instant morning = Instant.parse(day + "T07:00:00Z");
+        if (world.clock.instant().isBefore(morning)) {
+            world.clock.set(morning);
+        }
+        String d = day.toString();
+        world.upload(d, "1," + day.getDayOfMonth() + "\n2,5\n");
+        return d;
+    }
+
+    /** What the stack does by itself after a crash: redeliveries (already done), then ticks as time passes. */
+    static void recover() {
+        world.settle();
+        for (int i = 0; i < 4; i++) {
+            world.clock.advance(Duration.ofMinutes(17)); // past an attempt's lease (15m timeout + 1m)
+            world.tick();
+        }
+    }
+
+    static List<CrashInterceptor.Point> baseline(String function, Runnable arrange, EndState expected) {
+        world.crashes.reset();
+        world.restartTickCount();
+        arrange.run();
+        String d = story();
+        recover();
+        expected.check(d, "no crash");
+        List<CrashInterceptor.Point> points = world.crashes.points(function);
+        assertTrue(!points.isEmpty(), function + " made no write in the story");
+        points.forEach(p -> System.out.println("crash point: " + p)); // the list docs/architecture.md shows
+        return points;
+    }
+
+    /** @param arrange what else happens in each day's story (a runner attempt that dies at a named point) */
+    static Stream<DynamicTest> sweep(String function, Runnable arrange) {
+        return sweep(function, arrange, CrashPointsTest::assertRecovered);
+    }
+
+    /** What a day must end as, whatever crashed. */
+    interface EndState {
+        void check(String day, String context);
+    }
+
+    static Stream<DynamicTest> sweep(String function, Runnable arrange, EndState expected) {
+        List<CrashInterceptor.Point> points = baseline(function, arrange, expected);
+        return points.stream().map(point -> DynamicTest.dynamicTest(point.toString(), () -> {
+            world.crashes.reset();
+            world.restartTickCount();
+            world.crashes.plan(point);
+            arrange.run();
+            String d = story();
+            recover();
+            assertNotNull(world.crashes.fired(), "the crash point was reached: " + point);
+            expected.check(d, point.toString());
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> s3Events() {
+        return sweep("s3-events", () -> { });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> trigger() {
+        return sweep("trigger", () -> { });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> runner() {
+        return sweep("runner", () -> { });
+    }
+
+    /** The sweep retries an attempt that died before its outputs were recorded. */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepRetryingADeadAttempt() {
+        return sweep("scheduler", () -> killAttempts("after-upload", 1));
+    }
+
+    /** The sweep finishes the publication of an attempt that died after recording its outputs. */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepFinishingAPublication() {
+        return sweep("scheduler", () -> killAttempts("after-record", 1));
+    }
+
+    /** The sweep announces a run whose creator (the trigger) died right after creating it. */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepAnnouncingARunItsCreatorNeverAnnounced() {
+        return sweep("scheduler", () -> world.crashes.alsoKill(new CrashInterceptor.Point("trigger",
+                "orders_daily <- Asset Updated shop.orders", 2, "the run created, not announced")));
+    }
+
+    /**
+     * orders_daily's attempt of the day dies at the runner's own named point (no SDK call marks
+     * it): only the tick's sweep, after the lease, can take it further.
+     */
+    static void killAttempts(String point, int attempts) {
+        java.util.concurrent.atomic.AtomicInteger killed = new java.util.concurrent.atomic.AtomicInteger();
+        world.runnerFaults.put("orders_daily", p -> {
+            if (p.equals(point) && killed.incrementAndGet() <= attempts) {
+                throw new FaultPoints.Killed(p);
+            }
+        });
+    }
+
+    /**
+     * Both of orders_daily's attempts die before their commit point (it has one retry): the sweep
+     * retries the first, fails the run after the second, and announces its end.
+     */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepFailingARunOutOfAttempts() {
+        return sweep("scheduler", () -> killAttempts("after-upload", 2), CrashPointsTest::assertFailedCleanly);
+    }
+
+    /** The day's run failed: one run, FAILED, its end announced; nothing of it recorded or announced; nothing downstream. */
+    static void assertFailedCleanly(String d, String context) {
+        var store = world.store;
+        List<Run> daily = store.runs("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
+        assertEquals(1, daily.size(), context + ": one orders_daily run for " + d + ": " + daily);
+        Run run = daily.get(0);
+        assertEquals(RunState.FAILED, run.state(), context + ": " + run);
+        assertEquals(2, run.attempt(), context + ": the first attempt and its one retry");
+        assertTrue(store.activeRuns().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": still active");
+        assertTrue(store.unannouncedEnds().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": end not announced");
+        assertTrue(world.published(EventJson.RUN_FAILED).stream().anyMatch(f -> f.path("runId").asText().equals(run.runId())),
+                context + ": Run Failed announced");
+        assertEquals(List.of(), store.history("core.orders", d), context + ": nothing recorded");
+        assertEquals(java.util.Optional.empty(), store.recordedOutputs(run.runId()), context);
+        assertTrue(world.published(EventJson.ASSET_UPDATED).stream().noneMatch(a -> a.path("producer").toString().contains(run.runId())),
+                context + ": nothing announced");
+        assertEquals(1, store.history("shop.orders", d).size(), context + ": the upload recorded once");
+        assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().undelivered(), context);
+    }
+
+    // ------------------------------------------------------------------ the end state
+
+    static void assertRecovered(String d, String context) {
+        var store = world.store;
+        List<Run> daily = store.runs("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
+        assertEquals(1, daily.size(), context + ": one orders_daily run for " + d + ": " + daily);
+        assertEquals(RunState.SUCCEEDED, daily.get(0).state(), context + ": " + daily.get(0));
+
+        List<String> uploads = store.history("shop.orders", d);
+        assertEquals(1, uploads.size(), context + ": the upload recorded once");
+        AssetEvent upload = event(uploads.get(0));
+        assertEquals(upload.eventId(), event(store.latest("shop.orders", d).orElseThrow()).eventId(), context + ": shop.orders S# of " + d);
+        assertEquals(upload.eventId(), event(store.newestEvent("shop.orders").orElseThrow()).eventId(), context + ": shop.orders NEWEST");
+
+        List<String> outputs = store.history("core.orders", d);
+        assertEquals(1, outputs.size(), context + ": core.orders of " + d + " recorded once: " + outputs);
+        AssetEvent orders = event(outputs.get(0));
+        assertEquals(daily.get(0).runId(), orders.producer().id(), context);
+        assertEquals(orders.eventId(), event(store.latest("core.orders", d).orElseThrow()).eventId(), context + ": core.orders S# of " + d);
+        assertEquals(orders.eventId(), event(store.newestEvent("core.orders").orElseThrow()).eventId(), context + ": core.orders NEWEST");
+        assertComplete(orders, context);
+
+        List<Run> summaries = store.runs("summary").stream().filter(r -> r.consumed().contains(orders.eventId())).toList();
+        assertEquals(1, summaries.size(), context + ": one summary run on " + d + "'s core.orders: " + summaries);
+        assertEquals(RunState.SUCCEEDED, summaries.get(0).state(), context + ": " + summaries.get(0));
+        List<AssetEvent> summaryEvents = store.history("mart.summary", "").stream().map(CrashPointsTest::event)
+                .filter(e -> e.producer().id().equals(summaries.get(0).runId())).toList();
+        assertEquals(1, summaryEvents.size(), context + ": mart.summary recorded once for the run");
+        assertEquals(summaryEvents.get(0).eventId(), event(store.latest("mart.summary", "").orElseThrow()).eventId(), context + ": mart.summary S#");
+        assertEquals(summaryEvents.get(0).eventId(), event(store.newestEvent("mart.summary").orElseThrow()).eventId(), context + ": mart.summary NEWEST");
+        assertComplete(summaryEvents.get(0), context);
+
+        // Announced: only recorded events, pointing at complete data; every recorded one at least once.
+        Set<String> day = Set.of(upload.eventId(), orders.eventId(), summaryEvents.get(0).eventId());
+        List<JsonNode> announced = world.published(EventJson.ASSET_UPDATED);
+        for (JsonNode a : announced) {
+            AssetEvent e = EventJson.assetEvent(a);
+            assertTrue(store.storedEvent(e.eventId()).isPresent(), context + ": announced but not recorded: " + a);
+            if (e.producer().kind() == io.freshet.core.events.Producer.Kind.RUN) {
+                assertComplete(e, context);
+            }
+        }
+        Set<String> announcedIds = announced.stream().map(a -> a.path("eventId").asText()).collect(Collectors.toSet());
+        assertTrue(announcedIds.containsAll(day), context + ": every event of the day announced: " + day);
+
+        for (Run r : List.of(daily.get(0), summaries.get(0))) {
+            assertTrue(store.activeRuns().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": still active: " + r);
+            assertTrue(store.unannouncedEnds().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": end not announced: " + r);
+        }
+        assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().undelivered(), context);
+    }
+
+    static AssetEvent event(String json) {
+        return EventJson.assetEvent(EventJson.read(json));
+    }
+
+    /** The event's object exists and its bytes are what the event says (the data version is their SHA-256). */
+    static void assertComplete(AssetEvent e, String context) {
+        String uri = e.objects().get(0);
+        String key = uri.substring(("s3://" + CrashWorld.LAKE + "/").length());
+        try (InputStream in = world.s3.client().getObject(b -> b.bucket(CrashWorld.LAKE).key(key))) {
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+            assertEquals(e.dataVersion(), sha, context + ": " + uri + " is complete");
+        } catch (Exception ex) {
+            throw new AssertionError(context + ": " + uri + " cannot be read: " + ex, ex);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.freshet.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.freshet.aws.AwsClients;
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.events.EventPublisher;
+import io.freshet.aws.json.EventJson;
+import io.freshet.aws.s3.ObjectStore;
+import io.freshet.aws.store.DynamoStore;
+import io.freshet.aws.store.SchedulerStore;
+import io.freshet.core.load.Project;
+import io.freshet.core.load.ProjectLoader;
+import io.freshet.local.stack.FanOutStack;
+import io.freshet.runner.FaultPoints;
+import io.freshet.runner.RunnerService;
+import io.freshet.s3events.S3EventsHandler;
+import io.freshet.s3events.S3EventsService;
+import io.freshet.scheduler.SchedulerService;
+import io.freshet.testkit.LocalS3;
+import io.freshet.testkit.MutableClock;
+import io.freshet.trigger.TriggerHandler;
+import io.freshet.trigger.TriggerService;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A whole stack whose functions can be killed after any external write ({@link CrashInterceptor}):
+ * the fan-out stack (DynamoDB Local, the Event Ruler bus with the rules rules-sync computes),
+ * S3Proxy, and the s3-events, trigger, runner (DuckDB) and scheduler functions, each built on SDK
+ * clients that carry the interceptor and each invocation run inside
+ * {@link CrashInterceptor#invoke}. The bus redelivers a failed delivery at once (its retry
+ * policy), and the test calls the tick as EventBridge Scheduler would, on a clock it moves.
+ */
+final class CrashWorld implements AutoCloseable {
+
+    static final String LAKE = "lake";
+    /** FanOutStack's function ARNs: the targets its rules name. */
+    static final String FUNCTIONS = "arn:aws:lambda:eu-central-1:000000000000:function:";
+
+    final MutableClock clock;
+    final CrashInterceptor crashes = new CrashInterceptor();
+    final FanOutStack stack;
+    final LocalS3 s3;
+    final Project project;
+    final DynamoStore store;
+    final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    final JsonLog log;
+    /** Faults at the runner's own named points (a kill that no SDK call marks), per pipeline. */
+    final Map<String, FaultPoints> runnerFaults = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SchedulerService scheduler;
+    private final PublishingAnnouncer announcer;
+    private final Path scratch;
+    private final AtomicInteger sequencer = new AtomicInteger(1000);
+    /** Ticks since {@link #restartTickCount}: a tick's crash points are named by its number in the story. */
+    private final AtomicInteger ticks = new AtomicInteger();
+    private final DynamoDbClient dynamo;
+    private final EventBridgeClient events;
+    private final S3Client s3Client;
+
+    CrashWorld(Instant start, Path tmp) {
+        this.clock = new MutableClock(start);
+        this.log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock, Map.of());
+        this.project = ProjectLoader.load(Path.of("src/test/resources/crash-project")).orThrow();
+        this.s3 = LocalS3.start();
+        s3.createBucket(LAKE);
+        this.stack = FanOutStack.start(project, LAKE, detail -> runner(detail), log, clock);
+        this.dynamo = client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), stack.dynamo().endpoint());
+        this.events = client(EventBridgeClient.builder(), stack.bus().endpoint());
+        this.s3Client = AwsClients.build(S3Client.builder().forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(crashes)), Optional.of(s3.endpoint()), Map.of());
+        this.store = new DynamoStore(dynamo, FanOutStack.TABLE, clock);
+        SchedulerStore schedulerStore = new SchedulerStore(dynamo, FanOutStack.TABLE, clock);
+        PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, FanOutStack.BUS));
+        S3EventsHandler s3Events = new S3EventsHandler(new S3EventsService(project, Map.of("LakeBucket", LAKE), store, announcer, log), log);
+        TriggerHandler trigger = new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log);
+        // The stack's own targets, replaced by the same handlers on the crashing clients.
+        stack.bus().registerTarget(FUNCTIONS + "s3-events", json -> crashes.invoke("s3-events", "Object Created", () -> lambda(s3Events, json)));
+        stack.bus().registerTarget(FUNCTIONS + "trigger", json -> crashes.invoke("trigger", triggerSignature(json), () -> lambda(trigger, json)));
+        this.announcer = announcer;
+        this.scratch = tmp.resolve("scratch");
+        this.scheduler = new SchedulerService(project, store, schedulerStore, announcer, log, clock, "local");
+    }
+
+    private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
+            & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+        builder.overrideConfiguration(o -> o.addExecutionInterceptor(crashes));
+        return AwsClients.build(builder, Optional.of(endpoint), Map.of());
+    }
+
+    private void runner(JsonNode detail) {
+        String pipeline = detail.path("pipeline").asText();
+        FaultPoints faults = runnerFaults.getOrDefault(pipeline, FaultPoints.NONE);
+        crashes.invoke("runner", pipeline, () -> new RunnerService(project, store, new ObjectStore(s3Client), announcer, LAKE,
+                (p, step, partition, watermarks, dir) -> {
+                    throw new UnsupportedOperationException("no snapshots in the crash fixture");
+                }, clock, log, scratch, faults).execute(detail.path("runId").asText()));
+    }
+
+    private static String triggerSignature(String json) {
+        JsonNode d = EventJson.read(json);
+        JsonNode envelope = d.path("event");
+        String type = envelope.path("detail-type").asText();
+        String about = type.equals(EventJson.ASSET_UPDATED) ? envelope.path("detail").path("asset").asText() : envelope.path("detail").path("pipeline").asText();
+        return d.path("pipeline").asText() + " <- " + type + " " + about;
+    }
+
+    private static void lambda(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String json) {
+        try {
+            handler.handleRequest(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new java.io.ByteArrayOutputStream(), null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** One tick, as EventBridge Scheduler invokes it (a tick that dies is simply followed by the next one). */
+    void tick() {
+        try {
+            crashes.invoke("scheduler", "tick " + ticks.incrementAndGet(), () -> scheduler.tick());
+        } catch (RuntimeException diedOrFailed) {
+            // the next tick redoes what this one did not
+        }
+        settle();
+    }
+
+    void restartTickCount() {
+        ticks.set(0);
+    }
+
+    void settle() {
+        stack.awaitQuiescence(Duration.ofSeconds(60));
+    }
+
+    /** An order export for {@code day} lands, and S3 announces it. */
+    void upload(String day, String csvRows) {
+        String key = "landing/orders/date=" + day + "/orders.csv";
+        s3.client().putObject(b -> b.bucket(LAKE).key(key), RequestBody.fromString("order_id,amount\n" + csvRows));
+        stack.s3ObjectCreated(key, String.format("%016X", sequencer.incrementAndGet()));
+        settle();
+    }
+
+    List<JsonNode> published(String detailType) {
+        return stack.bus().events(FanOutStack.BUS).stream().map(EventJson::read)
+                .filter(e -> e.path("detail-type").asText().equals(detailType)).map(e -> e.path("detail")).toList();
+    }
+
+    String logText() {
+        return logBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+        events.close();
+        s3Client.close();
+        stack.close();
+        s3.close();
+    }
+}
