@@ -200,7 +200,8 @@ class SnapshotPartitionsTest {
         taps(1, 5, "2026-11-30");
         pg.execute("INSERT INTO taps VALUES (99, 'c1', 's1', 'in', 'infinity')");
         Run night = run("2026-11-30", false);
-        assertEquals(Optional.of(RunState.QUEUED), runner.execute(night.runId()), "failed, to be retried once the data is corrected");
+        assertEquals(Optional.of(RunState.FAILED), runner.execute(night.runId()),
+                "a permanent failure: the same data fails the same way, so it is not retried");
         String reason = store.run(night.runId()).orElseThrow().finishReason().or(() -> Optional.of(logs.toString(StandardCharsets.UTF_8))).orElseThrow();
         String log = logs.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("\\\"public\\\".\\\"taps\\\": column \\\"tapped_at\\\": the watermark column holds 'infinity'"), log);
@@ -208,7 +209,7 @@ class SnapshotPartitionsTest {
 
         pg.execute("UPDATE taps SET tapped_at = '2026-11-30 09:00:00+01' WHERE tap_id = 99");
         clock.advance(Duration.ofMinutes(5));
-        assertEquals(Optional.of(RunState.SUCCEEDED), runner.execute(night.runId()));
+        assertEquals(Optional.of(RunState.SUCCEEDED), runner.execute(run("2026-11-30", false).runId()), "once corrected, the next run takes it");
         assertEquals("6", recorded("raw.taps", "2026-11-30").get("rows"));
     }
 
