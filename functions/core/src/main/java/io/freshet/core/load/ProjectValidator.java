@@ -51,6 +51,7 @@ final class ProjectValidator {
     private final Map<String, Pipeline> producerOf = new LinkedHashMap<>();
     /** The text of each SQL file that exists, by its path relative to the pipelines directory. */
     private final Map<String, String> sqlFiles = new TreeMap<>();
+    private final Set<String> pipelinesWithUnknownInputs = new java.util.HashSet<>();
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
@@ -80,6 +81,7 @@ final class ProjectValidator {
             condition(p);
             steps(p);
             checks(p);
+            sqlReadsOnlyItsAssets(p);
         }
         snapshotTablesOnce();
         overlaps();
@@ -119,6 +121,7 @@ final class ProjectValidator {
             if (!sourceByName.containsKey(in.asset()) && !producerOf.containsKey(in.asset())) {
                 Set<String> known = new TreeSet<>(sourceByName.keySet());
                 known.addAll(producerOf.keySet());
+                pipelinesWithUnknownInputs.add(p.name());
                 out.error(in.pos(), "unknown input asset '" + in.asset() + "'" + DidYouMean.hint(in.asset(), known)
                         + (DidYouMean.closest(in.asset(), known).isEmpty() ? "; declare it as a source or as the output of a pipeline" : ""));
                 continue;
@@ -307,6 +310,50 @@ final class ProjectValidator {
                     .sorted().toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * The SQL of a step or a check may read the pipeline's inputs and outputs and nothing else the
+     * project declares: the run loads only those, so another asset would be missing (or stale) at
+     * run time, and the pipeline would not rerun when it changes. A name counts only when it is
+     * exactly a declared asset's, outside literals, quoted identifiers and comments.
+     */
+    private void sqlReadsOnlyItsAssets(Pipeline p) {
+        if (pipelinesWithUnknownInputs.contains(p.name())) {
+            return; // a misspelt input is reported once, not again at each place the SQL reads it
+        }
+        Set<String> own = new java.util.HashSet<>(p.inputAssets());
+        own.addAll(p.outputAssets());
+        List<SqlText> texts = new ArrayList<>();
+        for (Step step : p.steps()) {
+            if (step instanceof Step.Sql sql) texts.add(sql.sql());
+        }
+        for (Check c : p.checks()) {
+            if (c instanceof Check.CustomSql sql) texts.add(sql.sql());
+        }
+        Set<String> reported = new java.util.HashSet<>();
+        for (SqlText text : texts) {
+            String sql = switch (text) {
+                case SqlText.Inline inline -> inline.sql();
+                case SqlText.File file -> sqlFiles.get(file.path());
+            };
+            if (sql == null) {
+                continue; // missing or unreadable: reported already
+            }
+            for (SqlReferences.Mention m : SqlReferences.of(sql)) {
+                boolean declared = sourceByName.containsKey(m.name()) || producerOf.containsKey(m.name());
+                if (!declared || own.contains(m.name())) {
+                    continue;
+                }
+                SourcePos at = text instanceof SqlText.File file
+                        ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), m.line(), m.column())
+                        : text.pos();
+                if (reported.add(at.file() + "|" + m.name() + "|" + (text instanceof SqlText.File ? at.toString() : text.pos().toString()))) {
+                    out.error(at, "the SQL of pipeline '" + p.name() + "' reads '" + m.name() + "', which is not one of its inputs"
+                            + " or outputs: add it to 'inputs' (a run loads only those, and the pipeline reruns when they change)");
+                }
+            }
         }
     }
 
