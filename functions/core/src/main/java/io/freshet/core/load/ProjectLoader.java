@@ -131,14 +131,14 @@ public final class ProjectLoader {
      * The largest pipeline file read, checked before reading: the biggest real pipeline is a few
      * kilobytes, and a file this size holds thousands of sources. Large SQL belongs in sql/ files.
      */
-    public static final long MAX_FILE_BYTES = 1024 * 1024;
+    public static final long MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private static Optional<String> read(Path file, String name, Diagnostics out) {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
                 out.error(new SourcePos(name, 1, 1), "the file is " + size + " bytes, more than the " + MAX_FILE_BYTES
-                        + " (1 MiB) a pipeline file may hold; split its sources or pipelines into several files, and keep long SQL in files under sql/");
+                        + " (4 MiB) a pipeline file may hold; split its sources or pipelines into several files, and keep long SQL in files under sql/");
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(file);

@@ -209,7 +209,7 @@ final class ProjectValidator {
         if (condition.isEmpty()) {
             return;
         }
-        List<String> inputs = p.inputAssets();
+        Set<String> inputs = new java.util.LinkedHashSet<>(p.inputAssets()); // a set: a condition may name thousands
         condition.get().references().forEach(a -> {
             SourcePos at = p.trigger().get().positionOf(a);
             if (!inputs.contains(a.name())) {
@@ -224,6 +224,8 @@ final class ProjectValidator {
 
     private void steps(Pipeline p) {
         Map<String, Step> writer = new HashMap<>();
+        Set<String> outputs = new java.util.HashSet<>(p.outputAssets());
+        Set<String> inputs = new java.util.HashSet<>(p.inputAssets());
         for (Step step : p.steps()) {
             if (step instanceof Step.Snapshot snap) {
                 Source s = sourceByName.get(snap.source());
@@ -232,15 +234,15 @@ final class ProjectValidator {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is not a declared PostgreSQL source" + DidYouMean.hint(snap.source(), pgNames));
                 } else if (!(s instanceof Source.Postgres)) {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is an S3 source; a snapshot reads a PostgreSQL source");
-                } else if (!p.inputAssets().contains(snap.source())) {
+                } else if (!inputs.contains(snap.source())) {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is not among the inputs of pipeline '" + p.name() + "'; add it to 'inputs'");
                 }
                 for (Step.SnapshotTable t : snap.tables()) {
-                    stepOutput(p, t.output(), t.pos(), step, writer);
+                    stepOutput(p, outputs, t.output(), t.pos(), step, writer);
                 }
             } else if (step instanceof Step.Sql sql) {
                 sqlText(sql.sql());
-                stepOutput(p, sql.output(), sql.pos(), step, writer);
+                stepOutput(p, outputs, sql.output(), sql.pos(), step, writer);
             }
         }
         for (Output o : p.outputs()) {
@@ -250,8 +252,8 @@ final class ProjectValidator {
         }
     }
 
-    private void stepOutput(Pipeline p, String asset, SourcePos pos, Step step, Map<String, Step> writer) {
-        if (p.output(asset).isEmpty()) {
+    private void stepOutput(Pipeline p, Set<String> outputs, String asset, SourcePos pos, Step step, Map<String, Step> writer) {
+        if (!outputs.contains(asset)) {
             out.error(pos, "the step writes '" + asset + "', which is not in the 'outputs' of pipeline '" + p.name() + "'"
                     + DidYouMean.hint(asset, p.outputAssets()));
             return;
@@ -263,9 +265,10 @@ final class ProjectValidator {
     }
 
     private void checks(Pipeline p) {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new java.util.HashSet<>();
+        Set<String> outputs = new java.util.HashSet<>(p.outputAssets());
         for (Check c : p.checks()) {
-            if (p.output(c.asset()).isEmpty()) {
+            if (!outputs.contains(c.asset())) {
                 out.error(c.pos(), "check '" + c.name() + "' tests '" + c.asset() + "', which is not an output of pipeline '" + p.name() + "'"
                         + DidYouMean.hint(c.asset(), p.outputAssets()));
             }
