@@ -298,6 +298,12 @@ final class ProjectValidator {
             return;
         }
         try {
+            long size = Files.size(file);
+            if (size > ProjectLoader.MAX_FILE_BYTES) {
+                out.error(f.pos(), "SQL file '" + f.path() + "' is " + size + " bytes, more than the " + ProjectLoader.MAX_FILE_BYTES
+                        + " (4 MiB) a file may hold");
+                return;
+            }
             sqlFiles.put(f.path(), StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString());
         } catch (CharacterCodingException e) {
             out.error(f.pos(), "SQL file '" + f.path() + "' is not valid UTF-8");

@@ -113,6 +113,17 @@ class PipelineDirectoryTest {
         assertTrue(ms < 5_000, "refused in " + ms + " ms");
     }
 
+    @Test
+    void aSqlFileLargerThanTheLimitIsRefusedBeforeItIsRead() throws IOException {
+        Path pipelines = copyEveryFeature(tmp.resolve("pipelines"));
+        Path sql = pipelines.resolve("sql/trips.sql");
+        String original = Files.readString(sql);
+        Files.writeString(sql, original + ("-- padding" + " ".repeat(100) + "\n").repeat(50_000));
+        List<String> errors = errors(ProjectLoader.load(pipelines, "pipelines", ProjectLoader.DEFAULT_PARAMETERS));
+        String message = ": SQL file 'sql/trips.sql' is " + Files.size(sql) + " bytes, more than the 4194304 (4 MiB) a file may hold";
+        assertEquals(List.of("pipelines/trips.yaml:29:13" + message, "pipelines/trips.yaml:42:13" + message), errors); // a step and a check use it
+    }
+
     private static List<String> errors(LoadResult result) {
         return result.errors().stream().map(Diagnostic::toString).toList();
     }
