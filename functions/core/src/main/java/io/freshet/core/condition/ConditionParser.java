@@ -15,8 +15,15 @@ import java.util.List;
  */
 public final class ConditionParser {
 
+    /**
+     * How deep parentheses may nest: far beyond any real condition, and shallow enough that the
+     * parser and every recursive walk over a condition stay clear of the stack's end.
+     */
+    static final int MAX_DEPTH = 50;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private ConditionParser(String text) {
         this.text = text;
@@ -77,7 +84,11 @@ public final class ConditionParser {
         char ch = text.charAt(pos);
         if (ch == '(') {
             int open = pos++;
+            if (++depth > MAX_DEPTH) {
+                throw new ConditionSyntaxException("parentheses nested more than " + MAX_DEPTH + " deep", open);
+            }
             Condition inner = any();
+            depth--;
             skipSpace();
             if (pos >= text.length() || text.charAt(pos) != ')') {
                 throw new ConditionSyntaxException("unbalanced '(': expected ')' to close it", open);

@@ -110,6 +110,33 @@ public final class AwsCron {
         return CronParser.parse(expression);
     }
 
+    /**
+     * Parses like {@link #parse(String)} and also refuses an expression that never fires from 1970
+     * to 2199 (0 0 30 2 ? *), which AWS accepts; and, when {@code notBefore} is given, one that
+     * never fires at or after it (a year field naming only past years). The loader passes the
+     * clock when validating and nothing when a function loads its packaged pipelines, so that a
+     * deployed project does not stop loading on the day its last fire time passes.
+     *
+     * @throws CronSyntaxException naming the day or year field that makes it never fire
+     */
+    public static AwsCron parseFiring(String expression, Optional<Instant> notBefore) {
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(notBefore, "notBefore");
+        return CronParser.parseFiring(expression, notBefore);
+    }
+
+    /** The same expression with every year allowed: to tell whether the year field is what makes it never fire. */
+    AwsCron withEveryYear() {
+        java.util.BitSet all = new java.util.BitSet();
+        all.set(MIN_YEAR, MAX_YEAR + 1);
+        return new AwsCron(expression, minutes, hours, days, months, new ValueSet(all));
+    }
+
+    /** Whether any date from 1970 to 2199 matches the date fields. */
+    boolean hasAnyDate() {
+        return nextDate(LocalDate.of(MIN_YEAR, 1, 1)) != null;
+    }
+
     /** The six fields as written, separated by single spaces, without {@code cron(...)}. */
     public String expression() {
         return expression;

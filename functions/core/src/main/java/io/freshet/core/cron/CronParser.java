@@ -1,9 +1,12 @@
 package io.freshet.core.cron;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns the text of an AWS cron expression into an {@link AwsCron}, or throws a
@@ -83,6 +86,49 @@ final class CronParser {
 
         String expression = String.join(" ", fields.stream().map(Token::text).toList());
         return new AwsCron(expression, minutes, hours, dayOfMonth != null ? dayOfMonth : dayOfWeek, months, years);
+    }
+
+    /**
+     * Like {@link #parse(String)}, and also refuses an expression that never fires: valid field by
+     * field, yet no date matches all of them (30 in February, 29 February of years that are not
+     * leap years), which AWS accepts and never runs; and, when {@code notBefore} is given, one
+     * whose every fire time lies before it (a year field naming only past years).
+     */
+    static AwsCron parseFiring(String input, Optional<Instant> notBefore) {
+        AwsCron cron = parse(input);
+        List<Token> fields = new CronParser(input).fieldsOf();
+        Token dayOfMonth = fields.get(2);
+        Token dayOfWeek = fields.get(4);
+        Token month = fields.get(3);
+        Token year = fields.get(5);
+        if (!cron.hasAnyDate()) {
+            boolean byMonthDay = !dayOfMonth.text().equals("?");
+            Token dayField = byMonthDay ? dayOfMonth : dayOfWeek;
+            CronField dayKind = byMonthDay ? CronField.DAY_OF_MONTH : CronField.DAY_OF_WEEK;
+            if (cron.withEveryYear().hasAnyDate()) {
+                throw error(CronField.YEAR, year, "the expression never fires: no day of these years matches "
+                        + dayKind.label + " '" + dayField.text() + "' in month '" + month.text() + "'", year.offset());
+            }
+            throw error(dayKind, dayField, "the expression never fires: no month '" + month.text() + "' has such a day", dayField.offset());
+        }
+        if (notBefore.isPresent() && cron.next(notBefore.get(), ZoneOffset.UTC).isEmpty()) {
+            String last = cron.previous(notBefore.get(), ZoneOffset.UTC).map(t -> "; its last fire time was " + t).orElse("");
+            throw error(CronField.YEAR, year, "the expression never fires again: every fire time is in the past" + last, year.offset());
+        }
+        return cron;
+    }
+
+    /** The six field tokens of an input already known to parse. */
+    private List<Token> fieldsOf() {
+        int start = 0;
+        int end = input.length();
+        while (start < end && Character.isWhitespace(input.charAt(start))) start++;
+        while (end > start && Character.isWhitespace(input.charAt(end - 1))) end--;
+        if (input.regionMatches(true, start, "cron(", 0, 5)) {
+            start += 5;
+            end -= 1;
+        }
+        return split(start, end);
     }
 
     /** The whitespace-separated fields of {@code input[start, end)}. */

@@ -2,6 +2,8 @@ package io.freshet.core.graph;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -21,41 +23,55 @@ import io.freshet.core.model.Source;
  * Assets and the pipelines between them: an edge runs from each input of a pipeline to each of
  * its outputs. Every answer is deterministic (sorted by name where the graph leaves a choice), so
  * plans, rules and diagrams do not change from one run to the next.
+ *
+ * <p>The edges are kept through the pipelines (asset -> reading pipelines -> their outputs), never
+ * multiplied out: a pipeline with n inputs and m outputs costs n + m, not n * m, so that building
+ * the graph, ordering it and searching it for cycles stay linear in the size of the project.
  */
 public final class AssetGraph {
 
-    private final Set<String> sources;
+    private final Set<String> sources = new TreeSet<>();
+    private final Set<String> assets = new TreeSet<>();
     private final Map<String, String> producer = new TreeMap<>();
     private final Map<String, Set<String>> consumers = new TreeMap<>();
-    private final Map<String, Set<String>> up = new TreeMap<>();
-    private final Map<String, Set<String>> down = new TreeMap<>();
     private final Map<String, Pipeline> pipelines = new TreeMap<>();
+    /** Per pipeline, in the order given (names may repeat in a project that does not validate). */
+    private final List<String> names = new ArrayList<>();
+    private final List<Set<String>> ins = new ArrayList<>();
+    private final List<Set<String>> outs = new ArrayList<>();
+    /** The pipelines (by index, in name order) that read / write each asset. */
+    private final Map<String, List<Integer>> readers = new HashMap<>();
+    private final Map<String, List<Integer>> writers = new HashMap<>();
 
     private AssetGraph(List<Source> sourceList, List<Pipeline> pipelineList) {
-        this.sources = new TreeSet<>();
         for (Source s : sourceList) {
             sources.add(s.name());
             node(s.name());
         }
         for (Pipeline p : pipelineList) {
+            int index = names.size();
+            names.add(p.name());
             pipelines.put(p.name(), p);
-            for (String out : p.outputAssets()) {
-                producer.putIfAbsent(out, p.name());
-                node(out);
+            Set<String> in = new TreeSet<>(p.inputAssets());
+            Set<String> out = new TreeSet<>(p.outputAssets());
+            ins.add(in);
+            outs.add(out);
+            for (String o : p.outputAssets()) {
+                producer.putIfAbsent(o, p.name());
+                node(o);
             }
-            for (String in : p.inputAssets()) {
-                node(in);
-                consumers.get(in).add(p.name());
-                for (String out : p.outputAssets()) {
-                    // A pipeline reading its own output is rejected by validation in plainer
-                    // words than "cycle"; the graph leaves that edge out.
-                    if (!in.equals(out)) {
-                        down.get(in).add(out);
-                        up.get(out).add(in);
-                    }
-                }
+            for (String o : out) {
+                writers.get(o).add(index);
+            }
+            for (String i : in) {
+                node(i);
+                consumers.get(i).add(p.name());
+                readers.get(i).add(index);
             }
         }
+        Comparator<Integer> byName = Comparator.<Integer, String>comparing(names::get).thenComparing(Comparator.naturalOrder());
+        readers.values().forEach(list -> list.sort(byName));
+        writers.values().forEach(list -> list.sort(byName));
     }
 
     public static AssetGraph of(List<Source> sources, List<Pipeline> pipelines) {
@@ -63,13 +79,15 @@ public final class AssetGraph {
     }
 
     private void node(String asset) {
-        up.computeIfAbsent(asset, k -> new TreeSet<>());
-        down.computeIfAbsent(asset, k -> new TreeSet<>());
-        consumers.computeIfAbsent(asset, k -> new TreeSet<>());
+        if (assets.add(asset)) {
+            consumers.put(asset, new TreeSet<>());
+            readers.put(asset, new ArrayList<>());
+            writers.put(asset, new ArrayList<>());
+        }
     }
 
     public Set<String> assets() {
-        return Collections.unmodifiableSet(up.keySet());
+        return Collections.unmodifiableSet(assets);
     }
 
     public boolean isSource(String asset) {
@@ -86,30 +104,54 @@ public final class AssetGraph {
     }
 
     public Set<String> directUpstream(String asset) {
-        return Collections.unmodifiableSet(up.getOrDefault(asset, Set.of()));
+        return across(asset, writers, ins);
     }
 
     public Set<String> directDownstream(String asset) {
-        return Collections.unmodifiableSet(down.getOrDefault(asset, Set.of()));
+        return across(asset, readers, outs);
+    }
+
+    /** The assets one edge away through the given pipelines; a pipeline reading its own output has no edge to itself. */
+    private static Set<String> across(String asset, Map<String, List<Integer>> via, List<Set<String>> ends) {
+        Set<String> result = new TreeSet<>();
+        for (int i : via.getOrDefault(asset, List.of())) {
+            result.addAll(ends.get(i));
+        }
+        result.remove(asset);
+        return Collections.unmodifiableSet(result);
     }
 
     /** Every asset {@code asset} is built from, directly or not. */
     public Set<String> upstream(String asset) {
-        return reach(asset, up);
+        return reach(asset, writers, ins);
     }
 
     /** Every asset built from {@code asset}, directly or not: what a backfill with --downstream rebuilds. */
     public Set<String> downstream(String asset) {
-        return reach(asset, down);
+        return reach(asset, readers, outs);
     }
 
-    private static Set<String> reach(String start, Map<String, Set<String>> edges) {
+    /**
+     * Each pipeline is crossed once: the assets it leads to are the same whichever of its assets
+     * it was reached from (the edge a pipeline's own output would have to itself only concerns an
+     * asset already reached).
+     */
+    private static Set<String> reach(String start, Map<String, List<Integer>> via, List<Set<String>> ends) {
         Set<String> seen = new TreeSet<>();
-        Deque<String> todo = new ArrayDeque<>(edges.getOrDefault(start, Set.of()));
+        Set<Integer> crossed = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>();
+        todo.push(start);
+        boolean first = true;
         while (!todo.isEmpty()) {
             String a = todo.pop();
-            if (seen.add(a)) {
-                todo.addAll(edges.getOrDefault(a, Set.of()));
+            if (!first && !seen.add(a)) {
+                continue;
+            }
+            first = false;
+            for (int i : via.getOrDefault(a, List.of())) {
+                if (crossed.add(i)) {
+                    todo.addAll(ends.get(i));
+                }
             }
         }
         seen.remove(start);
@@ -118,26 +160,59 @@ public final class AssetGraph {
 
     /** Assets so that each comes after everything it is built from; ties broken by name. */
     public List<String> topologicalOrder() {
-        Map<String, Integer> indegree = new HashMap<>();
-        up.forEach((a, ins) -> indegree.put(a, ins.size()));
+        // An asset is ready when every pipeline writing it has all its inputs emitted, except the
+        // asset itself (a pipeline reading its own output has no edge from it to itself).
+        int n = names.size();
+        List<Set<String>> pending = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            pending.add(new HashSet<>(ins.get(i)));
+        }
+        Map<String, Integer> unsatisfiedWriters = new HashMap<>();
+        Map<Integer, Set<String>> satisfied = new HashMap<>();
         PriorityQueue<String> ready = new PriorityQueue<>();
-        indegree.forEach((a, d) -> {
-            if (d == 0) ready.add(a);
-        });
+        for (String a : assets) {
+            unsatisfiedWriters.put(a, writers.get(a).size());
+        }
+        java.util.function.BiConsumer<Integer, String> satisfy = (i, b) -> {
+            if (satisfied.computeIfAbsent(i, k -> new HashSet<>()).add(b) && unsatisfiedWriters.merge(b, -1, Integer::sum) == 0) {
+                ready.add(b);
+            }
+        };
+        for (String a : assets) {
+            if (unsatisfiedWriters.get(a) == 0) {
+                ready.add(a);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            settle(i, pending.get(i), satisfy);
+        }
         List<String> order = new ArrayList<>();
         while (!ready.isEmpty()) {
             String a = ready.poll();
             order.add(a);
-            for (String b : down.get(a)) {
-                if (indegree.merge(b, -1, Integer::sum) == 0) {
-                    ready.add(b);
-                }
+            for (int i : readers.get(a)) {
+                pending.get(i).remove(a);
+                settle(i, pending.get(i), satisfy);
             }
         }
-        if (order.size() != up.size()) {
+        if (order.size() != assets.size()) {
             throw new IllegalStateException("the asset graph has a cycle: " + String.join(" -> ", findCycle().orElseThrow()));
         }
         return order;
+    }
+
+    /** Marks the outputs of pipeline {@code i} whose inputs other than themselves have all been emitted. */
+    private void settle(int i, Set<String> pendingInputs, java.util.function.BiConsumer<Integer, String> satisfy) {
+        if (pendingInputs.isEmpty()) {
+            for (String b : outs.get(i)) {
+                satisfy.accept(i, b);
+            }
+        } else if (pendingInputs.size() == 1) {
+            String last = pendingInputs.iterator().next();
+            if (outs.get(i).contains(last)) {
+                satisfy.accept(i, last);
+            }
+        }
     }
 
     /** Pipelines so that each comes after the producers of its inputs. */
@@ -163,9 +238,14 @@ public final class AssetGraph {
      * found first from the alphabetically first asset; empty when the graph is acyclic.
      */
     public Optional<List<String>> findCycle() {
-        // Iterative depth-first search: a recursive one overflows the stack on long chains.
+        // Iterative depth-first search (a recursive one overflows the stack on long chains) over
+        // assets, stepping through the reading pipelines in name order and their outputs in name
+        // order. A pipeline whose outputs have all been explored is not crossed again (in an acyclic
+        // graph it is never entered while still in progress), unless it reads one of its own
+        // outputs, whose missing self-edge makes what it leads to depend on where it was entered.
         Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = done
-        for (String start : up.keySet()) {
+        Set<Integer> crossed = new HashSet<>();
+        for (String start : assets) {
             if (state.containsKey(start)) {
                 continue;
             }
@@ -173,7 +253,7 @@ public final class AssetGraph {
             Deque<java.util.Iterator<String>> next = new ArrayDeque<>();
             path.add(start);
             state.put(start, 1);
-            next.push(down.get(start).iterator());
+            next.push(successors(start, crossed));
             while (!next.isEmpty()) {
                 java.util.Iterator<String> it = next.peek();
                 if (!it.hasNext()) {
@@ -186,7 +266,7 @@ public final class AssetGraph {
                 if (s == null) {
                     state.put(b, 1);
                     path.add(b);
-                    next.push(down.get(b).iterator());
+                    next.push(successors(b, crossed));
                 } else if (s == 1) {
                     List<String> cycle = new ArrayList<>(path.subList(path.indexOf(b), path.size()));
                     cycle.add(b);
@@ -197,4 +277,54 @@ public final class AssetGraph {
         return Optional.empty();
     }
 
+    /** The outputs of the pipelines reading {@code a} not crossed before, lazily, without {@code a} itself. */
+    private java.util.Iterator<String> successors(String a, Set<Integer> crossed) {
+        List<Integer> via = readers.get(a);
+        return new java.util.Iterator<>() {
+            private int pipeline = 0;
+            private java.util.Iterator<String> current = java.util.Collections.emptyIterator();
+            private String upcoming;
+            private int inProgress = -1;
+
+            @Override
+            public boolean hasNext() {
+                while (upcoming == null) {
+                    if (current.hasNext()) {
+                        String b = current.next();
+                        if (!b.equals(a)) {
+                            upcoming = b;
+                        }
+                        continue;
+                    }
+                    if (inProgress >= 0) {
+                        // Every output has been explored to the end (a cycle would have stopped
+                        // the search), so entering this pipeline again can find nothing new.
+                        if (java.util.Collections.disjoint(ins.get(inProgress), outs.get(inProgress))) {
+                            crossed.add(inProgress);
+                        }
+                        inProgress = -1;
+                    }
+                    if (pipeline >= via.size()) {
+                        return false;
+                    }
+                    int i = via.get(pipeline++);
+                    if (!crossed.contains(i)) {
+                        inProgress = i;
+                        current = outs.get(i).iterator();
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                String b = upcoming;
+                upcoming = null;
+                return b;
+            }
+        };
+    }
 }

@@ -1,7 +1,7 @@
 package io.freshet.core.load;
 
-import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -58,9 +58,11 @@ final class FileParser {
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
 
     private final Diagnostics out;
+    private final Optional<Instant> notBefore;
 
-    FileParser(Diagnostics out) {
+    FileParser(Diagnostics out, Optional<Instant> notBefore) {
         this.out = out;
+        this.notBefore = notBefore;
     }
 
     /** What one file declared. */
@@ -246,7 +248,7 @@ final class FileParser {
             name.ifPresent(brokenSteps::add);
         }
         Optional<String> defaultAsset = outputs.size() == 1 ? Optional.of(outputs.get(0).asset()) : Optional.empty();
-        List<Check> checks = checks(r.list("checks"), defaultAsset);
+        List<Check> checks = checks(r.list("checks"), defaultAsset, outputs.size());
         Retries retries = r.get("retries").flatMap(this::retries).orElse(Retries.DEFAULT);
         Duration timeout = r.duration("timeout").orElse(Pipeline.DEFAULT_TIMEOUT);
         if (timeout.compareTo(MAX_TIMEOUT) > 0) {
@@ -440,12 +442,23 @@ final class FileParser {
         Optional<ZoneId> zone = r.get("timezone").flatMap(this::zone);
         Optional<LocalDate> start = r.get("start").flatMap(n -> {
             Optional<String> text = Values.string(n, "'start'", out);
-            try {
-                return text.map(LocalDate::parse);
-            } catch (DateTimeParseException e) {
-                out.error(n.pos(), "'start' must be a date such as 2026-01-01, got " + n.describe());
+            if (text.isEmpty()) {
                 return Optional.empty();
             }
+            // Four-digit years only, inside the years a cron can name: ISO also reads
+            // +999999999-12-31, whose partitions would overflow every date computation.
+            Optional<LocalDate> date = Optional.empty();
+            if (text.get().matches("\\d{4}-\\d{2}-\\d{2}")) {
+                try {
+                    date = Optional.of(LocalDate.parse(text.get())).filter(d -> d.getYear() >= 1970 && d.getYear() <= 2199);
+                } catch (DateTimeParseException e) {
+                    date = Optional.empty();
+                }
+            }
+            if (date.isEmpty()) {
+                out.error(n.pos(), "'start' must be a date between 1970-01-01 and 2199-12-31 such as 2026-01-01, got " + n.describe());
+            }
+            return date;
         });
         r.finish();
         if (grain.isEmpty()) {
@@ -582,7 +595,7 @@ final class FileParser {
 
     // ---------------------------------------------------------------- checks
 
-    private List<Check> checks(List<YNode> items, Optional<String> defaultAsset) {
+    private List<Check> checks(List<YNode> items, Optional<String> defaultAsset, int outputCount) {
         List<Check> checks = new ArrayList<>();
         for (YNode item : items) {
             Optional<MapReader> m = MapReader.of(item, "a check", out);
@@ -602,17 +615,19 @@ final class FileParser {
                         + (DidYouMean.closest(kind, kinds).isEmpty() ? "; expected one of " + String.join(", ", kinds) : ""));
                 continue;
             }
-            MapReader.of(e.value(), "'" + kind + "' check", out).flatMap(r -> check(kind, r, defaultAsset)).ifPresent(checks::add);
+            MapReader.of(e.value(), "'" + kind + "' check", out).flatMap(r -> check(kind, r, defaultAsset, outputCount)).ifPresent(checks::add);
         }
         return checks;
     }
 
-    private Optional<Check> check(String kind, MapReader r, Optional<String> defaultAsset) {
+    private Optional<Check> check(String kind, MapReader r, Optional<String> defaultAsset, int outputCount) {
         Optional<String> asset = r.string("asset").or(() -> defaultAsset);
         Optional<String> givenName = r.string("name");
         boolean blocking = r.bool("blocking").orElse(true);
         if (asset.isEmpty() && !r.has("asset")) {
-            out.error(r.pos(), "this pipeline has several outputs: say which one the check tests with 'asset'");
+            out.error(r.pos(), outputCount == 0
+                    ? "the check names no 'asset' and this pipeline has no (valid) output to default to: say which asset it tests with 'asset'"
+                    : "this pipeline has " + outputCount + " outputs: say which one the check tests with 'asset'");
         }
         SourcePos pos = r.pos();
         Optional<Check> check = switch (kind) {
@@ -703,7 +718,7 @@ final class FileParser {
             return Optional.empty();
         }
         try {
-            return Optional.of(AwsCron.parse(s.value()));
+            return Optional.of(AwsCron.parseFiring(s.value(), notBefore));
         } catch (CronSyntaxException e) {
             out.error(s.posAt(e.offset()), "invalid cron '" + s.value() + "': " + e.getMessage());
             return Optional.empty();
@@ -715,19 +730,13 @@ final class FileParser {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            if (text.get().equals("UTC")) {
-                return Optional.of(ZoneOffset.UTC);
+        return switch (ZoneNames.read(text.get())) {
+            case ZoneNames.Result.Zone z -> Optional.of(z.zone());
+            case ZoneNames.Result.Problem problem -> {
+                out.error(node.pos(), problem.message());
+                yield Optional.empty();
             }
-            if (!text.get().contains("/")) {
-                throw new DateTimeException("not a region id");
-            }
-            return Optional.of(ZoneId.of(text.get()));
-        } catch (DateTimeException e) {
-            out.error(node.pos(), "unknown time zone '" + text.get() + "': use an IANA name such as Europe/Prague or UTC"
-                    + DidYouMean.hint(text.get(), ZoneId.getAvailableZoneIds()));
-            return Optional.empty();
-        }
+        };
     }
 
     private Optional<Condition> condition(YNode node) {

@@ -1,12 +1,12 @@
 package io.freshet.core.load;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import io.freshet.core.graph.AssetGraph;
 import io.freshet.core.model.Check;
@@ -42,15 +41,26 @@ public final class ProjectLoader {
     private ProjectLoader() {
     }
 
+    /**
+     * Loads the directory a function was packaged with. Unlike the other overloads it does not
+     * refuse cron expressions whose fire times all lie in the past: a deployed project must not
+     * stop loading (and every pipeline stop running) on the day a year named in a cron passes.
+     */
     public static LoadResult load(Path dir) {
-        return load(dir, dir.toString(), DEFAULT_PARAMETERS);
+        return load(dir, dir.toString(), DEFAULT_PARAMETERS, Optional.empty());
+    }
+
+    /** Loads and validates as of now: a cron whose every fire time is past is an error. */
+    public static LoadResult load(Path dir, String displayDir, Set<String> parameters) {
+        return load(dir, displayDir, parameters, Optional.of(Instant.now()));
     }
 
     /**
      * @param displayDir how to name the directory in messages (the path as the user typed it), so
      *                   errors read {@code pipelines/core_trips.yaml:12:5: ...}
+     * @param notBefore  when present, a cron expression that never fires at or after it is an error
      */
-    public static LoadResult load(Path dir, String displayDir, Set<String> parameters) {
+    public static LoadResult load(Path dir, String displayDir, Set<String> parameters, Optional<Instant> notBefore) {
         Diagnostics out = new Diagnostics();
         String display = displayDir.replace('\\', '/').replaceAll("/+$", "");
         if (display.isEmpty()) {
@@ -60,15 +70,17 @@ public final class ProjectLoader {
             out.error(new SourcePos(display, 1, 1), "not a directory: expected the folder that holds the pipeline YAML files");
             return new LoadResult(Optional.empty(), out.sorted());
         }
-        // The directory as it really is: a symlinked pipelines/ (Files.walk does not follow a link at its
-        // start) or "." compare and relativize like any other; messages keep the name the user gave.
-        dir = realPath(dir);
+        // Every path below is taken from the absolute, normalised directory: "." normalises to the
+        // empty path, which no file path starts with, and "../pipelines" or a symlinked folder
+        // must name the same files as "pipelines".
+        Path base = dir.toAbsolutePath().normalize();
         List<Source> sources = new ArrayList<>();
         List<Pipeline> pipelines = new ArrayList<>();
         Map<String, YNode> pipelineRoots = new LinkedHashMap<>();
-        FileParser parser = new FileParser(out);
-        for (Path file : yamlFiles(dir)) {
-            String name = (display.equals(".") ? "" : display + "/") + dir.relativize(file).toString().replace('\\', '/');
+        FileParser parser = new FileParser(out, notBefore);
+        String prefix = display.equals(".") ? "" : display + "/";
+        for (Path file : PipelineFiles.find(base, prefix, out)) {
+            String name = prefix + base.relativize(file).toString().replace('\\', '/');
             Optional<String> text = read(file, name, out);
             Optional<YNode> root = text.flatMap(t -> YamlFiles.parse(name, t, out));
             root.flatMap(r -> parser.parse(name, r)).ifPresent(parsed -> {
@@ -84,7 +96,7 @@ public final class ProjectLoader {
         if (sources.isEmpty() && pipelines.isEmpty() && !out.hasErrors()) {
             out.error(new SourcePos(display, 1, 1), "no pipeline files here: expected *.yaml files declaring sources and pipelines");
         }
-        ProjectValidator validator = new ProjectValidator(sources, pipelines, dir, display, parameters, parser.pipelinesWithBrokenSteps(), out);
+        ProjectValidator validator = new ProjectValidator(sources, pipelines, base, display, parameters, parser.pipelinesWithBrokenSteps(), out);
         validator.validate();
         if (out.hasErrors()) {
             return new LoadResult(Optional.empty(), out.sorted());
@@ -115,36 +127,20 @@ public final class ProjectLoader {
         return used;
     }
 
-    private static Path realPath(Path dir) {
-        try {
-            return dir.toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot resolve " + dir, e);
-        }
-    }
-
-    private static List<Path> yamlFiles(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(f -> {
-                        String n = f.getFileName().toString();
-                        return n.endsWith(".yaml") || n.endsWith(".yml");
-                    })
-                    .filter(f -> {
-                        for (Path part : dir.relativize(f)) {
-                            if (part.toString().startsWith(".")) return false;
-                        }
-                        return true;
-                    })
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-    }
+    /**
+     * The largest pipeline file read, checked before reading: the biggest real pipeline is a few
+     * kilobytes, and a file this size holds thousands of sources. Large SQL belongs in sql/ files.
+     */
+    public static final long MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private static Optional<String> read(Path file, String name, Diagnostics out) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                out.error(new SourcePos(name, 1, 1), "the file is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                        + " (4 MiB) a pipeline file may hold; split its sources or pipelines into several files, and keep long SQL in files under sql/");
+                return Optional.empty();
+            }
             byte[] bytes = Files.readAllBytes(file);
             return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
         } catch (CharacterCodingException e) {

@@ -51,6 +51,7 @@ final class ProjectValidator {
     private final Map<String, Pipeline> producerOf = new LinkedHashMap<>();
     /** The text of each SQL file that exists, by its path relative to the pipelines directory. */
     private final Map<String, String> sqlFiles = new TreeMap<>();
+    private final Set<String> pipelinesWithUnknownInputs = new java.util.HashSet<>();
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
@@ -81,6 +82,7 @@ final class ProjectValidator {
             condition(p);
             steps(p);
             checks(p);
+            sqlReadsOnlyItsAssets(p);
         }
         snapshotTablesOnce();
         overlaps();
@@ -120,6 +122,7 @@ final class ProjectValidator {
             if (!sourceByName.containsKey(in.asset()) && !producerOf.containsKey(in.asset())) {
                 Set<String> known = new TreeSet<>(sourceByName.keySet());
                 known.addAll(producerOf.keySet());
+                pipelinesWithUnknownInputs.add(p.name());
                 out.error(in.pos(), "unknown input asset '" + in.asset() + "'" + DidYouMean.hint(in.asset(), known)
                         + (DidYouMean.closest(in.asset(), known).isEmpty() ? "; declare it as a source or as the output of a pipeline" : ""));
                 continue;
@@ -224,7 +227,7 @@ final class ProjectValidator {
         if (condition.isEmpty()) {
             return;
         }
-        List<String> inputs = p.inputAssets();
+        Set<String> inputs = new java.util.LinkedHashSet<>(p.inputAssets()); // a set: a condition may name thousands
         condition.get().references().forEach(a -> {
             SourcePos at = p.trigger().get().positionOf(a);
             if (!inputs.contains(a.name())) {
@@ -239,6 +242,8 @@ final class ProjectValidator {
 
     private void steps(Pipeline p) {
         Map<String, Step> writer = new HashMap<>();
+        Set<String> outputs = new java.util.HashSet<>(p.outputAssets());
+        Set<String> inputs = new java.util.HashSet<>(p.inputAssets());
         for (Step step : p.steps()) {
             if (step instanceof Step.Snapshot snap) {
                 Source s = sourceByName.get(snap.source());
@@ -247,15 +252,15 @@ final class ProjectValidator {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is not a declared PostgreSQL source" + DidYouMean.hint(snap.source(), pgNames));
                 } else if (!(s instanceof Source.Postgres)) {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is an S3 source; a snapshot reads a PostgreSQL source");
-                } else if (!p.inputAssets().contains(snap.source())) {
+                } else if (!inputs.contains(snap.source())) {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is not among the inputs of pipeline '" + p.name() + "'; add it to 'inputs'");
                 }
                 for (Step.SnapshotTable t : snap.tables()) {
-                    stepOutput(p, t.output(), t.pos(), step, writer);
+                    stepOutput(p, outputs, t.output(), t.pos(), step, writer);
                 }
             } else if (step instanceof Step.Sql sql) {
                 sqlText(sql.sql());
-                stepOutput(p, sql.output(), sql.pos(), step, writer);
+                stepOutput(p, outputs, sql.output(), sql.pos(), step, writer);
             }
         }
         for (Output o : p.outputs()) {
@@ -265,8 +270,8 @@ final class ProjectValidator {
         }
     }
 
-    private void stepOutput(Pipeline p, String asset, SourcePos pos, Step step, Map<String, Step> writer) {
-        if (p.output(asset).isEmpty()) {
+    private void stepOutput(Pipeline p, Set<String> outputs, String asset, SourcePos pos, Step step, Map<String, Step> writer) {
+        if (!outputs.contains(asset)) {
             out.error(pos, "the step writes '" + asset + "', which is not in the 'outputs' of pipeline '" + p.name() + "'"
                     + DidYouMean.hint(asset, p.outputAssets()));
             return;
@@ -278,9 +283,10 @@ final class ProjectValidator {
     }
 
     private void checks(Pipeline p) {
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new java.util.HashSet<>();
+        Set<String> outputs = new java.util.HashSet<>(p.outputAssets());
         for (Check c : p.checks()) {
-            if (p.output(c.asset()).isEmpty()) {
+            if (!outputs.contains(c.asset())) {
                 out.error(c.pos(), "check '" + c.name() + "' tests '" + c.asset() + "', which is not an output of pipeline '" + p.name() + "'"
                         + DidYouMean.hint(c.asset(), p.outputAssets()));
             }
@@ -310,6 +316,12 @@ final class ProjectValidator {
             return;
         }
         try {
+            long size = Files.size(file);
+            if (size > ProjectLoader.MAX_FILE_BYTES) {
+                out.error(f.pos(), "SQL file '" + f.path() + "' is " + size + " bytes, more than the " + ProjectLoader.MAX_FILE_BYTES
+                        + " (4 MiB) a file may hold");
+                return;
+            }
             sqlFiles.put(f.path(), StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString());
         } catch (CharacterCodingException e) {
             out.error(f.pos(), "SQL file '" + f.path() + "' is not valid UTF-8");
@@ -325,6 +337,50 @@ final class ProjectValidator {
                     .sorted().toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * The SQL of a step or a check may read the pipeline's inputs and outputs and nothing else the
+     * project declares: the run loads only those, so another asset would be missing (or stale) at
+     * run time, and the pipeline would not rerun when it changes. A name counts only when it is
+     * exactly a declared asset's, outside literals, quoted identifiers and comments.
+     */
+    private void sqlReadsOnlyItsAssets(Pipeline p) {
+        if (pipelinesWithUnknownInputs.contains(p.name())) {
+            return; // a misspelt input is reported once, not again at each place the SQL reads it
+        }
+        Set<String> own = new java.util.HashSet<>(p.inputAssets());
+        own.addAll(p.outputAssets());
+        List<SqlText> texts = new ArrayList<>();
+        for (Step step : p.steps()) {
+            if (step instanceof Step.Sql sql) texts.add(sql.sql());
+        }
+        for (Check c : p.checks()) {
+            if (c instanceof Check.CustomSql sql) texts.add(sql.sql());
+        }
+        Set<String> reported = new java.util.HashSet<>();
+        for (SqlText text : texts) {
+            String sql = switch (text) {
+                case SqlText.Inline inline -> inline.sql();
+                case SqlText.File file -> sqlFiles.get(file.path());
+            };
+            if (sql == null) {
+                continue; // missing or unreadable: reported already
+            }
+            for (SqlReferences.Mention m : SqlReferences.of(sql)) {
+                boolean declared = sourceByName.containsKey(m.name()) || producerOf.containsKey(m.name());
+                if (!declared || own.contains(m.name())) {
+                    continue;
+                }
+                SourcePos at = text instanceof SqlText.File file
+                        ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), m.line(), m.column())
+                        : text.pos();
+                if (reported.add(at.file() + "|" + m.name() + "|" + (text instanceof SqlText.File ? at.toString() : text.pos().toString()))) {
+                    out.error(at, "the SQL of pipeline '" + p.name() + "' reads '" + m.name() + "', which is not one of its inputs"
+                            + " or outputs: add it to 'inputs' (a run loads only those, and the pipeline reruns when they change)");
+                }
+            }
         }
     }
 

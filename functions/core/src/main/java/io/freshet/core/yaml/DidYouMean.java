@@ -14,6 +14,9 @@ public final class DidYouMean {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
+            if (c.equals(word)) {
+                continue; // the word itself is never a suggestion: it was rejected for another reason
+            }
             int d = distance(word, c);
             if (d < bestDistance || d == bestDistance && best != null && c.compareTo(best) < 0) {
                 best = c;
@@ -30,8 +33,15 @@ public final class DidYouMean {
         return closest(word, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
     }
 
-    /** Optimal string alignment distance: Levenshtein plus swapped neighbours, a common typo. */
-    static int distance(String a, String b) {
+    /**
+     * Optimal string alignment distance: Levenshtein plus swapped neighbours, a common typo. When
+     * the lengths differ by more than 3 the difference itself is returned, a lower bound: no caller
+     * accepts more than 3, and a megabyte-long name must not cost a megabyte-wide table per candidate.
+     */
+    public static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 3) {
+            return Math.abs(a.length() - b.length());
+        }
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) d[i][0] = i;
         for (int j = 0; j <= b.length(); j++) d[0][j] = j;

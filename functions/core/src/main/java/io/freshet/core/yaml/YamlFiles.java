@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -18,6 +19,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Parses YAML text into {@link YNode}s. Only SnakeYAML's composer runs: no tags are resolved and
@@ -35,6 +37,11 @@ public final class YamlFiles {
         options.setAllowDuplicateKeys(true); // the binder reports duplicates itself, with both positions
         options.setMaxAliasesForCollections(50);
         options.setProcessComments(false);
+        // Every tag may be composed: nothing is ever constructed from one, and convert() reports
+        // each with its position, instead of a syntax error that hides the rest of the file.
+        options.setTagInspector(tag -> true);
+        // Callers cap files at ProjectLoader.MAX_FILE_BYTES before parsing; this is a second fence.
+        options.setCodePointLimit(Math.max(text.length() + 1, 1024));
         Yaml yaml = new Yaml(options);
         List<Node> documents = new ArrayList<>();
         try {
@@ -64,7 +71,7 @@ public final class YamlFiles {
             out.error(new SourcePos(file, m.getLine() + 1, m.getColumn() + 1),
                     "a pipeline file holds one YAML document; split the second '---' document into its own file");
         }
-        return Optional.of(convert(file, documents.get(0), new IdentityHashMap<>()));
+        return Optional.of(convert(file, documents.get(0), new IdentityHashMap<>(), out));
     }
 
     /**
@@ -83,12 +90,27 @@ public final class YamlFiles {
                 : "";
     }
 
-    private static YNode convert(String file, Node node, Map<Node, YNode> seen) {
+    /**
+     * The tags the composer gives untagged nodes. Any other tag was written by the user: a
+     * CloudFormation habit ({@code !Sub}, {@code !Ref}) or a request to build an object, and the
+     * binder would silently read the value under it as if the tag were not there.
+     */
+    private static final Set<String> IMPLICIT_TAGS = Set.of("str", "int", "bool", "float", "null", "timestamp", "merge", "map", "seq");
+
+    private static YNode convert(String file, Node node, Map<Node, YNode> seen, Diagnostics out) {
         YNode done = seen.get(node); // aliases share one node: convert it once
         if (done != null) {
             return done;
         }
         SourcePos pos = new SourcePos(file, node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1);
+        String tag = node.getTag().getValue();
+        if (!tag.startsWith(Tag.PREFIX) || !IMPLICIT_TAGS.contains(tag.substring(Tag.PREFIX.length()))) {
+            String written = tag.startsWith(Tag.PREFIX) ? "!!" + tag.substring(Tag.PREFIX.length()) : tag;
+            out.error(pos, "YAML tags are not supported, got '" + written + "'"
+                    + (written.equals("!Sub") || written.equals("!Ref") || written.startsWith("!GetAtt") || written.startsWith("!Join")
+                    ? ": this is not CloudFormation; a location takes ${LakeBucket} as it is, and every other value is written plainly"
+                    : ": remove the tag and write the plain value"));
+        }
         YNode result;
         if (node instanceof ScalarNode s) {
             boolean quoted = s.getScalarStyle() == DumperOptions.ScalarStyle.SINGLE_QUOTED
@@ -97,16 +119,16 @@ public final class YamlFiles {
         } else if (node instanceof SequenceNode seq) {
             List<YNode> items = new ArrayList<>();
             for (Node item : seq.getValue()) {
-                items.add(convert(file, item, seen));
+                items.add(convert(file, item, seen, out));
             }
             result = new YNode.Sequence(List.copyOf(items), pos);
         } else {
             MappingNode map = (MappingNode) node;
             List<YNode.Entry> entries = new ArrayList<>();
             for (NodeTuple t : map.getValue()) {
-                YNode key = convert(file, t.getKeyNode(), seen);
+                YNode key = convert(file, t.getKeyNode(), seen, out);
                 YNode.Scalar scalarKey = key instanceof YNode.Scalar s ? s : new YNode.Scalar("<" + key.describe() + ">", false, key.pos());
-                entries.add(new YNode.Entry(scalarKey, convert(file, t.getValueNode(), seen)));
+                entries.add(new YNode.Entry(scalarKey, convert(file, t.getValueNode(), seen, out)));
             }
             result = new YNode.Mapping(List.copyOf(entries), pos);
         }

@@ -61,6 +61,107 @@ class LoaderRobustnessTest {
         }
     }
 
+    /** Numbers as people and generators write them, at and past every edge. */
+    private static final List<String> EDGE_NUMBERS = List.of(
+            "0", "-0", "+0", "1", "+1", "-1", "10", "11", "1000", "1001",
+            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+            "99999999999999999999", "1" + "0".repeat(400), "-" + "9".repeat(60), "0" + "0".repeat(30) + "5",
+            "1e400", "1E3", "-1e-400", "1.5", "0.0", ".5", "5.", ".inf", "-.inf", ".nan", "0x10", "0o17", "1_000",
+            "2147483648", "4294967296", "''", "~", "null", "[1]", "{a: 1}", "true");
+
+    /** Durations at and past every edge: units multiplied past a long, zeros, missing units. */
+    private static final List<String> EDGE_DURATIONS = List.of(
+            "1s", "0s", "0d0h0m0s", "00m", "15m", "16m", "3650d", "3651d", "87600h", "87600h1s", "9999999999999999d",
+            "99999999999999999999d", "106751991167300d", "2562047788015216h", "153722867280912931m", "9223372036854775807s",
+            "9223372036854775808s", "1" + "0".repeat(400) + "s", "-5m", "+5m", "5", "5M", "1h-1m", "1d1d", "1e3m", "1.5h", "", "P1D", "~");
+
+    /** Every numeric key of the language, each in a pipeline that is otherwise valid. {0} is the value. */
+    private static final List<String> NUMERIC_FIELDS = List.of(
+            "freshness:\n  max_lag: {0}\n",
+            "freshness:\n  deadline: \"0 9 * * ? *\"\n  lag: {0}\n",
+            "timeout: {0}\n",
+            "retries: {0}\n",
+            "retries:\n  attempts: {0}\n",
+            "retries:\n  attempts: 1\n  backoff: {0}\n",
+            "retries:\n  attempts: 1\n  max_backoff: {0}\n",
+            "on_code_change: { last: {0} }\n",
+            "checks:\n  - row_count: { min: {0} }\n",
+            "checks:\n  - row_count: { max: {0} }\n",
+            "trigger2:\n  max_catchup: {0}\n");
+
+    @Property(tries = 400)
+    void numbersAtTheEdgesInEveryNumericFieldGiveLocatedErrorsNeverExceptions(
+            @ForAll @IntRange(min = 0, max = 10) int field, @ForAll long seed) throws IOException {
+        Random random = new Random(seed);
+        String template = NUMERIC_FIELDS.get(field);
+        boolean isDuration = template.contains("max_lag") || template.contains("lag:") || template.contains("timeout")
+                || template.contains("backoff");
+        List<String> values = isDuration ? EDGE_DURATIONS : EDGE_NUMBERS;
+        String value = values.get(random.nextInt(values.size()));
+        String trigger = template.startsWith("trigger2")
+                ? "trigger:\n  cron: \"0 1 * * ? *\"\n  catchup: true\n  max_catchup: " + value + "\n"
+                : "trigger:\n  cron: \"0 1 * * ? *\"\n" + (template.startsWith("freshness") ? "" : "");
+        String extra = template.startsWith("trigger2") ? "" : template.replace("{0}", value);
+        String pipeline = "pipeline: edges\ninputs: [landing.taps]\npartitions: daily\noutputs:\n"
+                + "  core.edges: s3://${LakeBucket}/core/edges/date={date}/\n" + trigger
+                + "steps:\n  - sql:\n      output: core.edges\n      query: SELECT * FROM landing.taps\n" + extra;
+        Path dir = Files.createTempDirectory("freshet-edges");
+        try {
+            Files.writeString(dir.resolve("sources.yaml"), "sources:\n  landing.taps:\n    s3: s3://${LakeBucket}/landing/taps/date={date}/\n");
+            Files.writeString(dir.resolve("edges.yaml"), pipeline, StandardCharsets.UTF_8);
+
+            LoadResult result = ProjectLoader.load(dir, "pipelines", ProjectLoader.DEFAULT_PARAMETERS);
+
+            assertEquals(result.ok(), result.project().isPresent());
+            List<String> content = Files.readAllLines(dir.resolve("edges.yaml"), StandardCharsets.UTF_8);
+            for (Diagnostic d : result.errors()) {
+                assertTrue(d.pos().line() >= 1 && d.pos().line() <= content.size() + 1, "line of " + d);
+                int width = d.pos().line() > content.size() ? 0 : content.get(d.pos().line() - 1).length();
+                assertTrue(d.pos().column() >= 1 && d.pos().column() <= width + 1, "column of " + d);
+                assertTrue(!d.message().contains("Exception") && d.message().length() < 400, "a message for people: " + d);
+            }
+            int valueLine = 0;
+            for (int i = 0; i < content.size(); i++) {
+                if (content.get(i).contains(value.isEmpty() ? "\u0000" : value) && content.get(i).contains(":")) {
+                    valueLine = i + 1;
+                }
+            }
+            if (!result.ok() && valueLine > 0) {
+                int line = valueLine;
+                assertTrue(result.errors().stream().anyMatch(d -> d.pos().line() == line),
+                        "an error on the line of " + value + ": " + result.errors());
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void wholeNumbersAreReadExactlyAndCheckedAgainstTheirRange(@ForAll java.math.BigInteger n) throws IOException {
+        Path dir = Files.createTempDirectory("freshet-int");
+        try {
+            Files.writeString(dir.resolve("sources.yaml"), "sources:\n  landing.taps:\n    s3: s3://${LakeBucket}/landing/taps/date={date}/\n");
+            Files.writeString(dir.resolve("p.yaml"), "pipeline: p\ninputs: [landing.taps]\npartitions: daily\noutputs:\n"
+                    + "  core.p: s3://${LakeBucket}/core/p/date={date}/\ntrigger:\n  condition: landing.taps\n"
+                    + "steps:\n  - sql:\n      output: core.p\n      query: SELECT * FROM landing.taps\nretries: " + n + "\n");
+            LoadResult result = ProjectLoader.load(dir, "pipelines", ProjectLoader.DEFAULT_PARAMETERS);
+            boolean inRange = n.signum() >= 0 && n.compareTo(java.math.BigInteger.TEN) <= 0;
+            assertEquals(inRange, result.ok(), n + ": " + result.errors());
+            if (result.ok()) {
+                assertEquals(n.intValue(), result.orThrow().pipelines().get(0).retries().attempts());
+            } else {
+                assertEquals(List.of("pipelines/p.yaml:12:10: 'retries' must be between 0 and 10, got " + n),
+                        result.errors().stream().map(Diagnostic::toString).toList());
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static void mutate(List<String> lines, Random r) {
         int i = r.nextInt(lines.size());
         switch (r.nextInt(6)) {

@@ -1,0 +1,111 @@
+package io.freshet.core.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Finds the two-part names ({@code layer.name}) a SQL text mentions outside string literals,
+ * quoted identifiers and comments, with where each is. Only names that could be tables are kept:
+ * a dotted pair preceded by another dot ({@code catalog.raw.taps}) is left out. Whether a name is
+ * an asset is for the caller to decide, by exact match against the declared assets, so a
+ * column reference {@code t.col} never counts unless {@code t.col} is itself an asset's name.
+ */
+final class SqlReferences {
+
+    /** One mention: the name in lower case (SQL folds unquoted names), 1-based line and column in the text. */
+    record Mention(String name, int line, int column) {
+    }
+
+    private SqlReferences() {
+    }
+
+    static List<Mention> of(String sql) {
+        List<Mention> found = new ArrayList<>();
+        int n = sql.length();
+        int line = 1;
+        int lineStart = 0;
+        int i = 0;
+        char previousSignificant = ' ';
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\n') {
+                line++;
+                lineStart = i + 1;
+                i++;
+                continue;
+            }
+            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') { // line comment
+                while (i < n && sql.charAt(i) != '\n') i++;
+                continue;
+            }
+            if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') { // block comment
+                i += 2;
+                while (i < n && !(sql.charAt(i) == '*' && i + 1 < n && sql.charAt(i + 1) == '/')) {
+                    if (sql.charAt(i) == '\n') {
+                        line++;
+                        lineStart = i + 1;
+                    }
+                    i++;
+                }
+                i += 2;
+                continue;
+            }
+            if (c == '\'' || c == '"') { // string literal or quoted identifier; a doubled quote escapes
+                int j = i + 1;
+                while (j < n) {
+                    char d = sql.charAt(j);
+                    if (d == '\n') {
+                        line++;
+                        lineStart = j + 1;
+                    }
+                    if (d == c) {
+                        if (j + 1 < n && sql.charAt(j + 1) == c) {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j++;
+                }
+                i = j + 1;
+                previousSignificant = c;
+                continue;
+            }
+            if (isIdentifierStart(c)) {
+                int start = i;
+                int j = i;
+                while (j < n && isIdentifierPart(sql.charAt(j))) j++;
+                int end = j;
+                if (end < n && sql.charAt(end) == '.' && end + 1 < n && isIdentifierStart(sql.charAt(end + 1)) && previousSignificant != '.') {
+                    int k = end + 1;
+                    while (k < n && isIdentifierPart(sql.charAt(k))) k++;
+                    found.add(new Mention((sql.substring(start, end) + "." + sql.substring(end + 1, k)).toLowerCase(Locale.ROOT),
+                            line, start - lineStart + 1));
+                    // Skip the rest of a longer chain (raw.taps.card_id): its later parts are columns.
+                    while (k < n && sql.charAt(k) == '.' && k + 1 < n && isIdentifierStart(sql.charAt(k + 1))) {
+                        k++;
+                        while (k < n && isIdentifierPart(sql.charAt(k))) k++;
+                    }
+                    j = k;
+                }
+                i = j;
+                previousSignificant = 'a';
+                continue;
+            }
+            if (!Character.isWhitespace(c)) {
+                previousSignificant = c;
+            }
+            i++;
+        }
+        return found;
+    }
+
+    private static boolean isIdentifierStart(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return isIdentifierStart(c) || c >= '0' && c <= '9' || c == '$';
+    }
+}

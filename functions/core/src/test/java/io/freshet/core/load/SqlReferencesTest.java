@@ -1,0 +1,38 @@
+package io.freshet.core.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class SqlReferencesTest {
+
+    private static List<String> names(String sql) {
+        return SqlReferences.of(sql).stream().map(m -> m.name() + "@" + m.line() + ":" + m.column()).toList();
+    }
+
+    @Test
+    void findsDottedNamesWithTheirPositions() {
+        assertEquals(List.of("landing.taps@1:15", "raw.stations@2:6", "s.id@2:24", "t.station_id@2:31"),
+                names("SELECT * FROM landing.taps t\nJOIN raw.stations s ON s.id = t.station_id"));
+    }
+
+    @Test
+    void ignoresLiteralsQuotedIdentifiersAndComments() {
+        assertEquals(List.of(), names("""
+                SELECT 'raw.stations' AS a, 'it''s raw.stations' AS b, "raw.stations" AS c -- raw.stations
+                /* raw.stations
+                   core.trips */ FROM x"""));
+    }
+
+    @Test
+    void foldsCaseAndTakesOnlyTheFirstPairOfALongerChain() {
+        assertEquals(List.of("raw.stations@1:8", "memory.raw@1:36"), names("SELECT RAW.Stations.name, 1.5 FROM memory.raw.taps"));
+    }
+
+    @Test
+    void countsLinesInsideCommentsAndStrings() {
+        assertEquals(List.of("core.trips@5:6"), names("/* a\nb */ SELECT 'x\ny'\nFROM\nFROM core.trips"));
+    }
+}
