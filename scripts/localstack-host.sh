@@ -185,8 +185,8 @@ any_free_port() {
 running_pid() {
   local pid
   pid="$(cat "$state/pid" 2>/dev/null || true)"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'localstack.runtime.main' || return 1
+  [ -n "$pid" ] || return 1
+  ps -p "$pid" -o args= 2>/dev/null | grep -q 'localstack.runtime.main' || return 1
   echo "$pid"
 }
 
