@@ -2,6 +2,7 @@
 # LocalStack's own runtime on this machine, without Docker and without an auth token (host mode),
 # for LocalStackIT: S3, DynamoDB, EventBridge, SQS and STS on http://127.0.0.1:<port>.
 #
+#   scripts/localstack-host.sh install # only the Python part (.ci/run does it in the background during verify)
 #   scripts/localstack-host.sh start   # installs what is missing (cached), starts, waits until healthy
 #   scripts/localstack-host.sh env     # prints `export FRESHET_LOCALSTACK_ENDPOINT=...` of the running one
 #   scripts/localstack-host.sh stop    # stops it (and the DynamoDB Local it started)
@@ -33,6 +34,8 @@ state="${FRESHET_LOCALSTACK_STATE:-$repo/target/localstack-host}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/freshet/localstack-$LOCALSTACK_VERSION"
 
 say() { echo "localstack-host: $*" >&2; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 die() { say "$*"; exit 1; }
 
 # ------------------------------------------------------------------ prerequisites
@@ -82,7 +85,8 @@ ensure_venv() {
   flock 8
   have="$(cat "$cache/venv/.freshet-ready" 2>/dev/null || true)"
   if [ "$have" != "$want" ]; then
-    say "installing localstack-core[runtime]==$LOCALSTACK_VERSION into $cache/venv (once; about a minute)"
+    local t0; t0="$(now)"
+    say "installing localstack-core[runtime]==$LOCALSTACK_VERSION into $cache/venv (once; a minute or two)"
     rm -rf "$cache/venv"
     "$python" -m venv "$cache/venv"
     "$cache/venv/bin/python" -m pip install -q -c "$constraints" "localstack-core[runtime]==$LOCALSTACK_VERSION" service_identity \
@@ -90,6 +94,7 @@ ensure_venv() {
     "$cache/venv/bin/python" -c 'import localstack.runtime.main' \
       || die "LocalStack $LOCALSTACK_VERSION installed but does not import with $("$python" --version)"
     echo "$want" > "$cache/venv/.freshet-ready"
+    say "installed in $(since "$t0") s"
   fi
   flock -u 8
 }
@@ -103,6 +108,7 @@ ensure_dynamodb_local() {
   exec 8>"$cache.lock"
   flock 8
   if [ ! -f "$dir/.freshet-ready" ]; then
+    local t0; t0="$(now)"
     say "laying out DynamoDB Local $version for LocalStack in $dir"
     rm -rf "$dir" && mkdir -p "$dir/DynamoDBLocal_lib"
     tmp="$(mktemp -d)"
@@ -166,6 +172,7 @@ EOF
     "$jdk/bin/jar" --create --file "$dir/ddb-local-loader-0.1.jar" --manifest "$tmp/agent/MANIFEST.MF" -C "$tmp/agent/classes" . >&2
     rm -rf "$tmp"
     touch "$dir/.freshet-ready"
+    say "laid out in $(since "$t0") s"
   fi
   flock -u 8
   echo "$dir"
@@ -239,12 +246,12 @@ stop() {
 }
 
 start() {
-  local python jdk ddb port pid fs t0 elapsed
+  local python jdk ddb port pid fs t0 t1
   if pid="$(running_pid)"; then
     say "already running (pid $pid) at $(cat "$state/endpoint")"
     return 0
   fi
-  t0="$(date +%s.%N)"
+  t0="$(now)"
   python="$(find_python)"
   jdk="$(find_jdk)"
   ensure_venv "$python"
@@ -264,6 +271,7 @@ start() {
   echo "$port" > "$state/port"
   echo "http://127.0.0.1:$port" > "$state/endpoint"
 
+  t1="$(now)"
   say "starting LocalStack $LOCALSTACK_VERSION ($SERVICES) on 127.0.0.1:$port, Java $(java_major "$jdk/bin/java") for DynamoDB Local; log: $state/localstack.log"
   # OVERRIDE_IN_DOCKER=0: a /.dockerenv on the machine makes LocalStack think it runs in its own
   # container and write to /var/lib/localstack. The rest keeps it offline and quiet.
@@ -318,11 +326,11 @@ EOF
     stop
     die "LocalStack did not start"
   fi
-  elapsed="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
-  say "ready at http://127.0.0.1:$port in $elapsed s (pid $pid)"
+  say "ready at http://127.0.0.1:$port (pid $pid): healthy with DynamoDB in $(since "$t1") s, $(since "$t0") s with the installation"
 }
 
 case "${1:-}" in
+  install) ensure_venv "$(find_python)" ;;
   start) start ;;
   stop) stop ;;
   env)
@@ -332,5 +340,5 @@ case "${1:-}" in
   status)
     if pid="$(running_pid)"; then echo "running (pid $pid) at $(cat "$state/endpoint")"; else echo "not running"; exit 1; fi
     ;;
-  *) echo "usage: $0 start|stop|env|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|env|status" >&2; exit 2 ;;
 esac
