@@ -104,6 +104,8 @@ final class LocalStackDemoStack implements DemoStack {
 
     /** The longest prefix template.yaml's StackPrefix allows ({@code [a-z][a-z0-9-]{1,20}}). */
     static final int MAX_STACK_PREFIX = 21;
+    /** The queue of the rule that copies everything on Freshet's bus for the demo's report. */
+    private static final String OBSERVER = "Observer";
 
     private final URI endpoint;
     private final Path repository;
@@ -120,9 +122,6 @@ final class LocalStackDemoStack implements DemoStack {
     private final Map<String, RequestStreamHandler> handlers = new LinkedHashMap<>();
     private final List<Feed> feeds = new ArrayList<>();
     private final List<String> busEvents = new ArrayList<>();
-    /** The queue of the rule that copies everything on Freshet's bus for the demo's report. */
-    private static final String OBSERVER = "Observer";
-
     /** Failed attempts by SQS message id (counted here rather than trusting ApproximateReceiveCount). */
     private final Map<String, Integer> failures = new HashMap<>();
     private LocalPostgres postgres;
@@ -184,7 +183,7 @@ final class LocalStackDemoStack implements DemoStack {
 
     private void wire() {
         Path template = repository.resolve("template.yaml");
-        // Names as CloudFormation would give them for the template's default StackPrefix.
+        // Names as CloudFormation would give them for a StackPrefix of this stack's own.
         String base = TemplateWiring.read(template, Map.of(), id -> id).parameters().getOrDefault("StackPrefix", "freshet");
         prefix = uniquePrefix(base);
         Map<String, String> parameters = Map.of("StackPrefix", prefix);

@@ -72,4 +72,14 @@ class TemplateWiringTest {
                 Path.of("../template.yaml"), Map.of("StackPrefx", "x"), Map.of(), id -> id));
         assertTrue(unknown.getMessage().contains("declares no parameter StackPrefx"), unknown.getMessage());
     }
+
+    @Test
+    void theLocalStackStoryTakesAStackPrefixOfItsOwnThatTheTemplateAllows() {
+        String first = LocalStackDemoStack.uniquePrefix("freshet");
+        String second = LocalStackDemoStack.uniquePrefix("freshet");
+        assertTrue(first.matches("freshet-[a-z0-9]{8}"), first);
+        assertTrue(!first.equals(second), first + " twice");
+        String longest = LocalStackDemoStack.uniquePrefix("a-prefix-of-21-chars-");
+        assertTrue(longest.matches("[a-z][a-z0-9-]{1,20}"), longest);
+    }
 }
