@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -76,6 +77,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Lambda's asynchronous invocations are; then it goes to the function's dead-letter queue with its
  * error. The minute tick invokes the scheduler directly, as {@code EmbeddedStack.tick()} does.
  *
+ * <p>Every stack names what it creates in LocalStack afresh: template.yaml read with a
+ * {@code StackPrefix} of its own ({@code freshet-<8 random characters>}), so the table, the bus,
+ * the bucket and the consumer rules are this stack's, and its queues and the rules it creates
+ * itself carry the prefix too. A LocalStack that is reused (a developer's, or a second run in
+ * CI) serves a new stack as it serves a fresh one; the old stacks' resources stay there for
+ * inspection until LocalStack stops (it keeps nothing).
+ *
  * <p>One translation: LocalStack stamps S3's events with its wall clock, the story runs on a
  * simulated one, and Freshet reads time from asset events (freshness, which files a run reads). So
  * the {@code time} of an {@code Object Created} is set to the simulated time when it is delivered,
@@ -93,6 +101,11 @@ final class LocalStackDemoStack implements DemoStack {
     /** A function fed from a queue, and where its failed deliveries go. */
     private record Feed(String function, String queueUrl, String deadLetterQueue) {
     }
+
+    /** The longest prefix template.yaml's StackPrefix allows ({@code [a-z][a-z0-9-]{1,20}}). */
+    static final int MAX_STACK_PREFIX = 21;
+    /** The queue of the rule that copies everything on Freshet's bus for the demo's report. */
+    private static final String OBSERVER = "Observer";
 
     private final URI endpoint;
     private final Path repository;
@@ -113,6 +126,7 @@ final class LocalStackDemoStack implements DemoStack {
     private final Map<String, Integer> failures = new HashMap<>();
     private LocalPostgres postgres;
     private TemplateWiring wiring;
+    private String prefix;
     private String table;
     private String busName;
     private String lakeBucket;
@@ -131,12 +145,15 @@ final class LocalStackDemoStack implements DemoStack {
         this.sqs = track(AwsClients.build(SqsClient.builder(), Optional.of(endpoint), System.getenv()));
     }
 
-    /** Stacks on the LocalStack at {@code endpoint} (started from {@code image}), from {@code repository}'s template.yaml and pipelines/. */
-    static Factory factory(String image, URI endpoint, Path repository, Path stateDir) {
+    /**
+     * Stacks on the LocalStack at {@code endpoint}, from {@code repository}'s template.yaml and
+     * pipelines/; {@code localStack} says which LocalStack that is, for the story's first line.
+     */
+    static Factory factory(String localStack, URI endpoint, Path repository, Path stateDir) {
         return new Factory() {
             @Override
             public String kind() {
-                return "LocalStack in Docker (" + image + "), the functions in this JVM";
+                return localStack + ", the functions in this JVM";
             }
 
             @Override
@@ -166,9 +183,11 @@ final class LocalStackDemoStack implements DemoStack {
 
     private void wire() {
         Path template = repository.resolve("template.yaml");
-        // Names as CloudFormation would give them for the template's default StackPrefix.
-        TemplateWiring probe = TemplateWiring.read(template, Map.of(), id -> id);
-        String prefix = probe.parameters().getOrDefault("StackPrefix", "freshet");
+        // Names as CloudFormation would give them for a StackPrefix of this stack's own.
+        String base = TemplateWiring.read(template, Map.of(), id -> id).parameters().getOrDefault("StackPrefix", "freshet");
+        prefix = uniquePrefix(base);
+        Map<String, String> parameters = Map.of("StackPrefix", prefix);
+        TemplateWiring probe = TemplateWiring.read(template, parameters, Map.of(), id -> id);
         table = prefix + "-state";
         busName = prefix;
         lakeBucket = prefix + "-lake-localstack";
@@ -190,9 +209,9 @@ final class LocalStackDemoStack implements DemoStack {
             feeds.add(new Feed(function, createQueue(function), deadLetters));
         }
         deadLetterQueues.forEach(this::createQueue);
-        observerQueueUrl = createQueue(prefix + "-observer");
+        observerQueueUrl = createQueue(OBSERVER);
 
-        wiring = TemplateWiring.read(template, Map.of("StateTable", table, "Bus", busName, "LakeBucket", lakeBucket),
+        wiring = TemplateWiring.read(template, parameters, Map.of("StateTable", table, "Bus", busName, "LakeBucket", lakeBucket),
                 id -> queueArns.getOrDefault(id, "arn:aws:lambda:" + region().id() + ":000000000000:function:" + id));
 
         postgres = track(LocalPostgres.start());
@@ -209,16 +228,17 @@ final class LocalStackDemoStack implements DemoStack {
                 .notificationConfiguration(n -> n.eventBridgeConfiguration(EventBridgeConfiguration.builder().build())));
 
         for (TemplateWiring.Rule r : wiring.rules()) {
-            events.putRule(b -> b.name(r.name()).eventBusName(r.bus()).eventPattern(r.pattern()));
+            String rule = prefix + "-" + r.name(); // on the default bus too, which every stack shares
+            events.putRule(b -> b.name(rule).eventBusName(r.bus()).eventPattern(r.pattern()));
             Target.Builder target = Target.builder().id(r.function()).arn(queueArns.get(r.function()))
                     .retryPolicy(p -> p.maximumRetryAttempts(r.maximumRetryAttempts()));
             r.inputPath().ifPresent(target::inputPath);
             r.deadLetterQueue().ifPresent(q -> target.deadLetterConfig(d -> d.arn(q)));
-            putTarget(r.name(), r.bus(), target.build());
+            putTarget(rule, r.bus(), target.build());
         }
         String observer = prefix + "-observer";
         events.putRule(b -> b.name(observer).eventBusName(busName).eventPattern("{\"source\":[\"" + EventJson.SOURCE + "\"]}"));
-        putTarget(observer, busName, Target.builder().id("observer").arn(queueArns.get(observer)).build());
+        putTarget(observer, busName, Target.builder().id("observer").arn(queueArns.get(OBSERVER)).build());
 
         for (TemplateWiring.Function f : wiring.functions().values()) {
             if (!wiring.servesCustomResource(f.logicalId())) { // the custom resource runs once, below
@@ -233,8 +253,16 @@ final class LocalStackDemoStack implements DemoStack {
         return function.replaceFirst("Function$", "") + "DeadLetters";
     }
 
+    /** {@code base} and a random suffix, within what template.yaml allows a StackPrefix. */
+    static String uniquePrefix(String base) {
+        String suffix = Long.toString(Math.floorMod(new SecureRandom().nextLong(), 36L * 36 * 36 * 36 * 36 * 36 * 36 * 36), 36);
+        String run = "0".repeat(8 - suffix.length()) + suffix;
+        return base.substring(0, Math.min(base.length(), MAX_STACK_PREFIX - run.length() - 1)) + "-" + run;
+    }
+
+    /** A queue named {@code <prefix>-<name>}, known here by {@code name} (a function's logical id, or a dead-letter queue's). */
     private String createQueue(String name) {
-        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        String url = sqs.createQueue(b -> b.queueName(prefix + "-" + name)).queueUrl();
         queueUrls.put(name, url);
         queueArns.put(name, sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN));
@@ -388,7 +416,8 @@ final class LocalStackDemoStack implements DemoStack {
 
     @Override
     public String summary() {
-        return "LocalStack at " + endpoint + " (DynamoDB, S3, EventBridge, SQS), PostgreSQL embedded; functions "
+        return "LocalStack at " + endpoint + " (DynamoDB, S3, EventBridge, SQS; this stack's resources named " + prefix
+                + "-*), PostgreSQL embedded; functions "
                 + String.join(", ", wiring.functions().keySet()) + " from template.yaml, in this JVM, fed from SQS queues "
                 + feeds.stream().map(Feed::function).toList() + "; "
                 + events.listRules(b -> b.eventBusName(busName)).rules().size() + " rules on bus " + busName;

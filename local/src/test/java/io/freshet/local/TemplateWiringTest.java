@@ -1,6 +1,7 @@
 package io.freshet.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -57,5 +58,29 @@ class TemplateWiringTest {
         assertEquals("RulesSyncFunction", consumer.serviceFunction());
         assertEquals("arn:TriggerDeadLetters", consumer.deadLetterQueue().orElseThrow(), "the consumer rules' dead letters");
         assertTrue(WIRING.servesCustomResource("RulesSyncFunction"));
+    }
+
+    @Test
+    void aStackPrefixOfItsOwnNamesEverythingThePrefixNames() {
+        TemplateWiring own = TemplateWiring.read(Path.of("../template.yaml"), Map.of("StackPrefix", "freshet-a1b2c3d4"),
+                Map.of("StateTable", "t", "Bus", "b", "LakeBucket", "lake"), id -> "arn:" + id);
+        assertEquals("freshet-a1b2c3d4", own.parameters().get("StackPrefix"));
+        assertEquals("freshet-a1b2c3d4-consumer", own.consumerRules().orElseThrow().rulePrefix());
+        assertEquals("freshet-a1b2c3d4", own.functions().get("SchedulerFunction").environment().get("FRESHET_STACK"));
+        assertEquals("freshet", WIRING.parameters().get("StackPrefix"), "the default where none is given");
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> TemplateWiring.read(
+                Path.of("../template.yaml"), Map.of("StackPrefx", "x"), Map.of(), id -> id));
+        assertTrue(unknown.getMessage().contains("declares no parameter StackPrefx"), unknown.getMessage());
+    }
+
+    @Test
+    void theLocalStackStoryTakesAStackPrefixOfItsOwnThatTheTemplateAllows() {
+        String first = LocalStackDemoStack.uniquePrefix("freshet");
+        String second = LocalStackDemoStack.uniquePrefix("freshet");
+        assertTrue(first.matches("freshet-[a-z0-9]{8}"), first);
+        assertTrue(!first.equals(second), first + " twice");
+        String longest = LocalStackDemoStack.uniquePrefix("a-prefix-of-21-chars-");
+        assertTrue(longest.matches("[a-z][a-z0-9-]{1,20}"), longest);
     }
 }

@@ -30,7 +30,7 @@ import io.freshet.aws.json.EventJson;
  * retries, dead-letter queue), each schedule, and the rules-sync custom resource's rule prefix.
  *
  * <p>Intrinsic functions are resolved the way CloudFormation would for one stack: {@code !Ref}
- * of a parameter is its default, of a resource its local physical name; {@code !GetAtt X.Arn} a
+ * of a parameter is its default (or the value given), of a resource its local physical name; {@code !GetAtt X.Arn} a
  * local ARN; {@code !Sub} substitutes both.
  */
 public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, List<Schedule> schedules,
@@ -70,6 +70,18 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
      * @param arn           the local ARN of a resource by logical id
      */
     public static TemplateWiring read(Path template, Map<String, String> physicalNames, java.util.function.Function<String, String> arn) {
+        return read(template, Map.of(), physicalNames, arn);
+    }
+
+    /**
+     * As {@link #read(Path, Map, java.util.function.Function)}, with some parameters given values as
+     * {@code sam deploy --parameter-overrides} would (a {@code StackPrefix} of its own, so that several
+     * stacks share one account); the others keep their defaults.
+     *
+     * @throws IllegalArgumentException if an override names a parameter the template does not declare
+     */
+    public static TemplateWiring read(Path template, Map<String, String> parameterOverrides, Map<String, String> physicalNames,
+                                      java.util.function.Function<String, String> arn) {
         Map<String, Object> root;
         try {
             root = new Yaml(new IntrinsicConstructor()).load(Files.readString(template));
@@ -78,6 +90,12 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         map(root.get("Parameters")).forEach((k, v) -> parameters.put(k, String.valueOf(map(v).getOrDefault("Default", ""))));
+        parameterOverrides.forEach((k, v) -> {
+            if (!parameters.containsKey(k)) {
+                throw new IllegalArgumentException(template + " declares no parameter " + k + " (it declares " + parameters.keySet() + ")");
+            }
+            parameters.put(k, v);
+        });
         Resolver r = new Resolver(parameters, physicalNames, arn);
         Map<String, Object> globalEnv = map(map(map(map(root.get("Globals")).get("Function")).get("Environment")).get("Variables"));
 
