@@ -132,6 +132,7 @@ class S3SourcesEndToEndTest {
             clock.advance(Duration.ofSeconds(5));
             // The producer replaces its export twice within one second: the later upload is the partition's.
             put(stack, day + "export.csv", "order_id,amount\n1,10\n2,20\n3,30\n");
+            clock.advance(Duration.ofMillis(100)); // the same second for S3's events; runs created apart, so "the last run" is one
             put(stack, day + "export.csv", "order_id,amount\n1,10\n2,20\n3,30\n4,40\n");
             List<Run> runs = runs(stack, "orders");
             assertTrue(runs.stream().noneMatch(r -> r.state() == RunState.FAILED), states(runs));
@@ -141,6 +142,7 @@ class S3SourcesEndToEndTest {
             // It then replaces the export under another name: delete, then upload.
             clock.advance(Duration.ofMinutes(1));
             delete(stack, day + "export.csv");
+            clock.advance(Duration.ofMillis(100));
             put(stack, day + "export-v2.csv", "order_id,amount\n7,7\n");
             runs = runs(stack, "orders");
             assertTrue(runs.stream().noneMatch(r -> r.state() == RunState.FAILED), "no NoSuchKey: " + states(runs));

@@ -112,17 +112,14 @@ final class Operate {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            if (value.matches("(0+[dhms])+")) {
-                throw new CommandLine.TypeConversionException("must be longer than zero, got " + value);
-            }
-            Optional<Duration> d;
-            try {
-                d = Values.parseDuration(value);
-            } catch (ArithmeticException | NumberFormatException e) { // digits beyond what a duration holds
-                throw new CommandLine.TypeConversionException("'" + value + "' is too long a duration");
-            }
-            return d.orElseThrow(() -> new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration such as 30s, 5m or 1h30m"));
+            return switch (Values.readDuration(value)) {
+                case Values.DurationText.Valid v -> v.duration();
+                case Values.DurationText.Zero z -> throw new CommandLine.TypeConversionException("must be longer than zero, got " + value);
+                case Values.DurationText.TooLong t -> throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is too long a duration (at most " + Values.formatDuration(Values.MAX_DURATION) + ")");
+                case Values.DurationText.Malformed m -> throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration such as 30s, 5m or 1h30m");
+            };
         }
     }
 }
