@@ -450,31 +450,12 @@ public final class DynamoStore {
 
     /**
      * Ends a run: its state is set and the consumer partition is free for the next run. Only an
-     * active run can end, once.
+     * active run can end, once. Unfenced: for operators' tools and tests; an attempt ends its run
+     * with {@link #finishRun(String, int, RunState, String)}.
      */
     public void finishRun(String runId, RunState outcome, String reason) {
-        if (outcome.isActive()) {
-            throw new IllegalArgumentException("a run finishes as SUCCEEDED, FAILED or SKIPPED, not " + outcome);
-        }
-        Run run = run(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
-        String now = sortable(clock.instant());
-        try {
-            db.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
-                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce")
-                            .conditionExpression("#s IN (:q, :r)")
-                            .expressionAttributeNames(Map.of("#s", "state"))
-                            .expressionAttributeValues(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(now), ":why", Items.s(reason),
-                                    ":q", Items.s(RunState.QUEUED.name()), ":r", Items.s(RunState.RUNNING.name()),
-                                    ":announce", Items.s(StoreKeys.ANNOUNCE)))
-                            .build()).build(),
-                    TransactWriteItem.builder().update(Update.builder().tableName(table)
-                            .key(Items.key(StoreKeys.consumer(run.pipeline(), run.partition()), "STATE"))
-                            .updateExpression("REMOVE activeRun SET version = version + :one")
-                            .conditionExpression("activeRun = :r")
-                            .expressionAttributeValues(Map.of(":r", Items.s(runId), ":one", Items.n(1))).build()).build()));
-        } catch (TransactionCanceledException ex) {
-            throw new StoreException("run " + runId + " is not active; it cannot finish as " + outcome, ex);
+        if (!endRun(runId, outcome, reason, "#s IN (:q, :r)", Map.of(":q", Items.s(RunState.QUEUED.name())))) {
+            throw new StoreException("run " + runId + " is not active; it cannot finish as " + outcome, null);
         }
     }
 
@@ -575,19 +556,29 @@ public final class DynamoStore {
      * attempt or the sweep now owns. False when it did not hold it; nothing was written.
      */
     public boolean finishRun(String runId, int attempt, RunState outcome, String reason) {
+        return endRun(runId, outcome, reason, "#s = :r AND attempt = :a", Map.of(":a", Items.n(attempt)));
+    }
+
+    /**
+     * The one way a run ends: its state set under {@code runCondition} (with {@code :r} bound to
+     * RUNNING) and the consumer partition freed, in one transaction. False when the condition did
+     * not hold; nothing was written.
+     */
+    private boolean endRun(String runId, RunState outcome, String reason, String runCondition, Map<String, AttributeValue> conditionValues) {
         if (outcome.isActive()) {
             throw new IllegalArgumentException("a run finishes as SUCCEEDED, FAILED or SKIPPED, not " + outcome);
         }
         Run run = run(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
-        String now = sortable(clock.instant());
+        Map<String, AttributeValue> values = new HashMap<>(conditionValues);
+        values.putAll(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(sortable(clock.instant())), ":why", Items.s(reason),
+                ":r", Items.s(RunState.RUNNING.name()), ":announce", Items.s(StoreKeys.ANNOUNCE)));
         try {
             db.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().update(Update.builder().tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
                             .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce")
-                            .conditionExpression("#s = :r AND attempt = :a")
+                            .conditionExpression(runCondition)
                             .expressionAttributeNames(Map.of("#s", "state"))
-                            .expressionAttributeValues(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(now), ":why", Items.s(reason),
-                                    ":r", Items.s(RunState.RUNNING.name()), ":a", Items.n(attempt), ":announce", Items.s(StoreKeys.ANNOUNCE)))
+                            .expressionAttributeValues(values)
                             .build()).build(),
                     TransactWriteItem.builder().update(Update.builder().tableName(table)
                             .key(Items.key(StoreKeys.consumer(run.pipeline(), run.partition()), "STATE"))
@@ -596,20 +587,11 @@ public final class DynamoStore {
                             .expressionAttributeValues(Map.of(":r", Items.s(runId), ":one", Items.n(1))).build()).build()));
             return true;
         } catch (TransactionCanceledException ex) {
-            if (reason(ex, 0).equals("ConditionalCheckFailed")) {
+            if (reason(ex, 0).equals("ConditionalCheckFailed")) { // the run's condition; a consumer partition held by another run is a defect
                 return false;
             }
-            throw new StoreException("run " + runId + " (attempt " + attempt + ") could not finish as " + outcome + ": " + ex.getMessage(), ex);
+            throw new StoreException("run " + runId + " could not finish as " + outcome + ": " + ex.getMessage(), ex);
         }
-    }
-
-    /** What a successful run read and ran: compared by the next run of the same partition to skip unchanged work. */
-    public void recordRunInputs(String runId, Map<String, String> inputVersions, String codeVersion) {
-        Map<String, AttributeValue> versions = new HashMap<>();
-        inputVersions.forEach((k, v) -> versions.put(k, Items.s(v)));
-        db.updateItem(b -> b.tableName(table).key(Items.key(StoreKeys.run(runId), "RUN"))
-                .updateExpression("SET inputVersions = :v, codeVersion = :c")
-                .expressionAttributeValues(Map.of(":v", AttributeValue.builder().m(versions).build(), ":c", Items.s(codeVersion))));
     }
 
     /** The input versions and code version of the newest SUCCEEDED run of a pipeline partition. */
