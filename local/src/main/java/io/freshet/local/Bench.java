@@ -31,9 +31,10 @@ final class Bench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code bench} alone: which benchmark? The usage, as for any usage error. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr());
         return 2;
     }
 

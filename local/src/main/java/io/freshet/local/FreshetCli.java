@@ -1,22 +1,43 @@
 package io.freshet.local;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.yaml.Diagnostic;
+import io.freshet.local.operate.OperateException;
+import io.freshet.rulessync.RulesSyncCli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code freshet} command. Exit codes: 0 success, 1 the pipelines have errors, 2 bad usage. */
-@Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
+/**
+ * The {@code freshet} command. Exit codes, for every command (README, "The command line"):
+ * <ul>
+ *   <li>0: done, and nothing was found wrong;</li>
+ *   <li>1: done, and the answer is no: the pipelines have errors, a run or a backfill failed, the
+ *       demo's story did not complete;</li>
+ *   <li>2: not done: a bad option or argument (with the usage), or a reason in words (no such
+ *       asset or run, no local stack, a port in use, AWS refused).</li>
+ * </ul>
+ */
+// scope INHERIT: every subcommand, a new one too, answers --help and --version without declaring it.
+@Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class, scope = CommandLine.ScopeType.INHERIT,
         description = "Serverless, asset-driven data pipelines on AWS.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done, nothing wrong", "1:the pipelines have errors, a run or backfill failed, the demo did not complete",
+            "2:bad usage, or the command could not do its work (the reason is printed)"},
         subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class,
                 io.freshet.local.operate.Materialize.class, io.freshet.local.operate.Backfill.class,
                 io.freshet.local.operate.Observe.Status.class, io.freshet.local.operate.Observe.Events.class,
@@ -34,19 +55,43 @@ public final class FreshetCli implements Callable<Integer> {
 
     /** Runs the command with the given streams and clock; what tests call. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock) {
-        CommandLine cli = new CommandLine(new FreshetCli(), new Factory(clock));
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        int code = cli.execute(args);
+        int code = commandLine(out, err, clock).execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
+    /** The whole command tree, every subcommand in it, as {@link #run} executes it. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Clock clock) {
+        CommandLine cli = new CommandLine(new FreshetCli(), new Factory(clock));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(FreshetCli::failed);
+        return cli;
+    }
+
+    /**
+     * A command that stopped with an exception did not do its work: exit 2, not picocli's 1, which
+     * means findings here. A reason meant for the terminal is printed alone, anything else with its
+     * stack trace.
+     */
+    private static int failed(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof OperateException) {
+            err.println(e.getMessage());
+        } else {
+            err.println(commandLine.getCommandSpec().qualifiedName() + " failed: " + e);
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 2;
+    }
+
+    /** {@code freshet} alone: the usage, as for any other usage error. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr());
         return 2;
     }
 
@@ -139,15 +184,48 @@ public final class FreshetCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code rules-sync}: the options declared here, so that picocli gives it --help and refuses a
+     * bad one with exit 2 like every command; then the rules-sync CLI itself does the work.
+     */
     @Command(name = "rules-sync", description = "Reconcile the per-consumer EventBridge rules of a bus with the pipelines "
-            + "(what the stack's custom resource does on deploy): --pipelines DIR --bus NAME --prefix P --trigger-arn ARN [--dead-letter-arn SQS_ARN] [--endpoint URL] [--dry-run]")
+            + "(what the stack's custom resource does on deploy).")
     static final class RulesSync implements Callable<Integer> {
-        @CommandLine.Unmatched
-        java.util.List<String> args = new java.util.ArrayList<>();
+        @Option(names = "--pipelines", required = true, description = "the pipelines directory")
+        String pipelines;
+
+        @Option(names = "--bus", required = true, description = "the event bus, e.g. freshet")
+        String bus;
+
+        @Option(names = "--prefix", required = true, description = "the stack's StackPrefix: the rules named <prefix>-... are the ones it owns")
+        String prefix;
+
+        @Option(names = "--trigger-arn", required = true, description = "the trigger function, the rules' target")
+        String triggerArn;
+
+        @Option(names = "--dead-letter-arn", description = "the SQS queue for what EventBridge cannot deliver (a deployed stack's "
+                + "TriggerDeadLetters); without it the rules keep no dead letters")
+        String deadLetterArn;
+
+        @Option(names = "--endpoint", description = "the EventBridge endpoint, e.g. LocalStack's (default: AWS's)")
+        URI endpoint;
+
+        @Option(names = "--dry-run", description = "print what would change, and change nothing")
+        boolean dryRun;
 
         @Override
         public Integer call() {
-            return io.freshet.rulessync.RulesSyncCli.run(args.toArray(String[]::new), System.out, System.err);
+            List<String> args = new ArrayList<>(List.of("--pipelines", pipelines, "--bus", bus, "--prefix", prefix, "--trigger-arn", triggerArn));
+            if (deadLetterArn != null) {
+                args.addAll(List.of("--dead-letter-arn", deadLetterArn));
+            }
+            if (endpoint != null) {
+                args.addAll(List.of("--endpoint", endpoint.toString()));
+            }
+            if (dryRun) {
+                args.add("--dry-run");
+            }
+            return RulesSyncCli.run(args.toArray(String[]::new), System.out, System.err);
         }
     }
 
@@ -179,11 +257,28 @@ public final class FreshetCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code freshet --version}: the project's version, which the build writes into
+     * {@code freshet-version.properties} (src/main/resources-filtered), so the tests and the
+     * shaded jar that local/freshet runs print the same, and the Java running it.
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String RESOURCE = "/freshet-version.properties";
+
         @Override
-        public String[] getVersion() {
-            String v = FreshetCli.class.getPackage().getImplementationVersion();
-            return new String[] {"freshet " + (v == null ? "development build" : v)};
+        public String[] getVersion() throws IOException {
+            return new String[] {"freshet " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+
+        static String version() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = FreshetCli.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IOException(RESOURCE + " is missing: the CLI was not built by Maven");
+                }
+                p.load(in);
+            }
+            return p.getProperty("version");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.freshet.local;
 
+import java.time.ZoneId;
+
 import picocli.CommandLine;
 
 /**
@@ -11,6 +13,22 @@ import picocli.CommandLine;
 public final class OptionValues {
 
     private OptionValues() {
+    }
+
+    /**
+     * {@code --zone}, the time zone of the times a command shows ({@code status}, {@code events},
+     * {@code runs}, {@code why}, {@code page}, {@code up}'s page): this machine's unless given. The
+     * product has no zone of its own; the metro example's Europe/Prague stays in the example.
+     */
+    public static final class Zone {
+        // No defaultValue: picocli then defaults to (and shows) the field's value, read when the
+        // command is built, so a changed system zone is seen by the next command.
+        @CommandLine.Option(names = "--zone", description = "the time zone of the times shown (default: this machine's, now ${DEFAULT-VALUE})")
+        private ZoneId zone = ZoneId.systemDefault();
+
+        public ZoneId get() {
+            return zone;
+        }
     }
 
     /** A count of at least one: {@code --concurrency}, {@code --limit}, {@code --runs}... */

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +55,9 @@ final class StackCommands {
         @Option(names = "--no-seed", description = "do not seed the metro example's database nor run the schedules whose outputs are read with 'latest' once")
         boolean noSeed;
 
+        @CommandLine.Mixin
+        OptionValues.Zone zone;
+
         @Option(names = "--port", defaultValue = "8765", converter = OptionValues.Port.class, description = "serve the lineage page on 127.0.0.1 at this port; 0: any free port (default: ${DEFAULT-VALUE})")
         int port;
 
@@ -64,7 +68,7 @@ final class StackCommands {
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                Session session = start(repository(repository), state, port, !noSeed, Clock.systemUTC(), out,
+                Session session = start(repository(repository), state, port, zone.get(), !noSeed, Clock.systemUTC(), out,
                         e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -96,11 +100,11 @@ final class StackCommands {
         }
 
         /**
-         * Everything {@code up} does before it waits for Ctrl-C: the lineage page, the stack, its
+         * Everything {@code up} does before it waits for Ctrl-C: the lineage page (times in {@code zone}), the stack, its
          * description in {@code state}, the seeded metro database and the dimensions a first upload
          * reads ({@link FirstSnapshots}), and the minute tick.
          */
-        static Session start(Path root, Path state, int port, boolean seed, Clock clock, PrintWriter out,
+        static Session start(Path root, Path state, int port, ZoneId zone, boolean seed, Clock clock, PrintWriter out,
                              java.util.function.Consumer<RuntimeException> onTickError) {
             // Bound first, so that a port in use stops us before anything has started.
             java.util.concurrent.atomic.AtomicReference<EmbeddedStack> running = new java.util.concurrent.atomic.AtomicReference<>();
@@ -112,7 +116,7 @@ final class StackCommands {
                         throw new IllegalStateException("the stack is still starting; reload in a moment");
                     }
                     return LineagePage.render(PageData.collect(s.project(), s.store(), s.schedulerStore(), PageData.Context.of(
-                            "the local stack (" + s.describe().dynamodb() + ")", java.time.ZoneId.of("Europe/Prague"), clock, true)));
+                            "the local stack (" + s.describe().dynamodb() + ")", zone, clock, true)));
                 });
             } catch (java.io.IOException e) {
                 throw new OperateException("cannot serve the lineage page on 127.0.0.1:" + port + " (" + e.getMessage()
@@ -132,7 +136,7 @@ final class StackCommands {
                 stack.describe().write(file);
                 List<FirstSnapshots.Played> played = List.of();
                 if (seed) {
-                    Demo.seedDatabase(stack.postgres(), java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of("Europe/Prague"))).minusDays(1));
+                    Demo.seedYesterday(stack.postgres(), clock);
                     played = FirstSnapshots.play(stack, clock, java.time.Duration.ofMinutes(5));
                 }
                 stack.startTicking(onTickError);

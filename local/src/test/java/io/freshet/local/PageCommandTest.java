@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.TimeZone;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,12 +48,11 @@ class PageCommandTest {
                     stdout.toString());
 
             String html = Files.readString(out);
-            String open = "<script type=\"application/json\" id=\"freshet-data\">";
-            int from = html.indexOf(open) + open.length();
+            int from = html.indexOf(DATA) + DATA.length();
             // The stack's endpoint is data, shown as text; the page itself refers to nothing outside it.
             String page = html.substring(0, from) + html.substring(html.indexOf("</script>", from));
             assertFalse(page.matches("(?s).*(?i)(https?://|src=|<link).*"), "nothing to fetch");
-            JsonNode data = EventJson.read(html.substring(from, html.indexOf("</script>", from)));
+            JsonNode data = EventJson.read(data(html));
             assertEquals("2026-05-11 10:01:00", data.path("generatedAtText").asText());
             JsonNode orders = data.path("assets").path("core.orders");
             assertEquals("fresh", orders.path("state").asText());
@@ -70,10 +70,29 @@ class PageCommandTest {
             assertEquals("shop.orders", runJson.path("consumed").path(0).path("asset").asText());
             assertEquals(orders.path("events").path(0).path("by").asText(), run.runId());
 
+            // Without --zone, the machine's zone: none of the example's.
+            TimeZone before = TimeZone.getDefault();
+            try {
+                TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
+                assertEquals(0, FreshetCli.run(new String[] {"page", "--output", out.toString(), "--pipelines", w.projectDir.toString(),
+                        "--local-stack", f.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(stderr), w.clock), stderr.toString());
+                assertEquals("2026-05-11 19:01:00", EventJson.read(data(Files.readString(out))).path("generatedAtText").asText());
+            } finally {
+                TimeZone.setDefault(before);
+            }
+
             StringWriter err = new StringWriter();
             assertEquals(2, FreshetCli.run(new String[] {"page", "--pipelines", w.projectDir.toString(), "--local-stack",
                     tmp.resolve("nope.json").toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err), w.clock));
             assertFalse(err.toString().isBlank());
         }
+    }
+
+    private static final String DATA = "<script type=\"application/json\" id=\"freshet-data\">";
+
+    /** The page's data: the JSON inside its data script. */
+    private static String data(String html) {
+        int from = html.indexOf(DATA) + DATA.length();
+        return html.substring(from, html.indexOf("</script>", from));
     }
 }

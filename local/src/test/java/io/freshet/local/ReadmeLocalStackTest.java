@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class ReadmeLocalStackTest {
 
         Path state = tmp.resolve("state");
         StringWriter upOut = new StringWriter();
-        try (StackCommands.Up.Session up = StackCommands.Up.start(root, state, 0, true, Clock.systemUTC(), new PrintWriter(upOut, true), e -> { })) {
+        try (StackCommands.Up.Session up = StackCommands.Up.start(root, state, 0, ZoneOffset.UTC, true, Clock.systemUTC(), new PrintWriter(upOut, true), e -> { })) {
             assertTrue(upOut.toString().matches("(?s).*first run   metro_snapshot/\\S+ .*: SUCCEEDED.*"), upOut.toString());
             String stackFile = state.resolve("local-stack.json").toString();
             String pipelines = root.resolve("pipelines").toString();

@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * deployed stack's TriggerDeadLetters); without it the rules have none, and say so on stderr.
  *
  * {@code --dry-run} lists the bus's rules and prints what would change, changing nothing. Exit
- * status 0 on success, 1 on any error (including bad arguments).
+ * status as for every freshet command: 0 on success, 1 when the pipelines have errors, 2 on bad
+ * arguments or when the rules could not be read or written.
  */
 public final class RulesSyncCli {
 
@@ -87,7 +88,7 @@ public final class RulesSyncCli {
         } catch (IllegalArgumentException e) {
             err.println("rules-sync: " + e.getMessage());
             err.println(USAGE);
-            return 1;
+            return 2;
         }
         LoadResult loaded = ProjectLoader.load(options.pipelines());
         if (!loaded.ok()) {
@@ -107,7 +108,7 @@ public final class RulesSyncCli {
             return 0;
         } catch (RuntimeException e) {
             err.println("rules-sync: " + e.getMessage());
-            return 1;
+            return 2;
         }
     }
 

@@ -99,20 +99,20 @@ class RulesSyncCliTest {
     }
 
     @Test
-    void badArgumentsExit1WithTheUsage() {
-        assertEquals(1, run("--pipelines", "x"));
+    void badArgumentsExit2WithTheUsage() {
+        assertEquals(2, run("--pipelines", "x"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: rules-sync"));
-        assertEquals(1, run(args(TestPipelines.METRO, "--frobnicate")));
+        assertEquals(2, run(args(TestPipelines.METRO, "--frobnicate")));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown argument '--frobnicate'"));
-        assertEquals(1, run("--bus"));
+        assertEquals(2, run("--bus"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--bus needs a value"));
     }
 
     @Test
-    void anUnreachableEndpointExits1() {
+    void anUnreachableEndpointExits2() {
         String[] a = args(TestPipelines.METRO);
         a[a.length - 1] = "http://127.0.0.1:1";
-        assertEquals(1, run(a));
+        assertEquals(2, run(a));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("rules-sync: listing rules freshet-*"), err.toString(StandardCharsets.UTF_8));
     }
 }

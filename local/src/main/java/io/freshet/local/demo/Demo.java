@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,6 +43,7 @@ import io.freshet.testkit.MutableClock;
  */
 public final class Demo {
 
+    /** The story's zone, the metro's (its pipelines' crons say so): the demo shows its times here, whatever the machine's. */
     static final ZoneId PRAGUE = ZoneId.of("Europe/Prague");
     static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm");
     static final List<String> STATIONS = List.of("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09",
@@ -108,7 +110,7 @@ public final class Demo {
             say(time() + "  tick: the 09:00 deadline");
             tick();
             out.println();
-            AssetStatus.print(AssetStatus.collect(stack.project(), stack.store(), stack.schedulerStore()), out);
+            AssetStatus.print(AssetStatus.collect(stack.project(), stack.store(), stack.schedulerStore()), out, PRAGUE);
             out.println();
             int verdict = verdict(day, morning);
             after.accept(s);
@@ -128,6 +130,14 @@ public final class Demo {
     private void seed(LocalDate day) {
         stack.seedMetro(day);
         say("seeded metro.db: 25 stations, 6 routes, 800 passengers, 6,000 taps on " + day);
+    }
+
+    /**
+     * Seeds the metro example's database as {@code freshet up} does: with yesterday's taps,
+     * yesterday in the metro's zone, the day its nightly snapshot's last fire covers.
+     */
+    public static void seedYesterday(io.freshet.testkit.LocalPostgres postgres, Clock clock) {
+        seedDatabase(postgres, LocalDate.now(clock.withZone(PRAGUE)).minusDays(1));
     }
 
     /** Creates and fills the metro example's tables, with a day of taps on {@code day}. */

@@ -85,8 +85,4 @@ public final class AssetStatus {
         }
         out.flush();
     }
-
-    public static void print(List<Row> rows, PrintWriter out) {
-        print(rows, out, ZoneId.of("Europe/Prague"));
-    }
 }

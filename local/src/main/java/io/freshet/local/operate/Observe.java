@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +20,7 @@ import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.Request;
+import io.freshet.local.OptionValues;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +43,8 @@ public final class Observe {
         @Option(names = "--json", description = "print JSON instead of a table")
         boolean json;
 
-        @Option(names = "--zone", defaultValue = "Europe/Prague", description = "the time zone of the times shown (default: ${DEFAULT-VALUE})")
-        ZoneId zone;
+        @CommandLine.Mixin
+        OptionValues.Zone zone;
     }
 
     abstract static class Base extends StackCommand {
@@ -63,7 +63,7 @@ public final class Observe {
         abstract int run(Project project, StackTarget.Connection stack, PrintWriter out);
 
         String time(Instant t) {
-            return TIME.format(LocalDateTime.ofInstant(t, common.zone));
+            return TIME.format(LocalDateTime.ofInstant(t, common.zone.get()));
         }
 
         void json(PrintWriter out, Object node) {
@@ -82,7 +82,7 @@ public final class Observe {
         int run(Project project, StackTarget.Connection stack, PrintWriter out) {
             List<AssetStatus.Row> rows = AssetStatus.collect(project, stack.store(), stack.schedulerStore());
             if (!common.json) {
-                AssetStatus.print(rows, out, common.zone);
+                AssetStatus.print(rows, out, common.zone.get());
                 return 0;
             }
             ArrayNode a = EventJson.MAPPER.createArrayNode();
@@ -122,7 +122,7 @@ public final class Observe {
         @Option(names = "--partition", description = "only this partition")
         Optional<String> partition;
 
-        @Option(names = "--limit", defaultValue = "20", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "at most this many (default: ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "20", converter = OptionValues.AtLeastOne.class, description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
 
         public Events(Clock clock) {
@@ -165,7 +165,7 @@ public final class Observe {
         @Option(names = "--state", description = "only runs in this state: ${COMPLETION-CANDIDATES}")
         Optional<RunState> state;
 
-        @Option(names = "--limit", defaultValue = "20", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "at most this many (default: ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "20", converter = OptionValues.AtLeastOne.class, description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
 
         public Runs(Clock clock) {
@@ -226,7 +226,7 @@ public final class Observe {
         @Parameters(index = "0", description = "the run id, e.g. run-3f2a...")
         String runId;
 
-        @Option(names = "--depth", defaultValue = "6", converter = io.freshet.local.OptionValues.AtLeastOne.class, description = "how many runs back to follow (default: ${DEFAULT-VALUE})")
+        @Option(names = "--depth", defaultValue = "6", converter = OptionValues.AtLeastOne.class, description = "how many runs back to follow (default: ${DEFAULT-VALUE})")
         int depth;
 
         public Why(Clock clock) {

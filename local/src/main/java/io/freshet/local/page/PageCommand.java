@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 
 import io.freshet.core.load.Project;
+import io.freshet.local.OptionValues;
 import io.freshet.local.operate.StackCommand;
 import io.freshet.local.operate.StackTarget;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,8 +23,8 @@ public final class PageCommand extends StackCommand {
     @Option(names = {"-o", "--output"}, defaultValue = "freshet.html", description = "the file to write (default: ${DEFAULT-VALUE})")
     Path output;
 
-    @Option(names = "--zone", defaultValue = "Europe/Prague", description = "the time zone of the times shown (default: ${DEFAULT-VALUE})")
-    ZoneId zone;
+    @CommandLine.Mixin
+    OptionValues.Zone zone;
 
     public PageCommand(Clock clock) {
         super(clock);
@@ -32,7 +33,7 @@ public final class PageCommand extends StackCommand {
     @Override
     protected int run(Project project, PrintWriter out, PrintWriter err) {
         StackTarget.Connection stack = connect();
-        PageData data = PageData.collect(project, stack.store(), stack.schedulerStore(), PageData.Context.of(stack.description(), zone, clock, false));
+        PageData data = PageData.collect(project, stack.store(), stack.schedulerStore(), PageData.Context.of(stack.description(), zone.get(), clock, false));
         try {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {

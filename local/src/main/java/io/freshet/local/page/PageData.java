@@ -77,11 +77,6 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
     public record PipelineView(String name, String description, String trigger, Optional<String> freshness, List<RunView> runs) {
     }
 
-    /** The page of a stack, generated now, with times in Prague's zone. */
-    public static PageData collect(Project project, DynamoStore store, SchedulerStore schedulerStore) {
-        return collect(project, store, schedulerStore, Context.of("a Freshet stack", ZoneId.of("Europe/Prague"), Clock.systemUTC(), false));
-    }
-
     public static PageData collect(Project project, DynamoStore store, SchedulerStore schedulerStore, Context context) {
         List<AssetView> assets = new ArrayList<>();
         for (AssetStatus.Row row : AssetStatus.collect(project, store, schedulerStore)) {
