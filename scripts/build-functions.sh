@@ -9,8 +9,8 @@
 #                                                    pipelines/ at the top). `sam build` uses this
 #                                                    through the Makefile's build-<LogicalId> targets.
 #
-# One Maven run for all the functions asked for, tests skipped (./mvnw verify runs them). Needs a
-# JDK 21 or newer: JAVA_HOME, the java on PATH, or the newest under /usr/lib/jvm, as .ci/run.
+# One Maven run for all the functions asked for, tests skipped (./mvnw verify runs them). Compiles
+# with a JDK 21 or newer that the build finds by itself, as ./mvnw verify does (pom.xml, toolchain).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -33,32 +33,14 @@ if [ -n "$unpack_into" ] && [ ${#functions[@]} -ne 1 ]; then
   echo "build-functions: --unpack-into takes exactly one function" >&2; exit 2
 fi
 
-# --- a JDK >= 21
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
-}
-pick_jdk() {
-  local j v
-  for j in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java 2>/dev/null || true)"; do
-    [ -n "$j" ] && [ -x "$j" ] || continue
-    v="$(java_major "$j")"
-    if [ "${v:-0}" -ge 21 ]; then dirname "$(dirname "$(readlink -f "$j")")"; return; fi
-  done
-  local best="" best_v=0 d
-  for d in /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/; do
-    [ -x "$d/bin/javac" ] || continue
-    v="$(java_major "$d/bin/java")"
-    if [ "${v:-0}" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="${d%/}"; best_v="$v"; fi
-  done
-  [ -n "$best" ] || { echo "build-functions: needs a JDK 21 or newer; set JAVA_HOME to one" >&2; exit 1; }
-  echo "$best"
-}
-export JAVA_HOME="$(pick_jdk)"
-export PATH="$JAVA_HOME/bin:$PATH"
-if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
-  # Maven's Guice uses sun.misc.Unsafe; newer JDKs warn about it on every run.
-  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-fi
+# --- the JDK: Maven runs on whatever java the wrapper finds (JAVA_HOME, else PATH) and the parent
+# pom's toolchain picks the JDK 21+ that compiles, as for ./mvnw verify (README, "Two commands").
+# The jar tool for unpacking and sizes may be any JDK's: the one Maven runs on.
+. "$root/scripts/maven-jvm.sh"
+maven_jvm_opts
+jar_tool="$(dirname "$(readlink -f "$(maven_java)" 2>/dev/null || echo /nonexistent/java)")/jar"
+[ -x "$jar_tool" ] || jar_tool="$(command -v jar 2>/dev/null || true)"
+[ -n "$jar_tool" ] || { echo "build-functions: needs a JDK (JAVA_HOME or java, javac and jar on PATH) to run Maven on" >&2; exit 1; }
 
 # --- build; `sam build --parallel` would start one of these per function at once, and concurrent
 # Maven runs over the same target/ directories corrupt each other: take turns where flock exists.
@@ -75,7 +57,7 @@ fi
 if [ -n "$unpack_into" ]; then
   jar="$root/functions/${functions[0]}/target/${functions[0]}.jar"
   mkdir -p "$unpack_into"
-  (cd "$unpack_into" && "$JAVA_HOME/bin/jar" xf "$jar")
+  (cd "$unpack_into" && "$jar_tool" xf "$jar")
   [ -d "$unpack_into/pipelines" ] || { echo "build-functions: $jar has no pipelines/" >&2; exit 1; }
   exit 0
 fi
@@ -85,6 +67,6 @@ printf '%-11s %-44s %10s %12s\n' function package zipped unpacked
 for f in "${functions[@]}"; do
   jar="functions/$f/target/$f.jar"
   zipped="$(wc -c < "$root/$jar" | tr -d ' ')"
-  unpacked="$("$JAVA_HOME/bin/jar" tvf "$root/$jar" | awk '{s += $1} END {print s}')"
+  unpacked="$("$jar_tool" tvf "$root/$jar" | awk '{s += $1} END {print s}')"
   awk -v f="$f" -v j="$jar" -v z="$zipped" -v u="$unpacked" 'BEGIN { printf "%-11s %-44s %7.1f MB %9.1f MB\n", f, j, z / 1e6, u / 1e6 }'
 done
