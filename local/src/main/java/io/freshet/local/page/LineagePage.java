@@ -13,6 +13,9 @@ import io.freshet.aws.json.EventJson;
  * node; a click on a node puts its name there, so a reload keeps the selection. Errors the page
  * meets (uncaught, unhandled rejections, {@code console.error}) are shown in {@code <pre id="errors">},
  * which stays empty and hidden when all is well.
+ *
+ * <p>The HTML, style and scripts are files in {@code src/main/resources/io/freshet/local/page/}
+ * (see {@link PageAssets}); this class only fills the template's placeholders.
  */
 public final class LineagePage {
 
@@ -20,7 +23,7 @@ public final class LineagePage {
     }
 
     public static String render(PageData data) {
-        return TEMPLATE
+        return PageAssets.TEMPLATE
                 .replace("{{CSS}}", PageAssets.CSS)
                 .replace("{{CAPTURE}}", PageAssets.CAPTURE)
                 .replace("{{SCRIPT}}", PageAssets.SCRIPT)
@@ -34,31 +37,4 @@ public final class LineagePage {
     static String embeddedJson(PageData data) {
         return EventJson.write(data.json()).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     }
-
-    private static final String TEMPLATE = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Freshet lineage</title>
-            <script>{{CAPTURE}}</script>
-            <style>{{CSS}}</style>
-            </head>
-            <body>
-            <pre id="errors" hidden></pre>
-            <header>
-              <h1>Freshet lineage</h1>
-              <div id="meta"></div>
-              <ul id="legend" aria-label="legend"></ul>
-            </header>
-            <main>
-              <div id="canvas"><noscript>The lineage page draws the graph with JavaScript; allow it for this file.</noscript><svg id="graph" role="img" aria-label="the asset graph"></svg></div>
-              <aside id="panel" aria-live="polite"><p class="hint">Click an asset to see its latest events, the runs that made it and its checks.</p></aside>
-            </main>
-            <script type="application/json" id="freshet-data">{{DATA}}</script>
-            <script>{{SCRIPT}}</script>
-            </body>
-            </html>
-            """;
 }

@@ -1,365 +1,46 @@
 package io.freshet.local.page;
 
-/** The lineage page's style and scripts, inlined into every page (nothing is fetched). */
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The lineage page's HTML template, style and scripts: real files next to this class on the class
+ * path ({@code src/main/resources/io/freshet/local/page/}, which Maven copies unfiltered, so a
+ * {@code ${...}} in them stays as written), read once when the class loads and inlined into every
+ * page by {@link LineagePage} (nothing is fetched). A missing file fails the class's loading with
+ * its name, not a page with a hole in it.
+ */
 final class PageAssets {
 
     private PageAssets() {
     }
 
+    /**
+     * The page with placeholders: {@code {{CAPTURE}}}, {@code {{CSS}}}, {@code {{DATA}}} and
+     * {@code {{SCRIPT}}}.
+     */
+    static final String TEMPLATE = read("page.html");
+
     /** Runs first: records every error the page meets into {@code <pre id="errors">}. */
-    static final String CAPTURE = """
+    static final String CAPTURE = read("capture.js");
 
-            (function () {
-              'use strict';
-              var errors = [];
-              function show() {
-                var pre = document.getElementById('errors');
-                if (!pre) { return; }
-                pre.textContent = errors.join(String.fromCharCode(10));
-                pre.hidden = errors.length === 0;
-              }
-              function record(message) { errors.push(String(message)); show(); }
-              window.addEventListener('error', function (e) {
-                if (e instanceof ErrorEvent) {
-                  record('error: ' + e.message + (e.filename ? ' (' + e.filename + ':' + e.lineno + ')' : ''));
-                } else {
-                  var t = e.target || {};
-                  record('failed to load ' + (t.tagName || 'a resource') + ' ' + (t.src || t.href || ''));
-                }
-              }, true);
-              window.addEventListener('unhandledrejection', function (e) {
-                var r = e.reason;
-                record('unhandled rejection: ' + (r && r.stack ? r.stack : r));
-              });
-              var original = console.error;
-              console.error = function () {
-                record('console.error: ' + Array.prototype.map.call(arguments, String).join(' '));
-                return original.apply(console, arguments);
-              };
-              document.addEventListener('DOMContentLoaded', show);
-            })();
-            """;
+    static final String CSS = read("page.css");
 
-    static final String CSS = """
+    /** Draws the graph from the embedded data and fills the panel on a click. */
+    static final String SCRIPT = read("page.js");
 
-            :root {
-              --fresh: #1f8a4c; --fresh-bg: #e4f5ea;
-              --overdue: #c62828; --overdue-bg: #fde7e7;
-              --none: #5c6b80; --none-bg: #edf1f6;
-              --never: #9aa3ad; --never-bg: #ffffff;
-              --ink: #1d2530; --muted: #5f6b7a; --line: #d5dbe3; --accent: #2f6fd6;
+    /** A resource next to this class, as UTF-8 text; an error naming it when it is not there. */
+    static String read(String name) {
+        try (InputStream in = PageAssets.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the lineage page's " + name + " is not on the class path next to "
+                        + PageAssets.class.getName() + " (expected in src/main/resources/io/freshet/local/page/)");
             }
-            * { box-sizing: border-box; }
-            html, body { margin: 0; height: 100%; }
-            body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-                   color: var(--ink); background: #f7f9fb; display: flex; flex-direction: column; }
-            header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px 24px; padding: 10px 18px;
-                     background: #fff; border-bottom: 1px solid var(--line); }
-            h1 { font-size: 17px; margin: 0; }
-            #meta { color: var(--muted); font-size: 13px; }
-            #legend { list-style: none; display: flex; gap: 16px; margin: 0 0 0 auto; padding: 0; font-size: 13px; }
-            #legend li { display: flex; align-items: center; gap: 6px; }
-            .swatch { width: 14px; height: 14px; border-radius: 4px; border: 2px solid; display: inline-block; }
-            .swatch.state-never { border-style: dashed; }
-            main { flex: 1; display: flex; min-height: 0; }
-            #canvas { flex: 1; overflow: auto; padding: 8px; }
-            #panel { width: 460px; max-width: 50vw; flex: none; overflow: auto; background: #fff; border-left: 1px solid var(--line); padding: 14px 18px; }
-            #panel .hint { color: var(--muted); }
-            #errors { margin: 0; padding: 8px 18px; background: #fde7e7; color: #8e1b1b; border-bottom: 2px solid #c62828;
-                      white-space: pre-wrap; }
-            #errors::before { content: "Errors on this page:"; display: block; font-weight: 600; }
-            .edge { fill: none; stroke: #9fb0c3; stroke-width: 1.6; }
-            .edge.lit { stroke: var(--accent); stroke-width: 2.4; }
-            .node { cursor: pointer; }
-            .node rect { stroke-width: 2; }
-            .node:focus { outline: none; }
-            .node:focus rect, .node:hover rect { stroke-width: 3; }
-            .node.selected rect { stroke: var(--accent); stroke-width: 3.5; }
-            .node .name { font-weight: 600; font-size: 13px; fill: var(--ink); }
-            .node .sub { font-size: 11.5px; fill: var(--muted); }
-            .node .kind { font-size: 10px; fill: var(--muted); text-anchor: end; letter-spacing: .04em; }
-            .dim { opacity: .28; }
-            .state-fresh rect, .swatch.state-fresh { fill: var(--fresh-bg); background: var(--fresh-bg); stroke: var(--fresh); border-color: var(--fresh); }
-            .state-overdue rect, .swatch.state-overdue { fill: var(--overdue-bg); background: var(--overdue-bg); stroke: var(--overdue); border-color: var(--overdue); }
-            .state-none rect, .swatch.state-none { fill: var(--none-bg); background: var(--none-bg); stroke: var(--none); border-color: var(--none); }
-            .state-never rect, .swatch.state-never { fill: var(--never-bg); background: var(--never-bg); stroke: var(--never); border-color: var(--never); stroke-dasharray: 5 4; }
-            #panel h2 { font-size: 18px; margin: 0; word-break: break-all; }
-            #panel h3 { font-size: 14px; margin: 18px 0 6px; }
-            .panel-head { display: flex; align-items: center; gap: 10px; }
-            .panel-head button { margin-left: auto; border: 0; background: none; font-size: 20px; cursor: pointer; color: var(--muted); }
-            .pill { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
-            .pill.state-fresh { background: var(--fresh-bg); color: var(--fresh); }
-            .pill.state-overdue { background: var(--overdue-bg); color: var(--overdue); }
-            .pill.state-none { background: var(--none-bg); color: var(--none); }
-            .pill.state-never { background: #f1f3f5; color: var(--muted); }
-            .pill.run-SUCCEEDED { background: var(--fresh-bg); color: var(--fresh); }
-            .pill.run-FAILED { background: var(--overdue-bg); color: var(--overdue); }
-            .pill.run-RUNNING, .pill.run-QUEUED { background: #e6effc; color: var(--accent); }
-            .pill.run-SKIPPED { background: #f1f3f5; color: var(--muted); }
-            .desc { color: var(--muted); margin: 6px 0 10px; }
-            dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 12px; margin: 0; }
-            dl.facts dt { color: var(--muted); }
-            dl.facts dd { margin: 0; }
-            a.asset-link { color: var(--accent); cursor: pointer; text-decoration: none; margin-right: 8px; }
-            a.asset-link:hover { text-decoration: underline; }
-            table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
-            th { text-align: left; color: var(--muted); font-weight: 500; border-bottom: 1px solid var(--line); padding: 3px 6px 3px 0; }
-            td { border-bottom: 1px solid #eef1f4; padding: 4px 6px 4px 0; vertical-align: top; }
-            td.num { text-align: right; }
-            td.nowrap { white-space: nowrap; }
-            .by, td.version { word-break: break-all; }
-            .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11.5px; }
-            ol.runs { list-style: none; padding: 0; margin: 0; font-size: 12.5px; }
-            ol.runs li { padding: 6px 0; border-bottom: 1px solid #eef1f4; }
-            .run-head { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; margin-bottom: 2px; }
-            .run-head .run-id { color: var(--muted); margin-left: auto; }
-            .why { color: var(--ink); }
-            .detail { color: var(--muted); word-break: break-word; }
-            .empty { color: var(--muted); font-style: italic; }
-            ul.checks { list-style: none; padding: 0; margin: 0; }
-            ul.checks li { padding: 2px 0; overflow-wrap: anywhere; }
-            ul.checks li.passed::before { content: "\\2713  "; color: var(--fresh); font-weight: 700; }
-            ul.checks li.failed::before { content: "\\2717  "; color: var(--overdue); font-weight: 700; }
-            ul.checks .summary { color: var(--muted); }
-            """;
-
-    /** Draws the graph from the embedded data and shows the panel of the asset clicked. */
-    static final String SCRIPT = """
-
-            (function () {
-              'use strict';
-              var data = JSON.parse(document.getElementById('freshet-data').textContent);
-              var svg = document.getElementById('graph');
-              var NS = svg.namespaceURI; // the SVG namespace, as the HTML parser gave it
-              var panel = document.getElementById('panel');
-              var STATES = [
-                ['fresh', 'fresh'], ['overdue', 'overdue'], ['none', 'no freshness policy'], ['never', 'never materialized']
-              ];
-              var SHORT = { fresh: 'fresh', overdue: 'OVERDUE', none: 'no policy', never: 'never materialized' };
-              var selected = null;
-
-              function h(tag, attrs, children) {
-                var e = document.createElement(tag);
-                Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-                (children || []).forEach(function (c) {
-                  if (c === null || c === undefined) { return; }
-                  e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-                });
-                return e;
-              }
-              function s(tag, attrs, text) {
-                var e = document.createElementNS(NS, tag);
-                Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-                if (text !== undefined) { e.textContent = text; }
-                return e;
-              }
-              function shorten(t, n) { t = String(t); return t.length <= n ? t : t.slice(0, n - 1) + '\\u2026'; }
-
-              function header() {
-                var meta = document.getElementById('meta');
-                meta.textContent = data.stack + ' \\u00b7 ' + (data.live ? 'live, reload for the current state \\u00b7 ' : '')
-                  + 'generated ' + data.generatedAtText + ' (' + data.zone + ')';
-                var counts = {};
-                Object.keys(data.assets).forEach(function (a) { var st = data.assets[a].state; counts[st] = (counts[st] || 0) + 1; });
-                var legend = document.getElementById('legend');
-                STATES.forEach(function (st) {
-                  legend.appendChild(h('li', { 'data-state': st[0] }, [
-                    h('span', { 'class': 'swatch state-' + st[0] }), st[1] + ' (' + (counts[st[0]] || 0) + ')'
-                  ]));
-                });
-              }
-
-              function draw() {
-                svg.setAttribute('viewBox', '0 0 ' + data.width + ' ' + data.height);
-                svg.setAttribute('width', data.width);
-                svg.setAttribute('height', data.height);
-                var defs = s('defs');
-                var marker = s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto' });
-                marker.appendChild(s('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#8193a8' }));
-                defs.appendChild(marker);
-                svg.appendChild(defs);
-                var edges = s('g', { 'class': 'edges' });
-                data.edges.forEach(function (e) {
-                  var p = s('path', { 'class': 'edge', d: e.d, 'data-from': e.from, 'data-to': e.to, 'marker-end': 'url(#arrow)' });
-                  p.appendChild(s('title', {}, e.from + ' \\u2192 ' + e.to + (e.pipeline ? ' (pipeline ' + e.pipeline + ')' : '')));
-                  edges.appendChild(p);
-                });
-                svg.appendChild(edges);
-                var nodes = s('g', { 'class': 'nodes' });
-                data.nodes.forEach(function (n) {
-                  var a = data.assets[n.asset];
-                  var g = s('g', { 'class': 'node state-' + a.state, 'data-asset': n.asset, transform: 'translate(' + n.x + ',' + n.y + ')',
-                                   tabindex: '0', role: 'button', 'aria-label': n.asset + ': ' + SHORT[a.state] });
-                  g.appendChild(s('rect', { width: n.w, height: n.h, rx: 8, ry: 8 }));
-                  g.appendChild(s('text', { 'class': 'name', x: 12, y: 19 }, shorten(n.asset, 26)));
-                  g.appendChild(s('text', { 'class': 'sub', x: 12, y: 36 }, SHORT[a.state] + (a.updatedText ? ' \\u00b7 ' + a.updatedText : '')));
-                  var kind = a.kind === 'postgres' ? 'PG' : a.kind === 's3 source' ? 'S3' : '';
-                  if (kind) { g.appendChild(s('text', { 'class': 'kind', x: n.w - 10, y: 16 }, kind)); }
-                  g.appendChild(s('title', {}, n.asset + ' (' + a.kind + '): ' + SHORT[a.state]));
-                  g.addEventListener('click', function () { select(n.asset); });
-                  g.addEventListener('keydown', function (ev) {
-                    if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); g.dispatchEvent(new MouseEvent('click', { bubbles: true })); }
-                  });
-                  nodes.appendChild(g);
-                });
-                svg.appendChild(nodes);
-                if (data.nodes.length === 0) { panel.textContent = 'This project has no assets.'; }
-              }
-
-              function reach(start, key) {
-                var seen = {}, todo = [start];
-                while (todo.length) {
-                  var a = todo.pop();
-                  (data.assets[a] ? data.assets[a][key] || [] : []).forEach(function (b) {
-                    if (!seen[b]) { seen[b] = true; todo.push(b); }
-                  });
-                }
-                return seen;
-              }
-
-              function highlight(asset) {
-                var up = asset ? reach(asset, 'upstream') : {}, down = asset ? reach(asset, 'downstream') : {};
-                svg.querySelectorAll('.node').forEach(function (g) {
-                  var a = g.getAttribute('data-asset');
-                  g.classList.toggle('selected', a === asset);
-                  g.classList.toggle('dim', !!asset && a !== asset && !up[a] && !down[a]);
-                });
-                svg.querySelectorAll('.edge').forEach(function (p) {
-                  var f = p.getAttribute('data-from'), t = p.getAttribute('data-to');
-                  var lit = !!asset && (((t === asset || up[t]) && up[f]) || ((f === asset || down[f]) && down[t]));
-                  p.classList.toggle('lit', lit);
-                  p.classList.toggle('dim', !!asset && !lit);
-                });
-              }
-
-              function link(asset) {
-                var a = h('a', { 'class': 'asset-link', href: '#select=' + encodeURIComponent(asset) }, [asset]);
-                return a;
-              }
-              function links(list) {
-                if (!list || list.length === 0) { return h('span', { 'class': 'empty' }, ['none']); }
-                return h('span', {}, list.map(link));
-              }
-              function fact(dl, name, value) {
-                dl.appendChild(h('dt', {}, [name]));
-                dl.appendChild(h('dd', {}, [value]));
-              }
-
-              function eventsTable(a) {
-                if (a.events.length === 0) { return h('p', { 'class': 'empty' }, ['No events yet: never materialized.']); }
-                var body = h('tbody', {}, a.events.map(function (e) {
-                  return h('tr', { 'class': 'event', 'data-event': e.eventId }, [
-                    h('td', { 'class': 'nowrap', title: e.time }, [e.timeText]),
-                    h('td', { 'class': 'partition nowrap' }, [e.partition || '-']),
-                    h('td', { 'class': 'producer' }, [e.producer, h('br'), h('span', { 'class': 'mono by', title: e.by }, [shorten(e.by, 40)])]),
-                    h('td', { 'class': 'mono version', title: e.dataVersion }, [shorten(e.dataVersion, 12)]),
-                    h('td', { 'class': 'num' }, [e.rows === undefined ? '' : e.rows])
-                  ]);
-                }));
-                return h('table', { 'class': 'events' }, [
-                  h('thead', {}, [h('tr', {}, ['time', 'partition', 'producer', 'data version', 'rows'].map(function (t) { return h('th', {}, [t]); }))]),
-                  body
-                ]);
-              }
-
-              function consumedText(c) {
-                if (c.asset) { return c.asset + (c.partition ? '/' + c.partition : ''); }
-                return c.id;
-              }
-
-              function runsList(p) {
-                if (p.runs.length === 0) { return h('p', { 'class': 'empty' }, ['No runs yet.']); }
-                return h('ol', { 'class': 'runs' }, p.runs.map(function (r) {
-                  return h('li', { 'class': 'run', 'data-run': r.runId }, [
-                    h('div', { 'class': 'run-head' }, [
-                      h('span', { 'class': 'pill run-' + r.state }, [r.state]),
-                      h('span', { 'class': 'partition' }, [r.partition || '(unpartitioned)']),
-                      h('span', { title: r.createdAt }, ['created ' + r.createdText + (r.attempt > 1 ? ', attempt ' + r.attempt : '')]),
-                      h('span', { 'class': 'mono run-id', title: r.runId }, [shorten(r.runId, 14)])
-                    ]),
-                    h('div', { 'class': 'why' }, ['why: ' + r.reason]),
-                    r.finishReason ? h('div', { 'class': 'detail' }, ['ended: ' + r.finishReason]) : null,
-                    h('div', { 'class': 'detail consumed' }, ['consumed: ' + (r.consumed.length ? r.consumed.map(consumedText).join(', ') : '-')])
-                  ]);
-                }));
-              }
-
-              function checksList(a) {
-                if (a.checks.length === 0) { return h('p', { 'class': 'empty' }, [a.events.length ? 'The newest event records no checks.' : 'No checks yet.']); }
-                return h('ul', { 'class': 'checks' }, a.checks.map(function (c) {
-                  return h('li', { 'class': 'check ' + (c.passed ? 'passed' : 'failed'), 'data-check': c.name }, [
-                    c.name + ' ', h('span', { 'class': 'summary' }, [c.passed ? '' : c.summary])
-                  ]);
-                }));
-              }
-
-              function select(asset) {
-                var a = data.assets[asset];
-                if (!a) { return; }
-                selected = asset;
-                highlight(asset);
-                var hash = '#select=' + encodeURIComponent(asset);
-                if (location.hash !== hash) { location.hash = hash; }
-                panel.textContent = '';
-                panel.setAttribute('data-asset', asset);
-                var close = h('button', { type: 'button', title: 'close', 'aria-label': 'close' }, ['\\u00d7']);
-                close.addEventListener('click', clear);
-                panel.appendChild(h('div', { 'class': 'panel-head' }, [
-                  h('h2', {}, [asset]), h('span', { 'class': 'pill state-' + a.state }, [SHORT[a.state]]), close
-                ]));
-                if (a.description) { panel.appendChild(h('p', { 'class': 'desc' }, [a.description])); }
-                var dl = h('dl', { 'class': 'facts' });
-                fact(dl, 'kind', a.kind);
-                fact(dl, 'freshness', a.policy || 'no policy');
-                if (a.violation) {
-                  fact(dl, 'overdue', (a.violation.partition === '*' ? '' : a.violation.partition + ': ') + a.violation.reason
-                    + ' (since ' + a.violation.sinceText + ')');
-                }
-                var pipeline = a.producer ? data.pipelines[a.producer] : null;
-                fact(dl, 'written by', pipeline ? 'pipeline ' + pipeline.name + ', ' + pipeline.trigger : 'someone else (a source)');
-                fact(dl, 'read by', a.consumers && a.consumers.length ? a.consumers.join(', ') : 'no pipeline');
-                fact(dl, 'upstream', links(a.upstream));
-                fact(dl, 'downstream', links(a.downstream));
-                panel.appendChild(dl);
-                panel.appendChild(h('h3', {}, ['Latest events']));
-                panel.appendChild(eventsTable(a));
-                if (pipeline) {
-                  panel.appendChild(h('h3', {}, ['Latest runs of ' + pipeline.name]));
-                  panel.appendChild(runsList(pipeline));
-                }
-                panel.appendChild(h('h3', {}, ['Checks of the newest event']));
-                panel.appendChild(checksList(a));
-              }
-
-              function clear() {
-                selected = null;
-                highlight(null);
-                panel.removeAttribute('data-asset');
-                panel.textContent = '';
-                panel.appendChild(h('p', { 'class': 'hint' }, ['Click an asset to see its latest events, the runs that made it and its checks.']));
-                if (location.hash) { location.hash = ''; }
-              }
-
-              // #select=ASSET: click that asset's node, exactly as a user would.
-              function fromAddress() {
-                var m = /^#select=(.+)$/.exec(location.hash);
-                if (!m) { return; }
-                var asset = decodeURIComponent(m[1]);
-                if (asset === selected) { return; }
-                var node = Array.prototype.find.call(svg.querySelectorAll('.node'), function (g) { return g.getAttribute('data-asset') === asset; });
-                if (!node) {
-                  panel.textContent = '';
-                  panel.appendChild(h('p', { 'class': 'hint' }, ['No asset named ' + asset + ' in this project.']));
-                  return;
-                }
-                node.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
-              }
-
-              header();
-              draw();
-              window.addEventListener('hashchange', fromAddress);
-              document.addEventListener('keydown', function (e) { if (e.key === 'Escape' && selected) { clear(); } });
-              fromAddress();
-            })();
-            """;
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the lineage page's " + name, e);
+        }
+    }
 }

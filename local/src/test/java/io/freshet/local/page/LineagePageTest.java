@@ -2,8 +2,12 @@ package io.freshet.local.page;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -62,6 +66,40 @@ class LineagePageTest {
         assertEquals(3, html.split("</script>", -1).length - 1, "the capture script, the data and the page's script");
         assertFalse(html.contains("<!--"));
         assertEquals(hostile, embedded(html).path("assets").path("core.trips").path("description").asText());
+    }
+
+    @Test
+    void thePageInlinesItsHtmlStyleAndScriptFilesVerbatim() {
+        String html = LineagePage.render(unmaterialized(METRO, Map.of()));
+        for (String file : List.of("capture.js", "page.css", "page.js")) {
+            String text = PageAssets.read(file);
+            assertTrue(text.length() > 500, file + " is too short to be the real thing: " + text);
+            assertTrue(html.contains("\n" + text + "</"), file + " is not inlined whole into the page");
+        }
+        String template = PageAssets.read("page.html");
+        String data = "<script type=\"application/json\" id=\"freshet-data\">";
+        assertEquals(template.substring(0, template.indexOf("{{CAPTURE}}")), html.substring(0, template.indexOf("{{CAPTURE}}")));
+        assertTrue(html.endsWith("</script>\n</body>\n</html>\n"), html.substring(html.length() - 40));
+        assertTrue(template.contains(data + "{{DATA}}</script>"), template);
+        assertFalse(html.contains("{{"), "every placeholder is filled");
+    }
+
+    @Test
+    void thePageFilesReachTheClassPathAsWrittenNotFilteredByMaven() throws IOException {
+        // The pom filters src/main/resources-filtered for the version; a ${...} in the page's
+        // JavaScript must never be replaced, so the files live in src/main/resources and reach the
+        // class path byte for byte (the tests run in local/).
+        for (String file : List.of("page.html", "capture.js", "page.css", "page.js")) {
+            Path source = Path.of("src/main/resources/io/freshet/local/page", file);
+            assertTrue(Files.isRegularFile(source), source.toAbsolutePath() + " is where the page's files are kept");
+            assertEquals(Files.readString(source), PageAssets.read(file), file);
+        }
+    }
+
+    @Test
+    void aMissingPageFileFailsNamingIt() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PageAssets.read("no-such.js"));
+        assertTrue(e.getMessage().contains("no-such.js") && e.getMessage().contains("src/main/resources/io/freshet/local/page/"), e.getMessage());
     }
 
     static JsonNode embedded(String html) {
