@@ -75,29 +75,10 @@ final class LocalS3Events {
     /** The event for one completed write; {@code versionId} is left out when null, as S3 does for unversioned buckets. */
     String objectCreated(String bucket, String key, long size, String etag, String versionId, String sequencer, String reason) {
         ObjectNode event = Json.object();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", "Object Created");
-        event.put("source", "aws.s3");
-        event.put("account", ACCOUNT);
-        event.put("time", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
-        event.put("region", REGION);
-        event.putArray("resources").add("arn:aws:s3:::" + bucket);
-        ObjectNode detail = event.putObject("detail");
-        detail.put("version", "0");
-        detail.putObject("bucket").put("name", bucket);
-        ObjectNode object = detail.putObject("object");
-        object.put("key", encodeKey(key));
+        ObjectNode detail = envelope(event, "Object Created", bucket, key, versionId, sequencer, reason);
+        ObjectNode object = (ObjectNode) detail.get("object");
         object.put("size", size);
         object.put("etag", unquote(etag));
-        if (versionId != null && !versionId.isEmpty() && !"null".equals(versionId)) {
-            object.put("version-id", versionId);
-        }
-        object.put("sequencer", sequencer);
-        detail.put("request-id", requestId());
-        detail.put("requester", ACCOUNT);
-        detail.put("source-ip-address", "127.0.0.1");
-        detail.put("reason", reason);
         return Json.write(event);
     }
 
@@ -108,9 +89,17 @@ final class LocalS3Events {
      */
     String objectDeleted(String bucket, String key, String versionId, boolean deleteMarker, String sequencer) {
         ObjectNode event = Json.object();
+        ObjectNode detail = envelope(event, "Object Deleted", bucket, key, versionId, sequencer, "DeleteObject");
+        detail.put("deletion-type", deleteMarker ? "Delete Marker Created" : "Permanently Deleted");
+        return Json.write(event);
+    }
+
+    /** What every S3 object event carries, written into {@code event}; returns its detail. */
+    private ObjectNode envelope(ObjectNode event, String detailType, String bucket, String key, String versionId,
+                                String sequencer, String reason) {
         event.put("version", "0");
         event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", "Object Deleted");
+        event.put("detail-type", detailType);
         event.put("source", "aws.s3");
         event.put("account", ACCOUNT);
         event.put("time", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
@@ -128,9 +117,8 @@ final class LocalS3Events {
         detail.put("request-id", requestId());
         detail.put("requester", ACCOUNT);
         detail.put("source-ip-address", "127.0.0.1");
-        detail.put("reason", "DeleteObject");
-        detail.put("deletion-type", deleteMarker ? "Delete Marker Created" : "Permanently Deleted");
-        return Json.write(event);
+        detail.put("reason", reason);
+        return detail;
     }
 
     /** 16 characters of [0-9A-Z], the shape of S3's x-amz-request-id. */

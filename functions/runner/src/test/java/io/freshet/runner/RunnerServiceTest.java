@@ -9,8 +9,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +34,6 @@ import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
-import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
@@ -100,23 +97,11 @@ class RunnerServiceTest {
 
     /** Uploads a file and records it as an asset event, as s3-events or a runner would. */
     AssetEvent source(String asset, String partition, Path file) {
-        String key = "test/" + asset + "/" + partition + "/" + file.getFileName();
-        objects.put(LAKE, key, file);
-        AssetEvent e = new AssetEvent(Ids.hash(24, List.of(asset, partition, file.toString())), asset, partition, clock.instant(),
-                new Producer(Producer.Kind.S3_UPLOAD, "s3://" + LAKE + "/" + key), Ids.hash(16, List.of(file.toString())),
-                Optional.empty(), List.of("s3://" + LAKE + "/" + key), Map.of());
-        store.recordEvent(e, EventJson.assetUpdated(e));
-        clock.advance(Duration.ofSeconds(1));
-        return e;
+        return RunnerFixtures.source(objects, store, clock, LAKE, asset, partition, file);
     }
 
     Path parquet(String select) throws Exception {
-        Path f = Files.createTempFile(tmp, "dim", ".parquet");
-        Files.delete(f);
-        try (var db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement()) {
-            s.execute("COPY (" + select + ") TO '" + f + "' (FORMAT parquet)");
-        }
-        return f;
+        return RunnerFixtures.parquet(tmp, select);
     }
 
     Path taps(String name, String rows) throws IOException {

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -134,12 +131,7 @@ class S3SourceVersionsTest {
     }
 
     Path parquet(String select) throws Exception {
-        Path f = Files.createTempFile(tmp, "dim", ".parquet");
-        Files.delete(f);
-        try (var db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement()) {
-            s.execute("COPY (" + select + ") TO '" + f + "' (FORMAT parquet)");
-        }
-        return f;
+        return RunnerFixtures.parquet(tmp, select);
     }
 
     static String lastRows(List<String> announced) {
