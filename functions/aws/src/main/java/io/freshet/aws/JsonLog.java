@@ -8,12 +8,13 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.aws.json.EventJson;
+import io.freshet.state.protocol.ProtocolLog;
 
 /**
  * One JSON object per log line, as CloudWatch Logs Insights reads best: time, level, message and
  * context fields (run id, pipeline, asset, partition). Never pass credentials in fields.
  */
-public final class JsonLog {
+public final class JsonLog implements ProtocolLog {
 
     private final PrintStream out;
     private final Clock clock;
@@ -54,6 +55,7 @@ public final class JsonLog {
         return new JsonLog(out, clock, Map.of("function", function));
     }
 
+    @Override
     public void info(String message, Map<String, ?> fields) {
         write("INFO", message, fields);
     }

@@ -1,4 +1,4 @@
-package io.freshet.aws.runs;
+package io.freshet.state.protocol;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +8,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import io.freshet.aws.Announcer;
-import io.freshet.aws.JsonLog;
-import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.Ids;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
@@ -19,6 +15,8 @@ import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.ConsumerView;
+import io.freshet.state.StateStore;
 
 /**
  * The one way a run comes to be, whoever asks (the trigger on an asset event, the tick on a
@@ -44,12 +42,12 @@ public final class RunLauncher {
      */
     public static final Duration ANNOUNCE_GRACE = Duration.ofSeconds(30);
 
-    private final DynamoStore store;
-    private final Announcer announcer;
-    private final JsonLog log;
+    private final StateStore store;
+    private final RunAnnouncer announcer;
+    private final ProtocolLog log;
     private final Clock clock;
 
-    public RunLauncher(DynamoStore store, Announcer announcer, JsonLog log, Clock clock) {
+    public RunLauncher(StateStore store, RunAnnouncer announcer, ProtocolLog log, Clock clock) {
         this.store = store;
         this.announcer = announcer;
         this.log = log;
@@ -61,7 +59,7 @@ public final class RunLauncher {
      * request (or one of {@code unconsumed}) was consumed already: it was answered before.
      */
     public boolean request(Pipeline pipeline, String partition, Request request, List<String> unconsumed) {
-        boolean added = store.addPending(pipeline.name(), partition, request.asPending(), unconsumed);
+        boolean added = store.consumers().addPending(pipeline.name(), partition, request.asPending(), unconsumed);
         log.info(added ? "run requested" : "request answered already", Map.of("pipeline", pipeline.name(), "partition", partition,
                 "request", request.id(), "why", request.describe()));
         if (added) {
@@ -73,32 +71,32 @@ public final class RunLauncher {
     /** Creates the consumer partition's next run if it is ready and no run is active. */
     public Optional<Run> evaluate(Pipeline consumer, String partition) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            DynamoStore.ConsumerView view = store.consumer(consumer.name(), partition);
+            ConsumerView view = store.consumers().view(consumer.name(), partition);
             if (view.activeRun().isPresent()) {
                 // What is pending waits for the next run. If the active run's announcement is overdue, send it again.
-                store.run(view.activeRun().get())
+                store.runs().run(view.activeRun().get())
                         .filter(r -> r.state() == RunState.QUEUED && !r.announced() && r.retryAt().isEmpty()
                                 && r.createdAt().plus(ANNOUNCE_GRACE).isBefore(clock.instant()))
                         .ifPresent(this::announce);
                 return Optional.empty();
             }
             if (view.lastRun().isPresent() && !view.lastRunCleaned()) {
-                store.cleanupConsumed(view.lastRun().get());
+                store.consumers().cleanupConsumed(view.lastRun().get());
                 continue;
             }
-            Readiness.Decision decision = Readiness.decide(consumer, partition, view.pending(), store::hasData);
+            Readiness.Decision decision = Readiness.decide(consumer, partition, view.pending(), store.events()::hasData);
             if (decision instanceof Readiness.Decision.Wait) {
                 return Optional.empty();
             }
             List<PendingEvent> consumed = ((Readiness.Decision.Run) decision).consumed();
             String runId = Ids.run(consumer.name(), partition, consumed.stream().map(PendingEvent::eventId).toList());
-            Optional<Run> run = store.tryCreateRun(view, runId, consumed, reason(consumer, consumed));
+            Optional<Run> run = store.runs().tryCreate(view, runId, consumed, reason(consumer, consumed));
             if (run.isEmpty()) {
                 continue; // another evaluation changed this consumer partition first: read again
             }
             log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
                     "consumed", consumed.size(), "reason", run.get().reason()));
-            store.cleanupConsumed(runId);
+            store.consumers().cleanupConsumed(runId);
             announce(run.get());
             return run;
         }
@@ -108,20 +106,17 @@ public final class RunLauncher {
 
     /** Sends {@code Run Requested} for the run's current attempt and notes that it went out. */
     public void announce(Run run) {
-        announcer.announce(EventJson.RUN_REQUESTED, EventJson.runRequested(run));
-        store.markRunAnnounced(run.runId());
+        announcer.runRequested(run);
+        store.runs().markAnnounced(run.runId());
     }
 
     /** Sends the run's end event and takes it off the sweeper's list. */
     public void announceEnd(Run run, RunState state, String reason) {
-        String type = switch (state) {
-            case SUCCEEDED -> EventJson.RUN_SUCCEEDED;
-            case SKIPPED -> EventJson.RUN_SKIPPED;
-            case FAILED -> EventJson.RUN_FAILED;
-            default -> throw new IllegalArgumentException("a run ends SUCCEEDED, FAILED or SKIPPED, not " + state);
-        };
-        announcer.announce(type, EventJson.runFinished(run, reason));
-        store.markRunEndAnnounced(run.runId());
+        if (state.isActive()) {
+            throw new IllegalArgumentException("a run ends SUCCEEDED, FAILED or SKIPPED, not " + state);
+        }
+        announcer.runEnded(run, state, reason);
+        store.runs().markEndAnnounced(run.runId());
     }
 
     /** Why a run was created, in words: the requests it answers, else the condition that held. */

@@ -1,4 +1,4 @@
-package io.freshet.aws.store;
+package io.freshet.state.dynamo;
 
 import java.util.HashMap;
 import java.util.List;

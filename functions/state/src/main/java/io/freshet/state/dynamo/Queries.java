@@ -1,4 +1,4 @@
-package io.freshet.aws.store;
+package io.freshet.state.dynamo;
 
 import java.util.ArrayList;
 import java.util.HashMap;

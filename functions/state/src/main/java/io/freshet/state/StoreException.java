@@ -1,4 +1,4 @@
-package io.freshet.aws.store;
+package io.freshet.state;
 
 /** A store operation failed for a reason other than losing a race it is built to lose. */
 public final class StoreException extends RuntimeException {

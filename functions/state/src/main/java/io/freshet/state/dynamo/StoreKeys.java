@@ -1,4 +1,4 @@
-package io.freshet.aws.store;
+package io.freshet.state.dynamo;
 
 /**
  * The single table's keys. Every access pattern is a GetItem or a Query on one partition key;

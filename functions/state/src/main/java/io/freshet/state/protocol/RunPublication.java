@@ -1,17 +1,17 @@
-package io.freshet.aws.runs;
+package io.freshet.state.protocol;
 
 import java.util.List;
 
-import io.freshet.aws.Announcer;
-import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.StoreException;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.state.Runs;
+import io.freshet.state.StateStore;
+import io.freshet.state.StoreException;
+import io.freshet.state.StoredEvent;
 
 /**
  * The end of a run whose output events are recorded (all of them, in one transaction with the
- * attempt's fence: {@link DynamoStore#recordRunOutputs}): each event's follow-ups re-applied,
+ * attempt's fence: {@link Runs#recordOutputs}): each event's follow-ups re-applied,
  * every event not yet announced announced, then the run SUCCEEDED and its end announced.
  *
  * <p>Recording the outputs is the run's commit point: from then on consumers may use them, so
@@ -22,11 +22,11 @@ import io.freshet.core.runs.RunState;
  */
 public final class RunPublication {
 
-    private final DynamoStore store;
-    private final Announcer announcer;
+    private final StateStore store;
+    private final RunAnnouncer announcer;
     private final RunLauncher launcher;
 
-    public RunPublication(DynamoStore store, Announcer announcer, RunLauncher launcher) {
+    public RunPublication(StateStore store, RunAnnouncer announcer, RunLauncher launcher) {
         this.store = store;
         this.announcer = announcer;
         this.launcher = launcher;
@@ -40,15 +40,15 @@ public final class RunPublication {
      */
     public boolean complete(Run run, int attempt, List<String> outputEvents, String reason) {
         for (String id : outputEvents) {
-            DynamoStore.StoredEvent e = store.storedEvent(id)
+            StoredEvent e = store.events().stored(id)
                     .orElseThrow(() -> new StoreException("run " + run.runId() + " lists output event " + id + ", which is not recorded", null));
-            store.applyEventState(e.json());
+            store.events().applyFollowUps(e.event());
             if (!e.announced()) {
-                announcer.announce(EventJson.ASSET_UPDATED, e.json());
-                store.markEventAnnounced(id);
+                announcer.assetUpdated(e.event());
+                store.events().markAnnounced(id);
             }
         }
-        if (!store.finishRun(run.runId(), attempt, RunState.SUCCEEDED, reason)) {
+        if (!store.runs().finish(run.runId(), attempt, RunState.SUCCEEDED, reason)) {
             return false;
         }
         launcher.announceEnd(run, RunState.SUCCEEDED, reason);

@@ -1,0 +1,65 @@
+package io.freshet.state;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.freshet.core.events.AssetEvent;
+
+/**
+ * The asset events: each recorded once by its id, its place in its partition's history, the
+ * partition's state (its newest event) and the asset's newest event over all partitions.
+ */
+public interface EventLog {
+
+    /**
+     * Records an asset event once: the event and its place in the asset's history (atomically),
+     * then its follow-ups ({@link #applyFollowUps}). A second call with the same event id records
+     * nothing, but re-applies the follow-ups of the recorded event: a process that died right after
+     * recording left them undone, and its retry lands here.
+     */
+    Recorded record(AssetEvent e);
+
+    /**
+     * The follow-ups of a recorded event: the partition's state and the asset's newest event move
+     * to it, if it is newer (a later time, or the same whole second and a later S3 sequencer).
+     * "Moves forward only", so applying them again, or late, changes nothing.
+     */
+    void applyFollowUps(AssetEvent e);
+
+    /**
+     * Records an S3 change in its partition's history only: it becomes part of what the partition
+     * holds (see {@link io.freshet.core.events.PartitionContent}) without being announced or
+     * moving the partition's state, as the data files of a source that completes with a marker
+     * ({@code complete_when}) until the marker arrives. Idempotent.
+     */
+    void recordInHistory(AssetEvent e);
+
+    void markAnnounced(String eventId);
+
+    /** A recorded event and whether it was announced. */
+    Optional<StoredEvent> stored(String eventId);
+
+    /** A recorded event. */
+    default Optional<AssetEvent> event(String eventId) {
+        return stored(eventId).map(StoredEvent::event);
+    }
+
+    /** The events of an asset's partition, oldest first. */
+    List<AssetEvent> history(String asset, String partition);
+
+    /** An asset's events over all its partitions, newest first, at most {@code limit}. */
+    List<AssetEvent> recent(String asset, int limit);
+
+    /** The newest event of an asset's partition (its state). */
+    Optional<AssetEvent> latest(String asset, String partition);
+
+    default boolean hasData(String asset, String partition) {
+        return latest(asset, partition).isPresent();
+    }
+
+    /** The newest event of an asset across all its partitions. */
+    Optional<AssetEvent> newest(String asset);
+
+    /** The partitions of an asset that hold data, newest key first, at most {@code limit}. */
+    List<String> partitionsWithData(String asset, int limit);
+}

@@ -1,0 +1,96 @@
+package io.freshet.state;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.PendingEvent;
+
+/**
+ * Runs: created once per readiness together with their consumer partition's move to "run active",
+ * started as attempts fenced by attempt number and lease, committed by recording their outputs, and
+ * ended (freeing the consumer partition) once.
+ */
+public interface Runs {
+
+    /** DynamoDB's limit of items in one transaction, which bounds a run's outputs. */
+    int MAX_TRANSACTION_ITEMS = 100;
+
+    /**
+     * Creates a run consuming {@code consumed}, if nobody changed the consumer partition since
+     * {@code seen} was read: the run and the state's move to "run active" are one atomic write
+     * conditioned on the state's version. Empty when another evaluation won.
+     */
+    Optional<Run> tryCreate(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason);
+
+    Optional<Run> run(String runId);
+
+    /** A pipeline's runs, newest first. */
+    List<Run> of(String pipeline);
+
+    /** Runs not yet ended, oldest first (the sweeper's view). */
+    List<Run> active();
+
+    /** Ended runs whose end was not announced yet (the announcing process died), oldest first. */
+    List<Run> unannouncedEnds();
+
+    /** {@code Run Requested} went out for the run's current attempt. */
+    void markAnnounced(String runId);
+
+    /** The run's end ({@code Run Succeeded/Failed/Skipped}) went out: it leaves the sweeper's list. */
+    void markEndAnnounced(String runId);
+
+    /**
+     * Moves a run to RUNNING for one attempt: from QUEUED (once its retry time came), or from
+     * RUNNING whose lease expired (an attempt that crashed or was killed). A redelivered request
+     * while an attempt holds the lease gets empty and does nothing. Returns the attempt number.
+     */
+    Optional<Integer> startAttempt(String runId, Instant leaseUntil);
+
+    /**
+     * After a failed attempt with retries left: the run goes back to QUEUED, to start again at
+     * {@code retryAt} under the same id, and the consumer partition stays held, so events keep
+     * waiting for it. Only the attempt that holds the run may do this.
+     */
+    boolean retryLater(String runId, int attempt, Instant retryAt, String error);
+
+    /**
+     * The run's commit point: records all of its output events atomically with the fence (the run
+     * RUNNING under this {@code attempt}, its lease not run out, no outputs recorded yet), with what
+     * it read (input versions, code version), so its outputs are either all recorded or none, and
+     * whoever finds them recorded can finish the publication. Each event's follow-ups
+     * ({@link EventLog#applyFollowUps}) are applied after it. Repeating the call under the same
+     * attempt after an unclear answer returns true.
+     *
+     * @return false when the attempt no longer holds the run (its lease ran out, another attempt
+     *         took over, the run ended): nothing was written
+     */
+    boolean recordOutputs(String runId, int attempt, List<AssetEvent> events, Map<String, String> inputVersions, String codeVersion);
+
+    /** The ids of a run's output events, when they were recorded (all of them: see {@link #recordOutputs}). */
+    Optional<List<String>> recordedOutputs(String runId);
+
+    /**
+     * Ends a run while {@code attempt} holds it (RUNNING, same attempt): its state is set and the
+     * consumer partition is free for the next run, atomically. A stale attempt cannot end a run
+     * another attempt or the sweep now owns: false then, and nothing was written.
+     */
+    boolean finish(String runId, int attempt, RunState outcome, String reason);
+
+    /**
+     * Ends an active (QUEUED or RUNNING) run as {@link #finish(String, int, RunState, String)} does,
+     * whichever attempt holds it. Unfenced: for operators' tools and tests. Fails with a
+     * {@link StoreException} when the run is not active.
+     */
+    void finishUnfenced(String runId, RunState outcome, String reason);
+
+    /**
+     * The input versions of the newest SUCCEEDED run of a pipeline partition, with its code version
+     * under {@code codeVersionKey}.
+     */
+    Optional<Map<String, String>> lastSucceededInputs(String pipeline, String partition, String codeVersionKey);
+}

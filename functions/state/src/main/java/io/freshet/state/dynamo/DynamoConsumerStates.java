@@ -1,0 +1,132 @@
+package io.freshet.state.dynamo;
+
+import static io.freshet.state.dynamo.StoreKeys.PK;
+import static io.freshet.state.dynamo.StoreKeys.SK;
+import static io.freshet.state.dynamo.StoreKeys.TTL;
+import static io.freshet.state.dynamo.Table.sortable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.freshet.core.trigger.PendingEvent;
+import io.freshet.state.ConsumerStates;
+import io.freshet.state.ConsumerView;
+import io.freshet.state.StoreException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * A consumer partition's items: its state {@code P#{pipeline}#{partition}/STATE}, its pending
+ * events {@code P#.../E#{time}#{eventId}} and the consumed markers {@code C#.../{eventId}}, which
+ * expire after {@link #CONSUMED_MARKER_TTL}.
+ */
+final class DynamoConsumerStates implements ConsumerStates {
+
+    /** How long a consumed marker rejects redeliveries of an event; EventBridge retries for at most 24 hours. */
+    static final Duration CONSUMED_MARKER_TTL = Duration.ofDays(30);
+
+    /** A transaction holds 100 items: the pending put, the event's own check, and these. */
+    private static final int MAX_UNCONSUMED_CHECKS = 98;
+
+    private final Table t;
+
+    DynamoConsumerStates(Table t) {
+        this.t = t;
+    }
+
+    @Override
+    public boolean addPending(String pipeline, String partition, PendingEvent e, List<String> unconsumed) {
+        if (unconsumed.size() > MAX_UNCONSUMED_CHECKS) {
+            throw new IllegalArgumentException("a transaction checks at most 98 other events, got " + unconsumed.size());
+        }
+        Map<String, AttributeValue> item = Items.of(PK, StoreKeys.consumer(pipeline, partition), SK, StoreKeys.pending(sortable(e.time()), e.eventId()))
+                .s("eventId", e.eventId()).s("asset", e.asset()).s("eventPartition", e.partition()).s("time", sortable(e.time())).build();
+        try {
+            List<TransactWriteItem> writes = new ArrayList<>();
+            writes.add(notConsumed(pipeline, partition, e.eventId()));
+            writes.add(t.put(item, "attribute_not_exists(PK)"));
+            unconsumed.forEach(id -> writes.add(notConsumed(pipeline, partition, id)));
+            t.db().transactWriteItems(b -> b.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException ex) {
+            for (int i = 0; i < ex.cancellationReasons().size(); i++) {
+                if (i != 1 && Table.conditionFailed(ex, i)) {
+                    return false; // consumed already
+                }
+            }
+            if (Table.conditionFailed(ex, 1)) {
+                return true; // pending already: a duplicate delivery, nothing to add
+            }
+            throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    private TransactWriteItem notConsumed(String pipeline, String partition, String eventId) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(t.name())
+                .key(Items.key(StoreKeys.consumed(pipeline, partition), eventId))
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    @Override
+    public Optional<String> consumedBy(String pipeline, String partition, String eventId) {
+        return t.get(StoreKeys.consumed(pipeline, partition), eventId).map(item -> item.get("runId").s());
+    }
+
+    @Override
+    public boolean isPending(String pipeline, String partition, PendingEvent e) {
+        return t.get(StoreKeys.consumer(pipeline, partition), StoreKeys.pending(sortable(e.time()), e.eventId())).isPresent();
+    }
+
+    @Override
+    public ConsumerView view(String pipeline, String partition) {
+        long version = 0;
+        Optional<String> active = Optional.empty();
+        Optional<String> last = Optional.empty();
+        boolean cleaned = true;
+        List<PendingEvent> pending = new ArrayList<>();
+        for (Map<String, AttributeValue> item : t.query(StoreKeys.consumer(pipeline, partition), null)) {
+            String sk = item.get(SK).s();
+            if (sk.equals("STATE")) {
+                version = Long.parseLong(item.get("version").n());
+                active = Optional.ofNullable(item.get("activeRun")).map(AttributeValue::s);
+                last = Optional.ofNullable(item.get("lastRun")).map(AttributeValue::s);
+                cleaned = !item.containsKey("cleaned") || item.get("cleaned").bool();
+            } else {
+                pending.add(new PendingEvent(item.get("eventId").s(), item.get("asset").s(), item.get("eventPartition").s(),
+                        Instant.parse(item.get("time").s())));
+            }
+        }
+        return new ConsumerView(pipeline, partition, version, active, last, cleaned, pending);
+    }
+
+    @Override
+    public void cleanupConsumed(String runId) {
+        Map<String, AttributeValue> run = t.get(StoreKeys.run(runId), "RUN").orElseThrow(() -> new StoreException("no run " + runId, null));
+        String pipeline = run.get("pipeline").s();
+        String partition = run.get("partition").s();
+        long ttl = t.clock().instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
+        List<AttributeValue> ids = run.get("consumed").l();
+        List<AttributeValue> keys = run.get("pendingKeys").l();
+        for (int i = 0; i < ids.size(); i++) {
+            String eventId = ids.get(i).s();
+            t.db().putItem(b -> b.tableName(t.name()).item(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId)
+                    .s("runId", runId).n(TTL, ttl).build()));
+            String pendingKey = keys.get(i).s();
+            t.db().deleteItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.consumer(pipeline, partition), pendingKey)));
+        }
+        try {
+            t.db().updateItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.consumer(pipeline, partition), "STATE"))
+                    .updateExpression("SET cleaned = :t").conditionExpression("lastRun = :r")
+                    .expressionAttributeValues(Map.of(":t", Items.bool(true), ":r", Items.s(runId))));
+        } catch (ConditionalCheckFailedException newerRunAlready) {
+            // a later run took over the state; its own cleanup flag is its own
+        }
+    }
+}

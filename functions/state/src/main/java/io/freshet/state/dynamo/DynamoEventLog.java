@@ -1,0 +1,172 @@
+package io.freshet.state.dynamo;
+
+import static io.freshet.state.dynamo.StoreKeys.PK;
+import static io.freshet.state.dynamo.StoreKeys.SK;
+import static io.freshet.state.dynamo.Table.sortable;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.S3Change;
+import io.freshet.state.EventLog;
+import io.freshet.state.Recorded;
+import io.freshet.state.StoreException;
+import io.freshet.state.StoredEvent;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The event log's items: {@code EV#{eventId}/EV} (the event, once), its history item
+ * {@code A#{asset}/E#...}, the partition state {@code S#{partition}} and {@code NEWEST}. Each item
+ * keeps the event as JSON ({@link AssetEventJson}); what leaves this class is an {@link AssetEvent}.
+ */
+final class DynamoEventLog implements EventLog {
+
+    /**
+     * When the partition state and NEWEST move to an event: a later time, or the same whole
+     * second (EventBridge's resolution) and a later {@link #stateOrder}, so that of two uploads of
+     * one key in one second the one S3 sequenced last wins whatever order they arrive in. Items
+     * written before {@code order} existed lose ties.
+     */
+    private static final String NEWER_THAN_STORED =
+            "attribute_not_exists(PK) OR #t < :t OR (#t = :t AND (attribute_not_exists(#o) OR #o < :o))";
+
+    private final Table t;
+
+    DynamoEventLog(Table t) {
+        this.t = t;
+    }
+
+    @Override
+    public Recorded record(AssetEvent e) {
+        String json = AssetEventJson.write(e);
+        try {
+            t.db().transactWriteItems(b -> b.transactItems(eventItem(e, json, null), historyItem(e, json)));
+        } catch (TransactionCanceledException ex) {
+            if (Table.conditionFailed(ex, 0)) {
+                StoredEvent existing = stored(e.eventId())
+                        .orElseThrow(() -> new StoreException("event " + e.eventId() + " of " + e.asset() + " was recorded and is gone", ex));
+                applyFollowUps(existing.event()); // the follow-ups of the recorded event, not of this delivery's copy
+                return new Recorded(false, existing.announced());
+            }
+            throw new StoreException("recording event " + e.eventId() + " of " + e.asset() + " failed: " + ex.getMessage(), ex);
+        }
+        applyFollowUps(e);
+        return new Recorded(true, false);
+    }
+
+    /** The event's own item, put once; a run's outputs name their run. */
+    TransactWriteItem eventItem(AssetEvent e, String json, String runId) {
+        Items item = Items.of(PK, StoreKeys.event(e.eventId()), SK, "EV")
+                .s("asset", e.asset()).s("partition", e.partition()).s("time", sortable(e.time()))
+                .s("json", json).bool("announced", false);
+        if (runId != null) {
+            item.s("runId", runId);
+        }
+        return t.put(item.build(), "attribute_not_exists(PK)");
+    }
+
+    /** The event's place in its partition's history. */
+    TransactWriteItem historyItem(AssetEvent e, String json) {
+        return t.put(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.history(e.partition(), sortable(e.time()), e.eventId()))
+                .s("eventId", e.eventId()).s("json", json).build(), null);
+    }
+
+    @Override
+    public void applyFollowUps(AssetEvent e) {
+        String json = AssetEventJson.write(e);
+        String time = sortable(e.time());
+        // The latest state moves forward only: a late, older event stays in the history only.
+        moveForward(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.assetState(e.partition()))
+                .s("eventId", e.eventId()).s("time", time).s("dataVersion", e.dataVersion()).s("json", json)
+                .s("order", stateOrder(e)).build(), time, stateOrder(e));
+        // The asset's newest event over all partitions: what a source's freshness looks at.
+        moveForward(Items.of(PK, StoreKeys.asset(e.asset()), SK, "NEWEST")
+                .s("eventId", e.eventId()).s("time", time).s("partition", e.partition()).s("json", json)
+                .s("order", stateOrder(e)).build(), time, stateOrder(e));
+    }
+
+    private void moveForward(Map<String, AttributeValue> item, String time, String order) {
+        try {
+            t.db().putItem(b -> b.tableName(t.name()).item(item)
+                    .conditionExpression(NEWER_THAN_STORED)
+                    .expressionAttributeNames(Map.of("#t", "time", "#o", "order"))
+                    .expressionAttributeValues(Map.of(":t", Items.s(time), ":o", Items.s(order))));
+        } catch (ConditionalCheckFailedException newerAlreadyThere) {
+            // nothing to do
+        }
+    }
+
+    /** The event's time, then its S3 sequencer (padded to sort as S3 orders them; empty for run outputs). */
+    static String stateOrder(AssetEvent e) {
+        String sequencer = e.metadata().get(S3Change.SEQUENCER);
+        return sortable(e.time()) + "#" + (sequencer == null ? "" : S3Change.sortableSequencer(sequencer));
+    }
+
+    @Override
+    public void recordInHistory(AssetEvent e) {
+        String json = AssetEventJson.write(e);
+        t.db().putItem(b -> b.tableName(t.name()).item(Items.of(PK, StoreKeys.asset(e.asset()),
+                        SK, StoreKeys.history(e.partition(), sortable(e.time()), e.eventId()))
+                .s("eventId", e.eventId()).s("json", json).build()));
+    }
+
+    @Override
+    public void markAnnounced(String eventId) {
+        t.db().updateItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.event(eventId), "EV"))
+                .updateExpression("SET announced = :t").expressionAttributeValues(Map.of(":t", Items.bool(true))));
+    }
+
+    @Override
+    public Optional<StoredEvent> stored(String eventId) {
+        return t.get(StoreKeys.event(eventId), "EV").map(item -> new StoredEvent(event(item),
+                item.containsKey("announced") && item.get("announced").bool()));
+    }
+
+    @Override
+    public Optional<AssetEvent> event(String eventId) {
+        return t.get(StoreKeys.event(eventId), "EV").map(DynamoEventLog::event);
+    }
+
+    @Override
+    public List<AssetEvent> history(String asset, String partition) {
+        return t.query(StoreKeys.asset(asset), StoreKeys.historyPrefix(partition)).stream().map(DynamoEventLog::event).toList();
+    }
+
+    @Override
+    public List<AssetEvent> recent(String asset, int limit) {
+        List<AssetEvent> events = new ArrayList<>(t.query(StoreKeys.asset(asset), "E#").stream().map(DynamoEventLog::event).toList());
+        events.sort(Comparator.comparing(AssetEvent::time).reversed());
+        return List.copyOf(events.subList(0, Math.min(limit, events.size())));
+    }
+
+    @Override
+    public Optional<AssetEvent> latest(String asset, String partition) {
+        return t.get(StoreKeys.asset(asset), StoreKeys.assetState(partition)).map(DynamoEventLog::event);
+    }
+
+    @Override
+    public Optional<AssetEvent> newest(String asset) {
+        return t.get(StoreKeys.asset(asset), "NEWEST").map(DynamoEventLog::event);
+    }
+
+    @Override
+    public List<String> partitionsWithData(String asset, int limit) {
+        List<String> keys = new ArrayList<>();
+        for (Map<String, AttributeValue> item : t.query(StoreKeys.asset(asset), "S#")) {
+            keys.add(item.get(SK).s().substring(2));
+        }
+        keys.sort(Comparator.reverseOrder());
+        return List.copyOf(keys.subList(0, Math.min(limit, keys.size())));
+    }
+
+    private static AssetEvent event(Map<String, AttributeValue> item) {
+        return AssetEventJson.read(item.get("json").s());
+    }
+}

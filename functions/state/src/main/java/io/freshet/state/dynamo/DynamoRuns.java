@@ -1,0 +1,231 @@
+package io.freshet.state.dynamo;
+
+import static io.freshet.state.dynamo.StoreKeys.GSI1PK;
+import static io.freshet.state.dynamo.StoreKeys.GSI1SK;
+import static io.freshet.state.dynamo.StoreKeys.GSI2;
+import static io.freshet.state.dynamo.StoreKeys.GSI2PK;
+import static io.freshet.state.dynamo.StoreKeys.GSI2SK;
+import static io.freshet.state.dynamo.StoreKeys.PK;
+import static io.freshet.state.dynamo.StoreKeys.SK;
+import static io.freshet.state.dynamo.Table.sortable;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.PendingEvent;
+import io.freshet.core.trigger.Request;
+import io.freshet.state.ConsumerView;
+import io.freshet.state.Runs;
+import io.freshet.state.StoreException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Run items {@code R#{runId}/RUN}: GSI1 lists a pipeline's runs, GSI2 the runs still active and
+ * the ended ones whose end was not announced (the sweeper's lists). Every change of a run's state
+ * is conditional on the state it moves from, and an attempt's changes on its attempt number.
+ */
+final class DynamoRuns implements Runs {
+
+    private final Table t;
+    private final RunItems items;
+    private final RunOutputs outputs;
+
+    DynamoRuns(Table t, DynamoEventLog events) {
+        this.t = t;
+        this.items = new RunItems(t);
+        this.outputs = new RunOutputs(t, items, events);
+    }
+
+    @Override
+    public Optional<Run> tryCreate(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason) {
+        Instant now = t.clock().instant();
+        List<AttributeValue> ids = consumed.stream().map(p -> Items.s(p.eventId())).toList();
+        List<AttributeValue> keys = consumed.stream().map(p -> Items.s(StoreKeys.pending(sortable(p.time()), p.eventId()))).toList();
+        Map<String, AttributeValue> runItem = new HashMap<>(Items.of(PK, StoreKeys.run(runId), SK, "RUN")
+                .s(GSI1PK, StoreKeys.runsOf(seen.pipeline())).s(GSI1SK, sortable(now) + "#" + runId)
+                .s("runId", runId).s("pipeline", seen.pipeline()).s("partition", seen.partition())
+                .s("state", RunState.QUEUED.name()).s("reason", reason)
+                .list("consumed", ids).list("pendingKeys", keys)
+                .s("createdAt", sortable(now)).s("updatedAt", sortable(now)).bool("announced", false)
+                .s(GSI2PK, StoreKeys.ACTIVE).s(GSI2SK, sortable(now) + "#" + runId).build());
+        Optional<Instant> oldestInput = consumed.stream().filter(p -> !Request.isRequest(p))
+                .map(PendingEvent::time).min(Instant::compareTo);
+        oldestInput.ifPresent(time -> runItem.put("oldestInput", Items.s(sortable(time))));
+        try {
+            t.db().transactWriteItems(b -> b.transactItems(t.put(runItem, "attribute_not_exists(PK)"),
+                    TransactWriteItem.builder().update(holdConsumer(seen, runId)).build()));
+        } catch (TransactionCanceledException lostTheRace) {
+            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return Optional.empty();
+            }
+            throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
+        }
+        return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
+                consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),
+                oldestInput, Optional.empty()));
+    }
+
+    /** The consumer state's move to "run active", conditioned on the version {@code seen} read. */
+    private Update holdConsumer(ConsumerView seen, String runId) {
+        return Update.builder().tableName(t.name())
+                .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), "STATE"))
+                .updateExpression("SET activeRun = :r, lastRun = :r, cleaned = :f, version = :next")
+                .conditionExpression(seen.version() == 0 ? "attribute_not_exists(PK)" : "version = :v")
+                .expressionAttributeValues(seen.version() == 0
+                        ? Map.of(":r", Items.s(runId), ":f", Items.bool(false), ":next", Items.n(1))
+                        : Map.of(":r", Items.s(runId), ":f", Items.bool(false), ":next", Items.n(seen.version() + 1), ":v", Items.n(seen.version())))
+                .build();
+    }
+
+    @Override
+    public Optional<Run> run(String runId) {
+        return items.get(runId).map(RunItems::toRun);
+    }
+
+    @Override
+    public List<Run> of(String pipeline) {
+        List<Run> out = new java.util.ArrayList<>();
+        items.firstOf(pipeline, i -> {
+            out.add(RunItems.toRun(i));
+            return false;
+        });
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<Run> active() {
+        return Queries.all(t.db(), t.name(), GSI2, GSI2PK, GSI2SK, StoreKeys.ACTIVE, null, false).stream().map(RunItems::toRun).toList();
+    }
+
+    @Override
+    public List<Run> unannouncedEnds() {
+        return Queries.all(t.db(), t.name(), GSI2, GSI2PK, GSI2SK, StoreKeys.ANNOUNCE, null, false).stream().map(RunItems::toRun).toList();
+    }
+
+    @Override
+    public void markAnnounced(String runId) {
+        t.db().updateItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))
+                .updateExpression("SET announced = :t, announcedAt = :now, updatedAt = :now")
+                .expressionAttributeValues(Map.of(":t", Items.bool(true), ":now", Items.s(t.now()))));
+    }
+
+    @Override
+    public void markEndAnnounced(String runId) {
+        t.db().updateItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))
+                .updateExpression("REMOVE " + GSI2PK + ", " + GSI2SK));
+    }
+
+    @Override
+    public Optional<Integer> startAttempt(String runId, Instant leaseUntil) {
+        try {
+            var r = t.db().updateItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))
+                    .updateExpression("SET #s = :running, leaseUntil = :lease, updatedAt = :now ADD attempt :one")
+                    .conditionExpression("(#s = :queued AND (attribute_not_exists(retryAt) OR retryAt <= :now)) OR (#s = :running AND leaseUntil < :now)")
+                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeValues(Map.of(":running", Items.s(RunState.RUNNING.name()), ":queued", Items.s(RunState.QUEUED.name()),
+                            ":lease", Items.s(sortable(leaseUntil)), ":now", Items.s(t.now()), ":one", Items.n(1)))
+                    .returnValues(ReturnValue.UPDATED_NEW));
+            return Optional.of(Integer.parseInt(r.attributes().get("attempt").n()));
+        } catch (ConditionalCheckFailedException alreadyRunningOrDone) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean retryLater(String runId, int attempt, Instant retryAt, String error) {
+        try {
+            t.db().updateItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))
+                    .updateExpression("SET #s = :queued, retryAt = :at, lastError = :err, announced = :f, updatedAt = :now REMOVE leaseUntil")
+                    .conditionExpression("#s = :running AND attempt = :attempt")
+                    .expressionAttributeNames(Map.of("#s", "state"))
+                    .expressionAttributeValues(Map.of(":queued", Items.s(RunState.QUEUED.name()), ":running", Items.s(RunState.RUNNING.name()),
+                            ":at", Items.s(sortable(retryAt)), ":err", Items.s(error), ":f", Items.bool(false),
+                            ":now", Items.s(t.now()), ":attempt", Items.n(attempt))));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean recordOutputs(String runId, int attempt, List<AssetEvent> events, Map<String, String> inputVersions, String codeVersion) {
+        return outputs.record(runId, attempt, events, inputVersions, codeVersion);
+    }
+
+    @Override
+    public Optional<List<String>> recordedOutputs(String runId) {
+        return items.get(runId).filter(i -> i.containsKey("outputEvents")).map(i -> RunItems.strings(i.get("outputEvents")));
+    }
+
+    @Override
+    public boolean finish(String runId, int attempt, RunState outcome, String reason) {
+        return end(runId, outcome, reason, "#s = :r AND attempt = :a", Map.of(":a", Items.n(attempt)));
+    }
+
+    @Override
+    public void finishUnfenced(String runId, RunState outcome, String reason) {
+        if (!end(runId, outcome, reason, "#s IN (:q, :r)", Map.of(":q", Items.s(RunState.QUEUED.name())))) {
+            throw new StoreException("run " + runId + " is not active; it cannot finish as " + outcome, null);
+        }
+    }
+
+    /**
+     * The one way a run ends: its state set under {@code runCondition} (with {@code :r} bound to
+     * RUNNING) and the consumer partition freed, in one transaction. False when the condition did
+     * not hold; nothing was written.
+     */
+    private boolean end(String runId, RunState outcome, String reason, String runCondition, Map<String, AttributeValue> conditionValues) {
+        if (outcome.isActive()) {
+            throw new IllegalArgumentException("a run finishes as SUCCEEDED, FAILED or SKIPPED, not " + outcome);
+        }
+        Run run = run(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
+        Map<String, AttributeValue> values = new HashMap<>(conditionValues);
+        values.putAll(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(t.now()), ":why", Items.s(reason),
+                ":r", Items.s(RunState.RUNNING.name()), ":announce", Items.s(StoreKeys.ANNOUNCE)));
+        try {
+            t.db().transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().update(Update.builder().tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))
+                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce")
+                            .conditionExpression(runCondition)
+                            .expressionAttributeNames(Map.of("#s", "state"))
+                            .expressionAttributeValues(values)
+                            .build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(t.name())
+                            .key(Items.key(StoreKeys.consumer(run.pipeline(), run.partition()), "STATE"))
+                            .updateExpression("REMOVE activeRun SET version = version + :one")
+                            .conditionExpression("activeRun = :r")
+                            .expressionAttributeValues(Map.of(":r", Items.s(runId), ":one", Items.n(1))).build()).build()));
+            return true;
+        } catch (TransactionCanceledException ex) {
+            if (Table.conditionFailed(ex, 0)) { // the run's condition; a consumer partition held by another run is a defect
+                return false;
+            }
+            throw new StoreException("run " + runId + " could not finish as " + outcome + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public Optional<Map<String, String>> lastSucceededInputs(String pipeline, String partition, String codeVersionKey) {
+        // Every attempt asks this: read newest first and stop at the first match, not the pipeline's whole history.
+        return items.firstOf(pipeline, i -> i.get("partition").s().equals(partition)
+                        && RunState.SUCCEEDED.name().equals(i.get("state").s()) && i.containsKey("inputVersions"))
+                .map(i -> {
+                    Map<String, String> out = new TreeMap<>();
+                    i.get("inputVersions").m().forEach((k, v) -> out.put(k, v.s()));
+                    out.put(codeVersionKey, i.get("codeVersion").s());
+                    return out;
+                });
+    }
+}
