@@ -50,7 +50,6 @@ import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.s3.S3Clients;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
@@ -58,6 +57,8 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.stack.LocalFunctions;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.scheduler.SchedulerHandler;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
 import io.freshet.testkit.LocalS3;
@@ -623,7 +624,7 @@ final class BenchColdStart implements Callable<Integer> {
         private final Project project;
         private final String busName;
         private final String lake;
-        private final DynamoStore store;
+        private final StateStore store;
         private final PublishingAnnouncer announcer;
         private final Path work;
         private final Path root;
@@ -642,7 +643,7 @@ final class BenchColdStart implements Callable<Integer> {
             this.project = project;
             this.busName = busName;
             this.lake = lake;
-            this.store = new DynamoStore(dynamo.client(), table, Clock.systemUTC());
+            this.store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
             this.announcer = new PublishingAnnouncer(new EventPublisher(bus.client(), busName));
             this.work = work;
             this.root = root;
@@ -668,7 +669,7 @@ final class BenchColdStart implements Callable<Integer> {
         }
 
         private void wire(String table) {
-            DynamoStore.createTable(dynamo.client(), table);
+            DynamoStateStore.createTable(dynamo.client(), table);
             s3.createBucket(lake);
             LocalFunctions.forwardObjectCreated(s3, bus.client());
             for (String logicalId : wiring.functions().keySet()) {
@@ -810,9 +811,9 @@ final class BenchColdStart implements Callable<Integer> {
             AssetEvent e = new AssetEvent(id, asset, partition, Instant.now(), new Producer(Producer.Kind.RUN, "run-bench-" + partition),
                     "v-" + partition, Optional.of("bench"), List.of(object), Map.of("rows", "1"));
             String json = EventJson.assetUpdated(e);
-            store.recordEvent(e, json);
+            store.events().record(e);
             announcer.announce(EventJson.ASSET_UPDATED, json);
-            store.markEventAnnounced(id);
+            store.events().markAnnounced(id);
         }
 
         /** Three small Parquet tables of the metro's network in the lake, written once with DuckDB. */

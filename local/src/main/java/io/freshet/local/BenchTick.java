@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.stack.FanOutStack;
 import io.freshet.scheduler.SchedulerService;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.MutableClock;
 import picocli.CommandLine;
@@ -66,10 +66,10 @@ final class BenchTick implements Callable<Integer> {
                                  requests.incrementAndGet();
                              }
                          })).build()) {
-                DynamoStore.createTable(db, "bench");
+                DynamoStateStore.createTable(db, "bench");
                 MutableClock clock = new MutableClock(Instant.parse("2026-05-26T10:00:30Z"));
-                SchedulerService tick = new SchedulerService(project, new DynamoStore(db, "bench", clock),
-                        new SchedulerStore(db, "bench", clock), (type, json) -> { }, FanOutStack.quietLog(), clock, "bench");
+                SchedulerService tick = new SchedulerService(project, new DynamoStateStore(db, "bench", clock),
+                        new DynamoStateStore(db, "bench", clock).schedule(), (type, json) -> { }, FanOutStack.quietLog(), clock, "bench");
 
                 long t0 = System.nanoTime();
                 tick.tick();
@@ -89,7 +89,7 @@ final class BenchTick implements Callable<Integer> {
                 double median = ms.get(ms.size() / 2);
 
                 // The limit: one GetItem per pipeline, sequential, as a tick's reads are.
-                SchedulerStore probe = new SchedulerStore(db, "bench", clock);
+                ScheduleState probe = new DynamoStateStore(db, "bench", clock).schedule();
                 long l0 = System.nanoTime();
                 for (var p : project.pipelines()) {
                     probe.deployedCode(p.name());

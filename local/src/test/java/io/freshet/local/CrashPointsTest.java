@@ -187,20 +187,20 @@ class CrashPointsTest {
     /** The day's run failed: one run, FAILED, its end announced; nothing of it recorded or announced; nothing downstream. */
     static void assertFailedCleanly(String d, String context) {
         var store = world.store;
-        List<Run> daily = store.runs("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
+        List<Run> daily = store.runs().of("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
         assertEquals(1, daily.size(), context + ": one orders_daily run for " + d + ": " + daily);
         Run run = daily.get(0);
         assertEquals(RunState.FAILED, run.state(), context + ": " + run);
         assertEquals(2, run.attempt(), context + ": the first attempt and its one retry");
-        assertTrue(store.activeRuns().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": still active");
-        assertTrue(store.unannouncedEnds().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": end not announced");
+        assertTrue(store.runs().active().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": still active");
+        assertTrue(store.runs().unannouncedEnds().stream().noneMatch(a -> a.runId().equals(run.runId())), context + ": end not announced");
         assertTrue(world.published(EventJson.RUN_FAILED).stream().anyMatch(f -> f.path("runId").asText().equals(run.runId())),
                 context + ": Run Failed announced");
-        assertEquals(List.of(), store.history("core.orders", d), context + ": nothing recorded");
-        assertEquals(java.util.Optional.empty(), store.recordedOutputs(run.runId()), context);
+        assertEquals(List.of(), store.events().history("core.orders", d), context + ": nothing recorded");
+        assertEquals(java.util.Optional.empty(), store.runs().recordedOutputs(run.runId()), context);
         assertTrue(world.published(EventJson.ASSET_UPDATED).stream().noneMatch(a -> a.path("producer").toString().contains(run.runId())),
                 context + ": nothing announced");
-        assertEquals(1, store.history("shop.orders", d).size(), context + ": the upload recorded once");
+        assertEquals(1, store.events().history("shop.orders", d).size(), context + ": the upload recorded once");
         assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
         assertEquals(List.of(), world.stack.bus().undelivered(), context);
     }
@@ -209,32 +209,32 @@ class CrashPointsTest {
 
     static void assertRecovered(String d, String context) {
         var store = world.store;
-        List<Run> daily = store.runs("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
+        List<Run> daily = store.runs().of("orders_daily").stream().filter(r -> r.partition().equals(d)).toList();
         assertEquals(1, daily.size(), context + ": one orders_daily run for " + d + ": " + daily);
         assertEquals(RunState.SUCCEEDED, daily.get(0).state(), context + ": " + daily.get(0));
 
-        List<String> uploads = store.history("shop.orders", d);
+        List<AssetEvent> uploads = store.events().history("shop.orders", d);
         assertEquals(1, uploads.size(), context + ": the upload recorded once");
-        AssetEvent upload = event(uploads.get(0));
-        assertEquals(upload.eventId(), event(store.latest("shop.orders", d).orElseThrow()).eventId(), context + ": shop.orders S# of " + d);
-        assertEquals(upload.eventId(), event(store.newestEvent("shop.orders").orElseThrow()).eventId(), context + ": shop.orders NEWEST");
+        AssetEvent upload = uploads.get(0);
+        assertEquals(upload.eventId(), store.events().latest("shop.orders", d).orElseThrow().eventId(), context + ": shop.orders S# of " + d);
+        assertEquals(upload.eventId(), store.events().newest("shop.orders").orElseThrow().eventId(), context + ": shop.orders NEWEST");
 
-        List<String> outputs = store.history("core.orders", d);
+        List<AssetEvent> outputs = store.events().history("core.orders", d);
         assertEquals(1, outputs.size(), context + ": core.orders of " + d + " recorded once: " + outputs);
-        AssetEvent orders = event(outputs.get(0));
+        AssetEvent orders = outputs.get(0);
         assertEquals(daily.get(0).runId(), orders.producer().id(), context);
-        assertEquals(orders.eventId(), event(store.latest("core.orders", d).orElseThrow()).eventId(), context + ": core.orders S# of " + d);
-        assertEquals(orders.eventId(), event(store.newestEvent("core.orders").orElseThrow()).eventId(), context + ": core.orders NEWEST");
+        assertEquals(orders.eventId(), store.events().latest("core.orders", d).orElseThrow().eventId(), context + ": core.orders S# of " + d);
+        assertEquals(orders.eventId(), store.events().newest("core.orders").orElseThrow().eventId(), context + ": core.orders NEWEST");
         assertComplete(orders, context);
 
-        List<Run> summaries = store.runs("summary").stream().filter(r -> r.consumed().contains(orders.eventId())).toList();
+        List<Run> summaries = store.runs().of("summary").stream().filter(r -> r.consumed().contains(orders.eventId())).toList();
         assertEquals(1, summaries.size(), context + ": one summary run on " + d + "'s core.orders: " + summaries);
         assertEquals(RunState.SUCCEEDED, summaries.get(0).state(), context + ": " + summaries.get(0));
-        List<AssetEvent> summaryEvents = store.history("mart.summary", "").stream().map(CrashPointsTest::event)
+        List<AssetEvent> summaryEvents = store.events().history("mart.summary", "").stream()
                 .filter(e -> e.producer().id().equals(summaries.get(0).runId())).toList();
         assertEquals(1, summaryEvents.size(), context + ": mart.summary recorded once for the run");
-        assertEquals(summaryEvents.get(0).eventId(), event(store.latest("mart.summary", "").orElseThrow()).eventId(), context + ": mart.summary S#");
-        assertEquals(summaryEvents.get(0).eventId(), event(store.newestEvent("mart.summary").orElseThrow()).eventId(), context + ": mart.summary NEWEST");
+        assertEquals(summaryEvents.get(0).eventId(), store.events().latest("mart.summary", "").orElseThrow().eventId(), context + ": mart.summary S#");
+        assertEquals(summaryEvents.get(0).eventId(), store.events().newest("mart.summary").orElseThrow().eventId(), context + ": mart.summary NEWEST");
         assertComplete(summaryEvents.get(0), context);
 
         // Announced: only recorded events, pointing at complete data; every recorded one at least once.
@@ -242,7 +242,7 @@ class CrashPointsTest {
         List<JsonNode> announced = world.published(EventJson.ASSET_UPDATED);
         for (JsonNode a : announced) {
             AssetEvent e = EventJson.assetEvent(a);
-            assertTrue(store.storedEvent(e.eventId()).isPresent(), context + ": announced but not recorded: " + a);
+            assertTrue(store.events().stored(e.eventId()).isPresent(), context + ": announced but not recorded: " + a);
             if (e.producer().kind() == io.freshet.core.events.Producer.Kind.RUN) {
                 assertComplete(e, context);
             }
@@ -251,15 +251,11 @@ class CrashPointsTest {
         assertTrue(announcedIds.containsAll(day), context + ": every event of the day announced: " + day);
 
         for (Run r : List.of(daily.get(0), summaries.get(0))) {
-            assertTrue(store.activeRuns().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": still active: " + r);
-            assertTrue(store.unannouncedEnds().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": end not announced: " + r);
+            assertTrue(store.runs().active().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": still active: " + r);
+            assertTrue(store.runs().unannouncedEnds().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": end not announced: " + r);
         }
         assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
         assertEquals(List.of(), world.stack.bus().undelivered(), context);
-    }
-
-    static AssetEvent event(String json) {
-        return EventJson.assetEvent(EventJson.read(json));
     }
 
     /** The event's object exists and its bytes are what the event says (the data version is their SHA-256). */

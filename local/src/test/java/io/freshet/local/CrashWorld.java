@@ -20,8 +20,6 @@ import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.stack.FanOutStack;
@@ -30,6 +28,9 @@ import io.freshet.runner.RunnerService;
 import io.freshet.s3events.S3EventsHandler;
 import io.freshet.s3events.S3EventsService;
 import io.freshet.scheduler.SchedulerService;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
 import io.freshet.trigger.TriggerHandler;
@@ -58,7 +59,7 @@ final class CrashWorld implements AutoCloseable {
     final FanOutStack stack;
     final LocalS3 s3;
     final Project project;
-    final DynamoStore store;
+    final StateStore store;
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
     /** Faults at the runner's own named points (a kill that no SDK call marks), per pipeline. */
@@ -84,8 +85,8 @@ final class CrashWorld implements AutoCloseable {
         this.events = client(EventBridgeClient.builder(), stack.bus().endpoint());
         this.s3Client = AwsClients.build(S3Client.builder().forcePathStyle(true)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(crashes)), Optional.of(s3.endpoint()), Map.of());
-        this.store = new DynamoStore(dynamo, FanOutStack.TABLE, clock);
-        SchedulerStore schedulerStore = new SchedulerStore(dynamo, FanOutStack.TABLE, clock);
+        this.store = new DynamoStateStore(dynamo, FanOutStack.TABLE, clock);
+        ScheduleState schedulerStore = new DynamoStateStore(dynamo, FanOutStack.TABLE, clock).schedule();
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, FanOutStack.BUS));
         S3EventsHandler s3Events = new S3EventsHandler(new S3EventsService(project, Map.of("LakeBucket", LAKE), store, announcer, log), log);
         TriggerHandler trigger = new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log);

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.local.stack.FanOutStack;
+import io.freshet.state.StateStore;
 import io.freshet.testkit.LocalEventBridge;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
@@ -34,7 +34,7 @@ class FanOutEndToEndTest {
     static final Project METRO = ProjectLoader.load(Path.of("../pipelines")).orThrow();
 
     static FanOutStack stack;
-    static DynamoStore store;
+    static StateStore store;
     static LocalEventBridge bus;
     static final List<JsonNode> runRequests = new CopyOnWriteArrayList<>();
 
@@ -69,8 +69,8 @@ class FanOutEndToEndTest {
         s3ObjectCreated("tmp/whatever.txt", "0003");
         bus.awaitQuiescence(Duration.ofSeconds(30));
 
-        assertEquals(1, store.history("landing.taps", "2026-05-26").size(), "one asset event despite the duplicate notification");
-        assertTrue(store.history("landing.taps", "2026-05-26").get(0).contains("gate A 0815.csv"), "the key is decoded");
+        assertEquals(1, store.events().history("landing.taps", "2026-05-26").size(), "one asset event despite the duplicate notification");
+        assertTrue(store.events().history("landing.taps", "2026-05-26").get(0).producer().id().contains("gate A 0815.csv"), "the key is decoded");
         List<JsonNode> trips = requestsFor("core_trips");
         assertEquals(1, trips.size(), "core_trips runs on 'landing.taps | raw.stations'");
         assertEquals("2026-05-26", trips.get(0).path("partition").asText());
@@ -81,15 +81,15 @@ class FanOutEndToEndTest {
         bus.awaitQuiescence(Duration.ofSeconds(30));
         assertEquals(1, requestsFor("core_trips").size());
         // ...which starts when the runner reports the first one finished.
-        Run first = store.run(trips.get(0).path("runId").asText()).orElseThrow();
-        store.finishRun(first.runId(), io.freshet.core.runs.RunState.SUCCEEDED, "done");
+        Run first = store.runs().run(trips.get(0).path("runId").asText()).orElseThrow();
+        store.runs().finishUnfenced(first.runId(), io.freshet.core.runs.RunState.SUCCEEDED, "done");
         bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("freshet").source("freshet")
                 .detailType(EventJson.RUN_SUCCEEDED).detail(EventJson.runFinished(first, "done")).build()));
         bus.awaitQuiescence(Duration.ofSeconds(30));
         assertEquals(2, requestsFor("core_trips").size());
         assertEquals(1, requestsFor("core_trips").get(1).path("consumed").size(), "the waiting export, and only it");
         // Both exports may carry the same event time (EventBridge's is to the second): look for it, not at a position.
-        assertTrue(store.history("landing.taps", "2026-05-26").stream().anyMatch(e -> e.contains("gate B+C 0830 žluťoučký.csv")),
+        assertTrue(store.events().history("landing.taps", "2026-05-26").stream().anyMatch(e -> e.producer().id().contains("gate B+C 0830 žluťoučký.csv")),
                 "plus signs and unicode survive");
     }
 
@@ -102,7 +102,7 @@ class FanOutEndToEndTest {
                      "producer":{"kind":"run","id":"run-snap"},"dataVersion":"v1","codeVersion":"abc","objects":[],"metadata":{}}
                     """.formatted(asset, asset);
             // Recorded as the runner records its outputs, then announced twice, as a retried runner might.
-            store.recordEvent(EventJson.assetEvent(EventJson.read(detail)), detail);
+            store.events().record(EventJson.assetEvent(EventJson.read(detail)));
             for (int copy = 0; copy < 2; copy++) {
                 bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("freshet").source("freshet")
                         .detailType(EventJson.ASSET_UPDATED).detail(detail).build()));
@@ -134,7 +134,7 @@ class FanOutEndToEndTest {
         String genuine = EventJson.assetUpdated(new io.freshet.core.events.AssetEvent("snap-genuine", "raw.stations", "2026-05-28",
                 java.time.Instant.parse("2026-05-27T23:01:00Z"), new io.freshet.core.events.Producer(io.freshet.core.events.Producer.Kind.RUN, "run-snap"),
                 "v1", java.util.Optional.of("abc"), List.of("s3://lake/raw/stations/date=2026-05-28/run=r/part-0.parquet"), java.util.Map.of("rows", "25")));
-        store.recordEvent(EventJson.assetEvent(EventJson.read(genuine)), genuine);
+        store.events().record(EventJson.assetEvent(EventJson.read(genuine)));
         String forged = genuine.replace("snap-genuine", "snap-forged");
         String altered = genuine.replace("part-0.parquet", "evil.parquet");
         int before = bus.deadLetters(FanOutStack.TRIGGER_DLQ).size();
@@ -150,7 +150,7 @@ class FanOutEndToEndTest {
         assertTrue(dead.stream().filter(d -> d.contains("evil.parquet")).allMatch(d -> d.contains("differs from the recorded event in objects")), dead.toString());
         assertEquals(List.of(), runRequests, "nothing ran on them");
         for (String pipeline : List.of("core_trips", "core_network")) {
-            assertTrue(store.consumer(pipeline, "2026-05-28").pending().isEmpty(), pipeline + " has nothing pending");
+            assertTrue(store.consumers().view(pipeline, "2026-05-28").pending().isEmpty(), pipeline + " has nothing pending");
         }
     }
 }

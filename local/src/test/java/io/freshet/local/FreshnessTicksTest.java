@@ -131,7 +131,7 @@ class FreshnessTicksTest {
             w.at("2026-05-12T06:00:00Z");
             w.uploadOrders("2026-05-11", "late.csv", "2,20\n");
             assertEquals(List.of("2026-05-11", "2026-05-11"), w.runs("enriched").stream().map(Run::partition).toList());
-            assertEquals(1, w.stack.store().consumer("enriched", "2026-05-12").pending().size(), "the export waits in 12 May");
+            assertEquals(1, w.stack.store().consumers().view("enriched", "2026-05-12").pending().size(), "the export waits in 12 May");
 
             w.clock.advance(Duration.ofMinutes(1));
             w.tickEvery(Duration.ofMinutes(5), Instant.parse("2026-05-12T08:00:00Z")); // two hours: far past max_lag
@@ -143,7 +143,7 @@ class FreshnessTicksTest {
             assertEquals("2026-05-12", twelfth.partition());
             assertEquals(RunState.SUCCEEDED, twelfth.state());
             assertTrue(twelfth.reason().contains("shop.orders x"), twelfth.reason());
-            assertEquals(0, w.stack.store().consumer("enriched", "2026-05-12").pending().size());
+            assertEquals(0, w.stack.store().consumers().view("enriched", "2026-05-12").pending().size());
         }
     }
 

@@ -30,8 +30,6 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.events.EventBridgeClients;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.S3Clients;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.demo.Demo;
@@ -39,6 +37,9 @@ import io.freshet.local.demo.DemoStack;
 import io.freshet.local.stack.LocalFunctions;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.rulessync.RulesSyncHandler;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalPostgres;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -215,7 +216,7 @@ final class LocalStackDemoStack implements DemoStack {
                 id -> queueArns.getOrDefault(id, "arn:aws:lambda:" + region().id() + ":000000000000:function:" + id));
 
         postgres = track(LocalPostgres.start());
-        DynamoStore.createTable(dynamo, table);
+        DynamoStateStore.createTable(dynamo, table);
         events.createEventBus(b -> b.name(busName));
         s3.createBucket(b -> {
             b.bucket(lakeBucket);
@@ -429,13 +430,13 @@ final class LocalStackDemoStack implements DemoStack {
     }
 
     @Override
-    public DynamoStore store() {
-        return new DynamoStore(dynamo, table, clock);
+    public StateStore store() {
+        return new DynamoStateStore(dynamo, table, clock);
     }
 
     @Override
-    public SchedulerStore schedulerStore() {
-        return new SchedulerStore(dynamo, table, clock);
+    public ScheduleState schedulerStore() {
+        return new DynamoStateStore(dynamo, table, clock).schedule();
     }
 
     @Override

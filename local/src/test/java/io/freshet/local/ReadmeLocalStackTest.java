@@ -69,7 +69,7 @@ class ReadmeLocalStackTest {
             up.stack().settle(Duration.ofMinutes(2));
             // (The snapshot's raw.stations event also woke today's partition, which has no taps yet: SKIPPED, as it should.)
             String day = put[2].replaceFirst(".*date=([0-9-]+)/.*", "$1");
-            List<Run> trips = up.stack().store().runs("core_trips").stream().filter(x -> x.partition().equals(day)).toList();
+            List<Run> trips = up.stack().store().runs().of("core_trips").stream().filter(x -> x.partition().equals(day)).toList();
             assertEquals(1, trips.size(), trips.toString());
             assertEquals(RunState.SUCCEEDED, trips.get(0).state(), trips.get(0).toString());
 
@@ -84,8 +84,8 @@ class ReadmeLocalStackTest {
                 assertEquals(0, c.code(), command + "\n" + c.out() + c.err());
                 up.stack().settle(Duration.ofMinutes(2));
             }
-            assertTrue(up.stack().store().runs("core_trips").stream().anyMatch(x -> x.forced() && x.state() == RunState.SUCCEEDED),
-                    up.stack().store().runs("core_trips").toString());
+            assertTrue(up.stack().store().runs().of("core_trips").stream().anyMatch(x -> x.forced() && x.state() == RunState.SUCCEEDED),
+                    up.stack().store().runs().of("core_trips").toString());
         }
     }
 }

@@ -25,6 +25,7 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.Request;
 import io.freshet.local.backfill.BackfillDriver;
+import io.freshet.state.StoredBackfill;
 
 /**
  * A deploy that changes a pipeline's code rebuilds its newest partition on the next tick, and the
@@ -91,7 +92,7 @@ class RippleAndBackfillTest {
             BackfillPlan plan = BackfillPlan.of(w.project, "core.orders", Optional.of("2026-05-01"), Optional.of("2026-05-31"), true);
             assertEquals("63 runs: orders_daily x31, report x31, summary x1", plan.summary());
             String id = "bf-test";
-            w.stack.schedulerStore().createBackfill(new io.freshet.aws.store.SchedulerStore.Backfill(id, "core.orders", "2026-05-01",
+            w.stack.store().backfills().create(new StoredBackfill(id, "core.orders", "2026-05-01",
                     "2026-05-31", true, w.clock.instant()));
             List<BackfillDriver.Progress> progress = new ArrayList<>();
             // The first attempt dies after ten items are done...
@@ -186,7 +187,7 @@ class RippleAndBackfillTest {
             long started = System.nanoTime();
             BackfillDriver.Result result;
             try (AutoCloseable time = timeMovesOn(w)) {
-                result = new BackfillDriver(w.project, w.stack.store(), w.stack.schedulerStore(), w.stack.launcher(),
+                result = new BackfillDriver(w.project, w.stack.store(), w.stack.launcher(),
                         w.clock, 4, Duration.ofMillis(20), Duration.ofMinutes(2), true).run(id, plan, p -> { });
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -205,13 +206,13 @@ class RippleAndBackfillTest {
 
             // Each orders_view day answered its own request and read the newest orders: the backfill's 2026-05-12.
             Run newestOrders = forced.stream().filter(r -> r.partition().equals("2026-05-12")).findFirst().orElseThrow();
-            String newestVersion = io.freshet.aws.json.EventJson.assetEvent(io.freshet.aws.json.EventJson.read(w.stack.store()
-                    .eventJson(io.freshet.core.events.Ids.runOutput(newestOrders.runId(), "core.orders")).orElseThrow())).dataVersion();
+            String newestVersion = w.stack.store().events()
+                    .event(io.freshet.core.events.Ids.runOutput(newestOrders.runId(), "core.orders")).orElseThrow().dataVersion();
             for (String day : days) {
-                Run view = w.stack.store().run(result.runs().get(new Key("orders_view", day))).orElseThrow();
+                Run view = w.stack.store().runs().run(result.runs().get(new Key("orders_view", day))).orElseThrow();
                 assertEquals(day, view.partition());
                 assertTrue(view.reason().startsWith("backfill " + id), view.reason());
-                assertEquals(newestVersion, w.stack.store().lastSucceededInputs("orders_view", day, "@code").orElseThrow().get("core.orders"),
+                assertEquals(newestVersion, w.stack.store().runs().lastSucceededInputs("orders_view", day, "@code").orElseThrow().get("core.orders"),
                         "orders_view/" + day + " read the newest partition of the backfill");
             }
 
@@ -239,7 +240,7 @@ class RippleAndBackfillTest {
     }
 
     static BackfillDriver driver(TimeWorld w) {
-        return new BackfillDriver(w.project, w.stack.store(), w.stack.schedulerStore(), w.stack.launcher(), w.clock, 4,
+        return new BackfillDriver(w.project, w.stack.store(), w.stack.launcher(), w.clock, 4,
                 Duration.ofMillis(20), Duration.ofSeconds(30));
     }
 

@@ -17,9 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
-import io.freshet.aws.json.EventJson;
+import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.stack.EmbeddedStack;
@@ -88,7 +87,7 @@ class S3SourcesEndToEndTest {
     }
 
     static List<Run> runs(EmbeddedStack stack, String pipeline) {
-        return stack.store().runs(pipeline).stream().sorted(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).toList();
+        return stack.store().runs().of(pipeline).stream().sorted(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).toList();
     }
 
     /**
@@ -98,9 +97,9 @@ class S3SourcesEndToEndTest {
     String output(EmbeddedStack stack, String asset) throws Exception {
         String pipeline = asset.substring("core.".length());
         String lastRun = runs(stack, pipeline).getLast().runId();
-        JsonNode e = stack.store().history(asset, "2026-06-02").stream().map(EventJson::read)
-                .filter(j -> j.path("producer").path("id").asText().equals(lastRun)).findFirst().orElseThrow();
-        String uri = e.path("objects").get(0).asText();
+        AssetEvent e = stack.store().events().history(asset, "2026-06-02").stream()
+                .filter(event -> event.producer().id().equals(lastRun)).findFirst().orElseThrow();
+        String uri = e.objects().get(0);
         String key = uri.substring(("s3://" + stack.lakeBucket() + "/").length());
         Path file = tmp.resolve("out-" + System.nanoTime() + ".parquet");
         Files.write(file, stack.s3().client().getObjectAsBytes(b -> b.bucket(stack.lakeBucket()).key(key)).asByteArray());

@@ -140,7 +140,7 @@ final class TimeWorld implements AutoCloseable {
 
     /** A pipeline's runs, oldest first. */
     List<Run> runs(String pipeline) {
-        return stack.store().runs(pipeline).stream().sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::partition).thenComparing(Run::runId)).toList();
+        return stack.store().runs().of(pipeline).stream().sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::partition).thenComparing(Run::runId)).toList();
     }
 
     /** The details of the events of one type that went out on the freshet bus, in order. */

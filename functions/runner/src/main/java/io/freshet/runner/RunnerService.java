@@ -23,10 +23,7 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.runs.RunPublication;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.PartitionContent;
@@ -49,6 +46,9 @@ import io.freshet.engine.sql.DuckSession;
 import io.freshet.engine.sql.DuckSettings;
 import io.freshet.engine.sql.InputFormat;
 import io.freshet.runner.lineage.RunLineage;
+import io.freshet.state.StateStore;
+import io.freshet.state.protocol.RunLauncher;
+import io.freshet.state.protocol.RunPublication;
 
 /**
  * Executes one run: {@code Run Requested} in, data and events out, in an order that never lets
@@ -65,7 +65,7 @@ import io.freshet.runner.lineage.RunLineage;
  *       ({@code .../date=D/run=<id>/attempt=<n>/part-0.parquet}), so nothing already published
  *       is ever overwritten;</li>
  *   <li>only then all the asset events are recorded, in one transaction fenced on this attempt
- *       ({@link DynamoStore#recordRunOutputs}): the run's commit point. Then they are announced
+ *       ({@link io.freshet.state.Runs#recordOutputs}): the run's commit point. Then they are announced
  *       and the run succeeds ({@link RunPublication}); if this attempt dies after the commit
  *       point, the next attempt or the sweep finishes the publication.</li>
  * </ol>
@@ -81,7 +81,7 @@ public final class RunnerService {
     static final String CODE_VERSION_KEY = "@code";
 
     private final Project project;
-    private final DynamoStore store;
+    private final StateStore store;
     private final ObjectStore objects;
     private final Announcer announcer;
     private final String lakeBucket;
@@ -94,7 +94,7 @@ public final class RunnerService {
     private final RunPublication publication;
     private final RunLineage lineage;
 
-    public RunnerService(Project project, DynamoStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
+    public RunnerService(Project project, StateStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
                          Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
         this.project = project;
         this.store = store;
@@ -146,10 +146,10 @@ public final class RunnerService {
      *                           starts while this one may still be alive
      */
     public Optional<RunState> execute(String runId, Duration invocationTimeLeft) {
-        Run run = store.run(runId).orElseThrow(() -> new MalformedEventException("no run " + runId + " in the store"));
+        Run run = store.runs().run(runId).orElseThrow(() -> new MalformedEventException("no run " + runId + " in the store"));
         Pipeline pipeline = project.pipeline(run.pipeline())
                 .orElseThrow(() -> new MalformedEventException("run " + runId + " is of pipeline '" + run.pipeline() + "', which this deployment does not have"));
-        Optional<Integer> started = store.startAttempt(runId, clock.instant().plus(lease(pipeline.timeout(), invocationTimeLeft)));
+        Optional<Integer> started = store.runs().startAttempt(runId, clock.instant().plus(lease(pipeline.timeout(), invocationTimeLeft)));
         if (started.isEmpty()) {
             log.info("run already running or finished: nothing to do", Map.of("runId", runId, "pipeline", run.pipeline()));
             return Optional.empty();
@@ -157,7 +157,7 @@ public final class RunnerService {
         int attempt = started.get();
         Map<String, Object> ctx = Map.of("runId", runId, "pipeline", pipeline.name(), "partition", run.partition(), "attempt", attempt);
         log.info("run started", merge(ctx, Map.of("state", "RUNNING")));
-        Optional<List<String>> recorded = store.recordedOutputs(runId);
+        Optional<List<String>> recorded = store.runs().recordedOutputs(runId);
         if (recorded.isPresent()) {
             // An earlier attempt passed the commit point (its outputs are recorded; consumers may use them) and
             // stopped before finishing: finish its publication, compute nothing again.
@@ -203,13 +203,13 @@ public final class RunnerService {
             return Optional.empty();
         }
         lineage.fail(run, attempt, pipeline, clock.instant(), read, reason);
-        boolean committed = store.recordedOutputs(run.runId()).isPresent();
+        boolean committed = store.runs().recordedOutputs(run.runId()).isPresent();
         boolean retry = committed || kind instanceof FailureKind.Transient && attempt <= pipeline.retries().attempts();
         if (retry) {
             // The same run id tries again after the backoff; the tick announces it when it is due. Past the commit point
             // the next attempt only finishes the publication, so it is not counted against the retries.
             Instant retryAt = clock.instant().plus(committed ? Duration.ZERO : pipeline.retries().delayBefore(attempt));
-            if (!store.retryLater(run.runId(), attempt, retryAt, reason)) {
+            if (!store.runs().retryLater(run.runId(), attempt, retryAt, reason)) {
                 log.warn("attempt no longer holds the run: it stops and writes nothing more", merge(ctx, Map.of("reason", reason)));
                 return Optional.empty();
             }
@@ -218,7 +218,7 @@ public final class RunnerService {
                     "kind", kindName(kind), "retryAt", retryAt.toString())));
             return Optional.of(RunState.QUEUED);
         }
-        if (!store.finishRun(run.runId(), attempt, RunState.FAILED, reason)) {
+        if (!store.runs().finish(run.runId(), attempt, RunState.FAILED, reason)) {
             log.warn("attempt no longer holds the run: it stops and writes nothing more", merge(ctx, Map.of("reason", reason)));
             return Optional.empty();
         }
@@ -266,7 +266,7 @@ public final class RunnerService {
         if (!snapshots && !run.forced()) {
             Map<String, String> now = new TreeMap<>(versions);
             now.put(CODE_VERSION_KEY, codeVersion);
-            if (store.lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {
+            if (store.runs().lastSucceededInputs(pipeline.name(), run.partition(), CODE_VERSION_KEY).filter(now::equals).isPresent()) {
                 finish(run, attempt, RunState.SKIPPED, "inputs and code unchanged since the last successful run");
                 lineage.complete(run, attempt, pipeline, clock.instant(), read, List.of());
                 log.info("run skipped: nothing changed", merge(ctx, Map.of("state", "SKIPPED")));
@@ -329,7 +329,7 @@ public final class RunnerService {
                 // Permanent: the same data fails the same way. Not a retry, and nothing recorded.
                 String reason = "blocking check(s) failed: " + blocking.stream().map(r -> r.asset() + " " + r.name() + ": " + r.detail())
                         .collect(Collectors.joining("; "));
-                if (!store.finishRun(run.runId(), attempt, RunState.FAILED, reason)) {
+                if (!store.runs().finish(run.runId(), attempt, RunState.FAILED, reason)) {
                     throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " could not end it FAILED");
                 }
                 failedChecks.forEach(r -> announcer.announce("Asset Check Failed", checkFailedJson(run, r)));
@@ -361,7 +361,7 @@ public final class RunnerService {
             }
             deadline.check();
             // The commit point: every output event recorded at once, fenced on this attempt and its lease.
-            if (!store.recordRunOutputs(run.runId(), attempt, events, events.stream().map(EventJson::assetUpdated).toList(), versions, codeVersion)) {
+            if (!store.runs().recordOutputs(run.runId(), attempt, events, versions, codeVersion)) {
                 throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " no longer holds it; its outputs were not recorded");
             }
             faults.reached("after-record");
@@ -382,7 +382,7 @@ public final class RunnerService {
 
     /** Ends the run under this attempt; a stale attempt stops here with {@link LeaseLost}. */
     private void finish(Run run, int attempt, RunState state, String reason) {
-        if (!store.finishRun(run.runId(), attempt, state, reason)) {
+        if (!store.runs().finish(run.runId(), attempt, state, reason)) {
             throw new LeaseLost("run " + run.runId() + ": attempt " + attempt + " could not end it " + state + ": it no longer holds it");
         }
         launcher.announceEnd(run, state, reason);
@@ -402,7 +402,7 @@ public final class RunnerService {
     Map<String, List<AssetEvent>> resolveInputs(Pipeline pipeline, Run run) {
         Map<String, List<AssetEvent>> consumed = new LinkedHashMap<>();
         for (String id : run.consumed()) {
-            store.eventJson(id).map(j -> EventJson.assetEvent(EventJson.read(j)))
+            store.events().event(id)
                     .ifPresent(e -> consumed.computeIfAbsent(e.asset(), a -> new ArrayList<>()).add(e));
         }
         Map<String, List<AssetEvent>> out = new TreeMap<>();
@@ -420,12 +420,11 @@ public final class RunnerService {
             }
             if (events.isEmpty()) {
                 PartitionMapping m = in.mapping().orElse(PartitionMapping.IDENTITY);
-                List<String> jsons = switch (m) {
-                    case LATEST -> store.newestEvent(in.asset()).stream().toList();
-                    case IDENTITY -> store.latest(in.asset(), run.partition()).stream().toList();
-                    case WINDOW -> Readiness.hoursOf(pipeline, run.partition()).stream().flatMap(h -> store.latest(in.asset(), h).stream()).toList();
+                events = switch (m) {
+                    case LATEST -> store.events().newest(in.asset()).stream().toList();
+                    case IDENTITY -> store.events().latest(in.asset(), run.partition()).stream().toList();
+                    case WINDOW -> Readiness.hoursOf(pipeline, run.partition()).stream().flatMap(h -> store.events().latest(in.asset(), h).stream()).toList();
                 };
-                events = jsons.stream().map(j -> EventJson.assetEvent(EventJson.read(j))).toList();
             }
             if (events.isEmpty()) {
                 throw new MissingInput("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet");
@@ -477,7 +476,7 @@ public final class RunnerService {
         List<String> partitions = switch (in.mapping().orElse(PartitionMapping.IDENTITY)) {
             case IDENTITY -> List.of(run.partition());
             case LATEST -> consumed.stream().max(java.util.Comparator.comparing(AssetEvent::time)).map(AssetEvent::partition)
-                    .or(() -> store.newestEvent(in.asset()).map(j -> EventJson.assetEvent(EventJson.read(j)).partition())).stream().toList();
+                    .or(() -> store.events().newest(in.asset()).map(AssetEvent::partition)).stream().toList();
             case WINDOW -> List.copyOf(Readiness.hoursOf(pipeline, run.partition()));
         };
         List<AssetEvent> out = new ArrayList<>();
@@ -499,8 +498,7 @@ public final class RunnerService {
      * completion marker consumed (else recorded): the data written before it.
      */
     private List<AssetEvent> partitionFiles(Source.S3 source, String partition, List<AssetEvent> consumed) {
-        List<AssetEvent> history = new ArrayList<>(store.history(source.name(), partition).stream()
-                .map(j -> EventJson.assetEvent(EventJson.read(j))).toList());
+        List<AssetEvent> history = new ArrayList<>(store.events().history(source.name(), partition));
         consumed.stream().filter(c -> history.stream().noneMatch(h -> h.eventId().equals(c.eventId()))).forEach(history::add);
         java.time.Instant upTo;
         if (source.files().completeWhen().isPresent()) {

@@ -10,9 +10,9 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.s3.S3Clients;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -38,7 +38,7 @@ final class RunnerWiring {
         JsonLog log = JsonLog.forFunction("runner", env, clock);
         PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new RunnerService(project,
-                new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
+                new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
                 new ObjectStore(S3Clients.create(config.s3Endpoint())),
                 announcer, lake, new EngineSnapshotter(project, credentials, EngineSnapshotter.lockTimeout(env)),
                 clock, log, scratch, FaultPoints.NONE).withLineage(lineage(env, config, announcer, log));

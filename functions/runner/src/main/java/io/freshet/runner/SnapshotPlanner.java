@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Step;
 import io.freshet.core.runs.Run;
 import io.freshet.core.snapshot.SnapshotRules;
 import io.freshet.core.snapshot.WatermarkRange;
+import io.freshet.state.StateStore;
 
 /**
  * Decides, before anything is read, what each snapshot table of a run reads ({@link SnapshotRules}
@@ -31,10 +30,10 @@ final class SnapshotPlanner {
     record Planned(Map<String, WatermarkRange> reads, List<String> refusals) {
     }
 
-    private final DynamoStore store;
+    private final StateStore store;
     private final Clock clock;
 
-    SnapshotPlanner(DynamoStore store, Clock clock) {
+    SnapshotPlanner(StateStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
@@ -52,9 +51,9 @@ final class SnapshotPlanner {
                             .ifPresent(refusals::add);
                     continue;
                 }
-                Optional<Map<String, String>> here = store.latest(t.output(), run.partition()).map(SnapshotPlanner::metadata);
-                Optional<SnapshotRules.Taken> newest = store.partitionsWithData(t.output(), 1).stream().findFirst()
-                        .flatMap(p -> store.latest(t.output(), p).map(json -> new SnapshotRules.Taken(p, metadata(json))));
+                Optional<Map<String, String>> here = store.events().latest(t.output(), run.partition()).map(AssetEvent::metadata);
+                Optional<SnapshotRules.Taken> newest = store.events().partitionsWithData(t.output(), 1).stream().findFirst()
+                        .flatMap(p -> store.events().latest(t.output(), p).map(e -> new SnapshotRules.Taken(p, e.metadata())));
                 switch (SnapshotRules.incremental(t.output(), pipeline.partitioning().grain(), run.partition(), here, newest)) {
                     case SnapshotRules.Read.Again again -> reads.put(t.output(), again.range());
                     case SnapshotRules.Read.Next next -> reads.put(t.output(), new WatermarkRange(next.after(), Optional.empty()));
@@ -63,10 +62,5 @@ final class SnapshotPlanner {
             }
         }
         return new Planned(reads, refusals);
-    }
-
-    private static Map<String, String> metadata(String eventJson) {
-        AssetEvent e = EventJson.assetEvent(EventJson.read(eventJson));
-        return e.metadata();
     }
 }

@@ -28,7 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
@@ -37,6 +36,8 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.engine.sql.EngineException;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
@@ -58,7 +59,7 @@ class RunAttemptsTest {
     static LocalDynamo dynamo;
     static LocalS3 s3;
 
-    DynamoStore store;
+    StateStore store;
     ObjectStore objects;
     final MutableClock clock = new MutableClock(Instant.parse("2026-05-26T09:00:00Z"));
     final List<String> announced = new CopyOnWriteArrayList<>();
@@ -81,8 +82,8 @@ class RunAttemptsTest {
     @BeforeEach
     void freshWorld() throws Exception {
         String table = "attempts-" + TABLES.incrementAndGet();
-        DynamoStore.createTable(dynamo.client(), table);
-        store = new DynamoStore(dynamo.client(), table, clock);
+        DynamoStateStore.createTable(dynamo.client(), table);
+        store = new DynamoStateStore(dynamo.client(), table, clock);
         objects = new ObjectStore(s3.client());
         source("raw.stations", "2026-05-25", parquet("SELECT * FROM (VALUES ('s1','Muzeum','A'), ('s2','Florenc','B')) t(station_id, name, line)"));
         source("raw.passengers", "2026-05-25", parquet("SELECT * FROM (VALUES ('c1','student')) t(card_id, fare_category)"));
@@ -103,9 +104,9 @@ class RunAttemptsTest {
     }
 
     Run runOf(String pipeline, String partition, AssetEvent... events) {
-        var view = store.consumer(pipeline, partition);
+        var view = store.consumers().view(pipeline, partition);
         List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
-        return store.tryCreateRun(view, Ids.run(pipeline, partition, consumed.stream().map(PendingEvent::eventId).toList()), consumed, "test").orElseThrow();
+        return store.runs().tryCreate(view, Ids.run(pipeline, partition, consumed.stream().map(PendingEvent::eventId).toList()), consumed, "test").orElseThrow();
     }
 
     Run tapsRun() throws IOException {
@@ -145,7 +146,7 @@ class RunAttemptsTest {
 
         assertEquals(Optional.empty(), slow.execute(run.runId()), "the stale attempt stops: it no longer holds the run");
 
-        Run after = store.run(run.runId()).orElseThrow();
+        Run after = store.runs().run(run.runId()).orElseThrow();
         assertEquals(RunState.SUCCEEDED, after.state(), "attempt 1 did not mark the run FAILED behind attempt 2's back");
         assertEquals(2, after.attempt());
         assertEquals(1, second.get());
@@ -153,8 +154,8 @@ class RunAttemptsTest {
         assertEquals(1, updated.size(), "one publication, attempt 2's");
         assertTrue(updated.get(0).get("objects").get(0).asText().contains("/attempt=2/"), updated.toString());
         assertEquals(List.of(), announcements(EventJson.RUN_FAILED));
-        assertEquals(1, store.history("core.trips", "2026-05-26").size());
-        assertTrue(store.latest("core.trips", "2026-05-26").orElseThrow().contains("/attempt=2/"), "the partition state points at attempt 2's data");
+        assertEquals(1, store.events().history("core.trips", "2026-05-26").size());
+        assertTrue(store.events().latest("core.trips", "2026-05-26").orElseThrow().objects().stream().anyMatch(o -> o.contains("/attempt=2/")), "the partition state points at attempt 2's data");
     }
 
     @Test
@@ -163,14 +164,14 @@ class RunAttemptsTest {
         // Attempt 1 stalls after its upload; its lease runs out and a redelivery starts attempt 2, which is still running.
         RunnerService slow = runner(METRO, once("after-upload", () -> {
             clock.advance(pastTheLease());
-            assertEquals(Optional.of(2), store.startAttempt(run.runId(), clock.instant().plus(Duration.ofMinutes(16))));
+            assertEquals(Optional.of(2), store.runs().startAttempt(run.runId(), clock.instant().plus(Duration.ofMinutes(16))));
         }));
 
         assertEquals(Optional.empty(), slow.execute(run.runId()), "attempt 1 stops: attempt 2 holds the run");
-        assertEquals(List.of(), store.history("core.trips", "2026-05-26"), "attempt 1 recorded nothing");
-        assertEquals(Optional.empty(), store.recordedOutputs(run.runId()));
+        assertEquals(List.of(), store.events().history("core.trips", "2026-05-26"), "attempt 1 recorded nothing");
+        assertEquals(Optional.empty(), store.runs().recordedOutputs(run.runId()));
         assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED));
-        Run held = store.run(run.runId()).orElseThrow();
+        Run held = store.runs().run(run.runId()).orElseThrow();
         assertEquals(RunState.RUNNING, held.state(), "attempt 1 did not end it either");
         assertEquals(2, held.attempt());
     }
@@ -181,16 +182,16 @@ class RunAttemptsTest {
         // retries exhausted: the sweep finds the lease run out and fails the run while attempt 1 is still going.
         RunnerService slow = runner(METRO, once("after-upload", () -> {
             clock.advance(pastTheLease());
-            assertTrue(store.finishRun(run.runId(), 1, RunState.FAILED, "attempt 1 did not finish before its lease ran out"));
+            assertTrue(store.runs().finish(run.runId(), 1, RunState.FAILED, "attempt 1 did not finish before its lease ran out"));
         }));
 
         assertEquals(Optional.empty(), slow.execute(run.runId()));
 
-        assertEquals(RunState.FAILED, store.run(run.runId()).orElseThrow().state());
+        assertEquals(RunState.FAILED, store.runs().run(run.runId()).orElseThrow().state());
         assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED), "nothing announced for a failed run");
-        assertEquals(List.of(), store.history("core.trips", "2026-05-26"), "nothing recorded: the upload is referenced by no event");
-        assertEquals(Optional.empty(), store.latest("core.trips", "2026-05-26"));
-        assertEquals(Optional.empty(), store.recordedOutputs(run.runId()));
+        assertEquals(List.of(), store.events().history("core.trips", "2026-05-26"), "nothing recorded: the upload is referenced by no event");
+        assertEquals(Optional.empty(), store.events().latest("core.trips", "2026-05-26"));
+        assertEquals(Optional.empty(), store.runs().recordedOutputs(run.runId()));
     }
 
     @Test
@@ -198,7 +199,7 @@ class RunAttemptsTest {
         Run run = tapsRun();
         RunnerService slow = runner(METRO, once("after-upload", () -> clock.advance(pastTheLease())));
         assertEquals(Optional.empty(), slow.execute(run.runId()));
-        assertEquals(List.of(), store.history("core.trips", "2026-05-26"));
+        assertEquals(List.of(), store.events().history("core.trips", "2026-05-26"));
         // The sweep (or a redelivery) then finds the run RUNNING with an expired lease and nothing recorded: it retries it.
         assertEquals(Optional.of(RunState.SUCCEEDED), runner(METRO, FaultPoints.NONE).execute(run.runId()));
         assertEquals(1, announcements(EventJson.ASSET_UPDATED).size());
@@ -256,7 +257,7 @@ class RunAttemptsTest {
         assertEquals(Optional.of(RunState.FAILED), runner(p, FaultPoints.NONE).execute(run.runId()));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "stopped at its 2s timeout, not after the statement: " + took);
-        Run after = store.run(run.runId()).orElseThrow();
+        Run after = store.runs().run(run.runId()).orElseThrow();
         assertTrue(after.finishReason().orElseThrow().contains("timeout"), after.toString());
         assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED));
     }
@@ -273,7 +274,7 @@ class RunAttemptsTest {
         Project p = project(pipeline("SELECT no_such_column FROM range(3)", "retries: 2"));
         Run run = runOf("p", "");
         assertEquals(Optional.of(RunState.FAILED), runner(p, FaultPoints.NONE).execute(run.runId()));
-        Run after = store.run(run.runId()).orElseThrow();
+        Run after = store.runs().run(run.runId()).orElseThrow();
         assertEquals(1, after.attempt(), "not retried: the same SQL fails the same way");
         assertTrue(after.finishReason().orElseThrow().contains("no_such_column"), after.toString());
     }

@@ -9,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
+import io.freshet.state.StateStore;
 import io.freshet.testkit.MutableClock;
 
 /** What the runner's tests prepare alike: Parquet files written by DuckDB, source uploads recorded as s3-events would. */
@@ -34,14 +33,14 @@ final class RunnerFixtures {
     }
 
     /** Uploads {@code file} to the lake and records its event, one second apart from the next. */
-    static AssetEvent source(ObjectStore objects, DynamoStore store, MutableClock clock, String lake,
+    static AssetEvent source(ObjectStore objects, StateStore store, MutableClock clock, String lake,
                              String asset, String partition, Path file) {
         String key = "test/" + asset + "/" + partition + "/" + file.getFileName();
         objects.put(lake, key, file);
         AssetEvent e = new AssetEvent(Ids.hash(24, List.of(asset, partition, file.toString())), asset, partition, clock.instant(),
                 new Producer(Producer.Kind.S3_UPLOAD, "s3://" + lake + "/" + key), Ids.hash(16, List.of(file.toString())),
                 Optional.empty(), List.of("s3://" + lake + "/" + key), Map.of());
-        store.recordEvent(e, EventJson.assetUpdated(e));
+        store.events().record(e);
         clock.advance(Duration.ofSeconds(1));
         return e;
     }

@@ -31,7 +31,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
@@ -39,6 +38,8 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
@@ -58,7 +59,7 @@ class RunnerServiceTest {
     static LocalS3 s3;
     static final AtomicInteger TABLES = new AtomicInteger();
 
-    DynamoStore store;
+    StateStore store;
     ObjectStore objects;
     final MutableClock clock = new MutableClock(Instant.parse("2026-05-26T09:00:00Z"));
     final List<String> announced = new CopyOnWriteArrayList<>();
@@ -81,8 +82,8 @@ class RunnerServiceTest {
     @BeforeEach
     void freshWorld() throws Exception {
         String table = "runner-" + TABLES.incrementAndGet();
-        DynamoStore.createTable(dynamo.client(), table);
-        store = new DynamoStore(dynamo.client(), table, clock);
+        DynamoStateStore.createTable(dynamo.client(), table);
+        store = new DynamoStateStore(dynamo.client(), table, clock);
         objects = new ObjectStore(s3.client());
         // The dimensions core_trips reads as 'latest': one snapshot each.
         source("raw.stations", "2026-05-25", parquet("SELECT * FROM (VALUES ('s1','Muzeum','A'), ('s2','Florenc','B')) t(station_id, name, line)"));
@@ -112,11 +113,11 @@ class RunnerServiceTest {
 
     /** A run consuming {@code events}, created as the trigger creates it. */
     Run runOf(String partition, AssetEvent... events) {
-        var view = store.consumer("core_trips", partition);
+        var view = store.consumers().view("core_trips", partition);
         List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
         List<String> idParts = new java.util.ArrayList<>(consumed.stream().map(PendingEvent::eventId).toList());
         idParts.add("@" + clock.instant()); // a re-run of the same events is a new run
-        return store.tryCreateRun(view, Ids.run("core_trips", partition, idParts), consumed, "test").orElseThrow();
+        return store.runs().tryCreate(view, Ids.run("core_trips", partition, idParts), consumed, "test").orElseThrow();
     }
 
     List<JsonNode> announcements(String type) {
@@ -143,7 +144,7 @@ class RunnerServiceTest {
         assertEquals(METRO.codeVersion("core_trips"), e.get("codeVersion").asText());
         assertEquals("passed", e.get("metadata").get("check.unique_trip_id").asText());
         assertEquals(1, announcements(EventJson.RUN_SUCCEEDED).size());
-        assertEquals(RunState.SUCCEEDED, store.run(run.runId()).orElseThrow().state());
+        assertEquals(RunState.SUCCEEDED, store.runs().run(run.runId()).orElseThrow().state());
 
         // A redelivered Run Requested does nothing.
         assertEquals(Optional.empty(), runner(FaultPoints.NONE).execute(run.runId()));
@@ -185,7 +186,7 @@ class RunnerServiceTest {
         assertEquals("s3://lake", out.get("namespace").asText());
         assertEquals("core/trips/date=2026-05-26", out.get("name").asText());
         assertEquals(2, out.at("/outputFacets/outputStatistics/rowCount").asLong());
-        assertEquals(store.latest("core.trips", "2026-05-26").map(j -> EventJson.read(j).get("dataVersion").asText()).orElseThrow(),
+        assertEquals(store.events().latest("core.trips", "2026-05-26").map(AssetEvent::dataVersion).orElseThrow(),
                 out.at("/facets/version/datasetVersion").asText());
         JsonNode fail = events.get(3);
         assertEquals(0, fail.get("outputs").size());
@@ -247,12 +248,12 @@ class RunnerServiceTest {
         Run run = runOf("2026-05-26", export);
         assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).execute(run.runId()));
         assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED));
-        assertEquals(List.of(), store.history("core.trips", "2026-05-26"));
+        assertEquals(List.of(), store.events().history("core.trips", "2026-05-26"));
         JsonNode failed = announcements(EventJson.RUN_FAILED).get(0);
         assertTrue(failed.get("reason").asText().contains("accepted_values_fare_category: 1 row(s) with fare_category outside [adult, student, senior, child]"),
                 failed.toString());
         assertEquals(1, announcements("Asset Check Failed").stream().filter(c -> c.get("check").asText().equals("accepted_values_fare_category")).count());
-        assertEquals(RunState.FAILED, store.run(run.runId()).orElseThrow().state());
+        assertEquals(RunState.FAILED, store.runs().run(run.runId()).orElseThrow().state());
     }
 
     @Test
@@ -277,7 +278,7 @@ class RunnerServiceTest {
             String object = updated.get(0).get("objects").get(0).asText();
             String key = object.substring("s3://lake/".length());
             assertTrue(objects.exists(LAKE, key), "the event points at complete data: " + object);
-            assertEquals(1, store.history("core.trips", "2026-05-26").stream().filter(j -> j.contains(run.runId())).count());
+            assertEquals(1, store.events().history("core.trips", "2026-05-26").stream().filter(e -> e.producer().id().equals(run.runId())).count());
         }
     }
 

@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -31,6 +30,8 @@ import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
@@ -69,8 +70,8 @@ class S3SourceVersionsTest {
 
     @Test
     void aRunReadsTheRecordedVersionsAndLeavesRemovedObjectsOut() throws Exception {
-        DynamoStore store = new DynamoStore(dynamo.client(), "versions", clock);
-        DynamoStore.createTable(dynamo.client(), "versions");
+        StateStore store = new DynamoStateStore(dynamo.client(), "versions", clock);
+        DynamoStateStore.createTable(dynamo.client(), "versions");
         ObjectStore objects = new ObjectStore(s3.client());
         List<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
         RunnerService runner = new RunnerService(METRO, store, objects, (type, json) -> announced.add(type + " " + json), LAKE,
@@ -99,11 +100,11 @@ class S3SourceVersionsTest {
                 S3Change.REMOVAL, S3Change.DELETE_MARKER, S3Change.VERSION_ID, marker));
         AssetEvent removed = new AssetEvent(Ids.hash(24, List.of("rm", key)), "landing.taps", "2026-05-26", clock.instant(),
                 new Producer(Producer.Kind.S3_UPLOAD, "s3://" + LAKE + "/" + key), "delete-marker:" + marker, Optional.empty(), List.of(), m);
-        store.recordEvent(removed, EventJson.assetUpdated(removed));
+        store.events().record(removed);
         Run afterDelete = run(store, "2026-05-26", removed);
         assertEquals(Optional.of(RunState.SKIPPED), runner.execute(afterDelete.runId()));
-        assertEquals(true, store.run(afterDelete.runId()).orElseThrow().finishReason().orElse("").contains("no live object"),
-                store.run(afterDelete.runId()).toString());
+        assertEquals(true, store.runs().run(afterDelete.runId()).orElseThrow().finishReason().orElse("").contains("no live object"),
+                store.runs().run(afterDelete.runId()).toString());
     }
 
     record Upload(String key, String versionId) {
@@ -114,20 +115,20 @@ class S3SourceVersionsTest {
         return new Upload(key, version);
     }
 
-    AssetEvent record(DynamoStore store, String asset, String partition, Upload u, String sequencer) {
+    AssetEvent record(StateStore store, String asset, String partition, Upload u, String sequencer) {
         String uri = "s3://" + LAKE + "/" + u.key();
         AssetEvent e = new AssetEvent(Ids.hash(24, List.of(asset, partition, u.key(), u.versionId())), asset, partition, clock.instant(),
                 new Producer(Producer.Kind.S3_UPLOAD, uri), u.versionId(), Optional.empty(), List.of(uri),
                 Map.of(S3Change.SEQUENCER, sequencer, S3Change.VERSION_ID, u.versionId()));
-        store.recordEvent(e, EventJson.assetUpdated(e));
+        store.events().record(e);
         clock.advance(Duration.ofSeconds(1));
         return e;
     }
 
-    Run run(DynamoStore store, String partition, AssetEvent... events) {
-        var view = store.consumer("core_trips", partition);
+    Run run(StateStore store, String partition, AssetEvent... events) {
+        var view = store.consumers().view("core_trips", partition);
         List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
-        return store.tryCreateRun(view, Ids.run("core_trips", partition, consumed.stream().map(PendingEvent::eventId).toList()), consumed, "test").orElseThrow();
+        return store.runs().tryCreate(view, Ids.run("core_trips", partition, consumed.stream().map(PendingEvent::eventId).toList()), consumed, "test").orElseThrow();
     }
 
     Path parquet(String select) throws Exception {

@@ -27,13 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.LocalS3;
@@ -73,7 +74,7 @@ class SnapshotPartitionsTest {
     Path tmp;
 
     MutableClock clock;
-    DynamoStore store;
+    StateStore store;
     List<String> announced;
     ByteArrayOutputStream logs;
     int runs;
@@ -93,9 +94,9 @@ class SnapshotPartitionsTest {
                 INSERT INTO passengers VALUES ('c1', 'student');
                 """);
         String table = "partitions-" + TABLES.incrementAndGet();
-        DynamoStore.createTable(dynamo.client(), table);
+        DynamoStateStore.createTable(dynamo.client(), table);
         clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z")); // 01:00 in Prague: the fire for 30 November
-        store = new DynamoStore(dynamo.client(), table, clock);
+        store = new DynamoStateStore(dynamo.client(), table, clock);
         announced = new CopyOnWriteArrayList<>();
         logs = new ByteArrayOutputStream();
     }
@@ -115,11 +116,11 @@ class SnapshotPartitionsTest {
 
     /** A run of metro_snapshot for {@code partition}, as a tick (or, forced, as materialize --force) would create it. */
     Run run(String partition, boolean forced) {
-        var view = store.consumer("metro_snapshot", partition);
+        var view = store.consumers().view("metro_snapshot", partition);
         Request r = forced ? Request.manual("m" + (++runs), "metro_snapshot", partition, true, clock.instant())
                 : Request.tick("metro_snapshot", clock.instant().plusSeconds(++runs));
         List<PendingEvent> consumed = List.of(r.asPending());
-        return store.tryCreateRun(view, Ids.run("metro_snapshot", partition, List.of(r.id())), consumed, r.describe()).orElseThrow();
+        return store.runs().tryCreate(view, Ids.run("metro_snapshot", partition, List.of(r.id())), consumed, r.describe()).orElseThrow();
     }
 
     void taps(int from, int to, String day) {
@@ -129,7 +130,7 @@ class SnapshotPartitionsTest {
 
     /** The newest event of raw.taps/partition: its rows and watermark range. */
     Map<String, String> recorded(String asset, String partition) {
-        return io.freshet.aws.json.EventJson.assetEvent(io.freshet.aws.json.EventJson.read(store.latest(asset, partition).orElseThrow())).metadata();
+        return store.events().latest(asset, partition).orElseThrow().metadata();
     }
 
     @Test
@@ -160,12 +161,12 @@ class SnapshotPartitionsTest {
         // A past night never taken: its taps went to later partitions. Refused, with the reason, not retried, nothing recorded.
         Run nov28 = run("2026-11-28", false);
         assertEquals(Optional.of(RunState.FAILED), runner.execute(nov28.runId()));
-        Run failed = store.run(nov28.runId()).orElseThrow();
+        Run failed = store.runs().run(nov28.runId()).orElseThrow();
         assertEquals(1, failed.attempt(), "a refusal is not retried: it would be refused again");
         String reason = failed.finishReason().orElseThrow();
         assertTrue(reason.contains("raw.taps/2026-11-28 was never snapshotted, and a later partition, 2026-12-01, already took the rows up to"), reason);
         assertTrue(reason.contains("raw.stations is a full snapshot") && reason.contains("--force"), reason);
-        assertTrue(store.latest("raw.stations", "2026-11-28").isEmpty() && store.latest("raw.taps", "2026-11-28").isEmpty());
+        assertTrue(store.events().latest("raw.stations", "2026-11-28").isEmpty() && store.events().latest("raw.taps", "2026-11-28").isEmpty());
 
         // The next night continues where the newest partition ended: only the three new taps.
         clock.advance(Duration.ofDays(1));
@@ -184,7 +185,7 @@ class SnapshotPartitionsTest {
         // A backfill of 30 November three days later: today's stations under that date, unless asked for knowingly.
         Run refused = run("2026-11-30", false);
         assertEquals(Optional.of(RunState.FAILED), runner.execute(refused.runId()));
-        String reason = store.run(refused.runId()).orElseThrow().finishReason().orElseThrow();
+        String reason = store.runs().run(refused.runId()).orElseThrow().finishReason().orElseThrow();
         assertTrue(reason.startsWith("snapshot refused: raw.stations is a full snapshot, which holds the table as it is now, not as it was during 2026-11-30"),
                 reason);
         assertEquals("1", recorded("raw.stations", "2026-11-30").get("rows"), "the partition keeps what it held");
@@ -202,10 +203,10 @@ class SnapshotPartitionsTest {
         Run night = run("2026-11-30", false);
         assertEquals(Optional.of(RunState.FAILED), runner.execute(night.runId()),
                 "a permanent failure: the same data fails the same way, so it is not retried");
-        String reason = store.run(night.runId()).orElseThrow().finishReason().or(() -> Optional.of(logs.toString(StandardCharsets.UTF_8))).orElseThrow();
+        String reason = store.runs().run(night.runId()).orElseThrow().finishReason().or(() -> Optional.of(logs.toString(StandardCharsets.UTF_8))).orElseThrow();
         String log = logs.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("\\\"public\\\".\\\"taps\\\": column \\\"tapped_at\\\": the watermark column holds 'infinity'"), log);
-        assertTrue(store.latest("raw.taps", "2026-11-30").isEmpty(), "no watermark recorded: " + reason);
+        assertTrue(store.events().latest("raw.taps", "2026-11-30").isEmpty(), "no watermark recorded: " + reason);
 
         pg.execute("UPDATE taps SET tapped_at = '2026-11-30 09:00:00+01' WHERE tap_id = 99");
         clock.advance(Duration.ofMinutes(5));
@@ -241,7 +242,7 @@ class SnapshotPartitionsTest {
                 arn -> "{\"metro\": {\"host\": \"db\", \"username\": \"snap\", \"password\": " + PASSWORD + "}}"), Duration.ofSeconds(30));
         Run night = run("2026-11-30", false);
         runner.execute(night.runId());
-        Run after = store.run(night.runId()).orElseThrow();
+        Run after = store.runs().run(night.runId()).orElseThrow();
         List<String> everywhere = new ArrayList<>(announced);
         everywhere.add(logs.toString(StandardCharsets.UTF_8));
         everywhere.add(after.toString());

@@ -25,12 +25,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.LocalS3;
@@ -80,9 +81,9 @@ class SnapshotRunTest {
 
     @Test
     void theNightlySnapshotPublishesFiveTablesAndTheNextNightOnlyNewTaps() throws Exception {
-        DynamoStore.createTable(dynamo.client(), "snapshots");
+        DynamoStateStore.createTable(dynamo.client(), "snapshots");
         io.freshet.testkit.MutableClock clock = new io.freshet.testkit.MutableClock(Instant.parse("2026-05-26T23:00:00Z"));
-        DynamoStore store = new DynamoStore(dynamo.client(), "snapshots", clock);
+        StateStore store = new DynamoStateStore(dynamo.client(), "snapshots", clock);
         ObjectStore objects = new ObjectStore(s3.client());
         List<String> announced = new CopyOnWriteArrayList<>();
         PgCredentials credentials = new PgCredentials(Map.of("FRESHET_PG_METRO_URL", pg.jdbcUrl(),
@@ -117,9 +118,9 @@ class SnapshotRunTest {
         assertTrue(newTaps.get("metadata").get("watermark").asText().startsWith("2026-05-26"), newTaps.toString());
     }
 
-    static Run nightly(DynamoStore store, String partition, java.time.Clock clock) {
-        var view = store.consumer("metro_snapshot", partition);
-        return store.tryCreateRun(view, Ids.run("metro_snapshot", partition, List.of("tick@" + clock.instant())), List.of(), "cron tick").orElseThrow();
+    static Run nightly(StateStore store, String partition, java.time.Clock clock) {
+        var view = store.consumers().view("metro_snapshot", partition);
+        return store.runs().tryCreate(view, Ids.run("metro_snapshot", partition, List.of("tick@" + clock.instant())), List.of(), "cron tick").orElseThrow();
     }
 
     static List<JsonNode> updated(List<String> announced) {

@@ -22,10 +22,10 @@ import io.freshet.aws.priming.Priming;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Source;
+import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -55,7 +55,7 @@ public final class S3EventsHandler implements RequestStreamHandler {
     private S3EventsHandler(Config config, Map<String, String> env, Clock clock, JsonLog log) {
         this(new S3EventsService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 Map.of("LakeBucket", lakeBucket(env)),
-                new DynamoStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
+                new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
                 PublishingAnnouncer.create(config), log), log);
     }
 
@@ -118,7 +118,7 @@ public final class S3EventsHandler implements RequestStreamHandler {
         JsonLog quiet = Priming.quietLog("s3-events", Clock.systemUTC());
         try (DynamoDbClient db = Priming.dynamo(env);
              EventBridgeClient events = Priming.events(env)) {
-            new S3EventsHandler(new S3EventsService(project, parameters, new DynamoStore(db, config.table(), Clock.systemUTC()),
+            new S3EventsHandler(new S3EventsService(project, parameters, new DynamoStateStore(db, config.table(), Clock.systemUTC()),
                     new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet), quiet)
                     .handleRequest(new ByteArrayInputStream(notification.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
         }

@@ -17,7 +17,6 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -30,6 +29,8 @@ import io.freshet.core.location.LocationPattern;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
+import io.freshet.state.Recorded;
+import io.freshet.state.StateStore;
 
 /**
  * Turns S3 object notifications into asset events: each key is matched to the source assets
@@ -55,11 +56,11 @@ public final class S3EventsService {
     private final Map<String, Source.S3> sourceByName = new HashMap<>();
     private final Map<String, LocationPattern> resolvedByName = new HashMap<>();
     private final List<LocationPattern> derived;
-    private final DynamoStore store;
+    private final StateStore store;
     private final Announcer announcer;
     private final JsonLog log;
 
-    public S3EventsService(Project project, Map<String, String> parameters, DynamoStore store, Announcer announcer, JsonLog log) {
+    public S3EventsService(Project project, Map<String, String> parameters, StateStore store, Announcer announcer, JsonLog log) {
         KeyMatcher.Builder b = KeyMatcher.builder();
         KeyMatcher.Builder m = KeyMatcher.builder();
         for (Source s : project.sources()) {
@@ -166,7 +167,7 @@ public final class S3EventsService {
         if (emptied || source.files().completeWhen().isPresent()) {
             // An empty object adds no data: recorded so that the key no longer contributes an older
             // version, but it triggers nothing. Under complete_when, the marker triggers.
-            store.recordInHistory(e, EventJson.assetUpdated(e));
+            store.events().recordInHistory(e);
             log.info(emptied ? "an empty object: recorded as holding no data, not announced"
                             : "recorded; the partition is announced when its '" + source.files().completeWhen().get() + "' marker arrives",
                     Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
@@ -220,14 +221,14 @@ public final class S3EventsService {
 
     private List<AssetEvent> recordAndAnnounce(AssetEvent e, ObjectChange o) {
         String json = EventJson.assetUpdated(e);
-        DynamoStore.Recorded r = store.recordEvent(e, json);
+        Recorded r = store.events().record(e);
         if (!r.isNew() && r.announced()) {
             log.info("redelivered notification: already recorded and announced", Map.of("asset", e.asset(), "eventId", e.eventId()));
             return List.of();
         }
         // A new event, or one recorded by an attempt that failed before announcing it.
         announcer.announce(EventJson.ASSET_UPDATED, json);
-        store.markEventAnnounced(e.eventId());
+        store.events().markAnnounced(e.eventId());
         log.info(S3Change.isRemoval(e) ? "asset updated: object removed" : "asset updated",
                 Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
         return List.of(e);

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.PartitionContent;
 import io.freshet.core.events.S3Change;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 
 /**
@@ -45,7 +45,7 @@ class S3EventsServiceTest {
     @TempDir
     static Path pipelines;
 
-    private DynamoStore store;
+    private DynamoStateStore store;
     private final List<String> announced = new CopyOnWriteArrayList<>();
     private S3EventsService service;
 
@@ -75,8 +75,8 @@ class S3EventsServiceTest {
     @BeforeEach
     void fresh() {
         String table = "t-" + UUID.randomUUID();
-        DynamoStore.createTable(dynamo.client(), table);
-        store = new DynamoStore(dynamo.client(), table, Clock.systemUTC());
+        DynamoStateStore.createTable(dynamo.client(), table);
+        store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
         announced.clear();
         service = new S3EventsService(ProjectLoader.load(pipelines).orThrow(), Map.of("LakeBucket", LAKE), store,
                 (type, json) -> announced.add(json), new JsonLog(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), Map.of()));
@@ -109,7 +109,7 @@ class S3EventsServiceTest {
     }
 
     private List<AssetEvent> history(String asset, String partition) {
-        return store.history(asset, partition).stream().map(j -> EventJson.assetEvent(EventJson.read(j))).toList();
+        return store.events().history(asset, partition);
     }
 
     private List<String> liveVersions(String asset, String partition) {
@@ -137,7 +137,7 @@ class S3EventsServiceTest {
         assertEquals(List.of(), removed.get(0).objects(), "a removal names nothing to read");
         assertEquals(3, announced.size(), "the deletion is announced: consumers see the change");
         assertEquals(List.of("vb"), liveVersions("raw.taps", "2026-06-02"));
-        assertEquals(removed.get(0).eventId(), EventJson.assetEvent(EventJson.read(store.latest("raw.taps", "2026-06-02").orElseThrow())).eventId());
+        assertEquals(removed.get(0).eventId(), store.events().latest("raw.taps", "2026-06-02").orElseThrow().eventId());
     }
 
     @Test
@@ -161,7 +161,7 @@ class S3EventsServiceTest {
             fresh();
             order.forEach(this::handle);
             assertEquals(List.of("newer"), liveVersions("raw.taps", "2026-06-02"), "the partition holds the newer upload");
-            assertEquals("newer", EventJson.assetEvent(EventJson.read(store.latest("raw.taps", "2026-06-02").orElseThrow())).dataVersion(),
+            assertEquals("newer", store.events().latest("raw.taps", "2026-06-02").orElseThrow().dataVersion(),
                     "the partition state points at the newer upload");
         }
         // Sequencers of different lengths compare after right-padding with zeros (S3's rule).
@@ -169,7 +169,7 @@ class S3EventsServiceTest {
             fresh();
             order.forEach(this::handle);
             assertEquals(List.of("newer"), liveVersions("raw.taps", "2026-06-03"));
-            assertEquals("newer", EventJson.assetEvent(EventJson.read(store.latest("raw.taps", "2026-06-03").orElseThrow())).dataVersion());
+            assertEquals("newer", store.events().latest("raw.taps", "2026-06-03").orElseThrow().dataVersion());
         }
     }
 
@@ -205,7 +205,7 @@ class S3EventsServiceTest {
         handle(created("landing/sales/date=2026-06-02/part-2.tmp", 100, "tmp", "12", "2026-06-02T08:00:00Z"));
         handle(created("landing/sales/date=2026-06-02/manifests/m.json", 100, "man", "13", "2026-06-02T08:00:00Z"));
         assertEquals(List.of(), announced, "data files wait for the marker");
-        assertTrue(store.latest("raw.sales", "2026-06-02").isEmpty(), "and the partition has no state yet");
+        assertTrue(store.events().latest("raw.sales", "2026-06-02").isEmpty(), "and the partition has no state yet");
 
         List<AssetEvent> complete = handle(created("landing/sales/date=2026-06-02/_SUCCESS", 0, "s1", "20", "2026-06-02T08:00:01Z"));
         assertEquals(1, complete.size());

@@ -20,10 +20,10 @@ import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.priming.Priming;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -45,13 +45,13 @@ public final class SchedulerHandler implements RequestStreamHandler {
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
     public SchedulerHandler(Map<String, String> env, Clock clock) {
-        this(Config.from(env), env, DynamoClients.create(Config.from(env).dynamoEndpoint()), clock,
-                JsonLog.forFunction("scheduler", env, clock));
+        this(Config.from(env), env, new DynamoStateStore(DynamoClients.create(Config.from(env).dynamoEndpoint()), Config.from(env).table(), clock),
+                clock, JsonLog.forFunction("scheduler", env, clock));
     }
 
-    private SchedulerHandler(Config config, Map<String, String> env, DynamoDbClient db, Clock clock, JsonLog log) {
+    private SchedulerHandler(Config config, Map<String, String> env, StateStore store, Clock clock, JsonLog log) {
         this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
+                store, store.schedule(),
                 PublishingAnnouncer.create(config), log, clock, env.getOrDefault("FRESHET_STACK", config.bus())), log);
     }
 
@@ -96,7 +96,8 @@ public final class SchedulerHandler implements RequestStreamHandler {
         JsonLog quiet = Priming.quietLog("scheduler", clock);
         try (DynamoDbClient db = Priming.dynamo(env);
              EventBridgeClient events = Priming.events(env)) {
-            new SchedulerHandler(new SchedulerService(project, new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
+            DynamoStateStore store = new DynamoStateStore(db, config.table(), clock);
+            new SchedulerHandler(new SchedulerService(project, store, store.schedule(),
                     new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet, clock, env.getOrDefault("FRESHET_STACK", config.bus())), quiet)
                     .handleRequest(new ByteArrayInputStream(tick.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
         }

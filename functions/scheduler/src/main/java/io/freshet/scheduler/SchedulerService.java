@@ -15,11 +15,7 @@ import java.util.Set;
 import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.runs.RunPublication;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
-import io.freshet.aws.store.SchedulerStore.Violation;
+import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.freshness.FreshnessRules;
 import io.freshet.core.load.Project;
@@ -33,6 +29,15 @@ import io.freshet.core.schedule.CronTicks;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.ConsumerView;
+import io.freshet.state.DeployedCode;
+import io.freshet.state.DirtyPartition;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.TickState;
+import io.freshet.state.Violation;
+import io.freshet.state.protocol.RunLauncher;
+import io.freshet.state.protocol.RunPublication;
 
 /**
  * The one-minute tick: everything time decides, with no daemon.
@@ -63,8 +68,8 @@ public final class SchedulerService {
     public static final String METRIC_NAMESPACE = "Freshet";
 
     private final Project project;
-    private final DynamoStore store;
-    private final SchedulerStore schedule;
+    private final StateStore store;
+    private final ScheduleState schedule;
     private final Announcer announcer;
     private final RunLauncher launcher;
     private final RunPublication publication;
@@ -72,7 +77,7 @@ public final class SchedulerService {
     private final Clock clock;
     private final String stack;
 
-    public SchedulerService(Project project, DynamoStore store, SchedulerStore schedule, Announcer announcer, JsonLog log,
+    public SchedulerService(Project project, StateStore store, ScheduleState schedule, Announcer announcer, JsonLog log,
                             Clock clock, String stack) {
         this.project = project;
         this.store = store;
@@ -93,7 +98,7 @@ public final class SchedulerService {
     public Report tick() {
         Instant now = clock.instant();
         Counters c = new Counters();
-        SchedulerStore.TickState state = schedule.load(); // a few queries, not requests per pipeline
+        TickState state = schedule.load(); // a few queries, not requests per pipeline
         for (Pipeline p : project.pipelines().stream().sorted(Comparator.comparing(Pipeline::name)).toList()) {
             guard(c, "pipeline " + p.name(), () -> {
                 codeChange(p, Optional.ofNullable(state.code().get(p.name())), now, c);
@@ -120,7 +125,7 @@ public final class SchedulerService {
 
     private static final class Counters {
         /** Each pipeline's partitions with new input, read once per tick (launches and freshness both look). */
-        final Map<String, List<SchedulerStore.Dirty>> dirty = new java.util.HashMap<>();
+        final Map<String, List<DirtyPartition>> dirty = new java.util.HashMap<>();
         int requested;
         int overdue;
         int raised;
@@ -140,17 +145,17 @@ public final class SchedulerService {
 
     // ------------------------------------------------------------------ code changes
 
-    private void codeChange(Pipeline p, Optional<SchedulerStore.DeployedCode> seen, Instant now, Counters c) {
+    private void codeChange(Pipeline p, Optional<DeployedCode> seen, Instant now, Counters c) {
         String current = project.codeVersion(p.name());
         if (seen.isEmpty()) {
             // First sight: nothing was built by an older version. Use materialize or backfill to build the past.
-            schedule.recordCode(p.name(), seen, new SchedulerStore.DeployedCode(current, true, now));
+            schedule.recordCode(p.name(), seen, new DeployedCode(current, true, now));
             return;
         }
         if (seen.get().version().equals(current) && seen.get().applied()) {
             return;
         }
-        SchedulerStore.DeployedCode pending = new SchedulerStore.DeployedCode(current, false, seen.get().firstSeen());
+        DeployedCode pending = new DeployedCode(current, false, seen.get().firstSeen());
         if (!seen.get().version().equals(current)) {
             if (!schedule.recordCode(p.name(), seen, pending)) {
                 return; // another tick noticed the deploy first and does the work
@@ -163,7 +168,7 @@ public final class SchedulerService {
                 c.requested++;
             }
         }
-        schedule.recordCode(p.name(), Optional.of(pending), new SchedulerStore.DeployedCode(current, true, pending.firstSeen()));
+        schedule.recordCode(p.name(), Optional.of(pending), new DeployedCode(current, true, pending.firstSeen()));
     }
 
     /** The newest partitions holding data of any of the pipeline's outputs, newest first. */
@@ -173,7 +178,7 @@ public final class SchedulerService {
         }
         Set<String> keys = new java.util.TreeSet<>(Comparator.reverseOrder());
         for (String asset : p.outputAssets()) {
-            keys.addAll(store.partitionsWithData(asset, n));
+            keys.addAll(store.events().partitionsWithData(asset, n));
         }
         return keys.stream().limit(n).toList();
     }
@@ -195,8 +200,8 @@ public final class SchedulerService {
                 continue;
             }
             if (t.condition().isPresent()) {
-                List<PendingEvent> pending = store.consumer(p.name(), partition.get()).pending();
-                if (!Readiness.conditionHolds(p, partition.get(), pending, store::hasData)) {
+                List<PendingEvent> pending = store.consumers().view(p.name(), partition.get()).pending();
+                if (!Readiness.conditionHolds(p, partition.get(), pending, store.events()::hasData)) {
                     log.info("schedule fired; inputs unchanged since the last run: no run", Map.of("pipeline", p.name(),
                             "partition", partition.get(), "fire", fire.toString(), "condition", t.condition().get().text()));
                     continue;
@@ -217,8 +222,8 @@ public final class SchedulerService {
     // ------------------------------------------------------------------ lazy freshness
 
     private void lazyLaunch(Pipeline p, Instant now, Counters c) {
-        for (SchedulerStore.Dirty dirty : c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions)) {
-            DynamoStore.ConsumerView view = store.consumer(p.name(), dirty.partition());
+        for (DirtyPartition dirty : c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions)) {
+            ConsumerView view = store.consumers().view(p.name(), dirty.partition());
             if (view.activeRun().isPresent()) {
                 continue; // what is new waits for the run to end
             }
@@ -236,11 +241,11 @@ public final class SchedulerService {
 
     // ------------------------------------------------------------------ freshness
 
-    private void freshness(Instant now, SchedulerStore.TickState state, Counters c) {
+    private void freshness(Instant now, TickState state, Counters c) {
         for (Source s : project.sources()) {
             if (s instanceof Source.S3 s3 && s3.freshness().isPresent()) {
                 Freshness policy = s3.freshness().get();
-                Optional<Instant> newest = store.newestEvent(s.name()).map(DynamoStore::eventTime);
+                Optional<Instant> newest = store.events().newest(s.name()).map(AssetEvent::time);
                 Map<String, Violation> open = violations(state, s.name());
                 FreshnessRules.Status status = FreshnessRules.source(policy, new FreshnessRules.Facts(newest, Optional.empty()), now);
                 if (newest.isEmpty() && policy instanceof Freshness.MaxLag m && deployedSince(state, s.name(), now).plus(m.maxLag()).isAfter(now)) {
@@ -255,7 +260,7 @@ public final class SchedulerService {
                 continue;
             }
             Freshness policy = p.freshness().get();
-            List<SchedulerStore.Dirty> dirty = c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions);
+            List<DirtyPartition> dirty = c.dirty.computeIfAbsent(p.name(), schedule::dirtyPartitions);
             // Per partition of this pipeline, read once: every output and the list's upkeep below share it.
             Map<String, Optional<Instant>> unreflected = new java.util.HashMap<>();
             for (String asset : p.outputAssets()) {
@@ -264,7 +269,7 @@ public final class SchedulerService {
                 Optional<String> required = Optional.empty();
                 if (policy instanceof Freshness.Deadline d) {
                     // A deadline that passed before the pipeline was deployed is not held against it.
-                    Instant deployed = Optional.ofNullable(state.code().get(p.name())).map(SchedulerStore.DeployedCode::firstSeen).orElse(now);
+                    Instant deployed = Optional.ofNullable(state.code().get(p.name())).map(DeployedCode::firstSeen).orElse(now);
                     required = FreshnessRules.deadlineInForce(d, now).filter(tick -> !tick.isBefore(deployed))
                             .map(tick -> FreshnessRules.requiredPartition(p.partitioning(), d, tick))
                             .filter(key -> !io.freshet.core.partition.Partitions.beforeStart(p.partitioning(), key));
@@ -274,7 +279,7 @@ public final class SchedulerService {
                 }
                 candidates.addAll(open.keySet());
                 for (String partition : candidates) {
-                    FreshnessRules.Facts facts = new FreshnessRules.Facts(store.latest(asset, partition).map(DynamoStore::eventTime),
+                    FreshnessRules.Facts facts = new FreshnessRules.Facts(store.events().latest(asset, partition).map(AssetEvent::time),
                             unreflected.computeIfAbsent(partition, x -> unreflectedSince(p, x)));
                     FreshnessRules.Status status;
                     if (policy instanceof Freshness.Deadline && !required.filter(partition::equals).isPresent()) {
@@ -288,7 +293,7 @@ public final class SchedulerService {
                 }
             }
             // A partition whose inputs are all reflected is off the list until new input arrives.
-            for (SchedulerStore.Dirty d : dirty) {
+            for (DirtyPartition d : dirty) {
                 if (unreflected.computeIfAbsent(d.partition(), x -> unreflectedSince(p, x)).isEmpty()) {
                     schedule.clearDirty(p.name(), d);
                 }
@@ -297,13 +302,13 @@ public final class SchedulerService {
     }
 
     /** When the tick first saw a pipeline that reads {@code source}: the start of its watch. */
-    private Instant deployedSince(SchedulerStore.TickState state, String source, Instant now) {
+    private Instant deployedSince(TickState state, String source, Instant now) {
         return project.pipelines().stream().filter(p -> p.input(source).isPresent())
-                .map(p -> Optional.ofNullable(state.code().get(p.name())).map(SchedulerStore.DeployedCode::firstSeen).orElse(now))
+                .map(p -> Optional.ofNullable(state.code().get(p.name())).map(DeployedCode::firstSeen).orElse(now))
                 .min(Instant::compareTo).orElse(now);
     }
 
-    private static Map<String, Violation> violations(SchedulerStore.TickState state, String asset) {
+    private static Map<String, Violation> violations(TickState state, String asset) {
         Map<String, Violation> out = new LinkedHashMap<>();
         state.violations(asset).forEach(v -> out.put(v.partition(), v));
         return out;
@@ -314,12 +319,12 @@ public final class SchedulerService {
      * that can start a run), consumed by the run still going, or consumed by a run that failed.
      */
     private Optional<Instant> unreflectedSince(Pipeline p, String partition) {
-        DynamoStore.ConsumerView view = store.consumer(p.name(), partition);
+        ConsumerView view = store.consumers().view(p.name(), partition);
         List<Instant> times = new ArrayList<>();
         // Events of an input the condition does not name cannot start a run: they wait for the next one and never make it overdue.
         view.pending().stream().filter(e -> !Request.isRequest(e) && FreshnessRules.inputCounts(p, e.asset())).forEach(e -> times.add(e.time()));
         Optional<String> held = view.activeRun().or(view::lastRun);
-        held.flatMap(store::run).filter(r -> r.state() != RunState.SUCCEEDED && r.state() != RunState.SKIPPED)
+        held.flatMap(store.runs()::run).filter(r -> r.state() != RunState.SUCCEEDED && r.state() != RunState.SKIPPED)
                 .flatMap(Run::oldestInput).ifPresent(times::add);
         return times.stream().min(Instant::compareTo);
     }
@@ -371,7 +376,7 @@ public final class SchedulerService {
     // ------------------------------------------------------------------ sweep
 
     private void sweep(Instant now, Counters c) {
-        for (Run run : store.activeRuns()) {
+        for (Run run : store.runs().active()) {
             Optional<Pipeline> p = project.pipeline(run.pipeline());
             if (p.isEmpty()) {
                 log.warn("active run of a pipeline this deployment does not have", Map.of("runId", run.runId(), "pipeline", run.pipeline()));
@@ -392,7 +397,7 @@ public final class SchedulerService {
                 }
             } else if (run.state() == RunState.RUNNING && run.leaseUntil().filter(l -> l.isBefore(now)).isPresent()) {
                 String why = "attempt " + run.attempt() + " did not finish before its lease ran out (timed out or killed)";
-                Optional<List<String>> recorded = store.recordedOutputs(run.runId());
+                Optional<List<String>> recorded = store.runs().recordedOutputs(run.runId());
                 if (recorded.isPresent()) {
                     // Past the commit point: consumers may already use its outputs, so the run succeeds, whatever retries are left.
                     String reason = "published " + recorded.get().size() + " asset event(s); " + why + " after recording them";
@@ -401,18 +406,18 @@ public final class SchedulerService {
                         c.resent++;
                     }
                 } else if (run.attempt() <= p.get().retries().attempts()) {
-                    if (store.retryLater(run.runId(), run.attempt(), now, why)) {
+                    if (store.runs().retryLater(run.runId(), run.attempt(), now, why)) {
                         log.warn(why + "; retrying", ctx);
-                        store.run(run.runId()).ifPresent(launcher::announce);
+                        store.runs().run(run.runId()).ifPresent(launcher::announce);
                         c.resent++;
                     }
-                } else if (store.finishRun(run.runId(), run.attempt(), RunState.FAILED, why)) {
+                } else if (store.runs().finish(run.runId(), run.attempt(), RunState.FAILED, why)) {
                     log.error(why + "; no attempts left: run failed", merge(ctx, Map.of("state", "FAILED")));
                     launcher.announceEnd(run, RunState.FAILED, why);
                 }
             }
         }
-        for (Run run : store.unannouncedEnds()) {
+        for (Run run : store.runs().unannouncedEnds()) {
             if (run.updatedAt().plus(RunLauncher.ANNOUNCE_GRACE).isBefore(now)) {
                 log.info("run end was never announced: announcing", Map.of("runId", run.runId(), "pipeline", run.pipeline(), "state", run.state()));
                 launcher.announceEnd(run, run.state(), run.finishReason().orElse(run.state().name().toLowerCase(java.util.Locale.ROOT)));

@@ -6,9 +6,9 @@ import java.util.Optional;
 public interface Backfills {
 
     /** Records a backfill; false when the id exists already. */
-    boolean create(Backfill b);
+    boolean create(StoredBackfill b);
 
-    Optional<Backfill> find(String backfillId);
+    Optional<StoredBackfill> find(String backfillId);
 
     /** How many times a backfill item was requested again after failing (0 at first). */
     int round(String backfillId, String pipeline, String partition);

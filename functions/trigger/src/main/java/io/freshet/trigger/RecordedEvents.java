@@ -6,11 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
-import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
+import io.freshet.state.StateStore;
 
 /**
  * What the trigger believes of a delivery: only what the state table already holds. Every
@@ -22,17 +21,16 @@ import io.freshet.core.runs.Run;
  */
 final class RecordedEvents {
 
-    private final DynamoStore store;
+    private final StateStore store;
 
-    RecordedEvents(DynamoStore store) {
+    RecordedEvents(StateStore store) {
         this.store = Objects.requireNonNull(store);
     }
 
     /** The delivered {@code Asset Updated}, checked against the recorded event with the same id. */
     AssetEvent verify(AssetEvent delivered) {
         String what = "Asset Updated " + delivered.eventId() + " of " + delivered.asset() + "/" + delivered.partition();
-        AssetEvent recorded = store.eventJson(delivered.eventId())
-                .map(json -> EventJson.assetEvent(EventJson.read(json)))
+        AssetEvent recorded = store.events().event(delivered.eventId())
                 .orElseThrow(() -> new MalformedEventException(what + " is not a recorded event: rejected as forged"));
         List<String> differences = new ArrayList<>();
         compare(differences, "asset", delivered, recorded, AssetEvent::asset);
@@ -56,7 +54,7 @@ final class RecordedEvents {
     /** A delivered run end ({@code Run Succeeded/Failed/Skipped}): the run exists, ended, for this pipeline and partition. */
     Run verifyRunEnd(String detailType, String runId, String pipeline, String partition) {
         String what = detailType + " of run " + runId + " (" + pipeline + "/" + partition + ")";
-        Optional<Run> found = store.run(runId);
+        Optional<Run> found = store.runs().run(runId);
         if (found.isEmpty()) {
             throw new MalformedEventException(what + " names no recorded run: rejected as forged");
         }

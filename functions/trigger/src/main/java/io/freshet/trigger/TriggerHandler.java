@@ -25,9 +25,6 @@ import io.freshet.aws.priming.Priming;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
@@ -38,6 +35,10 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.partition.PartitionGrain;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
+import io.freshet.state.ConsumerView;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.state.protocol.RunLauncher;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -59,12 +60,13 @@ public final class TriggerHandler implements RequestStreamHandler {
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
     public TriggerHandler(Map<String, String> env, Clock clock) {
-        this(Config.from(env), DynamoClients.create(Config.from(env).dynamoEndpoint()), clock, JsonLog.forFunction("trigger", env, clock));
+        this(Config.from(env), new DynamoStateStore(DynamoClients.create(Config.from(env).dynamoEndpoint()), Config.from(env).table(), clock),
+                clock, JsonLog.forFunction("trigger", env, clock));
     }
 
-    private TriggerHandler(Config config, DynamoDbClient db, Clock clock, JsonLog log) {
+    private TriggerHandler(Config config, StateStore store, Clock clock, JsonLog log) {
         this(new TriggerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                new DynamoStore(db, config.table(), clock), new SchedulerStore(db, config.table(), clock),
+                store, store.schedule(),
                 PublishingAnnouncer.create(config), log, clock), log);
     }
 
@@ -132,13 +134,13 @@ public final class TriggerHandler implements RequestStreamHandler {
         try (DynamoDbClient db = Priming.dynamo(env, body -> readsEventItem(body, "priming") ? recorded : "{}");
              EventBridgeClient events = Priming.events(env)) {
             Clock clock = Clock.systemUTC();
-            DynamoStore store = new DynamoStore(db, config.table(), clock);
+            DynamoStateStore store = new DynamoStateStore(db, config.table(), clock);
             PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, config.bus()));
-            new TriggerHandler(new TriggerService(project, store, new SchedulerStore(db, config.table(), clock), announcer, quiet, clock), quiet)
+            new TriggerHandler(new TriggerService(project, store, store.schedule(), announcer, quiet, clock), quiet)
                     .handleRequest(new ByteArrayInputStream(delivery.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
             // The table answers nothing, so readiness waited: creating and announcing a run is primed directly.
             PendingEvent pending = new PendingEvent("priming", input.asset(), partition, time);
-            store.tryCreateRun(new DynamoStore.ConsumerView(p.name(), partition, 0, Optional.empty(), Optional.empty(), true, List.of(pending)),
+            store.runs().tryCreate(new ConsumerView(p.name(), partition, 0, Optional.empty(), Optional.empty(), true, List.of(pending)),
                     "run-priming", List.of(pending), "priming").ifPresent(new RunLauncher(store, announcer, quiet, clock)::announce);
         }
     }

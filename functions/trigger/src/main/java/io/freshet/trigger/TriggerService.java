@@ -11,9 +11,6 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
@@ -22,6 +19,9 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.protocol.RunLauncher;
 
 /**
  * The trigger's logic: an input event joins the consumer partition's pending set, and for a
@@ -35,13 +35,13 @@ import io.freshet.core.trigger.Readiness;
 public final class TriggerService {
 
     private final Project project;
-    private final DynamoStore store;
-    private final SchedulerStore schedulerStore;
+    private final StateStore store;
+    private final ScheduleState schedulerStore;
     private final RunLauncher launcher;
     private final RecordedEvents recorded;
     private final JsonLog log;
 
-    public TriggerService(Project project, DynamoStore store, SchedulerStore schedulerStore, Announcer announcer, JsonLog log,
+    public TriggerService(Project project, StateStore store, ScheduleState schedulerStore, Announcer announcer, JsonLog log,
                           java.time.Clock clock) {
         this.project = project;
         this.store = store;
@@ -84,7 +84,7 @@ public final class TriggerService {
         }
         recorded.verify(e);
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
-            boolean added = store.addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
+            boolean added = store.consumers().addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
             log.info(added ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
                     "asset", e.asset(), "eventId", e.eventId()));
             if (added && consumer.freshness().isPresent()) {

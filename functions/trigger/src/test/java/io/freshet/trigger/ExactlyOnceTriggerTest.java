@@ -30,7 +30,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.condition.Condition;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
@@ -40,6 +39,8 @@ import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -75,28 +76,28 @@ class ExactlyOnceTriggerTest {
 
     /** A world: a fresh table, the trigger service over it, and what it announced. */
     static final class World {
-        final DynamoStore store;
+        final StateStore store;
         final TriggerService service;
         final List<String> announced = new CopyOnWriteArrayList<>();
 
         World() {
             String table = "freshet-" + TABLES.incrementAndGet();
-            DynamoStore.createTable(dynamo.client(), table);
-            store = new DynamoStore(dynamo.client(), table, Clock.systemUTC());
-            service = new TriggerService(METRO, store, new io.freshet.aws.store.SchedulerStore(dynamo.client(), table, Clock.systemUTC()), (type, json) -> announced.add(type + " " + json),
+            DynamoStateStore.createTable(dynamo.client(), table);
+            store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
+            service = new TriggerService(METRO, store, store.schedule(), (type, json) -> announced.add(type + " " + json),
                     new JsonLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
         }
 
         /** What a producer does before it announces an event: records it (the trigger only accepts recorded events). */
         void record(AssetEvent e) {
-            store.recordEvent(e, EventJson.assetUpdated(e));
+            store.events().record(e);
         }
 
         /** Every run, grouped by consumer partition, each as the set of events it consumed, in creation order. */
         Map<String, List<Set<String>>> runs() {
             Map<String, List<Set<String>>> out = new TreeMap<>();
             for (Pipeline p : METRO.pipelines()) {
-                List<Run> runs = new ArrayList<>(store.runs(p.name()));
+                List<Run> runs = new ArrayList<>(store.runs().of(p.name()));
                 runs.sort(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId));
                 for (Run r : runs) {
                     out.computeIfAbsent(p.name() + "/" + r.partition(), k -> new ArrayList<>()).add(new HashSet<>(r.consumed()));
@@ -111,9 +112,9 @@ class ExactlyOnceTriggerTest {
             while (more) {
                 more = false;
                 for (Pipeline p : METRO.pipelines()) {
-                    for (Run r : store.runs(p.name())) {
+                    for (Run r : store.runs().of(p.name())) {
                         if (r.state().isActive()) {
-                            store.finishRun(r.runId(), RunState.SUCCEEDED, "test");
+                            store.runs().finishUnfenced(r.runId(), RunState.SUCCEEDED, "test");
                             service.evaluate(p, r.partition());
                             more = true;
                         }
@@ -311,7 +312,7 @@ class ExactlyOnceTriggerTest {
                 }
             }
             Set<String> accounted = new HashSet<>();
-            for (Run r : w.store.runs(p.name())) {
+            for (Run r : w.store.runs().of(p.name())) {
                 assertTrue(r.state() == RunState.SUCCEEDED, "every run finished");
                 Condition c = p.trigger().flatMap(t -> t.condition()).orElseThrow();
                 Set<String> assets = new HashSet<>();
@@ -324,7 +325,7 @@ class ExactlyOnceTriggerTest {
             }
             consumedBy.forEach((id, n) -> assertEquals(1, n, id + " consumed once by " + p.name()));
             for (String partition : DAYS) {
-                w.store.consumer(p.name(), partition).pending().forEach(e -> {
+                w.store.consumers().view(p.name(), partition).pending().forEach(e -> {
                     assertTrue(!accounted.contains(e.eventId()), e.eventId() + " is both consumed and pending");
                     accounted.add(e.eventId());
                 });

@@ -32,14 +32,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 
 /**
@@ -66,17 +66,17 @@ class ForgedEventsTest {
 
     /** A fresh table, the trigger's handler over it, what it announced and logged. */
     static final class World {
-        final DynamoStore store;
+        final StateStore store;
         final TriggerHandler handler;
         final List<String> announced = new CopyOnWriteArrayList<>();
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         World() {
             String table = "forged-" + TABLES.incrementAndGet();
-            DynamoStore.createTable(dynamo.client(), table);
-            store = new DynamoStore(dynamo.client(), table, Clock.systemUTC());
+            DynamoStateStore.createTable(dynamo.client(), table);
+            store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
             JsonLog jsonLog = new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC(), Map.of("function", "trigger"));
-            handler = new TriggerHandler(new TriggerService(METRO, store, new SchedulerStore(dynamo.client(), table, Clock.systemUTC()),
+            handler = new TriggerHandler(new TriggerService(METRO, store, store.schedule(),
                     (type, json) -> announced.add(type), jsonLog, Clock.systemUTC()), jsonLog);
         }
 
@@ -98,7 +98,7 @@ class ForgedEventsTest {
         }
 
         boolean nothingHappened(String pipeline, String partition) {
-            return announced.isEmpty() && store.consumer(pipeline, partition).pending().isEmpty() && store.runs(pipeline).isEmpty();
+            return announced.isEmpty() && store.consumers().view(pipeline, partition).pending().isEmpty() && store.runs().of(pipeline).isEmpty();
         }
     }
 
@@ -111,7 +111,7 @@ class ForgedEventsTest {
     /** The way s3-events and the runner record an event before they announce it. */
     static String record(World w, AssetEvent e) {
         String json = EventJson.assetUpdated(e);
-        w.store.recordEvent(e, json);
+        w.store.events().record(e);
         return json;
     }
 
@@ -121,7 +121,7 @@ class ForgedEventsTest {
         String detail = record(w, taps("s3-genuine"));
         w.deliver("core_trips", EventJson.ASSET_UPDATED, detail);
         assertEquals(List.of(EventJson.RUN_REQUESTED), w.announced, "core_trips runs on landing.taps");
-        assertEquals(List.of("s3-genuine"), w.store.runs("core_trips").get(0).consumed());
+        assertEquals(List.of("s3-genuine"), w.store.runs().of("core_trips").get(0).consumed());
     }
 
     @Property(tries = 1)
@@ -173,7 +173,7 @@ class ForgedEventsTest {
     void aRunEndIsAcceptedOnlyForARecordedRunThatEnded() throws Exception {
         World w = new World();
         w.deliver("core_trips", EventJson.ASSET_UPDATED, record(w, taps("s3-first")));
-        Run run = w.store.runs("core_trips").get(0);
+        Run run = w.store.runs().of("core_trips").get(0);
         String end = EventJson.runFinished(run, "done");
 
         assertTrue(w.rejected("core_trips", EventJson.RUN_SUCCEEDED, end).endsWith("the recorded run has not ended (QUEUED): rejected as forged"));
@@ -184,12 +184,12 @@ class ForgedEventsTest {
         assertTrue(w.rejected("core_trips", EventJson.RUN_SUCCEEDED, otherPartition).contains("differs from the recorded run, of core_trips/2026-05-26"));
 
         // ended: its end is believed, and a second export that waited gets its run
-        w.store.finishRun(run.runId(), RunState.SUCCEEDED, "done");
-        w.store.recordEvent(taps("s3-second"), EventJson.assetUpdated(taps("s3-second")));
+        w.store.runs().finishUnfenced(run.runId(), RunState.SUCCEEDED, "done");
+        w.store.events().record(taps("s3-second"));
         w.announced.clear();
         w.deliver("core_trips", EventJson.ASSET_UPDATED, EventJson.assetUpdated(taps("s3-second")));
         w.deliver("core_trips", EventJson.RUN_SUCCEEDED, end);
-        List<String> runs = new ArrayList<>(w.store.runs("core_trips").stream().map(Run::runId).toList());
+        List<String> runs = new ArrayList<>(w.store.runs().of("core_trips").stream().map(Run::runId).toList());
         assertEquals(2, runs.size(), runs.toString());
     }
 }

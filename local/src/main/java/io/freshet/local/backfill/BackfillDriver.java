@@ -10,12 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.backfill.BackfillPlan;
 import io.freshet.core.backfill.BackfillPlan.Item;
 import io.freshet.core.backfill.BackfillPlan.Key;
+import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
@@ -24,6 +22,8 @@ import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.StateStore;
+import io.freshet.state.protocol.RunLauncher;
 
 /**
  * Runs a backfill through the same path as every run: for each (pipeline, partition) of the plan,
@@ -71,8 +71,7 @@ public final class BackfillDriver {
     }
 
     private final Project project;
-    private final DynamoStore store;
-    private final SchedulerStore schedulerStore;
+    private final StateStore store;
     private final RunLauncher launcher;
     private final Clock clock;
     private final int concurrency;
@@ -80,13 +79,13 @@ public final class BackfillDriver {
     private final Duration deliveryWait;
     private final boolean force;
 
-    public BackfillDriver(Project project, DynamoStore store, SchedulerStore schedulerStore, RunLauncher launcher, Clock clock,
+    public BackfillDriver(Project project, StateStore store, RunLauncher launcher, Clock clock,
                           int concurrency, Duration poll, Duration deliveryWait) {
-        this(project, store, schedulerStore, launcher, clock, concurrency, poll, deliveryWait, false);
+        this(project, store, launcher, clock, concurrency, poll, deliveryWait, false);
     }
 
     /** @param force whether every item's run executes even when its inputs and code are unchanged */
-    public BackfillDriver(Project project, DynamoStore store, SchedulerStore schedulerStore, RunLauncher launcher, Clock clock,
+    public BackfillDriver(Project project, StateStore store, RunLauncher launcher, Clock clock,
                           int concurrency, Duration poll, Duration deliveryWait, boolean force) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
@@ -97,7 +96,6 @@ public final class BackfillDriver {
         this.force = force;
         this.project = project;
         this.store = store;
-        this.schedulerStore = schedulerStore;
         this.launcher = launcher;
         this.clock = clock;
         this.concurrency = concurrency;
@@ -203,17 +201,17 @@ public final class BackfillDriver {
     /** What the store says about an item: its run if one consumed its request; a failed one gets a new round. */
     private Tracked resume(String backfillId, Item item) {
         Key k = item.key();
-        Tracked t = new Tracked(item, schedulerStore.backfillRound(backfillId, k.pipeline(), k.partition()));
-        Optional<String> adopted = schedulerStore.backfillRun(backfillId, k.pipeline(), k.partition());
-        Optional<String> run = adopted.or(() -> store.consumedBy(k.pipeline(), k.partition(), request(backfillId, t).id()));
+        Tracked t = new Tracked(item, store.backfills().round(backfillId, k.pipeline(), k.partition()));
+        Optional<String> adopted = store.backfills().adoptedRun(backfillId, k.pipeline(), k.partition());
+        Optional<String> run = adopted.or(() -> store.consumers().consumedBy(k.pipeline(), k.partition(), request(backfillId, t).id()));
         if (run.isPresent()) {
             t.runId = run;
             t.state = State.RUNNING;
             refresh(backfillId, t);
             if (t.state == State.FAILED) { // resuming retries it
                 t.round++;
-                schedulerStore.setBackfillRound(backfillId, k.pipeline(), k.partition(), t.round);
-                schedulerStore.setBackfillRun(backfillId, k.pipeline(), k.partition(), Optional.empty());
+                store.backfills().setRound(backfillId, k.pipeline(), k.partition(), t.round);
+                store.backfills().setAdoptedRun(backfillId, k.pipeline(), k.partition(), Optional.empty());
                 t.runId = Optional.empty();
                 t.state = State.WAITING;
             }
@@ -224,13 +222,13 @@ public final class BackfillDriver {
     private void refresh(String backfillId, Tracked t) {
         Key k = t.item.key();
         if (t.state == State.REQUESTED) {
-            t.runId = store.consumedBy(k.pipeline(), k.partition(), request(backfillId, t).id());
+            t.runId = store.consumers().consumedBy(k.pipeline(), k.partition(), request(backfillId, t).id());
             if (t.runId.isPresent()) {
                 t.state = State.RUNNING;
             }
         }
         if (t.state == State.RUNNING) {
-            Run run = store.run(t.runId.orElseThrow()).orElseThrow(() -> new IllegalStateException("run " + t.runId.get() + " vanished"));
+            Run run = store.runs().run(t.runId.orElseThrow()).orElseThrow(() -> new IllegalStateException("run " + t.runId.get() + " vanished"));
             t.state = switch (run.state()) {
                 case QUEUED, RUNNING -> State.RUNNING;
                 case SUCCEEDED -> State.SUCCEEDED;
@@ -250,10 +248,10 @@ public final class BackfillDriver {
         List<Run> consumers = new ArrayList<>();
         boolean missing = false;
         for (PendingEvent e : t.awaited) {
-            Optional<String> by = store.consumedBy(k.pipeline(), k.partition(), e.eventId());
+            Optional<String> by = store.consumers().consumedBy(k.pipeline(), k.partition(), e.eventId());
             if (by.isPresent()) {
-                store.run(by.get()).ifPresent(consumers::add);
-            } else if (store.isPending(k.pipeline(), k.partition(), e)) {
+                store.runs().run(by.get()).ifPresent(consumers::add);
+            } else if (store.consumers().isPending(k.pipeline(), k.partition(), e)) {
                 pending.add(e);
             } else {
                 missing = true;
@@ -271,7 +269,7 @@ public final class BackfillDriver {
         Pipeline pipeline = project.pipeline(k.pipeline()).orElseThrow();
         Request r = request(backfillId, t);
         launcher.request(pipeline, k.partition(), r, pending.stream().map(PendingEvent::eventId).toList());
-        if (store.consumedBy(k.pipeline(), k.partition(), r.id()).isPresent() || store.isPending(k.pipeline(), k.partition(), r.asPending())) {
+        if (store.consumers().consumedBy(k.pipeline(), k.partition(), r.id()).isPresent() || store.consumers().isPending(k.pipeline(), k.partition(), r.asPending())) {
             t.state = State.REQUESTED;
         }
         // else the request bounced: a run consumed one of the pending events meanwhile; look again at the next poll
@@ -279,7 +277,7 @@ public final class BackfillDriver {
 
     private void adopt(String backfillId, Tracked t, String runId) {
         Key k = t.item.key();
-        schedulerStore.setBackfillRun(backfillId, k.pipeline(), k.partition(), Optional.of(runId));
+        store.backfills().setAdoptedRun(backfillId, k.pipeline(), k.partition(), Optional.of(runId));
         t.runId = Optional.of(runId);
         t.state = State.RUNNING;
     }
@@ -304,11 +302,11 @@ public final class BackfillDriver {
                     continue;
                 }
                 String eventId = Ids.runOutput(d.runId.get(), asset);
-                Optional<String> json = store.eventJson(eventId);
-                if (json.isEmpty()) {
+                Optional<AssetEvent> event = store.events().event(eventId);
+                if (event.isEmpty()) {
                     continue;
                 }
-                Instant time = DynamoStore.eventTime(json.get());
+                Instant time = event.get().time();
                 if (Readiness.consumerPartitions(pipeline, input.get(), dep.partition(), time).contains(k.partition())) {
                     out.add(new PendingEvent(eventId, asset, dep.partition(), time));
                 }

@@ -182,7 +182,7 @@ public final class Demo {
     private void report() {
         for (String name : stack.project().graph().pipelineOrder()) {
             Pipeline p = stack.project().pipeline(name).orElseThrow();
-            for (Run r : stack.store().runs(p.name()).reversed()) {
+            for (Run r : stack.store().runs().of(p.name()).reversed()) {
                 if (r.state() == shown.get(r.runId())) {
                     continue;
                 }
@@ -214,7 +214,7 @@ public final class Demo {
     private String outputs(Pipeline p, Run r) {
         List<String> parts = new ArrayList<>();
         for (String asset : p.outputAssets()) {
-            Optional<AssetEvent> e = stack.store().eventJson(Ids.runOutput(r.runId(), asset)).map(j -> EventJson.assetEvent(EventJson.read(j)));
+            Optional<AssetEvent> e = stack.store().events().event(Ids.runOutput(r.runId(), asset));
             if (e.isEmpty()) {
                 continue;
             }
@@ -232,7 +232,7 @@ public final class Demo {
         expect("core_trips", day.toString(), RunState.SUCCEEDED);
         expect("core_trips", morning.toString(), RunState.SUCCEEDED);
         expect("daily_ridership", day.toString(), RunState.SUCCEEDED);
-        Instant launched = stack.store().runs("daily_ridership").stream().filter(r -> r.partition().equals(day.toString()))
+        Instant launched = stack.store().runs().of("daily_ridership").stream().filter(r -> r.partition().equals(day.toString()))
                 .map(Run::createdAt).min(Instant::compareTo).orElse(Instant.MAX);
         if (launched.isBefore(at(morning, "08:45"))) {
             problems.add("daily_ridership ran before it had to (lazy scheduling)");
@@ -262,7 +262,7 @@ public final class Demo {
     }
 
     private void expect(String pipeline, String partition, RunState state) {
-        boolean ok = stack.store().runs(pipeline).stream().anyMatch(r -> r.partition().equals(partition) && r.state() == state);
+        boolean ok = stack.store().runs().of(pipeline).stream().anyMatch(r -> r.partition().equals(partition) && r.state() == state);
         if (!ok) {
             problems.add("no " + state + " run of " + pipeline + "/" + partition);
         }

@@ -6,9 +6,9 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
 
 /**
  * What the demo's story needs from a running Freshet stack: the functions as template.yaml wires
@@ -30,9 +30,9 @@ public interface DemoStack extends AutoCloseable {
 
     Project project();
 
-    DynamoStore store();
+    StateStore store();
 
-    SchedulerStore schedulerStore();
+    ScheduleState schedulerStore();
 
     /** Creates and fills the metro database that {@code metro.db} names, with a day of taps on {@code day}. */
     void seedMetro(LocalDate day);

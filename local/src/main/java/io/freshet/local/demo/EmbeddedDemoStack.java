@@ -7,10 +7,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.local.stack.EmbeddedStack;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The demo on {@link EmbeddedStack}: everything in this JVM, no Docker, no AWS account. */
@@ -54,12 +54,12 @@ public final class EmbeddedDemoStack implements DemoStack {
     }
 
     @Override
-    public DynamoStore store() {
+    public StateStore store() {
         return stack.store();
     }
 
     @Override
-    public SchedulerStore schedulerStore() {
+    public ScheduleState schedulerStore() {
         return stack.schedulerStore();
     }
 

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Source;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.Violation;
 
 /**
  * Every asset's state from the store: its newest event (partition, time, rows, data version), its
@@ -29,29 +29,29 @@ public final class AssetStatus {
     }
 
     public record Row(String asset, String kind, Optional<AssetEvent> newest, Optional<String> policy,
-                      List<SchedulerStore.Violation> violations, int checksPassed, int checks) {
+                      List<Violation> violations, int checksPassed, int checks) {
 
         public boolean overdue() {
-            return violations.stream().anyMatch(SchedulerStore.Violation::overdue);
+            return violations.stream().anyMatch(Violation::overdue);
         }
 
         public String freshness() {
             if (policy.isEmpty()) {
                 return "-";
             }
-            return violations.stream().filter(SchedulerStore.Violation::overdue).findFirst()
+            return violations.stream().filter(Violation::overdue).findFirst()
                     .map(v -> "OVERDUE" + (v.partition().equals("*") ? "" : " " + v.partition()))
                     .orElse("fresh");
         }
     }
 
     /** One row per asset, sources first, then in dependency order. */
-    public static List<Row> collect(Project project, DynamoStore store, SchedulerStore schedule) {
+    public static List<Row> collect(Project project, StateStore store, ScheduleState schedule) {
         List<Row> rows = new ArrayList<>();
         for (String asset : project.graph().topologicalOrder()) {
             Optional<Source> source = project.source(asset);
             String kind = source.map(s -> s instanceof Source.Postgres ? "postgres" : "s3 source").orElse("derived");
-            Optional<AssetEvent> newest = store.newestEvent(asset).map(j -> EventJson.assetEvent(EventJson.read(j)));
+            Optional<AssetEvent> newest = store.events().newest(asset);
             Optional<Freshness> policy = source.flatMap(s -> s instanceof Source.S3 s3 ? s3.freshness() : Optional.empty())
                     .or(() -> project.producerOf(asset).flatMap(p -> p.freshness()));
             int checks = 0;

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.backfill.BackfillPlan;
 import io.freshet.core.load.Project;
 import io.freshet.local.backfill.BackfillDriver;
+import io.freshet.state.StoredBackfill;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,7 +83,7 @@ public final class Backfill extends StackCommand {
         BackfillPlan plan;
         if (resume.isPresent()) {
             id = resume.get();
-            SchedulerStore.Backfill b = stack.schedulerStore().backfill(id)
+            StoredBackfill b = stack.store().backfills().find(id)
                     .orElseThrow(() -> new OperateException("no backfill " + id + " on " + stack.description()));
             plan = BackfillPlan.of(project, b.asset(), opt(b.from()), opt(b.to()), b.downstream());
             force = b.force();
@@ -91,14 +91,14 @@ public final class Backfill extends StackCommand {
         } else {
             plan = BackfillPlan.of(project, asset, from, to, downstream);
             id = BackfillDriver.newId(asset, clock.instant());
-            stack.schedulerStore().createBackfill(new SchedulerStore.Backfill(id, asset, from.orElse(""), to.orElse(""), downstream,
+            stack.store().backfills().create(new StoredBackfill(id, asset, from.orElse(""), to.orElse(""), downstream,
                     force, clock.instant()));
             out.printf("backfill %s on %s: %s%s%n", id, stack.description(), plan.summary(),
                     force ? " (forced: each runs even if nothing changed)" : "");
             out.printf("  stop it at any time; resume with: freshet backfill --resume %s%n", id);
         }
         plan.notes().forEach(n -> out.println("  note: " + n));
-        BackfillDriver driver = new BackfillDriver(project, stack.store(), stack.schedulerStore(), stack.launcher(), clock,
+        BackfillDriver driver = new BackfillDriver(project, stack.store(), stack.launcher(), clock,
                 concurrency, poll, DELIVERY_WAIT, force);
         BackfillDriver.Result result = driver.run(id, plan, p -> {
             out.printf("%s %s%n", Operate.now(), p);

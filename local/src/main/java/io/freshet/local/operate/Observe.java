@@ -134,9 +134,9 @@ public final class Observe {
             if (!project.graph().assets().contains(asset)) {
                 throw new OperateException(project.noSuchAsset(asset));
             }
-            List<String> jsons = partition.map(p -> new ArrayList<>(stack.store().history(asset, p)).reversed())
-                    .orElseGet(() -> stack.store().recentEvents(asset, limit));
-            List<AssetEvent> events = jsons.stream().limit(limit).map(j -> EventJson.assetEvent(EventJson.read(j))).toList();
+            List<AssetEvent> recorded = partition.map(p -> new ArrayList<>(stack.store().events().history(asset, p)).reversed())
+                    .orElseGet(() -> stack.store().events().recent(asset, limit));
+            List<AssetEvent> events = recorded.stream().limit(limit).toList();
             if (common.json) {
                 ArrayNode a = EventJson.MAPPER.createArrayNode();
                 events.forEach(e -> a.add(EventJson.read(EventJson.assetUpdated(e))));
@@ -179,7 +179,7 @@ public final class Observe {
             }
             List<Run> runs = new ArrayList<>();
             for (String p : pipeline.map(List::of).orElseGet(() -> project.pipelines().stream().map(x -> x.name()).toList())) {
-                stack.store().runs(p).stream().filter(r -> state.isEmpty() || r.state() == state.get()).forEach(runs::add);
+                stack.store().runs().of(p).stream().filter(r -> state.isEmpty() || r.state() == state.get()).forEach(runs::add);
             }
             runs.sort(Comparator.comparing(Run::createdAt).reversed().thenComparing(Run::runId));
             runs = runs.subList(0, Math.min(limit, runs.size()));
@@ -235,7 +235,7 @@ public final class Observe {
 
         @Override
         int run(Project project, StackTarget.Connection stack, PrintWriter out) {
-            Run run = stack.store().run(runId).orElseThrow(() -> new OperateException("no run " + runId + " on " + stack.description()));
+            Run run = stack.store().runs().run(runId).orElseThrow(() -> new OperateException("no run " + runId + " on " + stack.description()));
             ObjectNode tree = explain(stack, run, depth);
             if (common.json) {
                 json(out, tree);
@@ -256,7 +256,7 @@ public final class Observe {
                     c.put("request", id);
                     continue;
                 }
-                Optional<AssetEvent> e = stack.store().eventJson(id).map(j -> EventJson.assetEvent(EventJson.read(j)));
+                Optional<AssetEvent> e = stack.store().events().event(id);
                 c.put("event", id);
                 if (e.isEmpty()) {
                     continue;
@@ -267,7 +267,7 @@ public final class Observe {
                 c.put("producer", e.get().producer().kind().wireName());
                 c.put("by", e.get().producer().id());
                 if (e.get().producer().kind() == Producer.Kind.RUN && left > 1) {
-                    stack.store().run(e.get().producer().id()).ifPresent(r -> c.set("run", explain(stack, r, left - 1)));
+                    stack.store().runs().run(e.get().producer().id()).ifPresent(r -> c.set("run", explain(stack, r, left - 1)));
                 }
             }
             return n;

@@ -81,11 +81,11 @@ final class Operate {
         RunState shown = null;
         while (Instant.now().isBefore(giveUp)) {
             if (runId.isEmpty()) {
-                runId = stack.store().consumedBy(pipeline, partition, requestId);
-                runId.flatMap(stack.store()::run).ifPresent(r -> out.printf("%s run %s created: %s%n", now(), r.runId(), r.reason()));
+                runId = stack.store().consumers().consumedBy(pipeline, partition, requestId);
+                runId.flatMap(stack.store().runs()::run).ifPresent(r -> out.printf("%s run %s created: %s%n", now(), r.runId(), r.reason()));
             }
             if (runId.isPresent()) {
-                Optional<Run> run = stack.store().run(runId.get());
+                Optional<Run> run = stack.store().runs().run(runId.get());
                 if (run.isPresent() && run.get().state() != shown) {
                     shown = run.get().state();
                     out.printf("%s run %s %s%s%n", now(), run.get().runId(), shown,

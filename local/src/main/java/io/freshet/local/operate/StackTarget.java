@@ -11,9 +11,10 @@ import io.freshet.aws.AwsClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.state.protocol.RunLauncher;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -43,7 +44,7 @@ public final class StackTarget {
     Optional<String> region;
 
     /** The store and run path of the target stack, as the functions themselves see them. */
-    public record Connection(String description, DynamoStore store, SchedulerStore schedulerStore, RunLauncher launcher) {
+    public record Connection(String description, StateStore store, ScheduleState schedulerStore, RunLauncher launcher) {
     }
 
     public Connection connect(Clock clock, JsonLog log) {
@@ -69,8 +70,8 @@ public final class StackTarget {
         }
         DynamoDbClient db = AwsClients.build(DynamoDbClient.builder(), dynamoEndpoint, env);
         EventBridgeClient events = AwsClients.build(EventBridgeClient.builder(), eventsEndpoint, env);
-        DynamoStore store = new DynamoStore(db, table, clock);
+        StateStore store = new DynamoStateStore(db, table, clock);
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, bus));
-        return new Connection(description, store, new SchedulerStore(db, table, clock), new RunLauncher(store, announcer, log, clock));
+        return new Connection(description, store, new DynamoStateStore(db, table, clock).schedule(), new RunLauncher(store, announcer, log, clock));
     }
 }

@@ -17,8 +17,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Freshness;
@@ -27,6 +25,9 @@ import io.freshet.core.model.Source;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.Request;
 import io.freshet.local.operate.AssetStatus;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.Violation;
 
 /**
  * Everything the lineage page shows, read from a stack's state once: the graph's layout, each
@@ -56,7 +57,7 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
     }
 
     public record AssetView(String name, String kind, String description, String state, Optional<String> policy,
-                            Optional<SchedulerStore.Violation> violation, Optional<String> producer, List<String> consumers,
+                            Optional<Violation> violation, Optional<String> producer, List<String> consumers,
                             List<String> upstream, List<String> downstream, List<AssetEvent> events, List<Check> checks) {
 
         public Optional<AssetEvent> newest() {
@@ -77,15 +78,15 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
     public record PipelineView(String name, String description, String trigger, Optional<String> freshness, List<RunView> runs) {
     }
 
-    public static PageData collect(Project project, DynamoStore store, SchedulerStore schedulerStore, Context context) {
+    public static PageData collect(Project project, StateStore store, ScheduleState schedulerStore, Context context) {
         List<AssetView> assets = new ArrayList<>();
         for (AssetStatus.Row row : AssetStatus.collect(project, store, schedulerStore)) {
             String asset = row.asset();
-            List<AssetEvent> events = store.recentEvents(asset, EVENTS).stream().map(j -> EventJson.assetEvent(EventJson.read(j))).toList();
+            List<AssetEvent> events = store.events().recent(asset, EVENTS);
             if (events.isEmpty() && row.newest().isPresent()) {
                 events = List.of(row.newest().get());
             }
-            Optional<SchedulerStore.Violation> open = row.violations().stream().filter(SchedulerStore.Violation::overdue).findFirst();
+            Optional<Violation> open = row.violations().stream().filter(Violation::overdue).findFirst();
             String state = open.isPresent() ? OVERDUE : row.newest().isEmpty() ? NEVER : row.policy().isEmpty() ? NO_POLICY : FRESH;
             List<Check> checks = new ArrayList<>();
             row.newest().ifPresent(e -> new TreeMap<>(e.metadata()).forEach((k, v) -> {
@@ -105,14 +106,14 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
         for (String name : project.graph().pipelineOrder()) {
             Pipeline p = project.pipeline(name).orElseThrow();
             List<RunView> runs = new ArrayList<>();
-            for (Run r : store.runs(name).stream().limit(RUNS).toList()) {
+            for (Run r : store.runs().of(name).stream().limit(RUNS).toList()) {
                 List<Consumed> consumed = new ArrayList<>();
                 for (String id : r.consumed()) {
                     if (Request.isRequestId(id)) {
                         consumed.add(new Consumed(id, Optional.empty(), Optional.empty()));
                         continue;
                     }
-                    Optional<AssetEvent> e = known.computeIfAbsent(id, k -> store.eventJson(k).map(j -> EventJson.assetEvent(EventJson.read(j))));
+                    Optional<AssetEvent> e = known.computeIfAbsent(id, k -> store.events().event(k));
                     consumed.add(new Consumed(id, e.map(AssetEvent::asset), e.map(AssetEvent::partition)));
                 }
                 runs.add(new RunView(r, List.copyOf(consumed)));

@@ -14,11 +14,12 @@ import java.util.function.Consumer;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.operate.LocalStackFile;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
 import io.freshet.testkit.LocalPostgres;
@@ -116,7 +117,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     private void wire() {
-        DynamoStore.createTable(dynamo.client(), table);
+        DynamoStateStore.createTable(dynamo.client(), table);
         s3.createBucket(lakeBucket);
         s3.enableVersioning(lakeBucket); // as template.yaml's lake bucket: events carry version ids, runs read by them
         LocalFunctions.forwardObjectCreated(s3, bus.client());
@@ -186,12 +187,12 @@ public final class EmbeddedStack implements AutoCloseable {
         return new LocalStackFile(table, busName, lakeBucket, dynamo.endpoint(), bus.endpoint(), s3.endpoint());
     }
 
-    public DynamoStore store() {
-        return new DynamoStore(dynamo.client(), table, options.clock());
+    public StateStore store() {
+        return new DynamoStateStore(dynamo.client(), table, options.clock());
     }
 
-    public SchedulerStore schedulerStore() {
-        return new SchedulerStore(dynamo.client(), table, options.clock());
+    public ScheduleState schedulerStore() {
+        return new DynamoStateStore(dynamo.client(), table, options.clock()).schedule();
     }
 
     public LocalS3 s3() {

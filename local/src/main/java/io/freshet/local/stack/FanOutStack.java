@@ -22,15 +22,16 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.runs.RunLauncher;
-import io.freshet.aws.store.DynamoStore;
-import io.freshet.aws.store.SchedulerStore;
 import io.freshet.scheduler.SchedulerService;
 import io.freshet.core.load.Project;
 import io.freshet.rulessync.ConsumerRules;
 import io.freshet.rulessync.RulesReconciler;
 import io.freshet.s3events.S3EventsHandler;
 import io.freshet.s3events.S3EventsService;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.state.protocol.RunLauncher;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
 import io.freshet.trigger.TriggerHandler;
@@ -56,15 +57,15 @@ public final class FanOutStack implements AutoCloseable {
 
     private final LocalDynamo dynamo;
     private final LocalEventBridge bus;
-    private final DynamoStore store;
-    private final SchedulerStore schedulerStore;
+    private final StateStore store;
+    private final ScheduleState schedulerStore;
     private final PublishingAnnouncer announcer;
     private final String lakeBucket;
     private final Project project;
     private final JsonLog log;
     private final Clock clock;
 
-    private FanOutStack(LocalDynamo dynamo, LocalEventBridge bus, DynamoStore store, SchedulerStore schedulerStore,
+    private FanOutStack(LocalDynamo dynamo, LocalEventBridge bus, StateStore store, ScheduleState schedulerStore,
                         PublishingAnnouncer announcer, String lakeBucket, Project project, JsonLog log, Clock clock) {
         this.dynamo = dynamo;
         this.bus = bus;
@@ -86,9 +87,9 @@ public final class FanOutStack implements AutoCloseable {
     public static FanOutStack start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log, Clock clock) {
         LocalDynamo dynamo = LocalDynamo.start();
         LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
-        DynamoStore.createTable(dynamo.client(), TABLE);
-        DynamoStore store = new DynamoStore(dynamo.client(), TABLE, clock);
-        SchedulerStore schedulerStore = new SchedulerStore(dynamo.client(), TABLE, clock);
+        DynamoStateStore.createTable(dynamo.client(), TABLE);
+        StateStore store = new DynamoStateStore(dynamo.client(), TABLE, clock);
+        ScheduleState schedulerStore = new DynamoStateStore(dynamo.client(), TABLE, clock).schedule();
         var events = bus.client();
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, BUS));
 
@@ -139,11 +140,11 @@ public final class FanOutStack implements AutoCloseable {
         return Stream.of(key.split("/", -1)).map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)).collect(Collectors.joining("/"));
     }
 
-    public DynamoStore store() {
+    public StateStore store() {
         return store;
     }
 
-    public SchedulerStore schedulerStore() {
+    public ScheduleState schedulerStore() {
         return schedulerStore;
     }
 

@@ -13,7 +13,6 @@ import java.util.Optional;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
-import io.freshet.aws.runs.RunLauncher;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
@@ -21,6 +20,7 @@ import io.freshet.core.model.Schedule;
 import io.freshet.core.runs.Run;
 import io.freshet.core.schedule.CronTicks;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.protocol.RunLauncher;
 
 /**
  * What a fresh local stack lacks that a deployed one has had since its first night: the
@@ -76,7 +76,7 @@ public final class FirstSnapshots {
         }
         stack.settle(timeout);
         for (String[] a : asked) {
-            Optional<Run> run = stack.store().consumedBy(a[0], a[1], a[2]).flatMap(stack.store()::run);
+            Optional<Run> run = stack.store().consumers().consumedBy(a[0], a[1], a[2]).flatMap(stack.store().runs()::run);
             played.add(new Played(a[0], a[1], Instant.parse(a[3]), run));
         }
         return played;

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
@@ -144,19 +143,19 @@ class LineagePageChromiumTest {
         String panel = panel(b.dom());
         assertTrue(panel.contains("data-asset=\"core.trips\""), panel);
         assertTrue(b.dom().matches("(?s).*<g class=\"node state-fresh selected\" data-asset=\"core.trips\".*"), "the node is selected");
-        AssetEvent newest = EventJson.assetEvent(EventJson.read(stack.store().newestEvent("core.trips").orElseThrow()));
+        AssetEvent newest = stack.store().events().newest("core.trips").orElseThrow();
         assertEquals(DAY.toString(), newest.partition());
         List<String> rows = rows(panel, "event");
-        assertEquals(stack.store().recentEvents("core.trips", PageData.EVENTS).size(), rows.size(), panel);
+        assertEquals(stack.store().events().recent("core.trips", PageData.EVENTS).size(), rows.size(), panel);
         String first = rows.getFirst();
         assertTrue(first.contains("data-event=\"" + newest.eventId() + "\""), first);
         assertTrue(first.contains("<td class=\"partition nowrap\">" + DAY + "</td>"), first);
         assertTrue(first.contains("<td class=\"producer\">run<br><span class=\"mono by\" title=\"" + newest.producer().id() + "\">"), first);
         assertTrue(first.contains("<td class=\"num\">" + newest.metadata().get("rows") + "</td>"), first);
-        Run run = stack.store().run(newest.producer().id()).orElseThrow();
+        Run run = stack.store().runs().run(newest.producer().id()).orElseThrow();
         assertEquals(RunState.SUCCEEDED, run.state());
         List<String> runs = items(panel, "run");
-        assertEquals(stack.store().runs("core_trips").size(), runs.size(), panel);
+        assertEquals(stack.store().runs().of("core_trips").size(), runs.size(), panel);
         assertTrue(runs.stream().anyMatch(r -> r.contains("data-run=\"" + run.runId() + "\"") && r.contains(">SUCCEEDED</span>")
                 && r.contains("why: " + run.reason()) && r.contains("consumed: ") && r.contains("landing.taps/" + DAY)), String.join("\n", runs));
         assertTrue(panel.contains("Latest runs of core_trips"), panel);

@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.state.Backfill;
 import io.freshet.state.Backfills;
+import io.freshet.state.StoredBackfill;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** A backfill's items: {@code BF#{backfillId}/PLAN} and one {@code ITEM#{pipeline}#{partition}} per item. */
@@ -22,15 +22,15 @@ final class DynamoBackfills implements Backfills {
     }
 
     @Override
-    public boolean create(Backfill b) {
+    public boolean create(StoredBackfill b) {
         return t.conditionalPut(Items.of(PK, StoreKeys.backfill(b.backfillId()), SK, "PLAN").s("asset", b.asset()).s("from", b.from())
                 .s("to", b.to()).bool("downstream", b.downstream()).bool("force", b.force()).s("createdAt", sortable(b.createdAt())).build(),
                 "attribute_not_exists(PK)", Map.of());
     }
 
     @Override
-    public Optional<Backfill> find(String backfillId) {
-        return t.get(StoreKeys.backfill(backfillId), "PLAN").map(i -> new Backfill(backfillId, i.get("asset").s(), i.get("from").s(),
+    public Optional<StoredBackfill> find(String backfillId) {
+        return t.get(StoreKeys.backfill(backfillId), "PLAN").map(i -> new StoredBackfill(backfillId, i.get("asset").s(), i.get("from").s(),
                 i.get("to").s(), i.get("downstream").bool(), i.containsKey("force") && i.get("force").bool(), Instant.parse(i.get("createdAt").s())));
     }
 

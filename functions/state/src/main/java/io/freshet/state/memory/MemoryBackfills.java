@@ -5,8 +5,8 @@ import static io.freshet.state.memory.Tables.micros;
 
 import java.util.Optional;
 
-import io.freshet.state.Backfill;
 import io.freshet.state.Backfills;
+import io.freshet.state.StoredBackfill;
 import io.freshet.state.memory.Tables.BackfillItem;
 
 /** Backfills in memory; see {@link MemoryStateStore}. */
@@ -19,15 +19,15 @@ final class MemoryBackfills implements Backfills {
     }
 
     @Override
-    public boolean create(Backfill b) {
+    public boolean create(StoredBackfill b) {
         synchronized (t) {
-            return t.backfills.putIfAbsent(b.backfillId(), new Backfill(b.backfillId(), b.asset(), b.from(), b.to(), b.downstream(),
+            return t.backfills.putIfAbsent(b.backfillId(), new StoredBackfill(b.backfillId(), b.asset(), b.from(), b.to(), b.downstream(),
                     b.force(), micros(b.createdAt()))) == null;
         }
     }
 
     @Override
-    public Optional<Backfill> find(String backfillId) {
+    public Optional<StoredBackfill> find(String backfillId) {
         synchronized (t) {
             return Optional.ofNullable(t.backfills.get(backfillId));
         }

@@ -15,7 +15,7 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
-import io.freshet.state.Backfill;
+import io.freshet.state.StoredBackfill;
 import io.freshet.state.DeployedCode;
 import io.freshet.state.DirtyPartition;
 import io.freshet.state.Violation;
@@ -52,7 +52,7 @@ final class Tables {
     /** {@code asset#partition} to its violation. */
     final TreeMap<String, Violation> violations = new TreeMap<>();
 
-    final Map<String, Backfill> backfills = new HashMap<>();
+    final Map<String, StoredBackfill> backfills = new HashMap<>();
     /** {@code backfillId#pipeline#partition} to the item. */
     final Map<String, BackfillItem> backfillItems = new HashMap<>();
 

@@ -7,9 +7,9 @@ import java.time.Instant;
  *
  * @param force whether its runs execute even when inputs and code are unchanged ({@code --force})
  */
-public record Backfill(String backfillId, String asset, String from, String to, boolean downstream, boolean force, Instant createdAt) {
+public record StoredBackfill(String backfillId, String asset, String from, String to, boolean downstream, boolean force, Instant createdAt) {
 
-    public Backfill(String backfillId, String asset, String from, String to, boolean downstream, Instant createdAt) {
+    public StoredBackfill(String backfillId, String asset, String from, String to, boolean downstream, Instant createdAt) {
         this(backfillId, asset, from, to, downstream, false, createdAt);
     }
 }
