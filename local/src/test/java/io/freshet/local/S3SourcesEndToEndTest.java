@@ -17,7 +17,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
