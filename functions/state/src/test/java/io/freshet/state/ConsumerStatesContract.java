@@ -1,0 +1,82 @@
+package io.freshet.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.runs.Run;
+import io.freshet.core.trigger.PendingEvent;
+
+/** Consumer partitions: a pending set that rejects what a run consumed, atomically with the check. */
+abstract class ConsumerStatesContract extends StoreContract {
+
+    static final Instant T = Instant.parse("2026-05-26T06:15:02.123456789Z");
+    static final String P = "core_trips";
+    static final String DAY = "2026-05-26";
+
+    @Test
+    void anEventWaitsOnceInThePendingSetOldestFirst() {
+        PendingEvent later = pending(upload("ev-2", "landing.taps", DAY, T.plusSeconds(60)));
+        PendingEvent first = pending(upload("ev-1", "landing.taps", DAY, T));
+        assertTrue(store.consumers().addPending(P, DAY, later));
+        assertTrue(store.consumers().addPending(P, DAY, first));
+        assertTrue(store.consumers().addPending(P, DAY, first), "a duplicate delivery: nothing to add, not rejected");
+
+        ConsumerView view = store.consumers().view(P, DAY);
+        assertEquals(List.of("ev-1", "ev-2"), view.pending().stream().map(PendingEvent::eventId).toList());
+        assertEquals(T.truncatedTo(ChronoUnit.MICROS), view.pending().get(0).time(), "times are kept to the microsecond");
+        assertEquals(0, view.version());
+        assertEquals(Optional.empty(), view.activeRun());
+        assertTrue(store.consumers().isPending(P, DAY, first));
+        assertFalse(store.consumers().isPending(P, "2026-05-25", first));
+    }
+
+    @Test
+    void aPartitionNobodyTouchedIsEmpty() {
+        assertEquals(new ConsumerView(P, DAY, 0, Optional.empty(), Optional.empty(), true, List.of()), store.consumers().view(P, DAY));
+        assertEquals(Optional.empty(), store.consumers().consumedBy(P, DAY, "ev-1"));
+    }
+
+    @Test
+    void whatARunConsumedLeavesThePendingSetAndBouncesWhenRedelivered() {
+        AssetEvent e = upload("ev-1", "landing.taps", DAY, T);
+        store.consumers().addPending(P, DAY, pending(e));
+        ConsumerView seen = store.consumers().view(P, DAY);
+        Run run = store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
+        assertFalse(store.consumers().view(P, DAY).lastRunCleaned());
+
+        store.consumers().cleanupConsumed(run.runId());
+        store.consumers().cleanupConsumed(run.runId()); // idempotent: anyone may finish it
+
+        ConsumerView after = store.consumers().view(P, DAY);
+        assertEquals(List.of(), after.pending());
+        assertTrue(after.lastRunCleaned());
+        assertEquals(Optional.of("run-1"), after.lastRun());
+        assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-1"));
+        assertFalse(store.consumers().addPending(P, DAY, pending(e)), "consumed already: the redelivery is rejected");
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending());
+        assertTrue(store.consumers().addPending("other_pipeline", DAY, pending(e)), "another consumer's pending set is its own");
+    }
+
+    @Test
+    void anEventIsAddedOnlyWhileNoneOfTheNamedOthersWasConsumed() {
+        AssetEvent consumed = upload("ev-1", "landing.taps", DAY, T);
+        store.consumers().addPending(P, DAY, pending(consumed));
+        ConsumerView seen = store.consumers().view(P, DAY);
+        store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
+        store.consumers().cleanupConsumed("run-1");
+
+        PendingEvent request = pending(upload("req-1", "landing.taps", DAY, T.plusSeconds(5)));
+        assertFalse(store.consumers().addPending(P, DAY, request, List.of("ev-0", "ev-1")));
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending(), "nothing was added");
+        assertTrue(store.consumers().addPending(P, DAY, request, List.of("ev-0")));
+    }
+}
