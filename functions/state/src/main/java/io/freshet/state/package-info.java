@@ -14,11 +14,12 @@
  * docs/architecture.md describes), {@code io.freshet.state.memory} an in-memory implementation with
  * the same semantics, and {@code io.freshet.state.protocol} the run protocol (run creation and
  * publication, exactly once), written against the ports only. The same contract tests run against
- * both implementations.
+ * both implementations. {@code io.freshet.state.json} defines an asset event's JSON once: what an
+ * event item keeps, and the bus's {@code Asset Updated} detail that {@code functions/aws} writes.
  *
- * <p>It may depend on {@code functions/core}, the DynamoDB SDK and Jackson (inside the DynamoDB
- * adapter only); not on EventBridge, S3 or {@code functions/aws}: the protocol announces through
- * its own small port ({@link io.freshet.state.protocol.RunAnnouncer}), which {@code functions/aws}
- * implements on the bus.
+ * <p>It may depend on {@code functions/core}, the DynamoDB SDK and Jackson (for that JSON only);
+ * not on EventBridge, S3 or {@code functions/aws}: the protocol announces through its own small
+ * port ({@link io.freshet.state.protocol.RunAnnouncer}), which {@code functions/aws} implements on
+ * the bus.
  */
 package io.freshet.state;

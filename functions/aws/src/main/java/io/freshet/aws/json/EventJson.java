@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.runs.Run;
+import io.freshet.state.json.AssetEventJson;
 
 /**
  * The JSON shapes of Freshet's events on EventBridge (source {@code freshet}). Other teams
@@ -46,25 +47,7 @@ public final class EventJson {
     }
 
     public static String assetUpdated(AssetEvent e) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("eventId", e.eventId());
-        n.put("asset", e.asset());
-        n.put("partition", e.partition());
-        n.put("time", e.time().toString());
-        ObjectNode producer = n.putObject("producer");
-        producer.put("kind", e.producer().kind().wireName());
-        producer.put("id", e.producer().id());
-        n.put("dataVersion", e.dataVersion());
-        if (e.codeVersion().isPresent()) {
-            n.put("codeVersion", e.codeVersion().get());
-        } else {
-            n.putNull("codeVersion");
-        }
-        ArrayNode objects = n.putArray("objects");
-        e.objects().forEach(objects::add);
-        ObjectNode metadata = n.putObject("metadata");
-        new java.util.TreeMap<>(e.metadata()).forEach(metadata::put);
-        return write(n);
+        return AssetEventJson.write(e);
     }
 
     /** Reads an {@code Asset Updated} detail; a missing or mistyped field fails with its name. */

@@ -15,6 +15,7 @@ import io.freshet.core.events.S3Change;
 import io.freshet.state.EventLog;
 import io.freshet.state.Recorded;
 import io.freshet.state.StoreException;
+import io.freshet.state.json.AssetEventJson;
 import io.freshet.state.StoredEvent;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;

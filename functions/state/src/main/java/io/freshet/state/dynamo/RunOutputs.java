@@ -9,6 +9,7 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.RunState;
 import io.freshet.state.Runs;
 import io.freshet.state.StoreException;
+import io.freshet.state.json.AssetEventJson;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;

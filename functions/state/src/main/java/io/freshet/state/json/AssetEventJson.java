@@ -1,4 +1,4 @@
-package io.freshet.state.dynamo;
+package io.freshet.state.json;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,19 +18,20 @@ import io.freshet.core.events.Producer;
 import io.freshet.state.StoreException;
 
 /**
- * The JSON an event item keeps ({@code json}): the shape of the bus's {@code Asset Updated} detail,
- * field for field and in the same order (functions/aws's EventJson writes that one), so that items
- * written before the store had its own codec read back unchanged and an event re-announced from the
- * store carries the same detail.
+ * An asset event as JSON, defined once: the detail of the bus's {@code Asset Updated} (functions/aws's
+ * EventJson writes it with {@link #write}; other teams subscribe to it, so fields are only ever
+ * added) and what the DynamoDB adapter keeps in an event item ({@code json}), so that an event
+ * re-announced from the store carries the same detail. Only the adapter reads it back: events it
+ * wrote itself, so {@link #read} checks nothing a writer of this class could have left out.
  */
-final class AssetEventJson {
+public final class AssetEventJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private AssetEventJson() {
     }
 
-    static String write(AssetEvent e) {
+    public static String write(AssetEvent e) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("eventId", e.eventId());
         n.put("asset", e.asset());
@@ -56,7 +57,7 @@ final class AssetEventJson {
         }
     }
 
-    static AssetEvent read(String json) {
+    public static AssetEvent read(String json) {
         JsonNode d;
         try {
             d = MAPPER.readTree(json);
