@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -299,7 +300,7 @@ class TypeMappingTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    @org.junit.jupiter.api.Disabled("Known issue (docs/architecture.md, Snapshots): under a 16 MB memory_limit DuckDB sometimes "
+    @Disabled("Known issue (docs/architecture.md, Snapshots): under a 16 MB memory_limit DuckDB sometimes "
             + "raises Out of Memory on one of its own threads, where it escapes as std::terminate and aborts the JVM (seen twice in "
             + "full builds) instead of failing the snapshot. Re-enable once out-of-memory inside the table function is contained.")
     void runningOutOfDuckDbMemoryFailsCleanly() {
