@@ -1,15 +1,10 @@
 package io.freshet.aws.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,27 +12,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * Files in and out of S3 over a plain {@link S3Client}: what the runner needs to move snapshots
  * and query results, with failures as {@link ObjectStoreException}s that name the operation, the
  * bucket and the key.
  *
- * <p>Uploads stream from the file: one PutObject up to the multipart threshold, a multipart upload
+ * <p>Uploads ({@link ObjectUploader}) stream from the file: one PutObject up to the multipart threshold, a multipart upload
  * above it, its parts sent one after another in order, each read from disk as it is sent (memory
  * stays at the SDK's buffers, whatever the size), each with a CRC32 that S3 checks, the whole
  * object then carrying S3's composite CRC32. A multipart upload that fails at any point is
@@ -58,12 +46,9 @@ public final class ObjectStore {
     static final int MAX_PARTS = 10_000;
     /** S3's most keys in one DeleteObjects. */
     static final int DELETE_BATCH = 1_000;
-    /** Tries of a conditional PutObject that S3 answers 409 (a concurrent conditional write in flight). */
-    private static final int CONFLICT_ATTEMPTS = 3;
 
     private final S3Client s3;
-    private final long multipartThreshold;
-    private final long partSize;
+    private final ObjectUploader uploader;
 
     /** With the default threshold ({@value #DEFAULT_MULTIPART_THRESHOLD} bytes) and part size ({@value #DEFAULT_PART_SIZE}). */
     public ObjectStore(S3Client s3) {
@@ -84,13 +69,12 @@ public final class ObjectStore {
         if (partSize < MIN_PART_SIZE || partSize > MAX_SINGLE_PUT) {
             throw new IllegalArgumentException("the part size must be between 5 MiB and 5 GiB (S3's limits), not " + partSize);
         }
-        this.multipartThreshold = multipartThreshold;
-        this.partSize = partSize;
+        this.uploader = new ObjectUploader(s3, multipartThreshold, partSize);
     }
 
     /** Uploads {@code file} to {@code s3://bucket/key}, replacing any object there. */
     public PutResult put(String bucket, String key, Path file) {
-        return upload(bucket, key, file, false).orElseThrow();
+        return uploader.upload(bucket, key, file, false).orElseThrow();
     }
 
     /**
@@ -100,7 +84,7 @@ public final class ObjectStore {
      * @return true when this call created the object, false when one was there
      */
     public boolean putIfAbsent(String bucket, String key, Path file) {
-        return upload(bucket, key, file, true).isPresent();
+        return uploader.upload(bucket, key, file, true).isPresent();
     }
 
     /**
@@ -208,118 +192,12 @@ public final class ObjectStore {
         }
     }
 
-    /** Empty only when {@code ifAbsent} and the key was taken. */
-    private Optional<PutResult> upload(String bucket, String key, Path file, boolean ifAbsent) {
-        requireLocation(bucket, key);
-        Objects.requireNonNull(file, "file");
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new ObjectStoreException("PutObject", bucket, key, "reading " + file + ": " + e, e);
-        }
-        return size > multipartThreshold
-                ? multipart(bucket, key, file, size, ifAbsent)
-                : single(bucket, key, file, size, ifAbsent);
-    }
-
-    private Optional<PutResult> single(String bucket, String key, Path file, long size, boolean ifAbsent) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                PutObjectResponse r = s3.putObject(b -> b.bucket(bucket).key(key).contentLength(size)
-                        .ifNoneMatch(ifAbsent ? "*" : null), RequestBody.fromFile(file));
-                return Optional.of(new PutResult(unquote(r.eTag()), Optional.ofNullable(r.versionId()), size));
-            } catch (S3Exception e) {
-                if (ifAbsent && e.statusCode() == 412) {
-                    return Optional.empty();
-                }
-                if (ifAbsent && e.statusCode() == 409 && attempt < CONFLICT_ATTEMPTS) {
-                    continue; // S3: a conditional write raced another in flight; try again
-                }
-                throw ObjectStoreException.of("PutObject", bucket, key, e);
-            } catch (UncheckedIOException e) {
-                throw new ObjectStoreException("PutObject", bucket, key, "reading " + file + ": " + e.getCause(), e);
-            } catch (RuntimeException e) {
-                throw ObjectStoreException.of("PutObject", bucket, key, e);
-            }
-        }
-    }
-
-    private Optional<PutResult> multipart(String bucket, String key, Path file, long size, boolean ifAbsent) {
-        long part = effectivePartSize(size);
-        String uploadId;
-        try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32)).uploadId();
-        } catch (RuntimeException e) {
-            throw ObjectStoreException.of("CreateMultipartUpload", bucket, key, e);
-        }
-        boolean finished = false;
-        String operation = "UploadPart";
-        try {
-            List<CompletedPart> parts = new ArrayList<>();
-            int number = 1;
-            for (long offset = 0; offset < size; offset += part, number++) {
-                long length = Math.min(part, size - offset);
-                int n = number;
-                try (FileSlice slice = new FileSlice(file, offset, length)) {
-                    UploadPartResponse r = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n)
-                            .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32),
-                            RequestBody.fromContentProvider(slice, length, "application/octet-stream"));
-                    parts.add(CompletedPart.builder().partNumber(n).eTag(r.eTag()).checksumCRC32(r.checksumCRC32()).build());
-                }
-            }
-            operation = "CompleteMultipartUpload";
-            CompleteMultipartUploadResponse done;
-            try {
-                done = s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-                        .ifNoneMatch(ifAbsent ? "*" : null).multipartUpload(m -> m.parts(parts)));
-            } catch (S3Exception e) {
-                if (ifAbsent && e.statusCode() == 412) {
-                    return Optional.empty(); // the upload is aborted below
-                }
-                throw e;
-            }
-            finished = true;
-            return Optional.of(new PutResult(unquote(done.eTag()), Optional.ofNullable(done.versionId()), size));
-        } catch (RuntimeException e) {
-            ObjectStoreException failure = e instanceof UncheckedIOException io
-                    ? new ObjectStoreException(operation, bucket, key, "reading " + file + ": " + io.getCause(), e)
-                    : ObjectStoreException.of(operation, bucket, key, e);
-            abort(bucket, key, uploadId).ifPresent(failure::addSuppressed);
-            finished = true;
-            throw failure;
-        } finally {
-            if (!finished) {
-                abort(bucket, key, uploadId); // a declined putIfAbsent, or an Error on its way up
-            }
-        }
-    }
-
     /** The part size, raised (to whole MiB) when the file would need more than 10,000 parts. */
     long effectivePartSize(long size) {
-        long needed = (size + MAX_PARTS - 1) / MAX_PARTS;
-        if (needed <= partSize) {
-            return partSize;
-        }
-        long mib = 1024L * 1024;
-        return (needed + mib - 1) / mib * mib;
+        return uploader.effectivePartSize(size);
     }
 
-    /**
-     * Aborts an upload whose object will not be made. A failed abort is not thrown over the
-     * failure that caused it but returned, to be attached to it as suppressed; a bucket lifecycle
-     * rule for incomplete uploads is the backstop.
-     */
-    private Optional<RuntimeException> abort(String bucket, String key, String uploadId) {
-        try {
-            s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.of(ObjectStoreException.of("AbortMultipartUpload", bucket, key, e));
-        }
-    }
-
-    private static void requireLocation(String bucket, String key) {
+    static void requireLocation(String bucket, String key) {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
@@ -351,92 +229,5 @@ public final class ObjectStore {
             return "";
         }
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
-    }
-
-    /**
-     * One part's bytes, read from the file when the SDK asks: a fresh stream per attempt (the SDK
-     * retries a part from its start), each closed when the next is opened or the part is done.
-     */
-    private static final class FileSlice implements ContentStreamProvider, AutoCloseable {
-        private final Path file;
-        private final long offset;
-        private final long length;
-        private InputStream current;
-
-        FileSlice(Path file, long offset, long length) {
-            this.file = file;
-            this.offset = offset;
-            this.length = length;
-        }
-
-        @Override
-        public InputStream newStream() {
-            close();
-            try {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                channel.position(offset);
-                current = new BoundedInputStream(Channels.newInputStream(channel), length);
-                return current;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (current != null) {
-                try {
-                    current.close();
-                } catch (IOException e) {
-                    // a read-only file handle: nothing was lost
-                }
-                current = null;
-            }
-        }
-    }
-
-    /** At most {@code limit} bytes of a stream. */
-    private static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long limit) {
-            this.in = in;
-            this.remaining = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 }

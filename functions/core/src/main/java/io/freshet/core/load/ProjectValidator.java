@@ -1,32 +1,25 @@
 package io.freshet.core.load;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import io.freshet.core.condition.Condition;
 import io.freshet.core.graph.AssetGraph;
-import io.freshet.core.location.LocationPattern;
-import io.freshet.core.location.OverlapCandidates;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
-import io.freshet.core.model.SqlText;
 import io.freshet.core.model.Step;
 import io.freshet.core.partition.PartitionGrain;
 import io.freshet.core.yaml.DidYouMean;
@@ -35,57 +28,54 @@ import io.freshet.core.yaml.SourcePos;
 
 /**
  * The checks that need more than one file: references between pipelines and sources, the shape
- * of the graph, S3 locations against each other, and the SQL files on disk.
+ * of the graph, S3 locations against each other ({@link LocationValidator}), and the SQL files on
+ * disk ({@link SqlValidator}).
  */
 final class ProjectValidator {
 
     private final List<Source> sources;
     private final List<Pipeline> pipelines;
-    private final Path dir;
-    private final String displayDir;
-    private final Set<String> parameters;
     private final Diagnostics out;
     private final Set<String> pipelinesWithBrokenSteps;
 
     private final Map<String, Source> sourceByName = new LinkedHashMap<>();
     private final Map<String, Pipeline> producerOf = new LinkedHashMap<>();
-    /** The text of each SQL file that exists, by its path relative to the pipelines directory. */
-    private final Map<String, String> sqlFiles = new TreeMap<>();
-    private final Set<String> pipelinesWithUnknownInputs = new java.util.HashSet<>();
+    private final Set<String> pipelinesWithUnknownInputs = new HashSet<>();
+    private final LocationValidator locations;
+    private final SqlValidator sqlValidator;
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
         this.pipelinesWithBrokenSteps = pipelinesWithBrokenSteps;
         this.sources = sources;
         this.pipelines = pipelines;
-        this.dir = dir;
-        this.displayDir = displayDir;
-        this.parameters = parameters;
         this.out = out;
+        this.locations = new LocationValidator(sources, pipelines, parameters, out);
+        this.sqlValidator = new SqlValidator(dir, displayDir, out, sourceByName, producerOf, pipelinesWithUnknownInputs);
     }
 
     Map<String, String> sqlFiles() {
-        return sqlFiles;
+        return sqlValidator.sqlFiles();
     }
 
     void validate() {
         names();
         for (Source s : sources) {
             if (s instanceof Source.S3 s3) {
-                parametersKnown(s3.location(), s3.locationPos());
-                inLakeBucket(s3);
+                locations.parametersKnown(s3.location(), s3.locationPos());
+                locations.inLakeBucket(s3);
             }
         }
         for (Pipeline p : pipelines) {
             inputs(p);
-            outputs(p);
+            locations.outputs(p);
             condition(p);
             steps(p);
             checks(p);
-            sqlReadsOnlyItsAssets(p);
+            sqlValidator.sqlReadsOnlyItsAssets(p);
         }
         snapshotTablesOnce();
-        overlaps();
+        locations.overlaps();
         cycles();
     }
 
@@ -164,55 +154,8 @@ final class ProjectValidator {
         }
     }
 
-    private static String words(PartitionGrain g) {
+    static String words(PartitionGrain g) {
         return g == PartitionGrain.NONE ? "not partitioned" : "partitioned " + g.yamlName();
-    }
-
-    private void outputs(Pipeline p) {
-        for (Output o : p.outputs()) {
-            LocationPattern loc = o.location();
-            parametersKnown(loc, o.locationPos());
-            if (!loc.isPrefix() || loc.hasWildcards()) {
-                out.error(o.locationPos(), "the location of output '" + o.asset()
-                        + "' must be a prefix ending in '/' without '*': the runner writes the asset's objects under it");
-                continue;
-            }
-            PartitionGrain implied = loc.impliedGrain();
-            if (implied != p.partitioning().grain()) {
-                out.error(o.locationPos(), "the location of output '" + o.asset() + "' "
-                        + (implied == PartitionGrain.NONE ? "has no partition placeholders" : "has " + implied.yamlName() + " placeholders")
-                        + " but pipeline '" + p.name() + "' is " + words(p.partitioning().grain())
-                        + (p.partitioning().grain() == PartitionGrain.DAILY ? "; add date={date}/" : "")
-                        + (p.partitioning().grain() == PartitionGrain.HOURLY ? "; add date={date}/hour={hour}/" : ""));
-            }
-        }
-    }
-
-    /**
-     * The stack routes only the lake bucket's S3 events to s3-events (template.yaml) and lets the
-     * runner read only that bucket: a source elsewhere would validate and never fire.
-     */
-    private void inLakeBucket(Source.S3 s3) {
-        String lake = "${" + LAKE_BUCKET + "}";
-        String bucket = s3.location().bucket();
-        boolean unknownParameter = bucket.startsWith("${") && !parameters.contains(bucket.substring(2, bucket.length() - 1));
-        if (!bucket.equals(lake) && !unknownParameter) { // an unknown parameter is reported once, by parametersKnown
-            out.error(s3.locationPos(), "source '" + s3.name() + "' is in bucket '" + s3.location().bucket()
-                    + "', but the stack receives S3 events from and reads only the lake bucket " + lake
-                    + ", so it would never fire: land its files under s3://" + lake + "/ (or replicate them there)");
-        }
-    }
-
-    private static final String LAKE_BUCKET = "LakeBucket";
-
-    private void parametersKnown(LocationPattern loc, SourcePos pos) {
-        for (String name : loc.parameters()) {
-            if (!parameters.contains(name)) {
-                String hint = DidYouMean.hint(name, parameters);
-                out.error(pos, "unknown parameter '${" + name + "}'"
-                        + (hint.isEmpty() ? "; known parameters: " + String.join(", ", new TreeSet<>(parameters)) : hint));
-            }
-        }
     }
 
     private void condition(Pipeline p) {
@@ -227,7 +170,7 @@ final class ProjectValidator {
         if (condition.isEmpty()) {
             return;
         }
-        Set<String> inputs = new java.util.LinkedHashSet<>(p.inputAssets()); // a set: a condition may name thousands
+        Set<String> inputs = new LinkedHashSet<>(p.inputAssets()); // a set: a condition may name thousands
         condition.get().references().forEach(a -> {
             SourcePos at = p.trigger().get().positionOf(a);
             if (!inputs.contains(a.name())) {
@@ -242,8 +185,8 @@ final class ProjectValidator {
 
     private void steps(Pipeline p) {
         Map<String, Step> writer = new HashMap<>();
-        Set<String> outputs = new java.util.HashSet<>(p.outputAssets());
-        Set<String> inputs = new java.util.HashSet<>(p.inputAssets());
+        Set<String> outputs = new HashSet<>(p.outputAssets());
+        Set<String> inputs = new HashSet<>(p.inputAssets());
         for (Step step : p.steps()) {
             if (step instanceof Step.Snapshot snap) {
                 Source s = sourceByName.get(snap.source());
@@ -259,7 +202,7 @@ final class ProjectValidator {
                     stepOutput(p, outputs, t.output(), t.pos(), step, writer);
                 }
             } else if (step instanceof Step.Sql sql) {
-                sqlText(sql.sql());
+                sqlValidator.sqlText(sql.sql());
                 stepOutput(p, outputs, sql.output(), sql.pos(), step, writer);
             }
         }
@@ -283,8 +226,8 @@ final class ProjectValidator {
     }
 
     private void checks(Pipeline p) {
-        Set<String> names = new java.util.HashSet<>();
-        Set<String> outputs = new java.util.HashSet<>(p.outputAssets());
+        Set<String> names = new HashSet<>();
+        Set<String> outputs = new HashSet<>(p.outputAssets());
         for (Check c : p.checks()) {
             if (!outputs.contains(c.asset())) {
                 out.error(c.pos(), "check '" + c.name() + "' tests '" + c.asset() + "', which is not an output of pipeline '" + p.name() + "'"
@@ -294,92 +237,7 @@ final class ProjectValidator {
                 out.error(c.pos(), "two checks of '" + c.asset() + "' are named '" + c.name() + "'; give one a different 'name'");
             }
             if (c instanceof Check.CustomSql sql) {
-                sqlText(sql.sql());
-            }
-        }
-    }
-
-    /** Reads a referenced SQL file once, reporting it when it is missing, outside the directory or not UTF-8. */
-    private void sqlText(SqlText text) {
-        if (!(text instanceof SqlText.File f) || sqlFiles.containsKey(f.path())) {
-            return;
-        }
-        Path file = dir.resolve(f.path()).normalize();
-        if (!file.startsWith(dir.normalize()) || f.path().startsWith("/")) {
-            out.error(f.pos(), "SQL file '" + f.path() + "' is outside the pipelines directory; keep SQL under " + displayDir + "/sql/");
-            return;
-        }
-        if (!Files.isRegularFile(file)) {
-            List<String> existing = existingSqlFiles();
-            out.error(f.pos(), "SQL file '" + f.path() + "' not found (looked for " + displayDir + "/" + f.path() + ")"
-                    + DidYouMean.hint(f.path(), existing));
-            return;
-        }
-        try {
-            long size = Files.size(file);
-            if (size > ProjectLoader.MAX_FILE_BYTES) {
-                out.error(f.pos(), "SQL file '" + f.path() + "' is " + size + " bytes, more than the " + ProjectLoader.MAX_FILE_BYTES
-                        + " (4 MiB) a file may hold");
-                return;
-            }
-            sqlFiles.put(f.path(), StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString());
-        } catch (CharacterCodingException e) {
-            out.error(f.pos(), "SQL file '" + f.path() + "' is not valid UTF-8");
-        } catch (IOException e) {
-            out.error(f.pos(), "SQL file '" + f.path() + "' cannot be read: " + e.getMessage());
-        }
-    }
-
-    private List<String> existingSqlFiles() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(x -> x.toString().endsWith(".sql"))
-                    .map(x -> dir.relativize(x).toString().replace('\\', '/'))
-                    .sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    /**
-     * The SQL of a step or a check may read the pipeline's inputs and outputs and nothing else the
-     * project declares: the run loads only those, so another asset would be missing (or stale) at
-     * run time, and the pipeline would not rerun when it changes. A name counts only when it is
-     * exactly a declared asset's, outside literals, quoted identifiers and comments.
-     */
-    private void sqlReadsOnlyItsAssets(Pipeline p) {
-        if (pipelinesWithUnknownInputs.contains(p.name())) {
-            return; // a misspelt input is reported once, not again at each place the SQL reads it
-        }
-        Set<String> own = new java.util.HashSet<>(p.inputAssets());
-        own.addAll(p.outputAssets());
-        List<SqlText> texts = new ArrayList<>();
-        for (Step step : p.steps()) {
-            if (step instanceof Step.Sql sql) texts.add(sql.sql());
-        }
-        for (Check c : p.checks()) {
-            if (c instanceof Check.CustomSql sql) texts.add(sql.sql());
-        }
-        Set<String> reported = new java.util.HashSet<>();
-        for (SqlText text : texts) {
-            String sql = switch (text) {
-                case SqlText.Inline inline -> inline.sql();
-                case SqlText.File file -> sqlFiles.get(file.path());
-            };
-            if (sql == null) {
-                continue; // missing or unreadable: reported already
-            }
-            for (SqlReferences.Mention m : SqlReferences.of(sql)) {
-                boolean declared = sourceByName.containsKey(m.name()) || producerOf.containsKey(m.name());
-                if (!declared || own.contains(m.name())) {
-                    continue;
-                }
-                SourcePos at = text instanceof SqlText.File file
-                        ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), m.line(), m.column())
-                        : text.pos();
-                if (reported.add(at.file() + "|" + m.name() + "|" + (text instanceof SqlText.File ? at.toString() : text.pos().toString()))) {
-                    out.error(at, "the SQL of pipeline '" + p.name() + "' reads '" + m.name() + "', which is not one of its inputs"
-                            + " or outputs: add it to 'inputs' (a run loads only those, and the pipeline reruns when they change)");
-                }
+                sqlValidator.sqlText(sql.sql());
             }
         }
     }
@@ -403,48 +261,6 @@ final class ProjectValidator {
                         seenIn.put(key, p.name());
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * A derived asset written where a source pattern matches would trigger its own pipeline (and
-     * others) with every write; two derived assets sharing a prefix could not tell their objects apart.
-     */
-    private void overlaps() {
-        OverlapCandidates<Source.S3> sourceIndex = new OverlapCandidates<>();
-        for (Source s : sources) {
-            if (s instanceof Source.S3 s3) {
-                sourceIndex.add(s3.location(), s3);
-            }
-        }
-        OverlapCandidates<Output> outputIndex = new OverlapCandidates<>();
-        Map<Output, Integer> order = new HashMap<>();
-        for (Pipeline p : pipelines) {
-            for (Output o : p.outputs()) {
-                if (o.location().isPrefix() && !o.location().hasWildcards()) {
-                    order.put(o, order.size());
-                    outputIndex.add(o.location(), o);
-                }
-            }
-        }
-        for (Pipeline p : pipelines) {
-            for (Output o : p.outputs()) {
-                if (!order.containsKey(o)) {
-                    continue;
-                }
-                sourceIndex.candidates(o.location()).stream()
-                        .sorted(java.util.Comparator.comparing(Source.S3::name))
-                        .forEach(s3 -> o.location().overlapWitness(s3.location()).ifPresent(w -> out.error(o.locationPos(),
-                                "the location of output '" + o.asset() + "' overlaps source '" + s3.name() + "' (" + s3.location().text()
-                                        + "), e.g. " + w + ": its own writes would re-trigger it; move the output outside the source pattern")));
-                // Report each overlapping pair once, at the output declared later.
-                outputIndex.candidates(o.location()).stream()
-                        .filter(other -> order.get(other) < order.get(o))
-                        .sorted(java.util.Comparator.comparing(order::get))
-                        .forEach(other -> o.location().overlapWitness(other.location()).ifPresent(w -> out.error(o.locationPos(),
-                                "the location of output '" + o.asset() + "' overlaps that of '" + other.asset() + "' (" + other.location().text()
-                                        + "), e.g. " + w + "; every asset needs a prefix of its own")));
             }
         }
     }

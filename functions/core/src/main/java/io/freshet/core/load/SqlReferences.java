@@ -21,84 +21,103 @@ final class SqlReferences {
     }
 
     static List<Mention> of(String sql) {
-        List<Mention> found = new ArrayList<>();
-        int n = sql.length();
-        int line = 1;
-        int lineStart = 0;
-        int i = 0;
-        char previousSignificant = ' ';
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\n') {
-                line++;
-                lineStart = i + 1;
-                i++;
-                continue;
-            }
-            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') { // line comment
-                while (i < n && sql.charAt(i) != '\n') i++;
-                continue;
-            }
-            if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') { // block comment
-                i += 2;
-                while (i < n && !(sql.charAt(i) == '*' && i + 1 < n && sql.charAt(i + 1) == '/')) {
-                    if (sql.charAt(i) == '\n') {
-                        line++;
-                        lineStart = i + 1;
+        return new Scan(sql).run();
+    }
+
+    /** One pass over the text: the position, the line it is on, and the last character that was not blank. */
+    private static final class Scan {
+        private final String sql;
+        private final int n;
+        private final List<Mention> found = new ArrayList<>();
+        private int line = 1;
+        private int lineStart = 0;
+        private int i = 0;
+        private char previousSignificant = ' ';
+
+        Scan(String sql) {
+            this.sql = sql;
+            this.n = sql.length();
+        }
+
+        List<Mention> run() {
+            while (i < n) {
+                char c = sql.charAt(i);
+                if (c == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                    i++;
+                } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') { // line comment
+                    while (i < n && sql.charAt(i) != '\n') i++;
+                } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                    blockComment();
+                } else if (c == '\'' || c == '"') {
+                    quoted(c);
+                } else if (isIdentifierStart(c)) {
+                    name();
+                } else {
+                    if (!Character.isWhitespace(c)) {
+                        previousSignificant = c;
                     }
                     i++;
                 }
-                i += 2;
-                continue;
             }
-            if (c == '\'' || c == '"') { // string literal or quoted identifier; a doubled quote escapes
-                int j = i + 1;
-                while (j < n) {
-                    char d = sql.charAt(j);
-                    if (d == '\n') {
-                        line++;
-                        lineStart = j + 1;
-                    }
-                    if (d == c) {
-                        if (j + 1 < n && sql.charAt(j + 1) == c) {
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    j++;
-                }
-                i = j + 1;
-                previousSignificant = c;
-                continue;
-            }
-            if (isIdentifierStart(c)) {
-                int start = i;
-                int j = i;
-                while (j < n && isIdentifierPart(sql.charAt(j))) j++;
-                int end = j;
-                if (end < n && sql.charAt(end) == '.' && end + 1 < n && isIdentifierStart(sql.charAt(end + 1)) && previousSignificant != '.') {
-                    int k = end + 1;
-                    while (k < n && isIdentifierPart(sql.charAt(k))) k++;
-                    found.add(new Mention((sql.substring(start, end) + "." + sql.substring(end + 1, k)).toLowerCase(Locale.ROOT),
-                            line, start - lineStart + 1));
-                    // Skip the rest of a longer chain (raw.taps.card_id): its later parts are columns.
-                    while (k < n && sql.charAt(k) == '.' && k + 1 < n && isIdentifierStart(sql.charAt(k + 1))) {
-                        k++;
-                        while (k < n && isIdentifierPart(sql.charAt(k))) k++;
-                    }
-                    j = k;
-                }
-                i = j;
-                previousSignificant = 'a';
-                continue;
-            }
-            if (!Character.isWhitespace(c)) {
-                previousSignificant = c;
-            }
-            i++;
+            return found;
         }
-        return found;
+
+        private void blockComment() {
+            i += 2;
+            while (i < n && !(sql.charAt(i) == '*' && i + 1 < n && sql.charAt(i + 1) == '/')) {
+                if (sql.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+                i++;
+            }
+            i += 2;
+        }
+
+        /** A string literal or quoted identifier; a doubled quote escapes. */
+        private void quoted(char c) {
+            int j = i + 1;
+            while (j < n) {
+                char d = sql.charAt(j);
+                if (d == '\n') {
+                    line++;
+                    lineStart = j + 1;
+                }
+                if (d == c) {
+                    if (j + 1 < n && sql.charAt(j + 1) == c) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j++;
+            }
+            i = j + 1;
+            previousSignificant = c;
+        }
+
+        private void name() {
+            int start = i;
+            int j = i;
+            while (j < n && isIdentifierPart(sql.charAt(j))) j++;
+            int end = j;
+            if (end < n && sql.charAt(end) == '.' && end + 1 < n && isIdentifierStart(sql.charAt(end + 1)) && previousSignificant != '.') {
+                int k = end + 1;
+                while (k < n && isIdentifierPart(sql.charAt(k))) k++;
+                found.add(new Mention((sql.substring(start, end) + "." + sql.substring(end + 1, k)).toLowerCase(Locale.ROOT),
+                        line, start - lineStart + 1));
+                // Skip the rest of a longer chain (raw.taps.card_id): its later parts are columns.
+                while (k < n && sql.charAt(k) == '.' && k + 1 < n && isIdentifierStart(sql.charAt(k + 1))) {
+                    k++;
+                    while (k < n && isIdentifierPart(sql.charAt(k))) k++;
+                }
+                j = k;
+            }
+            i = j;
+            previousSignificant = 'a';
+        }
     }
 
     private static boolean isIdentifierStart(char c) {

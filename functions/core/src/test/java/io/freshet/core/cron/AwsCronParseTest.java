@@ -56,6 +56,7 @@ class AwsCronParseTest {
         assertEquals(expression.trim(), AwsCron.parse(expression).expression());
     }
 
+    // A table of cases, one per line and grouped by kind: it reads best whole, so it stays one method.
     static Stream<Arguments> invalidExpressions() {
         return Stream.of(
                 // shape

@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBConnection;
@@ -124,12 +127,12 @@ final class DuckDbParquet implements AutoCloseable {
 
     /** {@code 256MB}, {@code 1.5GiB} -> bytes (KB = 1000, KiB = 1024, as DuckDB reads them). */
     static long bytes(String size) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]+)").matcher(size.trim());
+        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]+)").matcher(size.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size: " + size);
         }
         double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2).toUpperCase(java.util.Locale.ROOT);
+        String unit = m.group(2).toUpperCase(Locale.ROOT);
         double factor = switch (unit) {
             case "B" -> 1;
             case "KB" -> 1e3;

@@ -136,41 +136,44 @@ final class PgCatalog {
             }
             return new PgColumn(name, formatted, Kind.NUMERIC_TEXT, 0, 0, null);
         }
-        Kind kind;
+        return new PgColumn(name, formatted, scalarKind(oid), 0, 0, null);
+    }
+
+    /** The kind of a built-in scalar type; every other type is read as PostgreSQL's text output. */
+    private static Kind scalarKind(long oid) {
         if (oid == BOOL) {
-            kind = Kind.BOOL;
+            return Kind.BOOL;
         } else if (oid == INT2) {
-            kind = Kind.INT2;
+            return Kind.INT2;
         } else if (oid == INT4) {
-            kind = Kind.INT4;
+            return Kind.INT4;
         } else if (oid == INT8) {
-            kind = Kind.INT8;
+            return Kind.INT8;
         } else if (oid == FLOAT4) {
-            kind = Kind.FLOAT4;
+            return Kind.FLOAT4;
         } else if (oid == FLOAT8) {
-            kind = Kind.FLOAT8;
+            return Kind.FLOAT8;
         } else if (oid == TEXT || oid == VARCHAR || oid == BPCHAR || oid == NAME) {
-            kind = Kind.TEXT;
+            return Kind.TEXT;
         } else if (oid == JSON) {
-            kind = Kind.JSON;
+            return Kind.JSON;
         } else if (oid == JSONB) {
-            kind = Kind.JSONB;
+            return Kind.JSONB;
         } else if (oid == BYTEA) {
-            kind = Kind.BYTEA;
+            return Kind.BYTEA;
         } else if (oid == DATE) {
-            kind = Kind.DATE;
+            return Kind.DATE;
         } else if (oid == TIMESTAMP) {
-            kind = Kind.TIMESTAMP;
+            return Kind.TIMESTAMP;
         } else if (oid == TIMESTAMPTZ) {
-            kind = Kind.TIMESTAMPTZ;
+            return Kind.TIMESTAMPTZ;
         } else if (oid == TIME) {
-            kind = Kind.TIME;
+            return Kind.TIME;
         } else if (oid == UUID) {
-            kind = Kind.UUID;
+            return Kind.UUID;
         } else {
-            kind = Kind.TEXT_CAST;
+            return Kind.TEXT_CAST;
         }
-        return new PgColumn(name, formatted, kind, 0, 0, null);
     }
 
     private TypeRow type(long oid) throws SQLException {

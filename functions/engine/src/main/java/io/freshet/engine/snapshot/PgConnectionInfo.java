@@ -1,5 +1,6 @@
 package io.freshet.engine.snapshot;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public record PgConnectionInfo(String jdbcUrl, String user, String password) {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database): " + redact(jdbcUrl));
         }
-        String lower = jdbcUrl.toLowerCase(java.util.Locale.ROOT);
+        String lower = jdbcUrl.toLowerCase(Locale.ROOT);
         if (lower.contains("password=")) {
             throw new IllegalArgumentException("pass the password as PgConnectionInfo.password, not in the JDBC URL");
         }

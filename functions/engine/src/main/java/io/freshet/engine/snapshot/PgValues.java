@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -46,7 +47,7 @@ final class PgValues {
     static final int NUMERIC_PINF = 0xD000;
     static final int NUMERIC_NINF = 0xF000;
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long[] POW10 = new long[19];
     private static final BigInteger[] POW10_BIG = new BigInteger[40];
 

@@ -1,5 +1,6 @@
 package io.freshet.engine.snapshot;
 
+import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -156,7 +157,7 @@ final class RowDecoder {
                 col.putLong(row, v);
             }
         } else {
-            java.math.BigInteger v = PgValues.unscaledBig(b, p, column.scale());
+            BigInteger v = PgValues.unscaledBig(b, p, column.scale());
             col.putHuge(row, v.longValue(), v.shiftRight(64).longValue());
         }
     }

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -337,7 +339,7 @@ class MetroSnapshotTest {
 
     @Test
     void aLargeTableIsWrittenAsSeveralFilesEachAnnouncedWhenComplete() throws Exception {
-        List<String> announced = new java.util.ArrayList<>();
+        List<String> announced = new ArrayList<>();
         long[] announcedRows = {0};
         ParquetFileListener listener = (output, file, rows) -> {
             // complete when announced: a reader sees all its rows
@@ -371,7 +373,7 @@ class MetroSnapshotTest {
     void aFailingFileListenerFailsTheSnapshot() {
         SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(info,
                 List.of(TableRequest.full("metro", "stations", "raw.stations")), work, settings(1), (output, file, rows) -> {
-                    throw new java.io.IOException("upload refused");
+                    throw new IOException("upload refused");
                 }));
         assertTrue(e.getMessage().contains("upload refused"), e.getMessage());
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import io.freshet.testkit.LocalPostgres;
@@ -78,7 +79,7 @@ final class Parity {
             for (int c = 0; c < cols.size(); c++) {
                 Object e = expected.get(r).get(c);
                 Object a = actual.get(r).get(c);
-                if (!java.util.Objects.equals(e, a)) {
+                if (!Objects.equals(e, a)) {
                     fail(table + " row " + (r + 1) + " (ordered by " + key + "), column " + cols.get(c).name() + ": PostgreSQL " + show(e)
                             + ", Parquet " + show(a));
                 }

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +39,7 @@ class WatermarkEdgesTest {
     @TempDir
     Path work;
 
-    static final java.util.concurrent.atomic.AtomicInteger TABLES = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger TABLES = new AtomicInteger();
 
     @BeforeAll
     static void start() {
@@ -126,7 +129,7 @@ class WatermarkEdgesTest {
             assertEquals(Duration.ofMillis(700), e.lockTimeout());
             assertTrue(e.getMessage().contains("locked by another session") && e.getMessage().contains("lock_timeout 700ms"), e.getMessage());
             assertTrue(waited.compareTo(Duration.ofMillis(600)) > 0 && waited.compareTo(Duration.ofSeconds(10)) < 0, waited.toString());
-            assertFalse(java.nio.file.Files.exists(work.resolve("locked").resolve("raw.ticks").resolve("part-00000.parquet")),
+            assertFalse(Files.exists(work.resolve("locked").resolve("raw.ticks").resolve("part-00000.parquet")),
                     "nothing is read before every lock is held");
             migration.rollback();
         }
@@ -152,7 +155,7 @@ class WatermarkEdgesTest {
 
     private static List<Long> ids(TableSnapshot t) throws Exception {
         List<Long> out = new ArrayList<>();
-        try (Connection d = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement s = d.createStatement();
+        try (Connection d = DriverManager.getConnection("jdbc:duckdb:"); Statement s = d.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM read_parquet('" + t.parquetFiles().get(0) + "') ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getLong(1));

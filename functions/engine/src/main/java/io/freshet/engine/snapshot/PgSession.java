@@ -1,0 +1,81 @@
+package io.freshet.engine.snapshot;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.postgresql.Driver;
+
+/**
+ * The PostgreSQL side of a snapshot's connections: opening one with the session settings that fix
+ * PostgreSQL's text output and {@code lock_timeout}, locking the planned relations, and exporting
+ * the snapshot other connections import.
+ */
+final class PgSession {
+
+    private static final String SESSION_SETTINGS = "SET standard_conforming_strings = on; SET TimeZone = 'UTC'; "
+            + "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
+            + "SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0";
+
+    /** PostgreSQL's SQLSTATE when {@code lock_timeout} ran out ({@code lock_not_available}). */
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    static Connection open(PgConnectionInfo info, SnapshotSettings settings) {
+        Properties p = new Properties();
+        p.setProperty("user", info.user());
+        p.setProperty("password", info.password());
+        p.setProperty("ApplicationName", "freshet-snapshot");
+        p.setProperty("tcpKeepAlive", "true");
+        try {
+            // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
+            Connection c = new Driver().connect(info.jdbcUrl(), p);
+            if (c == null) {
+                throw new SQLException("pgjdbc does not accept the URL");
+            }
+            c.setAutoCommit(true);
+            execute(c, SESSION_SETTINGS);
+            // Without it a snapshot waits for ever behind a migration's exclusive lock (and every query queued behind it waits too).
+            execute(c, "SET lock_timeout = " + settings.lockTimeout().toMillis());
+            return c;
+        } catch (SQLException e) {
+            throw new SnapshotException(null, "cannot connect to " + info.jdbcUrl() + " as " + info.user() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static void lock(Connection c, List<TablePlan> plans, Duration lockTimeout) throws SQLException {
+        // Tables, partitioned tables and views (which lock their base tables); LOCK refuses materialized
+        // views and foreign tables, whose column types cannot be altered anyway. One statement per table,
+        // so that a lock timeout names the table that is held.
+        List<String> names = plans.stream().filter(p -> "rpv".indexOf(p.relation().kind()) >= 0).map(TablePlan::table).distinct().toList();
+        for (String name : names) {
+            try {
+                execute(c, "LOCK TABLE " + name + " IN ACCESS SHARE MODE");
+            } catch (SQLException e) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw new TableLockedException(name, lockTimeout, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    static String exportSnapshot(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private PgSession() {
+    }
+}

@@ -1,0 +1,208 @@
+package io.freshet.engine.snapshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.duckdb.DuckDBConnection;
+import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Copies planned tables to Parquet: each over one PostgreSQL connection with binary COPY, decoded
+ * by a {@link CopyStream} and written by DuckDB in parts of about {@code partBytes}; with several
+ * connections, one worker per connection takes the next table until all are copied or one fails.
+ */
+final class TableCopier {
+
+    private final long partBytes;
+
+    TableCopier(long partBytes) {
+        this.partBytes = partBytes;
+    }
+
+    List<TableSnapshot> run(List<TablePlan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener,
+                    Duration lockTimeout) throws SQLException {
+        TableSnapshot[] results = new TableSnapshot[plans.size()];
+        if (pg.size() == 1) {
+            DuckDBConnection d = duck.connect();
+            for (int i = 0; i < plans.size(); i++) {
+                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener, lockTimeout);
+            }
+            return List.of(results);
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(pg.size(), r -> {
+            Thread t = new Thread(r, "freshet-snapshot-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Connection c : pg) {
+                DuckDBConnection d = duck.connect();
+                futures.add(pool.submit(() -> {
+                    int i;
+                    while (!failed.get() && (i = next.getAndIncrement()) < plans.size()) {
+                        try {
+                            results[i] = copyTable(plans.get(i), c, duck, d, listener, lockTimeout);
+                        } catch (RuntimeException e) {
+                            failed.set(true);
+                            throw e;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            RuntimeException first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException r ? r : new SnapshotException(null, e.getCause().toString(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SnapshotException(null, "interrupted", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return List.of(results);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private TableSnapshot copyTable(TablePlan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener,
+                                    Duration lockTimeout) {
+        String output = plan.request().output();
+        clearDirectory(plan);
+        String copySql = TablePlanner.copySql(plan);
+        List<Path> files = new ArrayList<>();
+        long written = 0;
+        long bytes = 0;
+        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes)) {
+            stream.start(pg.unwrap(PGConnection.class), copySql, "freshet-copy " + output);
+            do {
+                Path file = plan.dir().resolve(String.format("part-%05d.parquet", files.size()));
+                long rows = copyPart(plan, stream, parquet, duck, file, files.isEmpty(), lockTimeout);
+                files.add(file);
+                written += rows;
+                bytes += Files.size(file);
+                try {
+                    listener.fileWritten(output, file, rows);
+                } catch (Exception e) {
+                    stream.cancel();
+                    throw new SnapshotException(plan.table(), "the file listener failed on " + file.getFileName() + ": " + e, e);
+                }
+            } while (stream.hasMore());
+            Throwable readerFailure = stream.await();
+            if (readerFailure != null) {
+                throw failure(plan, readerFailure, lockTimeout);
+            }
+            if (written != stream.rows()) {
+                throw new SnapshotException(plan.table(), "DuckDB wrote " + written + " rows where PostgreSQL sent " + stream.rows());
+            }
+            Optional<String> watermark = Optional.empty();
+            if (plan.watermarkIndex() >= 0) {
+                watermark = stream.watermark().text().or(() -> plan.request().lastWatermark());
+            }
+            List<ColumnInfo> columns = plan.columns().stream().map(PgColumn::info).toList();
+            return new TableSnapshot(output, files, written, bytes, PostgresSnapshot.schemaHash(columns), watermark, columns);
+        } catch (CopyStream.StreamFailedException e) {
+            throw failure(plan, e, lockTimeout);
+        } catch (SQLException e) {
+            throw failure(plan, e, lockTimeout);
+        } catch (IOException e) {
+            throw new SnapshotException(plan.table(), "I/O: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException(plan.table(), "interrupted", e);
+        }
+    }
+
+    /** Creates the table's directory, removing the parts an earlier attempt left there. */
+    private static void clearDirectory(TablePlan plan) {
+        try {
+            Files.createDirectories(plan.dir());
+            try (var old = Files.newDirectoryStream(plan.dir(), "part-*.parquet")) {
+                for (Path f : old) {
+                    Files.delete(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new SnapshotException(plan.table(), "cannot prepare " + plan.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the stream's next part to {@code file}; the first part's columns must be the table's. */
+    private static long copyPart(TablePlan plan, CopyStream stream, DuckDbParquet parquet, DuckDBConnection duck, Path file,
+                                 boolean first, Duration lockTimeout) throws SQLException, InterruptedException {
+        stream.startPart();
+        long rows;
+        try {
+            rows = parquet.copyToParquet(duck, stream, file);
+        } catch (SQLException e) {
+            stream.cancel();
+            Throwable readerFailure = stream.await();
+            throw failure(plan, readerFailure != null ? readerFailure : e, lockTimeout);
+        }
+        if (first) {
+            List<String> names = DuckDbParquet.columnNames(duck, file);
+            List<String> expected = plan.columns().stream().map(PgColumn::name).toList();
+            if (!names.equals(expected)) {
+                throw new SnapshotException(plan.table(), "the Parquet file's columns " + names + " are not the table's " + expected);
+            }
+        }
+        return rows;
+    }
+
+    private static SnapshotException failure(TablePlan plan, Throwable cause, Duration lockTimeout) {
+        Throwable c = cause;
+        while (c instanceof CopyStream.StreamFailedException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof SnapshotException s) {
+            return s;
+        }
+        if (c instanceof SQLException e && PgSession.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            // A relation LOCK TABLE cannot take beforehand (a materialized view being refreshed): its COPY waited for it.
+            return new TableLockedException(plan.table(), lockTimeout, c);
+        }
+        String message;
+        if (c instanceof RowDecoder.ColumnValueException v) {
+            message = v.getMessage();
+        } else if (c instanceof PSQLException p) {
+            message = "PostgreSQL: " + (p.getServerErrorMessage() != null ? p.getServerErrorMessage().toString() : p.getMessage());
+        } else if (c instanceof SQLException) {
+            message = "DuckDB: " + firstLine(c.getMessage());
+        } else {
+            message = c.toString();
+        }
+        return new SnapshotException(plan.table(), message, c);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

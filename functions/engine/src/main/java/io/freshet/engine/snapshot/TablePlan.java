@@ -1,0 +1,14 @@
+package io.freshet.engine.snapshot;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One requested table, resolved and planned: its quoted name, relation and columns as the catalog
+ * has them, the index of its watermark column ({@code -1} without one), the canonical watermark
+ * bounds and the directory its Parquet files go to.
+ */
+record TablePlan(TableRequest request, String table, PgCatalog.Relation relation, List<PgColumn> columns, int watermarkIndex,
+                        Optional<String> watermarkLiteral, Optional<String> upToLiteral, Path dir) {
+}
