@@ -9,15 +9,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
-import io.freshet.testkit.LocalDynamo;
 
 /**
  * The code-change duty alone: the first sight of a pipeline records its version and rebuilds
@@ -27,24 +24,12 @@ import io.freshet.testkit.LocalDynamo;
  */
 class CodeChangeDutyTest {
 
-    static LocalDynamo dynamo;
-
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        dynamo.close();
-    }
-
     /** orders_daily has built 9, 10 and 11 May, and the tick has seen its version. */
     static TickWorld built(Path tmp) {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-12T08:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-12T08:00:00Z"), tmp);
         for (String day : List.of("2026-05-09", "2026-05-10", "2026-05-11")) {
             w.assetUpdated("shop.orders", day);
             w.runs("orders_daily").stream().filter(r -> r.state().isActive()).forEach(r -> w.succeed(r, "core.orders"));

@@ -14,13 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.core.runs.Run;
-import io.freshet.testkit.LocalDynamo;
 
 /**
  * The cron duty alone, on a clock the test moves: each fire requests exactly one run of its
@@ -30,20 +27,8 @@ import io.freshet.testkit.LocalDynamo;
  */
 class CronDutyTest {
 
-    static LocalDynamo dynamo;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        dynamo.close();
-    }
 
     /** One cron tick at the clock's time; the runs it requested. */
     static int tick(TickWorld w) {
@@ -61,7 +46,7 @@ class CronDutyTest {
 
     @Test
     void aNightlyFireAt0230PragueRequestsOneRunPerDayThroughBothDaylightSavingChanges() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-03-27T12:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-03-27T12:00:00Z"), tmp);
         // Irregular, late ticks (every 29 minutes) across the spring change (Sunday 29 March, 02:00 -> 03:00).
         tickEvery(w, Duration.ofMinutes(29), Instant.parse("2026-03-30T12:00:00Z"));
         // 02:30 does not exist on 29 March: it fires at 03:30 CEST (01:30Z), once.
@@ -81,7 +66,7 @@ class CronDutyTest {
 
     @Test
     void repeatedConcurrentLateAndMissedTicksRequestEachFireOnceAndCatchUpIsCapped() throws Exception {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-10T10:00:30Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-10T10:00:30Z"), tmp);
         assertEquals(1, tick(w), "the first tick: the 10:00 fire of the hourly schedule is in its minute");
         assertEquals(List.of("at 2026-05-10T10:00:00Z"), fires(w.runs("hourly")));
 
@@ -114,7 +99,7 @@ class CronDutyTest {
 
     @Test
     void theCursorMovesOnFirstSightAndOnFiresButNotInAQuietMinute() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-10T10:20:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-10T10:20:00Z"), tmp);
         assertEquals(0, tick(w));
         assertEquals(Optional.of(Instant.parse("2026-05-10T10:20:00Z")), w.schedule.cursor("hourly"), "first sight");
         w.clock.set(Instant.parse("2026-05-10T10:21:00Z"));
@@ -128,7 +113,7 @@ class CronDutyTest {
     @Test
     void aFireBeforeThePipelinesFirstPartitionRequestsNothing() {
         // nightly starts on 2026-01-01; its fire of 1 January (02:30 Prague) is for 31 December.
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-01-01T01:30:20Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-01-01T01:30:20Z"), tmp);
         assertEquals(0, tick(w));
         assertEquals(List.of(), w.runs("nightly"));
         assertTrue(w.logText().contains("schedule fire before the first partition: nothing to run"));
@@ -136,7 +121,7 @@ class CronDutyTest {
 
     @Test
     void cronWithAConditionRequestsARunAtItsFireOnlyWhenItsInputsChanged() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-11T18:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-11T18:00:00Z"), tmp);
         tick(w);
         w.clock.set(Instant.parse("2026-05-11T20:00:00Z"));
         w.assetUpdated("shop.orders", "2026-05-11");

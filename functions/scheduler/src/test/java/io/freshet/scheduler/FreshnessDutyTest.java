@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
-import io.freshet.testkit.LocalDynamo;
 
 /**
  * The freshness duty alone: a violation raises one {@code Asset Overdue} and its end one
@@ -27,20 +24,8 @@ import io.freshet.testkit.LocalDynamo;
  */
 class FreshnessDutyTest {
 
-    static LocalDynamo dynamo;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        dynamo.close();
-    }
 
     static DutyOutcome.FreshnessJudged tick(TickWorld w) {
         return w.freshness().run(w.tick());
@@ -64,7 +49,7 @@ class FreshnessDutyTest {
 
     @Test
     void aSourceOverdueIsRaisedOnceAndClearedOnce() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-11T08:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-11T08:00:00Z"), tmp);
         w.deployedAt(w.clock.instant());
         w.assetUpdated("shop.orders", "2026-05-11");
         w.clock.advance(Duration.ofMinutes(10));
@@ -93,7 +78,7 @@ class FreshnessDutyTest {
 
     @Test
     void aNewDeploymentHasMaxLagToReceiveItsFirstFile() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-11T08:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-11T08:00:00Z"), tmp);
         w.deployedAt(w.clock.instant());
         tickEvery(w, Duration.ofMinutes(5), Instant.parse("2026-05-11T08:29:00Z"));
         assertEquals(List.of(), overdue(w, "shop.orders"), "no data yet, within 30m of the deployment");
@@ -104,7 +89,7 @@ class FreshnessDutyTest {
 
     @Test
     void aMissedDeadlineIsRaisedOnceAndClearedOnceTheLateInputIsBuilt() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-12T10:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-12T10:00:00Z"), tmp);
         w.deployedAt(w.clock.instant());
         tickEvery(w, Duration.ofHours(1), Instant.parse("2026-05-13T06:00:00Z"));
         assertEquals(List.of(), overdue(w, "mart.report"), "the deadline of 12 May passed before the deployment");

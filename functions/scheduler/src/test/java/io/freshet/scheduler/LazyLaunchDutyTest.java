@@ -8,13 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.core.runs.Run;
-import io.freshet.testkit.LocalDynamo;
 
 /**
  * The lazy-launch duty alone: report has no trigger and must hold yesterday by 09:00 Prague time
@@ -23,20 +20,8 @@ import io.freshet.testkit.LocalDynamo;
  */
 class LazyLaunchDutyTest {
 
-    static LocalDynamo dynamo;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        dynamo.close();
-    }
 
     static int tick(TickWorld w) {
         return w.lazyLaunch().run(w.tick()).runs();
@@ -44,7 +29,7 @@ class LazyLaunchDutyTest {
 
     @Test
     void aPipelineScheduledByItsDeadlineIsLaunchedJustInTimeOnceAndOnlyWithNewInput() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-11T10:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp);
         w.deployedAt(w.clock.instant());
         w.assetUpdated("core.orders", "2026-05-11");
         assertEquals(List.of("2026-05-11"), w.schedule.dirtyPartitions("report").stream().map(d -> d.partition()).toList());
@@ -77,7 +62,7 @@ class LazyLaunchDutyTest {
 
     @Test
     void aPartitionWhoseDeadlinePassedIsLaunchedAtOnce() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-12T10:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-12T10:00:00Z"), tmp);
         w.deployedAt(w.clock.instant());
         w.clock.set(Instant.parse("2026-05-13T07:31:00Z"));
         w.assetUpdated("core.orders", "2026-05-12"); // late: 12 May was due at 07:00Z
@@ -88,7 +73,7 @@ class LazyLaunchDutyTest {
 
     @Test
     void aPipelineWithATriggerIsNeverLaunchedLazily() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-11T10:00:00Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp);
         w.assetUpdated("shop.orders", "2026-05-11"); // orders_daily (max_lag 5m, condition shop.orders) runs on it at once
         w.finishActiveRuns();
         w.assetUpdated("shop.orders", "2026-05-11");

@@ -11,15 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.store.DynamoStore;
 import io.freshet.core.trigger.Request;
-import io.freshet.testkit.LocalDynamo;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -29,24 +26,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class SchedulerServiceTest {
 
-    static LocalDynamo dynamo;
-
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        dynamo.close();
-    }
-
     @Test
     void theReportAddsUpTheDutiesAndAQuietTickWritesNothing() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-10T10:00:30Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-10T10:00:30Z"), tmp);
         SchedulerService.Report first = w.service().tick();
         assertEquals(new SchedulerService.Report(1, 0, 0, 0, 0, List.of()), first, "the hourly fire of 10:00");
         w.finishActiveRuns();
@@ -73,7 +58,7 @@ class SchedulerServiceTest {
 
     @Test
     void aFailingDutyStopsOnlyWhatSharesItsGuardAndTheTickFails() {
-        TickWorld w = new TickWorld(dynamo, Instant.parse("2026-05-10T10:00:30Z"), tmp);
+        TickWorld w = new TickWorld(Instant.parse("2026-05-10T10:00:30Z"), tmp);
         // A run whose creator never announced it: the sweep's work, after the failing freshness duty.
         w.store.addPending("summary", "", Request.manual("m-1", "summary", "", w.clock.instant()).asPending());
         DynamoStore.ConsumerView view = w.store.consumer("summary", "");

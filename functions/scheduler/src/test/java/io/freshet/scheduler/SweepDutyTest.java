@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +22,6 @@ import io.freshet.core.events.Producer;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.Request;
-import io.freshet.testkit.LocalDynamo;
 
 /**
  * The sweep alone: each run that needs the tick gets it once, and not before it is due: a retry
@@ -35,20 +32,8 @@ import io.freshet.testkit.LocalDynamo;
 class SweepDutyTest {
 
     static final Instant START = Instant.parse("2026-05-11T10:00:00Z");
-    static LocalDynamo dynamo;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        dynamo.close();
-    }
 
     static int tick(TickWorld w) {
         return w.sweep().run(w.tick()).resent();
@@ -66,7 +51,7 @@ class SweepDutyTest {
 
     @Test
     void aRunItsCreatorNeverAnnouncedIsAnnouncedAfterTheGraceOnce() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         Request request = Request.manual("m-1", "summary", "", START);
         w.store.addPending("summary", "", request.asPending());
         DynamoStore.ConsumerView view = w.store.consumer("summary", "");
@@ -82,7 +67,7 @@ class SweepDutyTest {
 
     @Test
     void aRunNotTakenUpIsRequestedAgainAfterTenMinutes() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         requested(w, "summary", "");
         w.clock.advance(Duration.ofMinutes(9));
         assertEquals(0, tick(w));
@@ -95,7 +80,7 @@ class SweepDutyTest {
 
     @Test
     void aRetryIsAnnouncedWhenItsBackoffIsOverOnce() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         Run r = requested(w, "summary", "");
         int attempt = w.start(r);
         w.store.retryLater(r.runId(), attempt, START.plusSeconds(30), "the lake was briefly unreachable");
@@ -109,7 +94,7 @@ class SweepDutyTest {
 
     @Test
     void anAttemptWhoseLeaseRanOutIsRetriedOnce() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         Run r = requested(w, "summary", "");
         w.start(r); // and it dies: its lease is the timeout (15m) and a minute
         w.clock.advance(Duration.ofMinutes(10));
@@ -126,7 +111,7 @@ class SweepDutyTest {
 
     @Test
     void aRunOutOfAttemptsFailsOnce() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         Run r = requested(w, "orders_daily", "2026-05-11"); // retries: 0
         w.start(r);
         w.clock.advance(Duration.ofMinutes(10));
@@ -143,7 +128,7 @@ class SweepDutyTest {
 
     @Test
     void anAttemptThatDiedAfterRecordingItsOutputsHasItsPublicationFinishedOnce() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         Run r = requested(w, "orders_daily", "2026-05-11"); // retries: 0, yet past the commit point it succeeds
         int attempt = w.start(r);
         AssetEvent out = new AssetEvent("ev-out", "core.orders", "2026-05-11", START, new Producer(Producer.Kind.RUN, r.runId()),
@@ -160,7 +145,7 @@ class SweepDutyTest {
 
     @Test
     void aRunEndNeverAnnouncedIsAnnouncedAfterTheGraceOnce() {
-        TickWorld w = new TickWorld(dynamo, START, tmp);
+        TickWorld w = new TickWorld(START, tmp);
         Run r = requested(w, "summary", "");
         int attempt = w.start(r);
         w.store.finishRun(r.runId(), attempt, RunState.SKIPPED, "inputs and code unchanged"); // and the runner died

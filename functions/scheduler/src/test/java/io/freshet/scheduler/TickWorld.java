@@ -48,6 +48,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class TickWorld {
 
     private static final AtomicInteger TABLES = new AtomicInteger();
+    /** One DynamoDB Local for every test class of this JVM (about a second to start); each world has its own table in it. */
+    private static LocalDynamo dynamo;
 
     /** One announcement, as the bus would have received it. */
     record Announced(String detailType, JsonNode detail) {
@@ -61,23 +63,30 @@ final class TickWorld {
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
     final RunLauncher launcher;
-    private final LocalDynamo dynamo;
     private final String table;
     private final AtomicInteger events = new AtomicInteger();
     Project project;
 
-    TickWorld(LocalDynamo dynamo, Instant start, Path tmp) {
-        this.dynamo = dynamo;
+    TickWorld(Instant start, Path tmp) {
         this.clock = new MutableClock(start);
         this.log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock, Map.of());
         this.table = "tick-" + TABLES.incrementAndGet();
-        DynamoStore.createTable(dynamo.client(), table);
-        this.store = new DynamoStore(dynamo.client(), table, clock);
-        this.schedule = new SchedulerStore(dynamo.client(), table, clock);
+        DynamoStore.createTable(dynamo().client(), table);
+        this.store = new DynamoStore(dynamo().client(), table, clock);
+        this.schedule = new SchedulerStore(dynamo().client(), table, clock);
         this.launcher = new RunLauncher(store, (type, json) -> announced.add(new Announced(type, EventJson.read(json))), log, clock);
         this.projectDir = tmp.resolve("project");
         copy(Path.of("src/test/resources/tick-project"), projectDir);
         this.project = load();
+    }
+
+    private static synchronized LocalDynamo dynamo() {
+        if (dynamo == null) {
+            LocalDynamo started = LocalDynamo.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            dynamo = started;
+        }
+        return dynamo;
     }
 
     Project load() {
@@ -197,7 +206,7 @@ final class TickWorld {
     /** Every item of the table: a tick that writes nothing leaves this unchanged. */
     List<Map<String, AttributeValue>> items() {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
-        dynamo.client().scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(out::add);
+        dynamo().client().scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(out::add);
         out.sort(Comparator.comparing(Map::toString));
         return out;
     }
