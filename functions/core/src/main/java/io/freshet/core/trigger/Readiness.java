@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import io.freshet.core.condition.Condition;
@@ -95,7 +96,7 @@ public final class Readiness {
             return new Decision.Wait("pipeline '" + consumer.name() + "' runs " + consumer.describeTrigger() + ", not on events alone");
         }
         if (!conditionHolds(consumer, partition, pending, hourHasData)) {
-            Set<String> updated = new java.util.TreeSet<>();
+            Set<String> updated = new TreeSet<>();
             pending.forEach(e -> updated.add(e.asset()));
             return new Decision.Wait("waiting for " + condition.get().text() + "; updated: " + String.join(", ", updated));
         }
