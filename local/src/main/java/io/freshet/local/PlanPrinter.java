@@ -115,7 +115,7 @@ final class PlanPrinter {
             case Source.Postgres pg -> "postgres connection '" + pg.connection() + "'";
             case Source.S3 s3 -> "S3 source " + s3.location().text();
         }).orElseGet(() -> "from " + project.graph().producer(in.asset()).orElse("?"));
-        return in.asset() + in.mapping().map(m -> " [" + m.yamlName() + "]").orElse("") + " (" + kind + ")";
+        return in.asset() + in.declaredMapping().map(m -> " [" + m.yamlName() + "]").orElse("") + " (" + kind + ")";
     }
 
     private static String output(Output o) {

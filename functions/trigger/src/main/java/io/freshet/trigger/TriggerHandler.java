@@ -116,7 +116,7 @@ public final class TriggerHandler implements RequestStreamHandler {
             return;
         }
         Pipeline p = consumer.get();
-        Input input = p.inputs().stream().filter(i -> i.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.IDENTITY)
+        Input input = p.inputs().stream().filter(i -> i.mapping() instanceof PartitionMapping.Identity)
                 .findFirst().orElse(p.inputs().get(0));
         PartitionGrain grain = p.partitioning().grain();
         String partition = grain == PartitionGrain.NONE ? "" : grain.keyOf(LocalDateTime.of(2026, 1, 1, 0, 0));

@@ -35,7 +35,6 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
@@ -192,7 +191,7 @@ class ExactlyOnceTriggerTest {
                 if (!p.inputAssets().contains(e.asset())) {
                     continue;
                 }
-                boolean latest = p.input(e.asset()).flatMap(i -> i.mapping()).orElse(PartitionMapping.IDENTITY) == PartitionMapping.LATEST;
+                boolean latest = p.input(e.asset()).map(i -> i.mapping().readsNewest()).orElse(false);
                 String partition = latest ? LocalDate.ofInstant(e.time(), p.partitioning().zone()).toString() : e.partition();
                 String key = p.name() + "/" + partition;
                 pendingIds.computeIfAbsent(key, k -> new HashSet<>()).add(e.eventId());

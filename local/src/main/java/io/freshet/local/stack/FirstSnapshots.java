@@ -14,7 +14,6 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.core.load.Project;
-import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Schedule;
 import io.freshet.core.runs.Run;
@@ -47,7 +46,7 @@ public final class FirstSnapshots {
             Pipeline p = project.pipeline(name).orElseThrow();
             boolean scheduled = p.trigger().flatMap(t -> t.schedule()).isPresent();
             boolean readAsNewest = project.pipelines().stream().flatMap(c -> c.inputs().stream())
-                    .anyMatch(in -> in.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.LATEST && p.outputAssets().contains(in.asset()));
+                    .anyMatch(in -> in.mapping().readsNewest() && p.outputAssets().contains(in.asset()));
             if (scheduled && readAsNewest) {
                 out.add(p);
             }

@@ -10,11 +10,9 @@ import java.util.Set;
 
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
-import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.partition.PartitionGrain;
 import io.freshet.core.partition.Partitions;
-import io.freshet.core.trigger.Readiness;
 
 /**
  * Which runs a backfill needs, in which order: one item per (pipeline, partition), each naming
@@ -84,8 +82,7 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
                     if (producer.isEmpty() || !partitionsOf.containsKey(producer.get().name())) {
                         continue;
                     }
-                    boolean readsNewest = in.mapping().orElse(PartitionMapping.IDENTITY) == PartitionMapping.LATEST
-                            && consumer.partitioning().grain() != PartitionGrain.NONE;
+                    boolean readsNewest = in.mapping().readsNewest() && consumer.partitioning().isPartitioned();
                     Key newest = new Key(producer.get().name(), partitionsOf.get(producer.get().name()).stream().max(String::compareTo).orElseThrow());
                     for (String up : partitionsOf.get(producer.get().name())) {
                         for (String mine : map(producer.get(), up, consumer, in)) {
@@ -162,20 +159,13 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
 
     /** The consumer partitions that a producer partition feeds through one input. */
     private static List<String> map(Pipeline producer, String up, Pipeline consumer, Input in) {
-        PartitionGrain mine = consumer.partitioning().grain();
-        PartitionGrain theirs = producer.partitioning().grain();
-        if (mine == PartitionGrain.NONE) {
+        if (!consumer.partitioning().isPartitioned()) {
             return List.of("");
         }
-        if (theirs == PartitionGrain.NONE) {
+        if (!producer.partitioning().isPartitioned()) {
             return List.of(); // an unpartitioned input does not say which of my partitions to rebuild
         }
-        PartitionMapping m = in.mapping().orElse(PartitionMapping.IDENTITY);
-        if (m == PartitionMapping.WINDOW) {
-            return Readiness.consumerPartitions(consumer, in, up, java.time.Instant.EPOCH);
-        }
-        // identity, and latest when the grains match: the same key (the backfilled range, rebuilt downstream)
-        return mine == theirs ? List.of(up) : List.of();
+        return in.mapping().backfilledPartitions(producer.partitioning(), consumer.partitioning(), up);
     }
 
     /** A human summary: runs per pipeline. */

@@ -127,7 +127,7 @@ final class ProjectValidator {
                 if (!snapshotted) {
                     out.error(in.pos(), "input '" + in.asset() + "' is a PostgreSQL source: only a 'snapshot' step reads it, and no snapshot step of this pipeline names it");
                 }
-                if (in.mapping().isPresent()) {
+                if (in.declaredMapping().isPresent()) {
                     out.error(in.pos(), "'mapping' does not apply to a PostgreSQL source: a snapshot reads the database as it is at the run");
                 }
                 continue;
@@ -141,16 +141,14 @@ final class ProjectValidator {
         PartitionGrain ours = p.partitioning().grain();
         String inputIs = "input '" + in.asset() + "' is " + words(inputGrain);
         String pipelineIs = "pipeline '" + p.name() + "' is " + words(ours);
-        PartitionMapping mapping = in.mapping().orElse(null);
+        PartitionMapping mapping = in.declaredMapping().orElse(null);
         if (mapping == null && inputGrain != ours) {
             String choices = inputGrain == PartitionGrain.HOURLY && ours == PartitionGrain.DAILY
                     ? "'mapping: window' (each day waits for its 24 hours) or 'mapping: latest' (read the newest event)"
                     : "'mapping: latest' (read the input's newest event whatever its partition)";
             out.error(in.pos(), "partition mismatch: " + inputIs + " but " + pipelineIs + "; declare " + choices);
-        } else if (mapping == PartitionMapping.IDENTITY && inputGrain != ours) {
-            out.error(in.pos(), "'mapping: identity' needs the same partitions on both sides, but " + inputIs + " and " + pipelineIs);
-        } else if (mapping == PartitionMapping.WINDOW && !(inputGrain == PartitionGrain.HOURLY && ours == PartitionGrain.DAILY)) {
-            out.error(in.pos(), "'mapping: window' maps hourly partitions onto daily ones, but " + inputIs + " and " + pipelineIs);
+        } else if (mapping != null && !mapping.accepts(inputGrain, ours)) {
+            out.error(in.pos(), "'mapping: " + mapping.yamlName() + "' " + mapping.requirement() + ", but " + inputIs + " and " + pipelineIs);
         }
     }
 

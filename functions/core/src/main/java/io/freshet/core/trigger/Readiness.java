@@ -1,21 +1,19 @@
 package io.freshet.core.trigger;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import io.freshet.core.condition.Condition;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
-import io.freshet.core.partition.PartitionGrain;
 
 /**
  * Decides, for one consumer pipeline and one of its partitions, whether the events waiting since
@@ -52,37 +50,15 @@ public final class Readiness {
      * at {@code eventTime} concerns. Usually one; none when the input is not read by partition.
      */
     public static List<String> consumerPartitions(Pipeline consumer, Input input, String eventPartition, Instant eventTime) {
-        PartitionGrain grain = consumer.partitioning().grain();
-        PartitionMapping mapping = input.mapping().orElse(PartitionMapping.IDENTITY);
-        if (grain == PartitionGrain.NONE) {
+        if (!consumer.partitioning().isPartitioned()) {
             return List.of("");
         }
-        return switch (mapping) {
-            case IDENTITY -> List.of(eventPartition);
-            // The hour's UTC start, seen in the consumer's zone, names the day it belongs to.
-            case WINDOW -> List.of(PartitionGrain.DAILY.keyOf(
-                    PartitionGrain.HOURLY.startOf(eventPartition).atOffset(ZoneOffset.UTC)
-                            .atZoneSameInstant(consumer.partitioning().zone()).toLocalDate().atStartOfDay()));
-            // A dimension: its update concerns the consumer's partition current at the event's time.
-            case LATEST -> List.of(grain.keyOf(truncate(LocalDateTime.ofInstant(eventTime,
-                    grain == PartitionGrain.HOURLY ? ZoneOffset.UTC : consumer.partitioning().zone()), grain)));
-        };
-    }
-
-    private static LocalDateTime truncate(LocalDateTime t, PartitionGrain grain) {
-        return grain == PartitionGrain.DAILY ? t.toLocalDate().atStartOfDay() : t.withMinute(0).withSecond(0).withNano(0);
+        return input.mapping().consumerPartitions(consumer.partitioning(), eventPartition, eventTime);
     }
 
     /** The UTC hour keys of daily partition {@code day} of {@code consumer}: 23, 24 or 25 of them. */
     public static List<String> hoursOf(Pipeline consumer, String day) {
-        var zone = consumer.partitioning().zone();
-        var start = PartitionGrain.DAILY.startOf(day).atZone(zone).toInstant();
-        var end = PartitionGrain.DAILY.startOf(day).plusDays(1).atZone(zone).toInstant();
-        List<String> hours = new ArrayList<>();
-        for (Instant h = start; h.isBefore(end); h = h.plusSeconds(3600)) {
-            hours.add(PartitionGrain.HOURLY.keyOf(LocalDateTime.ofInstant(h, ZoneOffset.UTC)));
-        }
-        return hours;
+        return PartitionMapping.Window.hoursOf(consumer.partitioning(), day);
     }
 
     /** What the trigger should do for one consumer partition. */
@@ -120,7 +96,7 @@ public final class Readiness {
             return new Decision.Wait("pipeline '" + consumer.name() + "' runs " + consumer.describeTrigger() + ", not on events alone");
         }
         if (!conditionHolds(consumer, partition, pending, hourHasData)) {
-            Set<String> updated = new java.util.TreeSet<>();
+            Set<String> updated = new TreeSet<>();
             pending.forEach(e -> updated.add(e.asset()));
             return new Decision.Wait("waiting for " + condition.get().text() + "; updated: " + String.join(", ", updated));
         }
@@ -139,7 +115,7 @@ public final class Readiness {
                 updated.add(e.asset());
             }
         }
-        Predicate<String> counts = asset -> updated.contains(asset) && windowComplete(consumer, asset, partition, hourHasData);
+        Predicate<String> counts = asset -> updated.contains(asset) && inputComplete(consumer, asset, partition, hourHasData);
         return condition.get().holds(counts);
     }
 
@@ -154,17 +130,10 @@ public final class Readiness {
         return List.copyOf(out);
     }
 
-    private static boolean windowComplete(Pipeline consumer, String asset, String partition, HourlyData data) {
-        Optional<Input> input = consumer.input(asset);
-        if (input.isEmpty() || input.get().mapping().orElse(PartitionMapping.IDENTITY) != PartitionMapping.WINDOW) {
-            return true;
-        }
-        for (String hour : hoursOf(consumer, partition)) {
-            if (!data.hasData(asset, hour)) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether the input counts for the partition by its mapping (a window: every hour of the day has data). */
+    private static boolean inputComplete(Pipeline consumer, String asset, String partition, HourlyData data) {
+        return consumer.input(asset).map(in -> in.mapping().complete(consumer.partitioning(), partition, hour -> data.hasData(asset, hour)))
+                .orElse(true);
     }
 
     /** Whether an asset's hourly partition has data; the store answers it from asset state. */

@@ -16,8 +16,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 import io.freshet.core.model.Partitioning;
@@ -35,11 +33,6 @@ class PartitionsPropertiesTest {
             new Partitioning(PartitionGrain.DAILY, ZoneOffset.ofHoursMinutes(5, 45), Optional.empty()),
             Partitioning.of(PartitionGrain.HOURLY));
 
-    static final List<Instant> TRANSITIONS = List.of(
-            Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-10-25T01:00:00Z"),
-            Instant.parse("2026-03-08T07:00:00Z"), Instant.parse("2026-11-01T06:00:00Z"),
-            Instant.parse("2026-04-05T03:00:00Z"), Instant.parse("2026-09-06T04:00:00Z"));
-
     @Provide
     Arbitrary<Partitioning> partitionings() {
         return Arbitraries.of(PARTITIONINGS);
@@ -47,15 +40,7 @@ class PartitionsPropertiesTest {
 
     @Provide
     Arbitrary<Instant> instants() {
-        Arbitrary<Instant> anywhere = Arbitraries.longs()
-                .between(Instant.parse("1980-01-01T00:00:00Z").getEpochSecond(), Instant.parse("2150-01-01T00:00:00Z").getEpochSecond())
-                .withDistribution(RandomDistribution.uniform())
-                .map(Instant::ofEpochSecond);
-        Arbitrary<Instant> nearAChange = Arbitraries.of(TRANSITIONS).flatMap(t ->
-                Arbitraries.longs().between(-2 * 86_400, 2 * 86_400).withDistribution(RandomDistribution.uniform()).map(t::plusSeconds));
-        return Arbitraries.frequencyOf(
-                Tuple.of(1, anywhere),
-                Tuple.of(1, nearAChange));
+        return ClockChangeInstants.arbitrary();
     }
 
     @Property(tries = 2000)

@@ -1,0 +1,134 @@
+package io.freshet.runner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.freshet.aws.JsonLog;
+import io.freshet.state.protocol.RunPublication;
+import io.freshet.aws.s3.ObjectStore;
+import io.freshet.state.StateStore;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.Ids;
+import io.freshet.core.events.Producer;
+import io.freshet.core.model.Output;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.engine.checks.CheckResult;
+import io.freshet.engine.sql.DuckSession;
+import io.freshet.runner.lineage.RunLineage;
+
+/**
+ * The publication phase, in an order that never lets an event point at partial data: outputs
+ * uploaded under run- and attempt-scoped keys no one has read; then every output event recorded
+ * at once, fenced on the attempt ({@link io.freshet.state.Runs#recordOutputs}: the run's commit point);
+ * only then announced and the run succeeded ({@link RunPublication}).
+ */
+final class PublicationPhase {
+
+    private final StateStore store;
+    private final ObjectStore objects;
+    private final String lakeBucket;
+    private final Clock clock;
+    private final JsonLog log;
+    private final FaultPoints faults;
+    private final RunPublication publication;
+    private final RunLineage lineage;
+    private final ChecksPhase checks;
+
+    PublicationPhase(RunnerParts parts, ChecksPhase checks) {
+        this.store = parts.store();
+        this.objects = parts.objects();
+        this.lakeBucket = parts.lakeBucket();
+        this.clock = parts.clock();
+        this.log = parts.log();
+        this.faults = parts.faults();
+        this.publication = parts.publication();
+        this.lineage = parts.lineage();
+        this.checks = checks;
+    }
+
+    /** What the outputs are made of: the steps' tables, the checks' results, and what the run read. */
+    record Made(Map<String, TableFacts> facts, ChecksPhase.Outcome checks, Map<String, String> inputVersions, String codeVersion) {
+    }
+
+    RunState publish(Attempt a, DuckSession duck, Path work, AttemptDeadline deadline, Made made) throws IOException {
+        List<AssetEvent> events = upload(a, duck, work, deadline, made);
+        deadline.check();
+        Run run = a.run();
+        int attempt = a.number();
+        // The commit point: every output event recorded at once, fenced on this attempt and its lease.
+        if (!store.runs().recordOutputs(run.runId(), attempt, events, made.inputVersions(), made.codeVersion())) {
+            throw new LeaseLostException("run " + run.runId() + ": attempt " + attempt + " no longer holds it; its outputs were not recorded");
+        }
+        faults.reached("after-record");
+        checks.announceFailed(run, made.checks());
+        lineage.complete(run, attempt, a.pipeline(), clock.instant(), a.read(), events.stream().map(RunInputs::dataset).toList());
+        String reason = "published " + events.size() + " asset event(s)";
+        if (!publication.complete(run, attempt, events.stream().map(AssetEvent::eventId).toList(), reason)) {
+            throw new LeaseLostException("run " + run.runId() + ": attempt " + attempt + " recorded its outputs, and the sweep or another attempt finished it");
+        }
+        for (AssetEvent e : events) {
+            log.info("asset published", a.log(Map.of("asset", e.asset(), "eventId", e.eventId(),
+                    "rows", e.metadata().getOrDefault("rows", ""), "object", e.objects().get(0))));
+        }
+        log.info("run succeeded", a.log(Map.of("state", "SUCCEEDED", "outputs", events.size())));
+        return RunState.SUCCEEDED;
+    }
+
+    /** Outputs under keys no one has read: a killed attempt leaves orphans, never partial assets. */
+    private List<AssetEvent> upload(Attempt a, DuckSession duck, Path work, AttemptDeadline deadline, Made made) throws IOException {
+        Run run = a.run();
+        List<AssetEvent> events = new ArrayList<>();
+        for (Output out : a.pipeline().outputs()) {
+            Path file = duck.writeParquet(out.asset(), work.resolve(out.asset() + ".parquet"));
+            String key = outputKey(out, lakeBucket, run, a.number());
+            deadline.check();
+            objects.put(lakeBucket, key, file);
+            faults.reached("after-upload");
+            Map<String, String> metadata = metadata(made.facts().get(out.asset()), Files.size(file), made.checks().results(), out.asset());
+            events.add(new AssetEvent(Ids.runOutput(run.runId(), out.asset()), out.asset(), run.partition(),
+                    clock.instant(), new Producer(Producer.Kind.RUN, run.runId()), sha256(file), Optional.of(made.codeVersion()),
+                    List.of("s3://" + lakeBucket + "/" + key), metadata));
+        }
+        return events;
+    }
+
+    /** The key of an output's object: under the output's prefix for the partition, scoped to run and attempt. */
+    static String outputKey(Output out, String lakeBucket, Run run, int attempt) {
+        return out.location().resolve(Map.of("LakeBucket", lakeBucket)).keyPrefixFor(run.partition())
+                + "run=" + run.runId() + "/attempt=" + attempt + "/part-0.parquet";
+    }
+
+    /** An output event's metadata: rows, bytes, schema hash, watermark range, and each check's result on the asset. */
+    static Map<String, String> metadata(TableFacts facts, long bytes, List<CheckResult> results, String asset) {
+        Map<String, String> metadata = new TreeMap<>(facts.metadata());
+        metadata.put("bytes", Long.toString(bytes));
+        results.stream().filter(r -> r.asset().equals(asset)).forEach(r -> metadata.put("check." + r.name(), r.summary()));
+        return metadata;
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

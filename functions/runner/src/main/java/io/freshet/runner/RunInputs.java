@@ -1,0 +1,174 @@
+package io.freshet.runner;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.freshet.state.StateStore;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.PartitionContent;
+import io.freshet.core.events.Producer;
+import io.freshet.core.load.Project;
+import io.freshet.core.model.Input;
+import io.freshet.core.model.PartitionMapping;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.model.Source;
+import io.freshet.core.model.Step;
+import io.freshet.core.runs.Run;
+import io.freshet.runner.lineage.RunLineage;
+
+/**
+ * The inputs phase: the exact events each input of a run is read from. Those the run consumed,
+ * else the newest for the partitions the input's {@link PartitionMapping} names; for an S3 source,
+ * every live object of those partitions. An input with no data yet is not a failure: there is
+ * nothing to compute yet ({@link Resolved.Missing}).
+ */
+final class RunInputs {
+
+    /** What the inputs of a run resolved to. */
+    sealed interface Resolved {
+
+        /** Per input asset (PostgreSQL sources left out: the snapshot step reads them), the events read. */
+        record Ready(Map<String, List<AssetEvent>> events) implements Resolved {
+
+            /** Per input, the data versions read: what the skip decision compares and the outputs record. */
+            Map<String, String> versions() {
+                Map<String, String> out = new TreeMap<>();
+                events.forEach((asset, es) -> out.put(asset, es.stream().map(AssetEvent::dataVersion).sorted().collect(Collectors.joining(","))));
+                return out;
+            }
+        }
+
+        /** An input has no data for the run's partition yet. */
+        record Missing(String reason) implements Resolved {
+        }
+    }
+
+    private final Project project;
+    private final StateStore store;
+
+    RunInputs(RunnerParts parts) {
+        this.project = parts.project();
+        this.store = parts.store();
+    }
+
+    Resolved resolve(Pipeline pipeline, Run run) {
+        Map<String, List<AssetEvent>> consumed = new LinkedHashMap<>();
+        for (String id : run.consumed()) {
+            store.events().event(id)
+                    .ifPresent(e -> consumed.computeIfAbsent(e.asset(), a -> new ArrayList<>()).add(e));
+        }
+        Map<String, List<AssetEvent>> out = new TreeMap<>();
+        for (Input in : pipeline.inputs()) {
+            Optional<Source> source = project.source(in.asset());
+            if (source.filter(s -> s instanceof Source.Postgres).isPresent()) {
+                continue; // read by the snapshot step itself
+            }
+            List<AssetEvent> events = consumed.getOrDefault(in.asset(), List.of());
+            Optional<Source.S3> s3Source = source.filter(s -> s instanceof Source.S3).map(s -> (Source.S3) s);
+            Optional<String> missing;
+            if (s3Source.isPresent()) {
+                // An S3 source partition is every live object in it (a tap export every 15 minutes),
+                // not just the ones this run consumed: read all of them, as of the newest consumed.
+                events = s3Content(pipeline, in, run, s3Source.get(), events);
+                missing = events.isEmpty() ? Optional.of(noData(in, run) + s3Source.get().files().completeWhen()
+                        .map(m -> " (no '" + m + "' marker has completed it)").orElse("") + ": no live object (each deleted, emptied or not data)")
+                        : Optional.empty();
+            } else {
+                if (events.isEmpty()) {
+                    events = newest(pipeline, in, run);
+                }
+                missing = events.isEmpty() ? Optional.of(noData(in, run)) : Optional.empty();
+            }
+            if (missing.isPresent()) {
+                return new Resolved.Missing(missing.get());
+            }
+            out.put(in.asset(), events);
+        }
+        return new Resolved.Ready(out);
+    }
+
+    private static String noData(Input in, Run run) {
+        return "input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet";
+    }
+
+    /** An input the run consumed nothing of: the newest events of the partitions its mapping names. */
+    private List<AssetEvent> newest(Pipeline pipeline, Input in, Run run) {
+        return switch (in.mapping().reads(pipeline.partitioning(), run.partition())) {
+            case PartitionMapping.Reads.Newest newest -> store.events().newest(in.asset()).stream().toList();
+            case PartitionMapping.Reads.Partitions p -> p.keys().stream().flatMap(k -> store.events().latest(in.asset(), k).stream()).toList();
+        };
+    }
+
+    /**
+     * The upload events whose objects an S3 source input reads: the live objects of each partition
+     * the mapping names (identity: the run's; latest: the newest event's; window: each hour).
+     */
+    private List<AssetEvent> s3Content(Pipeline pipeline, Input in, Run run, Source.S3 source, List<AssetEvent> consumed) {
+        List<String> partitions = switch (in.mapping().reads(pipeline.partitioning(), run.partition())) {
+            case PartitionMapping.Reads.Partitions p -> p.keys();
+            case PartitionMapping.Reads.Newest newest -> consumed.stream().max(Comparator.comparing(AssetEvent::time)).map(AssetEvent::partition)
+                    .or(() -> store.events().newest(in.asset()).map(AssetEvent::partition)).stream().toList();
+        };
+        List<AssetEvent> out = new ArrayList<>();
+        for (String partition : partitions) {
+            out.addAll(partitionFiles(source, partition, consumed.stream().filter(e -> e.partition().equals(partition)).toList()));
+        }
+        return out;
+    }
+
+    /**
+     * The upload events of an S3 source partition whose objects make up its content: the live
+     * objects at their recorded versions (see {@link PartitionContent}), as of the newest event
+     * consumed (everything recorded when none was). With {@code complete_when}, as of the newest
+     * completion marker consumed (else recorded): the data written before it.
+     */
+    private List<AssetEvent> partitionFiles(Source.S3 source, String partition, List<AssetEvent> consumed) {
+        List<AssetEvent> history = new ArrayList<>(store.events().history(source.name(), partition));
+        consumed.stream().filter(c -> history.stream().noneMatch(h -> h.eventId().equals(c.eventId()))).forEach(history::add);
+        Instant upTo;
+        if (source.files().completeWhen().isPresent()) {
+            Optional<AssetEvent> marker = PartitionContent.newestCompletion(consumed).or(() -> PartitionContent.newestCompletion(history));
+            if (marker.isEmpty()) {
+                return List.of();
+            }
+            upTo = marker.get().time();
+        } else {
+            upTo = consumed.stream().map(AssetEvent::time).max(Instant::compareTo).orElse(Instant.MAX);
+        }
+        return PartitionContent.live(history, upTo);
+    }
+
+    /** The datasets a run read, as OpenLineage names them: S3 prefixes of its input events, PostgreSQL tables it snapshotted. */
+    static List<RunLineage.Dataset> lineage(Pipeline pipeline, Resolved.Ready inputs) {
+        List<RunLineage.Dataset> out = new ArrayList<>();
+        for (List<AssetEvent> events : inputs.events().values()) {
+            events.stream().map(RunInputs::dataset).distinct().forEach(out::add);
+        }
+        for (Step step : pipeline.steps()) {
+            if (step instanceof Step.Snapshot snap) {
+                snap.tables().forEach(t -> out.add(RunLineage.Dataset.of("postgres://" + snap.source(), t.qualifiedName())));
+            }
+        }
+        return out;
+    }
+
+    /** An event's objects as one dataset: the bucket, and the key prefix up to the partition (run-scoped parts left out). */
+    static RunLineage.Dataset dataset(AssetEvent e) {
+        String uri = e.objects().isEmpty() ? "s3://unknown/" + e.asset() : e.objects().get(0);
+        String rest = uri.substring("s3://".length());
+        String bucket = rest.substring(0, rest.indexOf('/'));
+        String key = rest.substring(rest.indexOf('/') + 1);
+        int run = key.indexOf("/run=");
+        String name = run >= 0 ? key.substring(0, run) : key.contains("/") ? key.substring(0, key.lastIndexOf('/')) : key;
+        boolean derived = e.producer().kind() == Producer.Kind.RUN;
+        return new RunLineage.Dataset("s3://" + bucket, name, derived ? Optional.of(e.dataVersion()) : Optional.empty(),
+                Optional.ofNullable(e.metadata().get("rows")).map(Long::parseLong), Optional.ofNullable(e.metadata().get("bytes")).map(Long::parseLong));
+    }
+}
