@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.events.EventBridgeClients;
 import io.freshet.core.load.Project;
@@ -57,8 +58,12 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
     /** For Lambda: configured from the environment. */
     public RulesSyncHandler() {
-        this(memoize(() -> EventBridgeClients.create(endpoint(System.getenv("FRESHET_ENDPOINT_EVENTBRIDGE")))),
-                pipelinesDir(System.getenv()), HttpResponseSender.create(), JsonLog.stdout("rules-sync"));
+        this(CommonSettings.processEnvironment());
+    }
+
+    private RulesSyncHandler(Map<String, String> env) {
+        this(memoize(() -> EventBridgeClients.create(CommonSettings.EVENTBRIDGE_ENDPOINT.find(env), env)),
+                pipelinesDir(env), HttpResponseSender.create(), JsonLog.stdout("rules-sync"));
     }
 
     public RulesSyncHandler(EventBridgeClient client, Path pipelinesDir, ResponseSender sender) {
@@ -77,15 +82,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
     }
 
     static Path pipelinesDir(Map<String, String> env) {
-        String dir = env.get("FRESHET_PIPELINES_DIR");
-        if (dir != null && !dir.isBlank()) {
-            return Path.of(dir);
-        }
-        return Path.of(env.getOrDefault("LAMBDA_TASK_ROOT", "."), "pipelines");
-    }
-
-    private static Optional<URI> endpoint(String value) {
-        return Optional.ofNullable(value).filter(v -> !v.isBlank()).map(URI::create);
+        return CommonSettings.PIPELINES_DIR.read(env);
     }
 
     // ---- the request ----

@@ -1,5 +1,7 @@
 package io.freshet.runner;
 
+import io.freshet.core.error.TransientException;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,7 +91,7 @@ final class AttemptDeadline implements AutoCloseable {
     }
 
     /** The attempt ran out of time. */
-    static final class TimedOut extends RuntimeException {
+    static final class TimedOut extends TransientException {
         TimedOut(String message) {
             super(message);
         }

@@ -1,5 +1,7 @@
 package io.freshet.aws.events;
 
+import io.freshet.core.error.TransientException;
+
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -8,7 +10,7 @@ import java.util.stream.Collectors;
  * ErrorMessage (after the retries, for retryable codes). {@code notAttempted} counts the events
  * after the failed batch, which were not sent at all. Everything else was published.
  */
-public final class EventPublishException extends RuntimeException {
+public final class EventPublishException extends TransientException {
 
     /** One entry EventBridge refused, with its last answer. */
     public record FailedEntry(String detailType, String errorCode, String errorMessage) {

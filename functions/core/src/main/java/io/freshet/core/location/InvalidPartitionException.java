@@ -1,5 +1,7 @@
 package io.freshet.core.location;
 
+import io.freshet.core.error.InputRejectedException;
+
 import java.util.List;
 
 /**
@@ -10,7 +12,7 @@ import java.util.List;
  * <p>Other assets may have matched the same key without trouble; they are in {@link #validMatches()}
  * so the caller can decide to still deliver those.
  */
-public final class InvalidPartitionException extends RuntimeException {
+public final class InvalidPartitionException extends InputRejectedException {
 
     private final String asset;
     private final String bucket;

@@ -1,5 +1,7 @@
 package io.freshet.engine.snapshot;
 
+import io.freshet.core.error.PermanentException;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
@@ -61,7 +63,7 @@ final class PgValues {
     }
 
     /** A value PostgreSQL holds that the target type cannot; the decoder adds the table and column. */
-    static class UnrepresentableValueException extends RuntimeException {
+    static class UnrepresentableValueException extends PermanentException {
         UnrepresentableValueException(String message) {
             super(message);
         }

@@ -1,5 +1,7 @@
 package io.freshet.engine.snapshot;
 
+import io.freshet.core.error.PermanentException;
+
 import java.sql.SQLException;
 import java.util.List;
 
@@ -227,14 +229,14 @@ final class RowDecoder {
     }
 
     /** The stream is not what a binary COPY of these columns should be. */
-    static final class CopyFormatException extends RuntimeException {
+    static final class CopyFormatException extends PermanentException {
         CopyFormatException(String message) {
             super(message);
         }
     }
 
     /** A value of a named column could not be represented; the message says why. */
-    static final class ColumnValueException extends RuntimeException {
+    static final class ColumnValueException extends PermanentException {
         final String column;
 
         ColumnValueException(String column, String message) {
