@@ -94,7 +94,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
         static Properties of(Object raw) {
             if (!(raw instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException("ResourceProperties are missing");
+                throw new InvalidRequestException("ResourceProperties are missing");
             }
             String bus = required(map, "BusName");
             String prefix = RuleNames.prefix(required(map, "RulePrefix"));
@@ -107,19 +107,19 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
          * names, but rules are only written with a dead-letter queue.
          */
         DesiredRule.Delivery delivery() {
-            String arn = deadLetterArn.orElseThrow(() -> new IllegalArgumentException("the resource property " + DEAD_LETTER_QUEUE_ARN
+            String arn = deadLetterArn.orElseThrow(() -> new InvalidRequestException("the resource property " + DEAD_LETTER_QUEUE_ARN
                     + " is required: the SQS queue where the consumer rules send what EventBridge cannot deliver to the trigger"));
             try {
                 return DesiredRule.Delivery.withDeadLetters(arn);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the resource property " + DEAD_LETTER_QUEUE_ARN + ": " + e.getMessage(), e);
+                throw new InvalidRequestException("the resource property " + DEAD_LETTER_QUEUE_ARN + ": " + e.getMessage(), e);
             }
         }
 
         static Optional<Properties> tryOf(Object raw) {
             try {
                 return Optional.of(of(raw));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidRequestException | IllegalArgumentException e) { // the latter: a prefix RuleNames refuses
                 return Optional.empty();
             }
         }
@@ -127,7 +127,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
         private static String required(Map<?, ?> map, String key) {
             Object v = map.get(key);
             if (v == null || v.toString().isBlank()) {
-                throw new IllegalArgumentException("the resource property " + key + " is required");
+                throw new InvalidRequestException("the resource property " + key + " is required");
             }
             return v.toString();
         }
@@ -195,7 +195,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
         return switch (type) {
             case "Create", "Update" -> sync(request);
             case "Delete" -> delete(request);
-            default -> throw new IllegalArgumentException("unknown RequestType '" + request.type() + "'");
+            default -> throw new InvalidRequestException("unknown RequestType '" + request.type() + "'");
         };
     }
 

@@ -1,7 +1,5 @@
 package io.freshet.runner;
 
-import io.freshet.core.error.TransientException;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import io.freshet.core.error.TransientException;
 
 /**
  * The pipeline's {@code timeout}, enforced inside the attempt: when it runs out, everything

@@ -1,7 +1,5 @@
 package io.freshet.runner;
 
-import io.freshet.core.error.ConfigurationException;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +8,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.error.ConfigurationException;
 
 /**
  * Resolves a connection name from YAML to credentials, which never appear in YAML or in logs.

@@ -1,8 +1,8 @@
 package io.freshet.scheduler;
 
-import io.freshet.core.error.TransientException;
-
 import java.util.List;
+
+import io.freshet.core.error.TransientException;
 
 /** A tick that did what it could but some step failed; the invocation fails so that it shows as an error. */
 public final class TickFailedException extends TransientException {

@@ -1,9 +1,9 @@
 package io.freshet.aws.events;
 
-import io.freshet.core.error.TransientException;
-
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.freshet.core.error.TransientException;
 
 /**
  * Some events could not be published: each failed entry with EventBridge's ErrorCode and

@@ -1,10 +1,9 @@
 package io.freshet.core.load;
 
-import io.freshet.core.error.ConfigurationException;
-
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.freshet.core.error.ConfigurationException;
 import io.freshet.core.yaml.Diagnostic;
 
 /** The pipelines directory has errors; the message lists all of them as {@code file:line:col: message}. */

@@ -1,8 +1,8 @@
 package io.freshet.core.location;
 
-import io.freshet.core.error.InputRejectedException;
-
 import java.util.List;
+
+import io.freshet.core.error.InputRejectedException;
 
 /**
  * An S3 key matched an asset's pattern, but the text in a placeholder has the right shape and is

@@ -1,7 +1,5 @@
 package io.freshet.engine.snapshot;
 
-import io.freshet.core.error.PermanentException;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
@@ -10,6 +8,8 @@ import java.nio.ByteOrder;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+
+import io.freshet.core.error.PermanentException;
 
 /**
  * PostgreSQL's binary value formats (as {@code COPY ... (FORMAT binary)} sends them) decoded into

@@ -1,9 +1,9 @@
 package io.freshet.engine.snapshot;
 
-import io.freshet.core.error.PermanentException;
-
 import java.sql.SQLException;
 import java.util.List;
+
+import io.freshet.core.error.PermanentException;
 
 /**
  * Decodes PostgreSQL's binary COPY format row by row into a {@link Batch}. The format: an 11-byte
