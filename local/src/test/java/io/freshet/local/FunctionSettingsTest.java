@@ -7,13 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.freshet.aws.CommonSettings;
 import io.freshet.core.settings.FunctionSettings;
+import io.freshet.core.settings.Setting;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.rulessync.RulesSyncSettings;
 import io.freshet.runner.RunnerSettings;
@@ -67,12 +68,17 @@ class FunctionSettingsTest {
                 "docs/deploy.md's function settings are not the declarations': run this test with -Dfreshet.writeDocs=true");
     }
 
-    /** One table per function, in the template's order. */
+    /** The shared settings' table, then each function's own settings (and those it requires that others may leave unset). */
     static String tables() {
-        Map<String, FunctionSettings> ordered = new LinkedHashMap<>();
-        TemplateWiringTest.WIRING.functions().keySet().forEach(id -> ordered.put(id, BY_FUNCTION.get(id)));
+        FunctionSettings shared = new FunctionSettings("every function", CommonSettings.ALL);
         List<String> parts = new ArrayList<>();
-        ordered.forEach((id, s) -> parts.add("#### " + s.function() + " (`" + id + "`)\n\n" + s.markdownTable()));
+        parts.add("#### Every function\n\n" + shared.markdownTable());
+        for (String id : TemplateWiringTest.WIRING.functions().keySet()) {
+            FunctionSettings f = BY_FUNCTION.get(id);
+            List<Setting<?>> own = f.settings().stream().filter(s -> !CommonSettings.ALL.contains(s)).toList();
+            parts.add("#### " + f.function() + " (`" + id + "`)\n\n"
+                    + (own.isEmpty() ? "Nothing of its own.\n" : new FunctionSettings(f.function(), own).markdownTable()));
+        }
         return "\n" + String.join("\n", parts) + "\n";
     }
 }

@@ -43,7 +43,7 @@ public final class CommonSettings {
     public static final Setting<Path> LOG_FILE = Setting.of("FRESHET_LOG_FILE", "a file path", Path::of,
             "Append the JSON log lines to this file instead of standard output (the local stack gathers them).").optional();
     public static final Setting<Boolean> PRIMING = Setting.of("FRESHET_PRIMING", "on or off", CommonSettings::onOff,
-            "Whether the handler primes itself for SnapStart during init (off: `bench coldstart` compares).").withDefault(true);
+            "Whether the handler primes itself for SnapStart during init (off: `bench coldstart` compares).").withDefault("on", env -> true);
     public static final Setting<String> JAVA_TOOL_OPTIONS = Setting.text("JAVA_TOOL_OPTIONS",
             "JVM flags; read by the JVM itself as it starts, not by Freshet.").optional();
 
