@@ -36,13 +36,14 @@ class FunctionSettingsTest {
             "SchedulerFunction", SchedulerSettings.SETTINGS,
             "RunnerFunction", RunnerSettings.SETTINGS,
             "RulesSyncFunction", RulesSyncSettings.SETTINGS);
+    private static final TemplateWiring WIRING = TemplateWiring.read(Path.of("../template.yaml"), Map.of(), id -> "arn:" + id);
     private static final Path DEPLOY_DOC = Path.of("../docs/deploy.md");
     private static final String BEGIN = "<!-- function settings: generated from the XxxSettings classes by FunctionSettingsTest -->\n";
     private static final String END = "<!-- end of function settings -->\n";
 
     @Test
     void eachFunctionDeclaresWhatTheTemplateGivesItAndGetsWhatItRequires() {
-        Map<String, TemplateWiring.Function> functions = TemplateWiringTest.WIRING.functions();
+        Map<String, TemplateWiring.Function> functions = WIRING.functions();
         assertEquals(BY_FUNCTION.keySet(), functions.keySet(), "every function of the template has its settings declared");
         for (var f : functions.values()) {
             FunctionSettings declared = BY_FUNCTION.get(f.logicalId());
@@ -73,7 +74,7 @@ class FunctionSettingsTest {
         FunctionSettings shared = new FunctionSettings("every function", CommonSettings.ALL);
         List<String> parts = new ArrayList<>();
         parts.add("#### Every function\n\n" + shared.markdownTable());
-        for (String id : TemplateWiringTest.WIRING.functions().keySet()) {
+        for (String id : WIRING.functions().keySet()) {
             FunctionSettings f = BY_FUNCTION.get(id);
             List<Setting<?>> own = f.settings().stream().filter(s -> !CommonSettings.ALL.contains(s)).toList();
             parts.add("#### " + f.function() + " (`" + id + "`)\n\n"
