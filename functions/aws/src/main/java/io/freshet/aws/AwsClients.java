@@ -43,8 +43,7 @@ public final class AwsClients {
     }
 
     public static Region region(Map<String, String> environment) {
-        String region = environment.get("AWS_REGION");
-        return Region.of(region == null || region.isBlank() ? DEFAULT_REGION : region.trim());
+        return CommonSettings.REGION.read(environment);
     }
 
     private static AwsCredentialsProvider localCredentials() {

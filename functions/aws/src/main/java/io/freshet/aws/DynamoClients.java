@@ -1,6 +1,7 @@
 package io.freshet.aws;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -12,6 +13,11 @@ public final class DynamoClients {
     }
 
     public static DynamoDbClient create(Optional<URI> endpoint) {
-        return AwsClients.build(DynamoDbClient.builder(), endpoint, System.getenv());
+        return create(endpoint, CommonSettings.processEnvironment());
+    }
+
+    /** With the region from {@code environment}'s {@code AWS_REGION}. */
+    public static DynamoDbClient create(Optional<URI> endpoint, Map<String, String> environment) {
+        return AwsClients.build(DynamoDbClient.builder(), endpoint, environment);
     }
 }

@@ -37,8 +37,8 @@ public final class JsonLog implements ProtocolLog {
      * {@code FRESHET_LOG_FILE} names when set (the local stack gathers every function's lines there).
      */
     public static JsonLog forFunction(String function, Map<String, String> env, Clock clock) {
-        String file = env.get("FRESHET_LOG_FILE");
-        if (file == null || file.isBlank()) {
+        String file = CommonSettings.LOG_FILE.find(env).map(Object::toString).orElse(null);
+        if (file == null) {
             return new JsonLog(System.out, clock, Map.of("function", function));
         }
         PrintStream out = FILES.computeIfAbsent(file, f -> {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.freshet.aws.events.EventBridgeClients;
+import io.freshet.core.error.InputRejectedException;
 import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.ProjectLoader;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -42,6 +43,13 @@ public final class RulesSyncCli {
         return run(args, out, err, EventBridgeClients::create);
     }
 
+    /** A command line this CLI does not take: it prints the reason and its usage, and exits 2. */
+    static final class UsageException extends InputRejectedException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
     record Options(Path pipelines, String bus, String prefix, String triggerArn, Optional<String> deadLetterArn, Optional<URI> endpoint,
                    boolean dryRun) {
 
@@ -63,18 +71,18 @@ public final class RulesSyncCli {
                     case "--trigger-arn" -> triggerArn = value(args, ++i, arg);
                     case "--dead-letter-arn" -> deadLetterArn = Optional.of(value(args, ++i, arg));
                     case "--endpoint" -> endpoint = Optional.of(URI.create(value(args, ++i, arg)));
-                    default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+                    default -> throw new UsageException("unknown argument '" + arg + "'");
                 }
             }
             if (pipelines == null || bus == null || prefix == null || triggerArn == null) {
-                throw new IllegalArgumentException("--pipelines, --bus, --prefix and --trigger-arn are required");
+                throw new UsageException("--pipelines, --bus, --prefix and --trigger-arn are required");
             }
             return new Options(pipelines, bus, prefix, triggerArn, deadLetterArn, endpoint, dryRun);
         }
 
         private static String value(String[] args, int i, String option) {
             if (i >= args.length || args[i].startsWith("--")) {
-                throw new IllegalArgumentException(option + " needs a value");
+                throw new UsageException(option + " needs a value");
             }
             return args[i];
         }
@@ -85,7 +93,7 @@ public final class RulesSyncCli {
         Options options;
         try {
             options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException | IllegalArgumentException e) { // the latter: an --endpoint that is not a URI
             err.println("rules-sync: " + e.getMessage());
             err.println(USAGE);
             return 2;

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.events.EventBridgeClients;
 import io.freshet.core.load.Project;
@@ -57,8 +58,12 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
     /** For Lambda: configured from the environment. */
     public RulesSyncHandler() {
-        this(memoize(() -> EventBridgeClients.create(endpoint(System.getenv("FRESHET_ENDPOINT_EVENTBRIDGE")))),
-                pipelinesDir(System.getenv()), HttpResponseSender.create(), JsonLog.stdout("rules-sync"));
+        this(CommonSettings.processEnvironment());
+    }
+
+    private RulesSyncHandler(Map<String, String> env) {
+        this(memoize(() -> EventBridgeClients.create(CommonSettings.EVENTBRIDGE_ENDPOINT.find(env), env)),
+                pipelinesDir(env), HttpResponseSender.create(), JsonLog.stdout("rules-sync"));
     }
 
     public RulesSyncHandler(EventBridgeClient client, Path pipelinesDir, ResponseSender sender) {
@@ -77,15 +82,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
     }
 
     static Path pipelinesDir(Map<String, String> env) {
-        String dir = env.get("FRESHET_PIPELINES_DIR");
-        if (dir != null && !dir.isBlank()) {
-            return Path.of(dir);
-        }
-        return Path.of(env.getOrDefault("LAMBDA_TASK_ROOT", "."), "pipelines");
-    }
-
-    private static Optional<URI> endpoint(String value) {
-        return Optional.ofNullable(value).filter(v -> !v.isBlank()).map(URI::create);
+        return CommonSettings.PIPELINES_DIR.read(env);
     }
 
     // ---- the request ----
@@ -97,7 +94,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
         static Properties of(Object raw) {
             if (!(raw instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException("ResourceProperties are missing");
+                throw new InvalidRequestException("ResourceProperties are missing");
             }
             String bus = required(map, "BusName");
             String prefix = RuleNames.prefix(required(map, "RulePrefix"));
@@ -110,19 +107,19 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
          * names, but rules are only written with a dead-letter queue.
          */
         DesiredRule.Delivery delivery() {
-            String arn = deadLetterArn.orElseThrow(() -> new IllegalArgumentException("the resource property " + DEAD_LETTER_QUEUE_ARN
+            String arn = deadLetterArn.orElseThrow(() -> new InvalidRequestException("the resource property " + DEAD_LETTER_QUEUE_ARN
                     + " is required: the SQS queue where the consumer rules send what EventBridge cannot deliver to the trigger"));
             try {
                 return DesiredRule.Delivery.withDeadLetters(arn);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the resource property " + DEAD_LETTER_QUEUE_ARN + ": " + e.getMessage(), e);
+                throw new InvalidRequestException("the resource property " + DEAD_LETTER_QUEUE_ARN + ": " + e.getMessage(), e);
             }
         }
 
         static Optional<Properties> tryOf(Object raw) {
             try {
                 return Optional.of(of(raw));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidRequestException | IllegalArgumentException e) { // the latter: a prefix RuleNames refuses
                 return Optional.empty();
             }
         }
@@ -130,7 +127,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
         private static String required(Map<?, ?> map, String key) {
             Object v = map.get(key);
             if (v == null || v.toString().isBlank()) {
-                throw new IllegalArgumentException("the resource property " + key + " is required");
+                throw new InvalidRequestException("the resource property " + key + " is required");
             }
             return v.toString();
         }
@@ -198,7 +195,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
         return switch (type) {
             case "Create", "Update" -> sync(request);
             case "Delete" -> delete(request);
-            default -> throw new IllegalArgumentException("unknown RequestType '" + request.type() + "'");
+            default -> throw new InvalidRequestException("unknown RequestType '" + request.type() + "'");
         };
     }
 

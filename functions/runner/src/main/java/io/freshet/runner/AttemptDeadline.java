@@ -9,6 +9,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.freshet.core.error.TransientException;
+
 /**
  * The pipeline's {@code timeout}, enforced inside the attempt: when it runs out, everything
  * registered to be stopped is stopped (the attempt's DuckDB statement is cancelled, its
@@ -89,7 +91,7 @@ final class AttemptDeadline implements AutoCloseable {
     }
 
     /** The attempt ran out of time. */
-    static final class TimedOut extends RuntimeException {
+    static final class TimedOut extends TransientException {
         TimedOut(String message) {
             super(message);
         }

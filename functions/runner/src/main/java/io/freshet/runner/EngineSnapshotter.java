@@ -35,16 +35,9 @@ public final class EngineSnapshotter implements Snapshotter {
         this.lockTimeout = lockTimeout;
     }
 
-    /** {@code FRESHET_SNAPSHOT_LOCK_TIMEOUT_SECONDS}, else {@link SnapshotSettings#DEFAULT_LOCK_TIMEOUT}. */
+    /** {@link RunnerSettings#SNAPSHOT_LOCK_TIMEOUT_SECONDS}, else {@link SnapshotSettings#DEFAULT_LOCK_TIMEOUT}. */
     static Duration lockTimeout(Map<String, String> env) {
-        String v = env.getOrDefault("FRESHET_SNAPSHOT_LOCK_TIMEOUT_SECONDS", "").trim();
-        if (v.isEmpty()) {
-            return SnapshotSettings.DEFAULT_LOCK_TIMEOUT;
-        }
-        if (!v.matches("[0-9]{1,6}") || Integer.parseInt(v) < 1) {
-            throw new IllegalStateException("FRESHET_SNAPSHOT_LOCK_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 999999, not '" + v + "'");
-        }
-        return Duration.ofSeconds(Integer.parseInt(v));
+        return Duration.ofSeconds(RunnerSettings.SNAPSHOT_LOCK_TIMEOUT_SECONDS.read(env));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.freshet.runner;
 
+import io.freshet.core.error.TransientException;
+
 /**
  * Named points in a run where tests kill the attempt, as a crash or a Lambda timeout would, to
  * show that nothing partial is ever published. In production nothing happens at them.
@@ -12,7 +14,7 @@ public interface FaultPoints {
     void reached(String point);
 
     /** Thrown by a test at a fault point: the attempt stops dead, with no cleanup of the run's state. */
-    final class Killed extends RuntimeException {
+    final class Killed extends TransientException {
         public Killed(String point) {
             super("killed at " + point);
         }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.error.ConfigurationException;
 
 /**
  * Resolves a connection name from YAML to credentials, which never appear in YAML or in logs.
@@ -45,11 +46,8 @@ public final class PgCredentials {
         if (env.containsKey(prefix + "_URL")) {
             return new Connection(env.get(prefix + "_URL"), env.getOrDefault(prefix + "_USER", "postgres"), env.getOrDefault(prefix + "_PASSWORD", ""));
         }
-        String arn = env.get("FRESHET_PG_SECRET_ARN");
-        if (arn == null || arn.isBlank()) {
-            throw new IllegalStateException("no credentials for PostgreSQL connection '" + connection + "': set FRESHET_PG_SECRET_ARN (deployed) or "
-                    + prefix + "_URL, _USER, _PASSWORD (local)");
-        }
+        String arn = secretArn().orElseThrow(() -> new NoCredentialsException("no credentials for PostgreSQL connection '" + connection
+                + "': set FRESHET_PG_SECRET_ARN (deployed) or " + prefix + "_URL, _USER, _PASSWORD (local)"));
         JsonNode secret = parse(arn, secretById.apply(arn));
         JsonNode c = secret.has(connection) ? secret.get(connection) : secret;
         if (!c.isObject()) {
@@ -66,13 +64,20 @@ public final class PgCredentials {
         return new Connection(url, user, password);
     }
 
+    /** A snapshot needs a connection the deployment gives no credentials for. */
+    public static final class NoCredentialsException extends ConfigurationException {
+        NoCredentialsException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * A secret that cannot be read as connections. Says which secret and the shape expected, never
      * anything of its content: the message becomes a run's failure reason, which is stored, logged,
      * announced and sent to OpenLineage, and a parser's message quotes the text it choked on (the
      * password, as often as not).
      */
-    public static final class SecretFormatException extends IllegalStateException {
+    public static final class SecretFormatException extends ConfigurationException {
         SecretFormatException(String secretArn, String problem) {
             super("the PostgreSQL secret " + secretArn + " cannot be used: " + problem + ". Expected a JSON object mapping each connection"
                     + " name to {\"host\", \"port\", \"dbname\", \"username\", \"password\"}, or one such object (an RDS secret)"
@@ -119,6 +124,6 @@ public final class PgCredentials {
     }
 
     public Optional<String> secretArn() {
-        return Optional.ofNullable(env.get("FRESHET_PG_SECRET_ARN")).filter(s -> !s.isBlank());
+        return RunnerSettings.PG_SECRET_ARN.find(env);
     }
 }

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 
@@ -23,13 +23,12 @@ public final class RunnerHandler implements RequestStreamHandler {
     private final RunnerService service;
 
     public RunnerHandler() {
-        this(System.getenv(), Clock.systemUTC());
+        this(CommonSettings.processEnvironment(), Clock.systemUTC());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
     public RunnerHandler(Map<String, String> env, Clock clock) {
-        this(RunnerWiring.fromEnvironment(env, clock, Path.of(env.getOrDefault("FRESHET_SCRATCH_DIR",
-                Path.of(System.getProperty("java.io.tmpdir"), "freshet").toString()))));
+        this(RunnerWiring.fromEnvironment(env, clock, RunnerSettings.SCRATCH_DIR.read(env)));
     }
 
     public RunnerHandler(RunnerService service) {

@@ -14,6 +14,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import io.freshet.aws.AwsClients;
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
@@ -43,8 +44,8 @@ public final class S3EventsHandler implements RequestStreamHandler {
 
     /** For Lambda: everything from the environment, built once per cold start, then primed. */
     public S3EventsHandler() {
-        this(System.getenv(), Clock.systemUTC());
-        prime(System.getenv());
+        this(CommonSettings.processEnvironment(), Clock.systemUTC());
+        prime(CommonSettings.processEnvironment());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
@@ -55,7 +56,7 @@ public final class S3EventsHandler implements RequestStreamHandler {
     private S3EventsHandler(Config config, Map<String, String> env, Clock clock, JsonLog log) {
         this(new S3EventsService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 Map.of("LakeBucket", lakeBucket(env)),
-                new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint()), config.table(), clock),
+                new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 PublishingAnnouncer.create(config), log), log);
     }
 
@@ -65,11 +66,7 @@ public final class S3EventsHandler implements RequestStreamHandler {
     }
 
     private static String lakeBucket(Map<String, String> env) {
-        String bucket = env.get("FRESHET_LAKE_BUCKET");
-        if (bucket == null || bucket.isBlank()) {
-            throw new IllegalStateException("environment variable FRESHET_LAKE_BUCKET is not set (template.yaml sets it)");
-        }
-        return bucket;
+        return S3EventsSettings.LAKE_BUCKET.read(env);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Map;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
@@ -39,20 +40,20 @@ public final class SchedulerHandler implements RequestStreamHandler {
 
     /** For Lambda: everything from the environment, built once per cold start, then primed. */
     public SchedulerHandler() {
-        this(System.getenv(), Clock.systemUTC());
-        prime(System.getenv());
+        this(CommonSettings.processEnvironment(), Clock.systemUTC());
+        prime(CommonSettings.processEnvironment());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
     public SchedulerHandler(Map<String, String> env, Clock clock) {
-        this(Config.from(env), env, new DynamoStateStore(DynamoClients.create(Config.from(env).dynamoEndpoint()), Config.from(env).table(), clock),
+        this(Config.from(env), env, new DynamoStateStore(DynamoClients.create(Config.from(env).dynamoEndpoint(), env), Config.from(env).table(), clock),
                 clock, JsonLog.forFunction("scheduler", env, clock));
     }
 
     private SchedulerHandler(Config config, Map<String, String> env, StateStore store, Clock clock, JsonLog log) {
         this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 store, store.schedule(),
-                PublishingAnnouncer.create(config), log, clock, env.getOrDefault("FRESHET_STACK", config.bus())), log);
+                PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env)), log);
     }
 
     /** For tests and the local stack: an assembled service. */
@@ -98,7 +99,7 @@ public final class SchedulerHandler implements RequestStreamHandler {
              EventBridgeClient events = Priming.events(env)) {
             DynamoStateStore store = new DynamoStateStore(db, config.table(), clock);
             new SchedulerHandler(new SchedulerService(project, store, store.schedule(),
-                    new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet, clock, env.getOrDefault("FRESHET_STACK", config.bus())), quiet)
+                    new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet, clock, CommonSettings.STACK.read(env)), quiet)
                     .handleRequest(new ByteArrayInputStream(tick.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
         }
     }

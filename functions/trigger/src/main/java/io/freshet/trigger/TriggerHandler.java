@@ -17,6 +17,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import io.freshet.aws.AwsClients;
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
@@ -54,13 +55,13 @@ public final class TriggerHandler implements RequestStreamHandler {
 
     /** For Lambda: everything from the environment, built once per cold start, then primed. */
     public TriggerHandler() {
-        this(System.getenv(), Clock.systemUTC());
-        prime(System.getenv());
+        this(CommonSettings.processEnvironment(), Clock.systemUTC());
+        prime(CommonSettings.processEnvironment());
     }
 
     /** Everything from an environment as template.yaml sets it (the local stack passes its own). */
     public TriggerHandler(Map<String, String> env, Clock clock) {
-        this(Config.from(env), new DynamoStateStore(DynamoClients.create(Config.from(env).dynamoEndpoint()), Config.from(env).table(), clock),
+        this(Config.from(env), new DynamoStateStore(DynamoClients.create(Config.from(env).dynamoEndpoint(), env), Config.from(env).table(), clock),
                 clock, JsonLog.forFunction("trigger", env, clock));
     }
 
@@ -78,14 +79,14 @@ public final class TriggerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        String json = new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(input.readAllBytes(), StandardCharsets.UTF_8);
         try {
             service.handle(EventJson.read(json));
         } catch (MalformedEventException e) {
             log.error("rejected delivery", Map.of("reason", e.getMessage()));
             throw e;
         }
-        output.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        output.write("{}".getBytes(StandardCharsets.UTF_8));
     }
 
     /**

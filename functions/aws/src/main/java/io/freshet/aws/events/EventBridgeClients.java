@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
+import io.freshet.aws.CommonSettings;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -24,10 +25,10 @@ public final class EventBridgeClients {
     }
 
     public static EventBridgeClient create(Optional<URI> endpointOverride) {
-        return create(endpointOverride, System.getenv());
+        return create(endpointOverride, CommonSettings.processEnvironment());
     }
 
-    static EventBridgeClient create(Optional<URI> endpointOverride, Map<String, String> environment) {
+    public static EventBridgeClient create(Optional<URI> endpointOverride, Map<String, String> environment) {
         return io.freshet.aws.AwsClients.build(EventBridgeClient.builder(), endpointOverride, environment);
     }
 

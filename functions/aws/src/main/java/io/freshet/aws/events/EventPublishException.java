@@ -3,12 +3,14 @@ package io.freshet.aws.events;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.freshet.core.error.TransientException;
+
 /**
  * Some events could not be published: each failed entry with EventBridge's ErrorCode and
  * ErrorMessage (after the retries, for retryable codes). {@code notAttempted} counts the events
  * after the failed batch, which were not sent at all. Everything else was published.
  */
-public final class EventPublishException extends RuntimeException {
+public final class EventPublishException extends TransientException {
 
     /** One entry EventBridge refused, with its last answer. */
     public record FailedEntry(String detailType, String errorCode, String errorMessage) {

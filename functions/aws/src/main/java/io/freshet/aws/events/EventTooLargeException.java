@@ -1,10 +1,12 @@
 package io.freshet.aws.events;
 
+import io.freshet.core.error.PermanentException;
+
 /**
  * An event larger than EventBridge accepts (256 KB, counted as AWS counts entry sizes). Raised
  * before anything is sent: the detail must shrink, e.g. by naming objects by prefix.
  */
-public final class EventTooLargeException extends RuntimeException {
+public final class EventTooLargeException extends PermanentException {
 
     private final String detailType;
     private final long sizeBytes;

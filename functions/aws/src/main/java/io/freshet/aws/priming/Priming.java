@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.AwsClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
@@ -44,7 +45,7 @@ public final class Priming {
 
     /** Runs a pass unless priming is off; a failure only ends the priming, whatever it did not reach the first invocation loads. */
     public static void prime(Map<String, String> env, Pass pass) {
-        if ("off".equalsIgnoreCase(env.getOrDefault("FRESHET_PRIMING", ""))) {
+        if (!CommonSettings.PRIMING.read(env)) {
             return;
         }
         try {

@@ -2,14 +2,17 @@ package io.freshet.aws.s3;
 
 import java.util.Optional;
 
+import io.freshet.core.error.AdapterException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * An S3 operation of {@link ObjectStore} failed. Names the operation (the S3 API's name:
  * {@code PutObject}, {@code CompleteMultipartUpload}, ...), the bucket and, when there is one,
- * the key; carries S3's HTTP status when S3 answered.
+ * the key; carries S3's HTTP status when S3 answered. Transient when S3 did not answer (or a local
+ * file could not be read or written), throttled (429) or failed (5xx); permanent for any other
+ * answer (404, 403, 412...).
  */
-public final class ObjectStoreException extends RuntimeException {
+public final class ObjectStoreException extends AdapterException {
 
     private final String operation;
     private final String bucket;
@@ -17,11 +20,21 @@ public final class ObjectStoreException extends RuntimeException {
     private final int statusCode;
 
     ObjectStoreException(String operation, String bucket, String key, String reason, Throwable cause) {
-        super(operation + " " + location(bucket, key) + " failed: " + reason, cause);
+        super(kindOf(statusOf(cause)), operation + " " + location(bucket, key) + " failed: " + reason, cause);
         this.operation = operation;
         this.bucket = bucket;
         this.key = key;
-        this.statusCode = cause instanceof AwsServiceException e ? e.statusCode() : 0;
+        this.statusCode = statusOf(cause);
+        with("operation", operation).with("bucket", bucket).with("key", key).with("status", statusCode == 0 ? null : statusCode);
+    }
+
+    private static int statusOf(Throwable cause) {
+        return cause instanceof AwsServiceException e ? e.statusCode() : 0;
+    }
+
+    /** No answer (0), throttling and 5xx may pass next time; S3's other answers will not. */
+    private static Kind kindOf(int statusCode) {
+        return statusCode == 0 || statusCode == 429 || statusCode >= 500 ? Kind.TRANSIENT : Kind.PERMANENT;
     }
 
     /** From a failed SDK call: the reason is S3's own message, or the client's. */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
+import io.freshet.aws.CommonSettings;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -26,10 +27,10 @@ public final class S3Clients {
     }
 
     public static S3Client create(Optional<URI> endpointOverride) {
-        return create(endpointOverride, System.getenv());
+        return create(endpointOverride, CommonSettings.processEnvironment());
     }
 
-    static S3Client create(Optional<URI> endpointOverride, Map<String, String> environment) {
+    public static S3Client create(Optional<URI> endpointOverride, Map<String, String> environment) {
         // Local S3-compatible servers answer on one host: bucket names go in the path, not the host name.
         return io.freshet.aws.AwsClients.build(S3Client.builder().forcePathStyle(endpointOverride.isPresent()), endpointOverride, environment);
     }

@@ -1,7 +1,9 @@
 package io.freshet.core.condition;
 
+import io.freshet.core.error.ConfigurationException;
+
 /** A condition that does not parse; {@link #offset()} is where in the text the problem is. */
-public final class ConditionSyntaxException extends RuntimeException {
+public final class ConditionSyntaxException extends ConfigurationException {
 
     private final int offset;
 

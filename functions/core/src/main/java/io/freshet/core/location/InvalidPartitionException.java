@@ -2,6 +2,8 @@ package io.freshet.core.location;
 
 import java.util.List;
 
+import io.freshet.core.error.InputRejectedException;
+
 /**
  * An S3 key matched an asset's pattern, but the text in a placeholder has the right shape and is
  * not a real date or hour ({@code date=2026-02-30}, {@code hour=24}). The event cannot be assigned
@@ -10,7 +12,7 @@ import java.util.List;
  * <p>Other assets may have matched the same key without trouble; they are in {@link #validMatches()}
  * so the caller can decide to still deliver those.
  */
-public final class InvalidPartitionException extends RuntimeException {
+public final class InvalidPartitionException extends InputRejectedException {
 
     private final String asset;
     private final String bucket;

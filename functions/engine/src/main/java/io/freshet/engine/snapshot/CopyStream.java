@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.freshet.core.error.AdapterException;
+import io.freshet.core.error.Failures;
+
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -229,10 +232,10 @@ final class CopyStream implements AutoCloseable {
         }
     }
 
-    /** The reader's failure, surfacing through DuckDB's table function. */
-    static final class StreamFailedException extends RuntimeException {
+    /** The reader's failure, surfacing through DuckDB's table function; its cause decides its kind. */
+    static final class StreamFailedException extends AdapterException {
         StreamFailedException(Throwable cause) {
-            super("reading from PostgreSQL failed: " + cause.getMessage(), cause);
+            super(Failures.kindOf(cause), "reading from PostgreSQL failed: " + cause.getMessage(), cause);
         }
     }
 }

@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
+import io.freshet.core.error.PermanentException;
+
 /**
  * PostgreSQL's binary value formats (as {@code COPY ... (FORMAT binary)} sends them) decoded into
  * DuckDB's representations, and PostgreSQL's text syntax for the values Freshet writes back
@@ -62,7 +64,7 @@ final class PgValues {
     }
 
     /** A value PostgreSQL holds that the target type cannot; the decoder adds the table and column. */
-    static class UnrepresentableValueException extends RuntimeException {
+    static class UnrepresentableValueException extends PermanentException {
         UnrepresentableValueException(String message) {
             super(message);
         }

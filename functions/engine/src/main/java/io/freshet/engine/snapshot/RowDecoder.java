@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.List;
 
+import io.freshet.core.error.PermanentException;
+
 /**
  * Decodes PostgreSQL's binary COPY format row by row into a {@link Batch}. The format: an 11-byte
  * signature, flags and a header extension; then per row a 16-bit field count and per field a
@@ -228,14 +230,14 @@ final class RowDecoder {
     }
 
     /** The stream is not what a binary COPY of these columns should be. */
-    static final class CopyFormatException extends RuntimeException {
+    static final class CopyFormatException extends PermanentException {
         CopyFormatException(String message) {
             super(message);
         }
     }
 
     /** A value of a named column could not be represented; the message says why. */
-    static final class ColumnValueException extends RuntimeException {
+    static final class ColumnValueException extends PermanentException {
         final String column;
 
         ColumnValueException(String column, String message) {

@@ -13,9 +13,10 @@ public final class TableLockedException extends SnapshotException {
     private final Duration lockTimeout;
 
     TableLockedException(String table, Duration lockTimeout, Throwable cause) {
-        super(table, (table == null ? "a table " : "") + "is locked by another session (a migration?) and was not released within lock_timeout "
+        super(Kind.TRANSIENT, table, (table == null ? "a table " : "") + "is locked by another session (a migration?) and was not released within lock_timeout "
                 + describe(lockTimeout) + "; the snapshot gave up without reading anything and can be retried", cause);
         this.lockTimeout = lockTimeout;
+        with("lockTimeout", describe(lockTimeout));
     }
 
     public Duration lockTimeout() {

@@ -1,9 +1,19 @@
 package io.freshet.engine.sql;
 
-/** A step or check could not run: the message names the pipeline part and the cause, for the run's failure reason. */
-public final class EngineException extends RuntimeException {
+import java.sql.SQLException;
+
+import io.freshet.core.error.AdapterException;
+import io.freshet.core.error.Failures;
+
+/**
+ * A step or check could not run: the message names the pipeline part and the cause, for the run's
+ * failure reason. DuckDB's own errors (a SQL error, a type mismatch, an unreadable input) have no
+ * SQL state and are permanent; otherwise the cause decides (a dropped connection is transient).
+ */
+public final class EngineException extends AdapterException {
 
     public EngineException(String message, Throwable cause) {
-        super(message, cause);
+        super(cause == null || cause instanceof SQLException s && s.getSQLState() == null ? Kind.PERMANENT : Failures.kindOf(cause),
+                message, cause);
     }
 }
