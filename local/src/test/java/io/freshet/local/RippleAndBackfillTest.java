@@ -24,7 +24,7 @@ import io.freshet.core.backfill.BackfillPlan.Key;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.Request;
-import io.freshet.local.backfill.BackfillDriver;
+import io.freshet.cli.backfill.BackfillDriver;
 
 /**
  * A deploy that changes a pipeline's code rebuilds its newest partition on the next tick, and the

@@ -18,7 +18,7 @@ import io.freshet.aws.store.DynamoStore;
 import io.freshet.aws.store.SchedulerStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.local.operate.LocalStackFile;
+import io.freshet.cli.operate.EmbeddedStackFile;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
 import io.freshet.testkit.LocalPostgres;
@@ -182,8 +182,8 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** Where the operating commands find this stack. */
-    public LocalStackFile describe() {
-        return new LocalStackFile(table, busName, lakeBucket, dynamo.endpoint(), bus.endpoint(), s3.endpoint());
+    public EmbeddedStackFile describe() {
+        return new EmbeddedStackFile(table, busName, lakeBucket, dynamo.endpoint(), bus.endpoint(), s3.endpoint());
     }
 
     public DynamoStore store() {
