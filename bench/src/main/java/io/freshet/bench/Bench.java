@@ -16,6 +16,7 @@ import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.location.KeyMatcher;
 import io.freshet.core.location.LocationPattern;
+import io.freshet.bench.coldstart.BenchColdStart;
 import io.freshet.cli.OptionValues;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

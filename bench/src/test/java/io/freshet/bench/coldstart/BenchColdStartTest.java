@@ -1,4 +1,4 @@
-package io.freshet.bench;
+package io.freshet.bench.coldstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,7 +23,7 @@ class BenchColdStartTest {
 
     @Test
     void parsesWhatTheProbePrints() {
-        var line = BenchColdStart.ProbeLine.parse(
+        var line = ProbeLine.parse(
                 "FRESHET-COLDSTART start=1763720000123 jdk=25.0.3+9-LTS main=41 constructed=612 invoked=903,935 classes=3804 response={\"state\": \"SUCCEEDED\"}");
         assertEquals(1763720000123L, line.start());
         assertEquals("25.0.3+9-LTS", line.jdk());
@@ -33,16 +33,16 @@ class BenchColdStartTest {
         assertEquals(3804, line.classes());
         assertEquals("{\"state\": \"SUCCEEDED\"}", line.response(), "the response may hold spaces");
         assertNull(line.error());
-        assertEquals(25, BenchColdStart.feature(line.jdk()));
-        assertEquals(21, BenchColdStart.feature("21.0.5+11-LTS"));
+        assertEquals(25, ProbeLine.feature(line.jdk()));
+        assertEquals(21, ProbeLine.feature("21.0.5+11-LTS"));
     }
 
     @Test
     void parsesTheFloorAndFailures() {
-        var floor = BenchColdStart.ProbeLine.parse("FRESHET-COLDSTART start=5 jdk=21.0.5 main=38");
+        var floor = ProbeLine.parse("FRESHET-COLDSTART start=5 jdk=21.0.5 main=38");
         assertEquals(38, floor.main());
         assertEquals(0, floor.invoked().length);
-        var failed = BenchColdStart.ProbeLine.parse("FRESHET-COLDSTART error=java.lang.IllegalStateException: environment variable FRESHET_TABLE is not set");
+        var failed = ProbeLine.parse("FRESHET-COLDSTART error=java.lang.IllegalStateException: environment variable FRESHET_TABLE is not set");
         assertEquals("java.lang.IllegalStateException: environment variable FRESHET_TABLE is not set", failed.error());
     }
 
@@ -55,7 +55,7 @@ class BenchColdStartTest {
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertEquals(ColdStartProbe.FIRST + System.lineSeparator(), printed.toString(StandardCharsets.UTF_8), "marks the first response as it happens");
-        var line = BenchColdStart.ProbeLine.parse(result);
+        var line = ProbeLine.parse(result);
         assertEquals("echo {\"n\":1}", line.response(), "the first invocation's response");
         assertEquals(2, line.invoked().length);
         assertTrue(line.main() <= line.constructed() && line.constructed() <= line.invoked()[0] && line.invoked()[0] <= line.invoked()[1],

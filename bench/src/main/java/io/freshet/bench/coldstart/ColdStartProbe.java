@@ -1,4 +1,4 @@
-package io.freshet.bench;
+package io.freshet.bench.coldstart;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +28,7 @@ import java.nio.file.Path;
  *
  * <p>It depends on nothing but the JDK (the bench writes this class file next to the package),
  * and calls {@code handleRequest(InputStream, OutputStream, Context)} by reflection with a null
- * context, as the local stack does. java.management is loaded only after the last invocation, so
+ * context, as the embedded stack does. java.management is loaded only after the last invocation, so
  * that it does not count in what is measured.
  */
 public final class ColdStartProbe {
