@@ -11,11 +11,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +30,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Asset events through the whole dispatch path (s3-events -> bus -> trigger -> Run Requested) on
@@ -81,7 +84,7 @@ final class BenchDispatch implements Callable<Integer> {
         return 0;
     }
 
-    private void measure(PrintWriter out, String label, Project project, java.util.function.IntFunction<String> keyOf) throws Exception {
+    private void measure(PrintWriter out, String label, Project project, IntFunction<String> keyOf) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();     // object key -> nanoTime sent
         Map<String, Long> requestedAt = new ConcurrentHashMap<>(); // partition -> nanoTime of Run Requested
         long setup = System.nanoTime();
@@ -116,7 +119,7 @@ final class BenchDispatch implements Callable<Integer> {
             stack.awaitQuiescence(Duration.ofMinutes(10));
             long[] l = pacedSent.entrySet().stream()
                     .map(e -> requestedAt.containsKey(partitionOf(e.getKey())) ? requestedAt.get(partitionOf(e.getKey())) - e.getValue() : null)
-                    .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sorted().toArray();
+                    .filter(Objects::nonNull).mapToLong(Long::longValue).sorted().toArray();
             out.printf("  throughput         %.0f events/s (%d notifications, %d in flight, %d Run Requested)%n", rate, events, concurrency, throughputRuns);
             int lost = stack.bus().undelivered().size();
             int dead = stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ).size();
@@ -150,7 +153,7 @@ final class BenchDispatch implements Callable<Integer> {
         return n;
     }
 
-    private void send(EmbeddedFanOut stack, java.util.function.IntFunction<String> keyOf, int n, Map<String, Long> sentAt) throws Exception {
+    private void send(EmbeddedFanOut stack, IntFunction<String> keyOf, int n, Map<String, Long> sentAt) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -188,8 +191,8 @@ final class BenchDispatch implements Callable<Integer> {
                     while (System.nanoTime() < until) {
                         int i = n++;
                         db.putItem(b -> b.tableName(EmbeddedFanOut.TABLE).conditionExpression("attribute_not_exists(PK)")
-                                .item(Map.of("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(prefix + "#" + thread + "#" + i),
-                                        "SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("X"))));
+                                .item(Map.of("PK", AttributeValue.fromS(prefix + "#" + thread + "#" + i),
+                                        "SK", AttributeValue.fromS("X"))));
                     }
                     return n;
                 }));

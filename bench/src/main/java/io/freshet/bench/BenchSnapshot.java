@@ -5,11 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,19 +15,15 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
-
 import org.postgresql.PGConnection;
-
-import com.sun.management.GarbageCollectionNotificationInfo;
 
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.engine.snapshot.ParquetFileListener;
@@ -91,6 +82,19 @@ final class BenchSnapshot implements Callable<Integer> {
 
     static final String BUCKET = "bench";
 
+    /** The best rate of each measure over the rounds, and the last round's Parquet. */
+    private record Best(double limit, double snapshot, double total, long parquetBytes, int files) {
+        static final Best NONE = new Best(0, 0, 0, 0, 0);
+
+        Best and(Round r) {
+            return new Best(Math.max(limit, r.limit()), Math.max(snapshot, r.snapshot()), Math.max(total, r.total()), r.parquetBytes(), r.files());
+        }
+    }
+
+    /** One round's rates in rows/s, the seconds until written and until uploaded, and its Parquet. */
+    private record Round(double limit, double snapshot, double total, double snapshotSeconds, double totalSeconds, long parquetBytes, int files) {
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -98,114 +102,122 @@ final class BenchSnapshot implements Callable<Integer> {
         HeapWatch heap = new HeapWatch();
         Path work = Files.createTempDirectory("freshet-bench-snapshot");
         try (LocalPostgres pg = LocalPostgres.start(); RemoteS3 s3 = noUpload ? null : RemoteS3.start()) {
-            long t0 = System.nanoTime();
-            pg.execute("CREATE TABLE bench (id bigint PRIMARY KEY, quantity int, amount numeric(12,2), note text, active boolean, "
-                    + "day date, at timestamptz, ref uuid)");
-            pg.execute("INSERT INTO bench SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 100000)::int END, "
-                    + "((g * 31) % 10000000) / 100.0, CASE WHEN g % 17 = 0 THEN NULL ELSE left(md5(g::text), (g % 30)::int) END, g % 3 = 0, "
-                    + "date '2020-01-01' + (g % 2000)::int, timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second', md5(g::text)::uuid "
-                    + "FROM generate_series(1::bigint, " + rows + ") g");
-            pg.execute("VACUUM ANALYZE bench");
-            out.printf("table              %,d rows (bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid), %s in PostgreSQL, filled in %.1f s%n",
-                    rows, tableSize(pg), (System.nanoTime() - t0) / 1e9);
-            out.printf("settings           DuckDB memory_limit %s, threads %d; heap max %s; %d processors%n", memoryLimit, duckThreads,
-                    mb(Runtime.getRuntime().maxMemory()), Runtime.getRuntime().availableProcessors());
-            out.flush();
-
+            fill(pg, out, duckThreads);
             PgConnectionInfo info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
             heap.reset();
-            double bestLimit = 0;
-            double bestSnapshot = 0;
-            double bestTotal = 0;
-            long parquetBytes = 0;
-            int files = 0;
+            Best best = Best.NONE;
             for (int round = 1; round <= rounds; round++) {
-                t0 = System.nanoTime();
-                long copied;
-                try (Connection c = pg.connect()) {
-                    copied = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY bench TO STDOUT (FORMAT binary)", OutputStream.nullOutputStream());
-                }
-                double limitSeconds = (System.nanoTime() - t0) / 1e9;
-                if (copied != rows) {
-                    throw new IllegalStateException("COPY returned " + copied + " rows");
-                }
-
-                Path dir = work.resolve("round-" + round);
-                String prefix = "raw/bench/round-" + round + "/";
-                // Each file is uploaded as soon as it is complete, while the snapshot writes the next.
-                ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-upload"));
-                List<Future<?>> uploads = new ArrayList<>();
-                List<String> keys = new ArrayList<>();
-                ParquetFileListener upload = store == null ? ParquetFileListener.NONE : (output, file, fileRows) -> {
-                    String key = prefix + file.getFileName();
-                    keys.add(key);
-                    uploads.add(uploader.submit(() -> {
-                        store.put(BUCKET, key, file);
-                        Files.delete(file); // uploaded: local disk stays bounded by a few files
-                        return null;
-                    }));
-                };
-                t0 = System.nanoTime();
-                SnapshotResult result;
-                try {
-                    result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", "bench", "raw.bench")), dir,
-                            new SnapshotSettings(memoryLimit, duckThreads, dir.resolve("spill"), 1), upload);
-                } finally {
-                    uploader.shutdown();
-                }
-                double snapshotSeconds = (System.nanoTime() - t0) / 1e9;
-                for (Future<?> f : uploads) {
-                    f.get();
-                }
-                double totalSeconds = (System.nanoTime() - t0) / 1e9;
-                parquetBytes = result.bytes();
-                files = result.tables().get(0).parquetFiles().size();
-                if (result.rows() != rows) {
-                    throw new IllegalStateException("the snapshot has " + result.rows() + " rows");
-                }
-                if (s3 != null) {
-                    long stored = 0;
-                    for (var o : store.list(BUCKET, prefix)) {
-                        stored += o.size();
-                    }
-                    if (stored != parquetBytes) {
-                        throw new IllegalStateException("S3 holds " + stored + " bytes of " + parquetBytes);
-                    }
-                    store.deleteAll(BUCKET, keys); // S3Proxy keeps objects in memory
-                }
-                delete(dir);
-
-                double limit = rows / limitSeconds;
-                double snapshot = rows / snapshotSeconds;
-                double total = rows / totalSeconds;
-                bestLimit = Math.max(bestLimit, limit);
-                bestSnapshot = Math.max(bestSnapshot, snapshot);
-                bestTotal = Math.max(bestTotal, total);
-                out.printf("round %d            (a) %,.0f rows/s   snapshot %.2f s%s   (b) %,.0f rows/s   b/a %.2f%n", round, limit,
-                        snapshotSeconds, store == null ? "" : String.format(", last upload done %.2f s later", totalSeconds - snapshotSeconds),
-                        total, total / limit);
+                Round r = round(pg, info, store, work, round, duckThreads);
+                best = best.and(r);
+                out.printf("round %d            (a) %,.0f rows/s   snapshot %.2f s%s   (b) %,.0f rows/s   b/a %.2f%n", round, r.limit(),
+                        r.snapshotSeconds(), store == null ? "" : String.format(", last upload done %.2f s later", r.totalSeconds() - r.snapshotSeconds()),
+                        r.total(), r.total() / r.limit());
                 out.flush();
             }
-            out.printf("(a) COPY binary    %,.0f rows/s (best of %d): the limit%n", bestLimit, rounds);
-            out.printf("(b) snapshot       %,.0f rows/s (best of %d)%s%n", bestTotal, rounds,
-                    store == null ? ", Parquet written locally (--no-upload)" : ", Parquet written and uploaded to S3 (S3Proxy in a child JVM)");
-            out.printf("ratio b/a          %.2f%n", bestTotal / bestLimit);
-            if (store != null) {
-                out.printf("until written      %,.0f rows/s, ratio %.2f (the last file's upload not counted)%n", bestSnapshot, bestSnapshot / bestLimit);
-            }
-            out.printf("parquet            %s in %d file(s), zstd (%.1f bytes/row)%n", mb(parquetBytes), files, (double) parquetBytes / rows);
-            out.printf("peak heap          %s used (largest heap before a collection: %s; sum of the pools' peaks: %s), %s committed, max %s%n",
-                    mb(heap.peakUsed()), mb(heap.peakBeforeGc.get()), mb(heap.poolPeaks()), mb(heap.peakCommitted()), mb(Runtime.getRuntime().maxMemory()));
-            out.printf("peak RSS           %s (VmHWM: JVM, heap and DuckDB's native memory; PostgreSQL and S3 run in other processes)%n",
-                    rss("VmHWM").map(BenchSnapshot::mb).orElse("n/a"));
-            if (heapReport) {
-                heap.report(out);
-            }
+            summary(out, best, store != null, heap);
             return 0;
         } finally {
             heap.close();
             delete(work);
+        }
+    }
+
+    /** The table, filled with {@code rows} rows of mixed types; says so with the settings. */
+    private void fill(LocalPostgres pg, PrintWriter out, int duckThreads) throws Exception {
+        long t0 = System.nanoTime();
+        pg.execute("CREATE TABLE bench (id bigint PRIMARY KEY, quantity int, amount numeric(12,2), note text, active boolean, "
+                + "day date, at timestamptz, ref uuid)");
+        pg.execute("INSERT INTO bench SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 100000)::int END, "
+                + "((g * 31) % 10000000) / 100.0, CASE WHEN g % 17 = 0 THEN NULL ELSE left(md5(g::text), (g % 30)::int) END, g % 3 = 0, "
+                + "date '2020-01-01' + (g % 2000)::int, timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second', md5(g::text)::uuid "
+                + "FROM generate_series(1::bigint, " + rows + ") g");
+        pg.execute("VACUUM ANALYZE bench");
+        out.printf("table              %,d rows (bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid), %s in PostgreSQL, filled in %.1f s%n",
+                rows, tableSize(pg), (System.nanoTime() - t0) / 1e9);
+        out.printf("settings           DuckDB memory_limit %s, threads %d; heap max %s; %d processors%n", memoryLimit, duckThreads,
+                mb(Runtime.getRuntime().maxMemory()), Runtime.getRuntime().availableProcessors());
+        out.flush();
+    }
+
+    /** One round: (a) COPY binary into nowhere, then (b) the snapshot with each file uploaded (unless {@code store} is null). */
+    private Round round(LocalPostgres pg, PgConnectionInfo info, ObjectStore store, Path work, int round, int duckThreads) throws Exception {
+        long t0 = System.nanoTime();
+        long copied;
+        try (Connection c = pg.connect()) {
+            copied = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY bench TO STDOUT (FORMAT binary)", OutputStream.nullOutputStream());
+        }
+        double limitSeconds = (System.nanoTime() - t0) / 1e9;
+        if (copied != rows) {
+            throw new IllegalStateException("COPY returned " + copied + " rows");
+        }
+
+        Path dir = work.resolve("round-" + round);
+        String prefix = "raw/bench/round-" + round + "/";
+        // Each file is uploaded as soon as it is complete, while the snapshot writes the next.
+        ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-upload"));
+        List<Future<?>> uploads = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        ParquetFileListener upload = store == null ? ParquetFileListener.NONE : (output, file, fileRows) -> {
+            String key = prefix + file.getFileName();
+            keys.add(key);
+            uploads.add(uploader.submit(() -> {
+                store.put(BUCKET, key, file);
+                Files.delete(file); // uploaded: local disk stays bounded by a few files
+                return null;
+            }));
+        };
+        t0 = System.nanoTime();
+        SnapshotResult result;
+        try {
+            result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", "bench", "raw.bench")), dir,
+                    new SnapshotSettings(memoryLimit, duckThreads, dir.resolve("spill"), 1), upload);
+        } finally {
+            uploader.shutdown();
+        }
+        double snapshotSeconds = (System.nanoTime() - t0) / 1e9;
+        for (Future<?> f : uploads) {
+            f.get();
+        }
+        double totalSeconds = (System.nanoTime() - t0) / 1e9;
+        if (result.rows() != rows) {
+            throw new IllegalStateException("the snapshot has " + result.rows() + " rows");
+        }
+        if (store != null) {
+            checkUploaded(store, prefix, keys, result.bytes());
+        }
+        delete(dir);
+        return new Round(rows / limitSeconds, rows / snapshotSeconds, rows / totalSeconds, snapshotSeconds, totalSeconds, result.bytes(),
+                result.tables().get(0).parquetFiles().size());
+    }
+
+    /** S3 holds every byte of the round's Parquet; then the objects go (S3Proxy keeps objects in memory). */
+    private static void checkUploaded(ObjectStore store, String prefix, List<String> keys, long parquetBytes) {
+        long stored = 0;
+        for (var o : store.list(BUCKET, prefix)) {
+            stored += o.size();
+        }
+        if (stored != parquetBytes) {
+            throw new IllegalStateException("S3 holds " + stored + " bytes of " + parquetBytes);
+        }
+        store.deleteAll(BUCKET, keys);
+    }
+
+    private void summary(PrintWriter out, Best best, boolean uploaded, HeapWatch heap) {
+        out.printf("(a) COPY binary    %,.0f rows/s (best of %d): the limit%n", best.limit(), rounds);
+        out.printf("(b) snapshot       %,.0f rows/s (best of %d)%s%n", best.total(), rounds,
+                uploaded ? ", Parquet written and uploaded to S3 (S3Proxy in a child JVM)" : ", Parquet written locally (--no-upload)");
+        out.printf("ratio b/a          %.2f%n", best.total() / best.limit());
+        if (uploaded) {
+            out.printf("until written      %,.0f rows/s, ratio %.2f (the last file's upload not counted)%n", best.snapshot(), best.snapshot() / best.limit());
+        }
+        out.printf("parquet            %s in %d file(s), zstd (%.1f bytes/row)%n", mb(best.parquetBytes()), best.files(), (double) best.parquetBytes() / rows);
+        out.printf("peak heap          %s used (largest heap before a collection: %s; sum of the pools' peaks: %s), %s committed, max %s%n",
+                mb(heap.peakUsed()), mb(heap.peakBeforeGc.get()), mb(heap.poolPeaks()), mb(heap.peakCommitted()), mb(Runtime.getRuntime().maxMemory()));
+        out.printf("peak RSS           %s (VmHWM: JVM, heap and DuckDB's native memory; PostgreSQL and S3 run in other processes)%n",
+                rss("VmHWM").map(BenchSnapshot::mb).orElse("n/a"));
+        if (heapReport) {
+            heap.report(out);
         }
     }
 
@@ -222,18 +234,18 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** A field of /proc/self/status in bytes (Linux). */
-    static java.util.Optional<Long> rss(String field) {
+    static Optional<Long> rss(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(field + ":")) {
                     String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
-                    return java.util.Optional.of(Long.parseLong(parts[0]) * 1024);
+                    return Optional.of(Long.parseLong(parts[0]) * 1024);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static void delete(Path dir) throws IOException {
@@ -242,88 +254,6 @@ final class BenchSnapshot implements Callable<Integer> {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    /**
-     * The heap's high-water mark, two ways: the largest heap occupancy seen just before a
-     * collection (GC notifications; exact at those moments), and the pools' own peak usage
-     * (MemoryPoolMXBean; each pool's peak, summed: an upper bound, as the pools peak at different
-     * times).
-     */
-    static final class HeapWatch implements AutoCloseable {
-        final AtomicLong peakBeforeGc = new AtomicLong();
-        private final List<NotificationEmitter> emitters = new ArrayList<>();
-        private final javax.management.NotificationListener listener = (n, handback) -> {
-            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                return;
-            }
-            GarbageCollectionNotificationInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-            long used = 0;
-            for (var e : gc.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-                if (isHeap(e.getKey())) {
-                    used += e.getValue().getUsed();
-                }
-            }
-            peakBeforeGc.accumulateAndGet(used, Math::max);
-        };
-
-        HeapWatch() {
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc instanceof NotificationEmitter emitter) {
-                    emitter.addNotificationListener(listener, null, null);
-                    emitters.add(emitter);
-                }
-            }
-        }
-
-        private static boolean isHeap(String pool) {
-            return ManagementFactory.getMemoryPoolMXBeans().stream().anyMatch(p -> p.getName().equals(pool) && p.getType() == MemoryType.HEAP);
-        }
-
-        void reset() {
-            System.gc();
-            peakBeforeGc.set(0);
-            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-        }
-
-        long poolPeaks() {
-            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        }
-
-        long peakUsed() {
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            return Math.max(peakBeforeGc.get(), now);
-        }
-
-        long peakCommitted() {
-            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                    .mapToLong(p -> p.getPeakUsage().getCommitted()).sum();
-        }
-
-        void report(PrintWriter out) {
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getType() == MemoryType.HEAP) {
-                    MemoryUsage peak = p.getPeakUsage();
-                    out.printf("  pool %-22s peak %s used, %s committed%n", p.getName(), mb(peak.getUsed()), mb(peak.getCommitted()));
-                }
-            }
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                out.printf("  gc   %-22s %d collections, %d ms%n", gc.getName(), gc.getCollectionCount(), gc.getCollectionTime());
-            }
-            out.printf("  non-heap (metaspace, code cache) %s used%n", mb(ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed()));
-        }
-
-        @Override
-        public void close() {
-            for (NotificationEmitter e : emitters) {
-                try {
-                    e.removeNotificationListener(listener);
-                } catch (Exception ignored) {
-                    // gone with the JVM
-                }
-            }
         }
     }
 
@@ -370,7 +300,7 @@ final class BenchSnapshot implements Callable<Integer> {
         public void close() throws Exception {
             client.close();
             process.getOutputStream().close();
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroy();
             }
         }

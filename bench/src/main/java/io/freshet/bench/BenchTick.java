@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,9 +25,13 @@ import io.freshet.cli.OptionValues;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -57,10 +62,10 @@ final class BenchTick implements Callable<Integer> {
             AtomicLong requests = new AtomicLong();
             try (LocalDynamo dynamo = LocalDynamo.start();
                  DynamoDbClient db = DynamoDbClient.builder().endpointOverride(dynamo.endpoint())
-                         .region(software.amazon.awssdk.regions.Region.EU_CENTRAL_1)
-                         .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                                 software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                         .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                         .region(Region.EU_CENTRAL_1)
+                         .credentialsProvider(StaticCredentialsProvider.create(
+                                 AwsBasicCredentials.create("local", "local")))
+                         .httpClient(UrlConnectionHttpClient.create())
                          .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                              @Override
                              public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -104,7 +109,7 @@ final class BenchTick implements Callable<Integer> {
             return 0;
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

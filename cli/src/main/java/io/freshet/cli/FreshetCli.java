@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
  *   <li>1: done, and the answer is no: the pipelines have errors, a run or a backfill failed, the
  *       demo's story did not complete;</li>
  *   <li>2: not done: a bad option or argument (with the usage), or a reason in words (no such
- *       asset or run, no local stack, a port in use, AWS refused).</li>
+ *       asset or run, no embedded stack, a port in use, AWS refused).</li>
  * </ul>
  */
 // scope INHERIT: every subcommand, a new one too, answers --help and --version without declaring it.

@@ -1,13 +1,17 @@
 package io.freshet.local;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.freshet.cli.OptionValues;
 import io.freshet.cli.operate.EmbeddedStackFile;
@@ -16,6 +20,7 @@ import io.freshet.cli.page.LineagePage;
 import io.freshet.cli.page.PageData;
 import io.freshet.cli.page.PageServer;
 import io.freshet.local.demo.Demo;
+import io.freshet.local.demo.EmbeddedDemoStack;
 import io.freshet.local.stack.EmbeddedStack;
 import io.freshet.local.stack.FirstSnapshots;
 import picocli.CommandLine;
@@ -94,7 +99,7 @@ public final class EmbeddedStackCommands {
                 stack.close();
                 try {
                     Files.deleteIfExists(file);
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // best effort
                 }
             }
@@ -106,9 +111,9 @@ public final class EmbeddedStackCommands {
          * reads ({@link FirstSnapshots}), and the minute tick.
          */
         static Session start(Path root, Path state, int port, ZoneId zone, boolean seed, Clock clock, PrintWriter out,
-                             java.util.function.Consumer<RuntimeException> onTickError) {
+                             Consumer<RuntimeException> onTickError) {
             // Bound first, so that a port in use stops us before anything has started.
-            java.util.concurrent.atomic.AtomicReference<EmbeddedStack> running = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<EmbeddedStack> running = new AtomicReference<>();
             PageServer page;
             try {
                 page = PageServer.start(port, () -> {
@@ -119,7 +124,7 @@ public final class EmbeddedStackCommands {
                     return LineagePage.render(PageData.collect(s.project(), s.store(), s.schedulerStore(), PageData.Context.of(
                             "the local stack (" + s.describe().dynamodb() + ")", zone, clock, true)));
                 });
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new OperateException("cannot serve the lineage page on 127.0.0.1:" + port + " (" + e.getMessage()
                         + "): give another --port, or --port 0 for any free one");
             }
@@ -138,7 +143,7 @@ public final class EmbeddedStackCommands {
                 List<FirstSnapshots.Played> played = List.of();
                 if (seed) {
                     Demo.seedYesterday(stack.postgres(), clock);
-                    played = FirstSnapshots.play(stack, clock, java.time.Duration.ofMinutes(5));
+                    played = FirstSnapshots.play(stack, clock, Duration.ofMinutes(5));
                 }
                 stack.startTicking(onTickError);
                 out.println("Freshet is up (embedded: no Docker, no AWS account).");
@@ -213,7 +218,7 @@ public final class EmbeddedStackCommands {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 Files.deleteIfExists(file);
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // best effort
             }
             stopped.countDown();
@@ -245,7 +250,7 @@ public final class EmbeddedStackCommands {
             try {
                 PrintWriter out = spec.commandLine().getOut();
                 return new Demo(out, repository(repository), state).run(s -> {
-                    if (keep && s instanceof io.freshet.local.demo.EmbeddedDemoStack e) {
+                    if (keep && s instanceof EmbeddedDemoStack e) {
                         keepUp(e.embedded(), out);
                     }
                 });

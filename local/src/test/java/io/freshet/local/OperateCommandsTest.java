@@ -16,6 +16,7 @@ import io.freshet.cli.FreshetCli;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.cli.operate.EmbeddedStackFile;
+import io.freshet.local.stack.EmbeddedFanOut;
 
 /**
  * {@code freshet materialize} and {@code freshet backfill} from the command line against a running
@@ -39,7 +40,7 @@ class OperateCommandsTest {
 
     Path stackFile(TimeWorld w) {
         Path f = tmp.resolve("local-stack.json");
-        new EmbeddedStackFile(io.freshet.local.stack.EmbeddedFanOut.TABLE, io.freshet.local.stack.EmbeddedFanOut.BUS, TimeWorld.LAKE,
+        new EmbeddedStackFile(EmbeddedFanOut.TABLE, EmbeddedFanOut.BUS, TimeWorld.LAKE,
                 w.stack.dynamo().endpoint(), w.stack.bus().endpoint(), w.s3.endpoint()).write(f);
         return f;
     }

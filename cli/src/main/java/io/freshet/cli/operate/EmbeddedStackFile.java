@@ -12,12 +12,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freshet.aws.json.EventJson;
 
 /**
- * Where a running local stack ({@code freshet up}) can be reached: its table, bus and lake bucket
+ * Where a running embedded stack ({@code freshet up}) can be reached: its table, bus and lake bucket
  * and the endpoints of its DynamoDB, EventBridge and S3. {@code up} writes it; the operating
  * commands ({@code materialize}, {@code backfill}, {@code status} ...) read it with {@code --local}.
  */
 public record EmbeddedStackFile(String table, String bus, String lakeBucket, URI dynamodb, URI eventbridge, URI s3) {
 
+    // The file keeps its name, local-stack.json (and put and the operating commands their
+    // --local-stack option), from before the embedded stack had that name: scripts, and stacks
+    // started by an earlier build, find it where they did.
     public static final Path DEFAULT = Path.of(".freshet", "local-stack.json");
 
     public static EmbeddedStackFile read(Path file) {

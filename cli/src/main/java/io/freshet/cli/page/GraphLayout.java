@@ -85,14 +85,7 @@ public final class GraphLayout {
 
     public static Layout of(AssetGraph graph) {
         List<String> topo = graph.topologicalOrder();
-        Map<String, Integer> layerOf = new HashMap<>();
-        for (String a : topo) {
-            int l = 0;
-            for (String u : graph.directUpstream(a)) {
-                l = Math.max(l, layerOf.get(u) + 1);
-            }
-            layerOf.put(a, l);
-        }
+        Map<String, Integer> layerOf = layers(graph, topo);
         int layerCount = topo.stream().mapToInt(layerOf::get).max().orElse(-1) + 1;
         List<List<Vertex>> layers = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
@@ -144,6 +137,19 @@ public final class GraphLayout {
         });
         double width = layerCount == 0 ? 2 * PAD : x(layerCount - 1) + NODE_WIDTH + PAD;
         return new Layout(List.copyOf(nodes), List.copyOf(edges), width, height, crossings);
+    }
+
+    /** Each asset's layer: one past the deepest of its direct upstream assets (sources at 0). */
+    private static Map<String, Integer> layers(AssetGraph graph, List<String> topo) {
+        Map<String, Integer> layerOf = new HashMap<>();
+        for (String a : topo) {
+            int l = 0;
+            for (String u : graph.directUpstream(a)) {
+                l = Math.max(l, layerOf.get(u) + 1);
+            }
+            layerOf.put(a, l);
+        }
+        return layerOf;
     }
 
     private static void link(Vertex a, Vertex b) {

@@ -15,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code freshet page}: the lineage page of a deployed or local stack, written to one HTML file. */
+/** {@code freshet page}: the lineage page of a deployed or embedded stack, written to one HTML file. */
 @Command(name = "page", description = "Write the lineage page: the asset graph coloured by freshness; click an asset for its events, "
         + "runs and checks. One self-contained HTML file that needs no network.")
 public final class PageCommand extends StackCommand {

@@ -123,15 +123,16 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
         return new PageData(context, GraphLayout.of(project.graph()), List.copyOf(assets), pipelines);
     }
 
+    private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter BRIEF = DateTimeFormatter.ofPattern("MM-dd HH:mm");
+
     /** The JSON the page embeds and draws from. */
     public ObjectNode json() {
-        DateTimeFormatter full = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-        DateTimeFormatter brief = DateTimeFormatter.ofPattern("MM-dd HH:mm");
         ObjectNode root = EventJson.MAPPER.createObjectNode();
         root.put("stack", context.stack());
         root.put("zone", context.zone().getId());
         root.put("generatedAt", context.generatedAt().toString());
-        root.put("generatedAtText", full.format(LocalDateTime.ofInstant(context.generatedAt(), context.zone())));
+        root.put("generatedAtText", full(context.generatedAt()));
         root.put("live", context.live());
         root.put("width", layout.width());
         root.put("height", layout.height());
@@ -149,61 +150,71 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
         }
         ObjectNode as = root.putObject("assets");
         for (AssetView a : assets) {
-            ObjectNode o = as.putObject(a.name());
-            o.put("name", a.name());
-            o.put("kind", a.kind());
-            o.put("description", a.description());
-            o.put("state", a.state());
-            a.policy().ifPresent(p -> o.put("policy", p));
-            a.violation().ifPresent(v -> o.putObject("violation").put("partition", v.partition()).put("reason", v.reason())
-                    .put("since", v.since().toString()).put("sinceText", full.format(LocalDateTime.ofInstant(v.since(), context.zone()))));
-            a.producer().ifPresent(p -> o.put("producer", p));
-            a.consumers().forEach(o.putArray("consumers")::add);
-            a.upstream().forEach(o.putArray("upstream")::add);
-            a.downstream().forEach(o.putArray("downstream")::add);
-            a.newest().ifPresent(e -> o.put("updatedText", brief.format(LocalDateTime.ofInstant(e.time(), context.zone()))));
-            ArrayNode evs = o.putArray("events");
-            for (AssetEvent e : a.events()) {
-                ObjectNode x = evs.addObject();
-                x.put("eventId", e.eventId());
-                x.put("time", e.time().toString());
-                x.put("timeText", full.format(LocalDateTime.ofInstant(e.time(), context.zone())));
-                x.put("partition", e.partition());
-                x.put("producer", e.producer().kind().wireName());
-                x.put("by", e.producer().id());
-                x.put("dataVersion", e.dataVersion());
-                Optional.ofNullable(e.metadata().get("rows")).ifPresent(r -> x.put("rows", r));
-            }
-            ArrayNode cs = o.putArray("checks");
-            a.checks().forEach(c -> cs.addObject().put("name", c.name()).put("passed", c.passed()).put("summary", c.summary()));
+            asset(as.putObject(a.name()), a);
         }
         ObjectNode ps = root.putObject("pipelines");
         for (PipelineView p : pipelines.values()) {
-            ObjectNode o = ps.putObject(p.name());
-            o.put("name", p.name());
-            o.put("description", p.description());
-            o.put("trigger", p.trigger());
-            p.freshness().ifPresent(f -> o.put("freshness", f));
-            ArrayNode runs = o.putArray("runs");
-            for (RunView rv : p.runs()) {
-                Run r = rv.run();
-                ObjectNode x = runs.addObject();
-                x.put("runId", r.runId());
-                x.put("partition", r.partition());
-                x.put("state", r.state().name());
-                x.put("reason", r.reason());
-                x.put("createdAt", r.createdAt().toString());
-                x.put("createdText", full.format(LocalDateTime.ofInstant(r.createdAt(), context.zone())));
-                x.put("attempt", r.attempt());
-                r.finishReason().ifPresent(f -> x.put("finishReason", f));
-                ArrayNode c = x.putArray("consumed");
-                for (Consumed k : rv.consumed()) {
-                    ObjectNode y = c.addObject().put("id", k.id());
-                    k.asset().ifPresent(s -> y.put("asset", s));
-                    k.partition().ifPresent(s -> y.put("partition", s));
-                }
-            }
+            pipeline(ps.putObject(p.name()), p);
         }
         return root;
+    }
+
+    private String full(Instant t) {
+        return FULL.format(LocalDateTime.ofInstant(t, context.zone()));
+    }
+
+    private void asset(ObjectNode o, AssetView a) {
+        o.put("name", a.name());
+        o.put("kind", a.kind());
+        o.put("description", a.description());
+        o.put("state", a.state());
+        a.policy().ifPresent(p -> o.put("policy", p));
+        a.violation().ifPresent(v -> o.putObject("violation").put("partition", v.partition()).put("reason", v.reason())
+                .put("since", v.since().toString()).put("sinceText", full(v.since())));
+        a.producer().ifPresent(p -> o.put("producer", p));
+        a.consumers().forEach(o.putArray("consumers")::add);
+        a.upstream().forEach(o.putArray("upstream")::add);
+        a.downstream().forEach(o.putArray("downstream")::add);
+        a.newest().ifPresent(e -> o.put("updatedText", BRIEF.format(LocalDateTime.ofInstant(e.time(), context.zone()))));
+        ArrayNode evs = o.putArray("events");
+        for (AssetEvent e : a.events()) {
+            ObjectNode x = evs.addObject();
+            x.put("eventId", e.eventId());
+            x.put("time", e.time().toString());
+            x.put("timeText", full(e.time()));
+            x.put("partition", e.partition());
+            x.put("producer", e.producer().kind().wireName());
+            x.put("by", e.producer().id());
+            x.put("dataVersion", e.dataVersion());
+            Optional.ofNullable(e.metadata().get("rows")).ifPresent(r -> x.put("rows", r));
+        }
+        ArrayNode cs = o.putArray("checks");
+        a.checks().forEach(c -> cs.addObject().put("name", c.name()).put("passed", c.passed()).put("summary", c.summary()));
+    }
+
+    private void pipeline(ObjectNode o, PipelineView p) {
+        o.put("name", p.name());
+        o.put("description", p.description());
+        o.put("trigger", p.trigger());
+        p.freshness().ifPresent(f -> o.put("freshness", f));
+        ArrayNode runs = o.putArray("runs");
+        for (RunView rv : p.runs()) {
+            Run r = rv.run();
+            ObjectNode x = runs.addObject();
+            x.put("runId", r.runId());
+            x.put("partition", r.partition());
+            x.put("state", r.state().name());
+            x.put("reason", r.reason());
+            x.put("createdAt", r.createdAt().toString());
+            x.put("createdText", full(r.createdAt()));
+            x.put("attempt", r.attempt());
+            r.finishReason().ifPresent(f -> x.put("finishReason", f));
+            ArrayNode c = x.putArray("consumed");
+            for (Consumed k : rv.consumed()) {
+                ObjectNode y = c.addObject().put("id", k.id());
+                k.asset().ifPresent(s -> y.put("asset", s));
+                k.partition().ifPresent(s -> y.put("partition", s));
+            }
+        }
     }
 }
