@@ -6,11 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.ProjectLoader;
@@ -152,9 +150,7 @@ final class Bench implements Callable<Integer> {
                 out.printf("load + validate    %.0f ms (best of 3), %.2f ms per pipeline%n", best / 1e6, best / 1e6 / pipelines);
                 return 0;
             } finally {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                TempDirs.delete(dir);
             }
         }
 

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -76,9 +73,7 @@ final class BenchDispatch implements Callable<Integer> {
                 measure(out, "graph of " + n + " pipelines", graph,
                         i -> "landing/s" + (i * 7919 % n) + "/date=" + LocalDate.of(2020, 1, 1).plusDays(i) + "/part.csv");
             } finally {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                TempDirs.delete(dir);
             }
         }
         return 0;

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.postgresql.PGConnection;
 
@@ -119,7 +117,7 @@ final class BenchSnapshot implements Callable<Integer> {
             return 0;
         } finally {
             heap.close();
-            delete(work);
+            TempDirs.delete(work);
         }
     }
 
@@ -186,7 +184,7 @@ final class BenchSnapshot implements Callable<Integer> {
         if (store != null) {
             checkUploaded(store, prefix, keys, result.bytes());
         }
-        delete(dir);
+        TempDirs.delete(dir);
         return new Round(rows / limitSeconds, rows / snapshotSeconds, rows / totalSeconds, snapshotSeconds, totalSeconds, result.bytes(),
                 result.tables().get(0).parquetFiles().size());
     }
@@ -246,15 +244,6 @@ final class BenchSnapshot implements Callable<Integer> {
             // not Linux
         }
         return Optional.empty();
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     /**

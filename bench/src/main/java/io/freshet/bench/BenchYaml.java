@@ -5,10 +5,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.ProjectLoader;
@@ -62,9 +60,7 @@ final class BenchYaml implements Callable<Integer> {
             out.printf("%-8s %9.2f %10d %10.0f %8d  %s%n", shape, size / 1e6, ms, ms / (size / 1e6), heap, what);
             out.flush();
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.delete(dir);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import io.freshet.bench.TempDirs;
 import io.freshet.cli.OptionValues;
 import io.freshet.local.EmbeddedStackCommands;
 import picocli.CommandLine;
@@ -98,7 +99,7 @@ public final class BenchColdStart implements Callable<Integer> {
                 return measure(services, packages, chosen);
             }
         } finally {
-            deleteTree(work);
+            TempDirs.delete(work);
         }
     }
 
@@ -198,15 +199,6 @@ public final class BenchColdStart implements Callable<Integer> {
             }
         }
         return byVariant;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     @SafeVarargs
