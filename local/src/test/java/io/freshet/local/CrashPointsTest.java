@@ -29,7 +29,7 @@ import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.local.stack.FanOutStack;
+import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.runner.FaultPoints;
 
 /**
@@ -201,7 +201,7 @@ class CrashPointsTest {
         assertTrue(world.published(EventJson.ASSET_UPDATED).stream().noneMatch(a -> a.path("producer").toString().contains(run.runId())),
                 context + ": nothing announced");
         assertEquals(1, store.events().history("shop.orders", d).size(), context + ": the upload recorded once");
-        assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
         assertEquals(List.of(), world.stack.bus().undelivered(), context);
     }
 
@@ -254,7 +254,7 @@ class CrashPointsTest {
             assertTrue(store.runs().active().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": still active: " + r);
             assertTrue(store.runs().unannouncedEnds().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": end not announced: " + r);
         }
-        assertEquals(List.of(), world.stack.bus().deadLetters(FanOutStack.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
         assertEquals(List.of(), world.stack.bus().undelivered(), context);
     }
 

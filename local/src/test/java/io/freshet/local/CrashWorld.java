@@ -22,7 +22,7 @@ import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.local.stack.FanOutStack;
+import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.runner.FaultPoints;
 import io.freshet.runner.RunnerService;
 import io.freshet.s3events.S3EventsHandler;
@@ -51,12 +51,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class CrashWorld implements AutoCloseable {
 
     static final String LAKE = "lake";
-    /** FanOutStack's function ARNs: the targets its rules name. */
+    /** EmbeddedFanOut's function ARNs: the targets its rules name. */
     static final String FUNCTIONS = "arn:aws:lambda:eu-central-1:000000000000:function:";
 
     final MutableClock clock;
     final CrashInterceptor crashes = new CrashInterceptor();
-    final FanOutStack stack;
+    final EmbeddedFanOut stack;
     final LocalS3 s3;
     final Project project;
     final StateStore store;
@@ -80,14 +80,14 @@ final class CrashWorld implements AutoCloseable {
         this.project = ProjectLoader.load(Path.of("src/test/resources/crash-project")).orThrow();
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
-        this.stack = FanOutStack.start(project, LAKE, detail -> runner(detail), log, clock);
+        this.stack = EmbeddedFanOut.start(project, LAKE, detail -> runner(detail), log, clock);
         this.dynamo = client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), stack.dynamo().endpoint());
         this.events = client(EventBridgeClient.builder(), stack.bus().endpoint());
         this.s3Client = AwsClients.build(S3Client.builder().forcePathStyle(true)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(crashes)), Optional.of(s3.endpoint()), Map.of());
-        this.store = new DynamoStateStore(dynamo, FanOutStack.TABLE, clock);
-        ScheduleState schedulerStore = new DynamoStateStore(dynamo, FanOutStack.TABLE, clock).schedule();
-        PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, FanOutStack.BUS));
+        this.store = new DynamoStateStore(dynamo, EmbeddedFanOut.TABLE, clock);
+        ScheduleState schedulerStore = new DynamoStateStore(dynamo, EmbeddedFanOut.TABLE, clock).schedule();
+        PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, EmbeddedFanOut.BUS));
         S3EventsHandler s3Events = new S3EventsHandler(new S3EventsService(project, Map.of("LakeBucket", LAKE), store, announcer, log), log);
         TriggerHandler trigger = new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log);
         // The stack's own targets, replaced by the same handlers on the crashing clients.
@@ -156,7 +156,7 @@ final class CrashWorld implements AutoCloseable {
     }
 
     List<JsonNode> published(String detailType) {
-        return stack.bus().events(FanOutStack.BUS).stream().map(EventJson::read)
+        return stack.bus().events(EmbeddedFanOut.BUS).stream().map(EventJson::read)
                 .filter(e -> e.path("detail-type").asText().equals(detailType)).map(e -> e.path("detail")).toList();
     }
 

@@ -18,7 +18,7 @@ import io.freshet.aws.json.EventJson;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
-import io.freshet.local.stack.FanOutStack;
+import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.state.StateStore;
 import io.freshet.testkit.LocalEventBridge;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -33,14 +33,14 @@ class FanOutEndToEndTest {
 
     static final Project METRO = ProjectLoader.load(Path.of("../pipelines")).orThrow();
 
-    static FanOutStack stack;
+    static EmbeddedFanOut stack;
     static StateStore store;
     static LocalEventBridge bus;
     static final List<JsonNode> runRequests = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void wire() {
-        stack = FanOutStack.start(METRO, "lake", runRequests::add, FanOutStack.quietLog());
+        stack = EmbeddedFanOut.start(METRO, "lake", runRequests::add, EmbeddedFanOut.quietLog());
         store = stack.store();
         bus = stack.bus();
     }
@@ -119,10 +119,10 @@ class FanOutEndToEndTest {
 
     @Test
     void aMalformedNotificationEndsInTheDeadLetterQueueWithItsReason() {
-        int before = bus.deadLetters(FanOutStack.S3_EVENTS_DLQ).size();
+        int before = bus.deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ).size();
         s3ObjectCreated("landing/taps/date=2026-02-30/x.csv", "0005");
         bus.awaitQuiescence(Duration.ofSeconds(30));
-        List<String> dead = bus.deadLetters(FanOutStack.S3_EVENTS_DLQ);
+        List<String> dead = bus.deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ);
         assertEquals(before + 1, dead.size());
         assertTrue(dead.get(dead.size() - 1).contains("2026-02-30"), dead.get(dead.size() - 1));
     }
@@ -137,13 +137,13 @@ class FanOutEndToEndTest {
         store.events().record(EventJson.assetEvent(EventJson.read(genuine)));
         String forged = genuine.replace("snap-genuine", "snap-forged");
         String altered = genuine.replace("part-0.parquet", "evil.parquet");
-        int before = bus.deadLetters(FanOutStack.TRIGGER_DLQ).size();
+        int before = bus.deadLetters(EmbeddedFanOut.TRIGGER_DLQ).size();
         for (String detail : List.of(forged, altered)) {
             bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("freshet").source("freshet")
                     .detailType(EventJson.ASSET_UPDATED).detail(detail).build()));
         }
         bus.awaitQuiescence(Duration.ofSeconds(30));
-        List<String> dead = bus.deadLetters(FanOutStack.TRIGGER_DLQ).subList(before, bus.deadLetters(FanOutStack.TRIGGER_DLQ).size());
+        List<String> dead = bus.deadLetters(EmbeddedFanOut.TRIGGER_DLQ).subList(before, bus.deadLetters(EmbeddedFanOut.TRIGGER_DLQ).size());
         // raw.stations feeds core_trips and core_network: one dead letter per consumer rule and event
         assertEquals(4, dead.size(), dead.toString());
         assertTrue(dead.stream().filter(d -> d.contains("snap-forged")).allMatch(d -> d.contains("is not a recorded event: rejected as forged")), dead.toString());

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.freshet.cli.FreshetCli;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
-import io.freshet.local.operate.LocalStackFile;
+import io.freshet.cli.operate.EmbeddedStackFile;
+import io.freshet.local.stack.EmbeddedFanOut;
 
 /**
  * status, events, runs and why against a running local stack, as tables and as JSON: each answer
@@ -56,7 +58,7 @@ class ObserveCommandsTest {
             w.clock.advance(Duration.ofMinutes(1));
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n2,20\n");
             Path f = tmp.resolve("stack.json");
-            new LocalStackFile(io.freshet.local.stack.FanOutStack.TABLE, io.freshet.local.stack.FanOutStack.BUS, TimeWorld.LAKE,
+            new EmbeddedStackFile(EmbeddedFanOut.TABLE, EmbeddedFanOut.BUS, TimeWorld.LAKE,
                     w.stack.dynamo().endpoint(), w.stack.bus().endpoint(), w.s3.endpoint()).write(f);
 
             Result status = cli(w, with(w, f, "status"));

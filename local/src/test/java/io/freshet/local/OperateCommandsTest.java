@@ -12,9 +12,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.freshet.cli.FreshetCli;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.local.operate.LocalStackFile;
+import io.freshet.cli.operate.EmbeddedStackFile;
+import io.freshet.local.stack.EmbeddedFanOut;
 
 /**
  * {@code freshet materialize} and {@code freshet backfill} from the command line against a running
@@ -38,7 +40,7 @@ class OperateCommandsTest {
 
     Path stackFile(TimeWorld w) {
         Path f = tmp.resolve("local-stack.json");
-        new LocalStackFile(io.freshet.local.stack.FanOutStack.TABLE, io.freshet.local.stack.FanOutStack.BUS, TimeWorld.LAKE,
+        new EmbeddedStackFile(EmbeddedFanOut.TABLE, EmbeddedFanOut.BUS, TimeWorld.LAKE,
                 w.stack.dynamo().endpoint(), w.stack.bus().endpoint(), w.s3.endpoint()).write(f);
         return f;
     }

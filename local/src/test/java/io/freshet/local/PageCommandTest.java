@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.freshet.cli.FreshetCli;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
-import io.freshet.local.operate.LocalStackFile;
-import io.freshet.local.stack.FanOutStack;
+import io.freshet.cli.operate.EmbeddedStackFile;
+import io.freshet.local.stack.EmbeddedFanOut;
 
 /** {@code freshet page} against a running local stack: one HTML file holding the stack's state. */
 class PageCommandTest {
@@ -35,7 +36,7 @@ class PageCommandTest {
             w.clock.advance(Duration.ofMinutes(1));
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n2,20\n");
             Path f = tmp.resolve("stack.json");
-            new LocalStackFile(FanOutStack.TABLE, FanOutStack.BUS, TimeWorld.LAKE, w.stack.dynamo().endpoint(), w.stack.bus().endpoint(),
+            new EmbeddedStackFile(EmbeddedFanOut.TABLE, EmbeddedFanOut.BUS, TimeWorld.LAKE, w.stack.dynamo().endpoint(), w.stack.bus().endpoint(),
                     w.s3.endpoint()).write(f);
             Path out = tmp.resolve("site").resolve("lineage.html");
 

@@ -24,7 +24,7 @@ import io.freshet.core.backfill.BackfillPlan.Key;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.Request;
-import io.freshet.local.backfill.BackfillDriver;
+import io.freshet.cli.backfill.BackfillDriver;
 import io.freshet.state.StoredBackfill;
 
 /**

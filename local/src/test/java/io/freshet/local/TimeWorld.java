@@ -23,7 +23,7 @@ import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
-import io.freshet.local.stack.FanOutStack;
+import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.runner.FaultPoints;
 import io.freshet.runner.RunnerService;
 import io.freshet.scheduler.SchedulerService;
@@ -44,7 +44,7 @@ final class TimeWorld implements AutoCloseable {
 
     final MutableClock clock;
     final Path projectDir;
-    final FanOutStack stack;
+    final EmbeddedFanOut stack;
     final LocalS3 s3;
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
@@ -77,7 +77,7 @@ final class TimeWorld implements AutoCloseable {
         this.project = load();
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
-        this.stack = FanOutStack.start(project, LAKE, run -> {
+        this.stack = EmbeddedFanOut.start(project, LAKE, run -> {
             runningPipeline.set(run.path("pipeline").asText());
             try {
                 runner.get().execute(run.path("runId").asText());
@@ -145,7 +145,7 @@ final class TimeWorld implements AutoCloseable {
 
     /** The details of the events of one type that went out on the freshet bus, in order. */
     List<JsonNode> published(String detailType) {
-        return stack.bus().events(FanOutStack.BUS).stream().map(EventJson::read)
+        return stack.bus().events(EmbeddedFanOut.BUS).stream().map(EventJson::read)
                 .filter(e -> e.path("detail-type").asText().equals(detailType)).map(e -> e.path("detail")).toList();
     }
 

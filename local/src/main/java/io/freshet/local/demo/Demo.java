@@ -27,7 +27,7 @@ import io.freshet.core.events.Ids;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.local.operate.AssetStatus;
+import io.freshet.cli.operate.AssetStatus;
 import io.freshet.testkit.MutableClock;
 
 /**

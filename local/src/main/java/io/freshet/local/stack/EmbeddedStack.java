@@ -16,7 +16,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.local.operate.LocalStackFile;
+import io.freshet.cli.operate.EmbeddedStackFile;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
@@ -183,8 +183,8 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** Where the operating commands find this stack. */
-    public LocalStackFile describe() {
-        return new LocalStackFile(table, busName, lakeBucket, dynamo.endpoint(), bus.endpoint(), s3.endpoint());
+    public EmbeddedStackFile describe() {
+        return new EmbeddedStackFile(table, busName, lakeBucket, dynamo.endpoint(), bus.endpoint(), s3.endpoint());
     }
 
     public StateStore store() {

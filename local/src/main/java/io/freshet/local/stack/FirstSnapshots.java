@@ -22,7 +22,7 @@ import io.freshet.core.trigger.Request;
 import io.freshet.state.protocol.RunLauncher;
 
 /**
- * What a fresh local stack lacks that a deployed one has had since its first night: the
+ * What a fresh embedded stack lacks that a deployed one has had since its first night: the
  * dimensions. A pipeline that reads an asset with {@code latest} (core_trips reads the newest
  * raw.stations snapshot) has nothing to join until the schedule that writes it has fired once,
  * so the first upload after {@code freshet up} would end SKIPPED ("input 'raw.stations' has no

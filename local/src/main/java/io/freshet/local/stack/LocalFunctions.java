@@ -20,7 +20,7 @@ import io.freshet.core.model.Source;
 import io.freshet.testkit.LocalPostgres;
 
 /**
- * Running template.yaml's functions outside Lambda, the one way every local stack does it (the
+ * Running template.yaml's functions outside Lambda, the one way every stack on this machine does it (the
  * embedded one, and the LocalStack one of the integration test): the environment the template
  * gives a function with only endpoints, paths and credentials changed, the handler built through
  * its public {@code (Map<String, String> environment, Clock clock)} constructor, and invocations
@@ -31,7 +31,7 @@ public final class LocalFunctions {
     private LocalFunctions() {
     }
 
-    /** Where a local stack's services and files are. */
+    /** Where the services (embedded or LocalStack's) and the files of a stack on this machine are. */
     public record Endpoints(URI dynamodb, URI eventbridge, URI s3, String region, Path pipelines, Path stateDir) {
     }
 

@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import io.freshet.aws.json.EventJson;
 
 /**
- * How template.yaml wires the functions, read from the template itself so that the local stack
+ * How template.yaml wires the functions, read from the template itself so that the embedded stack
  * cannot drift from what AWS deploys: each function's handler class and environment (Globals
  * merged), each EventBridge rule a function's {@code Events} declare (bus, pattern, input path,
  * retries, dead-letter queue), each schedule, and the rules-sync custom resource's rule prefix.
@@ -56,7 +56,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
                                 Optional<String> deadLetterQueue) {
     }
 
-    /** Whether a function only serves the rules-sync custom resource, so a local stack never invokes it. */
+    /** Whether a function only serves the rules-sync custom resource, so an embedded stack never invokes it. */
     public boolean servesCustomResource(String logicalId) {
         return consumerRules.map(c -> c.serviceFunction().equals(logicalId)).orElse(false);
     }
@@ -157,7 +157,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
-    /** Resolves the intrinsic functions a Freshet template uses, for one local stack. */
+    /** Resolves the intrinsic functions a Freshet template uses, for one embedded stack. */
     private record Resolver(Map<String, String> parameters, Map<String, String> names, java.util.function.Function<String, String> arn) {
 
         private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");

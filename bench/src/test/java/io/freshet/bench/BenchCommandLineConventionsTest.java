@@ -1,0 +1,36 @@
+package io.freshet.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.freshet.cli.CommandLineConventionsTest;
+
+/**
+ * The CLI's conventions on the whole tree {@code local/freshet} runs: the operator CLI, the
+ * embedded stack's commands and the benchmarks nested under {@code bench}.
+ */
+class BenchCommandLineConventionsTest extends CommandLineConventionsTest {
+
+    @Override
+    protected List<String> expectedCommands() {
+        return List.of("", "validate", "rules-sync", "status", "page", "up", "demo", "bench", "bench coldstart", "bench tick");
+    }
+
+    @Override
+    protected List<String> commandsWithZone() {
+        return List.of("status", "events", "runs", "why", "page", "up");
+    }
+
+    @Test
+    void benchAloneIsAUsageErrorAndABadRepositoryIsSaidInWords() {
+        assertEquals(2, run(List.of("bench")).code());
+        // A command that cannot do its work says why in words, exit 2, no stack trace.
+        Result noRepository = run(List.of("bench", "coldstart", "--repository", "/nonexistent"));
+        assertEquals(2, noRepository.code());
+        assertTrue(noRepository.err().startsWith("/nonexistent holds no template.yaml and pipelines/"), noRepository.err());
+    }
+}

@@ -1,0 +1,88 @@
+package io.freshet.cli.operate;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.load.Project;
+import io.freshet.core.model.Freshness;
+import io.freshet.core.model.Source;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.Violation;
+
+/**
+ * Every asset's state from the store: its newest event (partition, time, rows, data version), its
+ * freshness (the policy and whether a violation is open) and its newest checks. What the demo
+ * prints at the end and {@code freshet status} prints.
+ */
+public final class AssetStatus {
+
+    private AssetStatus() {
+    }
+
+    public record Row(String asset, String kind, Optional<AssetEvent> newest, Optional<String> policy,
+                      List<Violation> violations, int checksPassed, int checks) {
+
+        public boolean overdue() {
+            return violations.stream().anyMatch(Violation::overdue);
+        }
+
+        public String freshness() {
+            if (policy.isEmpty()) {
+                return "-";
+            }
+            return violations.stream().filter(Violation::overdue).findFirst()
+                    .map(v -> "OVERDUE" + (v.partition().equals("*") ? "" : " " + v.partition()))
+                    .orElse("fresh");
+        }
+    }
+
+    /** One row per asset, sources first, then in dependency order. */
+    public static List<Row> collect(Project project, StateStore store, ScheduleState schedule) {
+        List<Row> rows = new ArrayList<>();
+        for (String asset : project.graph().topologicalOrder()) {
+            Optional<Source> source = project.source(asset);
+            String kind = source.map(s -> s instanceof Source.Postgres ? "postgres" : "s3 source").orElse("derived");
+            Optional<AssetEvent> newest = store.events().newest(asset);
+            Optional<Freshness> policy = source.flatMap(s -> s instanceof Source.S3 s3 ? s3.freshness() : Optional.empty())
+                    .or(() -> project.producerOf(asset).flatMap(p -> p.freshness()));
+            int checks = 0;
+            int passed = 0;
+            if (newest.isPresent()) {
+                for (Map.Entry<String, String> m : newest.get().metadata().entrySet()) {
+                    if (m.getKey().startsWith("check.")) {
+                        checks++;
+                        passed += m.getValue().startsWith("passed") ? 1 : 0;
+                    }
+                }
+            }
+            Optional<String> described = source.isPresent()
+                    ? policy.map(f -> f instanceof Freshness.MaxLag m ? "new data at least every " + io.freshet.core.yaml.Values.formatDuration(m.maxLag()) : f.describe())
+                    : policy.map(Freshness::describe);
+            rows.add(new Row(asset, kind, newest, described, schedule.violations(asset), passed, checks));
+        }
+        return rows;
+    }
+
+    public static void print(List<Row> rows, PrintWriter out, ZoneId zone) {
+        DateTimeFormatter t = DateTimeFormatter.ofPattern("MM-dd HH:mm");
+        String format = "%-22s %-10s %-12s %-12s %9s  %-8s %-14s %s%n";
+        out.printf(format, "asset", "kind", "partition", "updated", "rows", "checks", "freshness", "policy");
+        for (Row r : rows) {
+            String partition = r.newest().map(e -> e.partition().isEmpty() ? "-" : e.partition()).orElse("");
+            String updated = r.newest().map(e -> t.format(LocalDateTime.ofInstant(e.time(), zone))).orElse("never");
+            String rowsText = r.newest().map(e -> e.metadata().getOrDefault("rows", "")).orElse("");
+            String checks = r.checks() == 0 ? "" : r.checksPassed() + "/" + r.checks();
+            out.printf(format, r.asset(), r.kind(), partition, updated, rowsText, checks, r.freshness(), r.policy().orElse(""));
+        }
+        out.flush();
+    }
+}

@@ -1,6 +1,0 @@
-package io.freshet.local;
-
-/** Output formats of {@code freshet graph}. Lower-case constants so users type them as shown. */
-enum GraphFormat {
-    mermaid, dot
-}

@@ -1,0 +1,192 @@
+package io.freshet.local.stack;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.events.EventPublisher;
+import io.freshet.aws.json.EventJson;
+import io.freshet.scheduler.SchedulerService;
+import io.freshet.core.load.Project;
+import io.freshet.rulessync.ConsumerRules;
+import io.freshet.rulessync.RulesReconciler;
+import io.freshet.s3events.S3EventsHandler;
+import io.freshet.s3events.S3EventsService;
+import io.freshet.state.ScheduleState;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.state.protocol.RunLauncher;
+import io.freshet.testkit.LocalDynamo;
+import io.freshet.testkit.LocalEventBridge;
+import io.freshet.trigger.TriggerHandler;
+import io.freshet.trigger.TriggerService;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+
+/**
+ * The event path of a Freshet stack, in this JVM, wired as template.yaml wires it: S3's
+ * {@code Object Created} on the default bus -> s3-events -> {@code Asset Updated} on the freshet
+ * bus -> the consumer rules rules-sync computes -> trigger -> {@code Run Requested}, which goes to
+ * the given listener (the runner's place). Each handler receives JSON bytes as Lambda would
+ * give them, over DynamoDB Local and the in-process EventBridge.
+ */
+public final class EmbeddedFanOut implements AutoCloseable {
+
+    public static final String BUS = "freshet";
+    public static final String TABLE = "freshet-state";
+    public static final String RULE_PREFIX = "freshet-consumer";
+    static final String ARN = "arn:aws:lambda:eu-central-1:000000000000:function:";
+    public static final String S3_EVENTS_DLQ = "arn:aws:sqs:eu-central-1:000000000000:freshet-s3-events-dlq";
+    /** The consumer rules' dead letters, as template.yaml gives rules-sync TriggerDeadLetters. */
+    public static final String TRIGGER_DLQ = "arn:aws:sqs:eu-central-1:000000000000:freshet-trigger-dlq";
+
+    private final LocalDynamo dynamo;
+    private final LocalEventBridge bus;
+    private final StateStore store;
+    private final ScheduleState schedulerStore;
+    private final PublishingAnnouncer announcer;
+    private final String lakeBucket;
+    private final Project project;
+    private final JsonLog log;
+    private final Clock clock;
+
+    private EmbeddedFanOut(LocalDynamo dynamo, LocalEventBridge bus, StateStore store, ScheduleState schedulerStore,
+                        PublishingAnnouncer announcer, String lakeBucket, Project project, JsonLog log, Clock clock) {
+        this.dynamo = dynamo;
+        this.bus = bus;
+        this.store = store;
+        this.schedulerStore = schedulerStore;
+        this.announcer = announcer;
+        this.lakeBucket = lakeBucket;
+        this.project = project;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Starts DynamoDB Local and the bus, creates the table and the rules, and registers the handlers. */
+    public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log) {
+        return start(project, lakeBucket, runRequested, log, Clock.systemUTC());
+    }
+
+    /** As above, with every function on {@code clock} (tests move it to drive schedules and freshness). */
+    public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log, Clock clock) {
+        LocalDynamo dynamo = LocalDynamo.start();
+        LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
+        DynamoStateStore.createTable(dynamo.client(), TABLE);
+        StateStore store = new DynamoStateStore(dynamo.client(), TABLE, clock);
+        ScheduleState schedulerStore = new DynamoStateStore(dynamo.client(), TABLE, clock).schedule();
+        var events = bus.client();
+        PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, BUS));
+
+        events.putRule(b -> b.name("freshet-s3-object-created").eventBusName("default").eventPattern(
+                "{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\"],\"detail\":{\"bucket\":{\"name\":[\"" + lakeBucket + "\"]}}}"));
+        events.putTargets(b -> b.rule("freshet-s3-object-created").eventBusName("default").targets(t -> t.id("s3-events").arn(ARN + "s3-events")
+                .retryPolicy(r -> r.maximumRetryAttempts(2)).deadLetterConfig(d -> d.arn(S3_EVENTS_DLQ))));
+        new RulesReconciler(events, BUS, RULE_PREFIX).reconcile(ConsumerRules.compute(project, RULE_PREFIX, ARN + "trigger",
+                io.freshet.rulessync.DesiredRule.Delivery.withDeadLetters(TRIGGER_DLQ)));
+        events.putRule(b -> b.name("freshet-runner").eventBusName(BUS)
+                .eventPattern("{\"source\":[\"freshet\"],\"detail-type\":[\"" + EventJson.RUN_REQUESTED + "\"]}"));
+        events.putTargets(b -> b.rule("freshet-runner").eventBusName(BUS).targets(t -> t.id("runner").arn(ARN + "runner").inputPath("$.detail")));
+
+        bus.registerTarget(ARN + "s3-events", lambda(new S3EventsHandler(
+                new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log)));
+        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log)));
+        bus.registerTarget(ARN + "runner", json -> runRequested.accept(EventJson.read(json)));
+        return new EmbeddedFanOut(dynamo, bus, store, schedulerStore, announcer, lakeBucket, project, log, clock);
+    }
+
+    /** A log that writes nothing, for benchmarks and quiet tests. */
+    public static JsonLog quietLog() {
+        return new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of());
+    }
+
+    /** Invokes a handler the way the Lambda runtime does: JSON bytes in, JSON bytes out. */
+    static Consumer<String> lambda(RequestStreamHandler handler) {
+        return json -> {
+            try {
+                handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    /** Announces an object creation in the lake as S3 does: on the default bus, key URL-encoded. */
+    public void s3ObjectCreated(String key, String sequencer) {
+        String detail = """
+                {"version":"0","bucket":{"name":"%s"},"object":{"key":"%s","size":120,"etag":"e-%s","sequencer":"%s"},"reason":"PutObject"}
+                """.formatted(lakeBucket, encode(key), sequencer, sequencer);
+        bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("default")
+                .source("aws.s3").detailType("Object Created").detail(detail).resources("arn:aws:s3:::" + lakeBucket).build()));
+    }
+
+    /** S3's form encoding of keys, slashes kept. */
+    static String encode(String key) {
+        return Stream.of(key.split("/", -1)).map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)).collect(Collectors.joining("/"));
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public ScheduleState schedulerStore() {
+        return schedulerStore;
+    }
+
+    /** What the runner needs to announce on this stack's bus. */
+    public PublishingAnnouncer announcer() {
+        return announcer;
+    }
+
+    /** The scheduler function's logic on this stack; each {@code tick()} is one minute's invocation. */
+    public SchedulerService scheduler() {
+        return scheduler(project);
+    }
+
+    /** The tick of another deployment of the pipelines (a new code version) on this stack's state. */
+    public SchedulerService scheduler(Project deployed) {
+        return new SchedulerService(deployed, store, schedulerStore, announcer, log, clock, "local");
+    }
+
+    /** Where manual runs and backfills ask for runs, as the scheduler and trigger do. */
+    public RunLauncher launcher() {
+        return new RunLauncher(store, announcer, log, clock);
+    }
+
+    public Project project() {
+        return project;
+    }
+
+    public LocalEventBridge bus() {
+        return bus;
+    }
+
+    public LocalDynamo dynamo() {
+        return dynamo;
+    }
+
+    public void awaitQuiescence(Duration timeout) {
+        bus.awaitQuiescence(timeout);
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+        dynamo.close();
+    }
+}
