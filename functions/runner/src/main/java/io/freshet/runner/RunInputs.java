@@ -72,30 +72,25 @@ final class RunInputs {
             }
             List<AssetEvent> events = consumed.getOrDefault(in.asset(), List.of());
             Optional<Source.S3> s3Source = source.filter(s -> s instanceof Source.S3).map(s -> (Source.S3) s);
-            Optional<String> missing;
             if (s3Source.isPresent()) {
                 // An S3 source partition is every live object in it (a tap export every 15 minutes),
                 // not just the ones this run consumed: read all of them, as of the newest consumed.
                 events = s3Content(pipeline, in, run, s3Source.get(), events);
-                missing = events.isEmpty() ? Optional.of(noData(in, run) + s3Source.get().files().completeWhen()
-                        .map(m -> " (no '" + m + "' marker has completed it)").orElse("") + ": no live object (each deleted, emptied or not data)")
-                        : Optional.empty();
-            } else {
-                if (events.isEmpty()) {
-                    events = newest(pipeline, in, run);
-                }
-                missing = events.isEmpty() ? Optional.of(noData(in, run)) : Optional.empty();
+            } else if (events.isEmpty()) {
+                events = newest(pipeline, in, run);
             }
-            if (missing.isPresent()) {
-                return new Resolved.Missing(missing.get());
+            if (events.isEmpty()) {
+                return new Resolved.Missing("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet"
+                        + s3Source.map(RunInputs::noLiveObject).orElse(""));
             }
             out.put(in.asset(), events);
         }
         return new Resolved.Ready(out);
     }
 
-    private static String noData(Input in, Run run) {
-        return "input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet";
+    private static String noLiveObject(Source.S3 source) {
+        return source.files().completeWhen().map(m -> " (no '" + m + "' marker has completed it)").orElse("")
+                + ": no live object (each deleted, emptied or not data)";
     }
 
     /** An input the run consumed nothing of: the newest events of the partitions its mapping names. */
