@@ -1,24 +1,11 @@
 package io.freshet.runner;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-import io.freshet.aws.events.EventPublishException;
-import io.freshet.aws.json.MalformedEventException;
-import io.freshet.aws.s3.ObjectStoreException;
 import io.freshet.core.model.Retries;
-import io.freshet.engine.snapshot.SnapshotException;
-import io.freshet.engine.snapshot.TableLockedException;
-import io.freshet.engine.sql.EngineException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import io.freshet.state.aws.AwsFailures;
 
 /**
  * Why an attempt stopped, which decides what happens to the run: a permanent failure ends it
@@ -111,53 +98,15 @@ public sealed interface FailureKind {
     }
 
     /**
-     * The kind of a failure, by the types in its cause chain (outermost decisive first). What
-     * nothing here recognises is permanent: an unexpected error (a bug) does not go away by
-     * running the same attempt again, and a retry would only hide it.
+     * The kind of a failure, as the exception hierarchy decides it ({@link AwsFailures#kindOf}: a
+     * FreshetException by its kind, AWS SDK, JDBC and I/O failures by their type, outermost decisive
+     * first). Only a transient failure is retried: configuration errors, rejected input and
+     * permanent failures end the run FAILED, and so does what nothing recognises (a bug does not go
+     * away by running the same attempt again, and a retry would only hide it).
      */
     static FailureKind of(Throwable failure) {
         String reason = describe(failure);
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            Optional<Boolean> transientOrNot = isTransient(t);
-            if (transientOrNot.isPresent()) {
-                return transientOrNot.get() ? new Transient(reason) : new Permanent(reason);
-            }
-        }
-        return new Permanent(reason);
-    }
-
-    /** Whether a throwable alone decides the kind: present when it does. */
-    private static Optional<Boolean> isTransient(Throwable t) {
-        return switch (t) {
-            case ObjectStoreException s -> Optional.of(s.statusCode() == 0 || s.statusCode() == 429 || s.statusCode() >= 500);
-            case EventPublishException e -> Optional.of(true); // EventBridge refused after its own retries: throttling, internal errors
-            case SdkClientException e -> Optional.of(true); // no answer: connection refused or reset, timeouts
-            case AwsServiceException e -> Optional.of(e.isThrottlingException() || e.statusCode() >= 500 || e.retryable());
-            case SQLException e when e.getSQLState() != null && isTransientSqlState(e.getSQLState()) -> Optional.of(true);
-            case SQLException e when e.getSQLState() != null -> Optional.of(false);
-            case SocketException e -> Optional.of(true);
-            case SocketTimeoutException e -> Optional.of(true);
-            case UnknownHostException e -> Optional.of(true);
-            case MalformedEventException e -> Optional.of(false);
-            // DuckDB's own errors (a SQL error, a type mismatch, an unreadable input) have no SQL state: permanent.
-            case EngineException e when e.getCause() == null || e.getCause() instanceof SQLException s && s.getSQLState() == null -> Optional.of(false);
-            case TableLockedException e -> Optional.of(true); // a migration holds the table: it ends, a later attempt gets through
-            case SnapshotException e when e.getCause() == null -> Optional.of(false);
-            case UncheckedIOException e -> Optional.of(true);
-            case IOException e -> Optional.of(true);
-            default -> Optional.empty();
-        };
-    }
-
-    /**
-     * PostgreSQL's SQL states worth another attempt: connection exceptions (class 08),
-     * serialization failures and deadlocks (40001, 40P01), insufficient resources (53), the
-     * server shutting down or a cancelled statement (57P01-57P03, 57014), a lock not available
-     * within {@code lock_timeout} (55P03).
-     */
-    private static boolean isTransientSqlState(String state) {
-        return state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("53")
-                || state.startsWith("57P") || state.equals("57014") || state.equals("55P03");
+        return AwsFailures.kindOf(failure).retryable() ? new Transient(reason) : new Permanent(reason);
     }
 
     private static String describe(Throwable e) {

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,19 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.s3.ObjectStore;
-import io.freshet.aws.store.DynamoStore;
+import io.freshet.state.StateStore;
+import io.freshet.state.memory.MemoryStateStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
 
 /**
- * The inputs phase on DynamoDB Local: what each input of core_trips is read from when its run
+ * The inputs phase on the in-memory state store and S3Proxy: what each input of core_trips is read from when its run
  * consumed nothing of it, through the input's partition mapping, and when there is nothing to read.
  */
 class RunInputsTest {
@@ -41,12 +40,10 @@ class RunInputsTest {
     static final Project METRO = ProjectLoader.load(Path.of("../../pipelines")).orThrow();
     static final Pipeline TRIPS = METRO.pipeline("core_trips").orElseThrow();
     static final String LAKE = "lake";
-    static final AtomicInteger TABLES = new AtomicInteger();
 
-    static LocalDynamo dynamo;
     static LocalS3 s3;
 
-    DynamoStore store;
+    StateStore store;
     ObjectStore objects;
     RunInputs inputs;
     final MutableClock clock = new MutableClock(Instant.parse("2026-05-26T09:00:00Z"));
@@ -55,7 +52,6 @@ class RunInputsTest {
 
     @BeforeAll
     static void start() {
-        dynamo = LocalDynamo.start();
         s3 = LocalS3.start();
         s3.createBucket(LAKE);
     }
@@ -63,14 +59,11 @@ class RunInputsTest {
     @AfterAll
     static void stop() {
         s3.close();
-        dynamo.close();
     }
 
     @BeforeEach
     void freshStore() {
-        String table = "inputs-" + TABLES.incrementAndGet();
-        DynamoStore.createTable(dynamo.client(), table);
-        store = new DynamoStore(dynamo.client(), table, clock);
+        store = new MemoryStateStore(clock); // the store's contract tests hold it to DynamoDB's behaviour
         objects = new ObjectStore(s3.client());
         JsonLog quiet = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of());
         inputs = new RunInputs(new RunnerParts(METRO, store, objects, (type, json) -> { }, LAKE, null, clock, quiet, tmp, FaultPoints.NONE,
