@@ -8,7 +8,7 @@
 `Outer.Inner` (the outer type is imported). A name in the file's own package or in java.lang needs
 no import. What it matches is what Checkstyle's InlineFullyQualifiedName rule matches
 (config/checkstyle.xml): a dotted name of two or more lower-case parts (the package) followed by a
-capitalised name with a lower-case letter in it (a type), in code only: comments, strings, text
+capitalised name (a type), in code only: comments, strings, text
 blocks and char literals are skipped, and so are package and import lines.
 
 A name is left alone, and reported, when importing it would change or blur what a simple name
@@ -54,8 +54,9 @@ Throwable TypeNotPresentException UnknownError UnsatisfiedLinkError UnsupportedC
 UnsupportedOperationException VerifyError VirtualMachineError Void WrongThreadException
 """.split())
 
-# package part: two or more lower-case segments; type: capitalised, with a lower-case letter
-FQN = re.compile(r"(?<![\w.$])((?:[a-z_][a-z0-9_]*\.){2,})([A-Z][A-Z0-9_]*[a-z][A-Za-z0-9_]*)(?![\w$])")
+# package part: two or more lower-case segments; type: a capitalised name (URI and UUID too: a
+# constant cannot follow a package)
+FQN = re.compile(r"(?<![\w.$])((?:[a-z_][a-z0-9_]*\.){2,})([A-Z][A-Za-z0-9_]*)(?![\w$])")
 PACKAGE = re.compile(r"^\s*package\s+([\w.]+)\s*;", re.M)
 IMPORT = re.compile(r"^[ \t]*import[ \t]+(static[ \t]+)?([\w.]+(?:\.\*)?)[ \t]*;[^\n]*\n?", re.M)
 DECLARED = re.compile(r"\b(?:class|interface|enum|record)\s+([A-Z]\w*)")
