@@ -197,9 +197,15 @@ def fix(text, package, package_types):
     return text, len(changed_lines), sorted(set(new_imports)), left
 
 
+def import_group(name):
+    """The project's import layout: java.* and javax.* first, a blank line, then all others."""
+    return 0 if name.split(".", 1)[0] in ("java", "javax") else 1
+
+
 def add_imports(text, names):
-    """Each import goes among the existing ones of the same top-level package, in sorted place;
-    else after the last single-type import; else after the package line."""
+    """Each import goes in sorted place among the existing ones of its group (java/javax, or the
+    rest); a missing group is started with a blank line between the two; a file without imports
+    gets them after its package line."""
     for name in names:
         masked = code_mask(text)
         existing = [m for m in IMPORT.finditer(masked) if not m.group(1)]
@@ -209,16 +215,21 @@ def add_imports(text, names):
             at = text.index("\n", p.end() - 1) + 1 if p else 0
             text = text[:at] + "\n" + line + text[at:]
             continue
-        root = name.split(".", 1)[0]
-        same_root = [m for m in existing if m.group(2).split(".", 1)[0] == root]
-        group = same_root or existing
-        at = group[-1].end()
-        for m in group:
-            if m.group(2) > name:
-                at = m.start()
-                break
-        if at == group[-1].end() and not text[:at].endswith("\n"):
-            line = "\n" + line.rstrip("\n")
+        group = [m for m in existing if import_group(m.group(2)) == import_group(name)]
+        if group:
+            at = group[-1].end()
+            for m in group:
+                if m.group(2) > name:
+                    at = m.start()
+                    break
+            if not text[:at].endswith("\n"):
+                line = "\n" + line.rstrip("\n")
+        elif import_group(name) == 0:      # the first java import: before the others
+            at = existing[0].start()
+            line = line + "\n"
+        else:                              # the first other import: after the java ones
+            at = existing[-1].end()
+            line = ("\n" if text[:at].endswith("\n") else "\n\n") + line
         text = text[:at] + line + text[at:]
     return text
 
