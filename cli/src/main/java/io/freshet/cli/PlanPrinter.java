@@ -1,5 +1,6 @@
 package io.freshet.cli;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -105,7 +106,7 @@ final class PlanPrinter {
             return List.of();
         }
         ZoneId zone = s.zone();
-        return s.cron().fireTimes(now, now.plus(java.time.Duration.ofDays(400)), zone, NEXT_RUNS).stream()
+        return s.cron().fireTimes(now, now.plus(Duration.ofDays(400)), zone, NEXT_RUNS).stream()
                 .map(t -> WHEN.format(t.atZone(zone)) + (p.trigger().flatMap(x -> x.schedule()).isEmpty() ? " (deadline)" : ""))
                 .toList();
     }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -76,10 +78,10 @@ final class CrashInterceptor implements ExecutionInterceptor {
     private volatile Point plan;
     private volatile Point fired;
     /** Kills arranged by a scenario, besides the planned one (each once). */
-    private final List<Point> arranged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Point> arranged = new CopyOnWriteArrayList<>();
 
     /** Runs one invocation of {@code function}; nested invocations (a synchronous delivery) get their own. */
-    <T> T invoke(String function, String signature, java.util.function.Supplier<T> body) {
+    <T> T invoke(String function, String signature, Supplier<T> body) {
         Invocation outer = current.get();
         Invocation inv = new Invocation(function, signature);
         current.set(inv);

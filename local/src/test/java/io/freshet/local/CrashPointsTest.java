@@ -10,13 +10,15 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.freshet.core.events.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -167,7 +169,7 @@ class CrashPointsTest {
      * it): only the tick's sweep, after the lease, can take it further.
      */
     static void killAttempts(String point, int attempts) {
-        java.util.concurrent.atomic.AtomicInteger killed = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger killed = new AtomicInteger();
         world.runnerFaults.put("orders_daily", p -> {
             if (p.equals(point) && killed.incrementAndGet() <= attempts) {
                 throw new FaultPoints.Killed(p);
@@ -197,7 +199,7 @@ class CrashPointsTest {
         assertTrue(world.published(EventJson.RUN_FAILED).stream().anyMatch(f -> f.path("runId").asText().equals(run.runId())),
                 context + ": Run Failed announced");
         assertEquals(List.of(), store.events().history("core.orders", d), context + ": nothing recorded");
-        assertEquals(java.util.Optional.empty(), store.runs().recordedOutputs(run.runId()), context);
+        assertEquals(Optional.empty(), store.runs().recordedOutputs(run.runId()), context);
         assertTrue(world.published(EventJson.ASSET_UPDATED).stream().noneMatch(a -> a.path("producer").toString().contains(run.runId())),
                 context + ": nothing announced");
         assertEquals(1, store.events().history("shop.orders", d).size(), context + ": the upload recorded once");
@@ -243,7 +245,7 @@ class CrashPointsTest {
         for (JsonNode a : announced) {
             AssetEvent e = EventJson.assetEvent(a);
             assertTrue(store.events().stored(e.eventId()).isPresent(), context + ": announced but not recorded: " + a);
-            if (e.producer().kind() == io.freshet.core.events.Producer.Kind.RUN) {
+            if (e.producer().kind() == Producer.Kind.RUN) {
                 assertComplete(e, context);
             }
         }

@@ -1,7 +1,10 @@
 package io.freshet.local;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,8 +13,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.AwsClients;
@@ -35,6 +40,8 @@ import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
 import io.freshet.trigger.TriggerHandler;
 import io.freshet.trigger.TriggerService;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -63,7 +70,7 @@ final class CrashWorld implements AutoCloseable {
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
     /** Faults at the runner's own named points (a kill that no SDK call marks), per pipeline. */
-    final Map<String, FaultPoints> runnerFaults = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, FaultPoints> runnerFaults = new ConcurrentHashMap<>();
     private final SchedulerService scheduler;
     private final PublishingAnnouncer announcer;
     private final Path scratch;
@@ -81,7 +88,7 @@ final class CrashWorld implements AutoCloseable {
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
         this.stack = EmbeddedFanOut.start(project, LAKE, detail -> runner(detail), log, clock);
-        this.dynamo = client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), stack.dynamo().endpoint());
+        this.dynamo = client(DynamoDbClient.builder(), stack.dynamo().endpoint());
         this.events = client(EventBridgeClient.builder(), stack.bus().endpoint());
         this.s3Client = AwsClients.build(S3Client.builder().forcePathStyle(true)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(crashes)), Optional.of(s3.endpoint()), Map.of());
@@ -98,8 +105,8 @@ final class CrashWorld implements AutoCloseable {
         this.scheduler = new SchedulerService(project, store, schedulerStore, announcer, log, clock, "local");
     }
 
-    private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>
-            & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+    private <B extends AwsClientBuilder<B, C>
+            & AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
         builder.overrideConfiguration(o -> o.addExecutionInterceptor(crashes));
         return AwsClients.build(builder, Optional.of(endpoint), Map.of());
     }
@@ -121,11 +128,11 @@ final class CrashWorld implements AutoCloseable {
         return d.path("pipeline").asText() + " <- " + type + " " + about;
     }
 
-    private static void lambda(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String json) {
+    private static void lambda(RequestStreamHandler handler, String json) {
         try {
-            handler.handleRequest(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new java.io.ByteArrayOutputStream(), null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            handler.handleRequest(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

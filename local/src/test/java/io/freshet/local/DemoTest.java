@@ -15,6 +15,7 @@ import io.freshet.local.demo.Demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,7 @@ class DemoTest {
             }
         }
         assertEquals(Set.of("runner", "s3-events", "scheduler", "trigger"), functions);
-        Map<String, Set<String>> states = new java.util.HashMap<>();
+        Map<String, Set<String>> states = new HashMap<>();
         lines.stream().filter(l -> l.has("state")).forEach(l -> states.computeIfAbsent(l.path("runId").asText(), k -> new TreeSet<>())
                 .add(l.path("state").asText()));
         assertTrue(states.values().stream().allMatch(s -> s.contains("QUEUED") && s.contains("RUNNING") && s.size() >= 3), states.toString());

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.Producer;
+import io.freshet.core.runs.RunState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +88,7 @@ class FanOutEndToEndTest {
         assertEquals(1, requestsFor("core_trips").size());
         // ...which starts when the runner reports the first one finished.
         Run first = store.runs().run(trips.get(0).path("runId").asText()).orElseThrow();
-        store.runs().finishUnfenced(first.runId(), io.freshet.core.runs.RunState.SUCCEEDED, "done");
+        store.runs().finishUnfenced(first.runId(), RunState.SUCCEEDED, "done");
         bus.client().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName("freshet").source("freshet")
                 .detailType(EventJson.RUN_SUCCEEDED).detail(EventJson.runFinished(first, "done")).build()));
         bus.awaitQuiescence(Duration.ofSeconds(30));
@@ -131,9 +137,9 @@ class FanOutEndToEndTest {
     @Test
     void forgedAndAlteredAssetUpdatesAreDeadLetteredWithTheirReasonAndTriggerNothing() {
         runRequests.clear();
-        String genuine = EventJson.assetUpdated(new io.freshet.core.events.AssetEvent("snap-genuine", "raw.stations", "2026-05-28",
-                java.time.Instant.parse("2026-05-27T23:01:00Z"), new io.freshet.core.events.Producer(io.freshet.core.events.Producer.Kind.RUN, "run-snap"),
-                "v1", java.util.Optional.of("abc"), List.of("s3://lake/raw/stations/date=2026-05-28/run=r/part-0.parquet"), java.util.Map.of("rows", "25")));
+        String genuine = EventJson.assetUpdated(new AssetEvent("snap-genuine", "raw.stations", "2026-05-28",
+                Instant.parse("2026-05-27T23:01:00Z"), new Producer(Producer.Kind.RUN, "run-snap"),
+                "v1", Optional.of("abc"), List.of("s3://lake/raw/stations/date=2026-05-28/run=r/part-0.parquet"), Map.of("rows", "25")));
         store.events().record(EventJson.assetEvent(EventJson.read(genuine)));
         String forged = genuine.replace("snap-genuine", "snap-forged");
         String altered = genuine.replace("part-0.parquet", "evil.parquet");

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,7 +123,7 @@ class FreshnessTicksTest {
 
     @Test
     void anInputTheConditionDoesNotNameNeverMakesAnAssetOverdue() {
-        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T08:00:00Z"), tmp, java.util.Map.of("enriched.yaml", ENRICHED))) {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T08:00:00Z"), tmp, Map.of("enriched.yaml", ENRICHED))) {
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
             assertEquals(List.of(RunState.SUCCEEDED), w.runs("enriched").stream().map(Run::state).toList(), "core.orders/2026-05-11 started it");
 

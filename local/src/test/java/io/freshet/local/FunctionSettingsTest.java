@@ -43,7 +43,7 @@ class FunctionSettingsTest {
 
     @Test
     void eachFunctionDeclaresWhatTheTemplateGivesItAndGetsWhatItRequires() {
-        Map<String, TemplateWiring.Function> functions = WIRING.functions();
+        Map<String, TemplateWiring.LambdaFunction> functions = WIRING.functions();
         assertEquals(BY_FUNCTION.keySet(), functions.keySet(), "every function of the template has its settings declared");
         for (var f : functions.values()) {
             FunctionSettings declared = BY_FUNCTION.get(f.logicalId());

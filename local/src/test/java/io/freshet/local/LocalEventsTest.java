@@ -12,12 +12,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import io.freshet.s3events.ObjectChange;
+import io.freshet.s3events.ObjectDeleted;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,7 +83,7 @@ class LocalEventsTest {
     }
 
     static ObjectCreated s3Object() {
-        List<io.freshet.s3events.ObjectChange> objects = S3Notifications.parse(event("s3-object-created.json")).all();
+        List<ObjectChange> objects = S3Notifications.parse(event("s3-object-created.json")).all();
         assertEquals(1, objects.size(), objects.toString());
         return (ObjectCreated) objects.get(0);
     }
@@ -103,7 +106,7 @@ class LocalEventsTest {
         Set<String> functions = new TreeSet<>();
         ENV.fieldNames().forEachRemaining(functions::add);
         assertEquals(new TreeSet<>(WIRING.functions().keySet()), functions);
-        for (TemplateWiring.Function f : WIRING.functions().values()) {
+        for (TemplateWiring.LambdaFunction f : WIRING.functions().values()) {
             JsonNode vars = ENV.get(f.logicalId());
             // sam local invoke leaves a variable the template gives by !Ref empty unless env.json sets it.
             for (String declared : f.environment().keySet()) {
@@ -124,7 +127,7 @@ class LocalEventsTest {
         JsonNode runner = ENV.get("RunnerFunction");
         for (Source s : PROJECT.sources()) {
             if (s instanceof Source.Postgres pg) {
-                String prefix = "FRESHET_PG_" + pg.connection().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+                String prefix = "FRESHET_PG_" + pg.connection().toUpperCase(Locale.ROOT).replace('-', '_');
                 assertTrue(runner.path(prefix + "_URL").asText().startsWith("jdbc:postgresql://"), prefix);
                 assertFalse(runner.path(prefix + "_USER").asText().isBlank(), prefix);
                 assertTrue(runner.has(prefix + "_PASSWORD"), prefix);
@@ -148,7 +151,7 @@ class LocalEventsTest {
         assertTrue(matches(rule.pattern(), event("s3-object-created.json")), rule.pattern());
         // The same export deleted: routed by the same rule, read as a delete marker of that key.
         assertTrue(matches(rule.pattern(), event("s3-object-deleted.json")), rule.pattern());
-        io.freshet.s3events.ObjectDeleted d = (io.freshet.s3events.ObjectDeleted) S3Notifications.parse(event("s3-object-deleted.json")).all().get(0);
+        ObjectDeleted d = (ObjectDeleted) S3Notifications.parse(event("s3-object-deleted.json")).all().get(0);
         assertEquals(o.key(), d.key());
         assertTrue(d.deleteMarker());
         assertTrue(d.sequencer().compareTo(o.sequencer()) > 0, "sequenced after the upload");

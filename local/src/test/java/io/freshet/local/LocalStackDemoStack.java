@@ -3,7 +3,6 @@ package io.freshet.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -241,7 +240,7 @@ final class LocalStackDemoStack implements DemoStack {
         events.putRule(b -> b.name(observer).eventBusName(busName).eventPattern("{\"source\":[\"" + EventJson.SOURCE + "\"]}"));
         putTarget(observer, busName, Target.builder().id("observer").arn(queueArns.get(OBSERVER)).build());
 
-        for (TemplateWiring.Function f : wiring.functions().values()) {
+        for (TemplateWiring.LambdaFunction f : wiring.functions().values()) {
             if (!wiring.servesCustomResource(f.logicalId())) { // the custom resource runs once, below
                 handlers.put(f.logicalId(), instantiate(f));
             }
@@ -310,7 +309,7 @@ final class LocalStackDemoStack implements DemoStack {
     }
 
     /** The function's environment from template.yaml, with LocalStack's endpoint, the names and the local credentials. */
-    private RequestStreamHandler instantiate(TemplateWiring.Function f) {
+    private RequestStreamHandler instantiate(TemplateWiring.LambdaFunction f) {
         LocalFunctions.Endpoints at = new LocalFunctions.Endpoints(endpoint, endpoint, endpoint, region().id(),
                 repository.resolve("pipelines"), stateDir);
         return LocalFunctions.build(f, LocalFunctions.environment(f, at, project, postgres), clock);

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +53,7 @@ class OperateCommandsTest {
     void materializeRunsOnePartitionThroughTheRunPathAndFollowsIt() {
         try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
-            w.clock.advance(java.time.Duration.ofMinutes(1));
+            w.clock.advance(Duration.ofMinutes(1));
             Path f = stackFile(w);
             Result r = cli(w, "materialize", "core.orders", "--partition", "2026-05-11", "--pipelines", w.projectDir.toString(),
                     "--local-stack", f.toString());
@@ -120,7 +124,7 @@ class OperateCommandsTest {
     void materializeWithForceRunsEvenWhenNothingChangedAndSaysSo() {
         try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
-            w.clock.advance(java.time.Duration.ofMinutes(1));
+            w.clock.advance(Duration.ofMinutes(1));
             Path f = stackFile(w);
             String dir = w.projectDir.toString();
             Result r = cli(w, "materialize", "core.orders", "--partition", "2026-05-11", "--force", "--pipelines", dir,
@@ -161,10 +165,10 @@ class OperateCommandsTest {
                     {"why", "run-x", "--depth", "0"},
             };
             for (String[] args : refused) {
-                String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                        java.util.stream.Stream.of("--pipelines", dir, "--local-stack", f.toString())).toArray(String[]::new);
+                String[] all = Stream.concat(Arrays.stream(args),
+                        Stream.of("--pipelines", dir, "--local-stack", f.toString())).toArray(String[]::new);
                 Result r = cli(w, all);
-                String option = java.util.Arrays.stream(args).filter(a -> a.startsWith("--") && !a.equals("--from") && !a.equals("--to")
+                String option = Arrays.stream(args).filter(a -> a.startsWith("--") && !a.equals("--from") && !a.equals("--to")
                         && !a.equals("--dry-run") && !a.equals("--partition")).findFirst().orElseThrow();
                 assertEquals(2, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
                 assertTrue(r.err().contains("Invalid value for option '" + option + "'"), String.join(" ", args) + ": " + r.err());
@@ -183,7 +187,7 @@ class OperateCommandsTest {
         try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
             Path f = stackFile(w);
-            Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("linked-pipelines"), w.projectDir.resolve("pipelines"));
+            Path link = Files.createSymbolicLink(tmp.resolve("linked-pipelines"), w.projectDir.resolve("pipelines"));
             Result runs = cli(w, "runs", "--pipelines", link.toString(), "--local-stack", f.toString());
             assertEquals(0, runs.code(), runs.out() + runs.err());
             assertTrue(runs.out().contains("orders_daily/2026-05-11"), runs.out());

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,10 +78,10 @@ class ReadmeEmbeddedStackTest {
 
             for (String command : commands.subList(2, commands.size())) {
                 String[] args = command.replaceFirst("^local/freshet ", "").replace(" --local", "").split("\\s+");
-                String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                        java.util.stream.Stream.of("--local-stack", stackFile, "--pipelines", pipelines)).toArray(String[]::new);
+                String[] all = Stream.concat(Arrays.stream(args),
+                        Stream.of("--local-stack", stackFile, "--pipelines", pipelines)).toArray(String[]::new);
                 if (args[0].equals("backfill")) {
-                    all = java.util.stream.Stream.concat(java.util.Arrays.stream(all), java.util.stream.Stream.of("--poll", "1s")).toArray(String[]::new);
+                    all = Stream.concat(Arrays.stream(all), Stream.of("--poll", "1s")).toArray(String[]::new);
                 }
                 Result c = cli(all);
                 assertEquals(0, c.code(), command + "\n" + c.out() + c.err());

@@ -15,6 +15,7 @@ import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.runner.FaultPoints;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Retries come from the tick: a failed attempt waits for the pipeline's backoff and runs again
@@ -35,7 +36,7 @@ class RetriesTest {
                     throw new FaultPoints.Killed(point);
                 }
                 // A transient failure (network): retried. A permanent one (a SQL error) would end the run at once.
-                throw software.amazon.awssdk.core.exception.SdkClientException.create("the lake was briefly unreachable");
+                throw SdkClientException.create("the lake was briefly unreachable");
             }
         };
     }

@@ -15,7 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import io.freshet.core.events.Ids;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,7 +129,7 @@ class RippleAndBackfillTest {
                 assertEquals(RunState.SUCCEEDED, r.state());
                 // Each report run read its day's rebuilt orders: it consumed the backfill run's event.
                 Run upstream = trips.stream().filter(t -> t.partition().equals(r.partition())).findFirst().orElseThrow();
-                assertTrue(r.consumed().contains(io.freshet.core.events.Ids.runOutput(upstream.runId(), "core.orders")), r.toString());
+                assertTrue(r.consumed().contains(Ids.runOutput(upstream.runId(), "core.orders")), r.toString());
             }
             // summary reacts to core.orders on its own; the backfill adopted one of those runs instead of adding another.
             List<Run> summaries = w.runs("summary").subList(summariesBefore, w.runs("summary").size());
@@ -133,7 +137,7 @@ class RippleAndBackfillTest {
             Set<String> consumedBySummary = new HashSet<>();
             summaries.forEach(r -> consumedBySummary.addAll(r.consumed()));
             for (Run t : trips) {
-                assertTrue(consumedBySummary.contains(io.freshet.core.events.Ids.runOutput(t.runId(), "core.orders")));
+                assertTrue(consumedBySummary.contains(Ids.runOutput(t.runId(), "core.orders")));
             }
             assertEquals(result.runs().get(new Key("summary", "")), summaries.stream()
                     .filter(r -> result.runs().get(new Key("summary", "")).equals(r.runId())).findFirst().orElseThrow().runId());
@@ -207,7 +211,7 @@ class RippleAndBackfillTest {
             // Each orders_view day answered its own request and read the newest orders: the backfill's 2026-05-12.
             Run newestOrders = forced.stream().filter(r -> r.partition().equals("2026-05-12")).findFirst().orElseThrow();
             String newestVersion = w.stack.store().events()
-                    .event(io.freshet.core.events.Ids.runOutput(newestOrders.runId(), "core.orders")).orElseThrow().dataVersion();
+                    .event(Ids.runOutput(newestOrders.runId(), "core.orders")).orElseThrow().dataVersion();
             for (String day : days) {
                 Run view = w.stack.store().runs().run(result.runs().get(new Key("orders_view", day))).orElseThrow();
                 assertEquals(day, view.partition());
@@ -234,8 +238,8 @@ class RippleAndBackfillTest {
      * another get increasing times, as on a real clock ('latest' reads the newest by time).
      */
     static AutoCloseable timeMovesOn(TimeWorld w) {
-        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        ticker.scheduleAtFixedRate(() -> w.clock.advance(Duration.ofMillis(100)), 5, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> w.clock.advance(Duration.ofMillis(100)), 5, 5, TimeUnit.MILLISECONDS);
         return ticker::shutdownNow;
     }
 

@@ -11,8 +11,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +88,7 @@ class S3SourcesEndToEndTest {
     }
 
     static List<Run> runs(EmbeddedStack stack, String pipeline) {
-        return stack.store().runs().of(pipeline).stream().sorted(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).toList();
+        return stack.store().runs().of(pipeline).stream().sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).toList();
     }
 
     /**
@@ -148,7 +150,7 @@ class S3SourcesEndToEndTest {
 
             // A later run of the partition reads the version its event recorded, even once the key is overwritten.
             assertEquals(Map.of(), stack.deadLetters().entrySet().stream().filter(d -> !d.getValue().isEmpty())
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         }
     }
 

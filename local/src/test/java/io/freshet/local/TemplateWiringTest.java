@@ -26,7 +26,7 @@ class TemplateWiringTest {
     void everyFunctionHasAHandlerTheLocalStackCanBuild() throws Exception {
         assertTrue(WIRING.functions().keySet().containsAll(List.of("S3EventsFunction", "TriggerFunction", "RunnerFunction",
                 "SchedulerFunction", "RulesSyncFunction")), WIRING.functions().keySet().toString());
-        for (TemplateWiring.Function f : WIRING.functions().values()) {
+        for (TemplateWiring.LambdaFunction f : WIRING.functions().values()) {
             Class<?> handler = Class.forName(f.handlerClass());
             if (!WIRING.servesCustomResource(f.logicalId())) {
                 handler.getConstructor(Map.class, Clock.class); // how the local stack builds it

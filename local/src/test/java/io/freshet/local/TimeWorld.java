@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,7 +51,7 @@ final class TimeWorld implements AutoCloseable {
     final JsonLog log;
     private final AtomicReference<RunnerService> runner = new AtomicReference<>();
     /** Where tests make a pipeline's attempts fail or die (the runner's fault points); none by default. */
-    final Map<String, FaultPoints> faults = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, FaultPoints> faults = new ConcurrentHashMap<>();
     private final ThreadLocal<String> runningPipeline = new ThreadLocal<>();
     private final AtomicInteger sequencer = new AtomicInteger(1000);
     private final Path scratch;

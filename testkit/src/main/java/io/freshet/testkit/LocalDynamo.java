@@ -1,6 +1,8 @@
 package io.freshet.testkit;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -57,9 +59,6 @@ public final class LocalDynamo implements AutoCloseable {
      * Starts a new, empty DynamoDB Local (about a second). A free port is chosen, and chosen again
      * if another process takes it first.
      */
-    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
-    private static final java.util.logging.Logger SQLITE_LOG = java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
-
     public static LocalDynamo start() {
         Exception last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -70,10 +69,10 @@ public final class LocalDynamo implements AutoCloseable {
                 synchronized (LocalDynamo.class) {
                     // It prints a configuration banner on stdout and sqlite4java logs at INFO: a
                     // benchmark's or the CLI's output is not the place for either.
-                    SQLITE_LOG.setLevel(java.util.logging.Level.WARNING);
-                    java.io.PrintStream stdout = System.out;
+                    SqliteLog.quiet();
+                    PrintStream stdout = System.out;
                     try {
-                        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
                         server = ServerRunner.createServerFromCommandLineArgs(new String[] {
                             "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
                     } finally {

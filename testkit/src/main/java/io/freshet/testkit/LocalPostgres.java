@@ -16,6 +16,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.Driver;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL (zonky's embedded binaries, 17.x), started by this JVM on a free loopback port
@@ -122,7 +124,7 @@ public final class LocalPostgres implements AutoCloseable {
         props.setProperty("user", USER);
         props.setProperty("password", PASSWORD);
         // The driver itself, not DriverManager: shaded jars may keep another driver's service file only.
-        Connection c = new org.postgresql.Driver().connect(jdbcUrl(), props);
+        Connection c = new Driver().connect(jdbcUrl(), props);
         if (c == null) {
             throw new SQLException("pgjdbc refused " + jdbcUrl());
         }
@@ -183,7 +185,7 @@ public final class LocalPostgres implements AutoCloseable {
      * providers are configured by their own files.
      */
     private static void quietZonkyLogging() {
-        Object logger = org.slf4j.LoggerFactory.getLogger("io.zonky.test");
+        Object logger = LoggerFactory.getLogger("io.zonky.test");
         try {
             Class<?> level = Class.forName("ch.qos.logback.classic.Level", false, logger.getClass().getClassLoader());
             if (!logger.getClass().getName().equals("ch.qos.logback.classic.Logger")) {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
  * S3 in this JVM: S3Proxy on a free 127.0.0.1 port over a transient in-memory store (nothing
@@ -132,7 +133,7 @@ public final class LocalS3 implements AutoCloseable {
     /** Turns on versioning for a bucket, as the lake bucket has it (template.yaml). */
     public void enableVersioning(String bucket) {
         client.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(
-                software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
+                BucketVersioningStatus.ENABLED)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.freshet.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 
 import org.gaul.s3proxy.S3Proxy;
@@ -215,7 +216,7 @@ final class LocalS3BodyDrain implements Servlet {
             try {
                 return in();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
     }

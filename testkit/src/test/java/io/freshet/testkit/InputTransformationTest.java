@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +32,7 @@ class InputTransformationTest {
 
     private static LocalEventBridge eventBridge;
     private static EventBridgeClient client;
-    private static final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final List<String> received = Collections.synchronizedList(new ArrayList<>());
     private String bus;
 
     @BeforeAll

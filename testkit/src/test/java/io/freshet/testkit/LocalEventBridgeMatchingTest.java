@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -56,7 +57,7 @@ class LocalEventBridgeMatchingTest {
     private void rule(String name, String pattern) {
         client.putRule(r -> r.eventBusName(bus).name(name).eventPattern(pattern));
         client.putTargets(r -> r.eventBusName(bus).rule(name).targets(t -> t.id("t").arn(TARGET)
-                .inputTransformer(x -> x.inputPathsMap(java.util.Map.of("id", "$.detail.id"))
+                .inputTransformer(x -> x.inputPathsMap(Map.of("id", "$.detail.id"))
                         .inputTemplate("{\"rule\": <aws.events.rule-name>, \"id\": <id>}"))));
     }
 

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -163,7 +165,7 @@ class LocalEventBridgeRulesTest {
                 t -> t.id("a").arn("arn:a").input("{\"k\":1}"),
                 t -> t.id("b").arn("arn:b").inputPath("$.detail").retryPolicy(p -> p.maximumRetryAttempts(4))
                         .deadLetterConfig(d -> d.arn("arn:aws:sqs:eu-central-1:000000000000:dlq")),
-                t -> t.id("c").arn("arn:c").inputTransformer(x -> x.inputPathsMap(java.util.Map.of("asset", "$.detail.asset"))
+                t -> t.id("c").arn("arn:c").inputTransformer(x -> x.inputPathsMap(Map.of("asset", "$.detail.asset"))
                         .inputTemplate("{\"a\": <asset>}"))));
 
         ListTargetsByRuleResponse first = client.listTargetsByRule(r -> r.eventBusName(bus).rule("r").limit(2));
@@ -180,7 +182,7 @@ class LocalEventBridgeRulesTest {
         assertEquals("arn:aws:sqs:eu-central-1:000000000000:dlq", b.deadLetterConfig().arn());
         Target c = second.targets().get(0);
         assertEquals("{\"a\": <asset>}", c.inputTransformer().inputTemplate());
-        assertEquals(java.util.Map.of("asset", "$.detail.asset"), c.inputTransformer().inputPathsMap());
+        assertEquals(Map.of("asset", "$.detail.asset"), c.inputTransformer().inputPathsMap());
 
         client.putTargets(r -> r.eventBusName(bus).rule("r").targets(t -> t.id("a").arn("arn:a2")));
         client.removeTargets(r -> r.eventBusName(bus).rule("r").ids("b", "c", "never-there"));
@@ -206,12 +208,12 @@ class LocalEventBridgeRulesTest {
     @Test
     void targetsAreValidatedWhenPut() {
         client.putRule(r -> r.eventBusName(bus).name("r").eventPattern(PATTERN));
-        for (var bad : List.<java.util.function.Consumer<Target.Builder>>of(
+        for (var bad : List.<Consumer<Target.Builder>>of(
                 t -> t.id("x").arn("arn:x").input("{"),
                 t -> t.id("x").arn("arn:x").input("{}").inputPath("$.detail"),
                 t -> t.id("x").arn("arn:x").inputPath("$.detail[*]"),
-                t -> t.id("x").arn("arn:x").inputTransformer(x -> x.inputPathsMap(java.util.Map.of("a", "detail")).inputTemplate("<a>")),
-                t -> t.id("x").arn("arn:x").inputTransformer(x -> x.inputPathsMap(java.util.Map.of("a", "$.detail"))),
+                t -> t.id("x").arn("arn:x").inputTransformer(x -> x.inputPathsMap(Map.of("a", "detail")).inputTemplate("<a>")),
+                t -> t.id("x").arn("arn:x").inputTransformer(x -> x.inputPathsMap(Map.of("a", "$.detail"))),
                 t -> t.id("bad id").arn("arn:x"))) {
             EventBridgeException e = assertThrows(EventBridgeException.class,
                     () -> client.putTargets(r -> r.eventBusName(bus).rule("r").targets(bad)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -81,7 +82,7 @@ class PutEventsTest {
                 PutEventsRequestEntry.builder().eventBusName(bus).source("freshet").detailType("Asset Updated").build()));
         assertEquals(5, response.failedEntryCount());
         List<String> codes = response.entries().stream().map(PutEventsResultEntry::errorCode).toList();
-        assertEquals(java.util.Arrays.asList("MalformedDetail", null, "MalformedDetail", "InvalidArgument", "InvalidArgument", "InvalidArgument"), codes);
+        assertEquals(Arrays.asList("MalformedDetail", null, "MalformedDetail", "InvalidArgument", "InvalidArgument", "InvalidArgument"), codes);
         assertNotNull(response.entries().get(1).eventId());
         assertNull(response.entries().get(0).eventId());
         assertNotNull(response.entries().get(0).errorMessage());

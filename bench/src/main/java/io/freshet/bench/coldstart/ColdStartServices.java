@@ -123,7 +123,7 @@ final class ColdStartServices implements AutoCloseable {
 
     /** A function's environment as template.yaml gives it, with the local endpoints and Lambda's own variables. */
     Map<String, String> environment(String logicalId) {
-        TemplateWiring.Function f = wiring.functions().get(logicalId);
+        TemplateWiring.LambdaFunction f = wiring.functions().get(logicalId);
         Map<String, String> env = new LinkedHashMap<>(f.environment());
         env.put("FRESHET_ENDPOINT_DYNAMODB", dynamo.endpoint().toString());
         env.put("FRESHET_ENDPOINT_EVENTBRIDGE", bus.endpoint().toString());

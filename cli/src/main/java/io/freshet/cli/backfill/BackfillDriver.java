@@ -3,7 +3,10 @@ package io.freshet.cli.backfill;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +19,9 @@ import io.freshet.core.backfill.BackfillPlan.Key;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
+import io.freshet.core.model.Input;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
-import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
@@ -105,7 +108,7 @@ public final class BackfillDriver {
 
     /** A new backfill's id: when it was asked for, and what. */
     public static String newId(String asset, Instant now) {
-        return "bf-" + java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(now)
+        return "bf-" + DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now)
                 + "-" + Ids.hash(6, List.of(asset, now.toString(), Long.toString(System.nanoTime())));
     }
 
@@ -262,7 +265,7 @@ public final class BackfillDriver {
         }
         if (!force && pending.isEmpty() && !consumers.isEmpty()) {
             // The item's own trigger ran on the upstream's new data already: its newest such run is the item's run.
-            Run newest = consumers.stream().max(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).orElseThrow();
+            Run newest = consumers.stream().max(Comparator.comparing(Run::createdAt).thenComparing(Run::runId)).orElseThrow();
             adopt(backfillId, t, newest.runId());
             return;
         }
@@ -297,7 +300,7 @@ public final class BackfillDriver {
             }
             Pipeline producer = project.pipeline(dep.pipeline()).orElseThrow();
             for (String asset : producer.outputAssets()) {
-                Optional<io.freshet.core.model.Input> input = pipeline.input(asset);
+                Optional<Input> input = pipeline.input(asset);
                 if (input.isEmpty()) {
                     continue;
                 }

@@ -1,7 +1,6 @@
 package io.freshet.cli.operate;
 
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +13,7 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Source;
+import io.freshet.core.yaml.Values;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
 import io.freshet.state.Violation;
@@ -65,7 +65,7 @@ public final class AssetStatus {
                 }
             }
             Optional<String> described = source.isPresent()
-                    ? policy.map(f -> f instanceof Freshness.MaxLag m ? "new data at least every " + io.freshet.core.yaml.Values.formatDuration(m.maxLag()) : f.describe())
+                    ? policy.map(f -> f instanceof Freshness.MaxLag m ? "new data at least every " + Values.formatDuration(m.maxLag()) : f.describe())
                     : policy.map(Freshness::describe);
             rows.add(new Row(asset, kind, newest, described, schedule.violations(asset), passed, checks));
         }

@@ -1,9 +1,16 @@
 package io.freshet.aws;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -30,7 +37,7 @@ public final class JsonLog implements ProtocolLog {
         return new JsonLog(System.out, Clock.systemUTC(), Map.of("function", function));
     }
 
-    private static final Map<String, PrintStream> FILES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, PrintStream> FILES = new ConcurrentHashMap<>();
 
     /**
      * A function's log: standard output (what Lambda sends to CloudWatch Logs), or the file
@@ -43,13 +50,13 @@ public final class JsonLog implements ProtocolLog {
         }
         PrintStream out = FILES.computeIfAbsent(file, f -> {
             try {
-                java.nio.file.Path path = java.nio.file.Path.of(f);
+                Path path = Path.of(f);
                 if (path.getParent() != null) {
-                    java.nio.file.Files.createDirectories(path.getParent());
+                    Files.createDirectories(path.getParent());
                 }
-                return new PrintStream(new java.io.FileOutputStream(f, true), true, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("opening the log file " + f, e);
+                return new PrintStream(new FileOutputStream(f, true), true, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("opening the log file " + f, e);
             }
         });
         return new JsonLog(out, clock, Map.of("function", function));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.freshet.aws.json.EventJson;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
@@ -33,10 +34,10 @@ import io.freshet.core.model.Source;
 public final class ConsumerRules {
 
     // The shapes are EventJson's, which the functions publish: one definition of each name.
-    public static final String EVENT_SOURCE = io.freshet.aws.json.EventJson.SOURCE;
-    public static final String ASSET_UPDATED = io.freshet.aws.json.EventJson.ASSET_UPDATED;
-    public static final List<String> RUN_FINISHED = List.of(io.freshet.aws.json.EventJson.RUN_SUCCEEDED,
-            io.freshet.aws.json.EventJson.RUN_FAILED, io.freshet.aws.json.EventJson.RUN_SKIPPED);
+    public static final String EVENT_SOURCE = EventJson.SOURCE;
+    public static final String ASSET_UPDATED = EventJson.ASSET_UPDATED;
+    public static final List<String> RUN_FINISHED = List.of(EventJson.RUN_SUCCEEDED,
+            EventJson.RUN_FAILED, EventJson.RUN_SKIPPED);
     public static final String TARGET_ID = "trigger";
 
     /** EventBridge's limit on rule descriptions. */

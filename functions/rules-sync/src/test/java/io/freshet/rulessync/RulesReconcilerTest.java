@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.Map;
 
@@ -245,7 +247,7 @@ class RulesReconcilerTest {
     void aDeliveryTheTargetNeverTakesEndsInTheDeadLetterQueueWithTheEvent() {
         String target = "arn:aws:lambda:eu-central-1:123456789012:function:freshet-trigger-" + UUID.randomUUID();
         String deadLetters = "arn:aws:sqs:eu-central-1:123456789012:dead-" + UUID.randomUUID();
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
         eventBridge.registerTarget(target, input -> {
             attempts.incrementAndGet();
             throw new IllegalStateException("the trigger is unreachable");
@@ -270,7 +272,7 @@ class RulesReconcilerTest {
         assertEquals(METRO_RULES, reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN,
                 DesiredRule.Delivery.withDeadLetters(queue + "-2"))).updated());
         assertEquals(METRO_RULES, reconciler().reconcile(ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN,
-                new DesiredRule.Delivery(3, 3600, java.util.Optional.of(queue + "-2")))).updated());
+                new DesiredRule.Delivery(3, 3600, Optional.of(queue + "-2")))).updated());
         assertEquals(3, targets("freshet-core_trips").get(0).retryPolicy().maximumRetryAttempts());
         assertEquals(queue + "-2", targets("freshet-core_trips").get(0).deadLetterConfig().arn());
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.freshet.core.error.TransientException;
+import io.freshet.core.yaml.Values;
 
 /**
  * The pipeline's {@code timeout}, enforced inside the attempt: when it runs out, everything
@@ -61,7 +62,7 @@ final class AttemptDeadline implements AutoCloseable {
     }
 
     String reason() {
-        return "the attempt ran longer than the pipeline's timeout (" + io.freshet.core.yaml.Values.formatDuration(timeout) + ")";
+        return "the attempt ran longer than the pipeline's timeout (" + Values.formatDuration(timeout) + ")";
     }
 
     Duration timeout() {

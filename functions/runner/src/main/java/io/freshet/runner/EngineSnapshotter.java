@@ -1,10 +1,18 @@
 package io.freshet.runner;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
@@ -15,6 +23,7 @@ import io.freshet.engine.snapshot.PgConnectionInfo;
 import io.freshet.engine.snapshot.PostgresSnapshot;
 import io.freshet.engine.snapshot.SnapshotSettings;
 import io.freshet.engine.snapshot.TableRequest;
+import org.postgresql.Driver;
 
 /** Snapshot steps through the engine: credentials resolved by connection name, one consistent read of all tables. */
 public final class EngineSnapshotter implements Snapshotter {
@@ -42,7 +51,7 @@ public final class EngineSnapshotter implements Snapshotter {
 
     @Override
     public List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir) {
-        return snapshot(pipeline, step, partition, reads, workDir, java.time.Duration.ZERO, stop -> { });
+        return snapshot(pipeline, step, partition, reads, workDir, Duration.ZERO, stop -> { });
     }
 
     /**
@@ -53,12 +62,12 @@ public final class EngineSnapshotter implements Snapshotter {
      */
     @Override
     public List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir,
-                                java.time.Duration timeLeft, java.util.function.Consumer<Runnable> onDeadline) {
+                                Duration timeLeft, Consumer<Runnable> onDeadline) {
         Source.Postgres source = (Source.Postgres) project.source(step.source()).orElseThrow();
         PgCredentials.Connection resolved = credentials.resolve(source.connection());
         PgCredentials.Connection c = resolved;
         if (timeLeft.isPositive()) {
-            String applicationName = "freshet-snapshot-" + java.util.UUID.randomUUID();
+            String applicationName = "freshet-snapshot-" + UUID.randomUUID();
             c = new PgCredentials.Connection(withParameters(resolved.jdbcUrl(), applicationName, timeLeft), resolved.user(), resolved.password());
             onDeadline.accept(() -> cancelStatements(resolved, applicationName));
         }
@@ -75,22 +84,22 @@ public final class EngineSnapshotter implements Snapshotter {
     }
 
     /** pgjdbc reads URL parameters over its properties: the application name and the session's statement_timeout. */
-    static String withParameters(String jdbcUrl, String applicationName, java.time.Duration statementTimeout) {
+    static String withParameters(String jdbcUrl, String applicationName, Duration statementTimeout) {
         String options = "-c statement_timeout=" + Math.max(1, statementTimeout.toMillis());
         return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName
-                + "&options=" + java.net.URLEncoder.encode(options, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                + "&options=" + URLEncoder.encode(options, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static void cancelStatements(PgCredentials.Connection c, String applicationName) {
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.setProperty("user", c.user());
         p.setProperty("password", c.password());
         p.setProperty("ApplicationName", "freshet-snapshot-cancel");
-        try (java.sql.Connection db = new org.postgresql.Driver().connect(c.jdbcUrl(), p);
-             java.sql.PreparedStatement s = db.prepareStatement("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
+        try (Connection db = new Driver().connect(c.jdbcUrl(), p);
+             PreparedStatement s = db.prepareStatement("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
             s.setString(1, applicationName);
             s.executeQuery().close();
-        } catch (java.sql.SQLException ignored) {
+        } catch (SQLException ignored) {
             // best effort: statement_timeout bounds each statement anyway, and the attempt's fenced writes fail
         }
     }

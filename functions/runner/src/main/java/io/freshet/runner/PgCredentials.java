@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
@@ -92,7 +93,7 @@ public final class PgCredentials {
         JsonNode secret;
         try {
             secret = EventJson.MAPPER.readTree(secretString);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             // Neither the parser's message nor the exception as a cause: both quote the secret's text.
             throw new SecretFormatException(arn, "its value is not JSON (parse error at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ")");

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -44,7 +45,7 @@ public final class RunnerHandler implements RequestStreamHandler {
             throw new MalformedEventException("a Run Requested detail needs 'runId'");
         }
         // The lease must outlast this invocation: Lambda may run it up to its own timeout, whatever the pipeline's.
-        java.time.Duration timeLeft = context == null ? java.time.Duration.ZERO : java.time.Duration.ofMillis(context.getRemainingTimeInMillis());
+        Duration timeLeft = context == null ? Duration.ZERO : Duration.ofMillis(context.getRemainingTimeInMillis());
         var state = service.execute(EventJson.text(detail, "runId"), timeLeft);
         output.write(EventJson.MAPPER.writeValueAsBytes(Map.of("state", state.map(Enum::name).orElse("ALREADY_RUNNING"))));
     }

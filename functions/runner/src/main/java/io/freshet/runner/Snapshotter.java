@@ -1,9 +1,11 @@
 package io.freshet.runner;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Step;
@@ -32,7 +34,7 @@ public interface Snapshotter {
      * deadline passes first (several statements in a row can each stay under a timeout).
      */
     default List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir,
-                                 java.time.Duration timeLeft, java.util.function.Consumer<Runnable> onDeadline) {
+                                 Duration timeLeft, Consumer<Runnable> onDeadline) {
         return snapshot(pipeline, step, partition, reads, workDir);
     }
 }

@@ -9,14 +9,17 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.freshet.engine.snapshot.SnapshotException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +44,9 @@ import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 /**
  * Attempts against each other and against time, on DynamoDB Local, S3Proxy and DuckDB: a stale
@@ -105,7 +110,7 @@ class RunAttemptsTest {
 
     Run runOf(String pipeline, String partition, AssetEvent... events) {
         var view = store.consumers().view(pipeline, partition);
-        List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
+        List<PendingEvent> consumed = Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
         return store.runs().tryCreate(view, Ids.run(pipeline, partition, consumed.stream().map(PendingEvent::eventId).toList()), consumed, "test").orElseThrow();
     }
 
@@ -301,15 +306,15 @@ class RunAttemptsTest {
     @Test
     void failureKindsComeFromTypesNotFromCatchingEverything() {
         assertInstanceOf(FailureKind.Permanent.class, FailureKind.of(new EngineException("computing 'core.p': Binder Error",
-                new java.sql.SQLException("Binder Error: column not found"))));
+                new SQLException("Binder Error: column not found"))));
         assertInstanceOf(FailureKind.Transient.class, FailureKind.of(SdkClientException.create("connect timed out")));
-        assertInstanceOf(FailureKind.Transient.class, FailureKind.of(new io.freshet.engine.snapshot.SnapshotException(null, "PostgreSQL",
-                new java.sql.SQLException("the connection attempt failed", "08001"))));
-        assertInstanceOf(FailureKind.Permanent.class, FailureKind.of(new io.freshet.engine.snapshot.SnapshotException("\"public\".\"x\"", "missing",
-                new java.sql.SQLException("relation does not exist", "42P01"))));
-        assertInstanceOf(FailureKind.Transient.class, FailureKind.of(software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException
+        assertInstanceOf(FailureKind.Transient.class, FailureKind.of(new SnapshotException(null, "PostgreSQL",
+                new SQLException("the connection attempt failed", "08001"))));
+        assertInstanceOf(FailureKind.Permanent.class, FailureKind.of(new SnapshotException("\"public\".\"x\"", "missing",
+                new SQLException("relation does not exist", "42P01"))));
+        assertInstanceOf(FailureKind.Transient.class, FailureKind.of(ProvisionedThroughputExceededException
                 .builder().statusCode(400).message("slow down")
-                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build())
                 .build()));
         assertInstanceOf(FailureKind.Permanent.class, FailureKind.of(new IllegalStateException("a bug")));
     }

@@ -7,19 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.sun.net.httpserver.HttpServer;
+import io.freshet.runner.lineage.HttpSink;
+import io.openlineage.client.OpenLineageClientUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,8 +123,8 @@ class RunnerServiceTest {
     /** A run consuming {@code events}, created as the trigger creates it. */
     Run runOf(String partition, AssetEvent... events) {
         var view = store.consumers().view("core_trips", partition);
-        List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
-        List<String> idParts = new java.util.ArrayList<>(consumed.stream().map(PendingEvent::eventId).toList());
+        List<PendingEvent> consumed = Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
+        List<String> idParts = new ArrayList<>(consumed.stream().map(PendingEvent::eventId).toList());
         idParts.add("@" + clock.instant()); // a re-run of the same events is a new run
         return store.runs().tryCreate(view, Ids.run("core_trips", partition, idParts), consumed, "test").orElseThrow();
     }
@@ -164,15 +173,15 @@ class RunnerServiceTest {
         Run bad = runOf("2026-05-26", source("landing.taps", "2026-05-26", taps("taps-0815.csv", GOOD.replace("1,c1", "11,c1"))));
         assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).withLineage(toList).execute(bad.runId()));
 
-        var schema = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+        var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
                 .getSchema(RunnerServiceTest.class.getResourceAsStream("/openlineage-run-event.schema.json"),
-                        com.networknt.schema.SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+                        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
         List<JsonNode> events = lineage.stream().map(EventJson::read).toList();
         assertEquals(List.of("START", "COMPLETE", "START", "FAIL"), events.stream().map(e -> e.get("eventType").asText()).toList());
         for (JsonNode e : events) {
-            assertEquals(java.util.Set.of(), schema.validate(e), e.toString());
+            assertEquals(Set.of(), schema.validate(e), e.toString());
             // The client's own model reads it back: what Marquez or DataZone would parse.
-            io.openlineage.client.OpenLineageClientUtils.runEventFromJson(e.toString());
+            OpenLineageClientUtils.runEventFromJson(e.toString());
             assertEquals("freshet-test", e.at("/job/namespace").asText());
             assertEquals("core_trips", e.at("/job/name").asText());
             assertTrue(e.at("/run/facets/nominalTime/nominalStartTime").asText().startsWith("2026-05-26T00:00:00"), e.toString());
@@ -196,17 +205,17 @@ class RunnerServiceTest {
     @Test
     void openLineageGoesToAnHttpEndpointAsMarquezExpectsAndAFailingEndpointDoesNotFailTheRun() throws Exception {
         List<String> bodies = new CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(201);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger status = new AtomicInteger(201);
         server.createContext("/api/v1/lineage", x -> {
-            bodies.add(new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8) + " " + x.getRequestHeaders().getFirst("Content-Type"));
+            bodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + " " + x.getRequestHeaders().getFirst("Content-Type"));
             x.sendResponseHeaders(status.get(), -1);
             x.close();
         });
         server.start();
         try {
-            java.net.URI url = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-            RunLineage http = new RunLineage("freshet", List.of(new io.freshet.runner.lineage.HttpSink(url)),
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            RunLineage http = new RunLineage("freshet", List.of(new HttpSink(url)),
                     new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()));
             AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
             assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).withLineage(http).execute(runOf("2026-05-26", export).runId()));
@@ -224,7 +233,7 @@ class RunnerServiceTest {
     }
 
     static List<String> names(JsonNode datasets) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         datasets.forEach(d -> out.add(d.get("name").asText()));
         return out.stream().sorted().toList();
     }

@@ -7,10 +7,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +37,7 @@ import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The runner reads an S3 source's partition as its recorded events say, on a versioned bucket:
@@ -73,7 +76,7 @@ class S3SourceVersionsTest {
         StateStore store = new DynamoStateStore(dynamo.client(), "versions", clock);
         DynamoStateStore.createTable(dynamo.client(), "versions");
         ObjectStore objects = new ObjectStore(s3.client());
-        List<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> announced = new CopyOnWriteArrayList<>();
         RunnerService runner = new RunnerService(METRO, store, objects, (type, json) -> announced.add(type + " " + json), LAKE,
                 (p, step, partition, watermarks, dir) -> { throw new UnsupportedOperationException(); },
                 clock, new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()), tmp.resolve("scratch"), FaultPoints.NONE);
@@ -83,11 +86,11 @@ class S3SourceVersionsTest {
                 parquet("SELECT * FROM (VALUES ('c1','student'), ('c2','senior')) t(card_id, fare_category)")), "01");
 
         String key = "landing/taps/date=2026-05-26/taps-0800.csv";
-        String v1 = s3.client().putObject(b -> b.bucket(LAKE).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(
+        String v1 = s3.client().putObject(b -> b.bucket(LAKE).key(key), RequestBody.fromString(
                 "tap_id,card_id,station_id,direction,tapped_at\n" + RunnerServiceTest.GOOD)).versionId();
         AssetEvent first = record(store, "landing.taps", "2026-05-26", new Upload(key, v1), "0064D3901D00059242");
         // The producer overwrites the export; its notification has not been handled yet.
-        s3.client().putObject(b -> b.bucket(LAKE).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(
+        s3.client().putObject(b -> b.bucket(LAKE).key(key), RequestBody.fromString(
                 "tap_id,card_id,station_id,direction,tapped_at\n1,c1,s1,in,2026-05-26 08:00:00\n2,c1,s2,out,2026-05-26 08:20:00\n"));
 
         assertEquals(Optional.of(RunState.SUCCEEDED), runner.execute(run(store, "2026-05-26", first).runId()));
@@ -127,7 +130,7 @@ class S3SourceVersionsTest {
 
     Run run(StateStore store, String partition, AssetEvent... events) {
         var view = store.consumers().view("core_trips", partition);
-        List<PendingEvent> consumed = java.util.Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
+        List<PendingEvent> consumed = Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
         return store.runs().tryCreate(view, Ids.run("core_trips", partition, consumed.stream().map(PendingEvent::eventId).toList()), consumed, "test").orElseThrow();
     }
 

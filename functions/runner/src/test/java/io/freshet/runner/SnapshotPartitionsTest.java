@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -254,7 +255,7 @@ class SnapshotPartitionsTest {
     }
 
     static Map<String, String> pick(Map<String, String> metadata) {
-        Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (String k : List.of("rows", "watermarkAfter", "watermark")) {
             if (metadata.containsKey(k)) {
                 out.put(k, metadata.get(k));

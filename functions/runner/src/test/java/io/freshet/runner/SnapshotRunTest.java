@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.freshet.testkit.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +86,7 @@ class SnapshotRunTest {
     @Test
     void theNightlySnapshotPublishesFiveTablesAndTheNextNightOnlyNewTaps() throws Exception {
         DynamoStateStore.createTable(dynamo.client(), "snapshots");
-        io.freshet.testkit.MutableClock clock = new io.freshet.testkit.MutableClock(Instant.parse("2026-05-26T23:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-05-26T23:00:00Z"));
         StateStore store = new DynamoStateStore(dynamo.client(), "snapshots", clock);
         ObjectStore objects = new ObjectStore(s3.client());
         List<String> announced = new CopyOnWriteArrayList<>();
@@ -110,7 +114,7 @@ class SnapshotRunTest {
         // A day of new taps; the next night's snapshot reads only those.
         pg.execute("INSERT INTO taps VALUES (3, 'c2', 's2', 'in', '2026-05-26 17:00:00+02'), (4, 'c2', 's3', 'out', '2026-05-26 17:09:00+02')");
         announced.clear();
-        clock.advance(java.time.Duration.ofDays(1));
+        clock.advance(Duration.ofDays(1));
         Run second = nightly(store, "2026-05-28", clock);
         assertEquals(Optional.of(RunState.SUCCEEDED), runner.execute(second.runId()));
         JsonNode newTaps = updated(announced).stream().filter(e -> e.get("asset").asText().equals("raw.taps")).findFirst().orElseThrow();
@@ -118,7 +122,7 @@ class SnapshotRunTest {
         assertTrue(newTaps.get("metadata").get("watermark").asText().startsWith("2026-05-26"), newTaps.toString());
     }
 
-    static Run nightly(StateStore store, String partition, java.time.Clock clock) {
+    static Run nightly(StateStore store, String partition, Clock clock) {
         var view = store.consumers().view("metro_snapshot", partition);
         return store.runs().tryCreate(view, Ids.run("metro_snapshot", partition, List.of("tick@" + clock.instant())), List.of(), "cron tick").orElseThrow();
     }
@@ -133,7 +137,7 @@ class SnapshotRunTest {
         objects.get("lake", uri.substring("s3://lake/".length()), local);
         try (var db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT name FROM read_parquet('" + local + "') ORDER BY name")) {
-            List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

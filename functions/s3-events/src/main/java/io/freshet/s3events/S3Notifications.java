@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,7 +109,7 @@ public final class S3Notifications {
 
     private static Optional<ObjectChange> record(JsonNode r) {
         if (!r.isObject()) {
-            throw new MalformedEventException("a record must be a JSON object, got " + r.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            throw new MalformedEventException("a record must be a JSON object, got " + r.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         if (r.has("Sns") || r.has("body")) {
             throw new MalformedEventException("an SNS or SQS wrapper: unwrap the S3 notification before sending it here");

@@ -22,7 +22,6 @@ import io.freshet.state.DirtyPartition;
 import io.freshet.state.TickState;
 import io.freshet.state.DeployedCode;
 import io.freshet.state.Violation;
-import io.freshet.state.Violation;
 import io.freshet.core.events.Ids;
 import io.freshet.core.freshness.FreshnessRules;
 import io.freshet.core.load.Project;

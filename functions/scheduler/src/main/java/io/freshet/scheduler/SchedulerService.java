@@ -11,12 +11,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.state.protocol.RunPublication;
 import io.freshet.state.StateStore;
-import io.freshet.state.ConsumerView;
 import io.freshet.state.ScheduleState;
-import io.freshet.state.DirtyPartition;
-import io.freshet.state.TickState;
-import io.freshet.state.DeployedCode;
-import io.freshet.state.Violation;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 

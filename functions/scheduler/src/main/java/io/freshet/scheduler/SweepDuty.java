@@ -12,7 +12,6 @@ import io.freshet.aws.JsonLog;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.state.protocol.RunPublication;
 import io.freshet.state.StateStore;
-import io.freshet.state.ConsumerView;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;

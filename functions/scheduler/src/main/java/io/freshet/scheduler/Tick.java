@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.freshet.state.ScheduleState;
 import io.freshet.state.DirtyPartition;
 import io.freshet.state.TickState;
-import io.freshet.state.DeployedCode;
-import io.freshet.state.Violation;
 import io.freshet.core.model.Pipeline;
 
 /**

@@ -12,11 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.freshet.state.ScheduleState;
-import io.freshet.state.DirtyPartition;
-import io.freshet.state.TickState;
 import io.freshet.state.DeployedCode;
-import io.freshet.state.Violation;
 import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
 

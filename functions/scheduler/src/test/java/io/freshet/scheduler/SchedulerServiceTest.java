@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.json.EventJson;
-import io.freshet.state.StateStore;
 import io.freshet.state.ConsumerView;
 import io.freshet.core.trigger.Request;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

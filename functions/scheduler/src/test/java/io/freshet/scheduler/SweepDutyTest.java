@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
-import io.freshet.state.StateStore;
 import io.freshet.state.ConsumerView;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;

@@ -1,9 +1,8 @@
 package io.freshet.trigger;
 
-import java.util.List;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -12,7 +11,6 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.core.events.AssetEvent;
-import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.Pipeline;
@@ -42,7 +40,7 @@ public final class TriggerService {
     private final JsonLog log;
 
     public TriggerService(Project project, StateStore store, ScheduleState schedulerStore, Announcer announcer, JsonLog log,
-                          java.time.Clock clock) {
+                          Clock clock) {
         this.project = project;
         this.store = store;
         this.schedulerStore = schedulerStore;

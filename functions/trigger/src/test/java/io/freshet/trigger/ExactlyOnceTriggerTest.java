@@ -3,13 +3,15 @@ package io.freshet.trigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -84,7 +86,7 @@ class ExactlyOnceTriggerTest {
             DynamoStateStore.createTable(dynamo.client(), table);
             store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
             service = new TriggerService(METRO, store, store.schedule(), (type, json) -> announced.add(type + " " + json),
-                    new JsonLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
+                    new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
         }
 
         /** What a producer does before it announces an event: records it (the trigger only accepts recorded events). */
@@ -97,7 +99,7 @@ class ExactlyOnceTriggerTest {
             Map<String, List<Set<String>>> out = new TreeMap<>();
             for (Pipeline p : METRO.pipelines()) {
                 List<Run> runs = new ArrayList<>(store.runs().of(p.name()));
-                runs.sort(java.util.Comparator.comparing(Run::createdAt).thenComparing(Run::runId));
+                runs.sort(Comparator.comparing(Run::createdAt).thenComparing(Run::runId));
                 for (Run r : runs) {
                     out.computeIfAbsent(p.name() + "/" + r.partition(), k -> new ArrayList<>()).add(new HashSet<>(r.consumed()));
                 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -133,7 +134,7 @@ class ForgedEventsTest {
     }
 
     /** One way to alter a recorded event's detail: the field it changes and what it does to the JSON. */
-    record Alteration(String field, java.util.function.Consumer<ObjectNode> apply) {
+    record Alteration(String field, Consumer<ObjectNode> apply) {
         @Override
         public String toString() {
             return field;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
@@ -28,6 +29,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.cli.operate.AssetStatus;
+import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.MutableClock;
 
 /**
@@ -81,7 +83,7 @@ public final class Demo {
      * Tells the story, then hands the stack to {@code after} before closing it: {@code freshet demo
      * --keep} keeps it up there, so that status, events, runs, why and page can look at it.
      */
-    public int run(java.util.function.Consumer<DemoStack> after) {
+    public int run(Consumer<DemoStack> after) {
         LocalDate day = LocalDate.now(PRAGUE).minusDays(1);
         LocalDate morning = day.plusDays(1);
         clock = new MutableClock(at(morning, "00:58"));
@@ -136,12 +138,12 @@ public final class Demo {
      * Seeds the metro example's database as {@code freshet up} does: with yesterday's taps,
      * yesterday in the metro's zone, the day its nightly snapshot's last fire covers.
      */
-    public static void seedYesterday(io.freshet.testkit.LocalPostgres postgres, Clock clock) {
+    public static void seedYesterday(LocalPostgres postgres, Clock clock) {
         seedDatabase(postgres, LocalDate.now(clock.withZone(PRAGUE)).minusDays(1));
     }
 
     /** Creates and fills the metro example's tables, with a day of taps on {@code day}. */
-    public static void seedDatabase(io.freshet.testkit.LocalPostgres postgres, LocalDate day) {
+    public static void seedDatabase(LocalPostgres postgres, LocalDate day) {
         try (InputStream in = Demo.class.getResourceAsStream("/demo/metro.sql")) {
             postgres.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${DAY}", day.toString()));
         } catch (IOException e) {

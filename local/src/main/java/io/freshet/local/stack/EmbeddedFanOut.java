@@ -22,6 +22,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
+import io.freshet.rulessync.DesiredRule;
 import io.freshet.scheduler.SchedulerService;
 import io.freshet.core.load.Project;
 import io.freshet.rulessync.ConsumerRules;
@@ -98,7 +99,7 @@ public final class EmbeddedFanOut implements AutoCloseable {
         events.putTargets(b -> b.rule("freshet-s3-object-created").eventBusName("default").targets(t -> t.id("s3-events").arn(ARN + "s3-events")
                 .retryPolicy(r -> r.maximumRetryAttempts(2)).deadLetterConfig(d -> d.arn(S3_EVENTS_DLQ))));
         new RulesReconciler(events, BUS, RULE_PREFIX).reconcile(ConsumerRules.compute(project, RULE_PREFIX, ARN + "trigger",
-                io.freshet.rulessync.DesiredRule.Delivery.withDeadLetters(TRIGGER_DLQ)));
+                DesiredRule.Delivery.withDeadLetters(TRIGGER_DLQ)));
         events.putRule(b -> b.name("freshet-runner").eventBusName(BUS)
                 .eventPattern("{\"source\":[\"freshet\"],\"detail-type\":[\"" + EventJson.RUN_REQUESTED + "\"]}"));
         events.putTargets(b -> b.rule("freshet-runner").eventBusName(BUS).targets(t -> t.id("runner").arn(ARN + "runner").inputPath("$.detail")));

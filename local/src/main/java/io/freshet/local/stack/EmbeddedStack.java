@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class EmbeddedStack implements AutoCloseable {
         s3.createBucket(lakeBucket);
         s3.enableVersioning(lakeBucket); // as template.yaml's lake bucket: events carry version ids, runs read by them
         LocalFunctions.forwardObjectCreated(s3, bus.client());
-        for (TemplateWiring.Function f : wiring.functions().values()) {
+        for (TemplateWiring.LambdaFunction f : wiring.functions().values()) {
             if (wiring.servesCustomResource(f.logicalId())) {
                 continue; // a CloudFormation custom resource: its work is done below, directly
             }
@@ -132,7 +133,7 @@ public final class EmbeddedStack implements AutoCloseable {
         LocalFunctions.createRules(bus.client(), wiring, project, EmbeddedStack::localArn);
     }
 
-    private RequestStreamHandler instantiate(TemplateWiring.Function f) {
+    private RequestStreamHandler instantiate(TemplateWiring.LambdaFunction f) {
         LocalFunctions.Endpoints at = new LocalFunctions.Endpoints(dynamo.endpoint(), bus.endpoint(), s3.endpoint(), "eu-central-1",
                 options.pipelines(), options.stateDir());
         return LocalFunctions.build(f, LocalFunctions.environment(f, at, project, postgres), options.clock());
@@ -151,7 +152,7 @@ public final class EmbeddedStack implements AutoCloseable {
     public void tick() {
         Instant now = options.clock().instant();
         for (TemplateWiring.Schedule s : wiring.schedules()) {
-            invoke(s.function(), s.input().replace("<aws.scheduler.scheduled-time>", now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString()));
+            invoke(s.function(), s.input().replace("<aws.scheduler.scheduled-time>", now.truncatedTo(ChronoUnit.MINUTES).toString()));
         }
     }
 

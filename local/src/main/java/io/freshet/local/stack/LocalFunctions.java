@@ -9,15 +9,26 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.freshet.aws.json.EventJson;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Source;
+import io.freshet.rulessync.ConsumerRules;
+import io.freshet.rulessync.DesiredRule;
+import io.freshet.rulessync.RulesReconciler;
 import io.freshet.testkit.LocalPostgres;
+import io.freshet.testkit.LocalS3;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /**
  * Running template.yaml's functions outside Lambda, the one way every stack on this machine does it (the
@@ -36,7 +47,7 @@ public final class LocalFunctions {
     }
 
     /** The function's template environment, pointed at the local services (and the local PostgreSQL when there is one). */
-    public static Map<String, String> environment(TemplateWiring.Function f, Endpoints at, Project project, LocalPostgres postgres) {
+    public static Map<String, String> environment(TemplateWiring.LambdaFunction f, Endpoints at, Project project, LocalPostgres postgres) {
         Map<String, String> env = new LinkedHashMap<>(f.environment());
         env.put("FRESHET_ENDPOINT_DYNAMODB", at.dynamodb().toString());
         env.put("FRESHET_ENDPOINT_EVENTBRIDGE", at.eventbridge().toString());
@@ -59,7 +70,7 @@ public final class LocalFunctions {
         return env;
     }
 
-    public static RequestStreamHandler build(TemplateWiring.Function f, Map<String, String> env, Clock clock) {
+    public static RequestStreamHandler build(TemplateWiring.LambdaFunction f, Map<String, String> env, Clock clock) {
         try {
             return (RequestStreamHandler) Class.forName(f.handlerClass()).getConstructor(Map.class, Clock.class).newInstance(env, clock);
         } catch (InvocationTargetException e) {
@@ -82,21 +93,21 @@ public final class LocalFunctions {
     }
 
     /** S3's EventBridge notifications: every object created or deleted in {@code s3} goes to the default bus, as the lake bucket's do. */
-    public static void forwardObjectCreated(io.freshet.testkit.LocalS3 s3, software.amazon.awssdk.services.eventbridge.EventBridgeClient events) {
-        java.util.function.Consumer<String> forward = json -> {
-            com.fasterxml.jackson.databind.JsonNode e = io.freshet.aws.json.EventJson.read(json);
-            events.putEvents(b -> b.entries(software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry.builder()
+    public static void forwardObjectCreated(LocalS3 s3, EventBridgeClient events) {
+        Consumer<String> forward = json -> {
+            JsonNode e = EventJson.read(json);
+            events.putEvents(b -> b.entries(PutEventsRequestEntry.builder()
                     .eventBusName("default").source(e.path("source").asText()).detailType(e.path("detail-type").asText())
-                    .detail(io.freshet.aws.json.EventJson.write(e.path("detail"))).resources(e.path("resources").path(0).asText())
-                    .time(java.time.Instant.parse(e.path("time").asText())).build()));
+                    .detail(EventJson.write(e.path("detail"))).resources(e.path("resources").path(0).asText())
+                    .time(Instant.parse(e.path("time").asText())).build()));
         };
         s3.onObjectCreated(forward);
         s3.onObjectDeleted(forward);
     }
 
     /** The rules template.yaml declares and the consumer rules rules-sync computes from pipelines/, on a local bus. */
-    public static void createRules(software.amazon.awssdk.services.eventbridge.EventBridgeClient events, TemplateWiring wiring, Project project,
-                                   java.util.function.Function<String, String> arn) {
+    public static void createRules(EventBridgeClient events, TemplateWiring wiring, Project project,
+                                   Function<String, String> arn) {
         for (TemplateWiring.Rule r : wiring.rules()) {
             events.putRule(b -> b.name(r.name()).eventBusName(r.bus()).eventPattern(r.pattern()));
             events.putTargets(b -> b.rule(r.name()).eventBusName(r.bus()).targets(t -> {
@@ -105,9 +116,9 @@ public final class LocalFunctions {
                 r.deadLetterQueue().ifPresent(q -> t.deadLetterConfig(d -> d.arn(q)));
             }));
         }
-        wiring.consumerRules().ifPresent(c -> new io.freshet.rulessync.RulesReconciler(events, c.bus(), c.rulePrefix())
-                .reconcile(io.freshet.rulessync.ConsumerRules.compute(project, c.rulePrefix(), arn.apply(c.triggerFunction()),
-                        c.deadLetterQueue().map(io.freshet.rulessync.DesiredRule.Delivery::withDeadLetters)
-                                .orElse(io.freshet.rulessync.DesiredRule.Delivery.DEFAULT))));
+        wiring.consumerRules().ifPresent(c -> new RulesReconciler(events, c.bus(), c.rulePrefix())
+                .reconcile(ConsumerRules.compute(project, c.rulePrefix(), arn.apply(c.triggerFunction()),
+                        c.deadLetterQueue().map(DesiredRule.Delivery::withDeadLetters)
+                                .orElse(DesiredRule.Delivery.DEFAULT))));
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,10 +34,10 @@ import io.freshet.aws.json.EventJson;
  * of a parameter is its default (or the value given), of a resource its local physical name; {@code !GetAtt X.Arn} a
  * local ARN; {@code !Sub} substitutes both.
  */
-public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, List<Schedule> schedules,
+public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> rules, List<Schedule> schedules,
                              Optional<ConsumerRules> consumerRules, Map<String, String> parameters) {
 
-    public record Function(String logicalId, String handlerClass, Map<String, String> environment) {
+    public record LambdaFunction(String logicalId, String handlerClass, Map<String, String> environment) {
     }
 
     /** A rule from a function's {@code EventBridgeRule} event; {@code bus} is "default" when the event names none. */
@@ -69,7 +70,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
      * @param physicalNames each resource's local name (the table, the bus, the bucket, a queue) by logical id
      * @param arn           the local ARN of a resource by logical id
      */
-    public static TemplateWiring read(Path template, Map<String, String> physicalNames, java.util.function.Function<String, String> arn) {
+    public static TemplateWiring read(Path template, Map<String, String> physicalNames, Function<String, String> arn) {
         return read(template, Map.of(), physicalNames, arn);
     }
 
@@ -81,7 +82,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
      * @throws IllegalArgumentException if an override names a parameter the template does not declare
      */
     public static TemplateWiring read(Path template, Map<String, String> parameterOverrides, Map<String, String> physicalNames,
-                                      java.util.function.Function<String, String> arn) {
+                                      Function<String, String> arn) {
         Map<String, Object> root;
         try {
             root = new Yaml(new IntrinsicConstructor()).load(Files.readString(template));
@@ -99,7 +100,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
         Resolver r = new Resolver(parameters, physicalNames, arn);
         Map<String, Object> globalEnv = map(map(map(map(root.get("Globals")).get("Function")).get("Environment")).get("Variables"));
 
-        Map<String, Function> functions = new LinkedHashMap<>();
+        Map<String, LambdaFunction> functions = new LinkedHashMap<>();
         List<Rule> rules = new ArrayList<>();
         List<Schedule> schedules = new ArrayList<>();
         Optional<ConsumerRules> consumer = Optional.empty();
@@ -112,7 +113,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
                 globalEnv.forEach((k, v) -> env.put(k, r.resolve(v)));
                 map(map(props.get("Environment")).get("Variables")).forEach((k, v) -> env.put(k, r.resolve(v)));
                 String handler = String.valueOf(props.get("Handler"));
-                functions.put(e.getKey(), new Function(e.getKey(), handler.replaceFirst("::.*$", ""), env));
+                functions.put(e.getKey(), new LambdaFunction(e.getKey(), handler.replaceFirst("::.*$", ""), env));
                 for (Map.Entry<String, Object> ev : map(props.get("Events")).entrySet()) {
                     Map<String, Object> event = map(ev.getValue());
                     Map<String, Object> p = map(event.get("Properties"));
@@ -158,7 +159,7 @@ public record TemplateWiring(Map<String, Function> functions, List<Rule> rules, 
     }
 
     /** Resolves the intrinsic functions a Freshet template uses, for one embedded stack. */
-    private record Resolver(Map<String, String> parameters, Map<String, String> names, java.util.function.Function<String, String> arn) {
+    private record Resolver(Map<String, String> parameters, Map<String, String> names, Function<String, String> arn) {
 
         private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");
 

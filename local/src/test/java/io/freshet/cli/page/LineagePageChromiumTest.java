@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -92,7 +93,7 @@ class LineagePageChromiumTest {
         Files.writeString(page, LineagePage.render(data));
         String keep = System.getProperty("freshet.page.keep");
         if (keep != null) {
-            Files.copy(page, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(page, Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
+import io.freshet.aws.AwsClients;
 import io.freshet.aws.CommonSettings;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  */
 public final class EventBridgeClients {
 
-    static final String DEFAULT_REGION = io.freshet.aws.AwsClients.DEFAULT_REGION;
+    static final String DEFAULT_REGION = AwsClients.DEFAULT_REGION;
 
     private EventBridgeClients() {
     }
@@ -29,10 +30,10 @@ public final class EventBridgeClients {
     }
 
     public static EventBridgeClient create(Optional<URI> endpointOverride, Map<String, String> environment) {
-        return io.freshet.aws.AwsClients.build(EventBridgeClient.builder(), endpointOverride, environment);
+        return AwsClients.build(EventBridgeClient.builder(), endpointOverride, environment);
     }
 
     static Region region(Map<String, String> environment) {
-        return io.freshet.aws.AwsClients.region(environment);
+        return AwsClients.region(environment);
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 
+import io.freshet.aws.AwsClients;
 import io.freshet.aws.CommonSettings;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class S3Clients {
 
-    static final String DEFAULT_REGION = io.freshet.aws.AwsClients.DEFAULT_REGION;
+    static final String DEFAULT_REGION = AwsClients.DEFAULT_REGION;
 
     private S3Clients() {
     }
@@ -32,10 +33,10 @@ public final class S3Clients {
 
     public static S3Client create(Optional<URI> endpointOverride, Map<String, String> environment) {
         // Local S3-compatible servers answer on one host: bucket names go in the path, not the host name.
-        return io.freshet.aws.AwsClients.build(S3Client.builder().forcePathStyle(endpointOverride.isPresent()), endpointOverride, environment);
+        return AwsClients.build(S3Client.builder().forcePathStyle(endpointOverride.isPresent()), endpointOverride, environment);
     }
 
     static Region region(Map<String, String> environment) {
-        return io.freshet.aws.AwsClients.region(environment);
+        return AwsClients.region(environment);
     }
 }

@@ -2,6 +2,7 @@ package io.freshet.aws.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +20,7 @@ class EventBridgeClientsTest {
              EventBridgeClient client = EventBridgeClients.create(Optional.of(eventBridge.endpoint()))) {
             client.putRule(r -> r.eventBusName("freshet").name("r").eventPattern("{\"source\":[\"freshet\"]}"));
             assertEquals("r", client.describeRule(r -> r.eventBusName("freshet").name("r")).name());
-            new EventPublisher(client, "freshet").publish(java.util.List.of(new EventPublisher.OutgoingEvent("Asset Updated", "{}")));
+            new EventPublisher(client, "freshet").publish(List.of(new EventPublisher.OutgoingEvent("Asset Updated", "{}")));
             assertEquals(1, eventBridge.events("freshet").size());
         }
     }

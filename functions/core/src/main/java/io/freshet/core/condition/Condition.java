@@ -1,5 +1,6 @@
 package io.freshet.core.condition;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +26,7 @@ public sealed interface Condition permits Condition.Asset, Condition.All, Condit
 
     /** Every place an asset is named, in order, with its offset in the text (for error positions). */
     default List<Asset> references() {
-        List<Asset> out = new java.util.ArrayList<>();
+        List<Asset> out = new ArrayList<>();
         collect(out);
         return out;
     }

@@ -9,6 +9,7 @@ import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -127,7 +128,7 @@ public final class AwsCron {
 
     /** The same expression with every year allowed: to tell whether the year field is what makes it never fire. */
     AwsCron withEveryYear() {
-        java.util.BitSet all = new java.util.BitSet();
+        BitSet all = new BitSet();
         all.set(MIN_YEAR, MAX_YEAR + 1);
         return new AwsCron(expression, minutes, hours, days, months, new ValueSet(all));
     }

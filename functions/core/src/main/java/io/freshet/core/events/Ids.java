@@ -3,6 +3,7 @@ package io.freshet.core.events;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public final class Ids {
 
     /** A run's id: derived from what it consumes, so two evaluations that agree create one run. */
     public static String run(String pipeline, String partition, List<String> consumedEventIds) {
-        List<String> parts = new java.util.ArrayList<>(List.of(pipeline, partition));
+        List<String> parts = new ArrayList<>(List.of(pipeline, partition));
         consumedEventIds.stream().sorted().forEach(parts::add);
         return "run-" + hash(24, parts);
     }

@@ -10,6 +10,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Schedule;
 import io.freshet.core.partition.PartitionGrain;
 import io.freshet.core.partition.Partitions;
+import io.freshet.core.yaml.Values;
 
 /**
  * Freshness as pure functions: whether an asset (partition) is overdue, which partition a
@@ -107,7 +108,7 @@ public final class FreshnessRules {
                 Instant requiredBy = now.minus(m.maxLag());
                 if (f.oldestUnreflected().filter(t -> t.isBefore(requiredBy)).isPresent()) {
                     return new Status(true, "input data from " + f.oldestUnreflected().get() + " is not in it after "
-                            + io.freshet.core.yaml.Values.formatDuration(m.maxLag()), requiredBy);
+                            + Values.formatDuration(m.maxLag()), requiredBy);
                 }
                 return new Status(false, f.oldestUnreflected().map(t -> "input data from " + t + " on its way").orElse("up to date with its inputs"), requiredBy);
             }

@@ -7,14 +7,17 @@ import java.util.HashSet;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
@@ -173,7 +176,7 @@ public final class AssetGraph {
         for (String a : assets) {
             unsatisfiedWriters.put(a, writers.get(a).size());
         }
-        java.util.function.BiConsumer<Integer, String> satisfy = (i, b) -> {
+        BiConsumer<Integer, String> satisfy = (i, b) -> {
             if (satisfied.computeIfAbsent(i, k -> new HashSet<>()).add(b) && unsatisfiedWriters.merge(b, -1, Integer::sum) == 0) {
                 ready.add(b);
             }
@@ -202,7 +205,7 @@ public final class AssetGraph {
     }
 
     /** Marks the outputs of pipeline {@code i} whose inputs other than themselves have all been emitted. */
-    private void settle(int i, Set<String> pendingInputs, java.util.function.BiConsumer<Integer, String> satisfy) {
+    private void settle(int i, Set<String> pendingInputs, BiConsumer<Integer, String> satisfy) {
         if (pendingInputs.isEmpty()) {
             for (String b : outs.get(i)) {
                 satisfy.accept(i, b);
@@ -250,12 +253,12 @@ public final class AssetGraph {
                 continue;
             }
             List<String> path = new ArrayList<>();
-            Deque<java.util.Iterator<String>> next = new ArrayDeque<>();
+            Deque<Iterator<String>> next = new ArrayDeque<>();
             path.add(start);
             state.put(start, 1);
             next.push(successors(start, crossed));
             while (!next.isEmpty()) {
-                java.util.Iterator<String> it = next.peek();
+                Iterator<String> it = next.peek();
                 if (!it.hasNext()) {
                     next.pop();
                     state.put(path.remove(path.size() - 1), 2);
@@ -278,11 +281,11 @@ public final class AssetGraph {
     }
 
     /** The outputs of the pipelines reading {@code a} not crossed before, lazily, without {@code a} itself. */
-    private java.util.Iterator<String> successors(String a, Set<Integer> crossed) {
+    private Iterator<String> successors(String a, Set<Integer> crossed) {
         List<Integer> via = readers.get(a);
-        return new java.util.Iterator<>() {
+        return new Iterator<>() {
             private int pipeline = 0;
-            private java.util.Iterator<String> current = java.util.Collections.emptyIterator();
+            private Iterator<String> current = Collections.emptyIterator();
             private String upcoming;
             private int inProgress = -1;
 
@@ -299,7 +302,7 @@ public final class AssetGraph {
                     if (inProgress >= 0) {
                         // Every output has been explored to the end (a cycle would have stopped
                         // the search), so entering this pipeline again can find nothing new.
-                        if (java.util.Collections.disjoint(ins.get(inProgress), outs.get(inProgress))) {
+                        if (Collections.disjoint(ins.get(inProgress), outs.get(inProgress))) {
                             crossed.add(inProgress);
                         }
                         inProgress = -1;
@@ -319,7 +322,7 @@ public final class AssetGraph {
             @Override
             public String next() {
                 if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 String b = upcoming;
                 upcoming = null;

@@ -9,6 +9,7 @@ import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SqlText;
+import io.freshet.core.yaml.DidYouMean;
 
 /**
  * Every source and pipeline of a pipelines directory, validated together: what the functions
@@ -35,7 +36,7 @@ public record Project(List<Source> sources, List<Pipeline> pipelines, AssetGraph
 
     /** How a command says that {@code name} is no asset of this project, with the nearest name when there is one. */
     public String noSuchAsset(String name) {
-        return "no asset named '" + name + "'" + io.freshet.core.yaml.DidYouMean.closest(name, graph.assets())
+        return "no asset named '" + name + "'" + DidYouMean.closest(name, graph.assets())
                 .map(s -> "; did you mean '" + s + "'?").orElse("");
     }
 

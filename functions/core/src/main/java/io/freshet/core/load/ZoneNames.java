@@ -1,6 +1,7 @@
 package io.freshet.core.load;
 
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
@@ -65,7 +66,7 @@ final class ZoneNames {
         }
         String fixedMeant = FIXED_OFFSET_IDS.get(text);
         if (fixedMeant != null) {
-            return new Result.Problem("time zone '" + text + "' is a fixed offset (" + ZoneId.of(text, ZoneId.SHORT_IDS).getRules().getOffset(java.time.Instant.EPOCH)
+            return new Result.Problem("time zone '" + text + "' is a fixed offset (" + ZoneId.of(text, ZoneId.SHORT_IDS).getRules().getOffset(Instant.EPOCH)
                     + ") without daylight saving; write '" + fixedMeant + "' for the region's local time, or 'UTC'");
         }
         Set<String> available = ZoneId.getAvailableZoneIds();

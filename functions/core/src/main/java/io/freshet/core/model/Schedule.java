@@ -1,6 +1,7 @@
 package io.freshet.core.model;
 
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 import io.freshet.core.cron.AwsCron;
 
@@ -8,6 +9,6 @@ import io.freshet.core.cron.AwsCron;
 public record Schedule(AwsCron cron, ZoneId zone) {
 
     public String describe() {
-        return cron + " " + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId());
+        return cron + " " + (zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId());
     }
 }

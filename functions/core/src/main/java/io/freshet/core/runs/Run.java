@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.freshet.core.trigger.Request;
+
 /**
  * One execution of a pipeline for one partition.
  *
@@ -33,6 +35,6 @@ public record Run(String runId, String pipeline, String partition, RunState stat
      * recorded with the run from its creation and the same on every attempt.
      */
     public boolean forced() {
-        return consumed.stream().anyMatch(io.freshet.core.trigger.Request::isForcedId);
+        return consumed.stream().anyMatch(Request::isForcedId);
     }
 }

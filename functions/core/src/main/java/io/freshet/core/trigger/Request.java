@@ -1,8 +1,11 @@
 package io.freshet.core.trigger;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+
+import io.freshet.core.events.Ids;
 
 /**
  * A reason to run that is not an asset event: a schedule tick, a freshness deadline, a code
@@ -111,7 +114,7 @@ public record Request(Kind kind, String id, String detail, Instant time) {
 
     private static String id(Kind kind, boolean forced, String... cause) {
         return "rq-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + (forced ? FORCED_MARK : "-")
-                + io.freshet.core.events.Ids.hash(20, java.util.List.of(cause));
+                + Ids.hash(20, List.of(cause));
     }
 
     /** In words, for a run's reason. */

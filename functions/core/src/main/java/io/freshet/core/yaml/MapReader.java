@@ -1,5 +1,6 @@
 package io.freshet.core.yaml;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -102,7 +103,7 @@ public final class MapReader {
         return get(key).flatMap(n -> Values.integer(n, "'" + key + "'", min, max, out));
     }
 
-    public Optional<java.time.Duration> duration(String key) {
+    public Optional<Duration> duration(String key) {
         return get(key).flatMap(n -> Values.duration(n, "'" + key + "'", out));
     }
 

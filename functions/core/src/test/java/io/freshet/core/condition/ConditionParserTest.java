@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -89,9 +90,9 @@ class ConditionParserTest {
         }
         Arbitrary<List<Condition>> operands = conditions(depth - 1).list().ofMinSize(2).ofMaxSize(3);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(2, leaf),
-                net.jqwik.api.Tuple.of(3, operands.map(Condition.All::new)),
-                net.jqwik.api.Tuple.of(3, operands.map(Condition.Any::new)));
+                Tuple.of(2, leaf),
+                Tuple.of(3, operands.map(Condition.All::new)),
+                Tuple.of(3, operands.map(Condition.Any::new)));
     }
 
     /** A fully parenthesised rendering: no reliance on precedence at all. */

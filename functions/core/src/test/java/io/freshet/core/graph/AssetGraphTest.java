@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.freshet.core.location.LocationPattern;
+import io.freshet.core.model.OnCodeChange;
+import io.freshet.core.model.Output;
 import org.junit.jupiter.api.Test;
 
 import io.freshet.core.load.Project;
@@ -66,7 +70,7 @@ class AssetGraphTest {
 
     @Test
     void scalesToThousandsOfAssetsInAChain() {
-        List<Pipeline> chain = new java.util.ArrayList<>();
+        List<Pipeline> chain = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             chain.add(pipeline("p" + i, List.of("x.a" + i), List.of("x.a" + (i + 1))));
         }
@@ -80,9 +84,9 @@ class AssetGraphTest {
         SourcePos pos = new SourcePos(name + ".yaml", 1, 1);
         return new Pipeline(name, name + ".yaml", "", inputs.stream().map(i -> new Input(i, Optional.empty(), pos)).toList(),
                 Partitioning.NONE,
-                outputs.stream().map(o -> new io.freshet.core.model.Output(o, "",
-                        io.freshet.core.location.LocationPattern.parse("s3://lake/" + o + "/"), pos, pos)).toList(),
+                outputs.stream().map(o -> new Output(o, "",
+                        LocationPattern.parse("s3://lake/" + o + "/"), pos, pos)).toList(),
                 Optional.empty(), Optional.empty(), List.of(), List.of(), Retries.DEFAULT, Pipeline.DEFAULT_TIMEOUT,
-                io.freshet.core.model.OnCodeChange.LATEST, pos);
+                OnCodeChange.LATEST, pos);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +140,7 @@ class LoaderRobustnessTest {
     }
 
     @Property(tries = 60)
-    void wholeNumbersAreReadExactlyAndCheckedAgainstTheirRange(@ForAll java.math.BigInteger n) throws IOException {
+    void wholeNumbersAreReadExactlyAndCheckedAgainstTheirRange(@ForAll BigInteger n) throws IOException {
         Path dir = Files.createTempDirectory("freshet-int");
         try {
             Files.writeString(dir.resolve("sources.yaml"), "sources:\n  landing.taps:\n    s3: s3://${LakeBucket}/landing/taps/date={date}/\n");
@@ -147,7 +148,7 @@ class LoaderRobustnessTest {
                     + "  core.p: s3://${LakeBucket}/core/p/date={date}/\ntrigger:\n  condition: landing.taps\n"
                     + "steps:\n  - sql:\n      output: core.p\n      query: SELECT * FROM landing.taps\nretries: " + n + "\n");
             LoadResult result = ProjectLoader.load(dir, "pipelines", ProjectLoader.DEFAULT_PARAMETERS);
-            boolean inRange = n.signum() >= 0 && n.compareTo(java.math.BigInteger.TEN) <= 0;
+            boolean inRange = n.signum() >= 0 && n.compareTo(BigInteger.TEN) <= 0;
             assertEquals(inRange, result.ok(), n + ": " + result.errors());
             if (result.ok()) {
                 assertEquals(n.intValue(), result.orThrow().pipelines().get(0).retries().attempts());

@@ -3,6 +3,7 @@ package io.freshet.core.location;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class KeyMatcherTest {
     }
 
     private static List<KeyMatch> matches(String... assetsAndPartitions) {
-        var out = new java.util.ArrayList<KeyMatch>();
+        var out = new ArrayList<KeyMatch>();
         for (int i = 0; i < assetsAndPartitions.length; i += 2) {
             out.add(new KeyMatch(assetsAndPartitions[i], assetsAndPartitions[i + 1]));
         }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +38,7 @@ class ReadinessTest {
         Readiness.Decision wait = Readiness.decide(NETWORK, "2026-05-26", two, Readiness.HourlyData.NONE);
         assertEquals(new Readiness.Decision.Wait("waiting for raw.routes & raw.route_stations & raw.stations; updated: raw.routes, raw.stations"), wait);
 
-        List<PendingEvent> three = new java.util.ArrayList<>(two);
+        List<PendingEvent> three = new ArrayList<>(two);
         three.add(e("c", "raw.route_stations", "2026-05-26", "2026-05-26T01:03:00Z"));
         three.add(e("d", "raw.routes", "2026-05-26", "2026-05-26T01:00:30Z"));
         Readiness.Decision run = Readiness.decide(NETWORK, "2026-05-26", three, Readiness.HourlyData.NONE);
@@ -107,11 +109,11 @@ class ReadinessTest {
 
     @Test
     void aRunConsumesAtMostTheCapOldestFirst() {
-        List<PendingEvent> many = new java.util.ArrayList<>();
+        List<PendingEvent> many = new ArrayList<>();
         for (int i = 0; i < Readiness.MAX_EVENTS_PER_RUN + 5; i++) {
             many.add(e(String.format("e%05d", i), "landing.taps", "2026-05-26", Instant.parse("2026-05-26T00:00:00Z").plusSeconds(i).toString()));
         }
-        java.util.Collections.reverse(many);
+        Collections.reverse(many);
         List<PendingEvent> consumed = ((Readiness.Decision.Run) Readiness.decide(TRIPS, "2026-05-26", many, Readiness.HourlyData.NONE)).consumed();
         assertEquals(Readiness.MAX_EVENTS_PER_RUN, consumed.size());
         assertEquals("e00000", consumed.get(0).eventId());

@@ -2,6 +2,7 @@ package io.freshet.engine.checks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.freshet.core.model.Check;
@@ -20,7 +21,7 @@ public final class CheckRunner {
     }
 
     /** @param customSql the SQL of a custom check, resolved from its inline text or file */
-    public static List<CheckResult> run(DuckSession session, List<Check> checks, java.util.function.Function<Check.CustomSql, String> customSql) {
+    public static List<CheckResult> run(DuckSession session, List<Check> checks, Function<Check.CustomSql, String> customSql) {
         List<CheckResult> results = new ArrayList<>();
         for (Check c : checks) {
             results.add(runOne(session, c, customSql));
@@ -28,7 +29,7 @@ public final class CheckRunner {
         return results;
     }
 
-    private static CheckResult runOne(DuckSession session, Check c, java.util.function.Function<Check.CustomSql, String> customSql) {
+    private static CheckResult runOne(DuckSession session, Check c, Function<Check.CustomSql, String> customSql) {
         try {
             List<String> columns = session.columns(c.asset());
             String table = Identifiers.asset(c.asset());

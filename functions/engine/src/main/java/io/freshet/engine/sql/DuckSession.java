@@ -9,8 +9,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import org.duckdb.DuckDBDriver;
 
 /**
  * One run's DuckDB: inputs as views named after their assets over exactly the files of the
@@ -36,7 +39,7 @@ public final class DuckSession implements AutoCloseable {
             Files.createDirectories(dir.resolve("home"));
             Files.createDirectories(dir.resolve("extensions"));
             // The driver directly, not through DriverManager: a shaded jar may lose its service file.
-            Connection db = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+            Connection db = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
             try (Statement s = db.createStatement()) {
                 s.execute("SET home_directory = " + Identifiers.literal(dir.resolve("home").toString()));
                 s.execute("SET extension_directory = " + Identifiers.literal(dir.resolve("extensions").toString()));

@@ -34,6 +34,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -147,19 +148,19 @@ class RoundTripPropertiesTest {
     static Arbitrary<String> freeNumerics() {
         Arbitrary<String> finite = Combinators.combine(Arbitraries.bigIntegers().between(BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40)),
                 Arbitraries.integers().between(0, 30)).as((u, s) -> new BigDecimal(u, s).toPlainString());
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(10, finite), net.jqwik.api.Tuple.of(1, Arbitraries.of("NaN", "Infinity", "-Infinity", "0", "-0.000")));
+        return Arbitraries.frequencyOf(Tuple.of(10, finite), Tuple.of(1, Arbitraries.of("NaN", "Infinity", "-Infinity", "0", "-0.000")));
     }
 
     static Arbitrary<String> doubles() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.longs().map(bits -> Double.longBitsToDouble(bits)).filter(d -> !Double.isNaN(d)).map(d -> Double.toString(d))),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of("NaN", "Infinity", "-Infinity", "-0", "0", "4.9E-324", "1.7976931348623157E308", "0.1")));
+                Tuple.of(8, Arbitraries.longs().map(bits -> Double.longBitsToDouble(bits)).filter(d -> !Double.isNaN(d)).map(d -> Double.toString(d))),
+                Tuple.of(2, Arbitraries.of("NaN", "Infinity", "-Infinity", "-0", "0", "4.9E-324", "1.7976931348623157E308", "0.1")));
     }
 
     static Arbitrary<String> floats() {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.integers().map(Float::intBitsToFloat).filter(f -> !Float.isNaN(f)).map(f -> Float.toString(f))),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of("NaN", "Infinity", "-Infinity", "-0", "1.4E-45", "3.4028235E38")));
+                Tuple.of(8, Arbitraries.integers().map(Float::intBitsToFloat).filter(f -> !Float.isNaN(f)).map(f -> Float.toString(f))),
+                Tuple.of(2, Arbitraries.of("NaN", "Infinity", "-Infinity", "-0", "1.4E-45", "3.4028235E38")));
     }
 
     static Arbitrary<String> texts() {
@@ -177,8 +178,8 @@ class RoundTripPropertiesTest {
         Arbitrary<String> ad = Arbitraries.longs().between(LocalDate.of(1, 1, 1).toEpochDay(), LocalDate.of(9999, 12, 31).toEpochDay())
                 .map(d -> LocalDate.ofEpochDay(d).toString());
         Arbitrary<String> bc = Arbitraries.integers().between(1, 4712).map(y -> String.format("%04d-06-15 BC", y));
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(10, ad), net.jqwik.api.Tuple.of(1, bc),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("infinity", "-infinity")));
+        return Arbitraries.frequencyOf(Tuple.of(10, ad), Tuple.of(1, bc),
+                Tuple.of(1, Arbitraries.of("infinity", "-infinity")));
     }
 
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
@@ -190,7 +191,7 @@ class RoundTripPropertiesTest {
         if (withZone) {
             local = Combinators.combine(local, Arbitraries.of("+00", "+02", "-05", "+05:30", "+13:45", "-09:30")).as(String::concat);
         }
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(20, local), net.jqwik.api.Tuple.of(1, Arbitraries.of("infinity", "-infinity")));
+        return Arbitraries.frequencyOf(Tuple.of(20, local), Tuple.of(1, Arbitraries.of("infinity", "-infinity")));
     }
 
     static Arbitrary<String> json() {

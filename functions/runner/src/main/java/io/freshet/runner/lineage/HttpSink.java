@@ -1,5 +1,7 @@
 package io.freshet.runner.lineage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +35,8 @@ public final class HttpSink implements RunLineage.Sink {
             if (r.statusCode() / 100 != 2) {
                 throw new IllegalStateException("OpenLineage endpoint " + endpoint + " answered " + r.statusCode() + ": " + r.body());
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("OpenLineage endpoint " + endpoint + " unreachable", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("OpenLineage endpoint " + endpoint + " unreachable", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending to " + endpoint, e);

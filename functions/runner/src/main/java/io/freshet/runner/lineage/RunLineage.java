@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.core.model.Pipeline;
+import io.freshet.core.partition.PartitionGrain;
 import io.freshet.core.runs.Run;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
@@ -121,8 +122,8 @@ public final class RunLineage {
             return Optional.empty();
         }
         var start = p.partitioning().grain().startOf(partition);
-        var zone = p.partitioning().grain() == io.freshet.core.partition.PartitionGrain.HOURLY ? ZoneOffset.UTC : p.partitioning().zone();
-        var end = p.partitioning().grain() == io.freshet.core.partition.PartitionGrain.HOURLY ? start.plusHours(1) : start.plusDays(1);
+        var zone = p.partitioning().grain() == PartitionGrain.HOURLY ? ZoneOffset.UTC : p.partitioning().zone();
+        var end = p.partitioning().grain() == PartitionGrain.HOURLY ? start.plusHours(1) : start.plusDays(1);
         return Optional.of(ol.newNominalTimeRunFacetBuilder().nominalStartTime(start.atZone(zone)).nominalEndTime(end.atZone(zone)).build());
     }
 

@@ -10,6 +10,7 @@ import static io.freshet.state.dynamo.StoreKeys.SK;
 import static io.freshet.state.dynamo.Table.sortable;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ final class DynamoRuns implements Runs {
 
     @Override
     public List<Run> of(String pipeline) {
-        List<Run> out = new java.util.ArrayList<>();
+        List<Run> out = new ArrayList<>();
         items.firstOf(pipeline, i -> {
             out.add(RunItems.toRun(i));
             return false;
