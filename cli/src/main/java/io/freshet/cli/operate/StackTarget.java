@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.freshet.aws.AwsClients;
+import io.freshet.aws.CommonSettings;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
@@ -48,7 +49,7 @@ public final class StackTarget {
     }
 
     public Connection connect(Clock clock, JsonLog log) {
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(CommonSettings.processEnvironment());
         region.ifPresent(r -> env.put("AWS_REGION", r));
         profile.ifPresent(p -> System.setProperty("aws.profile", p));
         String table;
@@ -72,6 +73,6 @@ public final class StackTarget {
         EventBridgeClient events = AwsClients.build(EventBridgeClient.builder(), eventsEndpoint, env);
         StateStore store = new DynamoStateStore(db, table, clock);
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, bus));
-        return new Connection(description, store, new DynamoStateStore(db, table, clock).schedule(), new RunLauncher(store, announcer, log, clock));
+        return new Connection(description, store, store.schedule(), new RunLauncher(store, announcer, log, clock));
     }
 }
