@@ -77,7 +77,8 @@ public final class FreshetCli implements Callable<Integer> {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler(FreshetCli::failed);
+        // picocli also passes the parse result; the failing command's own CommandLine is all failed needs.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, commandLine));
         return cli;
     }
 
@@ -86,7 +87,7 @@ public final class FreshetCli implements Callable<Integer> {
      * means findings here. A reason meant for the terminal is printed alone, anything else with its
      * stack trace.
      */
-    private static int failed(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+    private static int failed(Exception e, CommandLine commandLine) {
         PrintWriter err = commandLine.getErr();
         if (e instanceof OperateException) {
             err.println(e.getMessage());

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,32 +121,8 @@ public final class BackfillDriver {
         }
         Progress last = null;
         while (true) {
-            int inFlight = 0;
-            for (Tracked t : items.values()) {
-                refresh(backfillId, t);
-                if (t.state == State.DELIVERING) {
-                    deliver(backfillId, t);
-                }
-                if (inFlight(t.state)) {
-                    inFlight++;
-                }
-            }
-            for (Tracked t : items.values()) {
-                if (t.state != State.WAITING) {
-                    continue;
-                }
-                List<State> deps = t.item.dependsOn().stream().map(k -> items.get(k).state).toList();
-                // A failed upstream blocks its dependents at once, whatever the concurrency.
-                if (deps.stream().anyMatch(s -> s == State.FAILED || s == State.BLOCKED)) {
-                    t.state = State.BLOCKED;
-                } else if (inFlight < concurrency && deps.stream().allMatch(s -> s == State.SUCCEEDED || s == State.SKIPPED)) {
-                    t.awaited = awaitedEvents(t, items);
-                    t.deliveryDeadline = Instant.now().plus(deliveryWait);
-                    t.state = State.DELIVERING;
-                    deliver(backfillId, t);
-                    inFlight++;
-                }
-            }
+            int inFlight = advanceStarted(backfillId, items.values());
+            startReady(backfillId, items, inFlight);
             Map<Key, State> states = new LinkedHashMap<>();
             items.forEach((k, t) -> states.put(k, t.state));
             Progress now = progress(states);
@@ -160,6 +137,53 @@ public final class BackfillDriver {
             }
             Thread.sleep(poll.toMillis());
         }
+    }
+
+    /** Brings every started item up to date (delivering what it still waits for); returns how many are in flight. */
+    private int advanceStarted(String backfillId, Collection<Tracked> items) {
+        int inFlight = 0;
+        for (Tracked t : items) {
+            refresh(backfillId, t);
+            if (t.state == State.DELIVERING) {
+                deliver(backfillId, t);
+            }
+            if (inFlight(t.state)) {
+                inFlight++;
+            }
+        }
+        return inFlight;
+    }
+
+    /**
+     * Starts the waiting items whose upstreams all ended well, while fewer than {@code concurrency} are in
+     * flight, and blocks those with a failed upstream.
+     */
+    private void startReady(String backfillId, Map<Key, Tracked> items, int alreadyInFlight) {
+        int inFlight = alreadyInFlight;
+        for (Tracked t : items.values()) {
+            if (t.state != State.WAITING) {
+                continue;
+            }
+            List<State> deps = t.item.dependsOn().stream().map(k -> items.get(k).state).toList();
+            // A failed upstream blocks its dependents at once, whatever the concurrency.
+            if (deps.stream().anyMatch(BackfillDriver::failedOrBlocked)) {
+                t.state = State.BLOCKED;
+            } else if (inFlight < concurrency && deps.stream().allMatch(BackfillDriver::endedWell)) {
+                t.awaited = awaitedEvents(t, items);
+                t.deliveryDeadline = Instant.now().plus(deliveryWait);
+                t.state = State.DELIVERING;
+                deliver(backfillId, t);
+                inFlight++;
+            }
+        }
+    }
+
+    private static boolean failedOrBlocked(State s) {
+        return s == State.FAILED || s == State.BLOCKED;
+    }
+
+    private static boolean endedWell(State s) {
+        return s == State.SUCCEEDED || s == State.SKIPPED;
     }
 
     private static boolean inFlight(State s) {

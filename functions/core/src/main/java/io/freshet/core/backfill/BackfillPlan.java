@@ -76,30 +76,7 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
                     continue;
                 }
                 Pipeline consumer = project.pipeline(name).orElseThrow();
-                Map<String, List<Key>> deps = new LinkedHashMap<>();
-                for (Input in : consumer.inputs()) {
-                    Optional<Pipeline> producer = project.producerOf(in.asset());
-                    if (producer.isEmpty() || !partitionsOf.containsKey(producer.get().name())) {
-                        continue;
-                    }
-                    boolean readsNewest = in.mapping().readsNewest() && consumer.partitioning().isPartitioned();
-                    Key newest = new Key(producer.get().name(), partitionsOf.get(producer.get().name()).stream().max(String::compareTo).orElseThrow());
-                    for (String up : partitionsOf.get(producer.get().name())) {
-                        for (String mine : map(producer.get(), up, consumer, in)) {
-                            if (Partitions.beforeStart(consumer.partitioning(), mine)) {
-                                continue;
-                            }
-                            List<Key> d = deps.computeIfAbsent(mine, k -> new ArrayList<>());
-                            Key dep = readsNewest ? newest : new Key(producer.get().name(), up);
-                            if (!d.contains(dep)) {
-                                d.add(dep);
-                            }
-                        }
-                    }
-                    if (readsNewest && deps.values().stream().anyMatch(d -> d.contains(newest))) {
-                        comesLast(items, newest);
-                    }
-                }
+                Map<String, List<Key>> deps = dependencies(project, consumer, partitionsOf, items);
                 if (deps.isEmpty()) {
                     notes.add(name + ": none of its inputs' backfilled partitions map to a partition of it");
                     continue;
@@ -112,6 +89,49 @@ public record BackfillPlan(String asset, List<Item> items, List<String> notes) {
             }
         }
         return new BackfillPlan(asset, items, notes);
+    }
+
+    /**
+     * For each partition of {@code consumer} that a backfilled upstream partition maps to, the upstream
+     * items it waits for; empty when none does.
+     */
+    private static Map<String, List<Key>> dependencies(Project project, Pipeline consumer, Map<String, Set<String>> partitionsOf,
+                                                       List<Item> items) {
+        Map<String, List<Key>> deps = new LinkedHashMap<>();
+        for (Input in : consumer.inputs()) {
+            Optional<Pipeline> producer = project.producerOf(in.asset());
+            if (producer.isEmpty() || !partitionsOf.containsKey(producer.get().name())) {
+                continue;
+            }
+            addDependencies(deps, producer.get(), partitionsOf.get(producer.get().name()), consumer, in, items);
+        }
+        return deps;
+    }
+
+    /**
+     * Adds to {@code deps} what {@code consumer}'s partitions wait for through one input: the upstream
+     * partitions mapped to them or, when the input reads the newest partition, that newest one, which
+     * then has to come last among the upstream's items.
+     */
+    private static void addDependencies(Map<String, List<Key>> deps, Pipeline producer, Set<String> upstreamPartitions,
+                                        Pipeline consumer, Input in, List<Item> items) {
+        boolean readsNewest = in.mapping().readsNewest() && consumer.partitioning().isPartitioned();
+        Key newest = new Key(producer.name(), upstreamPartitions.stream().max(String::compareTo).orElseThrow());
+        for (String up : upstreamPartitions) {
+            for (String mine : map(producer, up, consumer, in)) {
+                if (Partitions.beforeStart(consumer.partitioning(), mine)) {
+                    continue;
+                }
+                List<Key> d = deps.computeIfAbsent(mine, k -> new ArrayList<>());
+                Key dep = readsNewest ? newest : new Key(producer.name(), up);
+                if (!d.contains(dep)) {
+                    d.add(dep);
+                }
+            }
+        }
+        if (readsNewest && deps.values().stream().anyMatch(d -> d.contains(newest))) {
+            comesLast(items, newest);
+        }
     }
 
     private static List<String> rootPartitions(Pipeline root, Optional<String> from, Optional<String> to) {

@@ -36,33 +36,12 @@ final class CronParser {
     }
 
     private AwsCron parse() {
-        int start = 0;
-        int end = input.length();
-        while (start < end && Character.isWhitespace(input.charAt(start))) start++;
-        while (end > start && Character.isWhitespace(input.charAt(end - 1))) end--;
-
-        if (input.regionMatches(true, start, "cron(", 0, 5)) {
-            if (input.charAt(end - 1) != ')') {
-                int close = input.indexOf(')', start);
-                if (close >= 0) {
-                    int extra = close + 1;
-                    while (Character.isWhitespace(input.charAt(extra))) extra++;
-                    throw new CronSyntaxException("unexpected text after cron(...)", extra);
-                }
-                throw new CronSyntaxException("missing ')' at the end of cron(...)", end);
-            }
-            start += 5;
-            end -= 1;
-        } else if (input.regionMatches(true, start, "rate(", 0, 5)) {
-            // EventBridge also has rate(...); say so rather than complain about the field count.
-            throw new CronSyntaxException("expected a cron expression, not rate(...)", start);
-        }
-
-        List<Token> fields = split(start, end);
+        Span fieldsSpan = insideCron(trimmed());
+        List<Token> fields = split(fieldsSpan.start(), fieldsSpan.end());
         if (fields.size() != 6) {
             // Too many: point at the first extra field. Too few: we cannot know which one is missing,
             // so point at where the fields start.
-            int offset = fields.size() > 6 ? fields.get(6).offset() : start;
+            int offset = fields.size() > 6 ? fields.get(6).offset() : fieldsSpan.start();
             throw new CronSyntaxException("expected 6 fields (" + FIELD_LIST + "), got " + fields.size(), offset);
         }
 
@@ -73,19 +52,61 @@ final class CronParser {
         DayRule dayOfWeek = dayOfWeek(fields.get(4));
         ValueSet years = valueSet(CronField.YEAR, fields.get(5));
 
-        // AWS insists on exactly one ?: with both set it would be ambiguous whether a day must match
-        // one or both, and with neither set there is no day rule at all.
+        String expression = String.join(" ", fields.stream().map(Token::text).toList());
+        return new AwsCron(expression, minutes, hours, theOneDayRule(dayOfMonth, dayOfWeek, fields.get(2)), months, years);
+    }
+
+    /** {@code input[start, end)}. */
+    private record Span(int start, int end) {
+    }
+
+    /** The input without its leading and trailing whitespace. */
+    private Span trimmed() {
+        int start = 0;
+        int end = input.length();
+        while (start < end && Character.isWhitespace(input.charAt(start))) start++;
+        while (end > start && Character.isWhitespace(input.charAt(end - 1))) end--;
+        return new Span(start, end);
+    }
+
+    /** What lies between {@code cron(} and {@code )}, or the whole span when it has no {@code cron(}. */
+    private Span insideCron(Span span) {
+        int start = span.start();
+        int end = span.end();
+        if (input.regionMatches(true, start, "cron(", 0, 5)) {
+            if (input.charAt(end - 1) != ')') {
+                int close = input.indexOf(')', start);
+                if (close >= 0) {
+                    int extra = close + 1;
+                    while (Character.isWhitespace(input.charAt(extra))) extra++;
+                    throw new CronSyntaxException("unexpected text after cron(...)", extra);
+                }
+                throw new CronSyntaxException("missing ')' at the end of cron(...)", end);
+            }
+            return new Span(start + 5, end - 1);
+        }
+        if (input.regionMatches(true, start, "rate(", 0, 5)) {
+            // EventBridge also has rate(...); say so rather than complain about the field count.
+            throw new CronSyntaxException("expected a cron expression, not rate(...)", start);
+        }
+        return span;
+    }
+
+    /**
+     * The day rule of the field that is not {@code ?}. AWS insists on exactly one ?: with both set it
+     * would be ambiguous whether a day must match one or both, and with neither set there is no day
+     * rule at all.
+     */
+    private static DayRule theOneDayRule(DayRule dayOfMonth, DayRule dayOfWeek, Token dayOfMonthToken) {
         if (dayOfMonth != null && dayOfWeek != null) {
             throw new CronSyntaxException(
-                    "day-of-month and day-of-week cannot both be set: use ? in one of them", fields.get(2).offset());
+                    "day-of-month and day-of-week cannot both be set: use ? in one of them", dayOfMonthToken.offset());
         }
         if (dayOfMonth == null && dayOfWeek == null) {
             throw new CronSyntaxException(
-                    "day-of-month and day-of-week cannot both be ?: use * in one of them", fields.get(2).offset());
+                    "day-of-month and day-of-week cannot both be ?: use * in one of them", dayOfMonthToken.offset());
         }
-
-        String expression = String.join(" ", fields.stream().map(Token::text).toList());
-        return new AwsCron(expression, minutes, hours, dayOfMonth != null ? dayOfMonth : dayOfWeek, months, years);
+        return dayOfMonth != null ? dayOfMonth : dayOfWeek;
     }
 
     /**
@@ -120,15 +141,8 @@ final class CronParser {
 
     /** The six field tokens of an input already known to parse. */
     private List<Token> fieldsOf() {
-        int start = 0;
-        int end = input.length();
-        while (start < end && Character.isWhitespace(input.charAt(start))) start++;
-        while (end > start && Character.isWhitespace(input.charAt(end - 1))) end--;
-        if (input.regionMatches(true, start, "cron(", 0, 5)) {
-            start += 5;
-            end -= 1;
-        }
-        return split(start, end);
+        Span span = insideCron(trimmed());
+        return split(span.start(), span.end());
     }
 
     /** The whitespace-separated fields of {@code input[start, end)}. */
@@ -219,18 +233,7 @@ final class CronParser {
         }
         String up = token.upper();
         if (up.contains("#")) {
-            int hash = up.indexOf('#');
-            String day = up.substring(0, hash);
-            String nth = up.substring(hash + 1);
-            if ((!isDayName(day) && !isDigits(day)) || !isDigits(nth)) {
-                throw error(field, token, "expected a day, # and a week number such as 6#3", token.offset());
-            }
-            int dayOfWeek = value(field, day, token);
-            int n = nth.length() <= 9 ? Integer.parseInt(nth) : Integer.MAX_VALUE;
-            if (n < 1 || n > 5) {
-                throw error(field, token, "week number after # must be between 1 and 5", token.offset());
-            }
-            return new DayRule.NthDayOfWeekInMonth(dayOfWeek, n);
+            return nthDayOfWeekInMonth(token);
         }
         if (up.equals("L")) {
             // Alone, L is simply the last day of the week: Saturday.
@@ -240,12 +243,35 @@ final class CronParser {
         }
         if (up.endsWith("L")) {
             String day = up.substring(0, up.length() - 1);
-            if (!isDayName(day) && !isDigits(day)) {
+            if (!isDay(day)) {
                 throw error(field, token, "expected L or a day followed by L such as 6L", token.offset());
             }
             return new DayRule.LastDayOfWeekInMonth(value(field, day, token));
         }
         return new DayRule.DaysOfWeek(valueSet(field, token, elements));
+    }
+
+    /** {@code day#n}: the n-th such day of the month, such as 6#3 for its third Friday. */
+    private static DayRule nthDayOfWeekInMonth(Token token) {
+        CronField field = CronField.DAY_OF_WEEK;
+        String up = token.upper();
+        int hash = up.indexOf('#');
+        String day = up.substring(0, hash);
+        String nth = up.substring(hash + 1);
+        if (!isDay(day) || !isDigits(nth)) {
+            throw error(field, token, "expected a day, # and a week number such as 6#3", token.offset());
+        }
+        int dayOfWeek = value(field, day, token);
+        int n = nth.length() <= 9 ? Integer.parseInt(nth) : Integer.MAX_VALUE;
+        if (n < 1 || n > 5) {
+            throw error(field, token, "week number after # must be between 1 and 5", token.offset());
+        }
+        return new DayRule.NthDayOfWeekInMonth(dayOfWeek, n);
+    }
+
+    /** A day of the week, by name or number. */
+    private static boolean isDay(String up) {
+        return isDayName(up) || isDigits(up);
     }
 
     private static boolean isDayName(String up) {

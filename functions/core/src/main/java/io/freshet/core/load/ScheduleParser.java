@@ -48,6 +48,19 @@ final class ScheduleParser {
         Optional<Condition> condition = r.get("condition").flatMap(syntax::condition);
         Optional<Boolean> catchup = r.bool("catchup");
         Optional<Long> maxCatchup = r.integer("max_catchup", 1, 1000);
+        checkCronOrCondition(r);
+        r.finish();
+        if (anyRejected(r, cron, zone, condition)) {
+            return Optional.empty();
+        }
+        Optional<Schedule> schedule = cron.map(c -> new Schedule(c, zone.orElse(ZoneOffset.UTC)));
+        Optional<TextSpan> span = r.get("condition").filter(YNode.Scalar.class::isInstance).map(n -> ((YNode.Scalar) n).span());
+        return Optional.of(new Trigger(schedule, condition, catchup.orElse(false),
+                maxCatchup.map(Long::intValue).orElse(Trigger.DEFAULT_MAX_CATCHUP), r.pos(), span));
+    }
+
+    /** A trigger needs a cron or a condition, and the cron's settings only make sense with a cron. */
+    private void checkCronOrCondition(MapReader r) {
         boolean hasCron = r.has("cron");
         if (!hasCron && !r.has("condition")) {
             out.error(r.pos(), "'trigger' needs 'cron', 'condition' or both (cron with condition runs at the tick only if the condition holds)");
@@ -59,14 +72,11 @@ final class ScheduleParser {
                 }
             }
         }
-        r.finish();
-        if (hasCron && cron.isEmpty() || r.has("timezone") && zone.isEmpty() || r.has("condition") && condition.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<Schedule> schedule = cron.map(c -> new Schedule(c, zone.orElse(ZoneOffset.UTC)));
-        Optional<TextSpan> span = r.get("condition").filter(YNode.Scalar.class::isInstance).map(n -> ((YNode.Scalar) n).span());
-        return Optional.of(new Trigger(schedule, condition, catchup.orElse(false),
-                maxCatchup.map(Long::intValue).orElse(Trigger.DEFAULT_MAX_CATCHUP), r.pos(), span));
+    }
+
+    /** Whether a key is there but its value was rejected (and reported), so there is no trigger to build. */
+    private static boolean anyRejected(MapReader r, Optional<AwsCron> cron, Optional<ZoneId> zone, Optional<Condition> condition) {
+        return r.has("cron") && cron.isEmpty() || r.has("timezone") && zone.isEmpty() || r.has("condition") && condition.isEmpty();
     }
 
     Optional<Freshness> freshness(YNode node) {

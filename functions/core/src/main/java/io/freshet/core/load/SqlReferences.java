@@ -100,23 +100,32 @@ final class SqlReferences {
 
         private void name() {
             int start = i;
-            int j = i;
-            while (j < n && isIdentifierPart(sql.charAt(j))) j++;
-            int end = j;
-            if (end < n && sql.charAt(end) == '.' && end + 1 < n && isIdentifierStart(sql.charAt(end + 1)) && previousSignificant != '.') {
-                int k = end + 1;
-                while (k < n && isIdentifierPart(sql.charAt(k))) k++;
+            int end = identifierEnd(i);
+            int j = end;
+            if (dotThenIdentifier(end) && previousSignificant != '.') {
+                int k = identifierEnd(end + 1);
                 found.add(new Mention((sql.substring(start, end) + "." + sql.substring(end + 1, k)).toLowerCase(Locale.ROOT),
                         line, start - lineStart + 1));
                 // Skip the rest of a longer chain (raw.taps.card_id): its later parts are columns.
-                while (k < n && sql.charAt(k) == '.' && k + 1 < n && isIdentifierStart(sql.charAt(k + 1))) {
-                    k++;
-                    while (k < n && isIdentifierPart(sql.charAt(k))) k++;
+                while (dotThenIdentifier(k)) {
+                    k = identifierEnd(k + 1);
                 }
                 j = k;
             }
             i = j;
             previousSignificant = 'a';
+        }
+
+        /** Where the identifier characters from {@code from} on end. */
+        private int identifierEnd(int from) {
+            int j = from;
+            while (j < n && isIdentifierPart(sql.charAt(j))) j++;
+            return j;
+        }
+
+        /** Whether a dot at {@code k} is followed by the start of another name. */
+        private boolean dotThenIdentifier(int k) {
+            return k < n && sql.charAt(k) == '.' && k + 1 < n && isIdentifierStart(sql.charAt(k + 1));
         }
     }
 

@@ -106,15 +106,8 @@ final class SqlValidator {
         }
         Set<String> own = new HashSet<>(p.inputAssets());
         own.addAll(p.outputAssets());
-        List<SqlText> texts = new ArrayList<>();
-        for (Step step : p.steps()) {
-            if (step instanceof Step.Sql sql) texts.add(sql.sql());
-        }
-        for (Check c : p.checks()) {
-            if (c instanceof Check.CustomSql sql) texts.add(sql.sql());
-        }
         Set<String> reported = new HashSet<>();
-        for (SqlText text : texts) {
+        for (SqlText text : sqlTexts(p)) {
             String sql = switch (text) {
                 case SqlText.Inline inline -> inline.sql();
                 case SqlText.File file -> sqlFiles.get(file.path());
@@ -127,14 +120,31 @@ final class SqlValidator {
                 if (!declared || own.contains(m.name())) {
                     continue;
                 }
-                SourcePos at = text instanceof SqlText.File file
-                        ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), m.line(), m.column())
-                        : text.pos();
+                SourcePos at = whereMentioned(text, m);
                 if (reported.add(at.file() + "|" + m.name() + "|" + (text instanceof SqlText.File ? at.toString() : text.pos().toString()))) {
                     out.error(at, "the SQL of pipeline '" + p.name() + "' reads '" + m.name() + "', which is not one of its inputs"
                             + " or outputs: add it to 'inputs' (a run loads only those, and the pipeline reruns when they change)");
                 }
             }
         }
+    }
+
+    /** The SQL of the pipeline's steps and of its custom checks, in that order. */
+    private static List<SqlText> sqlTexts(Pipeline p) {
+        List<SqlText> texts = new ArrayList<>();
+        for (Step step : p.steps()) {
+            if (step instanceof Step.Sql sql) texts.add(sql.sql());
+        }
+        for (Check c : p.checks()) {
+            if (c instanceof Check.CustomSql sql) texts.add(sql.sql());
+        }
+        return texts;
+    }
+
+    /** The line and column of a mention in a SQL file; the SQL's own position when it is inline in the YAML. */
+    private SourcePos whereMentioned(SqlText text, SqlReferences.Mention m) {
+        return text instanceof SqlText.File file
+                ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), m.line(), m.column())
+                : text.pos();
     }
 }

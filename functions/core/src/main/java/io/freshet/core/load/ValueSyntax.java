@@ -159,26 +159,7 @@ final class ValueSyntax {
         MapReader r = m.get();
         Optional<PartitionGrain> grain = r.required("grain").flatMap(this::grain);
         Optional<ZoneId> zone = r.get("timezone").flatMap(this::zone);
-        Optional<LocalDate> start = r.get("start").flatMap(n -> {
-            Optional<String> text = Values.string(n, "'start'", out);
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            // Four-digit years only, inside the years a cron can name: ISO also reads
-            // +999999999-12-31, whose partitions would overflow every date computation.
-            Optional<LocalDate> date = Optional.empty();
-            if (text.get().matches("\\d{4}-\\d{2}-\\d{2}")) {
-                try {
-                    date = Optional.of(LocalDate.parse(text.get())).filter(d -> d.getYear() >= 1970 && d.getYear() <= 2199);
-                } catch (DateTimeParseException e) {
-                    date = Optional.empty();
-                }
-            }
-            if (date.isEmpty()) {
-                out.error(n.pos(), "'start' must be a date between 1970-01-01 and 2199-12-31 such as 2026-01-01, got " + n.describe());
-            }
-            return date;
-        });
+        Optional<LocalDate> start = r.get("start").flatMap(this::partitionStart);
         r.finish();
         if (grain.isEmpty()) {
             return Optional.empty();
@@ -190,6 +171,28 @@ final class ValueSyntax {
             out.error(r.pos(), "'timezone' and 'start' apply to daily or hourly partitions, not to 'none'");
         }
         return Optional.of(new Partitioning(grain.get(), zone.orElse(ZoneOffset.UTC), start));
+    }
+
+    /** The first partition's date, {@code start}. */
+    private Optional<LocalDate> partitionStart(YNode n) {
+        Optional<String> text = Values.string(n, "'start'", out);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        // Four-digit years only, inside the years a cron can name: ISO also reads
+        // +999999999-12-31, whose partitions would overflow every date computation.
+        Optional<LocalDate> date = Optional.empty();
+        if (text.get().matches("\\d{4}-\\d{2}-\\d{2}")) {
+            try {
+                date = Optional.of(LocalDate.parse(text.get())).filter(d -> d.getYear() >= 1970 && d.getYear() <= 2199);
+            } catch (DateTimeParseException e) {
+                date = Optional.empty();
+            }
+        }
+        if (date.isEmpty()) {
+            out.error(n.pos(), "'start' must be a date between 1970-01-01 and 2199-12-31 such as 2026-01-01, got " + n.describe());
+        }
+        return date;
     }
 
     private Optional<PartitionGrain> grain(YNode node) {

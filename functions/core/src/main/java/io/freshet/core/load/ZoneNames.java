@@ -87,26 +87,43 @@ final class ZoneNames {
 
     /** A zone id close to {@code text}, never {@code text} itself. */
     static Optional<String> suggestion(String text, Set<String> available) {
-        // Case only: europe/prague
+        int slash = text.lastIndexOf('/');
+        String region = slash < 0 ? "" : text.substring(0, slash);
+        String city = text.substring(slash + 1);
+        return sameButCase(text, available)
+                .or(() -> byLocalName(text, region, city, available))
+                .or(() -> closestCityInRegion(text, region, city, available))
+                .or(() -> DidYouMean.closest(text, available));
+    }
+
+    /** Case only: europe/prague. */
+    private static Optional<String> sameButCase(String text, Set<String> available) {
         for (String id : available) {
             if (id.equalsIgnoreCase(text) && !id.equals(text)) {
                 return Optional.of(id);
             }
         }
-        int slash = text.lastIndexOf('/');
-        String region = slash < 0 ? "" : text.substring(0, slash);
-        String city = text.substring(slash + 1);
+        return Optional.empty();
+    }
+
+    /** A local name of the city (Praha), preferring a zone of the region given. */
+    private static Optional<String> byLocalName(String text, String region, String city, Set<String> available) {
         String local = LOCAL_NAMES.get(city.toLowerCase(Locale.ROOT).replace(' ', '_'));
-        if (local != null) {
-            Optional<String> byLocal = available.stream().filter(id -> id.endsWith("/" + local))
-                    .sorted((a, b) -> Boolean.compare(!a.regionMatches(true, 0, region, 0, region.length()),
-                            !b.regionMatches(true, 0, region, 0, region.length())))
-                    .findFirst();
-            if (byLocal.isPresent() && !byLocal.get().equals(text)) {
-                return byLocal;
-            }
+        if (local == null) {
+            return Optional.empty();
         }
-        // The city part within the same region, closest first, then the longest shared beginning.
+        return available.stream().filter(id -> id.endsWith("/" + local))
+                .sorted((a, b) -> Boolean.compare(!a.regionMatches(true, 0, region, 0, region.length()),
+                        !b.regionMatches(true, 0, region, 0, region.length())))
+                .findFirst()
+                .filter(id -> !id.equals(text));
+    }
+
+    /**
+     * The city part within the same region, closest first, then the longest shared beginning; only
+     * when it is a few edits away.
+     */
+    private static Optional<String> closestCityInRegion(String text, String region, String city, Set<String> available) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         int bestPrefix = -1;
@@ -125,10 +142,7 @@ final class ZoneNames {
             }
         }
         int allowed = Math.max(1, Math.min(3, city.length() / 2));
-        if (best != null && bestDistance <= allowed) {
-            return Optional.of(best);
-        }
-        return DidYouMean.closest(text, available);
+        return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
     private static int commonPrefix(String a, String b) {

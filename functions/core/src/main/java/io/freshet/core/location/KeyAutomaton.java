@@ -151,34 +151,43 @@ final class KeyAutomaton {
                 if (entry[0] > cost[s]) {
                     continue; // a stale entry: s was reached more cheaply since
                 }
-                boolean bUsed = (s & 1) == 1;
-                boolean aUsed = (s >> 1 & 1) == 1;
                 int i = (s >> 2) / (b.size() + 1);
                 int j = (s >> 2) % (b.size() + 1);
                 if (i == a.size() && j == b.size()) {
                     return Optional.of(path(s));
                 }
-                Step sa = i < a.size() ? a.get(i) : null;
-                Step sb = j < b.size() ? b.get(j) : null;
-                // Leave a repeated step without consuming more.
-                if (sa != null && sa.repeats()) {
-                    relax(s, state(i + 1, j, false, bUsed), aUsed ? 0 : EMPTY_RUN, null);
-                }
-                if (sb != null && sb.repeats()) {
-                    relax(s, state(i, j + 1, aUsed, false), bUsed ? 0 : EMPTY_RUN, null);
-                }
-                // Consume one symbol on both sides at once.
-                if (sa != null && sb != null) {
-                    Symbol both = meet(sa.symbol(), sb.symbol());
-                    if (both != null) {
-                        int t = state(sa.repeats() ? i : i + 1, sb.repeats() ? j : j + 1, sa.repeats(), sb.repeats());
-                        if (t != s) { // going round a loop on both sides reaches nothing new
-                            relax(s, t, 1, render(both));
-                        }
-                    }
-                }
+                expand(s, i, j);
             }
             return Optional.empty();
+        }
+
+        /** Relaxes the moves out of state {@code s}, at step i of a and step j of b. */
+        private void expand(int s, int i, int j) {
+            boolean bUsed = (s & 1) == 1;
+            boolean aUsed = (s >> 1 & 1) == 1;
+            Step sa = i < a.size() ? a.get(i) : null;
+            Step sb = j < b.size() ? b.get(j) : null;
+            // Leave a repeated step without consuming more.
+            if (sa != null && sa.repeats()) {
+                relax(s, state(i + 1, j, false, bUsed), aUsed ? 0 : EMPTY_RUN, null);
+            }
+            if (sb != null && sb.repeats()) {
+                relax(s, state(i, j + 1, aUsed, false), bUsed ? 0 : EMPTY_RUN, null);
+            }
+            if (sa != null && sb != null) {
+                consumeOnBothSides(s, i, j, sa, sb);
+            }
+        }
+
+        /** Consumes one symbol that both steps accept, if there is one. */
+        private void consumeOnBothSides(int s, int i, int j, Step sa, Step sb) {
+            Symbol both = meet(sa.symbol(), sb.symbol());
+            if (both != null) {
+                int t = state(sa.repeats() ? i : i + 1, sb.repeats() ? j : j + 1, sa.repeats(), sb.repeats());
+                if (t != s) { // going round a loop on both sides reaches nothing new
+                    relax(s, t, 1, render(both));
+                }
+            }
         }
 
         private void relax(int from, int to, int step, String symbol) {

@@ -85,15 +85,7 @@ final class LocationParser {
             } else if (c == '}') {
                 throw error(i, "unbalanced }: expected { before it");
             } else if (c == '*') {
-                int run = 0;
-                while (i + run < text.length() && text.charAt(i + run) == '*') {
-                    run++;
-                }
-                if (run > 2) {
-                    throw error(i, "expected * or **, found " + "*".repeat(run));
-                }
-                add(new KeyToken.Wildcard(run == 2));
-                i += run;
+                i = wildcardAt(i);
             } else if (c == '/' && text.charAt(i - 1) == '/') {
                 // i > start here: a '/' at start was rejected above.
                 throw error(i, "expected a path segment between slashes, found //");
@@ -109,6 +101,19 @@ final class LocationParser {
         }
         flushLiteral();
         checkPlaceholdersFormAPartition();
+    }
+
+    /** Reads {@code *} or {@code **} at {@code star}, returns the offset after it. */
+    private int wildcardAt(int star) {
+        int run = 0;
+        while (star + run < text.length() && text.charAt(star + run) == '*') {
+            run++;
+        }
+        if (run > 2) {
+            throw error(star, "expected * or **, found " + "*".repeat(run));
+        }
+        add(new KeyToken.Wildcard(run == 2));
+        return star + run;
     }
 
     /** Reads {@code {word}} at {@code open}, checks it against earlier placeholders, returns the offset after it. */

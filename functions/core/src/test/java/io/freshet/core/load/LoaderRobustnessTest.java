@@ -49,10 +49,7 @@ class LoaderRobustnessTest {
             assertEquals(result.ok(), result.project().isPresent());
             for (Diagnostic d : result.errors()) {
                 Path file = dir.resolve(d.pos().file().substring("pipelines/".length()));
-                List<String> content = Files.readAllLines(file, StandardCharsets.UTF_8);
-                assertTrue(d.pos().line() >= 1 && d.pos().line() <= content.size() + 1, "line of " + d);
-                int width = d.pos().line() > content.size() ? 0 : content.get(d.pos().line() - 1).length();
-                assertTrue(d.pos().column() >= 1 && d.pos().column() <= width + 1, "column of " + d);
+                assertInsideFile(d, Files.readAllLines(file, StandardCharsets.UTF_8));
                 assertTrue(!d.message().isBlank() && !d.message().contains("Exception"), "a message for people: " + d);
             }
         } finally {
@@ -95,41 +92,24 @@ class LoaderRobustnessTest {
             @ForAll @IntRange(min = 0, max = 10) int field, @ForAll long seed) throws IOException {
         Random random = new Random(seed);
         String template = NUMERIC_FIELDS.get(field);
-        boolean isDuration = template.contains("max_lag") || template.contains("lag:") || template.contains("timeout")
-                || template.contains("backoff");
-        List<String> values = isDuration ? EDGE_DURATIONS : EDGE_NUMBERS;
+        List<String> values = isDuration(template) ? EDGE_DURATIONS : EDGE_NUMBERS;
         String value = values.get(random.nextInt(values.size()));
-        String trigger = template.startsWith("trigger2")
-                ? "trigger:\n  cron: \"0 1 * * ? *\"\n  catchup: true\n  max_catchup: " + value + "\n"
-                : "trigger:\n  cron: \"0 1 * * ? *\"\n" + (template.startsWith("freshness") ? "" : "");
-        String extra = template.startsWith("trigger2") ? "" : template.replace("{0}", value);
-        String pipeline = "pipeline: edges\ninputs: [landing.taps]\npartitions: daily\noutputs:\n"
-                + "  core.edges: s3://${LakeBucket}/core/edges/date={date}/\n" + trigger
-                + "steps:\n  - sql:\n      output: core.edges\n      query: SELECT * FROM landing.taps\n" + extra;
         Path dir = Files.createTempDirectory("freshet-edges");
         try {
             Files.writeString(dir.resolve("sources.yaml"), "sources:\n  landing.taps:\n    s3: s3://${LakeBucket}/landing/taps/date={date}/\n");
-            Files.writeString(dir.resolve("edges.yaml"), pipeline, StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("edges.yaml"), edgesPipeline(template, value), StandardCharsets.UTF_8);
 
             LoadResult result = ProjectLoader.load(dir, "pipelines", ProjectLoader.DEFAULT_PARAMETERS);
 
             assertEquals(result.ok(), result.project().isPresent());
             List<String> content = Files.readAllLines(dir.resolve("edges.yaml"), StandardCharsets.UTF_8);
             for (Diagnostic d : result.errors()) {
-                assertTrue(d.pos().line() >= 1 && d.pos().line() <= content.size() + 1, "line of " + d);
-                int width = d.pos().line() > content.size() ? 0 : content.get(d.pos().line() - 1).length();
-                assertTrue(d.pos().column() >= 1 && d.pos().column() <= width + 1, "column of " + d);
+                assertInsideFile(d, content);
                 assertTrue(!d.message().contains("Exception") && d.message().length() < 400, "a message for people: " + d);
             }
-            int valueLine = 0;
-            for (int i = 0; i < content.size(); i++) {
-                if (content.get(i).contains(value.isEmpty() ? "\u0000" : value) && content.get(i).contains(":")) {
-                    valueLine = i + 1;
-                }
-            }
+            int valueLine = lineOfValue(content, value);
             if (!result.ok() && valueLine > 0) {
-                int line = valueLine;
-                assertTrue(result.errors().stream().anyMatch(d -> d.pos().line() == line),
+                assertTrue(result.errors().stream().anyMatch(d -> d.pos().line() == valueLine),
                         "an error on the line of " + value + ": " + result.errors());
             }
         } finally {
@@ -137,6 +117,43 @@ class LoaderRobustnessTest {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Whether the field of a {@link #NUMERIC_FIELDS} template holds a duration rather than a number. */
+    private static boolean isDuration(String template) {
+        return template.contains("max_lag") || template.contains("lag:") || template.contains("timeout")
+                || template.contains("backoff");
+    }
+
+    /** A valid pipeline but for {@code value} in the field of {@code template}. */
+    private static String edgesPipeline(String template, String value) {
+        // max_catchup belongs inside the trigger, every other field at the top level.
+        boolean inTrigger = template.startsWith("trigger2");
+        String trigger = inTrigger
+                ? "trigger:\n  cron: \"0 1 * * ? *\"\n  catchup: true\n  max_catchup: " + value + "\n"
+                : "trigger:\n  cron: \"0 1 * * ? *\"\n";
+        String extra = inTrigger ? "" : template.replace("{0}", value);
+        return "pipeline: edges\ninputs: [landing.taps]\npartitions: daily\noutputs:\n"
+                + "  core.edges: s3://${LakeBucket}/core/edges/date={date}/\n" + trigger
+                + "steps:\n  - sql:\n      output: core.edges\n      query: SELECT * FROM landing.taps\n" + extra;
+    }
+
+    /** The error's line and column exist in the file's {@code content} (or just past its end). */
+    private static void assertInsideFile(Diagnostic d, List<String> content) {
+        assertTrue(d.pos().line() >= 1 && d.pos().line() <= content.size() + 1, "line of " + d);
+        int width = d.pos().line() > content.size() ? 0 : content.get(d.pos().line() - 1).length();
+        assertTrue(d.pos().column() >= 1 && d.pos().column() <= width + 1, "column of " + d);
+    }
+
+    /** The 1-based line of the last {@code key: ...} line holding {@code value}; 0 when there is none. */
+    private static int lineOfValue(List<String> content, String value) {
+        int valueLine = 0;
+        for (int i = 0; i < content.size(); i++) {
+            if (content.get(i).contains(value.isEmpty() ? "\u0000" : value) && content.get(i).contains(":")) {
+                valueLine = i + 1;
+            }
+        }
+        return valueLine;
     }
 
     @Property(tries = 60)

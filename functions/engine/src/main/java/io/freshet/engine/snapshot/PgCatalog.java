@@ -50,6 +50,15 @@ final class PgCatalog {
             FLOAT4 = 700, FLOAT8 = 701, BPCHAR = 1042, VARCHAR = 1043, DATE = 1082, TIME = 1083, TIMESTAMP = 1114,
             TIMESTAMPTZ = 1184, NUMERIC = 1700, UUID = 2950, JSONB = 3802;
 
+    /** The built-in scalar types read as themselves, by oid (character types all read as text). */
+    private static final Map<Long, Kind> SCALAR_KINDS = Map.ofEntries(
+            Map.entry(BOOL, Kind.BOOL), Map.entry(INT2, Kind.INT2), Map.entry(INT4, Kind.INT4), Map.entry(INT8, Kind.INT8),
+            Map.entry(FLOAT4, Kind.FLOAT4), Map.entry(FLOAT8, Kind.FLOAT8),
+            Map.entry(TEXT, Kind.TEXT), Map.entry(VARCHAR, Kind.TEXT), Map.entry(BPCHAR, Kind.TEXT), Map.entry(NAME, Kind.TEXT),
+            Map.entry(JSON, Kind.JSON), Map.entry(JSONB, Kind.JSONB), Map.entry(BYTEA, Kind.BYTEA), Map.entry(DATE, Kind.DATE),
+            Map.entry(TIMESTAMP, Kind.TIMESTAMP), Map.entry(TIMESTAMPTZ, Kind.TIMESTAMPTZ), Map.entry(TIME, Kind.TIME),
+            Map.entry(UUID, Kind.UUID));
+
     private final Connection connection;
     private final Map<Long, TypeRow> types = new HashMap<>();
 
@@ -141,39 +150,7 @@ final class PgCatalog {
 
     /** The kind of a built-in scalar type; every other type is read as PostgreSQL's text output. */
     private static Kind scalarKind(long oid) {
-        if (oid == BOOL) {
-            return Kind.BOOL;
-        } else if (oid == INT2) {
-            return Kind.INT2;
-        } else if (oid == INT4) {
-            return Kind.INT4;
-        } else if (oid == INT8) {
-            return Kind.INT8;
-        } else if (oid == FLOAT4) {
-            return Kind.FLOAT4;
-        } else if (oid == FLOAT8) {
-            return Kind.FLOAT8;
-        } else if (oid == TEXT || oid == VARCHAR || oid == BPCHAR || oid == NAME) {
-            return Kind.TEXT;
-        } else if (oid == JSON) {
-            return Kind.JSON;
-        } else if (oid == JSONB) {
-            return Kind.JSONB;
-        } else if (oid == BYTEA) {
-            return Kind.BYTEA;
-        } else if (oid == DATE) {
-            return Kind.DATE;
-        } else if (oid == TIMESTAMP) {
-            return Kind.TIMESTAMP;
-        } else if (oid == TIMESTAMPTZ) {
-            return Kind.TIMESTAMPTZ;
-        } else if (oid == TIME) {
-            return Kind.TIME;
-        } else if (oid == UUID) {
-            return Kind.UUID;
-        } else {
-            return Kind.TEXT_CAST;
-        }
+        return SCALAR_KINDS.getOrDefault(oid, Kind.TEXT_CAST);
     }
 
     private TypeRow type(long oid) throws SQLException {

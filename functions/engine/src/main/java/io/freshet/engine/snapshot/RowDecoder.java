@@ -141,7 +141,7 @@ final class RowDecoder {
             }
             case ARRAY -> {
                 col.begin();
-                array(column.element(), b, p, len, col);
+                array(column.element(), b, p, col);
                 col.end(row);
             }
         }
@@ -168,7 +168,7 @@ final class RowDecoder {
      * A one-dimensional array as a JSON array of element texts: {@code ["1",null,"3"]}. Lower bounds
      * other than 1 are not kept (a LIST starts at 1); arrays of more than one dimension are refused.
      */
-    private static void array(PgColumn element, byte[] b, int p, int len, ColumnBuffer col) {
+    private static void array(PgColumn element, byte[] b, int p, ColumnBuffer col) {
         int ndim = PgValues.i32(b, p);
         if (ndim == 0) {
             col.append((byte) '[');
