@@ -80,67 +80,24 @@ class RippleAndBackfillTest {
     @Test
     void aBackfillOf31DaysWithItsDownstreamMakesExactlyTheExpectedRunsAndResumes() throws Exception {
         try (TimeWorld w = new TimeWorld(Instant.parse("2026-06-01T10:00:00Z"), tmp)) {
-            for (LocalDate d = LocalDate.parse("2026-05-01"); !d.isAfter(LocalDate.parse("2026-05-31")); d = d.plusDays(1)) {
-                w.uploadOrders(d.toString(), "orders.csv", d.getDayOfMonth() + ",10\n");
-                w.clock.advance(Duration.ofSeconds(10));
-            }
+            uploadMayOrders(w);
             assertEquals(31, w.runs("orders_daily").size());
             int summariesBefore = w.runs("summary").size();
-
-            // A new version of orders_daily that does not rebuild by itself; an operator backfills May.
-            w.edit("orders_daily.yaml", "retries: 0", "retries: 0\non_code_change: none");
-            w.edit("orders_daily.yaml", "sum(amount) AS amount", "sum(amount) AS amount, max(amount) AS biggest");
-            w.deploy(w.load());
-            w.clock.advance(Duration.ofMinutes(5));
+            deployAVersionThatDoesNotRebuildByItself(w);
 
             BackfillPlan plan = BackfillPlan.of(w.project, "core.orders", Optional.of("2026-05-01"), Optional.of("2026-05-31"), true);
             assertEquals("63 runs: orders_daily x31, report x31, summary x1", plan.summary());
             String id = "bf-test";
-            w.stack.store().backfills().create(new StoredBackfill(id, "core.orders", "2026-05-01",
-                    "2026-05-31", true, w.clock.instant()));
             List<BackfillDriver.Progress> progress = new ArrayList<>();
-            // The first attempt dies after ten items are done...
-            assertThrows(IllegalStateException.class, () -> driver(w).run(id, plan, p -> {
-                progress.add(p);
-                if (p.done() >= 10) {
-                    throw new IllegalStateException("the operator's laptop went to sleep");
-                }
-            }));
-            w.settle();
-            // ...and resuming finishes the rest.
-            BackfillDriver.Result result = driver(w).run(id, plan, progress::add);
-            w.settle();
+            BackfillDriver.Result result = backfillDyingOnceAndResumed(w, id, plan, progress);
 
             assertTrue(result.succeeded(), result.states().toString());
             assertEquals(new BackfillDriver.Progress(63, 0, 0, 0, 63), result.progress());
             assertTrue(progress.stream().anyMatch(p -> p.running() > 0 && p.running() <= 4), "bounded concurrency shows in progress");
             assertTrue(progress.stream().allMatch(p -> p.running() <= 4), progress.toString());
 
-            // Exactly one new run per orders_daily and report partition, each answering its backfill request.
-            List<Run> trips = w.runs("orders_daily").stream().filter(r -> r.reason().startsWith("backfill ")).toList();
-            assertEquals(62, w.runs("orders_daily").size(), "31 on the exports, 31 for the backfill");
-            assertEquals(31, trips.size());
-            assertEquals(31, new HashSet<>(trips.stream().map(Run::partition).toList()).size());
-            assertTrue(trips.stream().allMatch(r -> r.state() == RunState.SUCCEEDED && r.reason().startsWith("backfill " + id)));
-            List<Run> reports = w.runs("report");
-            assertEquals(31, reports.size());
-            assertEquals(31, new HashSet<>(reports.stream().map(Run::partition).toList()).size());
-            for (Run r : reports) {
-                assertEquals(RunState.SUCCEEDED, r.state());
-                // Each report run read its day's rebuilt orders: it consumed the backfill run's event.
-                Run upstream = trips.stream().filter(t -> t.partition().equals(r.partition())).findFirst().orElseThrow();
-                assertTrue(r.consumed().contains(Ids.runOutput(upstream.runId(), "core.orders")), r.toString());
-            }
-            // summary reacts to core.orders on its own; the backfill adopted one of those runs instead of adding another.
-            List<Run> summaries = w.runs("summary").subList(summariesBefore, w.runs("summary").size());
-            assertTrue(summaries.stream().noneMatch(r -> r.consumed().stream().anyMatch(Request::isRequestId)), summaries.toString());
-            Set<String> consumedBySummary = new HashSet<>();
-            summaries.forEach(r -> consumedBySummary.addAll(r.consumed()));
-            for (Run t : trips) {
-                assertTrue(consumedBySummary.contains(Ids.runOutput(t.runId(), "core.orders")));
-            }
-            assertEquals(result.runs().get(new Key("summary", "")), summaries.stream()
-                    .filter(r -> result.runs().get(new Key("summary", "")).equals(r.runId())).findFirst().orElseThrow().runId());
+            List<Run> trips = assertOneBackfillRunPerPartition(w, id);
+            assertSummaryWasAdoptedNotAdded(w, summariesBefore, trips, result);
 
             // Resuming a finished backfill changes nothing.
             Map<String, Integer> before = counts(w);
@@ -148,6 +105,77 @@ class RippleAndBackfillTest {
             w.settle();
             assertEquals(before, counts(w));
         }
+    }
+
+    /** An export a day for May, ten seconds apart: each makes its orders_daily run. */
+    private static void uploadMayOrders(TimeWorld w) {
+        for (LocalDate d = LocalDate.parse("2026-05-01"); !d.isAfter(LocalDate.parse("2026-05-31")); d = d.plusDays(1)) {
+            w.uploadOrders(d.toString(), "orders.csv", d.getDayOfMonth() + ",10\n");
+            w.clock.advance(Duration.ofSeconds(10));
+        }
+    }
+
+    /** A new version of orders_daily that does not rebuild by itself, so that an operator backfills May. */
+    private static void deployAVersionThatDoesNotRebuildByItself(TimeWorld w) {
+        w.edit("orders_daily.yaml", "retries: 0", "retries: 0\non_code_change: none");
+        w.edit("orders_daily.yaml", "sum(amount) AS amount", "sum(amount) AS amount, max(amount) AS biggest");
+        w.deploy(w.load());
+        w.clock.advance(Duration.ofMinutes(5));
+    }
+
+    /**
+     * The backfill's first attempt dies after ten items are done, and resuming it finishes the rest;
+     * both attempts report into {@code progress}.
+     */
+    private static BackfillDriver.Result backfillDyingOnceAndResumed(TimeWorld w, String id, BackfillPlan plan,
+                                                                     List<BackfillDriver.Progress> progress) throws InterruptedException {
+        w.stack.store().backfills().create(new StoredBackfill(id, "core.orders", "2026-05-01",
+                "2026-05-31", true, w.clock.instant()));
+        assertThrows(IllegalStateException.class, () -> driver(w).run(id, plan, p -> {
+            progress.add(p);
+            if (p.done() >= 10) {
+                throw new IllegalStateException("the operator's laptop went to sleep");
+            }
+        }));
+        w.settle();
+        BackfillDriver.Result result = driver(w).run(id, plan, progress::add);
+        w.settle();
+        return result;
+    }
+
+    /**
+     * Exactly one new run per orders_daily and report partition, each answering its backfill request,
+     * and each report run read its day's rebuilt orders; returns the backfill's orders_daily runs.
+     */
+    private static List<Run> assertOneBackfillRunPerPartition(TimeWorld w, String id) {
+        List<Run> trips = w.runs("orders_daily").stream().filter(r -> r.reason().startsWith("backfill ")).toList();
+        assertEquals(62, w.runs("orders_daily").size(), "31 on the exports, 31 for the backfill");
+        assertEquals(31, trips.size());
+        assertEquals(31, new HashSet<>(trips.stream().map(Run::partition).toList()).size());
+        assertTrue(trips.stream().allMatch(r -> r.state() == RunState.SUCCEEDED && r.reason().startsWith("backfill " + id)));
+        List<Run> reports = w.runs("report");
+        assertEquals(31, reports.size());
+        assertEquals(31, new HashSet<>(reports.stream().map(Run::partition).toList()).size());
+        for (Run r : reports) {
+            assertEquals(RunState.SUCCEEDED, r.state());
+            // Each report run read its day's rebuilt orders: it consumed the backfill run's event.
+            Run upstream = trips.stream().filter(t -> t.partition().equals(r.partition())).findFirst().orElseThrow();
+            assertTrue(r.consumed().contains(Ids.runOutput(upstream.runId(), "core.orders")), r.toString());
+        }
+        return trips;
+    }
+
+    /** summary reacts to core.orders on its own; the backfill adopted one of those runs instead of adding another. */
+    private static void assertSummaryWasAdoptedNotAdded(TimeWorld w, int summariesBefore, List<Run> trips, BackfillDriver.Result result) {
+        List<Run> summaries = w.runs("summary").subList(summariesBefore, w.runs("summary").size());
+        assertTrue(summaries.stream().noneMatch(r -> r.consumed().stream().anyMatch(Request::isRequestId)), summaries.toString());
+        Set<String> consumedBySummary = new HashSet<>();
+        summaries.forEach(r -> consumedBySummary.addAll(r.consumed()));
+        for (Run t : trips) {
+            assertTrue(consumedBySummary.contains(Ids.runOutput(t.runId(), "core.orders")));
+        }
+        assertEquals(result.runs().get(new Key("summary", "")), summaries.stream()
+                .filter(r -> result.runs().get(new Key("summary", "")).equals(r.runId())).findFirst().orElseThrow().runId());
     }
 
     /** A daily reader of core.orders through 'latest': each of its days reads the newest orders, whatever their day. */

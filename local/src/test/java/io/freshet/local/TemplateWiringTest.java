@@ -76,11 +76,11 @@ class TemplateWiringTest {
 
     @Test
     void theLocalStackStoryTakesAStackPrefixOfItsOwnThatTheTemplateAllows() {
-        String first = LocalStackDemoStack.uniquePrefix("freshet");
-        String second = LocalStackDemoStack.uniquePrefix("freshet");
+        String first = LocalStackWiring.uniquePrefix("freshet");
+        String second = LocalStackWiring.uniquePrefix("freshet");
         assertTrue(first.matches("freshet-[a-z0-9]{8}"), first);
         assertTrue(!first.equals(second), first + " twice");
-        String longest = LocalStackDemoStack.uniquePrefix("a-prefix-of-21-chars-");
+        String longest = LocalStackWiring.uniquePrefix("a-prefix-of-21-chars-");
         assertTrue(longest.matches("[a-z][a-z0-9-]{1,20}"), longest);
     }
 }

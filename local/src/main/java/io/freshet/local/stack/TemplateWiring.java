@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,14 +90,7 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + template, e);
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        map(root.get("Parameters")).forEach((k, v) -> parameters.put(k, String.valueOf(map(v).getOrDefault("Default", ""))));
-        parameterOverrides.forEach((k, v) -> {
-            if (!parameters.containsKey(k)) {
-                throw new IllegalArgumentException(template + " declares no parameter " + k + " (it declares " + parameters.keySet() + ")");
-            }
-            parameters.put(k, v);
-        });
+        Map<String, String> parameters = parameters(template, root, parameterOverrides);
         Resolver r = new Resolver(parameters, physicalNames, arn);
         Map<String, Object> globalEnv = map(map(map(map(root.get("Globals")).get("Function")).get("Environment")).get("Variables"));
 
@@ -109,40 +103,74 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
             Map<String, Object> props = map(resource.get("Properties"));
             String type = String.valueOf(resource.get("Type"));
             if (type.equals("AWS::Serverless::Function")) {
-                Map<String, String> env = new LinkedHashMap<>();
-                globalEnv.forEach((k, v) -> env.put(k, r.resolve(v)));
-                map(map(props.get("Environment")).get("Variables")).forEach((k, v) -> env.put(k, r.resolve(v)));
-                String handler = String.valueOf(props.get("Handler"));
-                functions.put(e.getKey(), new LambdaFunction(e.getKey(), handler.replaceFirst("::.*$", ""), env));
-                for (Map.Entry<String, Object> ev : map(props.get("Events")).entrySet()) {
-                    Map<String, Object> event = map(ev.getValue());
-                    Map<String, Object> p = map(event.get("Properties"));
-                    switch (String.valueOf(event.get("Type"))) {
-                        case "EventBridgeRule" -> rules.add(new Rule(e.getKey() + ev.getKey(), e.getKey(),
-                                p.containsKey("EventBusName") ? r.resolve(p.get("EventBusName")) : "default",
-                                EventJson.write(EventJson.MAPPER.valueToTree(r.resolveTree(p.get("Pattern")))),
-                                Optional.ofNullable(p.get("InputPath")).map(r::resolve),
-                                Integer.parseInt(String.valueOf(map(p.get("RetryPolicy")).getOrDefault("MaximumRetryAttempts", 185))),
-                                Optional.ofNullable(map(p.get("DeadLetterConfig")).getOrDefault("Arn", map(p.get("DeadLetterConfig")).get("Destination")))
-                                        .map(r::resolve)));
-                        case "ScheduleV2", "Schedule" -> schedules.add(new Schedule(e.getKey(), r.resolve(p.get("ScheduleExpression")),
-                                p.containsKey("Input") ? r.resolve(p.get("Input")) : "{}"));
-                        default -> {
-                            // other event sources do not exist in this template
-                        }
-                    }
-                }
+                functions.put(e.getKey(), function(e.getKey(), props, globalEnv, r));
+                readEvents(e.getKey(), map(props.get("Events")), r, rules, schedules);
             } else if (type.startsWith("Custom::") && props.containsKey("RulePrefix")) {
-                consumer = Optional.of(new ConsumerRules(logicalIdOf(props.get("TriggerFunctionArn")), r.resolve(props.get("RulePrefix")),
-                        r.resolve(props.get("BusName")), logicalIdOf(props.get("ServiceToken")),
-                        Optional.ofNullable(props.get("DeadLetterQueueArn")).map(r::resolve)));
+                consumer = Optional.of(consumerRules(props, r));
             }
         }
-        // The consumer rules may target the trigger's alias (TriggerFunctionAliaslive): that is the trigger function.
-        Optional<ConsumerRules> resolved = consumer.map(c -> new ConsumerRules(functions.keySet().stream()
-                .filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction()), c.rulePrefix(), c.bus(), c.serviceFunction(),
-                c.deadLetterQueue()));
-        return new TemplateWiring(functions, rules, schedules, resolved, parameters);
+        return new TemplateWiring(functions, rules, schedules, consumer.map(c -> triggeredDirectly(c, functions.keySet())), parameters);
+    }
+
+    /** The template's parameters with their defaults, then the overrides, each of which must name a declared one. */
+    private static Map<String, String> parameters(Path template, Map<String, Object> root, Map<String, String> overrides) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        map(root.get("Parameters")).forEach((k, v) -> parameters.put(k, String.valueOf(map(v).getOrDefault("Default", ""))));
+        overrides.forEach((k, v) -> {
+            if (!parameters.containsKey(k)) {
+                throw new IllegalArgumentException(template + " declares no parameter " + k + " (it declares " + parameters.keySet() + ")");
+            }
+            parameters.put(k, v);
+        });
+        return parameters;
+    }
+
+    /** A function's handler class and its environment: Globals' variables, then its own over them. */
+    private static LambdaFunction function(String logicalId, Map<String, Object> props, Map<String, Object> globalEnv, Resolver r) {
+        Map<String, String> env = new LinkedHashMap<>();
+        globalEnv.forEach((k, v) -> env.put(k, r.resolve(v)));
+        map(map(props.get("Environment")).get("Variables")).forEach((k, v) -> env.put(k, r.resolve(v)));
+        String handler = String.valueOf(props.get("Handler"));
+        return new LambdaFunction(logicalId, handler.replaceFirst("::.*$", ""), env);
+    }
+
+    /** The rules and schedules a function's {@code Events} declare, added in the template's order. */
+    private static void readEvents(String function, Map<String, Object> events, Resolver r, List<Rule> rules, List<Schedule> schedules) {
+        for (Map.Entry<String, Object> ev : events.entrySet()) {
+            Map<String, Object> event = map(ev.getValue());
+            Map<String, Object> p = map(event.get("Properties"));
+            switch (String.valueOf(event.get("Type"))) {
+                case "EventBridgeRule" -> rules.add(rule(function + ev.getKey(), function, p, r));
+                case "ScheduleV2", "Schedule" -> schedules.add(new Schedule(function, r.resolve(p.get("ScheduleExpression")),
+                        p.containsKey("Input") ? r.resolve(p.get("Input")) : "{}"));
+                default -> {
+                    // other event sources do not exist in this template
+                }
+            }
+        }
+    }
+
+    /** An {@code EventBridgeRule} event; the retries default to EventBridge's own (185), the bus to the default one. */
+    private static Rule rule(String name, String function, Map<String, Object> p, Resolver r) {
+        Map<String, Object> deadLetters = map(p.get("DeadLetterConfig"));
+        return new Rule(name, function,
+                p.containsKey("EventBusName") ? r.resolve(p.get("EventBusName")) : "default",
+                EventJson.write(EventJson.MAPPER.valueToTree(r.resolveTree(p.get("Pattern")))),
+                Optional.ofNullable(p.get("InputPath")).map(r::resolve),
+                Integer.parseInt(String.valueOf(map(p.get("RetryPolicy")).getOrDefault("MaximumRetryAttempts", 185))),
+                Optional.ofNullable(deadLetters.getOrDefault("Arn", deadLetters.get("Destination"))).map(r::resolve));
+    }
+
+    private static ConsumerRules consumerRules(Map<String, Object> props, Resolver r) {
+        return new ConsumerRules(logicalIdOf(props.get("TriggerFunctionArn")), r.resolve(props.get("RulePrefix")),
+                r.resolve(props.get("BusName")), logicalIdOf(props.get("ServiceToken")),
+                Optional.ofNullable(props.get("DeadLetterQueueArn")).map(r::resolve));
+    }
+
+    /** The consumer rules may target the trigger's alias (TriggerFunctionAliaslive): that is the trigger function. */
+    private static ConsumerRules triggeredDirectly(ConsumerRules c, Set<String> functions) {
+        String trigger = functions.stream().filter(c.triggerFunction()::startsWith).findFirst().orElse(c.triggerFunction());
+        return new ConsumerRules(trigger, c.rulePrefix(), c.bus(), c.serviceFunction(), c.deadLetterQueue());
     }
 
     /** The logical id an intrinsic names: {@code !GetAtt X.Arn}, {@code !Ref X.Alias} or {@code [X, Arn]} all give X. */

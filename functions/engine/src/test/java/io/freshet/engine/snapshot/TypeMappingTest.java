@@ -166,7 +166,8 @@ class TypeMappingTest {
         Parity.assertSameRows(pg, "every_type", null, t.parquetFiles().get(0), "id", EVERY_COLUMN);
     }
 
-    // One expected type per column of every_type, in the table's order: a table reads best whole.
+    // CHECKSTYLE:method-length because it is one table: the expected type of every column of every_type,
+    // in the table's order, checked against the Parquet file and the reported columns alike
     @Test
     void parquetTypesFollowTheCatalog() throws Exception {
         TableSnapshot t = snapshot("every_type");
