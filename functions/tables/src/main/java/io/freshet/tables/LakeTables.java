@@ -1,0 +1,171 @@
+package io.freshet.tables;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * The lake's Iceberg tables: one per asset ({@link TableNames}), partitioned by the asset's
+ * partition column (identity). {@link #commit} publishes one partition of a run attempt as one
+ * Iceberg transaction that replaces exactly that partition, with the run and attempt in the
+ * snapshot summary; {@link #findCommit} finds that snapshot again, which makes the commit
+ * idempotent per run attempt. Not thread-confined: several threads may commit at once (Iceberg
+ * retries a commit that lost a race, {@link TableSetup#PROPERTIES}).
+ */
+public final class LakeTables implements AutoCloseable {
+
+    /** The snapshot summary's key for the run id. */
+    public static final String RUN_ID = "freshet.run-id";
+    /** The snapshot summary's key for the attempt. */
+    public static final String ATTEMPT = "freshet.attempt";
+
+    private final Catalog catalog;
+    private final FileIO io;
+    private final String stackPrefix;
+
+    public LakeTables(CatalogConfig config, String stackPrefix) {
+        this.stackPrefix = Objects.requireNonNull(stackPrefix, "stackPrefix");
+        Map<String, String> properties = config.properties();
+        this.io = CatalogUtil.loadFileIO(properties.get("io-impl"), properties, null);
+        this.catalog = config.open();
+    }
+
+    /** The catalog the tables are in. */
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public TableIdentifier identifier(String asset) {
+        return TableNames.table(stackPrefix, asset);
+    }
+
+    /**
+     * Publishes one partition: creates the table when missing (schema from the first file), checks
+     * and evolves the schema ({@link SchemaRule}), builds the data files with their Parquet metrics,
+     * and commits one transaction that replaces the partition. When this run attempt has already
+     * committed (a retry after a crash between commit and recording), nothing is committed again.
+     *
+     * @return the id of the snapshot that holds the partition as this attempt wrote it
+     * @throws IncompatibleSchemaException  the output cannot be committed to the table (nothing committed)
+     * @throws PartitionMismatchException   a file holds rows of another partition (nothing committed)
+     */
+    public long commit(PartitionOutput output) {
+        TableIdentifier id = identifier(output.asset());
+        List<ParquetFooter> footers = output.files().stream().map(f -> ParquetFooter.read(io, f)).toList();
+        Table table = TableSetup.loadOrCreate(catalog, id, footers, output.partitionColumn());
+        Optional<Snapshot> earlier = findCommit(table, output.runId(), output.attempt());
+        if (earlier.isPresent()) {
+            return earlier.get().snapshotId();
+        }
+        Schema outputSchema = footers.isEmpty() ? table.schema() : footers.get(0).schema();
+        for (ParquetFooter footer : footers) {
+            SchemaRule.check(id.toString(), table.schema(), footer.schema(), output.partitionColumn());
+        }
+        Transaction tx = table.newTransaction();
+        if (SchemaRule.check(id.toString(), table.schema(), outputSchema, output.partitionColumn()).evolves()) {
+            tx.updateSchema().unionByNameWith(outputSchema).commit();
+        }
+        List<DataFile> files = dataFiles(id, tx.table(), footers, output);
+        Object partition = Conversions.fromPartitionString(
+                tx.table().schema().findType(output.partitionColumn()), output.partitionValue());
+        OverwriteFiles overwrite = tx.newOverwrite()
+                .overwriteByRowFilter(Expressions.equal(output.partitionColumn(), partition))
+                .validateAddedFilesMatchOverwriteFilter();
+        files.forEach(overwrite::addFile);
+        overwrite.set(RUN_ID, output.runId()).set(ATTEMPT, Integer.toString(output.attempt())).commit();
+        tx.commitTransaction();
+        table.refresh();
+        return findCommit(table, output.runId(), output.attempt())
+                .orElseThrow(() -> new IllegalStateException("the commit of " + output.runId() + " is not in " + id + "'s history"))
+                .snapshotId();
+    }
+
+    /**
+     * The snapshot of the table's current history (the current snapshot and its ancestors) that
+     * {@code runId}'s attempt {@code attempt} committed, if any.
+     */
+    public static Optional<Snapshot> findCommit(Table table, String runId, int attempt) {
+        Snapshot current = table.currentSnapshot();
+        if (current == null) {
+            return Optional.empty();
+        }
+        String wanted = Integer.toString(attempt);
+        for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+            Map<String, String> summary = s.summary();
+            if (runId.equals(summary.get(RUN_ID)) && wanted.equals(summary.get(ATTEMPT))) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The asset's table, if it exists. */
+    public Optional<Table> table(String asset) {
+        TableIdentifier id = identifier(asset);
+        return catalog.tableExists(id) ? Optional.of(catalog.loadTable(id)) : Optional.empty();
+    }
+
+    private static List<DataFile> dataFiles(TableIdentifier id, Table table, List<ParquetFooter> footers, PartitionOutput output) {
+        String mappingJson = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
+        NameMapping mapping = mappingJson == null ? null : NameMappingParser.fromJson(mappingJson);
+        MetricsConfig config = MetricsConfig.forTable(table);
+        NestedField column = table.schema().findField(output.partitionColumn());
+        Object partition = Conversions.fromPartitionString(column.type(), output.partitionValue());
+        List<DataFile> files = new ArrayList<>();
+        for (ParquetFooter footer : footers) {
+            Metrics metrics = footer.metrics(config, mapping);
+            requireWithin(id, footer, metrics, column, partition, output);
+            files.add(footer.dataFile(table.spec(), output.partitionValue(), metrics));
+        }
+        return files;
+    }
+
+    /** Every row of the file is of the partition: its column's bounds are the partition's value. */
+    private static void requireWithin(TableIdentifier id, ParquetFooter footer, Metrics metrics, NestedField column,
+                                      Object partition, PartitionOutput output) {
+        if (metrics.recordCount() == null || metrics.recordCount() == 0 || metrics.lowerBounds() == null
+                || metrics.upperBounds() == null || !metrics.lowerBounds().containsKey(column.fieldId())) {
+            return;
+        }
+        Object lower = Conversions.fromByteBuffer(column.type(), metrics.lowerBounds().get(column.fieldId()));
+        Object upper = Conversions.fromByteBuffer(column.type(), metrics.upperBounds().get(column.fieldId()));
+        String want = String.valueOf(partition);
+        if (!want.equals(String.valueOf(lower)) || !want.equals(String.valueOf(upper))) {
+            throw new PartitionMismatchException(id.toString(), footer.location(), column.name(), output.partitionValue(),
+                    lower, upper);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            io.close();
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.freshet.tables;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * The naming rule of the lake's tables: one namespace (a Glue database) per stack,
+ * {@code freshet_<stack prefix>}, and one table per asset, its name with the dot made an
+ * underscore: asset {@code core.trips} of stack {@code freshet} is {@code freshet_freshet.core_trips}.
+ * Glue and Athena want lower-case letters, digits and underscores only, so every other character
+ * of the prefix (a {@code -}) becomes an underscore. Asset names are {@code [a-z][a-z0-9_]*} on
+ * both sides of their one dot, so the table name is already valid; two assets that only differ by
+ * where the dot is ({@code a_b.c}, {@code a.b_c}) would share a table: the project's validation
+ * must refuse that pair (not done yet).
+ */
+public final class TableNames {
+
+    private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9_]");
+
+    private TableNames() {
+    }
+
+    /** {@code freshet_<prefix>}, lower-cased, every character not a letter, digit or underscore made {@code _}. */
+    public static Namespace namespace(String stackPrefix) {
+        Objects.requireNonNull(stackPrefix, "stackPrefix");
+        return Namespace.of("freshet_" + NOT_ALLOWED.matcher(stackPrefix.toLowerCase(Locale.ROOT)).replaceAll("_"));
+    }
+
+    /** The table of {@code asset} ({@code layer.name}) in the stack's namespace: {@code layer_name}. */
+    public static TableIdentifier table(String stackPrefix, String asset) {
+        Objects.requireNonNull(asset, "asset");
+        int dot = asset.indexOf('.');
+        if (dot <= 0 || dot != asset.lastIndexOf('.') || dot == asset.length() - 1) {
+            throw new IllegalArgumentException("an asset name is layer.name, not " + asset);
+        }
+        String name = NOT_ALLOWED.matcher(asset.toLowerCase(Locale.ROOT).replace('.', '_')).replaceAll("_");
+        return TableIdentifier.of(namespace(stackPrefix), name);
+    }
+}
