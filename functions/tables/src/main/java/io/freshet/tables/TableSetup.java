@@ -11,7 +11,6 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 
@@ -58,8 +57,12 @@ final class TableSetup {
             create.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING,
                     NameMappingParser.toJson(MappingUtil.create(create.table().schema()))).commit();
             create.commitTransaction();
-        } catch (AlreadyExistsException createdMeanwhile) {
-            // another run created it first: use theirs
+        } catch (RuntimeException e) {
+            // Another run created it first (AlreadyExistsException, or from the JDBC catalog a
+            // duplicate key as UncheckedSQLException): use theirs. Anything else is a failure.
+            if (!catalog.tableExists(id)) {
+                throw e;
+            }
         }
         return catalog.loadTable(id);
     }
@@ -68,8 +71,11 @@ final class TableSetup {
         if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(id.namespace())) {
             try {
                 namespaces.createNamespace(id.namespace());
-            } catch (AlreadyExistsException createdMeanwhile) {
-                // another run created it first
+            } catch (RuntimeException e) {
+                // another run created it first (the JDBC catalog says so by a duplicate key)
+                if (!namespaces.namespaceExists(id.namespace())) {
+                    throw e;
+                }
             }
         }
     }
