@@ -1,5 +1,8 @@
 package io.freshet.tables;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,10 +82,8 @@ public final class LakeTables implements AutoCloseable {
         if (earlier.isPresent()) {
             return earlier.get().snapshotId();
         }
-        Schema outputSchema = footers.isEmpty() ? table.schema() : footers.get(0).schema();
-        for (ParquetFooter footer : footers) {
-            SchemaRule.check(id.toString(), table.schema(), footer.schema(), output.partitionColumn());
-        }
+        Schema outputSchema = footers.isEmpty() ? table.schema()
+                : SchemaRule.common(id.toString(), footers.stream().map(ParquetFooter::schema).toList());
         Transaction tx = table.newTransaction();
         if (SchemaRule.check(id.toString(), table.schema(), outputSchema, output.partitionColumn()).evolves()) {
             tx.updateSchema().unionByNameWith(outputSchema).commit();
@@ -90,9 +91,11 @@ public final class LakeTables implements AutoCloseable {
         List<DataFile> files = dataFiles(id, tx.table(), footers, output);
         Object partition = Conversions.fromPartitionString(
                 tx.table().schema().findType(output.partitionColumn()), output.partitionValue());
-        OverwriteFiles overwrite = tx.newOverwrite()
-                .overwriteByRowFilter(Expressions.equal(output.partitionColumn(), partition))
-                .validateAddedFilesMatchOverwriteFilter();
+        OverwriteFiles overwrite = tx.newOverwrite().overwriteByRowFilter(Expressions.equal(output.partitionColumn(), partition));
+        if (!files.isEmpty()) {
+            // (Iceberg's check cannot run without an added file: an empty partition only deletes.)
+            overwrite.validateAddedFilesMatchOverwriteFilter();
+        }
         files.forEach(overwrite::addFile);
         overwrite.set(RUN_ID, output.runId()).set(ATTEMPT, Integer.toString(output.attempt())).commit();
         tx.commitTransaction();
@@ -159,12 +162,20 @@ public final class LakeTables implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             io.close();
         } finally {
-            if (catalog instanceof AutoCloseable closeable) {
+            closeCatalog();
+        }
+    }
+
+    private void closeCatalog() {
+        if (catalog instanceof Closeable closeable) {
+            try {
                 closeable.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the catalog did not close cleanly", e);
             }
         }
     }

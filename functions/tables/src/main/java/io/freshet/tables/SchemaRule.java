@@ -1,7 +1,9 @@
 package io.freshet.tables;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.iceberg.Schema;
@@ -60,6 +62,28 @@ final class SchemaRule {
         List<String> added = output.columns().stream().map(NestedField::name)
                 .filter(name -> current.findField(name) == null).toList();
         return new Change(added, widened);
+    }
+
+    /**
+     * The one schema of a partition's files: they must have the same columns with the same types
+     * (DuckDB writes them so), else the first column that differs is named.
+     */
+    static Schema common(String table, List<Schema> schemas) {
+        Schema first = schemas.get(0);
+        for (Schema other : schemas.subList(1, schemas.size())) {
+            Set<String> names = new LinkedHashSet<>();
+            first.columns().forEach(c -> names.add(c.name()));
+            other.columns().forEach(c -> names.add(c.name()));
+            for (String name : names) {
+                NestedField a = first.findField(name);
+                NestedField b = other.findField(name);
+                if (a == null || b == null || !shape(a.type()).equals(shape(b.type()))) {
+                    throw new IncompatibleSchemaException(table, name, "the partition's files disagree on this column ("
+                            + (a == null ? "absent" : shape(a.type())) + " and " + (b == null ? "absent" : shape(b.type())) + ")");
+                }
+            }
+        }
+        return first;
     }
 
     /** A type without its field ids and nullability: what must match for nested types. */

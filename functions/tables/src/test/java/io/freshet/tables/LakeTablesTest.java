@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.StreamSupport;
 
@@ -160,6 +161,34 @@ class LakeTablesTest {
                 () -> tables.commit(output("core.mixed", "2026-11-21", "r2", 1, otherDay)));
         assertTrue(e.getMessage().contains("2026-11-22"), e.getMessage());
         assertEquals(before, tables.table("core.mixed").orElseThrow().currentSnapshot().snapshotId());
+    }
+
+    @Test
+    void aPartitionOfSeveralFilesIsCommittedWholeAndAnEmptyOneEmptiesIt() {
+        tables.commit(output("core.parts", "2026-11-20", "r1", 1, lake.trips("core.parts", "2026-11-20", "r1", 1, 3)));
+        String first = lake.trips("core.parts", "2026-11-21", "r2", 1, 2);
+        String second = lake.trips("core.parts", "2026-11-21", "r2", 3, 7);
+        tables.commit(output("core.parts", "2026-11-21", "r2", 1, first, second));
+        Table table = tables.table("core.parts").orElseThrow();
+        assertEquals(Set.of(first, second), files(table, "2026-11-21").keySet());
+        assertEquals("10", table.currentSnapshot().summary().get("total-records"));
+
+        tables.commit(output("core.parts", "2026-11-21", "r3", 1));
+        table.refresh();
+        assertEquals(Map.of(), files(table, "2026-11-21"));
+        assertEquals(3, onlyFile(table, "2026-11-20").recordCount());
+        assertEquals("3", table.currentSnapshot().summary().get("total-records"));
+    }
+
+    @Test
+    void filesOfOnePartitionThatDisagreeOnAColumnAreRefused() {
+        String a = lake.trips("core.disagree", "2026-11-20", "r1", 1, 2);
+        String b = lake.write(Lake.key("core.disagree", "2026-11-20", "r1"),
+                "SELECT i::INTEGER AS id, DATE '2026-11-20' AS date, i * 10 AS fare, i AS station FROM range(3, 5) t(i)");
+
+        IncompatibleSchemaException e = assertThrows(IncompatibleSchemaException.class,
+                () -> tables.commit(output("core.disagree", "2026-11-20", "r1", 1, a, b)));
+        assertEquals("station", e.column());
     }
 
     /** The one data file of a partition in the current snapshot. */
