@@ -76,12 +76,13 @@ public final class LakeTables implements AutoCloseable {
      */
     public long commit(PartitionOutput output) {
         TableIdentifier id = identifier(output.asset());
-        List<ParquetFooter> footers = output.files().stream().map(f -> ParquetFooter.read(io, f)).toList();
-        Table table = TableSetup.loadOrCreate(catalog, id, footers, output.partitionColumn());
-        Optional<Snapshot> earlier = findCommit(table, output.runId(), output.attempt());
+        // Asked before any file is read: a retry finds its commit even when its files are gone.
+        Optional<Snapshot> earlier = table(output.asset()).flatMap(t -> findCommit(t, output.runId(), output.attempt()));
         if (earlier.isPresent()) {
             return earlier.get().snapshotId();
         }
+        List<ParquetFooter> footers = output.files().stream().map(f -> ParquetFooter.read(io, f)).toList();
+        Table table = TableSetup.loadOrCreate(catalog, id, footers, output.partitionColumn());
         Schema outputSchema = footers.isEmpty() ? table.schema()
                 : SchemaRule.common(id.toString(), footers.stream().map(ParquetFooter::schema).toList());
         Transaction tx = table.newTransaction();
