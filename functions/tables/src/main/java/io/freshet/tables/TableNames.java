@@ -7,15 +7,16 @@ import java.util.regex.Pattern;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 
+import io.freshet.core.model.LakeTableName;
+
 /**
  * The naming rule of the lake's tables: one namespace (a Glue database) per stack,
  * {@code freshet_<stack prefix>}, and one table per asset, its name with the dot made an
  * underscore: asset {@code core.trips} of stack {@code freshet} is {@code freshet_freshet.core_trips}.
  * Glue and Athena want lower-case letters, digits and underscores only, so every other character
- * of the prefix (a {@code -}) becomes an underscore. Asset names are {@code [a-z][a-z0-9_]*} on
- * both sides of their one dot, so the table name is already valid; two assets that only differ by
- * where the dot is ({@code a_b.c}, {@code a.b_c}) would share a table: the project's validation
- * must refuse that pair (not done yet).
+ * of the prefix (a {@code -}) becomes an underscore. The table's name is the core's rule
+ * ({@link LakeTableName}); two assets that only differ by where the dot is ({@code a_b.c},
+ * {@code a.b_c}) would share a table, which the loader refuses.
  */
 public final class TableNames {
 
@@ -37,7 +38,7 @@ public final class TableNames {
         if (dot <= 0 || dot != asset.lastIndexOf('.') || dot == asset.length() - 1) {
             throw new IllegalArgumentException("an asset name is layer.name, not " + asset);
         }
-        String name = NOT_ALLOWED.matcher(asset.toLowerCase(Locale.ROOT).replace('.', '_')).replaceAll("_");
+        String name = NOT_ALLOWED.matcher(LakeTableName.of(asset.toLowerCase(Locale.ROOT))).replaceAll("_");
         return TableIdentifier.of(namespace(stackPrefix), name);
     }
 }

@@ -16,6 +16,7 @@ import io.freshet.core.condition.Condition;
 import io.freshet.core.graph.AssetGraph;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Input;
+import io.freshet.core.model.LakeTableName;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
@@ -88,6 +89,7 @@ final class ProjectValidator {
             }
         }
         Map<String, Pipeline> byName = new HashMap<>();
+        Map<String, Output> byTable = new HashMap<>();
         for (Pipeline p : pipelines) {
             Pipeline first = byName.putIfAbsent(p.name(), p);
             if (first != null) {
@@ -102,8 +104,19 @@ final class ProjectValidator {
                 } else if (producer != null && producer != p) {
                     out.error(o.pos(), "asset '" + o.asset() + "' is produced by two pipelines: '" + producer.name()
                             + "' (" + producer.file() + ") and '" + p.name() + "'; every derived asset has exactly one producer");
+                } else {
+                    sameLakeTable(o, byTable);
                 }
             }
+        }
+    }
+
+    /** Each derived asset is published as its own lake table ({@link LakeTableName}); two names must not meet. */
+    private void sameLakeTable(Output o, Map<String, Output> byTable) {
+        Output first = byTable.putIfAbsent(LakeTableName.of(o.asset()), o);
+        if (first != null && !first.asset().equals(o.asset())) {
+            out.error(o.pos(), "assets '" + first.asset() + "' (" + first.pos() + ") and '" + o.asset() + "' would both be published"
+                    + " as lake table '" + LakeTableName.of(o.asset()) + "'; rename one of them");
         }
     }
 
