@@ -73,8 +73,7 @@ final class BenchTick implements Callable<Integer> {
                          })).build()) {
                 DynamoStateStore.createTable(db, "bench");
                 MutableClock clock = new MutableClock(Instant.parse("2026-05-26T10:00:30Z"));
-                SchedulerService tick = new SchedulerService(project, new DynamoStateStore(db, "bench", clock),
-                        new DynamoStateStore(db, "bench", clock).schedule(), (type, json) -> { }, EmbeddedFanOut.quietLog(), clock, "bench");
+                SchedulerService tick = new SchedulerService(project, new DynamoStateStore(db, "bench", clock), (type, json) -> { }, EmbeddedFanOut.quietLog(), clock, "bench");
 
                 long t0 = System.nanoTime();
                 tick.tick();

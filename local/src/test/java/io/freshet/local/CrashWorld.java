@@ -33,7 +33,6 @@ import io.freshet.runner.RunnerService;
 import io.freshet.s3events.S3EventsHandler;
 import io.freshet.s3events.S3EventsService;
 import io.freshet.scheduler.SchedulerService;
-import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalS3;
@@ -93,16 +92,15 @@ final class CrashWorld implements AutoCloseable {
         this.s3Client = AwsClients.build(S3Client.builder().forcePathStyle(true)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(crashes)), Optional.of(s3.endpoint()), Map.of());
         this.store = new DynamoStateStore(dynamo, EmbeddedFanOut.TABLE, clock);
-        ScheduleState schedulerStore = new DynamoStateStore(dynamo, EmbeddedFanOut.TABLE, clock).schedule();
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, EmbeddedFanOut.BUS));
         S3EventsHandler s3Events = new S3EventsHandler(new S3EventsService(project, Map.of("LakeBucket", LAKE), store, announcer, log), log);
-        TriggerHandler trigger = new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log);
+        TriggerHandler trigger = new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log);
         // The stack's own targets, replaced by the same handlers on the crashing clients.
         stack.bus().registerTarget(FUNCTIONS + "s3-events", json -> crashes.invoke("s3-events", "Object Created", () -> lambda(s3Events, json)));
         stack.bus().registerTarget(FUNCTIONS + "trigger", json -> crashes.invoke("trigger", triggerSignature(json), () -> lambda(trigger, json)));
         this.announcer = announcer;
         this.scratch = tmp.resolve("scratch");
-        this.scheduler = new SchedulerService(project, store, schedulerStore, announcer, log, clock, "local");
+        this.scheduler = new SchedulerService(project, store, announcer, log, clock, "local");
     }
 
     private <B extends AwsClientBuilder<B, C>

@@ -192,7 +192,7 @@ final class LocalStackDemoStack implements DemoStack {
 
     @Override
     public ScheduleState schedulerStore() {
-        return new DynamoStateStore(dynamo, wiring.table(), clock).schedule();
+        return store().schedule();
     }
 
     @Override

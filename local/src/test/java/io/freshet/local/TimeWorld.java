@@ -30,6 +30,7 @@ import io.freshet.runner.RunnerService;
 import io.freshet.scheduler.SchedulerService;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
+import io.freshet.testkit.ProjectFiles;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -67,7 +68,7 @@ final class TimeWorld implements AutoCloseable {
         this.log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock, Map.of());
         this.projectDir = tmp.resolve("project");
         this.scratch = tmp.resolve("scratch");
-        copy(Path.of("src/test/resources/time-project"), projectDir);
+        ProjectFiles.copy(Path.of("src/test/resources/time-project"), projectDir);
         extraPipelines.forEach((file, yaml) -> {
             try {
                 Files.writeString(projectDir.resolve("pipelines").resolve(file), yaml);
@@ -156,32 +157,9 @@ final class TimeWorld implements AutoCloseable {
 
     /** Replaces text in a pipeline file of the copied project (a code change, before a deploy). */
     void edit(String file, String from, String to) {
-        try {
-            Path f = projectDir.resolve("pipelines").resolve(file);
-            String text = Files.readString(f);
-            if (!text.contains(from)) {
-                throw new IllegalArgumentException(file + " does not contain " + from);
-            }
-            Files.writeString(f, text.replace(from, to));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProjectFiles.edit(projectDir, file, from, to);
     }
 
-    private static void copy(Path from, Path to) {
-        try (var files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public void close() {

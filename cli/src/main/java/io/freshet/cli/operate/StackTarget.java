@@ -45,7 +45,11 @@ public final class StackTarget {
     Optional<String> region;
 
     /** The store and run path of the target stack, as the functions themselves see them. */
-    public record Connection(String description, StateStore store, ScheduleState schedulerStore, RunLauncher launcher) {
+    public record Connection(String description, StateStore store, RunLauncher launcher) {
+
+        public ScheduleState schedulerStore() {
+            return store.schedule();
+        }
     }
 
     public Connection connect(Clock clock, JsonLog log) {
@@ -73,6 +77,6 @@ public final class StackTarget {
         EventBridgeClient events = AwsClients.build(EventBridgeClient.builder(), eventsEndpoint, env);
         StateStore store = new DynamoStateStore(db, table, clock);
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, bus));
-        return new Connection(description, store, store.schedule(), new RunLauncher(store, announcer, log, clock));
+        return new Connection(description, store, new RunLauncher(store, announcer, log, clock));
     }
 }

@@ -52,7 +52,7 @@ public final class SchedulerHandler implements RequestStreamHandler {
 
     private SchedulerHandler(Config config, Map<String, String> env, StateStore store, Clock clock, JsonLog log) {
         this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                store, store.schedule(),
+                store,
                 PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env)), log);
     }
 
@@ -98,7 +98,7 @@ public final class SchedulerHandler implements RequestStreamHandler {
         try (DynamoDbClient db = Priming.dynamo(env);
              EventBridgeClient events = Priming.events(env)) {
             DynamoStateStore store = new DynamoStateStore(db, config.table(), clock);
-            new SchedulerHandler(new SchedulerService(project, store, store.schedule(),
+            new SchedulerHandler(new SchedulerService(project, store,
                     new PublishingAnnouncer(new EventPublisher(events, config.bus())), quiet, clock, CommonSettings.STACK.read(env)), quiet)
                     .handleRequest(new ByteArrayInputStream(tick.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
         }

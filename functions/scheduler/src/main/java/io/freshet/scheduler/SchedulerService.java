@@ -46,17 +46,16 @@ public final class SchedulerService {
     record NamedDuty(String name, TickDuty duty) {
     }
 
-    public SchedulerService(Project project, StateStore store, ScheduleState schedule, Announcer announcer, JsonLog log,
-                            Clock clock, String stack) {
-        this(project, schedule, log, clock, stack, new RunLauncher(store, announcer, log, clock), store, announcer);
+    public SchedulerService(Project project, StateStore store, Announcer announcer, JsonLog log, Clock clock, String stack) {
+        this(project, store, log, clock, stack, new RunLauncher(store, announcer, log, clock), announcer);
     }
 
-    private SchedulerService(Project project, ScheduleState schedule, JsonLog log, Clock clock, String stack,
-                             RunLauncher launcher, StateStore store, Announcer announcer) {
-        this(project, schedule, log, clock, stack,
-                List.of(new CodeChangeDuty(project, store, schedule, launcher, log), new CronDuty(store, schedule, launcher, log),
-                        new LazyLaunchDuty(store, schedule, launcher)),
-                List.of(new NamedDuty("freshness", new FreshnessDuty(project, store, schedule, announcer, log, clock)),
+    private SchedulerService(Project project, StateStore store, JsonLog log, Clock clock, String stack,
+                             RunLauncher launcher, Announcer announcer) {
+        this(project, store.schedule(), log, clock, stack,
+                List.of(new CodeChangeDuty(project, store, store.schedule(), launcher, log),
+                        new CronDuty(store, store.schedule(), launcher, log), new LazyLaunchDuty(store, store.schedule(), launcher)),
+                List.of(new NamedDuty("freshness", new FreshnessDuty(project, store, store.schedule(), announcer, log, clock)),
                         new NamedDuty("sweep", new SweepDuty(project, store, launcher, new RunPublication(store, announcer, launcher), log))));
     }
 

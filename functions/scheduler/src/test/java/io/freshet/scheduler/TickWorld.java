@@ -1,11 +1,8 @@
 package io.freshet.scheduler;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +34,7 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.MutableClock;
+import io.freshet.testkit.ProjectFiles;
 import io.freshet.trigger.TriggerService;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -79,7 +77,7 @@ final class TickWorld {
         this.schedule = store.schedule();
         this.launcher = new RunLauncher(store, (Announcer) this::announce, log, clock);
         this.projectDir = tmp.resolve("project");
-        copy(Path.of("src/test/resources/tick-project"), projectDir);
+        ProjectFiles.copy(Path.of("src/test/resources/tick-project"), projectDir);
         this.project = load();
     }
 
@@ -108,7 +106,7 @@ final class TickWorld {
     }
 
     SchedulerService service() {
-        return new SchedulerService(project, store, schedule, this::announce, log, clock, "test");
+        return new SchedulerService(project, store, this::announce, log, clock, "test");
     }
 
     CodeChangeDuty codeChange(Project deployed) {
@@ -148,7 +146,7 @@ final class TickWorld {
     AssetEvent assetUpdated(String asset, String partition) {
         AssetEvent e = event(asset, partition, new Producer(Producer.Kind.S3_UPLOAD, "upload-" + events.incrementAndGet()));
         store.events().record(e);
-        TriggerService trigger = new TriggerService(project, store, schedule, this::announce, log, clock);
+        TriggerService trigger = new TriggerService(project, store, this::announce, log, clock);
         for (Pipeline p : project.pipelines()) {
             if (p.input(asset).isPresent()) {
                 trigger.onAssetUpdated(p, e);
@@ -216,30 +214,7 @@ final class TickWorld {
 
     /** Replaces text in a pipeline file of the copied project (a code change, before a deploy). */
     void edit(String file, String from, String to) {
-        try {
-            Path f = projectDir.resolve("pipelines").resolve(file);
-            String text = Files.readString(f);
-            if (!text.contains(from)) {
-                throw new IllegalArgumentException(file + " does not contain " + from);
-            }
-            Files.writeString(f, text.replace(from, to));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProjectFiles.edit(projectDir, file, from, to);
     }
 
-    private static void copy(Path from, Path to) {
-        try (var files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

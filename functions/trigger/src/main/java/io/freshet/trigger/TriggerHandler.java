@@ -67,7 +67,7 @@ public final class TriggerHandler implements RequestStreamHandler {
 
     private TriggerHandler(Config config, StateStore store, Clock clock, JsonLog log) {
         this(new TriggerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                store, store.schedule(),
+                store,
                 PublishingAnnouncer.create(config), log, clock), log);
     }
 
@@ -137,7 +137,7 @@ public final class TriggerHandler implements RequestStreamHandler {
             Clock clock = Clock.systemUTC();
             DynamoStateStore store = new DynamoStateStore(db, config.table(), clock);
             PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, config.bus()));
-            new TriggerHandler(new TriggerService(project, store, store.schedule(), announcer, quiet, clock), quiet)
+            new TriggerHandler(new TriggerService(project, store, announcer, quiet, clock), quiet)
                     .handleRequest(new ByteArrayInputStream(delivery.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
             // The table answers nothing, so readiness waited: creating and announcing a run is primed directly.
             PendingEvent pending = new PendingEvent("priming", input.asset(), partition, time);

@@ -39,11 +39,10 @@ public final class TriggerService {
     private final RecordedEvents recorded;
     private final JsonLog log;
 
-    public TriggerService(Project project, StateStore store, ScheduleState schedulerStore, Announcer announcer, JsonLog log,
-                          Clock clock) {
+    public TriggerService(Project project, StateStore store, Announcer announcer, JsonLog log, Clock clock) {
         this.project = project;
         this.store = store;
-        this.schedulerStore = schedulerStore;
+        this.schedulerStore = store.schedule();
         this.launcher = new RunLauncher(store, announcer, log, clock);
         this.recorded = new RecordedEvents(store);
         this.log = log;

@@ -85,7 +85,7 @@ class ExactlyOnceTriggerTest {
             String table = "freshet-" + TABLES.incrementAndGet();
             DynamoStateStore.createTable(dynamo.client(), table);
             store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
-            service = new TriggerService(METRO, store, store.schedule(), (type, json) -> announced.add(type + " " + json),
+            service = new TriggerService(METRO, store, (type, json) -> announced.add(type + " " + json),
                     new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
         }
 

@@ -77,7 +77,7 @@ class ForgedEventsTest {
             DynamoStateStore.createTable(dynamo.client(), table);
             store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
             JsonLog jsonLog = new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC(), Map.of("function", "trigger"));
-            handler = new TriggerHandler(new TriggerService(METRO, store, store.schedule(),
+            handler = new TriggerHandler(new TriggerService(METRO, store,
                     (type, json) -> announced.add(type), jsonLog, Clock.systemUTC()), jsonLog);
         }
 

@@ -59,19 +59,17 @@ public final class EmbeddedFanOut implements AutoCloseable {
     private final LocalDynamo dynamo;
     private final LocalEventBridge bus;
     private final StateStore store;
-    private final ScheduleState schedulerStore;
     private final PublishingAnnouncer announcer;
     private final String lakeBucket;
     private final Project project;
     private final JsonLog log;
     private final Clock clock;
 
-    private EmbeddedFanOut(LocalDynamo dynamo, LocalEventBridge bus, StateStore store, ScheduleState schedulerStore,
+    private EmbeddedFanOut(LocalDynamo dynamo, LocalEventBridge bus, StateStore store,
                         PublishingAnnouncer announcer, String lakeBucket, Project project, JsonLog log, Clock clock) {
         this.dynamo = dynamo;
         this.bus = bus;
         this.store = store;
-        this.schedulerStore = schedulerStore;
         this.announcer = announcer;
         this.lakeBucket = lakeBucket;
         this.project = project;
@@ -90,7 +88,6 @@ public final class EmbeddedFanOut implements AutoCloseable {
         LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
         DynamoStateStore.createTable(dynamo.client(), TABLE);
         StateStore store = new DynamoStateStore(dynamo.client(), TABLE, clock);
-        ScheduleState schedulerStore = new DynamoStateStore(dynamo.client(), TABLE, clock).schedule();
         var events = bus.client();
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, BUS));
 
@@ -106,9 +103,9 @@ public final class EmbeddedFanOut implements AutoCloseable {
 
         bus.registerTarget(ARN + "s3-events", lambda(new S3EventsHandler(
                 new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log)));
-        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, schedulerStore, announcer, log, clock), log)));
+        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log)));
         bus.registerTarget(ARN + "runner", json -> runRequested.accept(EventJson.read(json)));
-        return new EmbeddedFanOut(dynamo, bus, store, schedulerStore, announcer, lakeBucket, project, log, clock);
+        return new EmbeddedFanOut(dynamo, bus, store, announcer, lakeBucket, project, log, clock);
     }
 
     /** A log that writes nothing, for benchmarks and quiet tests. */
@@ -146,7 +143,7 @@ public final class EmbeddedFanOut implements AutoCloseable {
     }
 
     public ScheduleState schedulerStore() {
-        return schedulerStore;
+        return store.schedule();
     }
 
     /** What the runner needs to announce on this stack's bus. */
@@ -161,7 +158,7 @@ public final class EmbeddedFanOut implements AutoCloseable {
 
     /** The tick of another deployment of the pipelines (a new code version) on this stack's state. */
     public SchedulerService scheduler(Project deployed) {
-        return new SchedulerService(deployed, store, schedulerStore, announcer, log, clock, "local");
+        return new SchedulerService(deployed, store, announcer, log, clock, "local");
     }
 
     /** Where manual runs and backfills ask for runs, as the scheduler and trigger do. */

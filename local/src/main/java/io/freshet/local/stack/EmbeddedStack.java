@@ -193,7 +193,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public ScheduleState schedulerStore() {
-        return new DynamoStateStore(dynamo.client(), table, options.clock()).schedule();
+        return store().schedule();
     }
 
     public LocalS3 s3() {
