@@ -21,6 +21,7 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.mapping.NameMapping;
@@ -31,7 +32,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * The lake's Iceberg tables: one per asset ({@link TableNames}), partitioned by the asset's
- * partition column (identity). {@link #commit} publishes one partition of a run attempt as one
+ * partition column (identity). {@link #publish} publishes one partition of a run attempt as one
  * Iceberg transaction that replaces exactly that partition, with the run and attempt in the
  * snapshot summary; {@link #findCommit} finds that snapshot again, which makes the commit
  * idempotent per run attempt. Not thread-confined: several threads may commit at once (Iceberg
@@ -64,25 +65,35 @@ public final class LakeTables implements AutoCloseable {
         return TableNames.table(stackPrefix, asset);
     }
 
+    /** What a publication left: the table, the snapshot that holds the partition, and that snapshot's metadata file. */
+    public record Commit(String table, long snapshotId, String metadataLocation) {
+    }
+
+    /** {@link #publish}, for the snapshot id only. */
+    public long commit(PartitionOutput output) {
+        return publish(output).snapshotId();
+    }
+
     /**
      * Publishes one partition: creates the table when missing (schema from the first file), checks
      * and evolves the schema ({@link SchemaRule}), builds the data files with their Parquet metrics,
-     * and commits one transaction that replaces the partition. When this run attempt has already
-     * committed (a retry after a crash between commit and recording), nothing is committed again.
+     * and commits one transaction that replaces the partition (the whole table when unpartitioned).
+     * When this run attempt has already committed (a retry after a crash between commit and
+     * recording), nothing is committed again and that commit is returned.
      *
-     * @return the id of the snapshot that holds the partition as this attempt wrote it
      * @throws IncompatibleSchemaException  the output cannot be committed to the table (nothing committed)
      * @throws PartitionMismatchException   a file holds rows of another partition (nothing committed)
      */
-    public long commit(PartitionOutput output) {
+    public Commit publish(PartitionOutput output) {
         TableIdentifier id = identifier(output.asset());
         // Asked before any file is read: a retry finds its commit even when its files are gone.
-        Optional<Snapshot> earlier = table(output.asset()).flatMap(t -> findCommit(t, output.runId(), output.attempt()));
+        Optional<Table> existing = table(output.asset());
+        Optional<Snapshot> earlier = existing.flatMap(t -> findCommit(t, output.runId(), output.attempt()));
         if (earlier.isPresent()) {
-            return earlier.get().snapshotId();
+            return describe(id, existing.get(), earlier.get().snapshotId());
         }
         List<ParquetFooter> footers = output.files().stream().map(f -> ParquetFooter.read(io, f)).toList();
-        Table table = TableSetup.loadOrCreate(catalog, id, footers, output.partitionColumn());
+        Table table = TableSetup.loadOrCreate(catalog, id, footers, output);
         Schema outputSchema = footers.isEmpty() ? table.schema()
                 : SchemaRule.common(id.toString(), footers.stream().map(ParquetFooter::schema).toList());
         Transaction tx = table.newTransaction();
@@ -90,9 +101,7 @@ public final class LakeTables implements AutoCloseable {
             tx.updateSchema().unionByNameWith(outputSchema).commit();
         }
         List<DataFile> files = dataFiles(id, tx.table(), footers, output);
-        Object partition = Conversions.fromPartitionString(
-                tx.table().schema().findType(output.partitionColumn()), output.partitionValue());
-        OverwriteFiles overwrite = tx.newOverwrite().overwriteByRowFilter(Expressions.equal(output.partitionColumn(), partition));
+        OverwriteFiles overwrite = tx.newOverwrite().overwriteByRowFilter(partitionFilter(tx.table(), output));
         if (!files.isEmpty()) {
             // (Iceberg's check cannot run without an added file: an empty partition only deletes.)
             overwrite.validateAddedFilesMatchOverwriteFilter();
@@ -101,9 +110,51 @@ public final class LakeTables implements AutoCloseable {
         overwrite.set(RUN_ID, output.runId()).set(ATTEMPT, Integer.toString(output.attempt())).commit();
         tx.commitTransaction();
         table.refresh();
-        return findCommit(table, output.runId(), output.attempt())
+        long snapshot = findCommit(table, output.runId(), output.attempt())
                 .orElseThrow(() -> new IllegalStateException("the commit of " + output.runId() + " is not in " + id + "'s history"))
                 .snapshotId();
+        return describe(id, table, snapshot);
+    }
+
+    /**
+     * Whether {@link #publish} would accept the output, without committing anything: the files are
+     * Parquet, agree on their schema, hold the partition column, fit the table's schema and hold
+     * only rows of the partition. Run before the first of a run's commits, so that a run with
+     * several outputs fails before any of them is committed.
+     *
+     * @throws IncompatibleSchemaException  the output cannot be committed to the table
+     * @throws PartitionMismatchException   a file holds rows of another partition
+     */
+    public void check(PartitionOutput output) {
+        TableIdentifier id = identifier(output.asset());
+        List<ParquetFooter> footers = output.files().stream().map(f -> ParquetFooter.read(io, f)).toList();
+        if (footers.isEmpty()) {
+            return;
+        }
+        Schema outputSchema = SchemaRule.common(id.toString(), footers.stream().map(ParquetFooter::schema).toList());
+        Optional<Table> existing = table(output.asset());
+        if (existing.isEmpty()) {
+            output.partitionColumn().filter(c -> outputSchema.findField(c) == null).ifPresent(c -> {
+                throw new IncompatibleSchemaException(id.toString(), c, "the partition column is missing from the output");
+            });
+            return;
+        }
+        SchemaRule.check(id.toString(), existing.get().schema(), outputSchema, output.partitionColumn());
+        if (output.partitioned()) {
+            dataFiles(id, existing.get(), footers, output);
+        }
+    }
+
+    private static Commit describe(TableIdentifier id, Table table, long snapshotId) {
+        return new Commit(id.toString(), snapshotId, TableHistory.metadataLocation(table, snapshotId));
+    }
+
+    private static Expression partitionFilter(Table table, PartitionOutput output) {
+        if (output.partitionColumn().isEmpty()) {
+            return Expressions.alwaysTrue();
+        }
+        String column = output.partitionColumn().get();
+        return Expressions.equal(column, Conversions.fromPartitionString(table.schema().findType(column), output.partitionValue()));
     }
 
     /**
@@ -135,12 +186,14 @@ public final class LakeTables implements AutoCloseable {
         String mappingJson = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
         NameMapping mapping = mappingJson == null ? null : NameMappingParser.fromJson(mappingJson);
         MetricsConfig config = MetricsConfig.forTable(table);
-        NestedField column = table.schema().findField(output.partitionColumn());
-        Object partition = Conversions.fromPartitionString(column.type(), output.partitionValue());
+        NestedField column = output.partitionColumn().map(c -> table.schema().findField(c)).orElse(null);
+        Object partition = column == null ? null : Conversions.fromPartitionString(column.type(), output.partitionValue());
         List<DataFile> files = new ArrayList<>();
         for (ParquetFooter footer : footers) {
             Metrics metrics = footer.metrics(config, mapping);
-            requireWithin(id, footer, metrics, column, partition, output);
+            if (column != null) {
+                requireWithin(id, footer, metrics, column, partition, output);
+            }
             files.add(footer.dataFile(table.spec(), output.partitionValue(), metrics));
         }
         return files;

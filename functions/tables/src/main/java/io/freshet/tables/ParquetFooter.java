@@ -102,11 +102,14 @@ record ParquetFooter(String location, long length, ParquetMetadata metadata) {
     }
 
     DataFile dataFile(PartitionSpec spec, String partitionValue, Metrics metrics) {
-        return DataFiles.builder(spec)
+        DataFiles.Builder builder = DataFiles.builder(spec);
+        if (spec.isPartitioned()) {
+            builder.withPartitionValues(List.of(partitionValue));
+        }
+        return builder
                 .withPath(location)
                 .withFormat(FileFormat.PARQUET)
                 .withFileSizeInBytes(length)
-                .withPartitionValues(List.of(partitionValue))
                 .withMetrics(metrics)
                 .withSplitOffsets(ParquetUtil.getSplitOffsets(metadata))
                 .build();

@@ -2,21 +2,26 @@ package io.freshet.tables;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One partition of one asset, written by one run attempt: what {@link LakeTables#commit} publishes.
+ * One partition of one asset, written by one run attempt: what {@link LakeTables#publish} publishes.
  *
  * @param asset           the asset, {@code layer.name} (its table: {@link TableNames})
  * @param partitionColumn the column of the files that holds the partition key (e.g. {@code date}); the
- *                        table is partitioned by it (identity)
- * @param partitionValue  the partition, as a partition path writes it (e.g. {@code 2026-11-20})
+ *                        table is partitioned by it (identity). Empty for an unpartitioned asset, whose
+ *                        every run replaces the whole table
+ * @param partitionValue  the partition, as a partition path writes it (e.g. {@code 2026-11-20}); empty
+ *                        when unpartitioned
  * @param files           the Parquet files of the partition, full locations ({@code s3://bucket/key}),
  *                        as DuckDB wrote them; none for an empty partition
  * @param runId           the run
  * @param attempt         the run's attempt (from 1)
+ * @param tableLocation   where a table created by this output keeps its files ({@code s3://bucket/prefix});
+ *                        empty for the catalog's default
  */
-public record PartitionOutput(String asset, String partitionColumn, String partitionValue, List<String> files,
-                              String runId, int attempt) {
+public record PartitionOutput(String asset, Optional<String> partitionColumn, String partitionValue, List<String> files,
+                              String runId, int attempt, Optional<String> tableLocation) {
 
     public PartitionOutput {
         Objects.requireNonNull(asset, "asset");
@@ -24,8 +29,21 @@ public record PartitionOutput(String asset, String partitionColumn, String parti
         Objects.requireNonNull(partitionValue, "partitionValue");
         files = List.copyOf(files);
         Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(tableLocation, "tableLocation");
         if (attempt < 1) {
             throw new IllegalArgumentException("attempts count from 1, not " + attempt);
         }
+        if (partitionColumn.isEmpty() && !partitionValue.isEmpty()) {
+            throw new IllegalArgumentException("an unpartitioned output has no partition value, not " + partitionValue);
+        }
+    }
+
+    /** A partitioned output in a table at the catalog's default location. */
+    public PartitionOutput(String asset, String partitionColumn, String partitionValue, List<String> files, String runId, int attempt) {
+        this(asset, Optional.of(partitionColumn), partitionValue, files, runId, attempt, Optional.empty());
+    }
+
+    boolean partitioned() {
+        return partitionColumn.isPresent();
     }
 }

@@ -3,6 +3,7 @@ package io.freshet.tables;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -37,10 +38,10 @@ final class SchemaRule {
     private SchemaRule() {
     }
 
-    static Change check(String table, Schema current, Schema output, String partitionColumn) {
-        if (output.findField(partitionColumn) == null) {
-            throw new IncompatibleSchemaException(table, partitionColumn, "the partition column is missing from the output");
-        }
+    static Change check(String table, Schema current, Schema output, Optional<String> partitionColumn) {
+        partitionColumn.filter(c -> output.findField(c) == null).ifPresent(c -> {
+            throw new IncompatibleSchemaException(table, c, "the partition column is missing from the output");
+        });
         List<String> widened = new ArrayList<>();
         for (NestedField column : current.columns()) {
             NestedField out = output.findField(column.name());

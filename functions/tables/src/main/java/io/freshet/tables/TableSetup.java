@@ -34,7 +34,7 @@ final class TableSetup {
     }
 
     /** The table, created from the first file's schema when missing (by a concurrent creator too). */
-    static Table loadOrCreate(Catalog catalog, TableIdentifier id, List<ParquetFooter> footers, String partitionColumn) {
+    static Table loadOrCreate(Catalog catalog, TableIdentifier id, List<ParquetFooter> footers, PartitionOutput output) {
         if (catalog.tableExists(id)) {
             return catalog.loadTable(id);
         }
@@ -42,17 +42,18 @@ final class TableSetup {
             throw new IllegalArgumentException("table " + id + " does not exist and an empty partition cannot create it");
         }
         Schema schema = footers.get(0).schema();
-        if (schema.findField(partitionColumn) == null) {
-            throw new IncompatibleSchemaException(id.toString(), partitionColumn, "the partition column is missing from the output");
-        }
+        output.partitionColumn().filter(c -> schema.findField(c) == null).ifPresent(c -> {
+            throw new IncompatibleSchemaException(id.toString(), c, "the partition column is missing from the output");
+        });
         ensureNamespace(catalog, id);
         try {
-            Transaction create = catalog.buildTable(id, schema)
-                    .withPartitionSpec(PartitionSpec.builderFor(schema).identity(partitionColumn).build())
-                    .withProperties(PROPERTIES)
+            Catalog.TableBuilder builder = catalog.buildTable(id, schema).withProperties(PROPERTIES);
+            output.tableLocation().ifPresent(builder::withLocation);
+            output.partitionColumn().ifPresent(c -> builder
+                    .withPartitionSpec(PartitionSpec.builderFor(schema).identity(c).build())
                     // Full bounds for the partition column, which the partition check compares.
-                    .withProperty(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + partitionColumn, "full")
-                    .createTransaction();
+                    .withProperty(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + c, "full"));
+            Transaction create = builder.createTransaction();
             // The ids are the table's (assigned at creation): the mapping is made from them.
             create.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING,
                     NameMappingParser.toJson(MappingUtil.create(create.table().schema()))).commit();

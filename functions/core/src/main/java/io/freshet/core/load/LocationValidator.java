@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.freshet.core.location.LocationPattern;
@@ -71,6 +72,11 @@ final class LocationValidator {
                         + "' must be a prefix ending in '/' without '*': the runner writes the asset's objects under it");
                 continue;
             }
+            // (A key that starts with a parameter gets its root when the parameter is known.)
+            if (loc.literalFolder().isEmpty() && !loc.keyStartsWithParameter()) {
+                out.error(o.locationPos(), "the location of output '" + o.asset() + "' must start with a folder of its own before its"
+                        + " first placeholder (e.g. s3://${LakeBucket}/core/trips/date={date}/): that folder is the root of the asset's table");
+            }
             PartitionGrain implied = loc.impliedGrain();
             if (implied != p.partitioning().grain()) {
                 out.error(o.locationPos(), "the location of output '" + o.asset() + "' "
@@ -87,6 +93,7 @@ final class LocationValidator {
      * others) with every write; two derived assets sharing a prefix could not tell their objects apart.
      */
     void overlaps() {
+        tableRoots();
         OverlapCandidates<Source.S3> sourceIndex = new OverlapCandidates<>();
         for (Source s : sources) {
             if (s instanceof Source.S3 s3) {
@@ -120,6 +127,40 @@ final class LocationValidator {
                         .forEach(other -> o.location().overlapWitness(other.location()).ifPresent(w -> out.error(o.locationPos(),
                                 "the location of output '" + o.asset() + "' overlaps that of '" + other.asset() + "' (" + other.location().text()
                                         + "), e.g. " + w + "; every asset needs a prefix of its own")));
+            }
+        }
+    }
+
+    /**
+     * Each derived asset's table keeps its metadata and files under its root folder
+     * (io.freshet.core.model.TableLayout), and its housekeeping deletes what its table does not reference there:
+     * no root may hold another's. Reported at the later of two outputs in root order.
+     */
+    private void tableRoots() {
+        TreeMap<String, Output> roots = new TreeMap<>();
+        for (Pipeline p : pipelines) {
+            for (Output o : p.outputs()) {
+                String root = o.location().bucket() + "/" + o.location().literalFolder();
+                if (o.location().literalFolder().isEmpty()) {
+                    continue;
+                }
+                Output same = roots.putIfAbsent(root, o);
+                // (Overlapping locations are reported as such.)
+                if (same != null && o.location().overlapWitness(same.location()).isEmpty()) {
+                    out.error(o.locationPos(), "output '" + o.asset() + "' has the same table root (" + o.location().literalFolder()
+                            + ") as '" + same.asset() + "': give each asset a folder of its own before its placeholders");
+                }
+            }
+        }
+        Map.Entry<String, Output> previous = null;
+        for (Map.Entry<String, Output> e : roots.entrySet()) {
+            if (previous != null && e.getKey().startsWith(previous.getKey())
+                    && e.getValue().location().overlapWitness(previous.getValue().location()).isEmpty()) {
+                out.error(e.getValue().locationPos(), "the table root of output '" + e.getValue().asset() + "' ("
+                        + e.getValue().location().literalFolder() + ") lies inside that of '" + previous.getValue().asset()
+                        + "' (" + previous.getValue().location().literalFolder() + "): give each asset a folder of its own");
+            } else {
+                previous = e;
             }
         }
     }

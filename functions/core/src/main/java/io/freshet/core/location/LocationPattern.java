@@ -47,6 +47,9 @@ import java.util.regex.Pattern;
  */
 public final class LocationPattern {
 
+    /** A hive-style partition name right before a placeholder: {@code date=} at the end of a literal. */
+    private static final Pattern HIVE_NAME = Pattern.compile("(?:^|/)([A-Za-z_][A-Za-z0-9_]*)=$");
+
     private final String text;
     private final String bucket;
     private final boolean bucketIsParameter;
@@ -120,6 +123,40 @@ public final class LocationPattern {
      */
     public String literalPrefix() {
         return !key.isEmpty() && key.getFirst() instanceof KeyToken.Literal l ? l.text() : "";
+    }
+
+    /** Whether the key's first token is a parameter ({@code ${Env}/core/...}). */
+    public boolean keyStartsWithParameter() {
+        return !key.isEmpty() && key.getFirst() instanceof KeyToken.Parameter;
+    }
+
+    /**
+     * The part of {@link #literalPrefix()} up to and including its last {@code /}: the folder every
+     * key of this location lies in (for a derived asset, its table's root). Empty when the key's
+     * first segment is already variable.
+     */
+    public String literalFolder() {
+        String literal = literalPrefix();
+        return literal.substring(0, literal.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * The name a hive-style path gives the partition's finest placeholder ({@code {hour}} when
+     * hourly, {@code {date}} when daily): {@code date} for {@code .../date={date}/}, {@code dt} for
+     * {@code .../dt={date}/}; empty when unpartitioned, partitioned by year, month and day, or the
+     * placeholder is not written as {@code name=}.
+     */
+    public Optional<String> hivePartitionName() {
+        Field field = grain == PartitionGrain.HOURLY ? Field.HOUR : Field.DATE;
+        for (int i = 1; i < key.size(); i++) {
+            if (key.get(i) instanceof KeyToken.Placeholder p && p.field() == field && key.get(i - 1) instanceof KeyToken.Literal l) {
+                Matcher m = HIVE_NAME.matcher(l.text());
+                if (m.find()) {
+                    return Optional.of(m.group(1));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
