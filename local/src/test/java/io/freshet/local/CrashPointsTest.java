@@ -32,7 +32,7 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.stack.EmbeddedFanOut;
-import io.freshet.runner.FaultPoints;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * The crash-point sweep: every function (s3-events, trigger, runner, the scheduler's tick and

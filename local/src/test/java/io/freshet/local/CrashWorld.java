@@ -28,7 +28,7 @@ import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.stack.EmbeddedFanOut;
-import io.freshet.runner.FaultPoints;
+import io.freshet.state.protocol.FaultPoints;
 import io.freshet.runner.RunnerService;
 import io.freshet.s3events.S3EventsHandler;
 import io.freshet.s3events.S3EventsService;

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.runner.FaultPoints;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * Recording a run's outputs is its commit point: an attempt killed after it ends SUCCEEDED, with

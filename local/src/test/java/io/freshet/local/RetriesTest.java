@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.runner.FaultPoints;
+import io.freshet.state.protocol.FaultPoints;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**

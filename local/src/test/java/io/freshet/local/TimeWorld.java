@@ -25,7 +25,7 @@ import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.local.stack.EmbeddedFanOut;
-import io.freshet.runner.FaultPoints;
+import io.freshet.state.protocol.FaultPoints;
 import io.freshet.runner.RunnerService;
 import io.freshet.scheduler.SchedulerService;
 import io.freshet.testkit.LocalS3;

@@ -20,6 +20,11 @@ public interface Announcer extends RunAnnouncer {
     }
 
     @Override
+    default void outputsStaged(Run run, int attempt) {
+        announce(EventJson.RUN_OUTPUTS_STAGED, EventJson.outputsStaged(run, attempt));
+    }
+
+    @Override
     default void runEnded(Run run, RunState outcome, String reason) {
         String type = switch (outcome) {
             case SUCCEEDED -> EventJson.RUN_SUCCEEDED;

@@ -8,15 +8,14 @@ import java.util.Optional;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.state.protocol.RunLauncher;
-import io.freshet.state.protocol.RunPublication;
 import io.freshet.state.StateStore;
 import io.freshet.core.runs.RunState;
 import io.freshet.runner.lineage.RunLineage;
 
 /**
  * How an attempt ends, every write fenced on it: SKIPPED or FAILED by a phase's decision, back to
- * QUEUED or FAILED after a failure as its {@link FailureKind} decides, or SUCCEEDED by finishing
- * the publication of outputs an earlier attempt recorded.
+ * QUEUED or FAILED after a failure as its {@link FailureKind} decides, or PUBLISHING when it had
+ * staged its outputs (the publisher ends the run).
  */
 final class AttemptEnding {
 
@@ -24,7 +23,6 @@ final class AttemptEnding {
 
     private final StateStore store;
     private final RunLauncher launcher;
-    private final RunPublication publication;
     private final RunLineage lineage;
     private final Clock clock;
     private final JsonLog log;
@@ -32,7 +30,6 @@ final class AttemptEnding {
     AttemptEnding(RunnerParts parts) {
         this.store = parts.store();
         this.launcher = parts.launcher();
-        this.publication = parts.publication();
         this.lineage = parts.lineage();
         this.clock = parts.clock();
         this.log = parts.log();
@@ -65,10 +62,16 @@ final class AttemptEnding {
     /** What a failed attempt leads to: its kind decides ({@link FailureKind#next}). Empty when the attempt lost the run. */
     Optional<RunState> failed(Attempt a, FailureKind kind) {
         String reason = kind.reason();
-        FailureKind.Next next = kind.next(a.number(), a.pipeline().retries(), () -> store.runs().recordedOutputs(a.run().runId()).isPresent());
+        FailureKind.Next next = kind.next(a.number(), a.pipeline().retries(), () -> store.runs().staged(a.run().runId())
+                .filter(s -> s.attempt() == a.number()).isPresent());
         if (next instanceof FailureKind.Next.Stop) {
             log.warn(NO_LONGER_HOLDS, a.log(Map.of("reason", reason)));
             return Optional.empty();
+        }
+        if (next instanceof FailureKind.Next.HandedOver) {
+            log.warn("run attempt failed after staging its outputs; the publisher publishes them (the sweep re-sends them if needed)",
+                    a.log(Map.of("state", "PUBLISHING", "reason", reason, "kind", kind.label())));
+            return Optional.of(RunState.PUBLISHING);
         }
         lineage.fail(a.run(), a.number(), a.pipeline(), clock.instant(), a.read(), reason);
         if (next instanceof FailureKind.Next.Retry retry) {
@@ -91,23 +94,8 @@ final class AttemptEnding {
             log.warn(NO_LONGER_HOLDS, a.log(Map.of("reason", reason)));
             return Optional.empty();
         }
-        log.warn(retry.publicationOnly() ? "run attempt failed after recording its outputs; the next attempt finishes their publication"
-                : "run attempt failed; it will be retried", a.log(Map.of("state", "QUEUED", "reason", reason,
+        log.warn("run attempt failed; it will be retried", a.log(Map.of("state", "QUEUED", "reason", reason,
                 "kind", kind.label(), "retryAt", retryAt.toString())));
         return Optional.of(RunState.QUEUED);
-    }
-
-    /**
-     * An earlier attempt passed the commit point (its outputs are recorded; consumers may use them)
-     * and stopped before finishing: finish its publication, compute nothing again.
-     */
-    Optional<RunState> finishRecorded(Attempt a, List<String> outputs) {
-        String reason = "published " + outputs.size() + " asset event(s)";
-        if (!publication.complete(a.run(), a.number(), outputs, reason)) {
-            log.warn(NO_LONGER_HOLDS, a.logContext());
-            return Optional.empty();
-        }
-        log.info("run succeeded: the outputs an earlier attempt recorded are published", a.log(Map.of("state", "SUCCEEDED", "outputs", outputs.size())));
-        return Optional.of(RunState.SUCCEEDED);
     }
 }

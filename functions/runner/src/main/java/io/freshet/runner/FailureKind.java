@@ -38,11 +38,15 @@ public sealed interface FailureKind {
         record Stop() implements Next {
         }
 
+        /** The same run id tries again after {@code delay}. */
+        record Retry(Duration delay) implements Next {
+        }
+
         /**
-         * The same run id tries again after {@code delay}; with {@code publicationOnly} the outputs
-         * are recorded and the next attempt only finishes their publication.
+         * The attempt staged its outputs before it failed (announcing them, say): the run is the
+         * publisher's now, and the sweep hands it over again if the announcement was lost.
          */
-        record Retry(Duration delay, boolean publicationOnly) implements Next {
+        record HandedOver() implements Next {
         }
 
         /** The run ends FAILED. */
@@ -51,19 +55,19 @@ public sealed interface FailureKind {
     }
 
     /**
-     * What follows a failure of this kind in attempt number {@code attempt}. Past the commit point
-     * ({@code outputsRecorded}, asked only when the attempt still holds the run) the next attempt
-     * only finishes the publication: it comes at once and is not counted against the retries.
+     * What follows a failure of this kind in attempt number {@code attempt}. Once its outputs are
+     * staged ({@code outputsStaged}, asked only when the attempt did not lose the run) the run is
+     * handed over to the publisher, whatever failed after.
      */
-    default Next next(int attempt, Retries retries, BooleanSupplier outputsRecorded) {
+    default Next next(int attempt, Retries retries, BooleanSupplier outputsStaged) {
         if (this instanceof LeaseLost) {
             return new Next.Stop();
         }
-        if (outputsRecorded.getAsBoolean()) {
-            return new Next.Retry(Duration.ZERO, true);
+        if (outputsStaged.getAsBoolean()) {
+            return new Next.HandedOver();
         }
         if (this instanceof Transient && attempt <= retries.attempts()) {
-            return new Next.Retry(retries.delayBefore(attempt), false);
+            return new Next.Retry(retries.delayBefore(attempt));
         }
         return new Next.Fail();
     }

@@ -18,24 +18,27 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.freshet.aws.JsonLog;
-import io.freshet.state.protocol.RunPublication;
+import io.freshet.state.protocol.RunLauncher;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
 import io.freshet.core.model.Output;
+import io.freshet.core.model.TableLayout;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.engine.checks.CheckResult;
 import io.freshet.engine.sql.DuckSession;
 import io.freshet.runner.lineage.RunLineage;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * The publication phase, in an order that never lets an event point at partial data: outputs
- * uploaded under run- and attempt-scoped keys no one has read; then every output event recorded
- * at once, fenced on the attempt ({@link io.freshet.state.Runs#recordOutputs}: the run's commit point);
- * only then announced and the run succeeded ({@link RunPublication}).
+ * uploaded under run- and attempt-scoped keys no one has read; then every output staged at once,
+ * fenced on the attempt and its lease ({@link io.freshet.state.Runs#stageOutputs}: from then on
+ * no other attempt can start, so a stale attempt never publishes); then handed to the publisher
+ * ({@code Run Outputs Staged}), which commits them to their tables, records and announces them.
  */
 final class PublicationPhase {
 
@@ -45,7 +48,7 @@ final class PublicationPhase {
     private final Clock clock;
     private final JsonLog log;
     private final FaultPoints faults;
-    private final RunPublication publication;
+    private final RunLauncher launcher;
     private final RunLineage lineage;
     private final ChecksPhase checks;
 
@@ -56,7 +59,7 @@ final class PublicationPhase {
         this.clock = parts.clock();
         this.log = parts.log();
         this.faults = parts.faults();
-        this.publication = parts.publication();
+        this.launcher = parts.launcher();
         this.lineage = parts.lineage();
         this.checks = checks;
     }
@@ -70,23 +73,21 @@ final class PublicationPhase {
         deadline.check();
         Run run = a.run();
         int attempt = a.number();
-        // The commit point: every output event recorded at once, fenced on this attempt and its lease.
-        if (!store.runs().recordOutputs(run.runId(), attempt, events, made.inputVersions(), made.codeVersion())) {
-            throw new LeaseLostException("run " + run.runId() + ": attempt " + attempt + " no longer holds it; its outputs were not recorded");
+        // The hand-over: every output staged at once, fenced on this attempt and its lease.
+        if (!store.runs().stageOutputs(run.runId(), attempt, events, made.inputVersions(), made.codeVersion())) {
+            throw new LeaseLostException("run " + run.runId() + ": attempt " + attempt + " no longer holds it; its outputs were not staged");
         }
-        faults.reached("after-record");
+        faults.reached("after-stage");
         checks.announceFailed(run, made.checks());
         lineage.complete(run, attempt, a.pipeline(), clock.instant(), a.read(), events.stream().map(RunInputs::dataset).toList());
-        String reason = "published " + events.size() + " asset event(s)";
-        if (!publication.complete(run, attempt, events.stream().map(AssetEvent::eventId).toList(), reason)) {
-            throw new LeaseLostException("run " + run.runId() + ": attempt " + attempt + " recorded its outputs, and the sweep or another attempt finished it");
-        }
+        launcher.announceStaged(run, attempt);
         for (AssetEvent e : events) {
-            log.info("asset published", a.log(Map.of("asset", e.asset(), "eventId", e.eventId(),
+            log.info("output staged", a.log(Map.of("asset", e.asset(), "eventId", e.eventId(),
                     "rows", e.metadata().getOrDefault("rows", ""), "object", e.objects().get(0))));
         }
-        log.info("run succeeded", a.log(Map.of("state", "SUCCEEDED", "outputs", events.size())));
-        return RunState.SUCCEEDED;
+        log.info("run staged for publication", a.log(Map.of("state", "PUBLISHING", "outputs", events.size())));
+        // PUBLISHING until the publisher is done; a publisher that was quicker (the embedded stack's, in process) has ended it.
+        return store.runs().run(run.runId()).map(Run::state).orElse(RunState.PUBLISHING);
     }
 
     /** Outputs under keys no one has read: a killed attempt leaves orphans, never partial assets. */
@@ -94,8 +95,11 @@ final class PublicationPhase {
         Run run = a.run();
         List<AssetEvent> events = new ArrayList<>();
         for (Output out : a.pipeline().outputs()) {
-            Path file = duck.writeParquet(out.asset(), work.resolve(out.asset() + ".parquet"));
-            String key = outputKey(out, lakeBucket, run, a.number());
+            TableLayout layout = layout(out, lakeBucket);
+            Path target = work.resolve(out.asset() + ".parquet");
+            Path file = layout.partitionColumn().map(c -> duck.writeParquet(out.asset(), target, c.name(), c.sqlLiteral(run.partition())))
+                    .orElseGet(() -> duck.writeParquet(out.asset(), target));
+            String key = layout.dataKey(run.partition(), run.runId(), a.number());
             deadline.check();
             objects.put(lakeBucket, key, file);
             faults.reached("after-upload");
@@ -107,10 +111,9 @@ final class PublicationPhase {
         return events;
     }
 
-    /** The key of an output's object: under the output's prefix for the partition, scoped to run and attempt. */
-    static String outputKey(Output out, String lakeBucket, Run run, int attempt) {
-        return out.location().resolve(Map.of("LakeBucket", lakeBucket)).keyPrefixFor(run.partition())
-                + "run=" + run.runId() + "/attempt=" + attempt + "/part-0.parquet";
+    /** The output's table layout: its data file of a run attempt lies under the output's prefix for the partition. */
+    static TableLayout layout(Output out, String lakeBucket) {
+        return TableLayout.of(out.location().resolve(Map.of("LakeBucket", lakeBucket)));
     }
 
     /** An output event's metadata: rows, bytes, schema hash, watermark range, and each check's result on the asset. */

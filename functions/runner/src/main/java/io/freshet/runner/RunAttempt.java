@@ -11,6 +11,7 @@ import java.util.Optional;
 import io.freshet.core.runs.RunState;
 import io.freshet.engine.sql.DuckSession;
 import io.freshet.engine.sql.DuckSettings;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * One attempt at a run, phase by phase: inputs ({@link RunInputs}), the skip decision

@@ -6,19 +6,19 @@ import java.time.Clock;
 import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.state.protocol.RunLauncher;
-import io.freshet.state.protocol.RunPublication;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
 import io.freshet.core.load.Project;
 import io.freshet.runner.lineage.RunLineage;
+import io.freshet.state.protocol.FaultPoints;
 
 /** What the runner's phases work with, built once per runner: each phase takes the parts it needs. */
 record RunnerParts(Project project, StateStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
                    Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults,
-                   RunLauncher launcher, RunPublication publication, RunLineage lineage) {
+                   RunLauncher launcher, RunLineage lineage) {
 
     RunnerParts withLineage(RunLineage other) {
         return new RunnerParts(project, store, objects, announcer, lakeBucket, snapshotter, clock, log, scratch, faults,
-                launcher, publication, other);
+                launcher, other);
     }
 }

@@ -11,7 +11,6 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.state.protocol.RunLauncher;
-import io.freshet.state.protocol.RunPublication;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
 import io.freshet.core.load.Project;
@@ -19,6 +18,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.runner.lineage.RunLineage;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * Executes one run: {@code Run Requested} in, data and events out, in an order that never lets
@@ -31,13 +31,13 @@ import io.freshet.runner.lineage.RunLineage;
  *       data versions and the code version equal the last successful run's, the run is SKIPPED
  *       and no asset event is published;</li>
  *   <li>inputs downloaded, steps run in DuckDB (snapshots from PostgreSQL), checks run;</li>
- *   <li>outputs uploaded under run- and attempt-scoped keys
- *       ({@code .../date=D/run=<id>/attempt=<n>/part-0.parquet}), so nothing already published
- *       is ever overwritten;</li>
- *   <li>only then all the asset events are recorded, in one transaction fenced on this attempt
- *       ({@link io.freshet.state.Runs#recordOutputs}): the run's commit point. Then they are announced
- *       and the run succeeds ({@link RunPublication}); if this attempt dies after the commit
- *       point, the next attempt or the sweep finishes the publication.</li>
+ *   <li>outputs uploaded, with their partition column, under run- and attempt-scoped keys
+ *       ({@code .../date=D/<runId>-<attempt>.parquet}), so nothing already published is ever
+ *       overwritten;</li>
+ *   <li>only then staged, all at once, fenced on this attempt and its lease
+ *       ({@link io.freshet.state.Runs#stageOutputs}): the run is PUBLISHING, no attempt starts
+ *       again, and {@code Run Outputs Staged} hands it to the publisher, which commits each output
+ *       to its table, records and announces the events and ends the run.</li>
  * </ol>
  * Each step of the attempt is a phase of its own, orchestrated by {@link RunAttempt}. A failure is
  * typed ({@link FailureKind}): permanent (a SQL error, a failing blocking check) fails the run
@@ -66,9 +66,8 @@ public final class RunnerService {
     private static RunnerParts partsOf(Project project, StateStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
                                        Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
         RunLauncher launcher = new RunLauncher(store, announcer, log, clock);
-        RunPublication publication = new RunPublication(store, announcer, launcher);
         return new RunnerParts(project, store, objects, announcer, lakeBucket, snapshotter, clock, log, scratch, faults,
-                launcher, publication, RunLineage.NONE);
+                launcher, RunLineage.NONE);
     }
 
     /** The same runner, emitting OpenLineage events of each attempt to {@code lineage}. */
@@ -102,14 +101,6 @@ public final class RunnerService {
         }
         Attempt attempt = Attempt.of(run, pipeline, started.get());
         log.info("run started", attempt.log(Map.of("state", "RUNNING")));
-        Optional<List<String>> recorded = store.runs().recordedOutputs(runId);
-        if (recorded.isPresent()) {
-            try {
-                return ending.finishRecorded(attempt, recorded.get());
-            } catch (RuntimeException e) { // EventBridge down, say: the run goes back to the queue, its outputs stay recorded
-                return ending.failed(attempt, FailureKind.of(e, Optional.empty()));
-            }
-        }
         return new RunAttempt(parts, ending).run(attempt);
     }
 

@@ -21,6 +21,7 @@ import io.freshet.runner.lineage.RunLineage;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import io.freshet.state.protocol.FaultPoints;
 
 /** Builds the runner from its environment, once per cold start. */
 final class RunnerWiring {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.freshet.core.model.Step;
+import io.freshet.state.protocol.FaultPoints;
 
 /** The steps phase: the pipeline's steps in order, each by the executor of its kind, the deadline checked around each. */
 final class StepsPhase {

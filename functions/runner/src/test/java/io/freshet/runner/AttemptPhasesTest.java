@@ -73,9 +73,10 @@ class AttemptPhasesTest {
     @Test
     void anOutputIsWrittenUnderAKeyScopedToRunAndAttempt() {
         var out = TRIPS.outputs().get(0);
-        String key = PublicationPhase.outputKey(out, "lake", run(TRIPS, "2026-05-26", List.of()), 2);
-        assertTrue(key.endsWith("/run=run-1/attempt=2/part-0.parquet"), key);
-        assertTrue(key.contains("2026-05-26"), key);
+        Run run = run(TRIPS, "2026-05-26", List.of());
+        String key = PublicationPhase.layout(out, "lake").dataKey(run.partition(), run.runId(), 2);
+        assertTrue(key.endsWith("/date=2026-05-26/run-1-2.parquet"), key);
+        assertFalse(key.contains("run="), "no folder adds a column to readers of the prefix: " + key);
         assertFalse(key.startsWith("s3://"), key);
     }
 

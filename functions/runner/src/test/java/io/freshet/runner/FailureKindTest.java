@@ -70,16 +70,16 @@ class FailureKindTest {
     @Test
     void aTransientFailureIsRetriedWithBackoffWhileRetriesAreLeft() {
         FailureKind network = new FailureKind.Transient("SdkClient: connection reset");
-        assertEquals(new FailureKind.Next.Retry(Duration.ofSeconds(30), false), network.next(1, TWO, () -> false));
-        assertEquals(new FailureKind.Next.Retry(Duration.ofSeconds(60), false), network.next(2, TWO, () -> false));
+        assertEquals(new FailureKind.Next.Retry(Duration.ofSeconds(30)), network.next(1, TWO, () -> false));
+        assertEquals(new FailureKind.Next.Retry(Duration.ofSeconds(60)), network.next(2, TWO, () -> false));
         assertEquals(new FailureKind.Next.Fail(), network.next(3, TWO, () -> false), "two retries used");
     }
 
     @Test
-    void pastTheCommitPointAnyFailureOnlyFinishesThePublicationAtOnce() {
-        FailureKind.Next publish = new FailureKind.Next.Retry(Duration.ZERO, true);
-        assertEquals(publish, new FailureKind.Permanent("a bug").next(1, TWO, () -> true));
-        assertEquals(publish, new FailureKind.Transient("EventPublish: throttled").next(9, TWO, () -> true), "not counted against the retries");
+    void onceItsOutputsAreStagedAnyFailureHandsTheRunToThePublisher() {
+        FailureKind.Next handedOver = new FailureKind.Next.HandedOver();
+        assertEquals(handedOver, new FailureKind.Permanent("a bug").next(1, TWO, () -> true));
+        assertEquals(handedOver, new FailureKind.Transient("EventPublish: throttled").next(9, TWO, () -> true), "whatever the retries left");
     }
 
     @Test

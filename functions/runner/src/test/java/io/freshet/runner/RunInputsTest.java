@@ -30,6 +30,7 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * The inputs phase on the in-memory state store and S3Proxy: what each input of core_trips is read from when its run
@@ -67,7 +68,7 @@ class RunInputsTest {
         objects = new ObjectStore(s3.client());
         JsonLog quiet = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of());
         inputs = new RunInputs(new RunnerParts(METRO, store, objects, (type, json) -> { }, LAKE, null, clock, quiet, tmp, FaultPoints.NONE,
-                null, null, null));
+                null, null));
     }
 
     AssetEvent upload(String asset, String partition, String name) throws Exception {

@@ -38,6 +38,7 @@ import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
 import software.amazon.awssdk.core.sync.RequestBody;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * The runner reads an S3 source's partition as its recorded events say, on a versioned bucket:
@@ -51,6 +52,7 @@ class S3SourceVersionsTest {
 
     static LocalDynamo dynamo;
     static LocalS3 s3;
+    static TestLake lake;
 
     @TempDir
     Path tmp;
@@ -59,12 +61,14 @@ class S3SourceVersionsTest {
     static void start() {
         dynamo = LocalDynamo.start();
         s3 = LocalS3.start();
+        lake = TestLake.start(s3);
         s3.createBucket(LAKE);
         s3.enableVersioning(LAKE);
     }
 
     @AfterAll
     static void stop() {
+        lake.close();
         s3.close();
         dynamo.close();
     }
@@ -77,7 +81,7 @@ class S3SourceVersionsTest {
         DynamoStateStore.createTable(dynamo.client(), "versions");
         ObjectStore objects = new ObjectStore(s3.client());
         List<String> announced = new CopyOnWriteArrayList<>();
-        RunnerService runner = new RunnerService(METRO, store, objects, (type, json) -> announced.add(type + " " + json), LAKE,
+        RunnerService runner = new RunnerService(METRO, store, objects, TestLake.bus(announced, lake.publisher(METRO, store, LAKE, announced, clock, FaultPoints.NONE)), LAKE,
                 (p, step, partition, watermarks, dir) -> { throw new UnsupportedOperationException(); },
                 clock, new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()), tmp.resolve("scratch"), FaultPoints.NONE);
         record(store, "raw.stations", "2026-05-25", upload(objects, "raw/stations/s.parquet",

@@ -40,6 +40,7 @@ import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * The metro snapshot's partitions over several nights, re-runs and faults, through the runner
@@ -53,6 +54,7 @@ class SnapshotPartitionsTest {
 
     static LocalDynamo dynamo;
     static LocalS3 s3;
+    static TestLake lake;
     static LocalPostgres pg;
     static final AtomicInteger TABLES = new AtomicInteger();
 
@@ -62,11 +64,13 @@ class SnapshotPartitionsTest {
         s3 = LocalS3.start();
         s3.createBucket("lake");
         pg = LocalPostgres.start();
+        lake = TestLake.on(pg, s3);
     }
 
     @AfterAll
     static void stop() {
         pg.close();
+        lake.close();
         s3.close();
         dynamo.close();
     }
@@ -103,7 +107,7 @@ class SnapshotPartitionsTest {
     }
 
     RunnerService runner(PgCredentials credentials, Duration lockTimeout) {
-        return new RunnerService(METRO, store, new ObjectStore(s3.client()), (type, json) -> announced.add(type + " " + json), "lake",
+        return new RunnerService(METRO, store, new ObjectStore(s3.client()), TestLake.bus(announced, lake.publisher(METRO, store, "lake", announced, clock, FaultPoints.NONE)), "lake",
                 new EngineSnapshotter(METRO, credentials, lockTimeout), clock,
                 new JsonLog(new PrintStream(logs, true, StandardCharsets.UTF_8), clock, Map.of()), tmp, FaultPoints.NONE);
     }

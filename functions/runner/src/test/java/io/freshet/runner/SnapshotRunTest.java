@@ -39,6 +39,7 @@ import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.LocalS3;
+import io.freshet.state.protocol.FaultPoints;
 
 /**
  * The metro snapshot pipeline through the runner, against a real PostgreSQL: five tables from
@@ -51,6 +52,7 @@ class SnapshotRunTest {
 
     static LocalDynamo dynamo;
     static LocalS3 s3;
+    static TestLake lake;
     static LocalPostgres pg;
 
     @BeforeAll
@@ -59,6 +61,7 @@ class SnapshotRunTest {
         s3 = LocalS3.start();
         s3.createBucket("lake");
         pg = LocalPostgres.start();
+        lake = TestLake.on(pg, s3);
         pg.execute("""
                 CREATE TABLE stations (station_id text PRIMARY KEY, name text NOT NULL, line text NOT NULL);
                 CREATE TABLE routes (route_id text PRIMARY KEY, line text NOT NULL, direction text NOT NULL);
@@ -76,6 +79,7 @@ class SnapshotRunTest {
     @AfterAll
     static void stop() {
         pg.close();
+        lake.close();
         s3.close();
         dynamo.close();
     }
@@ -94,7 +98,7 @@ class SnapshotRunTest {
                 "FRESHET_PG_METRO_USER", pg.user(), "FRESHET_PG_METRO_PASSWORD", pg.password()), arn -> {
                     throw new AssertionError("no Secrets Manager locally");
                 });
-        RunnerService runner = new RunnerService(METRO, store, objects, (type, json) -> announced.add(type + " " + json), "lake",
+        RunnerService runner = new RunnerService(METRO, store, objects, TestLake.bus(announced, lake.publisher(METRO, store, "lake", announced, clock, FaultPoints.NONE)), "lake",
                 new EngineSnapshotter(METRO, credentials), clock,
                 new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()), tmp, FaultPoints.NONE);
 

@@ -21,13 +21,19 @@ import io.freshet.core.runs.RunState;
  * The sweep of runs not ended and of ends not announced (the sparse index the store keeps of both):
  * a retry that is due, a run its creator never announced, and a run requested long ago and not
  * started are announced again; an attempt whose lease expired is retried, or failed when out of
- * attempts, unless its outputs were recorded: then its publication is finished and it succeeds
- * (recording is the commit point). A run end that was never announced is announced.
+ * attempts. A publication that lingers (the publisher died or its event was lost) is handed to the
+ * publisher again, or finished here when its outputs were recorded (recording is the commit point:
+ * the run succeeds). A run end that was never announced is announced.
  */
 final class SweepDuty implements TickDuty {
 
     /** A Run Requested not taken up by a runner in this long is sent again (it may have gone to a dead-letter queue). */
     static final Duration STUCK_AFTER = Duration.ofMinutes(10);
+    /**
+     * A publication unchanged for this long is handed over again: longer than the publisher's
+     * Lambda timeout (15 minutes), so a publisher still at work is not doubled.
+     */
+    static final Duration PUBLISHING_STUCK_AFTER = Duration.ofMinutes(20);
 
     private final Project project;
     private final StateStore store;
@@ -59,6 +65,8 @@ final class SweepDuty implements TickDuty {
                 resent++;
             } else if (run.state() == RunState.RUNNING && run.leaseUntil().filter(l -> l.isBefore(now)).isPresent() && leaseExpired(run, p.get(), now, ctx)) {
                 resent++;
+            } else if (run.state() == RunState.PUBLISHING && run.updatedAt().plus(PUBLISHING_STUCK_AFTER).isBefore(now) && publishing(run, ctx)) {
+                resent++;
             }
         }
         for (Run run : store.runs().unannouncedEnds()) {
@@ -89,20 +97,33 @@ final class SweepDuty implements TickDuty {
     }
 
     /**
-     * A RUNNING run whose lease ran out: its publication finished when its outputs were recorded,
-     * else retried or, out of attempts, failed. True when it counts as resent (a failure does not).
+     * A PUBLISHING run nobody moved for {@link #PUBLISHING_STUCK_AFTER}: finished here when its
+     * outputs were recorded (the publisher died after its commit point; the tables hold them), else
+     * handed to the publisher again, which commits idempotently. True: counted as resent.
+     */
+    private boolean publishing(Run run, Map<String, Object> ctx) {
+        Optional<List<String>> recorded = store.runs().recordedOutputs(run.runId());
+        if (recorded.isPresent()) {
+            // Past the commit point: consumers may already use its outputs, so the run succeeds.
+            String reason = "published " + recorded.get().size() + " asset event(s); the publisher stopped after recording them";
+            if (publication.complete(run, run.attempt(), recorded.get(), reason)) {
+                log.warn("publication finished by the sweep, run succeeded", merge(ctx, Map.of("state", "SUCCEEDED")));
+                return true;
+            }
+            return false;
+        }
+        log.warn("publication not done " + PUBLISHING_STUCK_AFTER.toMinutes() + " minutes after staging: handed to the publisher again", ctx);
+        launcher.announceStaged(run, run.attempt());
+        return true;
+    }
+
+    /**
+     * A RUNNING run whose lease ran out: retried or, out of attempts, failed. True when it counts
+     * as resent (a failure does not).
      */
     private boolean leaseExpired(Run run, Pipeline p, Instant now, Map<String, Object> ctx) {
         String why = "attempt " + run.attempt() + " did not finish before its lease ran out (timed out or killed)";
-        Optional<List<String>> recorded = store.runs().recordedOutputs(run.runId());
-        if (recorded.isPresent()) {
-            // Past the commit point: consumers may already use its outputs, so the run succeeds, whatever retries are left.
-            String reason = "published " + recorded.get().size() + " asset event(s); " + why + " after recording them";
-            if (publication.complete(run, run.attempt(), recorded.get(), reason)) {
-                log.warn(why + " after recording its outputs: publication finished, run succeeded", merge(ctx, Map.of("state", "SUCCEEDED")));
-                return true;
-            }
-        } else if (run.attempt() <= p.retries().attempts()) {
+        if (run.attempt() <= p.retries().attempts()) {
             if (store.runs().retryLater(run.runId(), run.attempt(), now, why)) {
                 log.warn(why + "; retrying", ctx);
                 store.runs().run(run.runId()).ifPresent(launcher::announce);

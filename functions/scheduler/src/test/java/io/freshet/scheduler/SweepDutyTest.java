@@ -127,20 +127,42 @@ class SweepDutyTest {
     }
 
     @Test
-    void anAttemptThatDiedAfterRecordingItsOutputsHasItsPublicationFinishedOnce() {
+    void aPublisherThatDiedAfterRecordingTheOutputsHasItsPublicationFinishedOnce() {
         TickWorld w = new TickWorld(START, tmp);
         Run r = requested(w, "orders_daily", "2026-05-11"); // retries: 0, yet past the commit point it succeeds
         int attempt = w.start(r);
         AssetEvent out = new AssetEvent("ev-out", "core.orders", "2026-05-11", START, new Producer(Producer.Kind.RUN, r.runId()),
-                "v1", Optional.of("code"), List.of("s3://lake/core/orders/date=2026-05-11/part-0.parquet"), Map.of());
+                "v1", Optional.of("code"), List.of("s3://lake/core/orders/date=2026-05-11/r-1.parquet"), Map.of());
+        w.store.runs().stageOutputs(r.runId(), attempt, List.of(out), Map.of(), "code");
         w.store.runs().recordOutputs(r.runId(), attempt, List.of(out), Map.of(), "code");
         w.clock.advance(Duration.ofMinutes(17));
+        assertEquals(0, tick(w), "a publisher may still be at work: the sweep waits past its Lambda timeout");
+        w.clock.advance(Duration.ofMinutes(4));
         assertEquals(1, tick(w));
         assertEquals(0, tick(w));
         assertEquals(RunState.SUCCEEDED, run(w, r).state());
         assertEquals(List.of("ev-out"), w.announced(EventJson.ASSET_UPDATED).stream().map(d -> d.path("eventId").asText()).toList());
         assertEquals(1, w.announced(EventJson.RUN_SUCCEEDED).size());
         assertEquals(0, w.announced(EventJson.RUN_FAILED).size());
+    }
+
+    @Test
+    void aLingeringPublicationIsHandedToThePublisherAgainEveryTwentyMinutes() {
+        TickWorld w = new TickWorld(START, tmp);
+        Run r = requested(w, "orders_daily", "2026-05-11");
+        int attempt = w.start(r);
+        AssetEvent out = new AssetEvent("ev-out", "core.orders", "2026-05-11", START, new Producer(Producer.Kind.RUN, r.runId()),
+                "v1", Optional.of("code"), List.of("s3://lake/core/orders/date=2026-05-11/r-1.parquet"), Map.of());
+        w.store.runs().stageOutputs(r.runId(), attempt, List.of(out), Map.of(), "code");
+        w.clock.advance(Duration.ofMinutes(21));
+        assertEquals(1, tick(w));
+        assertEquals(0, tick(w), "not again at once");
+        w.clock.advance(Duration.ofMinutes(21));
+        assertEquals(1, tick(w));
+        List<JsonNode> staged = w.announced(EventJson.RUN_OUTPUTS_STAGED);
+        assertEquals(2, staged.size());
+        assertEquals(attempt, staged.get(0).path("attempt").asInt(), "the attempt whose outputs are staged");
+        assertEquals(RunState.PUBLISHING, run(w, r).state(), "the sweep neither fails nor retries a staged run");
     }
 
     @Test

@@ -161,10 +161,11 @@ final class TickWorld {
                 List.of("s3://lake/" + asset + "/" + partition + "/" + id), Map.of());
     }
 
-    /** A runner's successful attempt of {@code run}: started, its output recorded (the commit point), ended. */
+    /** A successful run: started, its output staged by the runner, recorded by the publisher (the commit point), ended. */
     void succeed(Run run, String output) {
         int attempt = start(run);
         AssetEvent e = event(output, run.partition(), new Producer(Producer.Kind.RUN, run.runId()));
+        store.runs().stageOutputs(run.runId(), attempt, List.of(e), Map.of(), "code");
         store.runs().recordOutputs(run.runId(), attempt, List.of(e), Map.of(), "code");
         store.runs().finish(run.runId(), attempt, RunState.SUCCEEDED, "done");
     }

@@ -12,8 +12,9 @@ import io.freshet.core.trigger.PendingEvent;
 
 /**
  * Runs: created once per readiness together with their consumer partition's move to "run active",
- * started as attempts fenced by attempt number and lease, committed by recording their outputs, and
- * ended (freeing the consumer partition) once.
+ * started as attempts fenced by attempt number and lease, handed to the publisher by staging one
+ * attempt's outputs, committed by recording their events once their tables hold them, and ended
+ * (freeing the consumer partition) once.
  */
 public interface Runs {
 
@@ -59,15 +60,28 @@ public interface Runs {
     boolean retryLater(String runId, int attempt, Instant retryAt, String error);
 
     /**
-     * The run's commit point: records all of its output events atomically with the fence (the run
-     * RUNNING under this {@code attempt}, its lease not run out, no outputs recorded yet), with what
-     * it read (input versions, code version), so its outputs are either all recorded or none, and
-     * whoever finds them recorded can finish the publication. Each event's follow-ups
+     * Hands the run to the publisher: while {@code attempt} holds the run (RUNNING, same attempt,
+     * lease not run out) it becomes PUBLISHING with the attempt's output events staged (their
+     * objects uploaded, not yet in their tables). From then on no attempt starts, so the staged files
+     * are the only ones the run can publish: an attempt that lost its lease can never stage, nor
+     * commit. Repeating the call under the same attempt after an unclear answer returns true.
+     *
+     * @return false when the attempt no longer holds the run: nothing was written
+     */
+    boolean stageOutputs(String runId, int attempt, List<AssetEvent> events, Map<String, String> inputVersions, String codeVersion);
+
+    /** What the run's attempt staged, once it did. */
+    Optional<StagedOutputs> staged(String runId);
+
+    /**
+     * The run's commit point, after its tables hold its outputs: records all of its output events
+     * atomically with the fence (the run PUBLISHING what {@code attempt} staged, no outputs recorded
+     * yet), with what it read (input versions, code version), so its outputs are either all recorded
+     * or none, and whoever finds them recorded can finish the publication. Each event's follow-ups
      * ({@link EventLog#applyFollowUps}) are applied after it. Repeating the call under the same
      * attempt after an unclear answer returns true.
      *
-     * @return false when the attempt no longer holds the run (its lease ran out, another attempt
-     *         took over, the run ended): nothing was written
+     * @return false when the run is not publishing {@code attempt}'s outputs (it ended): nothing was written
      */
     boolean recordOutputs(String runId, int attempt, List<AssetEvent> events, Map<String, String> inputVersions, String codeVersion);
 
@@ -82,7 +96,7 @@ public interface Runs {
     boolean finish(String runId, int attempt, RunState outcome, String reason);
 
     /**
-     * Ends an active (QUEUED or RUNNING) run as {@link #finish(String, int, RunState, String)} does,
+     * Ends an active (QUEUED, RUNNING or PUBLISHING) run as {@link #finish(String, int, RunState, String)} does,
      * whichever attempt holds it. Unfenced: for operators' tools and tests. Fails with a
      * {@link StoreException} when the run is not active.
      */

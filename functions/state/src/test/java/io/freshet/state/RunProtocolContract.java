@@ -55,6 +55,11 @@ abstract class RunProtocolContract extends StoreContract {
             }
 
             @Override
+            public void outputsStaged(Run run, int attempt) {
+                announced.add("staged " + run.runId() + " " + attempt);
+            }
+
+            @Override
             public void runEnded(Run run, RunState outcome, String reason) {
                 announced.add(outcome + " " + run.runId());
             }
@@ -165,12 +170,14 @@ abstract class RunProtocolContract extends StoreContract {
         Duration lease = Duration.ofMinutes(15);
         int first = store.runs().startAttempt(run.runId(), clock.instant().plus(lease)).orElseThrow();
         List<AssetEvent> outputs = List.of(output("network-1", "core.network", DAY, clock.instant(), run.runId()));
-        assertTrue(store.runs().recordOutputs(run.runId(), first, outputs, Map.of(), "code-1"));
 
-        // The attempt stalls after its commit point; the lease runs out and a second attempt takes over.
+        // The first attempt stalls before staging; the lease runs out and a second attempt takes over and stages.
         clock.advance(lease.plusSeconds(1));
         int second = store.runs().startAttempt(run.runId(), clock.instant().plus(lease)).orElseThrow();
-        assertFalse(store.runs().recordOutputs(run.runId(), first, outputs, Map.of(), "code-1"), "the stale attempt records nothing more");
+        assertFalse(store.runs().stageOutputs(run.runId(), first, outputs, Map.of(), "code-1"), "the stale attempt stages nothing");
+        assertTrue(store.runs().stageOutputs(run.runId(), second, outputs, Map.of(), "code-1"));
+        assertFalse(store.runs().recordOutputs(run.runId(), first, outputs, Map.of(), "code-1"), "the stale attempt records nothing");
+        assertTrue(store.runs().recordOutputs(run.runId(), second, outputs, Map.of(), "code-1"));
         assertFalse(publication.complete(run, first, List.of("network-1"), "stale"), "the stale attempt cannot end the run");
         assertTrue(publication.complete(run, second, store.runs().recordedOutputs(run.runId()).orElseThrow(), "published"));
         assertFalse(publication.complete(run, second, List.of("network-1"), "again"));

@@ -126,12 +126,23 @@ abstract class RunsContract extends StoreContract {
     }
 
     @Test
-    void theOutputsAreRecordedAllAtOnceUnderTheFenceAndOnce() {
+    void theOutputsAreStagedThenRecordedAllAtOnceUnderTheFenceAndOnce() {
         created("run-1", "ev-1");
         started("run-1");
         List<AssetEvent> outputs = List.of(output("out-1", "core.trips", DAY, clock.instant(), "run-1"),
                 output("out-2", "core.stats", DAY, clock.instant(), "run-1"));
         Map<String, String> versions = Map.of("landing.taps", "v-ev-1");
+
+        assertFalse(store.runs().recordOutputs("run-1", 1, outputs, versions, "code-1"), "nothing is recorded before it is staged");
+        assertTrue(store.runs().stageOutputs("run-1", 1, outputs, versions, "code-1"));
+        assertTrue(store.runs().stageOutputs("run-1", 1, outputs, versions, "code-1"), "repeated after an unclear answer");
+        assertEquals(RunState.PUBLISHING, store.runs().run("run-1").orElseThrow().state());
+        StagedOutputs staged = store.runs().staged("run-1").orElseThrow();
+        assertEquals(new StagedOutputs(1, outputs, versions, "code-1", staged.stagedAt()), staged);
+        assertEquals(Optional.empty(), store.events().stored("out-1"), "staged events are not recorded yet");
+        clock.advance(LEASE.plusSeconds(1));
+        assertEquals(Optional.empty(), store.runs().startAttempt("run-1", clock.instant().plus(LEASE)),
+                "no attempt starts on a publishing run, whatever its lease");
 
         assertTrue(store.runs().recordOutputs("run-1", 1, outputs, versions, "code-1"));
         assertTrue(store.runs().recordOutputs("run-1", 1, outputs, versions, "code-1"), "repeated after an unclear answer");
@@ -147,18 +158,23 @@ abstract class RunsContract extends StoreContract {
     }
 
     @Test
-    void anAttemptThatLostTheRunRecordsNothing() {
+    void anAttemptThatLostTheRunStagesAndRecordsNothing() {
         created("run-1", "ev-1");
         started("run-1");
         clock.advance(LEASE.plusSeconds(1));
         List<AssetEvent> late = List.of(output("out-1", "core.trips", DAY, clock.instant(), "run-1"));
-        assertFalse(store.runs().recordOutputs("run-1", 1, late, Map.of(), "code-1"), "its lease ran out");
+        assertFalse(store.runs().stageOutputs("run-1", 1, late, Map.of(), "code-1"), "its lease ran out");
         started("run-1");
-        assertFalse(store.runs().recordOutputs("run-1", 1, late, Map.of(), "code-1"), "another attempt holds it");
+        assertFalse(store.runs().stageOutputs("run-1", 1, late, Map.of(), "code-1"), "another attempt holds it");
+        assertEquals(Optional.empty(), store.runs().staged("run-1"));
+        assertTrue(store.runs().stageOutputs("run-1", 2, late, Map.of(), "code-1"));
+        assertFalse(store.runs().recordOutputs("run-1", 1, late, Map.of(), "code-1"), "the run publishes attempt 2's outputs");
         assertEquals(Optional.empty(), store.runs().recordedOutputs("run-1"));
         assertEquals(Optional.empty(), store.events().stored("out-1"));
         assertEquals(List.of(), store.events().history("core.trips", DAY));
+        assertFalse(store.runs().finish("run-1", 1, RunState.FAILED, "stale"), "nor can the stale attempt end it");
         assertTrue(store.runs().recordOutputs("run-1", 2, late, Map.of(), "code-1"));
+        assertTrue(store.runs().finish("run-1", 2, RunState.SUCCEEDED, "published"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -47,10 +48,16 @@ public final class LakeTables implements AutoCloseable {
 
     private final Catalog catalog;
     private final FileIO io;
-    private final String stackPrefix;
+    private final Namespace namespace;
 
+    /** The tables of stack {@code stackPrefix}, in its namespace {@code freshet_<prefix>} ({@link TableNames}). */
     public LakeTables(CatalogConfig config, String stackPrefix) {
-        this.stackPrefix = Objects.requireNonNull(stackPrefix, "stackPrefix");
+        this(config, TableNames.namespace(stackPrefix));
+    }
+
+    /** The tables in {@code namespace} (a Glue database the template named). */
+    public LakeTables(CatalogConfig config, Namespace namespace) {
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
         Map<String, String> properties = config.properties();
         this.io = CatalogUtil.loadFileIO(properties.get("io-impl"), properties, null);
         this.catalog = config.open();
@@ -62,7 +69,7 @@ public final class LakeTables implements AutoCloseable {
     }
 
     public TableIdentifier identifier(String asset) {
-        return TableNames.table(stackPrefix, asset);
+        return TableIdentifier.of(namespace, TableNames.tableName(asset));
     }
 
     /** What a publication left: the table, the snapshot that holds the partition, and that snapshot's metadata file. */

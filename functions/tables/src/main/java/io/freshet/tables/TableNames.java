@@ -33,12 +33,16 @@ public final class TableNames {
 
     /** The table of {@code asset} ({@code layer.name}) in the stack's namespace: {@code layer_name}. */
     public static TableIdentifier table(String stackPrefix, String asset) {
+        return TableIdentifier.of(namespace(stackPrefix), tableName(asset));
+    }
+
+    /** The table's name within its namespace: {@code layer_name} for asset {@code layer.name}. */
+    public static String tableName(String asset) {
         Objects.requireNonNull(asset, "asset");
         int dot = asset.indexOf('.');
         if (dot <= 0 || dot != asset.lastIndexOf('.') || dot == asset.length() - 1) {
             throw new IllegalArgumentException("an asset name is layer.name, not " + asset);
         }
-        String name = NOT_ALLOWED.matcher(LakeTableName.of(asset.toLowerCase(Locale.ROOT))).replaceAll("_");
-        return TableIdentifier.of(namespace(stackPrefix), name);
+        return NOT_ALLOWED.matcher(LakeTableName.of(asset.toLowerCase(Locale.ROOT))).replaceAll("_");
     }
 }

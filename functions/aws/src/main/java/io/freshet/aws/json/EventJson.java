@@ -33,6 +33,8 @@ public final class EventJson {
     public static final String SOURCE = "freshet";
     public static final String ASSET_UPDATED = "Asset Updated";
     public static final String RUN_REQUESTED = "Run Requested";
+    /** To the publisher: a run's attempt staged its outputs; commit them to their tables and publish. */
+    public static final String RUN_OUTPUTS_STAGED = "Run Outputs Staged";
     public static final String RUN_SUCCEEDED = "Run Succeeded";
     public static final String RUN_FAILED = "Run Failed";
     public static final String RUN_SKIPPED = "Run Skipped";
@@ -68,6 +70,13 @@ public final class EventJson {
         ObjectNode n = runNode(run, run.reason());
         ArrayNode consumed = n.putArray("consumed");
         run.consumed().forEach(consumed::add);
+        return write(n);
+    }
+
+    /** {@code Run Outputs Staged}: the run, and the attempt whose staged outputs the publisher publishes. */
+    public static String outputsStaged(Run run, int attempt) {
+        ObjectNode n = runNode(run, "outputs staged by attempt " + attempt);
+        n.put("attempt", attempt);
         return write(n);
     }
 

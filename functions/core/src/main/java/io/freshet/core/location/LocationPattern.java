@@ -47,9 +47,6 @@ import java.util.regex.Pattern;
  */
 public final class LocationPattern {
 
-    /** A hive-style partition name right before a placeholder: {@code date=} at the end of a literal. */
-    private static final Pattern HIVE_NAME = Pattern.compile("(?:^|/)([A-Za-z_][A-Za-z0-9_]*)=$");
-
     private final String text;
     private final String bucket;
     private final boolean bucketIsParameter;
@@ -138,25 +135,6 @@ public final class LocationPattern {
     public String literalFolder() {
         String literal = literalPrefix();
         return literal.substring(0, literal.lastIndexOf('/') + 1);
-    }
-
-    /**
-     * The name a hive-style path gives the partition's finest placeholder ({@code {hour}} when
-     * hourly, {@code {date}} when daily): {@code date} for {@code .../date={date}/}, {@code dt} for
-     * {@code .../dt={date}/}; empty when unpartitioned, partitioned by year, month and day, or the
-     * placeholder is not written as {@code name=}.
-     */
-    public Optional<String> hivePartitionName() {
-        Field field = grain == PartitionGrain.HOURLY ? Field.HOUR : Field.DATE;
-        for (int i = 1; i < key.size(); i++) {
-            if (key.get(i) instanceof KeyToken.Placeholder p && p.field() == field && key.get(i - 1) instanceof KeyToken.Literal l) {
-                Matcher m = HIVE_NAME.matcher(l.text());
-                if (m.find()) {
-                    return Optional.of(m.group(1));
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /**

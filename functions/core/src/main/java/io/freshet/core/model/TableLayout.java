@@ -3,6 +3,8 @@ package io.freshet.core.model;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.freshet.core.location.LocationPattern;
 import io.freshet.core.partition.PartitionGrain;
@@ -51,13 +53,20 @@ public record TableLayout(LocationPattern location, Optional<PartitionColumn> pa
         Objects.requireNonNull(partitionColumn, "partitionColumn");
     }
 
+    /** A hive-style folder name right before the finest placeholder: {@code date=} of {@code .../date={date}/}. */
+    private static final Pattern DAY_FOLDER = Pattern.compile("/([A-Za-z_][A-Za-z0-9_]*)=\\{date}");
+    private static final Pattern HOUR_FOLDER = Pattern.compile("/([A-Za-z_][A-Za-z0-9_]*)=\\{hour}");
+
     /** The layout of an output at {@code resolved}, its location with every parameter replaced. */
     public static TableLayout of(LocationPattern resolved) {
         PartitionGrain grain = resolved.impliedGrain();
-        Optional<PartitionColumn> column = grain == PartitionGrain.NONE ? Optional.empty()
-                : Optional.of(new PartitionColumn(resolved.hivePartitionName()
-                        .orElse(grain == PartitionGrain.HOURLY ? "hour" : "date"), grain));
-        return new TableLayout(resolved, column);
+        if (grain == PartitionGrain.NONE) {
+            return new TableLayout(resolved, Optional.empty());
+        }
+        boolean hourly = grain == PartitionGrain.HOURLY;
+        Matcher folder = (hourly ? HOUR_FOLDER : DAY_FOLDER).matcher(resolved.text());
+        String name = folder.find() ? folder.group(1) : hourly ? "hour" : "date";
+        return new TableLayout(resolved, Optional.of(new PartitionColumn(name, grain)));
     }
 
     /** The table's location: {@code s3://bucket/root} (no trailing slash, as Iceberg writes locations). */

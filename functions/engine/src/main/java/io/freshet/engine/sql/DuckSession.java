@@ -98,6 +98,21 @@ public final class DuckSession implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Writes an output as one zstd Parquet file with its partition column: the output's own when it
+     * has a column of that name (the table then checks that every row is of the partition), else
+     * the partition's value added as the last column ({@code sqlValue} is a SQL literal).
+     */
+    public Path writeParquet(String output, Path file, String partitionColumn, String sqlValue) {
+        boolean has = columns(output).stream().anyMatch(c -> c.equalsIgnoreCase(partitionColumn));
+        if (has) {
+            return writeParquet(output, file);
+        }
+        execute("COPY (SELECT *, " + sqlValue + " AS " + Identifiers.quote(partitionColumn) + " FROM " + Identifiers.asset(output) + ") TO "
+                + Identifiers.literal(file.toAbsolutePath().toString()) + " (FORMAT parquet, COMPRESSION zstd)", "writing '" + output + "'");
+        return file;
+    }
+
     public long count(String table) {
         return queryLong("SELECT count(*) FROM " + Identifiers.asset(table), "counting '" + table + "'");
     }

@@ -24,6 +24,7 @@ import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Request;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.Runs;
+import io.freshet.state.StagedOutputs;
 import io.freshet.state.StoreException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -161,6 +162,16 @@ final class DynamoRuns implements Runs {
     }
 
     @Override
+    public boolean stageOutputs(String runId, int attempt, List<AssetEvent> events, Map<String, String> inputVersions, String codeVersion) {
+        return outputs.stage(runId, attempt, events, inputVersions, codeVersion);
+    }
+
+    @Override
+    public Optional<StagedOutputs> staged(String runId) {
+        return outputs.staged(runId);
+    }
+
+    @Override
     public boolean recordOutputs(String runId, int attempt, List<AssetEvent> events, Map<String, String> inputVersions, String codeVersion) {
         return outputs.record(runId, attempt, events, inputVersions, codeVersion);
     }
@@ -172,19 +183,19 @@ final class DynamoRuns implements Runs {
 
     @Override
     public boolean finish(String runId, int attempt, RunState outcome, String reason) {
-        return end(runId, outcome, reason, "#s = :r AND attempt = :a", Map.of(":a", Items.n(attempt)));
+        return end(runId, outcome, reason, "#s IN (:r, :p) AND attempt = :a", Map.of(":a", Items.n(attempt)));
     }
 
     @Override
     public void finishUnfenced(String runId, RunState outcome, String reason) {
-        if (!end(runId, outcome, reason, "#s IN (:q, :r)", Map.of(":q", Items.s(RunState.QUEUED.name())))) {
+        if (!end(runId, outcome, reason, "#s IN (:q, :r, :p)", Map.of(":q", Items.s(RunState.QUEUED.name())))) {
             throw new StoreException("run " + runId + " is not active; it cannot finish as " + outcome, null);
         }
     }
 
     /**
      * The one way a run ends: its state set under {@code runCondition} (with {@code :r} bound to
-     * RUNNING) and the consumer partition freed, in one transaction. False when the condition did
+     * RUNNING, {@code :p} to PUBLISHING) and the consumer partition freed, in one transaction. False when the condition did
      * not hold; nothing was written.
      */
     private boolean end(String runId, RunState outcome, String reason, String runCondition, Map<String, AttributeValue> conditionValues) {
@@ -194,7 +205,7 @@ final class DynamoRuns implements Runs {
         Run run = run(runId).orElseThrow(() -> new StoreException("no run " + runId, null));
         Map<String, AttributeValue> values = new HashMap<>(conditionValues);
         values.putAll(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(t.now()), ":why", Items.s(reason),
-                ":r", Items.s(RunState.RUNNING.name()), ":announce", Items.s(StoreKeys.ANNOUNCE)));
+                ":r", Items.s(RunState.RUNNING.name()), ":p", Items.s(RunState.PUBLISHING.name()), ":announce", Items.s(StoreKeys.ANNOUNCE)));
         try {
             t.db().transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().update(Update.builder().tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))

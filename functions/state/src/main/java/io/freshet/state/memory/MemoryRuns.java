@@ -18,6 +18,7 @@ import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Request;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.Runs;
+import io.freshet.state.StagedOutputs;
 import io.freshet.state.StoreException;
 import io.freshet.state.memory.Tables.Consumer;
 import io.freshet.state.memory.Tables.RunEntry;
@@ -146,6 +147,35 @@ final class MemoryRuns implements Runs {
         return r != null && r.state == RunState.RUNNING && r.attempt == attempt;
     }
 
+    private static boolean publishes(RunEntry r, int attempt) {
+        return r != null && r.state == RunState.PUBLISHING && r.attempt == attempt;
+    }
+
+    @Override
+    public boolean stageOutputs(String runId, int attempt, List<AssetEvent> outputs, Map<String, String> inputVersions, String codeVersion) {
+        synchronized (t) {
+            Instant now = t.now();
+            RunEntry r = t.runs.get(runId);
+            if (r != null && r.state == RunState.PUBLISHING && r.attempt == attempt) {
+                return true; // staged already by this very attempt: a call repeated after an unclear answer
+            }
+            if (!holds(r, attempt) || r.leaseUntil == null || !r.leaseUntil.isAfter(now)) {
+                return false;
+            }
+            r.state = RunState.PUBLISHING;
+            r.staged = new StagedOutputs(attempt, outputs, inputVersions, codeVersion, now);
+            r.updatedAt = now;
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<StagedOutputs> staged(String runId) {
+        synchronized (t) {
+            return Optional.ofNullable(t.runs.get(runId)).map(r -> r.staged);
+        }
+    }
+
     @Override
     public boolean recordOutputs(String runId, int attempt, List<AssetEvent> outputs, Map<String, String> inputVersions, String codeVersion) {
         if (2 * outputs.size() + 1 > MAX_TRANSACTION_ITEMS) {
@@ -155,12 +185,12 @@ final class MemoryRuns implements Runs {
         synchronized (t) {
             Instant now = t.now();
             RunEntry r = t.runs.get(runId);
-            boolean fenced = holds(r, attempt) && r.leaseUntil != null && r.leaseUntil.isAfter(now) && r.outputEvents == null;
+            boolean fenced = publishes(r, attempt) && r.outputEvents == null;
             if (!fenced) {
                 if (r == null) {
                     throw new StoreException("no run " + runId, null);
                 }
-                if (!(holds(r, attempt) && r.outputEvents != null)) {
+                if (!(publishes(r, attempt) && r.outputEvents != null)) {
                     return false; // the attempt lost the run
                 } // else recorded already by this very attempt: a call repeated after an unclear answer
             } else if (outputs.stream().anyMatch(e -> t.events.containsKey(e.eventId()))) {
@@ -186,7 +216,7 @@ final class MemoryRuns implements Runs {
 
     @Override
     public boolean finish(String runId, int attempt, RunState outcome, String reason) {
-        return end(runId, outcome, reason, r -> holds(r, attempt));
+        return end(runId, outcome, reason, r -> holds(r, attempt) || publishes(r, attempt));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.state.StagedOutputs;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.state.StoredBackfill;
 import io.freshet.state.DeployedCode;
@@ -127,6 +128,8 @@ final class Tables {
         List<String> outputEvents;
         Map<String, String> inputVersions;
         String codeVersion;
+        /** What an attempt staged for the publisher (PUBLISHING), once it did. */
+        StagedOutputs staged;
         /** The sweeper's list it is on (GSI2): {@code ACTIVE}, {@code ANNOUNCE}, or none. */
         String sweepList = ACTIVE;
 

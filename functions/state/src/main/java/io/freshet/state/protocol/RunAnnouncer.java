@@ -14,6 +14,9 @@ public interface RunAnnouncer {
     /** {@code Run Requested} for the run's current attempt. */
     void runRequested(Run run);
 
+    /** {@code Run Outputs Staged}: the attempt's outputs await the publisher (the run is PUBLISHING). */
+    void outputsStaged(Run run, int attempt);
+
     /** {@code Run Succeeded}, {@code Run Failed} or {@code Run Skipped}. */
     void runEnded(Run run, RunState outcome, String reason);
 

@@ -110,6 +110,15 @@ public final class RunLauncher {
         store.runs().markAnnounced(run.runId());
     }
 
+    /**
+     * Sends {@code Run Outputs Staged} for a PUBLISHING run (the attempt that staged them) and
+     * notes when it went out, so that the sweep re-sends it only once it lingers again.
+     */
+    public void announceStaged(Run run, int attempt) {
+        announcer.outputsStaged(run, attempt);
+        store.runs().markAnnounced(run.runId());
+    }
+
     /** Sends the run's end event and takes it off the sweeper's list. */
     public void announceEnd(Run run, RunState state, String reason) {
         if (state.isActive()) {

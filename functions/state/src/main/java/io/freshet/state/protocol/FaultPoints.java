@@ -1,4 +1,4 @@
-package io.freshet.runner;
+package io.freshet.state.protocol;
 
 import io.freshet.core.error.TransientException;
 

@@ -1,0 +1,156 @@
+package io.freshet.publisher;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.freshet.aws.JsonLog;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.TableMetadata;
+import io.freshet.core.load.Project;
+import io.freshet.core.model.Output;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.model.TableLayout;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.state.StagedOutputs;
+import io.freshet.state.StateStore;
+import io.freshet.state.protocol.FaultPoints;
+import io.freshet.state.protocol.RunAnnouncer;
+import io.freshet.state.protocol.RunLauncher;
+import io.freshet.state.protocol.RunPublication;
+import io.freshet.tables.IncompatibleSchemaException;
+import io.freshet.tables.LakeTables;
+import io.freshet.tables.NotParquetException;
+import io.freshet.tables.PartitionMismatchException;
+import io.freshet.tables.PartitionOutput;
+
+/**
+ * Publishes a run whose attempt staged its outputs (PUBLISHING): every output is checked against
+ * its table first, so a run that cannot publish all of them fails before any commit; then each is
+ * committed to its Iceberg table (idempotent per run attempt: a retry finds its commit), then all
+ * the run's asset events are recorded at once with their table, snapshot and metadata file (the
+ * run's commit point), and only then announced and the run ended ({@link RunPublication}). So no
+ * consumer is told of a run's outputs before every one of its tables holds them.
+ */
+public final class PublisherService {
+
+    private final Project project;
+    private final StateStore store;
+    private final LakeTables tables;
+    private final String lakeBucket;
+    private final JsonLog log;
+    private final FaultPoints faults;
+    private final RunLauncher launcher;
+    private final RunPublication publication;
+
+    public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
+                            JsonLog log, Clock clock, FaultPoints faults) {
+        this.project = project;
+        this.store = store;
+        this.tables = tables;
+        this.lakeBucket = lakeBucket;
+        this.log = log;
+        this.faults = faults;
+        this.launcher = new RunLauncher(store, announcer, log, clock);
+        this.publication = new RunPublication(store, announcer, launcher);
+    }
+
+    /** The lake's tables this publisher commits to. */
+    public LakeTables tables() {
+        return tables;
+    }
+
+    /**
+     * Publishes what the run's attempt staged, as far as it is not done yet, and returns the run's
+     * state afterwards. A run that is not PUBLISHING (published already, ended) is left alone.
+     */
+    public RunState publish(String runId) {
+        Run run = store.runs().run(runId).orElseThrow(() -> new NotPublishableException("no run " + runId + " to publish"));
+        Map<String, Object> ctx = Map.of("runId", runId, "pipeline", run.pipeline(), "partition", run.partition());
+        if (run.state() != RunState.PUBLISHING) {
+            log.info("nothing to publish: the run is " + run.state(), ctx);
+            return run.state();
+        }
+        StagedOutputs staged = store.runs().staged(runId)
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " is PUBLISHING and has nothing staged"));
+        Optional<List<String>> recorded = store.runs().recordedOutputs(runId);
+        if (recorded.isEmpty()) {
+            Optional<List<AssetEvent>> committed = commit(run, staged, ctx);
+            if (committed.isEmpty()) {
+                return RunState.FAILED;
+            }
+            if (!store.runs().recordOutputs(runId, staged.attempt(), committed.get(), staged.inputVersions(), staged.codeVersion())) {
+                log.warn("the run ended while its outputs were committed; nothing recorded", ctx);
+                return store.runs().run(runId).map(Run::state).orElse(RunState.FAILED);
+            }
+            faults.reached("after-record");
+            recorded = Optional.of(committed.get().stream().map(AssetEvent::eventId).toList());
+        }
+        String reason = "published " + recorded.get().size() + " asset event(s)";
+        if (!publication.complete(run, staged.attempt(), recorded.get(), reason)) {
+            log.warn("the run was ended by another publisher or the sweep", ctx);
+            return store.runs().run(runId).map(Run::state).orElse(RunState.SUCCEEDED);
+        }
+        log.info("run succeeded", merge(ctx, Map.of("state", "SUCCEEDED", "outputs", recorded.get().size())));
+        return RunState.SUCCEEDED;
+    }
+
+    /**
+     * Every staged output checked, then committed, in order; the events to record, each naming its
+     * table's snapshot. Empty when an output cannot be committed: the run failed, and (checked
+     * before the first commit) none was.
+     */
+    private Optional<List<AssetEvent>> commit(Run run, StagedOutputs staged, Map<String, Object> ctx) {
+        Pipeline pipeline = project.pipeline(run.pipeline()).orElseThrow(() -> new NotPublishableException(
+                "run " + run.runId() + " is of pipeline " + run.pipeline() + ", which this deployment does not have"));
+        List<PartitionOutput> outputs = staged.events().stream().map(e -> partitionOutput(pipeline, e, run, staged.attempt())).toList();
+        List<AssetEvent> events = new ArrayList<>();
+        try {
+            outputs.forEach(tables::check);
+            for (int i = 0; i < outputs.size(); i++) {
+                LakeTables.Commit c = tables.publish(outputs.get(i));
+                faults.reached("after-commit");
+                log.info("table committed", merge(ctx, Map.of("asset", outputs.get(i).asset(), "table", c.table(), "snapshot", c.snapshotId())));
+                events.add(withTable(staged.events().get(i), c));
+            }
+        } catch (IncompatibleSchemaException | PartitionMismatchException | NotParquetException e) {
+            String reason = "its outputs cannot be published: " + e.getMessage();
+            if (store.runs().finish(run.runId(), staged.attempt(), RunState.FAILED, reason)) {
+                launcher.announceEnd(run, RunState.FAILED, reason);
+            }
+            log.error("run failed: " + reason, merge(ctx, Map.of("state", "FAILED")));
+            return Optional.empty();
+        }
+        return Optional.of(events);
+    }
+
+    private PartitionOutput partitionOutput(Pipeline pipeline, AssetEvent staged, Run run, int attempt) {
+        Output out = pipeline.outputs().stream().filter(o -> o.asset().equals(staged.asset())).findFirst()
+                .orElseThrow(() -> new NotPublishableException("run " + run.runId() + " staged " + staged.asset()
+                        + ", which is not an output of pipeline " + pipeline.name() + " in this deployment"));
+        TableLayout layout = TableLayout.of(out.location().resolve(Map.of("LakeBucket", lakeBucket)));
+        return new PartitionOutput(staged.asset(), layout.partitionColumn().map(TableLayout.PartitionColumn::name),
+                layout.partitionColumn().map(c -> c.value(staged.partition())).orElse(""), staged.objects(), run.runId(), attempt,
+                Optional.of(layout.tableLocation()));
+    }
+
+    /** The staged event as recorded: its metadata names the table, the snapshot and that snapshot's metadata file. */
+    static AssetEvent withTable(AssetEvent staged, LakeTables.Commit commit) {
+        Map<String, String> metadata = new TreeMap<>(staged.metadata());
+        metadata.put(TableMetadata.TABLE, commit.table());
+        metadata.put(TableMetadata.SNAPSHOT, Long.toString(commit.snapshotId()));
+        metadata.put(TableMetadata.METADATA_LOCATION, commit.metadataLocation());
+        return new AssetEvent(staged.eventId(), staged.asset(), staged.partition(), staged.time(), staged.producer(),
+                staged.dataVersion(), staged.codeVersion(), staged.objects(), metadata);
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> m = new TreeMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+}

@@ -1,0 +1,34 @@
+package io.freshet.publisher;
+
+import java.util.List;
+
+import io.freshet.aws.CommonSettings;
+import io.freshet.core.settings.FunctionSettings;
+import io.freshet.core.settings.Setting;
+
+/**
+ * Every setting the publisher reads: the shared ones, the lake bucket required, and its catalog's.
+ * On AWS the catalog is the Glue Data Catalog of the function's account and region, in the
+ * database the template creates; the embedded stack and tests set a JDBC catalog instead.
+ */
+public final class PublisherSettings {
+
+    public static final Setting<String> LAKE_BUCKET = CommonSettings.LAKE_BUCKET.required();
+    public static final Setting<String> LAKE_DATABASE = Setting.text("FRESHET_LAKE_DATABASE",
+            "The catalog namespace (a Glue database) of the stack's tables.")
+            .withDefault("freshet_$FRESHET_STACK", env -> "freshet_" + CommonSettings.STACK.read(env));
+    public static final Setting<Integer> TABLE_RETENTION_HOURS = Setting.wholeNumber("FRESHET_TABLE_RETENTION_HOURS", "hours", 1, 87_600,
+            "Snapshots and unreferenced files younger than this are kept: longer than any run waits and runs.").withDefault(72);
+    public static final Setting<String> CATALOG_URI = Setting.text("FRESHET_CATALOG_URI",
+            "A JDBC URL of an Iceberg JDBC catalog (the embedded stack's PostgreSQL); unset: the Glue Data Catalog.").optional();
+    public static final Setting<String> CATALOG_USER = Setting.text("FRESHET_CATALOG_USER",
+            "The JDBC catalog's user (with FRESHET_CATALOG_URI).").optional();
+    public static final Setting<String> CATALOG_PASSWORD = Setting.text("FRESHET_CATALOG_PASSWORD",
+            "The JDBC catalog's password (with FRESHET_CATALOG_URI).").optional();
+
+    public static final FunctionSettings SETTINGS = FunctionSettings.of("publisher", CommonSettings.ALL, List.of(LAKE_BUCKET, LAKE_DATABASE,
+            TABLE_RETENTION_HOURS, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD));
+
+    private PublisherSettings() {
+    }
+}

@@ -1,0 +1,59 @@
+package io.freshet.publisher;
+
+import java.time.Clock;
+import java.util.Map;
+
+import org.apache.iceberg.catalog.Namespace;
+
+import io.freshet.aws.CommonSettings;
+import io.freshet.aws.Config;
+import io.freshet.aws.DynamoClients;
+import io.freshet.aws.JsonLog;
+import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.core.error.ConfigurationException;
+import io.freshet.core.load.Project;
+import io.freshet.core.load.ProjectLoader;
+import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.state.protocol.FaultPoints;
+import io.freshet.tables.CatalogConfig;
+import io.freshet.tables.LakeTables;
+
+/** Builds the publisher from its environment, once per cold start. */
+final class PublisherWiring {
+
+    private PublisherWiring() {
+    }
+
+    static PublisherService fromEnvironment(Map<String, String> env, Clock clock) {
+        Config config = Config.from(env);
+        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        String lake = PublisherSettings.LAKE_BUCKET.read(env);
+        JsonLog log = JsonLog.forFunction("publisher", env, clock);
+        LakeTables tables = new LakeTables(catalog(env, config, lake), Namespace.of(PublisherSettings.LAKE_DATABASE.read(env)));
+        return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
+                tables, lake, PublishingAnnouncer.create(config), log, clock, FaultPoints.NONE);
+    }
+
+    /**
+     * The Glue Data Catalog of the function's account and region; a JDBC catalog when
+     * {@code FRESHET_CATALOG_URI} names one (the embedded stack's), with S3FileIO on the stack's
+     * S3 endpoint and the environment's credentials.
+     */
+    static CatalogConfig catalog(Map<String, String> env, Config config, String lake) {
+        String warehouse = "s3://" + lake + "/";
+        String region = CommonSettings.REGION.read(env).id();
+        return PublisherSettings.CATALOG_URI.find(env).<CatalogConfig>map(uri -> new CatalogConfig.Local(uri,
+                        PublisherSettings.CATALOG_USER.find(env).orElse(null), PublisherSettings.CATALOG_PASSWORD.find(env).orElse(null),
+                        warehouse, config.s3Endpoint().orElseThrow(() -> new CatalogSettingException(
+                                "FRESHET_CATALOG_URI (a JDBC catalog) needs FRESHET_ENDPOINT_S3: the JDBC catalog is the embedded stack's")),
+                        region, env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")))
+                .orElseGet(() -> new CatalogConfig.Glue(warehouse, region));
+    }
+
+    /** The catalog's settings do not go together. */
+    static final class CatalogSettingException extends ConfigurationException {
+        CatalogSettingException(String message) {
+            super(message);
+        }
+    }
+}
