@@ -127,7 +127,9 @@ class LakeHousekeepingTest {
         assertEquals(before.keySet(), listing(ASSET).keySet(), "a dry run deletes nothing");
         assertEquals(6, snapshots(tables.table(ASSET).orElseThrow()).size(), "a dry run expires nothing");
 
+        long started = System.nanoTime();
         HousekeepingReport report = housekeeping.run(ASSET, protectedIds).orElseThrow();
+        System.out.printf("housekeeping took %d ms%n", (System.nanoTime() - started) / 1_000_000);
         Map<String, FileInfo> after = listing(ASSET);
         assertReport(report, before, after, expected);
         assertEquals(List.of(snapshots.get(0).snapshotId(), snapshots.get(1).snapshotId()), report.expiredSnapshots());
@@ -190,6 +192,7 @@ class LakeHousekeepingTest {
         assertEquals(3, log.size());
         assertEquals(5, metadataFiles(before).size());
         assertEquals(log, metadataFiles(after));
+        assertTrue(new LakeHousekeeping(tables).run("core.nothing", Set.of()).isEmpty(), "an asset without a table has nothing to keep");
     }
 
     private static Set<String> metadataFiles(Map<String, FileInfo> listing) {
@@ -204,6 +207,7 @@ class LakeHousekeepingTest {
                 report.location(), before.size(), bytes(before.values()), after.size(), bytes(after.values()));
         Set<String> deleted = new TreeSet<>(before.keySet());
         deleted.removeAll(after.keySet());
+        deleted.forEach(d -> System.out.println("deleted: " + d));
         assertEquals(expected, deleted);
         long deletedBytes = bytes(before.entrySet().stream().filter(e -> deleted.contains(e.getKey())).map(Map.Entry::getValue).toList());
         assertEquals(deleted.size(), report.filesDeleted());
