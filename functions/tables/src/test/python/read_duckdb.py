@@ -78,7 +78,7 @@ def main():
         "partition_rows": rows(con, f'{scan} WHERE "{column}" = CAST($value AS DATE)',
                                {"metadata": current, "value": args["partition_value"]}, order),
         "snapshots": [r[0] for r in con.execute(
-            "SELECT snapshot_id FROM iceberg_snapshots($metadata) ORDER BY sequence_number",
+            "SELECT snapshot_id, sequence_number, timestamp_ms FROM iceberg_snapshots($metadata) ORDER BY sequence_number",
             {"metadata": current}).fetchall()],
         "previous_rows": rows(con, "SELECT * FROM iceberg_scan($metadata, snapshot_from_id = $snapshot)",
                               {"metadata": current, "snapshot": args["previous_snapshot"]}, order),

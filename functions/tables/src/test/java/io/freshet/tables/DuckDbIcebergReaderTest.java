@@ -1,6 +1,7 @@
 package io.freshet.tables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ class DuckDbIcebergReaderTest {
             long current = tables.commit(new PartitionOutput("core.trips", "date", "2026-11-21",
                     List.of(lake.trips("core.trips", "2026-11-21", "r3", 1, 5)), "r3", 1));
             String currentMetadata = metadataLocation(tables);
+            // The shape docs/reading.md shows a DuckDB user: <warehouse>/<namespace>/<table>/metadata/<n>-<uuid>.metadata.json
+            assertTrue(currentMetadata.matches("s3://lake/tables/freshet_test/core_trips/metadata/\\d{5}-[0-9a-f-]{36}\\.metadata\\.json"),
+                    currentMetadata);
 
             JsonNode read = JSON.readTree(venv.run(Path.of("src", "test", "python", "read_duckdb.py"),
                     arguments(lake, currentMetadata, previousMetadata, previous)));
