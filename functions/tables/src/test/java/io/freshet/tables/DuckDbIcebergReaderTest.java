@@ -1,9 +1,14 @@
 package io.freshet.tables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +41,10 @@ class DuckDbIcebergReaderTest {
                     List.of(lake.trips("core.trips", "2026-11-20", "r1", 1, 3)), "r1", 1));
             long previous = tables.commit(new PartitionOutput("core.trips", "date", "2026-11-21",
                     List.of(lake.trips("core.trips", "2026-11-21", "r2", 1, 2)), "r2", 1));
-            String previousMetadata = metadataLocation(tables);
+            String previousMetadata = metadataLocation(lake, tables);
             long current = tables.commit(new PartitionOutput("core.trips", "date", "2026-11-21",
                     List.of(lake.trips("core.trips", "2026-11-21", "r3", 1, 5)), "r3", 1));
-            String currentMetadata = metadataLocation(tables);
+            String currentMetadata = metadataLocation(lake, tables);
             // The shape docs/reading.md shows a DuckDB user: <warehouse>/<namespace>/<table>/metadata/<n>-<uuid>.metadata.json
             assertTrue(currentMetadata.matches("s3://lake/tables/freshet_test/core_trips/metadata/\\d{5}-[0-9a-f-]{36}\\.metadata\\.json"),
                     currentMetadata);
@@ -66,10 +71,23 @@ class DuckDbIcebergReaderTest {
         }
     }
 
-    /** The table's current metadata file: what the asset event of the commit just made carries. */
-    private static String metadataLocation(LakeTables tables) {
+    /**
+     * The table's current metadata file: what the asset event of the commit just made carries. Read
+     * as docs/reading.md tells a local DuckDB user to (the JDBC catalog's own table), and checked
+     * against Iceberg's.
+     */
+    private static String metadataLocation(Lake lake, LakeTables tables) throws SQLException {
         Table table = tables.table("core.trips").orElseThrow();
-        return ((HasTableOperations) table).operations().current().metadataFileLocation();
+        String expected = ((HasTableOperations) table).operations().current().metadataFileLocation();
+        try (Connection c = lake.postgres.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT table_namespace, table_name, metadata_location FROM iceberg_tables "
+                     + "WHERE catalog_name = 'freshet'")) {
+            assertTrue(r.next(), "no table in iceberg_tables");
+            List<String> row = List.of(r.getString(1), r.getString(2), r.getString(3));
+            assertFalse(r.next(), "one table only");
+            assertEquals(List.of("freshet_test", "core_trips", expected), row);
+            return row.get(2);
+        }
     }
 
     private static String arguments(Lake lake, String metadata, String previousMetadata, long previous) throws Exception {
