@@ -11,44 +11,71 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A Python virtual environment under {@code target/} with pyiceberg installed, for the independent
- * reader test. Made once per {@code target/} (reused while it imports the pinned pyiceberg); pip
- * downloads into {@code ~/.cache/freshet/pip}, so a clean build reinstalls from the cache.
+ * A Python virtual environment under {@code target/} with an independent reader's packages
+ * installed ({@link Reader}: pyiceberg, or the Python DuckDB with its Iceberg extension from PyPI).
+ * Made once per {@code target/} (reused while it imports the pinned versions); pip downloads into
+ * {@code ~/.cache/freshet/pip}, so a clean build reinstalls from the cache.
  *
  * <p>Without python3 or its venv module, or when pip cannot install (no PyPI), the test is skipped
- * with the reason; with {@code FRESHET_REQUIRE_PYICEBERG=1} (CI) each of those fails it instead.
+ * with the reason; with the reader's variable set to 1 (CI: {@code FRESHET_REQUIRE_PYICEBERG},
+ * {@code FRESHET_REQUIRE_DUCKDB_ICEBERG}) each of those fails it instead.
  */
 final class PythonVenv {
 
-    static final String REQUIREMENT = "pyiceberg[sql-postgres,pyarrow]==0.12.0";
-    private static final String VERSION = "0.12.0";
+    /**
+     * An independent reader's venv: its directory under {@code target/}, the pip requirements, a
+     * Python statement that exits 0 only when the pinned versions import, and the environment
+     * variable that turns a skip into a failure.
+     */
+    record Reader(String name, List<String> requirements, String check, String requireVariable) {
+    }
+
+    static final Reader PYICEBERG = new Reader("pyiceberg", List.of("pyiceberg[sql-postgres,pyarrow]==0.12.0"),
+            "import pyiceberg, pyarrow, psycopg2, sys; sys.exit(pyiceberg.__version__ != '0.12.0')", "FRESHET_REQUIRE_PYICEBERG");
+
+    /**
+     * The Python DuckDB and its extensions as PyPI packages of the same version (the extension
+     * binaries are in the wheels, so nothing is downloaded when the reader runs).
+     */
+    static final Reader DUCKDB_ICEBERG = new Reader("duckdb-iceberg", List.of("duckdb==1.5.5",
+            "duckdb-extension-iceberg==1.5.5", "duckdb-extension-httpfs==1.5.5", "duckdb-extension-avro==1.5.5"),
+            "import duckdb, duckdb_extension_iceberg, duckdb_extension_httpfs, duckdb_extension_avro, sys; "
+                    + "sys.exit(duckdb.__version__ != '1.5.5')", "FRESHET_REQUIRE_DUCKDB_ICEBERG");
 
     private final Path directory;
+    private final Reader reader;
 
-    private PythonVenv(Path directory) {
+    private PythonVenv(Path directory, Reader reader) {
         this.directory = directory;
+        this.reader = reader;
     }
 
     Path python() {
         return directory.resolve("bin").resolve("python");
     }
 
+    /** The pyiceberg venv. */
     static PythonVenv ready() throws IOException, InterruptedException {
-        PythonVenv venv = new PythonVenv(Path.of("target", "pyiceberg-venv").toAbsolutePath());
-        if (Files.isExecutable(venv.python()) && run(List.of(venv.python().toString(), "-c",
-                "import pyiceberg, pyarrow, psycopg2, sys; sys.exit(pyiceberg.__version__ != '" + VERSION + "')"), 60).ok()) {
+        return ready(PYICEBERG);
+    }
+
+    static PythonVenv ready(Reader reader) throws IOException, InterruptedException {
+        PythonVenv venv = new PythonVenv(Path.of("target", reader.name() + "-venv").toAbsolutePath(), reader);
+        if (Files.isExecutable(venv.python()) && run(List.of(venv.python().toString(), "-c", reader.check()), 60).ok()) {
             return venv;
         }
+        String skipped = ": the independent " + reader.name() + " reader test is skipped";
         Result python = run(List.of("python3", "--version"), 30);
-        unless(python.ok(), "python3 is not available (" + python.output().strip() + "): the independent pyiceberg reader test is skipped");
+        venv.unless(python.ok(), "python3 is not available (" + python.output().strip() + ")" + skipped);
         Result made = run(List.of("python3", "-m", "venv", "--clear", venv.directory.toString()), 120);
-        unless(made.ok(), "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv): the independent pyiceberg "
-                + "reader test is skipped\n" + made.output());
+        venv.unless(made.ok(), "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)" + skipped + "\n"
+                + made.output());
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "freshet", "pip");
-        Result pip = run(List.of(venv.python().toString(), "-m", "pip", "install", "--quiet", "--cache-dir", cache.toString(),
-                REQUIREMENT), 600);
-        unless(pip.ok(), "pip could not install " + REQUIREMENT + ": the independent pyiceberg reader test is skipped\n"
-                + pip.output());
+        List<String> install = new ArrayList<>(List.of(venv.python().toString(), "-m", "pip", "install", "--quiet",
+                "--cache-dir", cache.toString()));
+        install.addAll(reader.requirements());
+        Result pip = run(install, 600);
+        venv.unless(pip.ok(), "pip could not install " + String.join(" ", reader.requirements()) + skipped + "\n" + pip.output());
         return venv;
     }
 
@@ -63,11 +90,11 @@ final class PythonVenv {
         return r.output();
     }
 
-    private static void unless(boolean ok, String reason) {
+    private void unless(boolean ok, String reason) {
         if (ok) {
             return;
         }
-        if ("1".equals(System.getenv("FRESHET_REQUIRE_PYICEBERG"))) {
+        if ("1".equals(System.getenv(reader.requireVariable()))) {
             throw new AssertionError(reason);
         }
         Assumptions.abort(reason);
