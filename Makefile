@@ -11,7 +11,7 @@
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 BUILD := "$(ROOT)/scripts/build-functions.sh"
 
-.PHONY: build-S3EventsFunction build-TriggerFunction build-RulesSyncFunction build-SchedulerFunction build-RunnerFunction functions
+.PHONY: build-S3EventsFunction build-TriggerFunction build-RulesSyncFunction build-SchedulerFunction build-RunnerFunction build-PublisherFunction functions
 
 build-S3EventsFunction:
 	$(BUILD) --unpack-into "$(ARTIFACTS_DIR)" s3-events
@@ -27,6 +27,9 @@ build-SchedulerFunction:
 
 build-RunnerFunction:
 	$(BUILD) --unpack-into "$(ARTIFACTS_DIR)" runner
+
+build-PublisherFunction:
+	$(BUILD) --unpack-into "$(ARTIFACTS_DIR)" publisher
 
 # Every package at once, with their sizes (what CI can run instead of sam build).
 functions:
