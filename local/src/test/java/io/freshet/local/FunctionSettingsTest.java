@@ -17,6 +17,7 @@ import io.freshet.core.settings.FunctionSettings;
 import io.freshet.core.settings.Setting;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.rulessync.RulesSyncSettings;
+import io.freshet.publisher.PublisherSettings;
 import io.freshet.runner.RunnerSettings;
 import io.freshet.s3events.S3EventsSettings;
 import io.freshet.scheduler.SchedulerSettings;
@@ -35,6 +36,7 @@ class FunctionSettingsTest {
             "TriggerFunction", TriggerSettings.SETTINGS,
             "SchedulerFunction", SchedulerSettings.SETTINGS,
             "RunnerFunction", RunnerSettings.SETTINGS,
+            "PublisherFunction", PublisherSettings.SETTINGS,
             "RulesSyncFunction", RulesSyncSettings.SETTINGS);
     private static final TemplateWiring WIRING = TemplateWiring.read(Path.of("../template.yaml"), Map.of(), id -> "arn:" + id);
     private static final Path DEPLOY_DOC = Path.of("../docs/deploy.md");

@@ -46,7 +46,7 @@ final class PublisherWiring {
                         PublisherSettings.CATALOG_USER.find(env).orElse(null), PublisherSettings.CATALOG_PASSWORD.find(env).orElse(null),
                         warehouse, config.s3Endpoint().orElseThrow(() -> new CatalogSettingException(
                                 "FRESHET_CATALOG_URI (a JDBC catalog) needs FRESHET_ENDPOINT_S3: the JDBC catalog is the embedded stack's")),
-                        region, env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")))
+                        region, env.getOrDefault("AWS_ACCESS_KEY_ID", "local"), env.getOrDefault("AWS_SECRET_ACCESS_KEY", "local")))
                 .orElseGet(() -> new CatalogConfig.Glue(warehouse, region));
     }
 

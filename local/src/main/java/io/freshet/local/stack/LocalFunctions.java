@@ -70,6 +70,18 @@ public final class LocalFunctions {
         return env;
     }
 
+    /**
+     * The publisher's catalog (the function whose template environment names the lake database):
+     * Iceberg's JDBC catalog in {@code postgres}, instead of the Glue Data Catalog.
+     */
+    public static void catalogIn(LocalPostgres postgres, Map<String, String> env) {
+        if (env.containsKey("FRESHET_LAKE_DATABASE")) {
+            env.put("FRESHET_CATALOG_URI", postgres.jdbcUrl());
+            env.put("FRESHET_CATALOG_USER", postgres.user());
+            env.put("FRESHET_CATALOG_PASSWORD", postgres.password());
+        }
+    }
+
     public static RequestStreamHandler build(TemplateWiring.LambdaFunction f, Map<String, String> env, Clock clock) {
         try {
             return (RequestStreamHandler) Class.forName(f.handlerClass()).getConstructor(Map.class, Clock.class).newInstance(env, clock);
