@@ -100,45 +100,51 @@ class TablesCommandTest {
             List<String> header = out.lines().findFirst().map(l -> List.of(l.split("\\s+"))).orElseThrow();
             assertEquals(List.of("asset", "table", "snapshot", "partitions", "rows", "updated"), header);
 
-            JsonNode json = EventJson.read(cli(w, f, "tables", "--json").out());
-            assertEquals("freshet_freshet", json.path("namespace").asText());
-            JsonNode orders = ObserveCommandsTest.find(json.path("tables"), "core.orders");
-            assertEquals(TABLE, orders.path("table").asText());
-            assertTrue(orders.path("published").asBoolean());
-            assertEquals("4967831052207139283", orders.path("snapshot").asText());
-            assertEquals(WAREHOUSE + "00002-x.metadata.json", orders.path("metadataLocation").asText());
-            assertEquals(7, orders.path("rows").asLong());
-            assertEquals(List.of("2026-05-11", "2026-05-10"), List.of(orders.path("partitions").get(0).path("partition").asText(),
-                    orders.path("partitions").get(1).path("partition").asText()));
-            assertEquals("1111111111111111111", orders.path("partitions").get(1).path("snapshot").asText());
-            assertEquals("ev-table-10", orders.path("partitions").get(1).path("eventId").asText());
-            JsonNode report = ObserveCommandsTest.find(json.path("tables"), "mart.report");
-            assertFalse(report.path("published").asBoolean());
-            assertFalse(report.has("snapshot"));
-            assertEquals("shop.orders", json.path("files").get(0).asText());
-
-            Result status = cli(w, f, "status");
-            assertTrue(status.out().matches("(?s).*core\\.orders\\s+derived\\s+2026-05-11\\s+05-11 10:03\\s+2\\s+1/1\\s+fresh\\s+4967831052207139283.*"),
-                    status.out());
-            JsonNode statusOrders = ObserveCommandsTest.find(EventJson.read(cli(w, f, "status", "--json").out()), "core.orders");
-            assertEquals("4967831052207139283", statusOrders.path("snapshot").asText());
-            assertEquals(TABLE, statusOrders.path("table").asText());
-
-            Result events = cli(w, f, "events", "core.orders");
-            assertTrue(events.out().lines().findFirst().orElseThrow().endsWith("snapshot"), events.out());
-            assertTrue(events.out().matches("(?s).*2026-05-11 10:02:00  2026-05-10 .*\\s5  1111111111111111111\\n.*"), events.out());
-            JsonNode eventsJson = EventJson.read(cli(w, f, "events", "core.orders", "--json").out());
-            assertEquals("4967831052207139283", eventsJson.get(0).path("snapshot").asText());
-            assertFalse(eventsJson.get(2).has("snapshot"), "the run's own event published no table");
-
-            Run summary = w.runs("summary").getLast();
-            assertEquals(List.of("ev-table-11"), summary.consumed());
-            Result why = cli(w, f, "why", summary.runId());
-            assertTrue(why.out().contains("<- core.orders/2026-05-11 at 2026-05-11 10:03:00, run " + made.producer().id()
-                    + ", snapshot 4967831052207139283"), why.out());
-            JsonNode whyJson = EventJson.read(cli(w, f, "why", summary.runId(), "--json").out());
-            assertEquals("4967831052207139283", whyJson.path("because").get(0).path("snapshot").asText());
-            assertEquals(TABLE, whyJson.path("because").get(0).path("table").asText());
+            assertTablesJson(EventJson.read(cli(w, f, "tables", "--json").out()));
+            assertObservingCommandsShowSnapshots(w, f, made);
         }
+    }
+
+    static void assertTablesJson(JsonNode json) {
+        assertEquals("freshet_freshet", json.path("namespace").asText());
+        JsonNode orders = ObserveCommandsTest.find(json.path("tables"), "core.orders");
+        assertEquals(TABLE, orders.path("table").asText());
+        assertTrue(orders.path("published").asBoolean());
+        assertEquals("4967831052207139283", orders.path("snapshot").asText());
+        assertEquals(WAREHOUSE + "00002-x.metadata.json", orders.path("metadataLocation").asText());
+        assertEquals(7, orders.path("rows").asLong());
+        assertEquals(List.of("2026-05-11", "2026-05-10"), List.of(orders.path("partitions").get(0).path("partition").asText(),
+                orders.path("partitions").get(1).path("partition").asText()));
+        assertEquals("1111111111111111111", orders.path("partitions").get(1).path("snapshot").asText());
+        assertEquals("ev-table-10", orders.path("partitions").get(1).path("eventId").asText());
+        JsonNode report = ObserveCommandsTest.find(json.path("tables"), "mart.report");
+        assertFalse(report.path("published").asBoolean());
+        assertFalse(report.has("snapshot"));
+        assertEquals("shop.orders", json.path("files").get(0).asText());
+    }
+
+    void assertObservingCommandsShowSnapshots(TimeWorld w, Path f, AssetEvent made) {
+        Result status = cli(w, f, "status");
+        assertTrue(status.out().matches("(?s).*core\\.orders\\s+derived\\s+2026-05-11\\s+05-11 10:03\\s+2\\s+1/1\\s+fresh\\s+4967831052207139283.*"),
+                status.out());
+        JsonNode statusOrders = ObserveCommandsTest.find(EventJson.read(cli(w, f, "status", "--json").out()), "core.orders");
+        assertEquals("4967831052207139283", statusOrders.path("snapshot").asText());
+        assertEquals(TABLE, statusOrders.path("table").asText());
+
+        Result events = cli(w, f, "events", "core.orders");
+        assertTrue(events.out().lines().findFirst().orElseThrow().endsWith("snapshot"), events.out());
+        assertTrue(events.out().matches("(?s).*2026-05-11 10:02:00  2026-05-10 .*\\s5  1111111111111111111\\n.*"), events.out());
+        JsonNode eventsJson = EventJson.read(cli(w, f, "events", "core.orders", "--json").out());
+        assertEquals("4967831052207139283", eventsJson.get(0).path("snapshot").asText());
+        assertFalse(eventsJson.get(2).has("snapshot"), "the run's own event published no table");
+
+        Run summary = w.runs("summary").getLast();
+        assertEquals(List.of("ev-table-11"), summary.consumed());
+        Result why = cli(w, f, "why", summary.runId());
+        assertTrue(why.out().contains("<- core.orders/2026-05-11 at 2026-05-11 10:03:00, run " + made.producer().id()
+                + ", snapshot 4967831052207139283"), why.out());
+        JsonNode whyJson = EventJson.read(cli(w, f, "why", summary.runId(), "--json").out());
+        assertEquals("4967831052207139283", whyJson.path("because").get(0).path("snapshot").asText());
+        assertEquals(TABLE, whyJson.path("because").get(0).path("table").asText());
     }
 }
