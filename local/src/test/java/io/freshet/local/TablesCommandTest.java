@@ -95,7 +95,7 @@ class TablesCommandTest {
             assertTrue(out.matches("(?s).*mart\\.report\\s+freshet_freshet\\.mart_report\\s+\\(not published\\)\\s+0\\s+-\\s+never\\n.*"), out);
             assertTrue(out.contains("  metadata  " + WAREHOUSE + "00002-x.metadata.json\n"), out);
             assertTrue(out.matches("(?s).*  2026-05-11\\s+4967831052207139283\\s+2\\s+2026-05-11 10:03:00\\n  2026-05-10\\s+1111111111111111111\\s+5\\s+.*"), out);
-            assertTrue(out.contains("sources (files users upload, no table): shop.orders"), out);
+            assertTrue(out.endsWith("\nsources, not tables: shop.orders (S3 files)\n"), out);
             assertFalse(out.matches("(?s).*\\nshop\\.orders\\s+freshet.*"), "a source has no table");
             List<String> header = out.lines().findFirst().map(l -> List.of(l.split("\\s+"))).orElseThrow();
             assertEquals(List.of("asset", "table", "snapshot", "partitions", "rows", "updated"), header);
@@ -120,7 +120,9 @@ class TablesCommandTest {
         JsonNode report = ObserveCommandsTest.find(json.path("tables"), "mart.report");
         assertFalse(report.path("published").asBoolean());
         assertFalse(report.has("snapshot"));
-        assertEquals("shop.orders", json.path("files").get(0).asText());
+        assertEquals("shop.orders", json.path("sources").get(0).path("asset").asText());
+        assertEquals("s3", json.path("sources").get(0).path("kind").asText());
+        assertEquals(1, json.path("sources").size());
     }
 
     void assertObservingCommandsShowSnapshots(TimeWorld w, Path f, AssetEvent made) {

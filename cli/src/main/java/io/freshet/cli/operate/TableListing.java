@@ -11,6 +11,7 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.LakeTableName;
+import io.freshet.core.model.Source;
 import io.freshet.state.EventLog;
 
 /**
@@ -18,7 +19,8 @@ import io.freshet.state.EventLog;
  * recorded (their {@link TableMetadata} keys), so the CLI needs no Iceberg library and no catalog:
  * one table per derived asset, its current snapshot and metadata file (those of the newest event
  * that carries them: each commit replaces one partition and records one event), and each partition's
- * newest event. Source assets are files, not tables: they are listed apart.
+ * newest event. Source assets (S3 files users upload, PostgreSQL databases) have no table: they
+ * are listed apart.
  */
 public final class TableListing {
 
@@ -62,9 +64,16 @@ public final class TableListing {
         return tables;
     }
 
-    /** The source assets: files users upload, which stay files. */
-    public static List<String> files(Project project) {
-        return project.graph().topologicalOrder().stream().filter(a -> project.source(a).isPresent()).toList();
+    /** A source asset: S3 files users upload, which stay files, or a PostgreSQL database snapshots read. */
+    public record SourceAsset(String asset, String kind) {
+        public static final String S3 = "s3";
+        public static final String POSTGRES = "postgres";
+    }
+
+    /** The source assets, which have no table of their own. */
+    public static List<SourceAsset> sources(Project project) {
+        return project.graph().topologicalOrder().stream().flatMap(a -> project.source(a).stream()
+                .map(s -> new SourceAsset(a, s instanceof Source.Postgres ? SourceAsset.POSTGRES : SourceAsset.S3))).toList();
     }
 
     static Table table(String asset, EventLog events, String stackPrefix) {

@@ -34,9 +34,9 @@ public final class Tables extends Observe.Base {
     @Override
     int run(Project project, StackTarget.Connection stack, PrintWriter out) {
         List<TableListing.Table> tables = TableListing.collect(project, stack.store().events(), stack.stackPrefix());
-        List<String> files = TableListing.files(project);
+        List<TableListing.SourceAsset> sources = TableListing.sources(project);
         if (common.json) {
-            json(out, json(LakeTableName.namespace(stack.stackPrefix()), tables, files));
+            json(out, json(LakeTableName.namespace(stack.stackPrefix()), tables, sources));
             return 0;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -64,14 +64,15 @@ public final class Tables extends Observe.Base {
                 out.printf("  ... and %d older partition(s) (--partitions, or --json for all)%n", t.partitions().size() - shown);
             }
         }
-        if (!files.isEmpty()) {
-            out.printf("%nsources (files users upload, no table): %s%n", String.join(", ", files));
+        if (!sources.isEmpty()) {
+            out.printf("%nsources, not tables: %s%n", String.join(", ", sources.stream().map(x -> x.asset() + " ("
+                    + (x.kind().equals(TableListing.SourceAsset.POSTGRES) ? "PostgreSQL" : "S3 files") + ")").toList()));
         }
         out.flush();
         return 0;
     }
 
-    static ObjectNode json(String namespace, List<TableListing.Table> tables, List<String> files) {
+    static ObjectNode json(String namespace, List<TableListing.Table> tables, List<TableListing.SourceAsset> sources) {
         ObjectNode root = EventJson.MAPPER.createObjectNode();
         root.put("namespace", namespace);
         ArrayNode ts = root.putArray("tables");
@@ -92,7 +93,8 @@ public final class Tables extends Observe.Base {
                 x.put("updated", p.time().toString()).put("eventId", p.eventId());
             }
         }
-        files.forEach(root.putArray("files")::add);
+        ArrayNode ss = root.putArray("sources");
+        sources.forEach(x -> ss.addObject().put("asset", x.asset()).put("kind", x.kind()));
         return root;
     }
 
