@@ -22,7 +22,7 @@ class BenchCommandLineConventionsTest extends CommandLineConventionsTest {
 
     @Override
     protected List<String> commandsWithZone() {
-        return List.of("status", "events", "runs", "why", "page", "up");
+        return List.of("status", "events", "runs", "why", "tables", "page", "up");
     }
 
     @Test

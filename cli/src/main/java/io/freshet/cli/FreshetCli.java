@@ -20,6 +20,7 @@ import io.freshet.cli.operate.Backfill;
 import io.freshet.cli.operate.Materialize;
 import io.freshet.cli.operate.Observe;
 import io.freshet.cli.operate.OperateException;
+import io.freshet.cli.operate.Tables;
 import io.freshet.cli.page.PageCommand;
 import io.freshet.rulessync.RulesSyncCli;
 import picocli.CommandLine;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Parameters;
             "2:bad usage, or the command could not do its work (the reason is printed)"},
         subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class,
                 Materialize.class, Backfill.class, Observe.Status.class, Observe.Events.class, Observe.Runs.class, Observe.Why.class,
-                PageCommand.class})
+                Tables.class, PageCommand.class})
 public final class FreshetCli implements Callable<Integer> {
 
     @CommandLine.Spec

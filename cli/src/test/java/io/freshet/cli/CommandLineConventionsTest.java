@@ -35,7 +35,7 @@ public class CommandLineConventionsTest {
 
     /** The commands with a {@code --zone}, in the tree's order. */
     protected List<String> commandsWithZone() {
-        return List.of("status", "events", "runs", "why", "page");
+        return List.of("status", "events", "runs", "why", "tables", "page");
     }
 
     protected record Result(int code, String out, String err) {

@@ -14,6 +14,6 @@ class EmbeddedCommandLineConventionsTest extends CommandLineConventionsTest {
 
     @Override
     protected List<String> commandsWithZone() {
-        return List.of("status", "events", "runs", "why", "page", "up");
+        return List.of("status", "events", "runs", "why", "tables", "page", "up");
     }
 }

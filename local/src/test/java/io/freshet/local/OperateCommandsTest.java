@@ -163,6 +163,7 @@ class OperateCommandsTest {
                     {"runs", "--limit", "0"},
                     {"events", "core.orders", "--limit", "-1"},
                     {"why", "run-x", "--depth", "0"},
+                    {"tables", "--partitions", "0"},
             };
             for (String[] args : refused) {
                 String[] all = Stream.concat(Arrays.stream(args),

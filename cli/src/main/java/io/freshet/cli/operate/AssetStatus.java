@@ -74,14 +74,15 @@ public final class AssetStatus {
 
     public static void print(List<Row> rows, PrintWriter out, ZoneId zone) {
         DateTimeFormatter t = DateTimeFormatter.ofPattern("MM-dd HH:mm");
-        String format = "%-22s %-10s %-12s %-12s %9s  %-8s %-14s %s%n";
-        out.printf(format, "asset", "kind", "partition", "updated", "rows", "checks", "freshness", "policy");
+        String format = "%-22s %-10s %-12s %-12s %9s  %-8s %-14s %-19s  %s%n";
+        out.printf(format, "asset", "kind", "partition", "updated", "rows", "checks", "freshness", "snapshot", "policy");
         for (Row r : rows) {
             String partition = r.newest().map(e -> e.partition().isEmpty() ? "-" : e.partition()).orElse("");
             String updated = r.newest().map(e -> t.format(LocalDateTime.ofInstant(e.time(), zone))).orElse("never");
             String rowsText = r.newest().map(e -> e.metadata().getOrDefault("rows", "")).orElse("");
             String checks = r.checks() == 0 ? "" : r.checksPassed() + "/" + r.checks();
-            out.printf(format, r.asset(), r.kind(), partition, updated, rowsText, checks, r.freshness(), r.policy().orElse(""));
+            String snapshot = r.newest().flatMap(TableListing::snapshot).orElse("");
+            out.printf(format, r.asset(), r.kind(), partition, updated, rowsText, checks, r.freshness(), snapshot, r.policy().orElse(""));
         }
         out.flush();
     }

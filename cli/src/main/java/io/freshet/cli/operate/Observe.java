@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
+import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
@@ -95,6 +96,7 @@ public final class Observe {
                     n.put("updated", e.time().toString());
                     n.put("dataVersion", e.dataVersion());
                     n.put("eventId", e.eventId());
+                    tableOf(e, n);
                     e.metadata().forEach((k, v) -> {
                         if (k.startsWith("check.")) {
                             n.with("checks").put(k.substring(6), v);
@@ -139,15 +141,16 @@ public final class Observe {
             List<AssetEvent> events = recorded.stream().limit(limit).toList();
             if (common.json) {
                 ArrayNode a = EventJson.MAPPER.createArrayNode();
-                events.forEach(e -> a.add(EventJson.read(EventJson.assetUpdated(e))));
+                events.forEach(e -> a.add(tableOf(e, (ObjectNode) EventJson.read(EventJson.assetUpdated(e)))));
                 json(out, a);
                 return 0;
             }
-            String f = "%-19s  %-12s  %-10s  %-30s  %-16s  %8s%n";
-            out.printf(f, "time", "partition", "producer", "by", "data version", "rows");
+            String f = "%-19s  %-12s  %-10s  %-30s  %-16s  %8s  %s%n";
+            out.printf(f, "time", "partition", "producer", "by", "data version", "rows", "snapshot");
             for (AssetEvent e : events) {
                 out.printf(f, time(e.time()), e.partition().isEmpty() ? "-" : e.partition(), e.producer().kind().wireName(),
-                        shorten(e.producer().id(), 30), shorten(e.dataVersion(), 16), e.metadata().getOrDefault("rows", ""));
+                        shorten(e.producer().id(), 30), shorten(e.dataVersion(), 16), e.metadata().getOrDefault("rows", ""),
+                        TableListing.snapshot(e).orElse(""));
             }
             if (events.isEmpty()) {
                 out.println("(no events)");
@@ -266,6 +269,7 @@ public final class Observe {
                 c.put("time", e.get().time().toString());
                 c.put("producer", e.get().producer().kind().wireName());
                 c.put("by", e.get().producer().id());
+                tableOf(e.get(), c);
                 if (e.get().producer().kind() == Producer.Kind.RUN && left > 1) {
                     stack.store().runs().run(e.get().producer().id()).ifPresent(r -> c.set("run", explain(stack, r, left - 1)));
                 }
@@ -283,8 +287,9 @@ public final class Observe {
                 if (c.has("request")) {
                     out.printf("%s  <- request %s%n", indent, c.path("request").asText());
                 } else if (c.has("asset")) {
-                    out.printf("%s  <- %s/%s at %s, %s %s%n", indent, c.path("asset").asText(), c.path("partition").asText(),
-                            time(Instant.parse(c.path("time").asText())), c.path("producer").asText(), c.path("by").asText());
+                    out.printf("%s  <- %s/%s at %s, %s %s%s%n", indent, c.path("asset").asText(), c.path("partition").asText(),
+                            time(Instant.parse(c.path("time").asText())), c.path("producer").asText(), c.path("by").asText(),
+                            c.has("snapshot") ? ", snapshot " + c.path("snapshot").asText() : "");
                     if (c.has("run")) {
                         print((ObjectNode) c.path("run"), out, indent + "     ", false);
                     }
@@ -293,6 +298,13 @@ public final class Observe {
                 }
             }
         }
+    }
+
+    /** The table and snapshot an event published, when it published a lake table's partition. */
+    static ObjectNode tableOf(AssetEvent e, ObjectNode n) {
+        Optional.ofNullable(e.metadata().get(TableMetadata.TABLE)).ifPresent(t -> n.put("table", t));
+        TableListing.snapshot(e).ifPresent(s -> n.put("snapshot", s));
+        return n;
     }
 
     static String shorten(String s, int max) {

@@ -44,8 +44,11 @@ public final class StackTarget {
     @Option(names = "--region", description = "the AWS region (default: AWS_REGION, else " + AwsClients.DEFAULT_REGION + ")")
     Optional<String> region;
 
-    /** The store and run path of the target stack, as the functions themselves see them. */
-    public record Connection(String description, StateStore store, RunLauncher launcher) {
+    /**
+     * The store and run path of the target stack, as the functions themselves see them, and its
+     * StackPrefix (what the namespace of its lake tables is named after).
+     */
+    public record Connection(String description, String stackPrefix, StateStore store, RunLauncher launcher) {
 
         public ScheduleState schedulerStore() {
             return store.schedule();
@@ -61,6 +64,7 @@ public final class StackTarget {
         Optional<URI> dynamoEndpoint = Optional.empty();
         Optional<URI> eventsEndpoint = Optional.empty();
         String description;
+        String prefix;
         if (local || !localStackFile.equals(EmbeddedStackFile.DEFAULT)) {
             EmbeddedStackFile f = EmbeddedStackFile.read(localStackFile);
             table = f.table();
@@ -68,15 +72,17 @@ public final class StackTarget {
             dynamoEndpoint = Optional.of(f.dynamodb());
             eventsEndpoint = Optional.of(f.eventbridge());
             description = "the local stack (" + f.dynamodb() + ")";
+            prefix = f.bus(); // the embedded stack names its bus, as template.yaml does, after the prefix
         } else {
             table = stackPrefix + "-state";
             bus = stackPrefix;
+            prefix = stackPrefix;
             description = "stack '" + stackPrefix + "' in " + AwsClients.region(env) + profile.map(p -> " (profile " + p + ")").orElse("");
         }
         DynamoDbClient db = AwsClients.build(DynamoDbClient.builder(), dynamoEndpoint, env);
         EventBridgeClient events = AwsClients.build(EventBridgeClient.builder(), eventsEndpoint, env);
         StateStore store = new DynamoStateStore(db, table, clock);
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, bus));
-        return new Connection(description, store, new RunLauncher(store, announcer, log, clock));
+        return new Connection(description, prefix, store, new RunLauncher(store, announcer, log, clock));
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Pipeline;
@@ -188,7 +189,11 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
             x.put("by", e.producer().id());
             x.put("dataVersion", e.dataVersion());
             Optional.ofNullable(e.metadata().get("rows")).ifPresent(r -> x.put("rows", r));
+            Optional.ofNullable(e.metadata().get(TableMetadata.SNAPSHOT)).ifPresent(v -> x.put("snapshot", v));
         }
+        // The lake table the asset is published as, named by its newest event that published one.
+        a.events().stream().map(e -> e.metadata().get(TableMetadata.TABLE)).filter(t -> t != null).findFirst()
+                .ifPresent(t -> o.put("table", t));
         ArrayNode cs = o.putArray("checks");
         a.checks().forEach(c -> cs.addObject().put("name", c.name()).put("passed", c.passed()).put("summary", c.summary()));
     }

@@ -25,6 +25,7 @@
     if (text !== undefined) { e.textContent = text; }
     return e;
   }
+  function shortSnapshot(id) { id = String(id); return id.length <= 9 ? id : '\u2026' + id.slice(-8); }
   function shorten(t, n) { t = String(t); return t.length <= n ? t : t.slice(0, n - 1) + '\u2026'; }
 
   function header() {
@@ -125,11 +126,14 @@
         h('td', { 'class': 'partition nowrap' }, [e.partition || '-']),
         h('td', { 'class': 'producer' }, [e.producer, h('br'), h('span', { 'class': 'mono by', title: e.by }, [shorten(e.by, 40)])]),
         h('td', { 'class': 'mono version', title: e.dataVersion }, [shorten(e.dataVersion, 12)]),
-        h('td', { 'class': 'num' }, [e.rows === undefined ? '' : e.rows])
+        h('td', { 'class': 'num' }, [e.rows === undefined ? '' : e.rows]),
+        // An Iceberg snapshot id is 19 digits: its last 8 tell snapshots apart at a glance, the tooltip holds all.
+        e.snapshot === undefined ? h('td', { 'class': 'snapshot empty' }, ['-'])
+          : h('td', { 'class': 'mono snapshot', title: 'snapshot ' + e.snapshot, 'data-snapshot': e.snapshot }, [shortSnapshot(e.snapshot)])
       ]);
     }));
     return h('table', { 'class': 'events' }, [
-      h('thead', {}, [h('tr', {}, ['time', 'partition', 'producer', 'data version', 'rows'].map(function (t) { return h('th', {}, [t]); }))]),
+      h('thead', {}, [h('tr', {}, ['time', 'partition', 'producer', 'data version', 'rows', 'snapshot'].map(function (t) { return h('th', {}, [t]); }))]),
       body
     ]);
   }
@@ -182,6 +186,7 @@
     if (a.description) { panel.appendChild(h('p', { 'class': 'desc' }, [a.description])); }
     var dl = h('dl', { 'class': 'facts' });
     fact(dl, 'kind', a.kind);
+    if (a.table) { fact(dl, 'table', h('span', { 'class': 'mono table-name' }, [a.table])); }
     fact(dl, 'freshness', a.policy || 'no policy');
     if (a.violation) {
       fact(dl, 'overdue', (a.violation.partition === '*' ? '' : a.violation.partition + ': ') + a.violation.reason

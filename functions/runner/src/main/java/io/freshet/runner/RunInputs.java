@@ -14,6 +14,7 @@ import io.freshet.state.StateStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.PartitionContent;
 import io.freshet.core.events.Producer;
+import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.PartitionMapping;
@@ -154,8 +155,20 @@ final class RunInputs {
         return out;
     }
 
-    /** An event's objects as one dataset: the bucket, and the key prefix up to the partition (run-scoped parts left out). */
+    /**
+     * An event as the dataset it read or wrote: the lake table it published a partition of (its
+     * {@link TableMetadata} keys; the version is the snapshot), else its objects as S3 data, the
+     * bucket and the key prefix up to the partition (run-scoped parts left out): a source's uploads,
+     * and the outputs of runs from before the lake's tables.
+     */
     static RunLineage.Dataset dataset(AssetEvent e) {
+        Optional<Long> rows = Optional.ofNullable(e.metadata().get("rows")).map(Long::parseLong);
+        Optional<Long> bytes = Optional.ofNullable(e.metadata().get("bytes")).map(Long::parseLong);
+        String table = e.metadata().get(TableMetadata.TABLE);
+        if (table != null) {
+            return RunLineage.Dataset.table(RunLineage.Table.of(table, e.metadata().get(TableMetadata.METADATA_LOCATION), e.objects()),
+                    Optional.ofNullable(e.metadata().get(TableMetadata.SNAPSHOT)), rows, bytes, e.objects().size());
+        }
         String uri = e.objects().isEmpty() ? "s3://unknown/" + e.asset() : e.objects().get(0);
         String rest = uri.substring("s3://".length());
         String bucket = rest.substring(0, rest.indexOf('/'));
@@ -163,7 +176,7 @@ final class RunInputs {
         int run = key.indexOf("/run=");
         String name = run >= 0 ? key.substring(0, run) : key.contains("/") ? key.substring(0, key.lastIndexOf('/')) : key;
         boolean derived = e.producer().kind() == Producer.Kind.RUN;
-        return new RunLineage.Dataset("s3://" + bucket, name, derived ? Optional.of(e.dataVersion()) : Optional.empty(),
-                Optional.ofNullable(e.metadata().get("rows")).map(Long::parseLong), Optional.ofNullable(e.metadata().get("bytes")).map(Long::parseLong));
+        return RunLineage.Dataset.files("s3://" + bucket, name, derived ? Optional.of(e.dataVersion()) : Optional.empty(), rows, bytes,
+                e.objects().size());
     }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.TableMetadata;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.demo.Demo;
@@ -163,6 +164,40 @@ class LineagePageChromiumTest {
         for (String check : List.of("not_null", "unique", "no_negative_durations", "trips_shorter_than_three_hours")) {
             assertTrue(Pattern.compile("<li class=\"check passed\" data-check=\"" + check + "[^\"]*\">").matcher(panel).find(), check + " in " + panel);
         }
+    }
+
+    @Test
+    void aPartitionPublishedToItsTableShowsItsSnapshotIdInShortAndWholeInItsTooltip() throws Exception {
+        // The newest core.trips event as the publisher records it: the table, the snapshot and its metadata file.
+        String snapshot = "4967831052207139283";
+        List<PageData.AssetView> assets = new ArrayList<>();
+        for (PageData.AssetView a : data.assets()) {
+            if (!a.name().equals("core.trips")) {
+                assets.add(a);
+                continue;
+            }
+            List<AssetEvent> events = new ArrayList<>(a.events());
+            AssetEvent e = events.getFirst();
+            Map<String, String> metadata = new LinkedHashMap<>(e.metadata());
+            metadata.put(TableMetadata.TABLE, "freshet_freshet.core_trips");
+            metadata.put(TableMetadata.SNAPSHOT, snapshot);
+            metadata.put(TableMetadata.METADATA_LOCATION, "s3://lake/warehouse/freshet_freshet.db/core_trips/metadata/00001-a.metadata.json");
+            events.set(0, new AssetEvent(e.eventId(), e.asset(), e.partition(), e.time(), e.producer(), e.dataVersion(), e.codeVersion(),
+                    e.objects(), metadata));
+            assets.add(new PageData.AssetView(a.name(), a.kind(), a.description(), a.state(), a.policy(), a.violation(), a.producer(),
+                    a.consumers(), a.upstream(), a.downstream(), List.copyOf(events), a.checks()));
+        }
+        Path published = tmp.resolve("published.html");
+        Files.writeString(published, LineagePage.render(new PageData(data.context(), data.layout(), List.copyOf(assets), data.pipelines())));
+        Browser b = chromium(published, "#select=core.trips");
+        b.assertNoErrors();
+        String panel = panel(b.dom());
+        String first = rows(panel, "event").getFirst();
+        assertTrue(first.contains("<td class=\"mono snapshot\" title=\"snapshot " + snapshot + "\" data-snapshot=\"" + snapshot + "\">\u2026"
+                + snapshot.substring(snapshot.length() - 8) + "</td>"), first);
+        assertTrue(panel.contains("<span class=\"mono table-name\">freshet_freshet.core_trips</span>"), panel);
+        List<String> others = rows(panel, "event").subList(1, rows(panel, "event").size());
+        assertTrue(others.stream().allMatch(r -> r.contains("<td class=\"snapshot empty\">-</td>")), "events of no table show none: " + others);
     }
 
     @Test
