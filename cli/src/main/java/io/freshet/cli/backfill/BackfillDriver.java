@@ -257,7 +257,7 @@ public final class BackfillDriver {
         if (t.state == State.RUNNING) {
             Run run = store.runs().run(t.runId.orElseThrow()).orElseThrow(() -> new IllegalStateException("run " + t.runId.get() + " vanished"));
             t.state = switch (run.state()) {
-                case QUEUED, RUNNING -> State.RUNNING;
+                case QUEUED, RUNNING, PUBLISHING -> State.RUNNING;
                 case SUCCEEDED -> State.SUCCEEDED;
                 case SKIPPED -> State.SKIPPED;
                 case FAILED -> State.FAILED;
