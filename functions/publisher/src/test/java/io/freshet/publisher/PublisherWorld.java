@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.iceberg.Snapshot;
@@ -75,9 +76,12 @@ final class PublisherWorld {
     }
 
     PublisherService publisher(FaultPoints faults, Announcer announcer) {
+        return publisher(faults, announcer, LakeHousekeeping.DEFAULT_RETENTION);
+    }
+
+    PublisherService publisher(FaultPoints faults, Announcer announcer, Duration tableRetention) {
         JsonLog json = new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), clock, Map.of("function", "publisher"));
-        return new PublisherService(lake.project, store, tables, bucket, announcer, json, clock, faults,
-                LakeHousekeeping.DEFAULT_RETENTION);
+        return new PublisherService(lake.project, store, tables, bucket, announcer, json, clock, faults, tableRetention);
     }
 
     /** The publisher's log lines, each a JSON object. */
@@ -183,6 +187,22 @@ final class PublisherWorld {
             }
         }
         return commits;
+    }
+
+    /** The objects under {@code prefix} of the world's bucket: key -> size. */
+    Map<String, Long> listing(String prefix) {
+        Map<String, Long> objects = new TreeMap<>();
+        lake.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(o -> objects.put(o.key(), o.size()));
+        return objects;
+    }
+
+    /** The bucket's key of an {@code s3://} location in it. */
+    String key(String location) {
+        String prefix = "s3://" + bucket + "/";
+        if (!location.startsWith(prefix)) {
+            throw new IllegalArgumentException(location + " is not in " + bucket);
+        }
+        return location.substring(prefix.length());
     }
 
     /** Fault points that kill the publication the {@code nth} time {@code point} is reached. */
