@@ -44,7 +44,12 @@ public final class PublisherHandler implements RequestStreamHandler {
         // The rule passes the detail; a whole envelope is accepted too.
         JsonNode detail = json.has("detail") ? json.get("detail") : json;
         if (detail.path("housekeeping").asBoolean(false)) {
-            output.write(EventJson.MAPPER.writeValueAsBytes(Map.of("housekeeping", "done")));
+            HousekeepingRound round = service.housekeep();
+            if (round.failed()) {
+                // After every table was tried: the schedule's retry or dead-letter queue sees it.
+                throw new HousekeepingFailedException(round.failures());
+            }
+            output.write(EventJson.MAPPER.writeValueAsBytes(round.totals()));
             return;
         }
         if (!detail.hasNonNull("runId")) {

@@ -1,6 +1,7 @@
 package io.freshet.publisher;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import io.freshet.state.protocol.RunAnnouncer;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.state.protocol.RunPublication;
 import io.freshet.tables.IncompatibleSchemaException;
+import io.freshet.tables.LakeHousekeeping;
 import io.freshet.tables.LakeTables;
 import io.freshet.tables.NotParquetException;
 import io.freshet.tables.PartitionMismatchException;
@@ -34,7 +36,8 @@ import io.freshet.tables.PartitionOutput;
  * committed to its Iceberg table (idempotent per run attempt: a retry finds its commit), then all
  * the run's asset events are recorded at once with their table, snapshot and metadata file (the
  * run's commit point), and only then announced and the run ended ({@link RunPublication}). So no
- * consumer is told of a run's outputs before every one of its tables holds them.
+ * consumer is told of a run's outputs before every one of its tables holds them. On its schedule it
+ * also housekeeps every table ({@link #housekeep()}).
  */
 public final class PublisherService {
 
@@ -46,9 +49,14 @@ public final class PublisherService {
     private final FaultPoints faults;
     private final RunLauncher launcher;
     private final RunPublication publication;
+    private final ProjectHousekeeping housekeeping;
 
+    /**
+     * @param tableRetention how long housekeeping keeps snapshots and unreferenced files
+     *                       ({@link PublisherSettings#TABLE_RETENTION_HOURS})
+     */
     public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
-                            JsonLog log, Clock clock, FaultPoints faults) {
+                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention) {
         this.project = project;
         this.store = store;
         this.tables = tables;
@@ -57,11 +65,21 @@ public final class PublisherService {
         this.faults = faults;
         this.launcher = new RunLauncher(store, announcer, log, clock);
         this.publication = new RunPublication(store, announcer, launcher);
+        this.housekeeping = new ProjectHousekeeping(project, store, new LakeHousekeeping(tables, tableRetention, clock), log);
     }
 
     /** The lake's tables this publisher commits to. */
     public LakeTables tables() {
         return tables;
+    }
+
+    /**
+     * Housekeeps the table of every derived asset of the project, keeping the snapshots active
+     * runs consumed; one table's failure is in the round's {@link HousekeepingRound#failures()},
+     * and the others still ran.
+     */
+    public HousekeepingRound housekeep() {
+        return housekeeping.run();
     }
 
     /**

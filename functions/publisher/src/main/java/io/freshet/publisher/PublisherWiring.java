@@ -1,6 +1,7 @@
 package io.freshet.publisher;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.iceberg.catalog.Namespace;
@@ -31,7 +32,8 @@ final class PublisherWiring {
         JsonLog log = JsonLog.forFunction("publisher", env, clock);
         LakeTables tables = new LakeTables(catalog(env, config, lake), Namespace.of(PublisherSettings.LAKE_DATABASE.read(env)));
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
-                tables, lake, PublishingAnnouncer.create(config), log, clock, FaultPoints.NONE);
+                tables, lake, PublishingAnnouncer.create(config), log, clock, FaultPoints.NONE,
+                Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)));
     }
 
     /**

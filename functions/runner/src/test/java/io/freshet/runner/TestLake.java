@@ -14,6 +14,7 @@ import io.freshet.publisher.PublisherService;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.FaultPoints;
 import io.freshet.tables.CatalogConfig;
+import io.freshet.tables.LakeHousekeeping;
 import io.freshet.tables.LakeTables;
 import io.freshet.testkit.LocalPostgres;
 import io.freshet.testkit.LocalS3;
@@ -52,7 +53,8 @@ final class TestLake implements AutoCloseable {
         CatalogConfig.Local config = new CatalogConfig.Local(postgres.jdbcUrl(), postgres.user(), postgres.password(),
                 "s3://" + lakeBucket + "/", s3.endpoint(), LocalS3.REGION.id(), "local", "local");
         LakeTables tables = new LakeTables(config, Namespace.of("runner_test_" + NAMESPACES.incrementAndGet()));
-        return new PublisherService(project, store, tables, lakeBucket, noting(announced), JsonLog.stdout("publisher"), clock, faults);
+        return new PublisherService(project, store, tables, lakeBucket, noting(announced), JsonLog.stdout("publisher"), clock, faults,
+                LakeHousekeeping.DEFAULT_RETENTION);
     }
 
     /** The bus: notes every announcement as {@code "<detail-type> <json>"} and delivers staged outputs to {@code publisher}. */
