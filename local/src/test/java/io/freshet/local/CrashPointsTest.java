@@ -22,6 +22,7 @@ import io.freshet.core.events.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,16 +146,45 @@ class CrashPointsTest {
         return sweep("runner", () -> { });
     }
 
+    @TestFactory
+    Stream<DynamicTest> publisher() {
+        return sweep("publisher", () -> { });
+    }
+
+    /** The publisher dies right after an Iceberg commit (its named point): the bus's redelivery publishes once. */
+    @Test
+    void aPublisherKilledRightAfterItsCommitPublishesOnce() {
+        world.crashes.reset();
+        world.restartTickCount();
+        killPublications("after-commit", 1);
+        String d = story();
+        recover();
+        assertRecovered(d, "publisher killed after-commit");
+    }
+
+    /**
+     * orders_daily's publication dies at the publisher's own named point: the bus redelivers the
+     * failed invocation, and the sweep hands it over again if that was not enough.
+     */
+    static void killPublications(String point, int publications) {
+        AtomicInteger killed = new AtomicInteger();
+        world.publisherFaults.put("orders_daily", p -> {
+            if (p.equals(point) && killed.incrementAndGet() <= publications) {
+                throw new FaultPoints.Killed(p);
+            }
+        });
+    }
+
     /** The sweep retries an attempt that died before its outputs were recorded. */
     @TestFactory
     Stream<DynamicTest> schedulerSweepRetryingADeadAttempt() {
         return sweep("scheduler", () -> killAttempts("after-upload", 1));
     }
 
-    /** The sweep finishes the publication of an attempt that died after recording its outputs. */
+    /** The sweep hands over the publication of an attempt that died right after staging its outputs (before announcing them). */
     @TestFactory
-    Stream<DynamicTest> schedulerSweepFinishingAPublication() {
-        return sweep("scheduler", () -> killAttempts("after-record", 1));
+    Stream<DynamicTest> schedulerSweepHandingOverAPublication() {
+        return sweep("scheduler", () -> killAttempts("after-stage", 1));
     }
 
     /** The sweep announces a run whose creator (the trigger) died right after creating it. */

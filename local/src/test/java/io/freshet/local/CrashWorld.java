@@ -28,6 +28,7 @@ import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.stack.EmbeddedFanOut;
+import io.freshet.publisher.PublisherService;
 import io.freshet.state.protocol.FaultPoints;
 import io.freshet.runner.RunnerService;
 import io.freshet.s3events.S3EventsHandler;
@@ -70,6 +71,10 @@ final class CrashWorld implements AutoCloseable {
     final JsonLog log;
     /** Faults at the runner's own named points (a kill that no SDK call marks), per pipeline. */
     final Map<String, FaultPoints> runnerFaults = new ConcurrentHashMap<>();
+    /** Faults at the publisher's own named points (after an Iceberg commit, which no SDK call of ours marks), per pipeline. */
+    final Map<String, FaultPoints> publisherFaults = new ConcurrentHashMap<>();
+    private final ThreadLocal<String> publishing = ThreadLocal.withInitial(() -> "");
+    private final PublisherService publisher;
     private final SchedulerService scheduler;
     private final PublishingAnnouncer announcer;
     private final Path scratch;
@@ -86,7 +91,7 @@ final class CrashWorld implements AutoCloseable {
         this.project = ProjectLoader.load(Path.of("src/test/resources/crash-project")).orThrow();
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
-        this.stack = EmbeddedFanOut.start(project, LAKE, detail -> runner(detail), log, clock);
+        this.stack = EmbeddedFanOut.start(project, LAKE, detail -> runner(detail), detail -> publisher(detail), log, clock);
         this.dynamo = client(DynamoDbClient.builder(), stack.dynamo().endpoint());
         this.events = client(EventBridgeClient.builder(), stack.bus().endpoint());
         this.s3Client = AwsClients.build(S3Client.builder().forcePathStyle(true)
@@ -101,6 +106,8 @@ final class CrashWorld implements AutoCloseable {
         this.announcer = announcer;
         this.scratch = tmp.resolve("scratch");
         this.scheduler = new SchedulerService(project, store, announcer, log, clock, "local");
+        this.publisher = TestLakes.publisher(project, store, s3, LAKE, announcer, log, clock,
+                point -> publisherFaults.getOrDefault(publishing.get(), FaultPoints.NONE).reached(point));
     }
 
     private <B extends AwsClientBuilder<B, C>
@@ -116,6 +123,16 @@ final class CrashWorld implements AutoCloseable {
                 (p, step, partition, watermarks, dir) -> {
                     throw new UnsupportedOperationException("no snapshots in the crash fixture");
                 }, clock, log, scratch, faults).execute(detail.path("runId").asText()));
+    }
+
+    private void publisher(JsonNode detail) {
+        String pipeline = detail.path("pipeline").asText();
+        publishing.set(pipeline);
+        try {
+            crashes.invoke("publisher", pipeline, () -> publisher.publish(detail.path("runId").asText()));
+        } finally {
+            publishing.remove();
+        }
     }
 
     private static String triggerSignature(String json) {

@@ -63,7 +63,7 @@ class DemoTest {
                 assertTrue(l.hasNonNull("asset"), "names its asset: " + l);
             }
         }
-        assertEquals(Set.of("runner", "s3-events", "scheduler", "trigger"), functions);
+        assertEquals(Set.of("publisher", "runner", "s3-events", "scheduler", "trigger"), functions);
         Map<String, Set<String>> states = new HashMap<>();
         lines.stream().filter(l -> l.has("state")).forEach(l -> states.computeIfAbsent(l.path("runId").asText(), k -> new TreeSet<>())
                 .add(l.path("state").asText()));

@@ -50,19 +50,22 @@ class PublicationRecoveryTest {
     }
 
     @Test
-    void withNoRetriesAnAttemptKilledAfterRecordingItsOutputsIsPublishedByTheSweep() {
+    void withNoRetriesAnAttemptKilledAfterStagingItsOutputsIsPublishedThroughTheSweep() {
         try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
             w.tick();
-            w.faults.put("orders_daily", killOnce("after-record"));
+            w.faults.put("orders_daily", killOnce("after-stage"));
             w.uploadOrders("2026-05-11", "a.csv", "1,10\n");
-            assertEquals(RunState.RUNNING, only(w, "orders_daily").state());
-            assertEquals(List.of(), updates(w, "core.orders"), "killed before announcing");
+            assertEquals(RunState.PUBLISHING, only(w, "orders_daily").state());
+            assertEquals(List.of(), updates(w, "core.orders"), "killed before handing them over");
 
-            w.clock.advance(Duration.ofMinutes(17)); // the lease (15m + 1m) ran out
+            w.clock.advance(Duration.ofMinutes(17)); // the lease (15m + 1m) ran out: no retry, the outputs are staged
+            w.tick();
+            assertEquals(RunState.PUBLISHING, only(w, "orders_daily").state(), "a publisher may still be at work");
+            w.clock.advance(Duration.ofMinutes(4));
             w.tick();
 
             Run r = only(w, "orders_daily");
-            assertEquals(RunState.SUCCEEDED, r.state(), "not FAILED: its outputs were recorded, consumers may use them: " + r);
+            assertEquals(RunState.SUCCEEDED, r.state(), "not FAILED: its outputs were staged, no attempt could take the run over: " + r);
             assertEquals(1, r.attempt(), "nothing computed again");
             assertEquals(1, updates(w, "core.orders").size());
             assertEquals(List.of(), w.published(EventJson.RUN_FAILED));

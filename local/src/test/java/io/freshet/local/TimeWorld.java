@@ -25,6 +25,7 @@ import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.local.stack.EmbeddedFanOut;
+import io.freshet.publisher.PublisherService;
 import io.freshet.state.protocol.FaultPoints;
 import io.freshet.runner.RunnerService;
 import io.freshet.scheduler.SchedulerService;
@@ -51,6 +52,7 @@ final class TimeWorld implements AutoCloseable {
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
     private final AtomicReference<RunnerService> runner = new AtomicReference<>();
+    private final AtomicReference<PublisherService> publisher = new AtomicReference<>();
     /** Where tests make a pipeline's attempts fail or die (the runner's fault points); none by default. */
     final Map<String, FaultPoints> faults = new ConcurrentHashMap<>();
     private final ThreadLocal<String> runningPipeline = new ThreadLocal<>();
@@ -88,7 +90,7 @@ final class TimeWorld implements AutoCloseable {
             } finally {
                 runningPipeline.remove();
             }
-        }, log, clock);
+        }, staged -> publisher.get().publish(staged.path("runId").asText()), log, clock);
         deploy(project);
     }
 
@@ -103,6 +105,7 @@ final class TimeWorld implements AutoCloseable {
                 (p, step, partition, watermarks, dir) -> {
                     throw new UnsupportedOperationException("no snapshots in the time fixture");
                 }, clock, log, scratch, point -> faults.getOrDefault(String.valueOf(runningPipeline.get()), FaultPoints.NONE).reached(point)));
+        publisher.set(TestLakes.publisher(deployed, stack.store(), s3, LAKE, stack.announcer(), log, clock, FaultPoints.NONE));
     }
 
     SchedulerService scheduler() {

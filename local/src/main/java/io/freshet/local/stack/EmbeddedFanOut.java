@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
  * The event path of a Freshet stack, in this JVM, wired as template.yaml wires it: S3's
  * {@code Object Created} on the default bus -> s3-events -> {@code Asset Updated} on the freshet
  * bus -> the consumer rules rules-sync computes -> trigger -> {@code Run Requested}, which goes to
- * the given listener (the runner's place). Each handler receives JSON bytes as Lambda would
+ * the given listener (the runner's place), and {@code Run Outputs Staged} to another (the
+ * publisher's place). Each handler receives JSON bytes as Lambda would
  * give them, over DynamoDB Local and the in-process EventBridge.
  */
 public final class EmbeddedFanOut implements AutoCloseable {
@@ -82,8 +83,17 @@ public final class EmbeddedFanOut implements AutoCloseable {
         return start(project, lakeBucket, runRequested, log, Clock.systemUTC());
     }
 
-    /** As above, with every function on {@code clock} (tests move it to drive schedules and freshness). */
+    /**
+     * As above, with every function on {@code clock} (tests move it to drive schedules and
+     * freshness). No publisher listens: a run a runner stages stays PUBLISHING.
+     */
     public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, JsonLog log, Clock clock) {
+        return start(project, lakeBucket, runRequested, staged -> { }, log, clock);
+    }
+
+    /** As above, {@code Run Outputs Staged} (its detail) going to {@code outputsStaged}, as the publisher's rule does. */
+    public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, Consumer<JsonNode> outputsStaged,
+                                       JsonLog log, Clock clock) {
         LocalDynamo dynamo = LocalDynamo.start();
         LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
         DynamoStateStore.createTable(dynamo.client(), TABLE);
@@ -104,7 +114,11 @@ public final class EmbeddedFanOut implements AutoCloseable {
         bus.registerTarget(ARN + "s3-events", lambda(new S3EventsHandler(
                 new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log)));
         bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log)));
+        events.putRule(b -> b.name("freshet-publisher").eventBusName(BUS)
+                .eventPattern("{\"source\":[\"freshet\"],\"detail-type\":[\"" + EventJson.RUN_OUTPUTS_STAGED + "\"]}"));
+        events.putTargets(b -> b.rule("freshet-publisher").eventBusName(BUS).targets(t -> t.id("publisher").arn(ARN + "publisher").inputPath("$.detail")));
         bus.registerTarget(ARN + "runner", json -> runRequested.accept(EventJson.read(json)));
+        bus.registerTarget(ARN + "publisher", json -> outputsStaged.accept(EventJson.read(json)));
         return new EmbeddedFanOut(dynamo, bus, store, announcer, lakeBucket, project, log, clock);
     }
 
