@@ -29,9 +29,10 @@ import io.freshet.local.stack.EmbeddedFanOut;
 
 /**
  * {@code tables}, and the snapshot ids {@code status}, {@code events} and {@code why} show, against
- * a local stack (DynamoDB Local) after a small story whose core.orders partitions are then
- * published to their table as the publisher records and announces them: an event per partition
- * carrying the table, the snapshot and its metadata file.
+ * a local stack (DynamoDB Local) after a small story whose core.orders partition the publisher
+ * commits to its table; then two more partitions are recorded and announced as the publisher
+ * records them (an event per partition carrying the table, the snapshot and its metadata file),
+ * with snapshot ids the assertions know.
  */
 class TablesCommandTest {
 
@@ -74,8 +75,9 @@ class TablesCommandTest {
                     w.stack.dynamo().endpoint(), w.stack.bus().endpoint(), w.s3.endpoint()).write(f);
             Result before = cli(w, f, "tables");
             assertEquals(0, before.code(), before.err());
-            assertTrue(before.out().matches("(?s).*core\\.orders\\s+freshet_freshet\\.core_orders\\s+\\(not published\\)\\s+1\\s+1\\s+2026-05-11 10:01:00\\n.*"),
-                    "a partition made before tables existed: named by the rule, no snapshot\n" + before.out());
+            String published = w.stack.store().events().newest("core.orders").orElseThrow().metadata().get(TableMetadata.SNAPSHOT);
+            assertTrue(before.out().matches("(?s).*core\\.orders\\s+freshet_freshet\\.core_orders\\s+" + published + "\\s+1\\s+1\\s+2026-05-11 10:01:00\\n.*"),
+                    "the run's partition, published by the publisher: its table and snapshot\n" + before.out());
 
             AssetEvent made = w.stack.store().events().newest("core.orders").orElseThrow();
             w.clock.advance(Duration.ofMinutes(1));
@@ -138,7 +140,8 @@ class TablesCommandTest {
         assertTrue(events.out().matches("(?s).*2026-05-11 10:02:00  2026-05-10 .*\\s5  1111111111111111111\\n.*"), events.out());
         JsonNode eventsJson = EventJson.read(cli(w, f, "events", "core.orders", "--json").out());
         assertEquals("4967831052207139283", eventsJson.get(0).path("snapshot").asText());
-        assertFalse(eventsJson.get(2).has("snapshot"), "the run's own event published no table");
+        assertEquals(made.metadata().get(TableMetadata.SNAPSHOT), eventsJson.get(2).path("snapshot").asText(),
+                "the run's own event, published by the publisher");
 
         Run summary = w.runs("summary").getLast();
         assertEquals(List.of("ev-table-11"), summary.consumed());

@@ -20,11 +20,14 @@ import io.freshet.testkit.LocalS3;
 /**
  * The publisher of the local module's test worlds (time, crashes): Iceberg's JDBC catalog in one
  * embedded PostgreSQL the JVM shares (started on first use, stopped at exit), each world in a
- * namespace of its own, its files on the world's S3.
+ * database of its own (so every world's tables are in the stack's namespace, {@code freshet_freshet},
+ * as the CLI names them), its files on the world's S3.
  */
 final class TestLakes {
 
-    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** The namespace of a stack with prefix {@code freshet} (EmbeddedFanOut's bus), as TableNames names it. */
+    static final Namespace NAMESPACE = Namespace.of("freshet_freshet");
     private static LocalPostgres shared;
 
     private TestLakes() {
@@ -39,13 +42,16 @@ final class TestLakes {
         return shared;
     }
 
-    /** A publisher of {@code project} over {@code store}, committing to a namespace no other world uses. */
+    /** A publisher of {@code project} over {@code store}, committing to a catalog database no other world uses. */
     static PublisherService publisher(Project project, StateStore store, LocalS3 s3, String lakeBucket, RunAnnouncer announcer,
                                       JsonLog log, Clock clock, FaultPoints faults) {
         LocalPostgres pg = postgres();
-        CatalogConfig.Local config = new CatalogConfig.Local(pg.jdbcUrl(), pg.user(), pg.password(), "s3://" + lakeBucket + "/",
+        String database = "lake_" + DATABASES.incrementAndGet();
+        pg.execute("CREATE DATABASE " + database);
+        String url = pg.jdbcUrl().substring(0, pg.jdbcUrl().lastIndexOf('/') + 1) + database;
+        CatalogConfig.Local config = new CatalogConfig.Local(url, pg.user(), pg.password(), "s3://" + lakeBucket + "/",
                 s3.endpoint(), LocalS3.REGION.id(), "local", "local");
-        LakeTables tables = new LakeTables(config, Namespace.of("local_test_" + NAMESPACES.incrementAndGet()));
+        LakeTables tables = new LakeTables(config, NAMESPACE);
         return new PublisherService(project, store, tables, lakeBucket, announcer, log, clock, faults, LakeHousekeeping.DEFAULT_RETENTION);
     }
 }

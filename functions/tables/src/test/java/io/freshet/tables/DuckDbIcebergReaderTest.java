@@ -3,6 +3,7 @@ package io.freshet.tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.freshet.testkit.PythonVenv;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package io.freshet.tables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.freshet.testkit.PythonVenv;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

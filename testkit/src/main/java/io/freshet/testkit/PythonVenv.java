@@ -1,4 +1,4 @@
-package io.freshet.tables;
+package io.freshet.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,24 +20,24 @@ import org.junit.jupiter.api.Assumptions;
  * with the reason; with the reader's variable set to 1 (CI: {@code FRESHET_REQUIRE_PYICEBERG},
  * {@code FRESHET_REQUIRE_DUCKDB_ICEBERG}) each of those fails it instead.
  */
-final class PythonVenv {
+public final class PythonVenv {
 
     /**
      * An independent reader's venv: its directory under {@code target/}, the pip requirements, a
      * Python statement that exits 0 only when the pinned versions import, and the environment
      * variable that turns a skip into a failure.
      */
-    record Reader(String name, List<String> requirements, String check, String requireVariable) {
+    public record Reader(String name, List<String> requirements, String check, String requireVariable) {
     }
 
-    static final Reader PYICEBERG = new Reader("pyiceberg", List.of("pyiceberg[sql-postgres,pyarrow]==0.12.0"),
+    public static final Reader PYICEBERG = new Reader("pyiceberg", List.of("pyiceberg[sql-postgres,pyarrow]==0.12.0"),
             "import pyiceberg, pyarrow, psycopg2, sys; sys.exit(pyiceberg.__version__ != '0.12.0')", "FRESHET_REQUIRE_PYICEBERG");
 
     /**
      * The Python DuckDB and its extensions as PyPI packages of the same version (the extension
      * binaries are in the wheels, so nothing is downloaded when the reader runs).
      */
-    static final Reader DUCKDB_ICEBERG = new Reader("duckdb-iceberg", List.of("duckdb==1.5.5",
+    public static final Reader DUCKDB_ICEBERG = new Reader("duckdb-iceberg", List.of("duckdb==1.5.5",
             "duckdb-extension-iceberg==1.5.5", "duckdb-extension-httpfs==1.5.5", "duckdb-extension-avro==1.5.5"),
             "import duckdb, duckdb_extension_iceberg, duckdb_extension_httpfs, duckdb_extension_avro, sys; "
                     + "sys.exit(duckdb.__version__ != '1.5.5')", "FRESHET_REQUIRE_DUCKDB_ICEBERG");
@@ -50,16 +50,16 @@ final class PythonVenv {
         this.reader = reader;
     }
 
-    Path python() {
+    public Path python() {
         return directory.resolve("bin").resolve("python");
     }
 
     /** The pyiceberg venv. */
-    static PythonVenv ready() throws IOException, InterruptedException {
+    public static PythonVenv ready() throws IOException, InterruptedException {
         return ready(PYICEBERG);
     }
 
-    static PythonVenv ready(Reader reader) throws IOException, InterruptedException {
+    public static PythonVenv ready(Reader reader) throws IOException, InterruptedException {
         PythonVenv venv = new PythonVenv(Path.of("target", reader.name() + "-venv").toAbsolutePath(), reader);
         if (Files.isExecutable(venv.python()) && run(List.of(venv.python().toString(), "-c", reader.check()), 60).ok()) {
             return venv;
@@ -80,7 +80,7 @@ final class PythonVenv {
     }
 
     /** Runs {@code script} with the venv's python and returns its standard output; fails on a non-zero exit. */
-    String run(Path script, String... args) throws IOException, InterruptedException {
+    public String run(Path script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python().toString(), script.toString()));
         command.addAll(List.of(args));
         Result r = run(command, 120);
