@@ -17,6 +17,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.TableLayout;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.lineage.RunLineage;
 import io.freshet.state.StagedOutputs;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.FaultPoints;
@@ -36,7 +37,8 @@ import io.freshet.tables.PartitionOutput;
  * committed to its Iceberg table (idempotent per run attempt: a retry finds its commit), then all
  * the run's asset events are recorded at once with their table, snapshot and metadata file (the
  * run's commit point), and only then announced and the run ended ({@link RunPublication}). So no
- * consumer is told of a run's outputs before every one of its tables holds them. On its schedule it
+ * consumer is told of a run's outputs before every one of its tables holds them; the run's
+ * OpenLineage COMPLETE (or FAIL) is emitted here too ({@link PublicationLineage}). On its schedule it
  * also housekeeps every table ({@link #housekeep()}).
  */
 public final class PublisherService {
@@ -50,13 +52,21 @@ public final class PublisherService {
     private final RunLauncher launcher;
     private final RunPublication publication;
     private final ProjectHousekeeping housekeeping;
+    private final PublicationLineage lineage;
+
+    /** A publisher that emits no OpenLineage events. */
+    public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
+                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention) {
+        this(project, store, tables, lakeBucket, announcer, log, clock, faults, tableRetention, RunLineage.NONE);
+    }
 
     /**
      * @param tableRetention how long housekeeping keeps snapshots and unreferenced files
      *                       ({@link PublisherSettings#TABLE_RETENTION_HOURS})
+     * @param lineage        where a published run's OpenLineage COMPLETE goes, and FAIL of a run it cannot publish
      */
     public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
-                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention) {
+                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage) {
         this.project = project;
         this.store = store;
         this.tables = tables;
@@ -66,6 +76,7 @@ public final class PublisherService {
         this.launcher = new RunLauncher(store, announcer, log, clock);
         this.publication = new RunPublication(store, announcer, launcher);
         this.housekeeping = new ProjectHousekeeping(project, store, new LakeHousekeeping(tables, tableRetention, clock), log);
+        this.lineage = new PublicationLineage(project, store, tables, lineage, log, clock);
     }
 
     /** The lake's tables this publisher commits to. */
@@ -113,6 +124,8 @@ public final class PublisherService {
             log.warn("the run was ended by another publisher or the sweep", ctx);
             return store.runs().run(runId).map(Run::state).orElse(RunState.SUCCEEDED);
         }
+        // Only now is the OpenLineage run complete: every table holds its output, every event is recorded.
+        lineage.complete(run, staged.attempt(), recorded.get(), staged.inputVersions());
         log.info("run succeeded", merge(ctx, Map.of("state", "SUCCEEDED", "outputs", recorded.get().size())));
         return RunState.SUCCEEDED;
     }
@@ -139,6 +152,7 @@ public final class PublisherService {
             String reason = "its outputs cannot be published: " + e.getMessage();
             if (store.runs().finish(run.runId(), staged.attempt(), RunState.FAILED, reason)) {
                 launcher.announceEnd(run, RunState.FAILED, reason);
+                lineage.fail(run, staged.attempt(), staged.inputVersions(), reason);
             }
             log.error("run failed: " + reason, merge(ctx, Map.of("state", "FAILED")));
             return Optional.empty();

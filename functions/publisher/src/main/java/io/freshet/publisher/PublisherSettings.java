@@ -1,15 +1,17 @@
 package io.freshet.publisher;
 
+import java.net.URI;
 import java.util.List;
 
 import io.freshet.aws.CommonSettings;
 import io.freshet.core.settings.FunctionSettings;
 import io.freshet.core.settings.Setting;
+import io.freshet.lineage.LineageSettings;
 
 /**
- * Every setting the publisher reads: the shared ones, the lake bucket required, and its catalog's.
- * On AWS the catalog is the Glue Data Catalog of the function's account and region, in the
- * database the template creates; the embedded stack and tests set a JDBC catalog instead.
+ * Every setting the publisher reads: the shared ones, the lake bucket required, its catalog's, and
+ * OpenLineage's. On AWS the catalog is the Glue Data Catalog of the function's account and region,
+ * in the database the template creates; the embedded stack and tests set a JDBC catalog instead.
  */
 public final class PublisherSettings {
 
@@ -26,8 +28,17 @@ public final class PublisherSettings {
     public static final Setting<String> CATALOG_PASSWORD = Setting.text("FRESHET_CATALOG_PASSWORD",
             "The JDBC catalog's password (with FRESHET_CATALOG_URI).").optional();
 
+    /** OpenLineage's settings, the runner's too ({@link LineageSettings}): the publisher emits a published run's COMPLETE. */
+    public static final Setting<URI> OPENLINEAGE_URL = LineageSettings.URL;
+    public static final Setting<String> OPENLINEAGE_NAMESPACE = LineageSettings.NAMESPACE;
+    public static final Setting<Boolean> OPENLINEAGE_EVENTBRIDGE = LineageSettings.EVENTBRIDGE;
+    public static final Setting<String> ACCOUNT_ID = Setting.text("FRESHET_ACCOUNT_ID",
+            "The AWS account of the Glue Data Catalog, for its tables' OpenLineage names (arn:aws:glue:region:account); "
+                    + "unset (and no FRESHET_CATALOG_URI): tables are named by their S3 location.").optional();
+
     public static final FunctionSettings SETTINGS = FunctionSettings.of("publisher", CommonSettings.ALL, List.of(LAKE_BUCKET, LAKE_DATABASE,
-            TABLE_RETENTION_HOURS, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD));
+            TABLE_RETENTION_HOURS, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD, OPENLINEAGE_URL, OPENLINEAGE_NAMESPACE,
+            OPENLINEAGE_EVENTBRIDGE, ACCOUNT_ID));
 
     private PublisherSettings() {
     }

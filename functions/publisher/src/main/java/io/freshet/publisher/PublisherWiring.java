@@ -3,6 +3,7 @@ package io.freshet.publisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.iceberg.catalog.Namespace;
 
@@ -14,6 +15,8 @@ import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.core.error.ConfigurationException;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.lineage.LineageSettings;
+import io.freshet.lineage.TableNaming;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.state.protocol.FaultPoints;
 import io.freshet.tables.CatalogConfig;
@@ -31,9 +34,25 @@ final class PublisherWiring {
         String lake = PublisherSettings.LAKE_BUCKET.read(env);
         JsonLog log = JsonLog.forFunction("publisher", env, clock);
         LakeTables tables = new LakeTables(catalog(env, config, lake), Namespace.of(PublisherSettings.LAKE_DATABASE.read(env)));
+        PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
-                tables, lake, PublishingAnnouncer.create(config), log, clock, FaultPoints.NONE,
-                Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)));
+                tables, lake, announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
+                LineageSettings.lineage(env, announcer, log, tableNaming(env)));
+    }
+
+    /**
+     * How OpenLineage names the tables: as the catalog that holds them. The JDBC catalog of
+     * {@code FRESHET_CATALOG_URI}; else the Glue Data Catalog of the function's region and of the
+     * account {@code FRESHET_ACCOUNT_ID} names (template.yaml sets it to {@code AWS::AccountId});
+     * without it, by their S3 location.
+     */
+    static TableNaming tableNaming(Map<String, String> env) {
+        Optional<String> jdbc = PublisherSettings.CATALOG_URI.find(env);
+        if (jdbc.isPresent()) {
+            return jdbc.get().startsWith("jdbc:postgresql://") ? TableNaming.jdbc(jdbc.get()) : TableNaming.location();
+        }
+        return PublisherSettings.ACCOUNT_ID.find(env).map(account -> TableNaming.glue(CommonSettings.REGION.read(env).id(), account))
+                .orElseGet(TableNaming::location);
     }
 
     /**

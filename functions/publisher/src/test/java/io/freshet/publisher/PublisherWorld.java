@@ -28,6 +28,7 @@ import io.freshet.core.events.Producer;
 import io.freshet.core.model.TableLayout;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.lineage.RunLineage;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.state.protocol.FaultPoints;
@@ -80,8 +81,17 @@ final class PublisherWorld {
     }
 
     PublisherService publisher(FaultPoints faults, Announcer announcer, Duration tableRetention) {
+        return publisher(faults, announcer, tableRetention, RunLineage.NONE);
+    }
+
+    /** A publisher emitting OpenLineage events to {@code lineage}. */
+    PublisherService publisher(FaultPoints faults, RunLineage lineage) {
+        return publisher(faults, announcer(), LakeHousekeeping.DEFAULT_RETENTION, lineage);
+    }
+
+    private PublisherService publisher(FaultPoints faults, Announcer announcer, Duration tableRetention, RunLineage lineage) {
         JsonLog json = new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), clock, Map.of("function", "publisher"));
-        return new PublisherService(lake.project, store, tables, bucket, announcer, json, clock, faults, tableRetention);
+        return new PublisherService(lake.project, store, tables, bucket, announcer, json, clock, faults, tableRetention, lineage);
     }
 
     /** The publisher's log lines, each a JSON object. */

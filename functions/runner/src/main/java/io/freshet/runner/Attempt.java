@@ -7,7 +7,7 @@ import java.util.Map;
 
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.RunLineage;
 
 /**
  * One attempt at a run, as every phase sees it.

@@ -10,7 +10,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.state.StateStore;
 import io.freshet.core.runs.RunState;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.RunLineage;
 
 /**
  * How an attempt ends, every write fenced on it: SKIPPED or FAILED by a phase's decision, back to

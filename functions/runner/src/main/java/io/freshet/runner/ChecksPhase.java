@@ -17,7 +17,7 @@ import io.freshet.core.runs.RunState;
 import io.freshet.engine.checks.CheckResult;
 import io.freshet.engine.checks.CheckRunner;
 import io.freshet.engine.sql.DuckSession;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.RunLineage;
 
 /**
  * The checks phase: every check of the pipeline over the tables its steps wrote. A failing

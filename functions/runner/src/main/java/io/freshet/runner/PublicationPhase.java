@@ -30,7 +30,6 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.engine.checks.CheckResult;
 import io.freshet.engine.sql.DuckSession;
-import io.freshet.runner.lineage.RunLineage;
 import io.freshet.state.protocol.FaultPoints;
 
 /**
@@ -49,7 +48,6 @@ final class PublicationPhase {
     private final JsonLog log;
     private final FaultPoints faults;
     private final RunLauncher launcher;
-    private final RunLineage lineage;
     private final ChecksPhase checks;
 
     PublicationPhase(RunnerParts parts, ChecksPhase checks) {
@@ -60,7 +58,6 @@ final class PublicationPhase {
         this.log = parts.log();
         this.faults = parts.faults();
         this.launcher = parts.launcher();
-        this.lineage = parts.lineage();
         this.checks = checks;
     }
 
@@ -79,7 +76,7 @@ final class PublicationPhase {
         }
         faults.reached("after-stage");
         checks.announceFailed(run, made.checks());
-        lineage.complete(run, attempt, a.pipeline(), clock.instant(), a.read(), events.stream().map(RunInputs::dataset).toList());
+        // No OpenLineage COMPLETE here: the run is not complete until the publisher committed its tables; it emits it.
         launcher.announceStaged(run, attempt);
         for (AssetEvent e : events) {
             log.info("output staged", a.log(Map.of("asset", e.asset(), "eventId", e.eventId(),

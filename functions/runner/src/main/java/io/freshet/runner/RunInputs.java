@@ -13,16 +13,14 @@ import java.util.stream.Collectors;
 import io.freshet.state.StateStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.PartitionContent;
-import io.freshet.core.events.Producer;
-import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
-import io.freshet.core.model.Step;
 import io.freshet.core.runs.Run;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.LineageDatasets;
+import io.freshet.lineage.RunLineage;
 
 /**
  * The inputs phase: the exact events each input of a run is read from. Those the run consumed,
@@ -141,42 +139,13 @@ final class RunInputs {
         return PartitionContent.live(history, upTo);
     }
 
-    /** The datasets a run read, as OpenLineage names them: S3 prefixes of its input events, PostgreSQL tables it snapshotted. */
+    /** The datasets a run read, as OpenLineage names them: its input events' datasets, the PostgreSQL tables it snapshotted. */
     static List<RunLineage.Dataset> lineage(Pipeline pipeline, Resolved.Ready inputs) {
         List<RunLineage.Dataset> out = new ArrayList<>();
         for (List<AssetEvent> events : inputs.events().values()) {
-            events.stream().map(RunInputs::dataset).distinct().forEach(out::add);
+            events.stream().map(LineageDatasets::of).distinct().forEach(out::add);
         }
-        for (Step step : pipeline.steps()) {
-            if (step instanceof Step.Snapshot snap) {
-                snap.tables().forEach(t -> out.add(RunLineage.Dataset.of("postgres://" + snap.source(), t.qualifiedName())));
-            }
-        }
+        out.addAll(LineageDatasets.snapshotTables(pipeline));
         return out;
-    }
-
-    /**
-     * An event as the dataset it read or wrote: the lake table it published a partition of (its
-     * {@link TableMetadata} keys; the version is the snapshot), else its objects as S3 data, the
-     * bucket and the key prefix up to the partition (run-scoped parts left out): a source's uploads,
-     * and the outputs of runs from before the lake's tables.
-     */
-    static RunLineage.Dataset dataset(AssetEvent e) {
-        Optional<Long> rows = Optional.ofNullable(e.metadata().get("rows")).map(Long::parseLong);
-        Optional<Long> bytes = Optional.ofNullable(e.metadata().get("bytes")).map(Long::parseLong);
-        String table = e.metadata().get(TableMetadata.TABLE);
-        if (table != null) {
-            return RunLineage.Dataset.table(RunLineage.Table.of(table, e.metadata().get(TableMetadata.METADATA_LOCATION), e.objects()),
-                    Optional.ofNullable(e.metadata().get(TableMetadata.SNAPSHOT)), rows, bytes, e.objects().size());
-        }
-        String uri = e.objects().isEmpty() ? "s3://unknown/" + e.asset() : e.objects().get(0);
-        String rest = uri.substring("s3://".length());
-        String bucket = rest.substring(0, rest.indexOf('/'));
-        String key = rest.substring(rest.indexOf('/') + 1);
-        int run = key.indexOf("/run=");
-        String name = run >= 0 ? key.substring(0, run) : key.contains("/") ? key.substring(0, key.lastIndexOf('/')) : key;
-        boolean derived = e.producer().kind() == Producer.Kind.RUN;
-        return RunLineage.Dataset.files("s3://" + bucket, name, derived ? Optional.of(e.dataVersion()) : Optional.empty(), rows, bytes,
-                e.objects().size());
     }
 }

@@ -9,7 +9,7 @@ import io.freshet.state.protocol.RunLauncher;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
 import io.freshet.core.load.Project;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.RunLineage;
 import io.freshet.state.protocol.FaultPoints;
 
 /** What the runner's phases work with, built once per runner: each phase takes the parts it needs. */

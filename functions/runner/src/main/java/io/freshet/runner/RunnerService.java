@@ -16,7 +16,7 @@ import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.RunLineage;
 import io.freshet.state.protocol.FaultPoints;
 
 /**

@@ -8,6 +8,7 @@ import io.freshet.aws.CommonSettings;
 import io.freshet.core.settings.FunctionSettings;
 import io.freshet.core.settings.Setting;
 import io.freshet.engine.snapshot.SnapshotSettings;
+import io.freshet.lineage.LineageSettings;
 
 /**
  * Every setting the runner reads: the shared ones, the lake bucket required, and its own. The
@@ -20,12 +21,10 @@ public final class RunnerSettings {
     public static final Setting<String> LAKE_BUCKET = CommonSettings.LAKE_BUCKET.required();
     public static final Setting<String> PG_SECRET_ARN = Setting.text("FRESHET_PG_SECRET_ARN",
             "The Secrets Manager secret with the PostgreSQL connections snapshots read.").optional();
-    public static final Setting<URI> OPENLINEAGE_URL = Setting.uri("FRESHET_OPENLINEAGE_URL",
-            "An OpenLineage HTTP endpoint (Marquez, ...) that also receives each attempt's events.").optional();
-    public static final Setting<String> OPENLINEAGE_NAMESPACE = Setting.text("FRESHET_OPENLINEAGE_NAMESPACE",
-            "The OpenLineage namespace of jobs and datasets.").withDefault("$FRESHET_STACK", CommonSettings.STACK::read);
-    public static final Setting<Boolean> OPENLINEAGE_EVENTBRIDGE = Setting.flag("FRESHET_OPENLINEAGE_EVENTBRIDGE",
-            "Whether OpenLineage events also go to the bus as `OpenLineage Run Event`.").withDefault(true);
+    /** OpenLineage's settings, the publisher's too ({@link LineageSettings}). */
+    public static final Setting<URI> OPENLINEAGE_URL = LineageSettings.URL;
+    public static final Setting<String> OPENLINEAGE_NAMESPACE = LineageSettings.NAMESPACE;
+    public static final Setting<Boolean> OPENLINEAGE_EVENTBRIDGE = LineageSettings.EVENTBRIDGE;
     public static final Setting<Path> SCRATCH_DIR = Setting.of("FRESHET_SCRATCH_DIR", "a directory", Path::of,
             "Where attempts download inputs and write outputs before uploading them.")
             .withDefault("$java.io.tmpdir/freshet", env -> Path.of(System.getProperty("java.io.tmpdir"), "freshet"));

@@ -2,8 +2,6 @@ package io.freshet.runner;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import io.freshet.aws.Announcer;
@@ -11,13 +9,13 @@ import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
-import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.s3.S3Clients;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
-import io.freshet.runner.lineage.HttpSink;
-import io.freshet.runner.lineage.RunLineage;
+import io.freshet.lineage.LineageSettings;
+import io.freshet.lineage.RunLineage;
+import io.freshet.lineage.TableNaming;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -45,20 +43,15 @@ final class RunnerWiring {
                 new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 new ObjectStore(S3Clients.create(config.s3Endpoint(), env)),
                 announcer, lake, new EngineSnapshotter(project, credentials, EngineSnapshotter.lockTimeout(env)),
-                clock, log, scratch, FaultPoints.NONE).withLineage(lineage(env, config, announcer, log));
+                clock, log, scratch, FaultPoints.NONE).withLineage(lineage(env, announcer, log));
     }
 
     /**
-     * OpenLineage events go to the bus as {@code OpenLineage Run Event} (unless
-     * {@code FRESHET_OPENLINEAGE_EVENTBRIDGE=false}) and, when {@code FRESHET_OPENLINEAGE_URL} is set,
-     * to that HTTP endpoint (Marquez, or any OpenLineage consumer).
+     * OpenLineage events as {@link LineageSettings} say. Lake tables by their location: the runner
+     * does not know the catalog, and its events (START, FAIL) name no table; the publisher's
+     * COMPLETE names them by the catalog.
      */
-    static RunLineage lineage(Map<String, String> env, Config config, Announcer announcer, JsonLog log) {
-        List<RunLineage.Sink> sinks = new ArrayList<>();
-        if (RunnerSettings.OPENLINEAGE_EVENTBRIDGE.read(env)) {
-            sinks.add(json -> announcer.announce(EventJson.OPENLINEAGE_RUN_EVENT, json));
-        }
-        RunnerSettings.OPENLINEAGE_URL.find(env).ifPresent(url -> sinks.add(new HttpSink(url)));
-        return new RunLineage(RunnerSettings.OPENLINEAGE_NAMESPACE.read(env), sinks, log);
+    static RunLineage lineage(Map<String, String> env, Announcer announcer, JsonLog log) {
+        return LineageSettings.lineage(env, announcer, log, TableNaming.location());
     }
 }

@@ -10,6 +10,7 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.load.Project;
+import io.freshet.lineage.RunLineage;
 import io.freshet.publisher.PublisherService;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.FaultPoints;
@@ -50,11 +51,17 @@ final class TestLake implements AutoCloseable {
 
     /** A publisher of its own namespace (so tests never share a table), announcing to {@code announced}. */
     PublisherService publisher(Project project, StateStore store, String lakeBucket, List<String> announced, Clock clock, FaultPoints faults) {
+        return publisher(project, store, lakeBucket, announced, clock, faults, RunLineage.NONE);
+    }
+
+    /** The same, emitting a published run's OpenLineage COMPLETE to {@code lineage} (as the runner's START goes there). */
+    PublisherService publisher(Project project, StateStore store, String lakeBucket, List<String> announced, Clock clock, FaultPoints faults,
+                               RunLineage lineage) {
         CatalogConfig.Local config = new CatalogConfig.Local(postgres.jdbcUrl(), postgres.user(), postgres.password(),
                 "s3://" + lakeBucket + "/", s3.endpoint(), LocalS3.REGION.id(), "local", "local");
         LakeTables tables = new LakeTables(config, Namespace.of("runner_test_" + NAMESPACES.incrementAndGet()));
         return new PublisherService(project, store, tables, lakeBucket, noting(announced), JsonLog.stdout("publisher"), clock, faults,
-                LakeHousekeeping.DEFAULT_RETENTION);
+                LakeHousekeeping.DEFAULT_RETENTION, lineage);
     }
 
     /** The bus: notes every announcement as {@code "<detail-type> <json>"} and delivers staged outputs to {@code publisher}. */

@@ -1,4 +1,4 @@
-package io.freshet.runner.lineage;
+package io.freshet.lineage;
 
 import java.net.URI;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.freshet.runner.lineage;
+package io.freshet.lineage;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +18,9 @@ import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
 
 /**
- * A run's OpenLineage events: START when an attempt begins, COMPLETE when it succeeded (or had
- * nothing to do), FAIL when it failed, with the datasets it read and wrote, so lineage tools
+ * A run's OpenLineage events: START when an attempt begins (the runner), COMPLETE when it
+ * succeeded (the publisher, once its tables hold the outputs; the runner for a run with nothing to
+ * do), FAIL when it failed (whichever failed it), with the datasets it read and wrote, so lineage tools
  * (Marquez, AWS DataZone, anything that reads OpenLineage) see Freshet's graph. Each attempt is
  * an OpenLineage run (its id derives from the Freshet run id and the attempt), the job is the
  * pipeline in the stack's namespace, and datasets are named as OpenLineage's naming conventions
@@ -113,9 +114,9 @@ public final class RunLineage {
     public record Column(String name, String type) {
     }
 
-    public static final URI PRODUCER = URI.create("https://github.com/freshet-data/freshet/tree/main/functions/runner");
+    public static final URI PRODUCER = URI.create("https://github.com/freshet-data/freshet/tree/main/functions/lineage");
     public static final RunLineage NONE = new RunLineage("freshet", List.of(), null);
-    /** The Iceberg catalog's name, as the functions configure it (CatalogConfig.CATALOG_NAME in the tables module). */
+    /** The Iceberg catalog's name, as the publisher configures it (CatalogConfig.CATALOG_NAME in the tables module). */
     static final String CATALOG_NAME = "freshet";
 
     private final String namespace;
@@ -135,6 +136,11 @@ public final class RunLineage {
         this.sinks = List.copyOf(sinks);
         this.log = log;
         this.tables = tables;
+    }
+
+    /** Whether events go nowhere ({@link #NONE}, no sink configured): callers may skip building them. */
+    public boolean silent() {
+        return sinks.isEmpty();
     }
 
     /** OpenLineage run ids are UUIDs: one per attempt of a Freshet run, the same on every call. */

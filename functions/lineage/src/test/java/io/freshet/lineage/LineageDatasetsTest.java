@@ -1,4 +1,4 @@
-package io.freshet.runner;
+package io.freshet.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +13,9 @@ import org.junit.jupiter.api.Test;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.events.TableMetadata;
-import io.freshet.runner.lineage.RunLineage;
 
 /** An asset event as the OpenLineage dataset a run read or wrote: a lake table by its event's table keys, else S3 files. */
-class RunInputsDatasetTest {
+class LineageDatasetsTest {
 
     static final Instant T = Instant.parse("2026-05-27T01:10:00Z");
 
@@ -27,7 +26,7 @@ class RunInputsDatasetTest {
                 List.of(location + "/data/date=2026-05-26/00000-0.parquet", location + "/data/date=2026-05-26/00001-0.parquet"),
                 Map.of("rows", "7", "bytes", "900", TableMetadata.TABLE, "freshet_demo.core_trips", TableMetadata.SNAPSHOT, "4967831052207139283",
                         TableMetadata.METADATA_LOCATION, location + "/metadata/00004-c.metadata.json"));
-        RunLineage.Dataset d = RunInputs.dataset(e);
+        RunLineage.Dataset d = LineageDatasets.of(e);
         assertEquals(Optional.of(new RunLineage.Table("freshet_demo.core_trips", location)), d.table());
         assertEquals(Optional.of("4967831052207139283"), d.version(), "the table's version is the snapshot, not the partition's data version");
         assertEquals(Optional.of(7L), d.rows());
@@ -41,7 +40,7 @@ class RunInputsDatasetTest {
     void aSourcesUploadStaysS3FilesNamedUpToItsPartition() {
         AssetEvent e = new AssetEvent("ev-2", "landing.taps", "2026-05-26", T, new Producer(Producer.Kind.S3_UPLOAD, "s3://lake/landing/taps/date=2026-05-26/a.csv"),
                 "v1", Optional.empty(), List.of("s3://lake/landing/taps/date=2026-05-26/a.csv"), Map.of());
-        RunLineage.Dataset d = RunInputs.dataset(e);
+        RunLineage.Dataset d = LineageDatasets.of(e);
         assertTrue(d.table().isEmpty());
         assertEquals("s3://lake", d.namespace());
         assertEquals("landing/taps/date=2026-05-26", d.name());

@@ -1,4 +1,4 @@
-package io.freshet.runner.lineage;
+package io.freshet.lineage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
