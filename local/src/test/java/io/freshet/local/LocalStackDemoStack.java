@@ -142,7 +142,10 @@ final class LocalStackDemoStack implements DemoStack {
     private RequestStreamHandler instantiate(TemplateWiring.LambdaFunction f) {
         LocalFunctions.Endpoints at = new LocalFunctions.Endpoints(endpoint, endpoint, endpoint, LocalStackWiring.region().id(),
                 repository.resolve("pipelines"), stateDir);
-        return LocalFunctions.build(f, LocalFunctions.environment(f, at, project, postgres), clock);
+        Map<String, String> env = LocalFunctions.environment(f, at, project, postgres);
+        // The lake's catalog: Iceberg's JDBC catalog in the same PostgreSQL (LocalStack's Glue is not in its free edition).
+        LocalFunctions.catalogIn(postgres, env);
+        return LocalFunctions.build(f, env, clock);
     }
 
     // ------------------------------------------------------------------ running

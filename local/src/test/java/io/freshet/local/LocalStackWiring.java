@@ -88,7 +88,8 @@ final class LocalStackWiring {
         w.createQueues();
         // Read again with the names and the queues' ARNs: what the rules and the functions see.
         w.wiring = TemplateWiring.read(template, w.parameters,
-                Map.of("StateTable", w.table(), "Bus", w.busName(), "LakeBucket", w.lakeBucket()),
+                Map.of("StateTable", w.table(), "Bus", w.busName(), "LakeBucket", w.lakeBucket(),
+                        "LakeDatabase", "freshet_" + w.parameters.getOrDefault("StackPrefix", "freshet").replace('-', '_')),
                 id -> w.queueArns.getOrDefault(id, "arn:aws:lambda:" + region().id() + ":000000000000:function:" + id));
         w.createTableBusAndBucket();
         w.createRules();
