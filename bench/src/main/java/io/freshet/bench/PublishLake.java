@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.StreamSupport;
 
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
@@ -197,12 +198,8 @@ final class PublishLake implements AutoCloseable {
         return String.format("%d snapshots, metadata file %.0f KB, %d manifests", countSnapshots(table.get()), bytes / 1e3, manifests);
     }
 
-    private static int countSnapshots(Table table) {
-        int n = 0;
-        for (var ignored : table.snapshots()) {
-            n++;
-        }
-        return n;
+    private static long countSnapshots(Table table) {
+        return StreamSupport.stream(table.snapshots().spliterator(), false).count();
     }
 
     @Override
