@@ -42,7 +42,8 @@ public final class BenchColdStart implements Callable<Integer> {
 
     /** The functions measured, by their directory under functions/, with their logical ids in template.yaml. */
     static final Map<String, String> FUNCTIONS = orderedMap(
-            "s3-events", "S3EventsFunction", "trigger", "TriggerFunction", "scheduler", "SchedulerFunction", "runner", "RunnerFunction");
+            "s3-events", "S3EventsFunction", "trigger", "TriggerFunction", "scheduler", "SchedulerFunction", "runner", "RunnerFunction",
+            "publisher", "PublisherFunction");
 
     /** Those whose Lambda constructor primes (SnapStart snapshots what it did). */
     static final List<String> PRIMING = List.of("s3-events", "trigger", "scheduler");
@@ -50,7 +51,7 @@ public final class BenchColdStart implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", converter = OptionValues.AtLeastOne.class, description = "new JVMs per function and variant (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--functions", split = ",", defaultValue = "s3-events,trigger,scheduler,runner",
+    @Option(names = "--functions", split = ",", defaultValue = "s3-events,trigger,scheduler,runner,publisher",
             description = "which functions (default: ${DEFAULT-VALUE})")
     List<String> functions;
 

@@ -75,6 +75,7 @@ final class ColdStartServices implements AutoCloseable {
     private int nextPartition;
     private int nextKey;
     private List<String> rawObjects;
+    private final PublisherStaging staging;
 
     private ColdStartServices(LocalDynamo dynamo, LocalEventBridge bus, LocalS3 s3, TemplateWiring wiring, Project project, String table,
                      String busName, String lake, Path work, Path root) {
@@ -89,6 +90,7 @@ final class ColdStartServices implements AutoCloseable {
         this.announcer = new PublishingAnnouncer(new EventPublisher(bus.client(), busName));
         this.work = work;
         this.root = root;
+        this.staging = new PublisherStaging(store, s3, announcer, project, lake, work);
     }
 
     static ColdStartServices start(Path root, Path work) {
@@ -137,6 +139,9 @@ final class ColdStartServices implements AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_LAMBDA_FUNCTION_NAME", busName + "-" + logicalId);
         env.put("TZ", ":UTC");
+        if (logicalId.equals("PublisherFunction")) {
+            env.putAll(staging.catalogEnvironment()); // the embedded stack's JDBC catalog; on AWS, Glue's
+        }
         return env;
     }
 
@@ -171,6 +176,7 @@ final class ColdStartServices implements AutoCloseable {
                 case "trigger" -> triggerDelivery(nextPartition());
                 case "scheduler" -> tickInput();
                 case "runner" -> runRequested(nextPartition());
+                case "publisher" -> runOutputsStaged(nextPartition());
                 default -> throw new IllegalArgumentException(f);
             };
             Path file = work.resolve("events").resolve(f + "-" + (nextKey++) + ".json");
@@ -195,7 +201,9 @@ final class ColdStartServices implements AutoCloseable {
             case "s3-events" -> r.equals("{\"recorded\":1}");
             case "trigger" -> r.equals("{}") && runRequests.stream().anyMatch(d -> d.contains("\"" + partition + "\""));
             case "scheduler" -> r.startsWith("{");
-            case "runner" -> r.equals("{\"state\":\"SUCCEEDED\"}");
+            // The runner stages its outputs and hands them to the publisher, which no one runs here.
+            case "runner" -> r.equals("{\"state\":\"PUBLISHING\"}");
+            case "publisher" -> r.equals("{\"state\":\"SUCCEEDED\"}");
             default -> false;
         };
         return ok ? null : "unexpected response " + r + (f.equals("trigger") ? " or no Run Requested for " + partition : "");
@@ -237,6 +245,15 @@ final class ColdStartServices implements AutoCloseable {
         settle();
         return take("RunnerFunction", d -> EventJson.read(d).path("partition").asText().equals(partition)
                 && EventJson.read(d).path("pipeline").asText().equals("core_network"));
+    }
+
+    /** The Run Outputs Staged of a core_network run whose attempt staged its output, as the bus delivers it to the publisher. */
+    private String runOutputsStaged(String partition) throws IOException {
+        String request = runRequested(partition);
+        staging.stage(request);
+        settle();
+        String runId = EventJson.read(request).path("runId").asText();
+        return take("PublisherFunction", d -> EventJson.read(d).path("runId").asText().equals(runId));
     }
 
     private String tickInput() {
@@ -331,6 +348,7 @@ final class ColdStartServices implements AutoCloseable {
 
     @Override
     public void close() {
+        staging.close();
         bus.close();
         s3.close();
         dynamo.close();
