@@ -22,6 +22,7 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.FileIO;
@@ -100,7 +101,7 @@ public final class LakeTables implements AutoCloseable {
             return describe(id, existing.get(), earlier.get().snapshotId());
         }
         List<ParquetFooter> footers = output.files().stream().map(f -> ParquetFooter.read(io, f)).toList();
-        Table table = TableSetup.loadOrCreate(catalog, id, footers, output);
+        Table table = existing.isPresent() ? existing.get() : TableSetup.loadOrCreate(catalog, id, footers, output);
         Schema outputSchema = footers.isEmpty() ? table.schema()
                 : SchemaRule.common(id.toString(), footers.stream().map(ParquetFooter::schema).toList());
         Transaction tx = table.newTransaction();
@@ -186,7 +187,12 @@ public final class LakeTables implements AutoCloseable {
     /** The asset's table, if it exists. */
     public Optional<Table> table(String asset) {
         TableIdentifier id = identifier(asset);
-        return catalog.tableExists(id) ? Optional.of(catalog.loadTable(id)) : Optional.empty();
+        // One load: tableExists is a load of its own in most catalogs.
+        try {
+            return Optional.of(catalog.loadTable(id));
+        } catch (NoSuchTableException absent) {
+            return Optional.empty();
+        }
     }
 
     private static List<DataFile> dataFiles(TableIdentifier id, Table table, List<ParquetFooter> footers, PartitionOutput output) {
