@@ -25,10 +25,25 @@ public final class LineageSettings {
     public static final Setting<Boolean> EVENTBRIDGE = Setting.flag("FRESHET_OPENLINEAGE_EVENTBRIDGE",
             "Whether OpenLineage events also go to the bus as `OpenLineage Run Event`.").withDefault(true);
 
+    /** The AWS account whose Glue Data Catalog holds the lake's tables: their OpenLineage names. */
+    public static final Setting<String> ACCOUNT_ID = Setting.text("FRESHET_ACCOUNT_ID",
+            "The AWS account of the Glue Data Catalog, for its tables' OpenLineage names (arn:aws:glue:region:account); "
+                    + "unset (and no FRESHET_CATALOG_URI): tables are named by their S3 location.").optional();
+
     /** The three, in the order the functions declare them. */
     public static final List<Setting<?>> ALL = List.of(URL, NAMESPACE, EVENTBRIDGE);
 
     private LineageSettings() {
+    }
+
+    /**
+     * Tables named as the Glue Data Catalog of the function's region and of the account
+     * {@code FRESHET_ACCOUNT_ID} names (template.yaml sets it to {@code AWS::AccountId}), the same
+     * in the runner's events and the publisher's; without it, by their S3 location.
+     */
+    public static TableNaming glueOrLocation(Map<String, String> env) {
+        return ACCOUNT_ID.find(env).map(account -> TableNaming.glue(CommonSettings.REGION.read(env).id(), account))
+                .orElseGet(TableNaming::location);
     }
 
     /**

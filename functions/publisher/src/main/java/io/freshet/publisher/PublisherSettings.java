@@ -32,9 +32,7 @@ public final class PublisherSettings {
     public static final Setting<URI> OPENLINEAGE_URL = LineageSettings.URL;
     public static final Setting<String> OPENLINEAGE_NAMESPACE = LineageSettings.NAMESPACE;
     public static final Setting<Boolean> OPENLINEAGE_EVENTBRIDGE = LineageSettings.EVENTBRIDGE;
-    public static final Setting<String> ACCOUNT_ID = Setting.text("FRESHET_ACCOUNT_ID",
-            "The AWS account of the Glue Data Catalog, for its tables' OpenLineage names (arn:aws:glue:region:account); "
-                    + "unset (and no FRESHET_CATALOG_URI): tables are named by their S3 location.").optional();
+    public static final Setting<String> ACCOUNT_ID = LineageSettings.ACCOUNT_ID;
 
     public static final FunctionSettings SETTINGS = FunctionSettings.of("publisher", CommonSettings.ALL, List.of(LAKE_BUCKET, LAKE_DATABASE,
             TABLE_RETENTION_HOURS, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD, OPENLINEAGE_URL, OPENLINEAGE_NAMESPACE,

@@ -51,8 +51,7 @@ final class PublisherWiring {
         if (jdbc.isPresent()) {
             return jdbc.get().startsWith("jdbc:postgresql://") ? TableNaming.jdbc(jdbc.get()) : TableNaming.location();
         }
-        return PublisherSettings.ACCOUNT_ID.find(env).map(account -> TableNaming.glue(CommonSettings.REGION.read(env).id(), account))
-                .orElseGet(TableNaming::location);
+        return LineageSettings.glueOrLocation(env);
     }
 
     /**

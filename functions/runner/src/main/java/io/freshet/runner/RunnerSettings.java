@@ -25,6 +25,7 @@ public final class RunnerSettings {
     public static final Setting<URI> OPENLINEAGE_URL = LineageSettings.URL;
     public static final Setting<String> OPENLINEAGE_NAMESPACE = LineageSettings.NAMESPACE;
     public static final Setting<Boolean> OPENLINEAGE_EVENTBRIDGE = LineageSettings.EVENTBRIDGE;
+    public static final Setting<String> ACCOUNT_ID = LineageSettings.ACCOUNT_ID;
     public static final Setting<Path> SCRATCH_DIR = Setting.of("FRESHET_SCRATCH_DIR", "a directory", Path::of,
             "Where attempts download inputs and write outputs before uploading them.")
             .withDefault("$java.io.tmpdir/freshet", env -> Path.of(System.getProperty("java.io.tmpdir"), "freshet"));
@@ -33,7 +34,7 @@ public final class RunnerSettings {
             .withDefault((int) SnapshotSettings.DEFAULT_LOCK_TIMEOUT.toSeconds());
 
     public static final FunctionSettings SETTINGS = FunctionSettings.of("runner", CommonSettings.ALL, List.of(LAKE_BUCKET, PG_SECRET_ARN,
-            OPENLINEAGE_URL, OPENLINEAGE_NAMESPACE, OPENLINEAGE_EVENTBRIDGE, SCRATCH_DIR, SNAPSHOT_LOCK_TIMEOUT_SECONDS));
+            OPENLINEAGE_URL, OPENLINEAGE_NAMESPACE, OPENLINEAGE_EVENTBRIDGE, ACCOUNT_ID, SCRATCH_DIR, SNAPSHOT_LOCK_TIMEOUT_SECONDS));
 
     private RunnerSettings() {
     }

@@ -15,7 +15,6 @@ import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.lineage.LineageSettings;
 import io.freshet.lineage.RunLineage;
-import io.freshet.lineage.TableNaming;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -52,6 +51,7 @@ final class RunnerWiring {
      * COMPLETE names them by the catalog.
      */
     static RunLineage lineage(Map<String, String> env, Announcer announcer, JsonLog log) {
-        return LineageSettings.lineage(env, announcer, log, TableNaming.location());
+        // Named as the publisher names them (Glue on AWS), so a FAIL's inputs join the COMPLETEs' tables.
+        return LineageSettings.lineage(env, announcer, log, LineageSettings.glueOrLocation(env));
     }
 }
