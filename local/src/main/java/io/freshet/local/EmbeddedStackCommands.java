@@ -152,6 +152,7 @@ public final class EmbeddedStackCommands {
                 out.println("  DynamoDB    " + stack.describe().dynamodb() + " (table " + stack.describe().table() + ")");
                 out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
                 out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (seed ? " (metro.db seeded)" : ""));
+                out.println("  tables      " + tablesLine(stack));
                 for (FirstSnapshots.Played p : played) {
                     out.println("  first run   " + p.pipeline() + "/" + p.partition() + " (its schedule's last fire, so that what reads it with "
                             + "'latest' has data): " + p.run().map(r -> r.state() + r.finishReason().map(f -> " - " + f).orElse("")).orElse("not run"));
@@ -205,13 +206,20 @@ public final class EmbeddedStackCommands {
         }
     }
 
+    /** Where a reader finds the lake's tables (docs/reading.md shows pyiceberg and DuckDB reading them). */
+    static String tablesLine(EmbeddedStack stack) {
+        return "namespace " + stack.lakeNamespace() + " in Iceberg's JDBC catalog 'freshet' at " + stack.postgres().jdbcUrl()
+                + " (user " + stack.postgres().user() + "), files on " + stack.describe().s3() + ": docs/reading.md";
+    }
+
     /** Describes the stack where the operating commands look, and waits for Ctrl-C. */
     static void keepUp(EmbeddedStack stack, PrintWriter out) {
         Path file = EmbeddedStackFile.DEFAULT;
         stack.describe().write(file);
         out.println("The demo's stack stays up (its clock stopped at the end of the story). In another terminal:");
         out.println("  local/freshet status --local    local/freshet runs --local    local/freshet why <run-id> --local");
-        out.println("  local/freshet events core.trips --local    local/freshet page --local");
+        out.println("  local/freshet events core.trips --local    local/freshet page --local    local/freshet tables --local");
+        out.println("Its lake tables: " + tablesLine(stack));
         out.println("Ctrl-C stops it.");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -97,7 +97,7 @@ public final class EmbeddedStack implements AutoCloseable {
             String busName = prefix;
             String lake = prefix + "-lake-local";
             Map<String, String> names = Map.of("StateTable", table, "Bus", busName, "LakeBucket", lake,
-                    "LakeDatabase", "freshet_" + prefix.replace('-', '_'));
+                    "LakeDatabase", lakeNamespace(prefix));
             TemplateWiring wiring = TemplateWiring.read(options.template(), names, EmbeddedStack::localArn);
             EmbeddedStack stack = new EmbeddedStack(options, dynamo, bus, s3, postgres, wiring, project, table, busName, lake);
             stack.wire();
@@ -114,6 +114,16 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The stack's namespace of lake tables, as template.yaml names its Glue database. */
+    static String lakeNamespace(String prefix) {
+        return "freshet_" + prefix.replace('-', '_');
+    }
+
+    /** This stack's namespace of lake tables. */
+    public String lakeNamespace() {
+        return lakeNamespace(busName);
     }
 
     /** A function's ARN is its logical id's; a queue's too (dead letters are kept by the bus under it). */
