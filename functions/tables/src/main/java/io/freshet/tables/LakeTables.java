@@ -162,7 +162,7 @@ public final class LakeTables implements AutoCloseable {
             return Expressions.alwaysTrue();
         }
         String column = output.partitionColumn().get();
-        return Expressions.equal(column, Conversions.fromPartitionString(table.schema().findType(column), output.partitionValue()));
+        return Expressions.equal(column, PartitionValues.of(table.schema().findType(column), output.partitionValue()));
     }
 
     /**
@@ -200,14 +200,14 @@ public final class LakeTables implements AutoCloseable {
         NameMapping mapping = mappingJson == null ? null : NameMappingParser.fromJson(mappingJson);
         MetricsConfig config = MetricsConfig.forTable(table);
         NestedField column = output.partitionColumn().map(c -> table.schema().findField(c)).orElse(null);
-        Object partition = column == null ? null : Conversions.fromPartitionString(column.type(), output.partitionValue());
+        Object partition = column == null ? null : PartitionValues.of(column.type(), output.partitionValue());
         List<DataFile> files = new ArrayList<>();
         for (ParquetFooter footer : footers) {
             Metrics metrics = footer.metrics(config, mapping);
             if (column != null) {
                 requireWithin(id, footer, metrics, column, partition, output);
             }
-            files.add(footer.dataFile(table.spec(), output.partitionValue(), metrics));
+            files.add(footer.dataFile(table.spec(), partition, metrics));
         }
         return files;
     }

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionData;
 import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
@@ -101,10 +102,13 @@ record ParquetFooter(String location, long length, ParquetMetadata metadata) {
         return ParquetUtil.footerMetrics(metadata, Stream.empty(), config, mapping);
     }
 
-    DataFile dataFile(PartitionSpec spec, String partitionValue, Metrics metrics) {
+    /** The file as a data file of the table, in the partition whose (identity) value is {@code partition}, Iceberg's Java form. */
+    DataFile dataFile(PartitionSpec spec, Object partition, Metrics metrics) {
         DataFiles.Builder builder = DataFiles.builder(spec);
         if (spec.isPartitioned()) {
-            builder.withPartitionValues(List.of(partitionValue));
+            PartitionData data = new PartitionData(spec.partitionType());
+            data.set(0, partition);
+            builder.withPartition(data);
         }
         return builder
                 .withPath(location)
