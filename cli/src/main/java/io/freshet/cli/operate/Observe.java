@@ -73,7 +73,7 @@ public final class Observe {
         }
     }
 
-    @Command(name = "status", description = "Every asset: last update, partition, data version, freshness, last checks.")
+    @Command(name = "status", description = "Every asset: last update, partition, data version, freshness, last checks, partitions built by older code.")
     public static final class Status extends Base {
         public Status(Clock clock) {
             super(clock);
@@ -110,9 +110,24 @@ public final class Observe {
                 ArrayNode v = n.putArray("violations");
                 r.violations().stream().filter(x -> x.overdue()).forEach(x -> v.addObject().put("partition", x.partition())
                         .put("since", x.since().toString()).put("reason", x.reason()));
+                r.code().ifPresent(c -> codeJson(n, r, c));
             }
             json(out, a);
             return 0;
+        }
+
+        /** The asset's code versions: {@code stale} when any of its checked partitions was built by other code. */
+        private static void codeJson(ObjectNode n, AssetStatus.Row r, CodeStatus c) {
+            r.newest().flatMap(AssetEvent::codeVersion).ifPresent(v -> n.put("codeVersion", v));
+            n.put("currentCodeVersion", c.current());
+            n.put("currentCodeVersionFrom", c.from().wire());
+            n.put("stale", !c.stale().isEmpty());
+            n.put("partitionsChecked", c.checked());
+            ArrayNode stale = n.putArray("stalePartitions");
+            for (CodeStatus.StalePartition p : c.stale()) {
+                stale.addObject().put("partition", p.partition()).put("stale", true).put("codeVersion", p.codeVersion())
+                        .put("currentCodeVersion", c.current()).put("updated", p.updated().toString());
+            }
         }
     }
 
