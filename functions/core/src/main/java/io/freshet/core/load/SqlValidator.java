@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -138,7 +139,7 @@ final class SqlValidator {
                 continue;
             }
             for (SqlReferences.VariableUse v : SqlReferences.variables(sql)) {
-                if (!RunVariables.NAMES.contains(v.name())) {
+                if (!RunVariables.NAMES.contains(v.name().toLowerCase(Locale.ROOT))) { // DuckDB's variable names ignore case
                     out.error(whereMentioned(text, v.line(), v.column()), "the SQL of pipeline '" + p.name() + "' reads the variable '" + v.name()
                             + "', which a run does not set; the run's variables are " + String.join(", ", RunVariables.NAMES)
                             + DidYouMean.hint(v.name(), RunVariables.NAMES));
