@@ -7,7 +7,7 @@ import java.util.Map;
 import io.freshet.core.model.Step;
 import io.freshet.state.protocol.FaultPoints;
 
-/** The steps phase: the pipeline's steps in order, each by the executor of its kind, the deadline checked around each. */
+/** The steps phase: the run's context as DuckDB variables ({@link RunContext}), then the pipeline's steps in order, each by the executor of its kind, the deadline checked around each. */
 final class StepsPhase {
 
     private final SqlStepExecutor sql;
@@ -23,6 +23,7 @@ final class StepsPhase {
     /** Per output asset, what its step knows of the table it wrote. */
     Map<String, TableFacts> run(StepExecutor.StepRun run) {
         Map<String, TableFacts> facts = new LinkedHashMap<>();
+        RunContext.set(run.duck(), run.attempt()); // the checks that follow run in the same session and read the same values
         for (Step step : run.attempt().pipeline().steps()) {
             run.deadline().check();
             List<TableFacts> written = switch (step) {

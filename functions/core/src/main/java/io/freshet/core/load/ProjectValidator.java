@@ -74,6 +74,7 @@ final class ProjectValidator {
             steps(p);
             checks(p);
             sqlValidator.sqlReadsOnlyItsAssets(p);
+            sqlValidator.sqlReadsOnlyRunVariables(p);
         }
         snapshotTablesOnce();
         locations.overlaps();

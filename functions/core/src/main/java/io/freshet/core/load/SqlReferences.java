@@ -17,6 +17,10 @@ final class SqlReferences {
     record Mention(String name, int line, int column) {
     }
 
+    /** A {@code getvariable('<name>')} call with a plain literal argument: the name as written, where the literal starts. */
+    record VariableUse(String name, int line, int column) {
+    }
+
     private SqlReferences() {
     }
 
@@ -24,11 +28,19 @@ final class SqlReferences {
         return new Scan(sql).run();
     }
 
+    /** The session variables the text reads by name; a call with any other argument (an expression) is not one. */
+    static List<VariableUse> variables(String sql) {
+        Scan scan = new Scan(sql);
+        scan.run();
+        return scan.variables;
+    }
+
     /** One pass over the text: the position, the line it is on, and the last character that was not blank. */
     private static final class Scan {
         private final String sql;
         private final int n;
         private final List<Mention> found = new ArrayList<>();
+        private final List<VariableUse> variables = new ArrayList<>();
         private int line = 1;
         private int lineStart = 0;
         private int i = 0;
@@ -111,9 +123,45 @@ final class SqlReferences {
                     k = identifierEnd(k + 1);
                 }
                 j = k;
+            } else if (sql.substring(start, end).equalsIgnoreCase("getvariable") && previousSignificant != '.') {
+                variableArgument(end);
             }
             i = j;
             previousSignificant = 'a';
+        }
+
+        /**
+         * Notes the argument of a {@code getvariable} call ending at {@code from} when it is one
+         * literal without escapes: {@code ( 'name' )}. Only looks ahead; the scan goes on as before.
+         */
+        private void variableArgument(int from) {
+            int open = skipBlanks(from);
+            if (open >= n || sql.charAt(open) != '(') {
+                return;
+            }
+            int quote = skipBlanks(open + 1);
+            if (quote >= n || sql.charAt(quote) != '\'') {
+                return;
+            }
+            int close = sql.indexOf('\'', quote + 1);
+            if (close < 0 || skipBlanks(close + 1) >= n || sql.charAt(skipBlanks(close + 1)) != ')') {
+                return; // an escaped quote or an expression after the literal: not a plain name
+            }
+            int atLine = line;
+            int atLineStart = lineStart;
+            for (int k = from; k < quote; k++) {
+                if (sql.charAt(k) == '\n') {
+                    atLine++;
+                    atLineStart = k + 1;
+                }
+            }
+            variables.add(new VariableUse(sql.substring(quote + 1, close), atLine, quote - atLineStart + 1));
+        }
+
+        private int skipBlanks(int from) {
+            int k = from;
+            while (k < n && Character.isWhitespace(sql.charAt(k))) k++;
+            return k;
         }
 
         /** Where the identifier characters from {@code from} on end. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -108,10 +109,7 @@ final class SqlValidator {
         own.addAll(p.outputAssets());
         Set<String> reported = new HashSet<>();
         for (SqlText text : sqlTexts(p)) {
-            String sql = switch (text) {
-                case SqlText.Inline inline -> inline.sql();
-                case SqlText.File file -> sqlFiles.get(file.path());
-            };
+            String sql = textOf(text);
             if (sql == null) {
                 continue; // missing or unreadable: reported already
             }
@@ -120,13 +118,42 @@ final class SqlValidator {
                 if (!declared || own.contains(m.name())) {
                     continue;
                 }
-                SourcePos at = whereMentioned(text, m);
+                SourcePos at = whereMentioned(text, m.line(), m.column());
                 if (reported.add(at.file() + "|" + m.name() + "|" + (text instanceof SqlText.File ? at.toString() : text.pos().toString()))) {
                     out.error(at, "the SQL of pipeline '" + p.name() + "' reads '" + m.name() + "', which is not one of its inputs"
                             + " or outputs: add it to 'inputs' (a run loads only those, and the pipeline reruns when they change)");
                 }
             }
         }
+    }
+
+    /**
+     * The SQL of a step or a check reads the run's context with {@code getvariable} by one of the
+     * names the runner sets ({@link RunVariables}): any other name would be NULL at run time, and
+     * the step would quietly compute something else. Only literal names can be checked.
+     */
+    void sqlReadsOnlyRunVariables(Pipeline p) {
+        for (SqlText text : sqlTexts(p)) {
+            String sql = textOf(text);
+            if (sql == null) {
+                continue;
+            }
+            for (SqlReferences.VariableUse v : SqlReferences.variables(sql)) {
+                if (!RunVariables.NAMES.contains(v.name().toLowerCase(Locale.ROOT))) { // DuckDB's variable names ignore case
+                    out.error(whereMentioned(text, v.line(), v.column()), "the SQL of pipeline '" + p.name() + "' reads the variable '" + v.name()
+                            + "', which a run does not set; the run's variables are " + String.join(", ", RunVariables.NAMES)
+                            + DidYouMean.hint(v.name(), RunVariables.NAMES));
+                }
+            }
+        }
+    }
+
+    /** The text of inline SQL or of a SQL file; null when the file is missing or unreadable (reported already). */
+    private String textOf(SqlText text) {
+        return switch (text) {
+            case SqlText.Inline inline -> inline.sql();
+            case SqlText.File file -> sqlFiles.get(file.path());
+        };
     }
 
     /** The SQL of the pipeline's steps and of its custom checks, in that order. */
@@ -142,9 +169,9 @@ final class SqlValidator {
     }
 
     /** The line and column of a mention in a SQL file; the SQL's own position when it is inline in the YAML. */
-    private SourcePos whereMentioned(SqlText text, SqlReferences.Mention m) {
+    private SourcePos whereMentioned(SqlText text, int line, int column) {
         return text instanceof SqlText.File file
-                ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), m.line(), m.column())
+                ? new SourcePos((displayDir.equals(".") ? "" : displayDir + "/") + file.path(), line, column)
                 : text.pos();
     }
 }

@@ -35,4 +35,22 @@ class SqlReferencesTest {
     void countsLinesInsideCommentsAndStrings() {
         assertEquals(List.of("core.trips@5:6"), names("/* a\nb */ SELECT 'x\ny'\nFROM\nFROM core.trips"));
     }
+
+    private static List<String> variables(String sql) {
+        return SqlReferences.variables(sql).stream().map(v -> v.name() + "@" + v.line() + ":" + v.column()).toList();
+    }
+
+    @Test
+    void findsTheLiteralNamesGetvariableReadsAndWhereEachIs() {
+        assertEquals(List.of("partition@1:20", "run_id@3:3"),
+                variables("SELECT getvariable('partition'), GetVariable (\n\n  'run_id' ) FROM x"));
+    }
+
+    @Test
+    void leavesOutCallsWithoutAPlainLiteralAndMentionsInCommentsOrStrings() {
+        assertEquals(List.of(), variables("""
+                SELECT getvariable('a' || 'b'), getvariable(name), getvariable('it''s'), x.getvariable('y')
+                -- getvariable('c')
+                , 'getvariable(''d'')'"""));
+    }
 }

@@ -2,6 +2,8 @@ package io.freshet.engine.sql;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -70,6 +73,17 @@ public final class DuckSession implements AutoCloseable {
         };
         execute("CREATE OR REPLACE VIEW " + Identifiers.asset(asset) + " AS SELECT * FROM " + format.reader() + "(" + list + options + ")",
                 "reading input '" + asset + "'");
+    }
+
+    /** Sets the session variable {@code name}, read in SQL as {@code getvariable('name')}, to a VARCHAR. */
+    public void setVariable(String name, String text) {
+        execute("SET VARIABLE " + Identifiers.quote(name) + " = " + Identifiers.literal(text), "setting the variable '" + name + "'");
+    }
+
+    /** Sets the session variable {@code name} to a TIMESTAMP (a wall time, no zone), or to a NULL TIMESTAMP when absent. */
+    public void setVariable(String name, Optional<LocalDateTime> timestamp) {
+        String value = timestamp.map(t -> "TIMESTAMP " + Identifiers.literal(t.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))).orElse("NULL::TIMESTAMP");
+        execute("SET VARIABLE " + Identifiers.quote(name) + " = " + value, "setting the variable '" + name + "'");
     }
 
     /** Runs a SQL step: its result becomes the table {@code output}, visible to later steps and checks. */
