@@ -129,7 +129,7 @@ class TablesCommandTest {
 
     void assertObservingCommandsShowSnapshots(TimeWorld w, Path f, AssetEvent made) {
         Result status = cli(w, f, "status");
-        assertTrue(status.out().matches("(?s).*core\\.orders\\s+derived\\s+2026-05-11\\s+05-11 10:03\\s+2\\s+1/1\\s+fresh\\s+4967831052207139283.*"),
+        assertTrue(status.out().matches("(?s).*core\\.orders\\s+derived\\s+2026-05-11\\s+05-11 10:03\\s+2\\s+1/1\\s+fresh\\s+current\\s+4967831052207139283.*"),
                 status.out());
         JsonNode statusOrders = ObserveCommandsTest.find(EventJson.read(cli(w, f, "status", "--json").out()), "core.orders");
         assertEquals("4967831052207139283", statusOrders.path("snapshot").asText());
