@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -83,8 +84,10 @@ final class BenchDispatch implements Callable<Integer> {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();     // object key -> nanoTime sent
         Map<String, Long> requestedAt = new ConcurrentHashMap<>(); // partition -> nanoTime of Run Requested
         long setup = System.nanoTime();
+        StoreMeter meter = new StoreMeter();
         try (EmbeddedFanOut stack = EmbeddedFanOut.start(project, "lake",
-                (JsonNode run) -> requestedAt.putIfAbsent(run.path("partition").asText(), System.nanoTime()), EmbeddedFanOut.quietLog())) {
+                (JsonNode run) -> requestedAt.putIfAbsent(run.path("partition").asText(), System.nanoTime()), staged -> { },
+                EmbeddedFanOut.quietLog(), Clock.systemUTC(), List.of(meter))) {
             out.printf("%n%s: stack up, %d rules, in %.1f s%n", label, countRules(stack), (System.nanoTime() - setup) / 1e9);
             double limit = dynamoWriteRate(stack.dynamo().client());
             // Warm up the JIT and the handlers with a few events outside the measurement.
@@ -92,8 +95,10 @@ final class BenchDispatch implements Callable<Integer> {
             stack.awaitQuiescence(Duration.ofMinutes(5));
             // Throughput: all notifications at once, as many in flight as --concurrency allows.
             long start = System.nanoTime();
+            meter.start();
             send(stack, keyOf, events, sentAt);
             stack.awaitQuiescence(Duration.ofMinutes(10));
+            Map<String, Long> calls = meter.stop();
             double rate = requestedAt.size() / ((System.nanoTime() - start) / 1e9);
             int throughputRuns = requestedAt.size();
             // Latency: a paced stream at half that rate, so queueing does not dominate.
@@ -125,10 +130,18 @@ final class BenchDispatch implements Callable<Integer> {
             out.printf("  latency            p50 %.1f ms, p99 %.1f ms (notification -> Run Requested; %d paced at %.0f/s)%n",
                     l.length == 0 ? 0 : l[l.length / 2] / 1e6, l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6,
                     l.length, 1e9 / interval);
-            out.printf("  limit              DynamoDB Local: %.0f conditional writes/s at the same concurrency; one dispatch makes 11 store calls%n", limit);
-            out.printf("  ratio              %.2f x (the store's write rate / 11)%n", rate / (limit / 11));
+            double perEvent = StoreMeter.total(calls) / (double) events;
+            out.printf("  store calls        %.2f per event (%s)%n", perEvent, perOperation(calls, events));
+            out.printf("  limit              DynamoDB Local: %.0f conditional writes/s at the same concurrency%n", limit);
+            out.printf("  ratio              %.2f x (the store's write rate / %.2f calls per event)%n", rate / (limit / perEvent), perEvent);
             out.flush();
         }
+    }
+
+    private static String perOperation(Map<String, Long> calls, int events) {
+        StringBuilder s = new StringBuilder();
+        calls.forEach((op, n) -> s.append(s.isEmpty() ? "" : ", ").append(op).append(' ').append(String.format("%.2f", n / (double) events)));
+        return s.toString();
     }
 
     private static String partitionOf(String key) {

@@ -7,6 +7,7 @@ import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Connector;
@@ -19,6 +20,7 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -44,11 +46,12 @@ public final class LocalDynamo implements AutoCloseable {
     private final URI endpoint;
     private final DynamoDbClient client;
 
-    private LocalDynamo(DynamoDBProxyServer server, int port) {
+    private LocalDynamo(DynamoDBProxyServer server, int port, List<ExecutionInterceptor> interceptors) {
         this.server = server;
         this.endpoint = URI.create("http://127.0.0.1:" + port);
         this.client = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
+                .overrideConfiguration(c -> c.executionInterceptors(interceptors))
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -60,6 +63,14 @@ public final class LocalDynamo implements AutoCloseable {
      * if another process takes it first.
      */
     public static LocalDynamo start() {
+        return start(List.of());
+    }
+
+    /**
+     * As {@link #start()}, with {@code interceptors} on the owned {@link #client()}: a benchmark
+     * counts the store calls (and their capacity units) the functions make through it.
+     */
+    public static LocalDynamo start(List<ExecutionInterceptor> interceptors) {
         Exception last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
@@ -81,7 +92,7 @@ public final class LocalDynamo implements AutoCloseable {
                     bindToLoopback(server);
                     server.start();
                 }
-                return new LocalDynamo(server, port);
+                return new LocalDynamo(server, port, List.copyOf(interceptors));
             } catch (Exception e) {
                 last = e;
                 stopQuietly(server);

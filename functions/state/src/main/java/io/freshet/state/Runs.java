@@ -24,7 +24,11 @@ public interface Runs {
     /**
      * Creates a run consuming {@code consumed}, if nobody changed the consumer partition since
      * {@code seen} was read: the run and the state's move to "run active" are one atomic write
-     * conditioned on the state's version. Empty when another evaluation won.
+     * conditioned on the state's version. Empty when another evaluation won. The same write
+     * consumes the events (their consumed markers, out of the pending set; the partition's last
+     * run cleaned), or, when they are too many for one transaction, the consumption follows as
+     * {@link ConsumerStates#cleanupConsumed} before this returns (after a crash in between,
+     * {@link ConsumerView#lastRunCleaned()} is false and the next evaluation finishes it).
      */
     Optional<Run> tryCreate(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason);
 

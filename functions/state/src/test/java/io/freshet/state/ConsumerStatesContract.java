@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -51,9 +52,9 @@ abstract class ConsumerStatesContract extends StoreContract {
         store.consumers().addPending(P, DAY, pending(e));
         ConsumerView seen = store.consumers().view(P, DAY);
         Run run = store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
-        assertFalse(store.consumers().view(P, DAY).lastRunCleaned());
+        assertTrue(store.consumers().view(P, DAY).lastRunCleaned(), "the creation consumed the events in the same write");
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending());
 
-        store.consumers().cleanupConsumed(run.runId());
         store.consumers().cleanupConsumed(run.runId()); // idempotent: anyone may finish it
 
         ConsumerView after = store.consumers().view(P, DAY);
@@ -78,5 +79,44 @@ abstract class ConsumerStatesContract extends StoreContract {
         assertFalse(store.consumers().addPending(P, DAY, request, List.of("ev-0", "ev-1")));
         assertEquals(List.of(), store.consumers().view(P, DAY).pending(), "nothing was added");
         assertTrue(store.consumers().addPending(P, DAY, request, List.of("ev-0")));
+    }
+
+    @Test
+    void aDeliveredEventIsAddedInOneWriteOnlyAsRecorded() {
+        AssetEvent e = upload("ev-1", "landing.taps", DAY, T);
+        assertEquals(ConsumerStates.Delivery.NOT_AS_RECORDED, store.consumers().addDelivered(P, DAY, e), "not recorded: nothing added");
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending());
+
+        store.events().record(e);
+        AssetEvent altered = upload("ev-1", "landing.taps", DAY, T, Map.of("bytes", "9999"));
+        assertEquals(ConsumerStates.Delivery.NOT_AS_RECORDED, store.consumers().addDelivered(P, DAY, altered));
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending());
+
+        assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered(P, DAY, e));
+        assertEquals(List.of("ev-1"), store.consumers().view(P, DAY).pending().stream().map(PendingEvent::eventId).toList());
+        assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered(P, DAY, e), "a duplicate: nothing to add");
+        assertEquals(1, store.consumers().view(P, DAY).pending().size());
+
+        ConsumerView seen = store.consumers().view(P, DAY);
+        store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
+        assertEquals(ConsumerStates.Delivery.CONSUMED_ALREADY, store.consumers().addDelivered(P, DAY, e));
+        assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered("other_pipeline", DAY, e));
+    }
+
+    @Test
+    void aRunConsumingMoreEventsThanOneTransactionHoldsStillConsumesThemAll() {
+        for (int i = 0; i < 60; i++) {
+            store.consumers().addPending(P, DAY, pending(upload("ev-" + i, "landing.taps", DAY, T.plusSeconds(i))));
+        }
+        ConsumerView seen = store.consumers().view(P, DAY);
+        assertEquals(60, seen.pending().size());
+        store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
+
+        ConsumerView after = store.consumers().view(P, DAY);
+        assertEquals(List.of(), after.pending());
+        assertTrue(after.lastRunCleaned());
+        for (int i = 0; i < 60; i++) {
+            assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-" + i));
+        }
     }
 }

@@ -17,6 +17,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
+import io.freshet.state.ConsumerStates;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.RunLauncher;
@@ -72,16 +73,25 @@ public final class TriggerService {
 
     /**
      * An input event for {@code consumer}; it must be recorded in the state table exactly as
-     * delivered (asset, partition, objects and every other field), or it is rejected.
+     * delivered (asset, partition, objects and every other field), or it is rejected. The check
+     * rides in the pending set's write ({@link ConsumerStates#addDelivered}); only when it fails is
+     * the record read, to reject the delivery with the reason.
      */
     public void onAssetUpdated(Pipeline consumer, AssetEvent e) {
         Optional<Input> input = consumer.input(e.asset());
         if (input.isEmpty()) {
             throw new MalformedEventException("'" + e.asset() + "' is not an input of '" + consumer.name() + "'");
         }
-        recorded.verify(e);
+        boolean twoStep = false; // an equal event stored in an older form: verified by reading once, added the two-step way
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
-            boolean added = store.consumers().addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
+            ConsumerStates.Delivery delivery = twoStep ? addVerified(consumer, partition, e)
+                    : store.consumers().addDelivered(consumer.name(), partition, e);
+            if (delivery == ConsumerStates.Delivery.NOT_AS_RECORDED) {
+                recorded.verify(e); // rejects a forged or altered delivery, naming the difference
+                twoStep = true;
+                delivery = addVerified(consumer, partition, e);
+            }
+            boolean added = delivery == ConsumerStates.Delivery.ADDED;
             log.info(added ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
                     "asset", e.asset(), "eventId", e.eventId()));
             if (added && consumer.freshness().isPresent()) {
@@ -91,6 +101,11 @@ public final class TriggerService {
                 evaluate(consumer, partition);
             }
         }
+    }
+
+    private ConsumerStates.Delivery addVerified(Pipeline consumer, String partition, AssetEvent e) {
+        boolean added = store.consumers().addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
+        return added ? ConsumerStates.Delivery.ADDED : ConsumerStates.Delivery.CONSUMED_ALREADY;
     }
 
     /** Creates the consumer partition's next run if it is ready and no run is active. */

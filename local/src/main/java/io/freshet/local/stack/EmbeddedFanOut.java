@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -37,6 +38,7 @@ import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalEventBridge;
 import io.freshet.trigger.TriggerHandler;
 import io.freshet.trigger.TriggerService;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /**
@@ -94,7 +96,13 @@ public final class EmbeddedFanOut implements AutoCloseable {
     /** As above, {@code Run Outputs Staged} (its detail) going to {@code outputsStaged}, as the publisher's rule does. */
     public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, Consumer<JsonNode> outputsStaged,
                                        JsonLog log, Clock clock) {
-        LocalDynamo dynamo = LocalDynamo.start();
+        return start(project, lakeBucket, runRequested, outputsStaged, log, clock, List.of());
+    }
+
+    /** As above, every state-table call of every function going through {@code storeInterceptors} (a benchmark's meter). */
+    public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, Consumer<JsonNode> outputsStaged,
+                                       JsonLog log, Clock clock, List<ExecutionInterceptor> storeInterceptors) {
+        LocalDynamo dynamo = LocalDynamo.start(storeInterceptors);
         LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
         DynamoStateStore.createTable(dynamo.client(), TABLE);
         StateStore store = new DynamoStateStore(dynamo.client(), TABLE, clock);

@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.freshet.core.events.AssetEvent;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.state.ConsumerStates;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.StoreException;
+import io.freshet.state.json.AssetEventJson;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -46,8 +48,7 @@ final class DynamoConsumerStates implements ConsumerStates {
         if (unconsumed.size() > MAX_UNCONSUMED_CHECKS) {
             throw new IllegalArgumentException("a transaction checks at most 98 other events, got " + unconsumed.size());
         }
-        Map<String, AttributeValue> item = Items.of(PK, StoreKeys.consumer(pipeline, partition), SK, StoreKeys.pending(sortable(e.time()), e.eventId()))
-                .s("eventId", e.eventId()).s("asset", e.asset()).s("eventPartition", e.partition()).s("time", sortable(e.time())).build();
+        Map<String, AttributeValue> item = pendingItem(pipeline, partition, e);
         try {
             List<TransactWriteItem> writes = new ArrayList<>();
             writes.add(notConsumed(pipeline, partition, e.eventId()));
@@ -66,6 +67,49 @@ final class DynamoConsumerStates implements ConsumerStates {
             }
             throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
         }
+    }
+
+    /** How often a delivery is tried again when its transaction collided with another write of one of its items. */
+    private static final int CONFLICT_ATTEMPTS = 4;
+
+    @Override
+    public Delivery addDelivered(String pipeline, String partition, AssetEvent delivered) {
+        PendingEvent e = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+        List<TransactWriteItem> writes = List.of(notConsumed(pipeline, partition, e.eventId()),
+                t.put(pendingItem(pipeline, partition, e), "attribute_not_exists(PK)"), recordedAs(delivered));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                t.db().transactWriteItems(b -> b.transactItems(writes));
+                return Delivery.ADDED;
+            } catch (TransactionCanceledException ex) {
+                if (Table.conditionFailed(ex, 2)) {
+                    return Delivery.NOT_AS_RECORDED;
+                }
+                if (Table.conditionFailed(ex, 0)) {
+                    return Delivery.CONSUMED_ALREADY;
+                }
+                if (Table.conditionFailed(ex, 1)) {
+                    return Delivery.ADDED; // pending already: a duplicate delivery, nothing to add
+                }
+                if (!Table.conflicted(ex) || attempt == CONFLICT_ATTEMPTS) {
+                    throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
+                }
+                Table.backOff(attempt); // a run consuming, or a redelivery adding, the same event at this moment
+            }
+        }
+    }
+
+    /** The event's own item holds exactly this event: what the trigger believes of a delivery (see RecordedEvents). */
+    private TransactWriteItem recordedAs(AssetEvent delivered) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(t.name())
+                .key(Items.key(StoreKeys.event(delivered.eventId()), "EV"))
+                .conditionExpression("#j = :j").expressionAttributeNames(Map.of("#j", "json"))
+                .expressionAttributeValues(Map.of(":j", Items.s(AssetEventJson.write(delivered)))).build()).build();
+    }
+
+    private static Map<String, AttributeValue> pendingItem(String pipeline, String partition, PendingEvent e) {
+        return Items.of(PK, StoreKeys.consumer(pipeline, partition), SK, StoreKeys.pending(sortable(e.time()), e.eventId()))
+                .s("eventId", e.eventId()).s("asset", e.asset()).s("eventPartition", e.partition()).s("time", sortable(e.time())).build();
     }
 
     private TransactWriteItem notConsumed(String pipeline, String partition, String eventId) {
@@ -106,18 +150,22 @@ final class DynamoConsumerStates implements ConsumerStates {
         return new ConsumerView(pipeline, partition, version, active, last, cleaned, pending);
     }
 
+    /** The marker that makes redeliveries of a consumed event bounce, for {@link #CONSUMED_MARKER_TTL}. */
+    static Map<String, AttributeValue> consumedMarker(Table t, String pipeline, String partition, String eventId, String runId) {
+        long ttl = t.clock().instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
+        return Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId).s("runId", runId).n(TTL, ttl).build();
+    }
+
     @Override
     public void cleanupConsumed(String runId) {
         Map<String, AttributeValue> run = t.get(StoreKeys.run(runId), "RUN").orElseThrow(() -> new StoreException("no run " + runId, null));
         String pipeline = run.get("pipeline").s();
         String partition = run.get("partition").s();
-        long ttl = t.clock().instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
         List<AttributeValue> ids = run.get("consumed").l();
         List<AttributeValue> keys = run.get("pendingKeys").l();
         for (int i = 0; i < ids.size(); i++) {
             String eventId = ids.get(i).s();
-            t.db().putItem(b -> b.tableName(t.name()).item(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId)
-                    .s("runId", runId).n(TTL, ttl).build()));
+            t.db().putItem(b -> b.tableName(t.name()).item(consumedMarker(t, pipeline, partition, eventId, runId)));
             String pendingKey = keys.get(i).s();
             t.db().deleteItem(b -> b.tableName(t.name()).key(Items.key(StoreKeys.consumer(pipeline, partition), pendingKey)));
         }

@@ -41,11 +41,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 final class DynamoRuns implements Runs {
 
     private final Table t;
+    private final DynamoConsumerStates consumers;
     private final RunItems items;
     private final RunOutputs outputs;
 
-    DynamoRuns(Table t, DynamoEventLog events) {
+    DynamoRuns(Table t, DynamoEventLog events, DynamoConsumerStates consumers) {
         this.t = t;
+        this.consumers = consumers;
         this.items = new RunItems(t);
         this.outputs = new RunOutputs(t, items, events);
     }
@@ -65,14 +67,29 @@ final class DynamoRuns implements Runs {
         Optional<Instant> oldestInput = consumed.stream().filter(p -> !Request.isRequest(p))
                 .map(PendingEvent::time).min(Instant::compareTo);
         oldestInput.ifPresent(time -> runItem.put("oldestInput", Items.s(sortable(time))));
+        // The run consumes its events in the same transaction (their consumed markers, the pending
+        // items gone), unless they are too many for one; then they follow, as cleanupConsumed.
+        boolean consumeNow = 2 + 2 * consumed.size() <= MAX_TRANSACTION_ITEMS;
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(t.put(runItem, "attribute_not_exists(PK)"));
+        writes.add(TransactWriteItem.builder().update(holdConsumer(seen, runId, consumeNow)).build());
+        if (consumeNow) {
+            for (PendingEvent p : consumed) {
+                writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
+                writes.add(TransactWriteItem.builder().delete(d -> d.tableName(t.name())
+                        .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), StoreKeys.pending(sortable(p.time()), p.eventId())))).build());
+            }
+        }
         try {
-            t.db().transactWriteItems(b -> b.transactItems(t.put(runItem, "attribute_not_exists(PK)"),
-                    TransactWriteItem.builder().update(holdConsumer(seen, runId)).build()));
+            t.db().transactWriteItems(b -> b.transactItems(writes));
         } catch (TransactionCanceledException lostTheRace) {
-            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                return Optional.empty();
+            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || Table.conflicted(lostTheRace)) {
+                return Optional.empty(); // another evaluation changed, or is changing, this consumer partition: read again
             }
             throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
+        }
+        if (!consumeNow) {
+            consumers.cleanupConsumed(runId);
         }
         return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
                 consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),
@@ -80,14 +97,14 @@ final class DynamoRuns implements Runs {
     }
 
     /** The consumer state's move to "run active", conditioned on the version {@code seen} read. */
-    private Update holdConsumer(ConsumerView seen, String runId) {
+    private Update holdConsumer(ConsumerView seen, String runId, boolean cleaned) {
         return Update.builder().tableName(t.name())
                 .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), "STATE"))
-                .updateExpression("SET activeRun = :r, lastRun = :r, cleaned = :f, version = :next")
+                .updateExpression("SET activeRun = :r, lastRun = :r, cleaned = :c, version = :next")
                 .conditionExpression(seen.version() == 0 ? "attribute_not_exists(PK)" : "version = :v")
                 .expressionAttributeValues(seen.version() == 0
-                        ? Map.of(":r", Items.s(runId), ":f", Items.bool(false), ":next", Items.n(1))
-                        : Map.of(":r", Items.s(runId), ":f", Items.bool(false), ":next", Items.n(seen.version() + 1), ":v", Items.n(seen.version())))
+                        ? Map.of(":r", Items.s(runId), ":c", Items.bool(cleaned), ":next", Items.n(1))
+                        : Map.of(":r", Items.s(runId), ":c", Items.bool(cleaned), ":next", Items.n(seen.version() + 1), ":v", Items.n(seen.version())))
                 .build();
     }
 

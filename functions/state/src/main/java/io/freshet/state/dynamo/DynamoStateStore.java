@@ -45,7 +45,7 @@ public final class DynamoStateStore implements StateStore {
         Table t = new Table(db, table, clock);
         this.events = new DynamoEventLog(t);
         this.consumers = new DynamoConsumerStates(t);
-        this.runs = new DynamoRuns(t, events);
+        this.runs = new DynamoRuns(t, events, consumers);
         this.schedule = new DynamoScheduleState(t);
         this.backfills = new DynamoBackfills(t);
     }

@@ -7,6 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.freshet.state.StoreException;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -73,5 +76,21 @@ record Table(DynamoDbClient db, String name, Clock clock) {
 
     static boolean conditionFailed(TransactionCanceledException ex, int index) {
         return reason(ex, index).equals("ConditionalCheckFailed");
+    }
+
+    /** Whether a transaction was cancelled because another write of one of its items was in progress. */
+    static boolean conflicted(TransactionCanceledException ex) {
+        return ex.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+    }
+
+    /** A short, jittered pause before trying a conflicted transaction again: 10-20 ms, doubling per attempt. */
+    static void backOff(int attempt) {
+        long base = 10L << Math.min(attempt - 1, 4);
+        try {
+            Thread.sleep(base + ThreadLocalRandom.current().nextLong(base));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while retrying a conflicted transaction", e);
+        }
     }
 }

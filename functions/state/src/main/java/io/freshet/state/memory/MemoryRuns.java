@@ -5,6 +5,7 @@ import static io.freshet.state.memory.Tables.micros;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +51,13 @@ final class MemoryRuns implements Runs {
             c.hasState = true;
             c.activeRun = runId;
             c.lastRun = runId;
-            c.cleaned = false;
             c.version = seen.version() + 1;
+            Map<String, String> markers = t.consumed.computeIfAbsent(key(seen.pipeline(), seen.partition()), k -> new HashMap<>());
+            for (PendingEvent p : consumed) {
+                markers.put(p.eventId(), runId);
+                c.pending.remove(MemoryConsumerStates.pendingKey(p));
+            }
+            c.cleaned = true;
         }
         return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
                 consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),

@@ -96,7 +96,6 @@ public final class RunLauncher {
             }
             log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
                     "consumed", consumed.size(), "reason", run.get().reason()));
-            store.consumers().cleanupConsumed(runId);
             announce(run.get());
             return run;
         }
