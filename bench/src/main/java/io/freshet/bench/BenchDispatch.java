@@ -98,7 +98,7 @@ final class BenchDispatch implements Callable<Integer> {
             meter.start();
             send(stack, keyOf, events, sentAt);
             stack.awaitQuiescence(Duration.ofMinutes(10));
-            Map<String, Long> calls = meter.stop();
+            StoreMeter.Reading store = meter.stop();
             double rate = requestedAt.size() / ((System.nanoTime() - start) / 1e9);
             int throughputRuns = requestedAt.size();
             // Latency: a paced stream at half that rate, so queueing does not dominate.
@@ -130,15 +130,15 @@ final class BenchDispatch implements Callable<Integer> {
             out.printf("  latency            p50 %.1f ms, p99 %.1f ms (notification -> Run Requested; %d paced at %.0f/s)%n",
                     l.length == 0 ? 0 : l[l.length / 2] / 1e6, l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6,
                     l.length, 1e9 / interval);
-            double perEvent = StoreMeter.total(calls) / (double) events;
-            out.printf("  store calls        %.2f per event (%s)%n", perEvent, perOperation(calls, events));
+            double perEvent = store.totalCalls() / (double) events;
+            out.printf("  store calls        %.2f per event (%s)%n", perEvent, perOperation(store.calls(), events));
             out.printf("  limit              DynamoDB Local: %.0f conditional writes/s at the same concurrency%n", limit);
             out.printf("  ratio              %.2f x (the store's write rate / %.2f calls per event)%n", rate / (limit / perEvent), perEvent);
             out.flush();
         }
     }
 
-    private static String perOperation(Map<String, Long> calls, int events) {
+    static String perOperation(Map<String, Long> calls, int events) {
         StringBuilder s = new StringBuilder();
         calls.forEach((op, n) -> s.append(s.isEmpty() ? "" : ", ").append(op).append(' ').append(String.format("%.2f", n / (double) events)));
         return s.toString();

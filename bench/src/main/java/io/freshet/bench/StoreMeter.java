@@ -1,37 +1,85 @@
 package io.freshet.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * Counts the state-table calls the functions make, by operation, through the DynamoDB client
- * every embedded function shares: what `bench dispatch` reports as store calls per event. Only
- * calls that reached the store count; a call the SDK retried counts once per attempt sent.
+ * Counts the state-table calls the functions make, by operation, and the capacity units DynamoDB
+ * says they consumed ({@code ReturnConsumedCapacity: TOTAL}, set on every request that takes it),
+ * through the DynamoDB client every embedded function shares: `bench dispatch` reports calls per
+ * event, `bench cost` bills the units. A call the SDK retried counts once per attempt sent.
  */
 final class StoreMeter implements ExecutionInterceptor {
 
+    /** What the store did while the meter was on. */
+    record Reading(Map<String, Long> calls, double readUnits, double writeUnits, Map<String, Double> unitsByOperation) {
+        long totalCalls() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final DoubleAdder readUnits = new DoubleAdder();
+    private final DoubleAdder writeUnits = new DoubleAdder();
+    private final Map<String, DoubleAdder> unitsByOperation = new ConcurrentHashMap<>();
     private volatile boolean on;
 
     /** Starts counting from zero. */
     void start() {
         calls.clear();
+        unitsByOperation.clear();
+        readUnits.reset();
+        writeUnits.reset();
         on = true;
     }
 
-    /** Stops counting; returns the calls by operation since {@link #start()}. */
-    Map<String, Long> stop() {
+    /** Stops counting; returns what was counted since {@link #start()}. */
+    Reading stop() {
         on = false;
         Map<String, Long> out = new TreeMap<>();
         calls.forEach((op, n) -> out.put(op, n.sum()));
-        return out;
+        Map<String, Double> units = new TreeMap<>();
+        unitsByOperation.forEach((op, u) -> units.put(op, u.sum()));
+        return new Reading(out, readUnits.sum(), writeUnits.sum(), units);
+    }
+
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
+        return switch (context.request()) {
+            case PutItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
+            case UpdateItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
+            case DeleteItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
+            case GetItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
+            case QueryRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
+            case TransactWriteItemsRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
+            default -> context.request();
+        };
     }
 
     @Override
@@ -41,7 +89,39 @@ final class StoreMeter implements ExecutionInterceptor {
         }
     }
 
-    static long total(Map<String, Long> byOperation) {
-        return byOperation.values().stream().mapToLong(Long::longValue).sum();
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (!on) {
+            return;
+        }
+        SdkResponse response = context.response();
+        List<ConsumedCapacity> used = switch (response) {
+            case PutItemResponse r -> listOf(r.consumedCapacity());
+            case UpdateItemResponse r -> listOf(r.consumedCapacity());
+            case DeleteItemResponse r -> listOf(r.consumedCapacity());
+            case GetItemResponse r -> listOf(r.consumedCapacity());
+            case QueryResponse r -> listOf(r.consumedCapacity());
+            case TransactWriteItemsResponse r -> r.consumedCapacity();
+            default -> List.of();
+        };
+        DoubleAdder byOperation = unitsByOperation.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                k -> new DoubleAdder());
+        for (ConsumedCapacity c : used) {
+            byOperation.add(c.capacityUnits() != null ? c.capacityUnits() : orZero(c.readCapacityUnits()) + orZero(c.writeCapacityUnits()));
+            readUnits.add(orZero(c.readCapacityUnits()));
+            writeUnits.add(orZero(c.writeCapacityUnits()));
+            if (c.readCapacityUnits() == null && c.writeCapacityUnits() == null && c.capacityUnits() != null) {
+                // Only the total: a read operation's units are reads, a write's writes.
+                (response instanceof GetItemResponse || response instanceof QueryResponse ? readUnits : writeUnits).add(c.capacityUnits());
+            }
+        }
+    }
+
+    private static List<ConsumedCapacity> listOf(ConsumedCapacity c) {
+        return c == null ? List.of() : List.of(c);
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
     }
 }

@@ -67,9 +67,11 @@ public final class EmbeddedFanOut implements AutoCloseable {
     private final Project project;
     private final JsonLog log;
     private final Clock clock;
+    private final Invocations invocations;
 
     private EmbeddedFanOut(LocalDynamo dynamo, LocalEventBridge bus, StateStore store,
-                        PublishingAnnouncer announcer, String lakeBucket, Project project, JsonLog log, Clock clock) {
+                        PublishingAnnouncer announcer, String lakeBucket, Project project, JsonLog log, Clock clock, Invocations invocations) {
+        this.invocations = invocations;
         this.dynamo = dynamo;
         this.bus = bus;
         this.store = store;
@@ -119,20 +121,39 @@ public final class EmbeddedFanOut implements AutoCloseable {
                 .eventPattern("{\"source\":[\"freshet\"],\"detail-type\":[\"" + EventJson.RUN_REQUESTED + "\"]}"));
         events.putTargets(b -> b.rule("freshet-runner").eventBusName(BUS).targets(t -> t.id("runner").arn(ARN + "runner").inputPath("$.detail")));
 
-        bus.registerTarget(ARN + "s3-events", lambda(new S3EventsHandler(
-                new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log)));
-        bus.registerTarget(ARN + "trigger", lambda(new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log)));
+        Invocations invocations = new Invocations();
+        bus.registerTarget(ARN + "s3-events", timed(invocations, "s3-events", lambda(new S3EventsHandler(
+                new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log))));
+        bus.registerTarget(ARN + "trigger", timed(invocations, "trigger",
+                lambda(new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log))));
         events.putRule(b -> b.name("freshet-publisher").eventBusName(BUS)
                 .eventPattern("{\"source\":[\"freshet\"],\"detail-type\":[\"" + EventJson.RUN_OUTPUTS_STAGED + "\"]}"));
         events.putTargets(b -> b.rule("freshet-publisher").eventBusName(BUS).targets(t -> t.id("publisher").arn(ARN + "publisher").inputPath("$.detail")));
         bus.registerTarget(ARN + "runner", json -> runRequested.accept(EventJson.read(json)));
         bus.registerTarget(ARN + "publisher", json -> outputsStaged.accept(EventJson.read(json)));
-        return new EmbeddedFanOut(dynamo, bus, store, announcer, lakeBucket, project, log, clock);
+        return new EmbeddedFanOut(dynamo, bus, store, announcer, lakeBucket, project, log, clock, invocations);
     }
 
     /** A log that writes nothing, for benchmarks and quiet tests. */
     public static JsonLog quietLog() {
         return new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of());
+    }
+
+    /** Each invocation of {@code function} counted and timed; a failed one too (Lambda bills it). */
+    private static Consumer<String> timed(Invocations invocations, String function, Consumer<String> handler) {
+        return json -> {
+            long start = System.nanoTime();
+            try {
+                handler.accept(json);
+            } finally {
+                invocations.record(function, System.nanoTime() - start);
+            }
+        };
+    }
+
+    /** The s3-events and trigger functions' invocations so far (count and duration). */
+    public Invocations invocations() {
+        return invocations;
     }
 
     /** Invokes a handler the way the Lambda runtime does: JSON bytes in, JSON bytes out. */

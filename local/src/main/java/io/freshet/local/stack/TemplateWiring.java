@@ -38,7 +38,10 @@ import io.freshet.aws.json.EventJson;
 public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> rules, List<Schedule> schedules,
                              Optional<ConsumerRules> consumerRules, Map<String, String> parameters) {
 
-    public record LambdaFunction(String logicalId, String handlerClass, Map<String, String> environment) {
+    /** Lambda's memory size when neither the function nor Globals gives one. */
+    private static final int LAMBDA_DEFAULT_MEMORY_MB = 128;
+
+    public record LambdaFunction(String logicalId, String handlerClass, Map<String, String> environment, int memoryMb) {
     }
 
     /** A rule from a function's {@code EventBridgeRule} event; {@code bus} is "default" when the event names none. */
@@ -92,7 +95,9 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
         }
         Map<String, String> parameters = parameters(template, root, parameterOverrides);
         Resolver r = new Resolver(parameters, physicalNames, arn);
-        Map<String, Object> globalEnv = map(map(map(map(root.get("Globals")).get("Function")).get("Environment")).get("Variables"));
+        Map<String, Object> globalFunction = map(map(root.get("Globals")).get("Function"));
+        Map<String, Object> globalEnv = map(map(globalFunction.get("Environment")).get("Variables"));
+        int globalMemory = globalFunction.get("MemorySize") instanceof Integer m ? m : LAMBDA_DEFAULT_MEMORY_MB;
 
         Map<String, LambdaFunction> functions = new LinkedHashMap<>();
         List<Rule> rules = new ArrayList<>();
@@ -103,7 +108,7 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
             Map<String, Object> props = map(resource.get("Properties"));
             String type = String.valueOf(resource.get("Type"));
             if (type.equals("AWS::Serverless::Function")) {
-                functions.put(e.getKey(), function(e.getKey(), props, globalEnv, r));
+                functions.put(e.getKey(), function(e.getKey(), props, globalEnv, globalMemory, r));
                 readEvents(e.getKey(), map(props.get("Events")), r, rules, schedules);
             } else if (type.startsWith("Custom::") && props.containsKey("RulePrefix")) {
                 consumer = Optional.of(consumerRules(props, r));
@@ -126,12 +131,14 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
     }
 
     /** A function's handler class and its environment: Globals' variables, then its own over them. */
-    private static LambdaFunction function(String logicalId, Map<String, Object> props, Map<String, Object> globalEnv, Resolver r) {
+    private static LambdaFunction function(String logicalId, Map<String, Object> props, Map<String, Object> globalEnv, int globalMemory,
+                                           Resolver r) {
         Map<String, String> env = new LinkedHashMap<>();
         globalEnv.forEach((k, v) -> env.put(k, r.resolve(v)));
         map(map(props.get("Environment")).get("Variables")).forEach((k, v) -> env.put(k, r.resolve(v)));
         String handler = String.valueOf(props.get("Handler"));
-        return new LambdaFunction(logicalId, handler.replaceFirst("::.*$", ""), env);
+        int memory = props.get("MemorySize") instanceof Integer m ? m : globalMemory;
+        return new LambdaFunction(logicalId, handler.replaceFirst("::.*$", ""), env, memory);
     }
 
     /** The rules and schedules a function's {@code Events} declare, added in the template's order. */
