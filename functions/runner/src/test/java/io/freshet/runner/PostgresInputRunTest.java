@@ -1,6 +1,8 @@
 package io.freshet.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -34,6 +36,7 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.engine.snapshot.PostgresInputs;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.state.protocol.FaultPoints;
@@ -170,6 +173,23 @@ class PostgresInputRunTest {
         Map<String, String> recorded = store.runs().lastSucceededInputs("station_day", "2026-05-26", SkipDecision.CODE_VERSION_KEY).orElseThrow();
         assertEquals(RunInputs.DATABASE_VERSION_PREFIX + second.runId(), recorded.get("metro.stations"), recorded.toString());
         assertEquals(RunInputs.DATABASE_VERSION_PREFIX + second.runId(), recorded.get("metro.day_taps"), recorded.toString());
+    }
+
+    /** A slow query is bounded by the attempt's time, as a snapshot is: a transient failure, well before the query would end. */
+    @Test
+    void aSlowQueryEndsWhenTheAttemptsTimeIsUp() throws Exception {
+        Project project = project();
+        EngineSnapshotter snapshotter = new EngineSnapshotter(project, new PgCredentials(Map.of("FRESHET_PG_METRO_URL", pg.jdbcUrl(),
+                "FRESHET_PG_METRO_USER", pg.user(), "FRESHET_PG_METRO_PASSWORD", pg.password()), arn -> {
+                    throw new AssertionError("no Secrets Manager locally");
+                }));
+        long started = System.nanoTime();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> snapshotter.readInputs("metro",
+                List.of(new PostgresInputs.Query("SELECT 1 AS x FROM pg_sleep(60)", Map.of(), "metro.slow")), "UTC", tmp.resolve("slow"),
+                Duration.ofSeconds(2), stop -> { }));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "bounded by the time given: " + took);
+        assertTrue(FailureKind.of(e) instanceof FailureKind.Transient, e.toString());
     }
 
     static List<JsonNode> updated(List<String> announced) {
