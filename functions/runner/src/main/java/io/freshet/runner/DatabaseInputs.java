@@ -40,6 +40,9 @@ final class DatabaseInputs {
     }
 
     void create(DuckSession duck, Attempt a, List<Source.Postgres> databases, Path work, AttemptDeadline deadline) {
+        if (databases.isEmpty()) {
+            return;
+        }
         Map<String, List<PostgresInputs.Request>> byConnection = new LinkedHashMap<>();
         Map<String, PostgresInputs.Parameter> context = parameters(a);
         for (Source.Postgres db : databases) {
