@@ -19,18 +19,21 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.Step;
 import io.freshet.core.snapshot.WatermarkRange;
+import io.freshet.engine.snapshot.ParquetFileListener;
 import io.freshet.engine.snapshot.PgConnectionInfo;
+import io.freshet.engine.snapshot.PostgresInputs;
 import io.freshet.engine.snapshot.PostgresSnapshot;
 import io.freshet.engine.snapshot.SnapshotSettings;
 import io.freshet.engine.snapshot.TableRequest;
 import org.postgresql.Driver;
 
-/** Snapshot steps through the engine: credentials resolved by connection name, one consistent read of all tables. */
+/** Snapshot steps and PostgreSQL inputs through the engine: credentials resolved by connection name, one consistent read of all tables. */
 public final class EngineSnapshotter implements Snapshotter {
 
     private final Project project;
     private final PgCredentials credentials;
     private final PostgresSnapshot engine = new PostgresSnapshot();
+    private final PostgresInputs inputReader = new PostgresInputs();
     private final Duration lockTimeout;
 
     public EngineSnapshotter(Project project, PgCredentials credentials) {
@@ -64,13 +67,7 @@ public final class EngineSnapshotter implements Snapshotter {
     public List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir,
                                 Duration timeLeft, Consumer<Runnable> onDeadline) {
         Source.Postgres source = (Source.Postgres) project.source(step.source()).orElseThrow();
-        PgCredentials.Connection resolved = credentials.resolve(source.connection());
-        PgCredentials.Connection c = resolved;
-        if (timeLeft.isPositive()) {
-            String applicationName = "freshet-snapshot-" + UUID.randomUUID();
-            c = new PgCredentials.Connection(withParameters(resolved.jdbcUrl(), applicationName, timeLeft), resolved.user(), resolved.password());
-            onDeadline.accept(() -> cancelStatements(resolved, applicationName));
-        }
+        PgCredentials.Connection c = bounded(source.connection(), timeLeft, onDeadline);
         List<TableRequest> requests = step.tables().stream().map(t -> t.watermark()
                 .map(w -> {
                     WatermarkRange r = reads.getOrDefault(t.output(), new WatermarkRange(Optional.empty(), Optional.empty()));
@@ -81,6 +78,35 @@ public final class EngineSnapshotter implements Snapshotter {
                 .tables().stream()
                 .map(t -> new Table(t.output(), t.parquetFiles(), t.rows(), t.schemaHash(), t.newWatermark()))
                 .toList();
+    }
+
+    /**
+     * PostgreSQL inputs of a SQL step through the engine ({@link PostgresInputs}): one transaction
+     * for every input of the connection, bounded by the attempt's time as a snapshot is.
+     */
+    @Override
+    public List<Table> readInputs(String connection, List<PostgresInputs.Request> inputs, String timeZone, Path workDir,
+                                  Duration timeLeft, Consumer<Runnable> onDeadline) {
+        PgCredentials.Connection c = bounded(connection, timeLeft, onDeadline);
+        return inputReader.read(new PgConnectionInfo(c.jdbcUrl(), c.user(), c.password()), inputs, timeZone, workDir,
+                        SnapshotSettings.defaults(workDir).withLockTimeout(lockTimeout), ParquetFileListener.NONE)
+                .tables().stream()
+                .map(t -> new Table(t.output(), t.parquetFiles(), t.rows(), t.schemaHash(), t.newWatermark()))
+                .toList();
+    }
+
+    /**
+     * The connection's credentials; with time left, under a {@code statement_timeout} of it and an
+     * application name unique to the call, whose statements {@code onDeadline} cancels.
+     */
+    private PgCredentials.Connection bounded(String connection, Duration timeLeft, Consumer<Runnable> onDeadline) {
+        PgCredentials.Connection resolved = credentials.resolve(connection);
+        if (!timeLeft.isPositive()) {
+            return resolved;
+        }
+        String applicationName = "freshet-snapshot-" + UUID.randomUUID();
+        onDeadline.accept(() -> cancelStatements(resolved, applicationName));
+        return new PgCredentials.Connection(withParameters(resolved.jdbcUrl(), applicationName, timeLeft), resolved.user(), resolved.password());
     }
 
     /** pgjdbc reads URL parameters over its properties: the application name and the session's statement_timeout. */

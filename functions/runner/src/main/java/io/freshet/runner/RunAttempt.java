@@ -16,7 +16,7 @@ import io.freshet.state.protocol.FaultPoints;
 /**
  * One attempt at a run, phase by phase: inputs ({@link RunInputs}), the skip decision
  * ({@link SkipDecision}), the snapshot plan ({@link SnapshotPlanner}), the inputs as DuckDB views
- * ({@link InputViews}), the steps (one {@link StepExecutor} per kind, {@link StepsPhase}), the
+ * ({@link InputViews}, {@link DatabaseInputs}), the steps (one {@link StepExecutor} per kind, {@link StepsPhase}), the
  * checks ({@link ChecksPhase}) and the publication ({@link PublicationPhase}). A phase that
  * decides the run ends it through {@link AttemptEnding}; anything a phase throws becomes a
  * {@link FailureKind} in one place, here, and the kind decides what follows.
@@ -27,6 +27,7 @@ final class RunAttempt {
     private final RunInputs inputs;
     private final SkipDecision skip;
     private final InputViews views;
+    private final DatabaseInputs databaseInputs;
     private final StepsPhase steps;
     private final ChecksPhase checks;
     private final PublicationPhase publication;
@@ -37,6 +38,7 @@ final class RunAttempt {
         this.inputs = new RunInputs(parts);
         this.skip = new SkipDecision(parts);
         this.views = new InputViews(parts);
+        this.databaseInputs = new DatabaseInputs(parts.snapshotter());
         this.steps = new StepsPhase(parts);
         this.checks = new ChecksPhase(parts);
         this.publication = new PublicationPhase(parts, checks);
@@ -74,7 +76,7 @@ final class RunAttempt {
             case RunInputs.Resolved.Ready r -> ready = r;
         }
         a.read().addAll(RunInputs.lineage(a.pipeline(), ready));
-        Map<String, String> versions = ready.versions();
+        Map<String, String> versions = ready.versions(a.runId());
         String codeVersion = parts.project().codeVersion(a.pipeline().name());
         Optional<String> unchanged = skip.skip(a.pipeline(), a.run(), versions, codeVersion);
         if (unchanged.isPresent()) {
@@ -88,6 +90,7 @@ final class RunAttempt {
         try (DuckSession duck = DuckSession.open(DuckSettings.defaults(work.resolve("duckdb")))) {
             deadline.onExpiry(duck::interrupt);
             views.create(duck, ready, work, deadline);
+            databaseInputs.create(duck, a, ready.databases(), work, deadline);
             Map<String, TableFacts> facts = steps.run(new StepExecutor.StepRun(a, duck, work, deadline, snapshotPlan.reads()));
             ChecksPhase.Outcome outcome = checks.run(a, duck, deadline);
             Optional<String> blocked = outcome.blockedBecause();

@@ -33,13 +33,31 @@ final class RunInputs {
     /** What the inputs of a run resolved to. */
     sealed interface Resolved {
 
-        /** Per input asset (PostgreSQL sources left out: the snapshot step reads them), the events read. */
-        record Ready(Map<String, List<AssetEvent>> events) implements Resolved {
+        /**
+         * Per input asset (PostgreSQL sources left out: the snapshot step reads them), the events read;
+         * and the PostgreSQL sources naming a table or a query, read when the steps start ({@link DatabaseInputs}).
+         */
+        record Ready(Map<String, List<AssetEvent>> events, List<Source.Postgres> databases) implements Resolved {
+
+            Ready(Map<String, List<AssetEvent>> events) {
+                this(events, List.of());
+            }
 
             /** Per input, the data versions read: what the skip decision compares and the outputs record. */
             Map<String, String> versions() {
                 Map<String, String> out = new TreeMap<>();
                 events.forEach((asset, es) -> out.put(asset, es.stream().map(AssetEvent::dataVersion).sorted().collect(Collectors.joining(","))));
+                return out;
+            }
+
+            /**
+             * As {@link #versions()}, with each database input's version: the run that read it. A database
+             * has no version to compare, so no two runs read the same one and a run reading a database is
+             * never skipped as "inputs unchanged".
+             */
+            Map<String, String> versions(String runId) {
+                Map<String, String> out = versions();
+                databases.forEach(db -> out.put(db.name(), DATABASE_VERSION_PREFIX + runId));
                 return out;
             }
         }
@@ -48,6 +66,9 @@ final class RunInputs {
         record Missing(String reason) implements Resolved {
         }
     }
+
+    /** How a database input's version reads in a run's recorded input versions. */
+    static final String DATABASE_VERSION_PREFIX = "postgres: read by run ";
 
     private final Project project;
     private final StateStore store;
@@ -64,10 +85,14 @@ final class RunInputs {
                     .ifPresent(e -> consumed.computeIfAbsent(e.asset(), a -> new ArrayList<>()).add(e));
         }
         Map<String, List<AssetEvent>> out = new TreeMap<>();
+        List<Source.Postgres> databases = new ArrayList<>();
         for (Input in : pipeline.inputs()) {
             Optional<Source> source = project.source(in.asset());
-            if (source.filter(s -> s instanceof Source.Postgres).isPresent()) {
-                continue; // read by the snapshot step itself
+            if (source.orElse(null) instanceof Source.Postgres pg) {
+                if (pg.read().isPresent()) {
+                    databases.add(pg); // read when the steps start, never waited for: it has no events
+                }
+                continue; // a connection: read by the snapshot step itself
             }
             List<AssetEvent> events = consumed.getOrDefault(in.asset(), List.of());
             Optional<Source.S3> s3Source = source.filter(s -> s instanceof Source.S3).map(s -> (Source.S3) s);
@@ -84,7 +109,7 @@ final class RunInputs {
             }
             out.put(in.asset(), events);
         }
-        return new Resolved.Ready(out);
+        return new Resolved.Ready(out, List.copyOf(databases));
     }
 
     private static String noLiveObject(Source.S3 source) {

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Step;
 import io.freshet.core.snapshot.WatermarkRange;
+import io.freshet.engine.snapshot.PostgresInputs;
 
-/** Runs a snapshot step: one consistent read of its tables to Parquet files. */
+/** Runs a snapshot step: one consistent read of its tables to Parquet files; and reads PostgreSQL inputs the same way. */
 @FunctionalInterface
 public interface Snapshotter {
 
@@ -36,5 +37,16 @@ public interface Snapshotter {
     default List<Table> snapshot(Pipeline pipeline, Step.Snapshot step, String partition, Map<String, WatermarkRange> reads, Path workDir,
                                  Duration timeLeft, Consumer<Runnable> onDeadline) {
         return snapshot(pipeline, step, partition, reads, workDir);
+    }
+
+    /**
+     * Reads the PostgreSQL inputs of one connection (sources naming a table or a query) to Parquet,
+     * all from one snapshot, within the attempt's time as {@link #snapshot} does.
+     *
+     * @param timeZone the zone the read's session compares wall times in (the pipeline's partition zone)
+     */
+    default List<Table> readInputs(String connection, List<PostgresInputs.Request> inputs, String timeZone, Path workDir,
+                                   Duration timeLeft, Consumer<Runnable> onDeadline) {
+        throw new UnsupportedOperationException("this snapshotter reads no PostgreSQL inputs");
     }
 }

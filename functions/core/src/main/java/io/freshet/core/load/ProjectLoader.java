@@ -103,7 +103,9 @@ public final class ProjectLoader {
         }
         Map<String, String> versions = new TreeMap<>();
         for (Pipeline p : pipelines) {
-            versions.put(p.name(), CodeVersion.of(pipelineRoots.get(p.name()), sqlFilesOf(p, validator.sqlFiles())));
+            SortedMap<String, String> hashed = sqlFilesOf(p, validator.sqlFiles());
+            hashed.putAll(PostgresInputRules.versionParts(p, validator.sourceByName())); // the table or query a PostgreSQL input reads
+            versions.put(p.name(), CodeVersion.of(pipelineRoots.get(p.name()), hashed));
         }
         Project project = new Project(List.copyOf(sources), List.copyOf(pipelines), AssetGraph.of(sources, pipelines),
                 Map.copyOf(validator.sqlFiles()), Map.copyOf(versions));

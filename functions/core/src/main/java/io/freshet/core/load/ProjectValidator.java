@@ -44,6 +44,7 @@ final class ProjectValidator {
     private final Set<String> pipelinesWithUnknownInputs = new HashSet<>();
     private final LocationValidator locations;
     private final SqlValidator sqlValidator;
+    private final PostgresInputRules postgresInputs;
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
@@ -53,6 +54,12 @@ final class ProjectValidator {
         this.out = out;
         this.locations = new LocationValidator(sources, pipelines, parameters, out);
         this.sqlValidator = new SqlValidator(dir, displayDir, out, sourceByName, producerOf, pipelinesWithUnknownInputs);
+        this.postgresInputs = new PostgresInputRules(out);
+    }
+
+    /** The sources by name, once {@link #validate()} has run. */
+    Map<String, Source> sourceByName() {
+        return sourceByName;
     }
 
     Map<String, String> sqlFiles() {
@@ -136,14 +143,8 @@ final class ProjectValidator {
                 continue;
             }
             Source source = sourceByName.get(in.asset());
-            if (source instanceof Source.Postgres) {
-                boolean snapshotted = p.steps().stream().anyMatch(s -> s instanceof Step.Snapshot snap && snap.source().equals(in.asset()));
-                if (!snapshotted) {
-                    out.error(in.pos(), "input '" + in.asset() + "' is a PostgreSQL source: only a 'snapshot' step reads it, and no snapshot step of this pipeline names it");
-                }
-                if (in.declaredMapping().isPresent()) {
-                    out.error(in.pos(), "'mapping' does not apply to a PostgreSQL source: a snapshot reads the database as it is at the run");
-                }
+            if (source instanceof Source.Postgres pg) {
+                postgresInputs.input(p, in, pg);
                 continue;
             }
             PartitionGrain inputGrain = source != null ? source.partitioning().grain() : producerOf.get(in.asset()).partitioning().grain();
@@ -189,8 +190,8 @@ final class ProjectValidator {
                 String hint = DidYouMean.hint(a.name(), inputs);
                 out.error(at, "the condition names '" + a.name() + "', which is not an input of pipeline '" + p.name() + "'"
                         + (hint.isEmpty() ? "; add it to 'inputs' or remove it from the condition" : hint));
-            } else if (sourceByName.get(a.name()) instanceof Source.Postgres) {
-                out.error(at, "the condition names '" + a.name() + "', a PostgreSQL source, which has no update events to wait for; snapshot it on a cron trigger");
+            } else if (sourceByName.get(a.name()) instanceof Source.Postgres pg) {
+                out.error(at, PostgresInputRules.conditionMessage(a.name(), pg));
             }
         });
     }
@@ -209,6 +210,8 @@ final class ProjectValidator {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is an S3 source; a snapshot reads a PostgreSQL source");
                 } else if (!inputs.contains(snap.source())) {
                     out.error(snap.pos(), "snapshot source '" + snap.source() + "' is not among the inputs of pipeline '" + p.name() + "'; add it to 'inputs'");
+                } else {
+                    postgresInputs.snapshotSource(snap, (Source.Postgres) s);
                 }
                 for (Step.SnapshotTable t : snap.tables()) {
                     stepOutput(p, outputs, t.output(), t.pos(), step, writer);

@@ -3,7 +3,6 @@ package io.freshet.core.load;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import io.freshet.core.location.LocationPattern;
 import io.freshet.core.location.LocationSyntaxException;
@@ -20,8 +19,6 @@ import io.freshet.core.yaml.YNode;
 
 /** Reads a sources file: S3 prefixes files land in, and PostgreSQL databases to snapshot. */
 final class SourceParser {
-
-    private static final Pattern CONNECTION_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
 
     private final Diagnostics out;
     private final ValueSyntax syntax;
@@ -83,26 +80,14 @@ final class SourceParser {
                 result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, pos));
             }
         } else {
-            Optional<String> connection = r.required("postgres")
-                    .flatMap(n -> MapReader.of(n, "'postgres' of source '" + name + "'", out))
-                    .flatMap(pg -> {
-                        Optional<String> c = pg.requiredString("connection");
-                        pg.finish();
-                        c.ifPresent(v -> {
-                            if (!CONNECTION_NAME.matcher(v).matches()) {
-                                out.error(pg.keyPos("connection"), "connection name '" + v
-                                        + "' must be lower-case letters, digits, '_' or '-': it names a secret, credentials never go in YAML");
-                            }
-                        });
-                        return c;
-                    });
+            Optional<Source> postgresSource = r.required("postgres").flatMap(n -> new PostgresSourceParser(out).parse(name, description, n, pos));
             for (String key : List.of("partitions", "format", "freshness", "ignore", "complete_when")) {
                 if (r.has(key)) {
                     out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source"
                             + (key.equals("ignore") || key.equals("complete_when") ? "" : "; the snapshot pipeline's outputs carry it"));
                 }
             }
-            result = connection.map(c -> new Source.Postgres(name, description, c, pos));
+            result = postgresSource;
         }
         r.finish();
         return result;

@@ -27,10 +27,17 @@ public sealed interface Source permits Source.S3, Source.Postgres {
     }
 
     /**
-     * A PostgreSQL database that snapshot steps read. Only the connection's name is here; its
-     * credentials come from Secrets Manager or the environment at run time, never from YAML.
+     * A PostgreSQL database. Only the connection's name is here; its credentials come from Secrets
+     * Manager or the environment at run time, never from YAML. Without {@code read} (a connection
+     * only) snapshot steps read it; with a table or query, SQL steps read it as a view.
      */
-    record Postgres(String name, String description, String connection, SourcePos pos) implements Source {
+    record Postgres(String name, String description, String connection, Optional<PostgresRead> read, SourcePos pos) implements Source {
+
+        /** A connection only, for snapshot steps. */
+        public Postgres(String name, String description, String connection, SourcePos pos) {
+            this(name, description, connection, Optional.empty(), pos);
+        }
+
         @Override
         public Partitioning partitioning() {
             return Partitioning.NONE;

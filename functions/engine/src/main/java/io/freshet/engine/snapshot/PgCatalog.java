@@ -114,6 +114,23 @@ final class PgCatalog {
         return columns;
     }
 
+    /**
+     * A column of a query's result as its row description gives it (type oid and modifier),
+     * resolved as a table's column would be.
+     */
+    PgColumn resultColumn(String name, long typeOid, int typmod) throws SQLException {
+        String formatted;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.format_type(CAST(? AS oid), ?)")) {
+            ps.setString(1, Long.toString(typeOid));
+            ps.setInt(2, typmod);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                formatted = rs.getString(1);
+            }
+        }
+        return resolve(name, formatted, typeOid, typmod, true);
+    }
+
     private PgColumn resolve(String name, String formatted, long typeOid, int typmod, boolean allowArray) throws SQLException {
         TypeRow t = type(typeOid);
         long oid = typeOid;

@@ -163,7 +163,7 @@ final class TablePlanner {
             }
             sql.append(columns.get(i).selectExpression());
         }
-        sql.append(" FROM ").append(plan.table());
+        sql.append(" FROM ").append(plan.from());
         if (plan.watermarkIndex() >= 0) {
             PgColumn wm = columns.get(plan.watermarkIndex());
             String column = Sql.quoteIdent(wm.name());
