@@ -106,7 +106,7 @@ public final class ProjectLoader {
             versions.put(p.name(), CodeVersion.of(pipelineRoots.get(p.name()), sqlFilesOf(p, validator.sqlFiles())));
         }
         Project project = new Project(List.copyOf(sources), List.copyOf(pipelines), AssetGraph.of(sources, pipelines),
-                Map.copyOf(validator.sqlFiles()), Map.copyOf(versions));
+                Map.copyOf(validator.sqlFiles()), Map.copyOf(versions), parser.observations());
         return new LoadResult(Optional.of(project), List.of());
     }
 
