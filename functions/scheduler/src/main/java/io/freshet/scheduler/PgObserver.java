@@ -32,9 +32,16 @@ final class PgObserver implements Observer {
             + " WHERE schemaname = ? AND relname = ?";
 
     private final PgCredentials credentials;
+    private final Duration statementTimeout;
 
     PgObserver(PgCredentials credentials) {
+        this(credentials, STATEMENT_TIMEOUT);
+    }
+
+    /** With another statement timeout (tests: a timeout seen in a second, not ten). */
+    PgObserver(PgCredentials credentials, Duration statementTimeout) {
         this.credentials = credentials;
+        this.statementTimeout = statementTimeout;
     }
 
     @Override
@@ -49,7 +56,7 @@ final class PgObserver implements Observer {
         props.setProperty("user", c.user());
         props.setProperty("password", c.password());
         props.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
-        props.setProperty("socketTimeout", Long.toString(STATEMENT_TIMEOUT.toSeconds() * 2));
+        props.setProperty("socketTimeout", Long.toString(Math.max(1, statementTimeout.toSeconds() * 2)));
         props.setProperty("ApplicationName", "freshet-observe");
         try (Connection conn = new Driver().connect(c.jdbcUrl(), props)) {
             if (conn == null) {
@@ -58,7 +65,7 @@ final class PgObserver implements Observer {
             conn.setAutoCommit(false);
             conn.setReadOnly(true); // BEGIN READ ONLY: a query that writes fails instead of writing
             try (Statement s = conn.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
+                s.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
             }
             try {
                 return switch (o) {

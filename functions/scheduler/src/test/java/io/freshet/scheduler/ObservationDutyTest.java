@@ -29,7 +29,9 @@ import io.freshet.aws.json.EventJson;
 import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
+import io.freshet.core.error.FreshetException;
 import io.freshet.core.model.Observation;
+import io.freshet.core.yaml.SourcePos;
 import io.freshet.core.runs.Run;
 import io.freshet.testkit.LocalPostgres;
 
@@ -187,6 +189,18 @@ class ObservationDutyTest {
         assertEquals(2, after.size());
         assertEquals(Long.parseLong(before) + 1, Long.parseLong(after.get(1).dataVersion()), "one row inserted: one more write");
         assertEquals("changes of public.stations", after.get(1).metadata().get("observation"));
+    }
+
+    @Test
+    void aQueryOverItsStatementTimeoutIsCancelledAndReportedAsTransient() {
+        Observation slow = new Observation.Query("metro.slow_db", "metro", "SELECT pg_sleep(30)", Duration.ofMinutes(1),
+                new SourcePos("sources.yaml", 1, 1));
+        long start = System.nanoTime();
+        ObservationException e = assertThrows(ObservationException.class, () -> new PgObserver(credentials(), Duration.ofSeconds(1)).observe(slow));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "cancelled by the server, not waited out");
+        assertEquals("57014", e.sqlState(), e.getMessage());
+        assertEquals(FreshetException.Kind.TRANSIENT, e.kind());
+        assertTrue(e.getMessage().startsWith("observing source 'metro.slow_db' (query SELECT pg_sleep(30)) failed: "), e.getMessage());
     }
 
     @Test
