@@ -78,11 +78,12 @@ public final class ConsumerRules {
 
     /**
      * The inputs that announce updates, sorted and without duplicates: every input except
-     * PostgreSQL sources, which only snapshot steps read and which have no events.
+     * PostgreSQL sources that nothing observes, which only snapshot steps read and which have no events.
      */
     static List<String> eventfulInputs(Project project, Pipeline pipeline) {
         return pipeline.inputAssets().stream()
-                .filter(asset -> !(project.source(asset).orElse(null) instanceof Source.Postgres))
+                .filter(asset -> !(project.source(asset).orElse(null) instanceof Source.Postgres)
+                        || project.observations().stream().anyMatch(o -> o.source().equals(asset))) // observed: the tick records its changes
                 .distinct()
                 .sorted()
                 .toList();

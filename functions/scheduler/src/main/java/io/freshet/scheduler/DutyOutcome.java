@@ -14,6 +14,10 @@ sealed interface DutyOutcome {
     record FreshnessJudged(int overdue, int raised, int recovered) implements DutyOutcome {
     }
 
+    /** Observed sources: observations made, changes recorded (one asset event each), observations that failed. */
+    record SourcesObserved(int observed, int changed, int failed) implements DutyOutcome {
+    }
+
     /** Runs the sweep announced again, retried or finished. */
     record RunsSwept(int resent) implements DutyOutcome {
     }

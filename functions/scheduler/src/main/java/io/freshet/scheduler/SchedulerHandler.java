@@ -18,6 +18,7 @@ import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.aws.priming.Priming;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
@@ -26,7 +27,9 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The scheduler function: EventBridge Scheduler invokes it every minute with
@@ -53,7 +56,16 @@ public final class SchedulerHandler implements RequestStreamHandler {
     private SchedulerHandler(Config config, Map<String, String> env, StateStore store, Clock clock, JsonLog log) {
         this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
                 store,
-                PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env)), log);
+                PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env), credentials(env)), log);
+    }
+
+    /** PostgreSQL credentials for observations, as the runner's: the secret, fetched only when an observation needs it. */
+    static PgCredentials credentials(Map<String, String> env) {
+        return new PgCredentials(env, arn -> {
+            try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+                return sm.getSecretValue(b -> b.secretId(arn)).secretString();
+            }
+        });
     }
 
     /** For tests and the local stack: an assembled service. */

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.state.protocol.RunPublication;
 import io.freshet.state.StateStore;
@@ -22,6 +23,7 @@ import io.freshet.core.model.Pipeline;
  *   <li>For each pipeline, by name, its pipeline duties in this order: {@link CodeChangeDuty code
  *       changes} (rebuilds), {@link CronDuty cron} fires, {@link LazyLaunchDuty lazy launches} for
  *       freshness policies.</li>
+ *   <li>{@link ObservationDuty Observations} of the sources with {@code observe:}: a changed value is an asset event.</li>
  *   <li>{@link FreshnessDuty Freshness}: violations raised and cleared, the overdue count.</li>
  *   <li>{@link SweepDuty The sweep} of runs: retries, lost announcements, expired leases, unannounced ends.</li>
  * </ol>
@@ -46,16 +48,27 @@ public final class SchedulerService {
     record NamedDuty(String name, TickDuty duty) {
     }
 
+    /** A tick with no PostgreSQL credentials: an observed source's observation fails, reported, until they are given. */
     public SchedulerService(Project project, StateStore store, Announcer announcer, JsonLog log, Clock clock, String stack) {
-        this(project, store, log, clock, stack, new RunLauncher(store, announcer, log, clock), announcer);
+        this(project, store, announcer, log, clock, stack, new PgCredentials(Map.of(), arn -> {
+            throw new IllegalStateException("no secret without FRESHET_PG_SECRET_ARN");
+        }));
+    }
+
+    /** The tick, observing PostgreSQL sources ({@code observe:}) with these credentials. */
+    public SchedulerService(Project project, StateStore store, Announcer announcer, JsonLog log, Clock clock, String stack,
+                            PgCredentials credentials) {
+        this(project, store, log, clock, stack, new RunLauncher(store, announcer, log, clock), announcer, new PgObserver(credentials));
     }
 
     private SchedulerService(Project project, StateStore store, JsonLog log, Clock clock, String stack,
-                             RunLauncher launcher, Announcer announcer) {
+                             RunLauncher launcher, Announcer announcer, Observer observer) {
         this(project, store.schedule(), log, clock, stack,
                 List.of(new CodeChangeDuty(project, store, store.schedule(), launcher, log),
                         new CronDuty(store, store.schedule(), launcher, log), new LazyLaunchDuty(store, store.schedule(), launcher)),
-                List.of(new NamedDuty("freshness", new FreshnessDuty(project, store, store.schedule(), announcer, log, clock)),
+                List.of(new NamedDuty("observations", new ObservationDuty(project.observations(), store, store.schedule(), observer,
+                                announcer, log, stack)),
+                        new NamedDuty("freshness", new FreshnessDuty(project, store, store.schedule(), announcer, log, clock)),
                         new NamedDuty("sweep", new SweepDuty(project, store, launcher, new RunPublication(store, announcer, launcher), log))));
     }
 
@@ -90,7 +103,8 @@ public final class SchedulerService {
         Report report = new Report(tally.requested, tally.overdue, tally.raised, tally.recovered, tally.resent, List.copyOf(tally.failures));
         log.metric(METRIC_NAMESPACE, "OverdueAssets", report.overdue(), "Count", Map.of("Stack", stack));
         log.info("tick done", Map.of("requested", report.requested(), "overdue", report.overdue(), "raised", report.raised(),
-                "recovered", report.recovered(), "resent", report.resent(), "failures", report.failures().size()));
+                "recovered", report.recovered(), "resent", report.resent(), "failures", report.failures().size(),
+                "observed", tally.observed, "observedChanges", tally.observedChanges, "observationFailures", tally.observationFailures));
         if (!report.failures().isEmpty()) {
             throw new TickFailedException(report.failures());
         }
@@ -104,6 +118,9 @@ public final class SchedulerService {
         int raised;
         int recovered;
         int resent;
+        int observed;
+        int observedChanges;
+        int observationFailures;
         final List<String> failures = new ArrayList<>();
 
         void add(DutyOutcome outcome) {
@@ -115,6 +132,11 @@ public final class SchedulerService {
                     recovered += f.recovered();
                 }
                 case DutyOutcome.RunsSwept s -> resent += s.resent();
+                case DutyOutcome.SourcesObserved o -> {
+                    observed += o.observed();
+                    observedChanges += o.changed();
+                    observationFailures += o.failed();
+                }
             }
         }
     }

@@ -69,6 +69,11 @@ final class TickWorld {
     Project project;
 
     TickWorld(Instant start, Path tmp) {
+        this(start, tmp, "tick-project");
+    }
+
+    /** A world on another project of src/test/resources (the observed sources' is {@code observe-project}). */
+    TickWorld(Instant start, Path tmp, String projectResource) {
         this.clock = new MutableClock(start);
         this.log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock, Map.of());
         this.table = "tick-" + TABLES.incrementAndGet();
@@ -77,7 +82,7 @@ final class TickWorld {
         this.schedule = store.schedule();
         this.launcher = new RunLauncher(store, (Announcer) this::announce, log, clock);
         this.projectDir = tmp.resolve("project");
-        ProjectFiles.copy(Path.of("src/test/resources/tick-project"), projectDir);
+        ProjectFiles.copy(Path.of("src/test/resources").resolve(projectResource), projectDir);
         this.project = load();
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.freshet.core.model.Observation;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.yaml.Diagnostics;
@@ -39,6 +40,11 @@ final class FileParser {
     }
 
     record PipelineFile(Pipeline pipeline, YNode root) implements Parsed {
+    }
+
+    /** Every source's {@code observe:}, from the sources files parsed so far. */
+    List<Observation> observations() {
+        return sourceParser.observations();
     }
 
     Set<String> pipelinesWithBrokenSteps() {

@@ -69,8 +69,9 @@ final class PostgresInputRules {
     static String conditionMessage(String asset, Source.Postgres source) {
         return source.read().isPresent()
                 ? "the condition names '" + asset + "', a PostgreSQL source read when the run runs, never waited for: it has no update"
-                        + " events; trigger on the pipeline's other inputs or a cron"
-                : "the condition names '" + asset + "', a PostgreSQL source, which has no update events to wait for; snapshot it on a cron trigger";
+                        + " events; trigger on the pipeline's other inputs or a cron, or give the source 'observe:'"
+                : "the condition names '" + asset + "', a PostgreSQL source, which has no update events to wait for; snapshot it on a cron trigger"
+                        + " or give the source 'observe:'";
     }
 
     /** What of its PostgreSQL inputs goes into a pipeline's code version: the table or query each reads. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.freshet.core.graph.AssetGraph;
+import io.freshet.core.model.Observation;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
@@ -17,9 +18,10 @@ import io.freshet.core.yaml.DidYouMean;
  *
  * @param sqlFiles     the text of each referenced SQL file, by its path relative to the directory
  * @param codeVersions each pipeline's code version, by pipeline name
+ * @param observations the sources the tick observes ({@code observe:}), one each at most
  */
 public record Project(List<Source> sources, List<Pipeline> pipelines, AssetGraph graph,
-                      Map<String, String> sqlFiles, Map<String, String> codeVersions) {
+                      Map<String, String> sqlFiles, Map<String, String> codeVersions, List<Observation> observations) {
 
     public Optional<Pipeline> pipeline(String name) {
         return pipelines.stream().filter(p -> p.name().equals(name)).findFirst();

@@ -15,9 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import io.freshet.core.graph.AssetGraph;
 import io.freshet.core.model.Check;
+import io.freshet.core.model.Observation;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SqlText;
@@ -97,6 +99,7 @@ public final class ProjectLoader {
             out.error(new SourcePos(display, 1, 1), "no pipeline files here: expected *.yaml files declaring sources and pipelines");
         }
         ProjectValidator validator = new ProjectValidator(sources, pipelines, base, display, parameters, parser.pipelinesWithBrokenSteps(), out);
+        validator.observed(parser.observations().stream().map(Observation::source).collect(Collectors.toSet()));
         validator.validate();
         if (out.hasErrors()) {
             return new LoadResult(Optional.empty(), out.sorted());
@@ -108,7 +111,7 @@ public final class ProjectLoader {
             versions.put(p.name(), CodeVersion.of(pipelineRoots.get(p.name()), hashed));
         }
         Project project = new Project(List.copyOf(sources), List.copyOf(pipelines), AssetGraph.of(sources, pipelines),
-                Map.copyOf(validator.sqlFiles()), Map.copyOf(versions));
+                Map.copyOf(validator.sqlFiles()), Map.copyOf(versions), parser.observations());
         return new LoadResult(Optional.of(project), List.of());
     }
 

@@ -42,6 +42,7 @@ final class ProjectValidator {
     private final Map<String, Source> sourceByName = new LinkedHashMap<>();
     private final Map<String, Pipeline> producerOf = new LinkedHashMap<>();
     private final Set<String> pipelinesWithUnknownInputs = new HashSet<>();
+    private final Set<String> observed = new HashSet<>();
     private final LocationValidator locations;
     private final SqlValidator sqlValidator;
     private final PostgresInputRules postgresInputs;
@@ -171,9 +172,19 @@ final class ProjectValidator {
         return g == PartitionGrain.NONE ? "not partitioned" : "partitioned " + g.yamlName();
     }
 
+    /** The PostgreSQL sources with {@code observe:}: their changes are asset events, which a condition or freshness may wait for. */
+    void observed(Set<String> sources) {
+        observed.addAll(sources);
+    }
+
+    /** A PostgreSQL source that nothing observes: it has no update events. */
+    private boolean eventless(String asset) {
+        return sourceByName.get(asset) instanceof Source.Postgres && !observed.contains(asset);
+    }
+
     private void condition(Pipeline p) {
         if (p.trigger().isEmpty()) {
-            if (p.freshness().isPresent() && p.inputs().stream().allMatch(i -> sourceByName.get(i.asset()) instanceof Source.Postgres)) {
+            if (p.freshness().isPresent() && p.inputs().stream().allMatch(i -> eventless(i.asset()))) {
                 out.error(p.freshness().get().pos(), "pipeline '" + p.name()
                         + "' is started by its freshness policy alone, which needs an input with update events; give it a cron 'trigger'");
             }
@@ -190,8 +201,8 @@ final class ProjectValidator {
                 String hint = DidYouMean.hint(a.name(), inputs);
                 out.error(at, "the condition names '" + a.name() + "', which is not an input of pipeline '" + p.name() + "'"
                         + (hint.isEmpty() ? "; add it to 'inputs' or remove it from the condition" : hint));
-            } else if (sourceByName.get(a.name()) instanceof Source.Postgres pg) {
-                out.error(at, PostgresInputRules.conditionMessage(a.name(), pg));
+            } else if (eventless(a.name())) {
+                out.error(at, PostgresInputRules.conditionMessage(a.name(), (Source.Postgres) sourceByName.get(a.name())));
             }
         });
     }

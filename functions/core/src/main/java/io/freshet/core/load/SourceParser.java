@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.freshet.core.location.LocationPattern;
 import io.freshet.core.location.LocationSyntaxException;
 import io.freshet.core.model.Freshness;
+import io.freshet.core.model.Observation;
 import io.freshet.core.model.Partitioning;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SourceFiles;
@@ -23,11 +24,18 @@ final class SourceParser {
     private final Diagnostics out;
     private final ValueSyntax syntax;
     private final ScheduleParser schedules;
+    private final ObservationParser observations;
 
     SourceParser(Diagnostics out, ValueSyntax syntax, ScheduleParser schedules) {
         this.out = out;
         this.syntax = syntax;
         this.schedules = schedules;
+        this.observations = new ObservationParser(out);
+    }
+
+    /** The {@code observe:} blocks of every source read so far. */
+    List<Observation> observations() {
+        return observations.observations();
     }
 
     List<Source> sources(MapReader file) {
@@ -63,6 +71,7 @@ final class SourceParser {
             r.get("freshness");
             r.get("ignore");
             r.get("complete_when");
+            r.get("observe");
         } else if (s3) {
             Optional<YNode> locNode = r.required("s3");
             Optional<LocationPattern> location = locNode.flatMap(n -> syntax.location(n, "'s3'"));
@@ -70,6 +79,9 @@ final class SourceParser {
             Optional<String> format = r.get("format").flatMap(n -> syntax.oneOf(n, "'format'", List.of("csv", "parquet", "json", "ndjson")));
             Optional<Freshness> freshness = r.get("freshness").flatMap(schedules::freshness);
             SourceFiles files = sourceFiles(r, location);
+            if (r.has("observe")) {
+                observations.notObservable(name, r.keyPos("observe"));
+            }
             if (location.isPresent() && locNode.isPresent()) {
                 PartitionGrain implied = location.get().impliedGrain();
                 Partitioning partitioning = declared.orElse(Partitioning.of(implied));
@@ -87,6 +99,8 @@ final class SourceParser {
                             + (key.equals("ignore") || key.equals("complete_when") ? "" : "; the snapshot pipeline's outputs carry it"));
                 }
             }
+            Optional<String> connection = postgresSource.map(src -> ((Source.Postgres) src).connection());
+            r.get("observe").ifPresent(n -> observations.observe(name, connection, n));
             result = postgresSource;
         }
         r.finish();

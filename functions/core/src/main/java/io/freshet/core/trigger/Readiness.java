@@ -48,10 +48,17 @@ public final class Readiness {
     /**
      * The partitions of {@code consumer} that an event of {@code input} for {@code eventPartition}
      * at {@code eventTime} concerns. Usually one; none when the input is not read by partition.
+     * An unpartitioned event reaching a partitioned consumer without a mapping can only be an
+     * observed PostgreSQL source's ({@code observe:}; the validator asks every other input for a
+     * mapping): like {@code mapping: latest}, it concerns the consumer's partition current at the
+     * observation, which the snapshot then reads as the database is.
      */
     public static List<String> consumerPartitions(Pipeline consumer, Input input, String eventPartition, Instant eventTime) {
         if (!consumer.partitioning().isPartitioned()) {
             return List.of("");
+        }
+        if (eventPartition.isEmpty() && input.declaredMapping().isEmpty()) {
+            return PartitionMapping.LATEST.consumerPartitions(consumer.partitioning(), eventPartition, eventTime);
         }
         return input.mapping().consumerPartitions(consumer.partitioning(), eventPartition, eventTime);
     }

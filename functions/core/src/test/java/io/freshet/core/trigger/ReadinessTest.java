@@ -71,6 +71,15 @@ class ReadinessTest {
     }
 
     @Test
+    void anObservedDatabaseChangeConcernsTheSnapshotPartitionCurrentInTheConsumersZone() {
+        Pipeline snapshot = METRO.pipeline("metro_snapshot").orElseThrow(); // daily, Europe/Prague
+        var db = snapshot.input("metro.db").orElseThrow();
+        // 23:30Z on 25 May is 01:30 on 26 May in Prague.
+        assertEquals(List.of("2026-05-26"), Readiness.consumerPartitions(snapshot, db, "", Instant.parse("2026-05-25T23:30:00Z")));
+        assertEquals(List.of("2026-05-25"), Readiness.consumerPartitions(snapshot, db, "", Instant.parse("2026-05-25T21:30:00Z")));
+    }
+
+    @Test
     void anHourlyToDailyWindowWaitsForEveryHourOfTheLocalDay(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("sources.yaml"), """
                 sources:
