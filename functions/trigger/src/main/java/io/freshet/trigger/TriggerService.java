@@ -1,6 +1,7 @@
 package io.freshet.trigger;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,8 +12,10 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.EventKeys;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
+import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
@@ -80,10 +83,21 @@ public final class TriggerService {
             throw new MalformedEventException("'" + e.asset() + "' is not an input of '" + consumer.name() + "'");
         }
         recorded.verify(e);
+        if (!EventKeys.accepts(input.get(), e)) {
+            log.info("event of another key", Map.of("pipeline", consumer.name(), "asset", e.asset(), "eventId", e.eventId(),
+                    "key", EventKeys.describe(e)));
+            return;
+        }
+        boolean keyed = project.output(e.asset()).flatMap(Output::dynamicKey).isPresent();
+        List<AssetEvent> batch = keyed ? KeySiblings.of(store, input.get(), e) : List.of(e);
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
-            boolean added = store.consumers().addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
-            log.info(added ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
-                    "asset", e.asset(), "eventId", e.eventId()));
+            boolean added = false;
+            for (AssetEvent b : batch) {
+                boolean one = store.consumers().addPending(consumer.name(), partition, new PendingEvent(b.eventId(), b.asset(), b.partition(), b.time()));
+                log.info(one ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
+                        "asset", b.asset(), "eventId", b.eventId()));
+                added |= one;
+            }
             if (added && consumer.freshness().isPresent()) {
                 schedulerStore.touchDirty(consumer.name(), partition); // the tick checks freshness (and launches lazy runs) here
             }
