@@ -97,6 +97,42 @@ class DynamicKeysEndToEndTest {
         }
     }
 
+    @Test
+    void aRunnerKilledRightAfterUploadingItsFirstKeyIsRetriedAndEndsTheSame() throws Exception {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp, PIPELINES)) {
+            w.tick();
+            w.faults.put("line_orders", PublicationRecoveryTest.killOnce("after-upload"));
+            w.uploadOrders(DAY, "a.csv", ORDERS);
+            assertEquals(List.of(), PublicationRecoveryTest.updates(w, "core.line_orders"), "killed before staging: nothing announced");
+            for (int i = 0; i < 3; i++) {
+                w.clock.advance(Duration.ofMinutes(17)); // the lease runs out; the sweep retries the attempt
+                w.tick();
+            }
+            assertEquals(2, PublicationRecoveryTest.only(w, "line_orders").attempt());
+            assertEndState(w);
+        }
+    }
+
+    @Test
+    void aKeyColumnMissingFromTheResultFailsTheRunNamingItBeforeAnythingIsStaged() {
+        // SELECT *: the validator cannot know the result's columns, so the runner checks them.
+        Map<String, String> pipelines = Map.of("bad_keys.yaml", "pipeline: bad_keys\ninputs: [shop.orders]\n" + PARTITIONS
+                + "outputs:\n  core.bad_keys:\n    location: s3://${LakeBucket}/core/bad_keys/date={date}/\n    partition_by: [line]\n"
+                + "trigger:\n  condition: shop.orders\nretries: 0\nsteps:\n  - sql:\n      output: core.bad_keys\n"
+                + "      query: SELECT * FROM shop.orders\n");
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp, pipelines)) {
+            w.tick();
+            w.uploadOrders(DAY, "a.csv", ORDERS);
+            Run run = PublicationRecoveryTest.only(w, "bad_keys");
+            assertEquals(RunState.FAILED, run.state(), run.toString());
+            String reason = run.finishReason().orElseThrow();
+            assertTrue(reason.contains("output 'core.bad_keys' has no column 'line', its dynamic key (partition_by);"
+                    + " the result's columns are order_id, amount"), reason);
+            assertEquals(List.of(), w.stack.store().events().history("core.bad_keys", DAY), "nothing recorded");
+            assertEquals(List.of(), PublicationRecoveryTest.updates(w, "core.bad_keys"), "nothing announced");
+        }
+    }
+
     private void assertEndState(TimeWorld w) throws Exception {
         Run producer = PublicationRecoveryTest.only(w, "line_orders");
         assertEquals(RunState.SUCCEEDED, producer.state(), producer.toString());
