@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -11,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +76,13 @@ class DynamicKeysEndToEndTest {
             assertEquals("line", keys.column());
             assertEquals(Set.of("A", "B", "C"), keys.keys().keySet());
             assertEquals("2", keys.keys().get("A").metadata().get("rows"));
+            StringWriter printed = new StringWriter();
+            KeyStatus.print(KeyStatus.collect(w.project, w.stack.store()), new PrintWriter(printed), ZoneId.of("Europe/Prague"));
+            List<String> lines = printed.toString().lines().toList();
+            assertEquals("keys of core.line_orders (partition_by line): 3 seen", lines.get(0), printed.toString());
+            assertEquals(4, lines.size(), printed.toString());
+            assertTrue(lines.get(1).matches("  line=A +" + DAY + " +05-11 12:\\d\\d +2  \\w+"), lines.get(1));
+            assertTrue(lines.get(3).startsWith("  line=C "), lines.get(3));
         }
     }
 
