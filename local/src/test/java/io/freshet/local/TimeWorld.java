@@ -53,6 +53,8 @@ final class TimeWorld implements AutoCloseable {
     final JsonLog log;
     private final AtomicReference<RunnerService> runner = new AtomicReference<>();
     private final AtomicReference<PublisherService> publisher = new AtomicReference<>();
+    /** The key of {@link #faults} whose points the publisher reaches (its named points: after-commit, after-record). */
+    static final String PUBLISHER = "(publisher)";
     /** Where tests make a pipeline's attempts fail or die (the runner's fault points); none by default. */
     final Map<String, FaultPoints> faults = new ConcurrentHashMap<>();
     private final ThreadLocal<String> runningPipeline = new ThreadLocal<>();
@@ -105,7 +107,8 @@ final class TimeWorld implements AutoCloseable {
                 (p, step, partition, watermarks, dir) -> {
                     throw new UnsupportedOperationException("no snapshots in the time fixture");
                 }, clock, log, scratch, point -> faults.getOrDefault(String.valueOf(runningPipeline.get()), FaultPoints.NONE).reached(point)));
-        publisher.set(TestLakes.publisher(deployed, stack.store(), s3, LAKE, stack.announcer(), log, clock, FaultPoints.NONE));
+        publisher.set(TestLakes.publisher(deployed, stack.store(), s3, LAKE, stack.announcer(), log, clock,
+                point -> faults.getOrDefault(PUBLISHER, FaultPoints.NONE).reached(point)));
     }
 
     SchedulerService scheduler() {

@@ -84,6 +84,7 @@ public final class Observe {
             List<AssetStatus.Row> rows = AssetStatus.collect(project, stack.store(), stack.schedulerStore());
             if (!common.json) {
                 AssetStatus.print(rows, out, common.zone.get());
+                KeyStatus.print(KeyStatus.collect(project, stack.store()), out, common.zone.get());
                 return 0;
             }
             ArrayNode a = EventJson.MAPPER.createArrayNode();
@@ -111,6 +112,7 @@ public final class Observe {
                 r.violations().stream().filter(x -> x.overdue()).forEach(x -> v.addObject().put("partition", x.partition())
                         .put("since", x.since().toString()).put("reason", x.reason()));
                 r.code().ifPresent(c -> codeJson(n, r, c));
+                KeyStatus.of(project, stack.store(), r.asset()).ifPresent(k -> k.json(n));
             }
             json(out, a);
             return 0;

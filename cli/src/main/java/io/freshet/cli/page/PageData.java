@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.EventKeys;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Freshness;
@@ -26,6 +27,7 @@ import io.freshet.core.model.Source;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.Request;
 import io.freshet.cli.operate.AssetStatus;
+import io.freshet.cli.operate.KeyStatus;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
 import io.freshet.state.Violation;
@@ -59,7 +61,16 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
 
     public record AssetView(String name, String kind, String description, String state, Optional<String> policy,
                             Optional<Violation> violation, Optional<String> producer, List<String> consumers,
-                            List<String> upstream, List<String> downstream, List<AssetEvent> events, List<Check> checks) {
+                            List<String> upstream, List<String> downstream, List<AssetEvent> events, List<Check> checks,
+                            Optional<KeyStatus> keys) {
+
+        /** An asset without dynamic keys. */
+        public AssetView(String name, String kind, String description, String state, Optional<String> policy,
+                         Optional<Violation> violation, Optional<String> producer, List<String> consumers,
+                         List<String> upstream, List<String> downstream, List<AssetEvent> events, List<Check> checks) {
+            this(name, kind, description, state, policy, violation, producer, consumers, upstream, downstream, events, checks,
+                    Optional.empty());
+        }
 
         public Optional<AssetEvent> newest() {
             return events.isEmpty() ? Optional.empty() : Optional.of(events.getFirst());
@@ -100,7 +111,7 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
             assets.add(new AssetView(asset, row.kind(), description == null ? "" : description, state, row.policy(), open,
                     project.graph().producer(asset), List.copyOf(project.graph().consumers(asset)),
                     List.copyOf(project.graph().directUpstream(asset)), List.copyOf(project.graph().directDownstream(asset)),
-                    events, List.copyOf(checks)));
+                    events, List.copyOf(checks), KeyStatus.of(project, store, asset)));
         }
         Map<String, Optional<AssetEvent>> known = new HashMap<>();
         Map<String, PipelineView> pipelines = new LinkedHashMap<>();
@@ -190,12 +201,25 @@ public record PageData(Context context, GraphLayout.Layout layout, List<AssetVie
             x.put("dataVersion", e.dataVersion());
             Optional.ofNullable(e.metadata().get("rows")).ifPresent(r -> x.put("rows", r));
             Optional.ofNullable(e.metadata().get(TableMetadata.SNAPSHOT)).ifPresent(v -> x.put("snapshot", v));
+            Optional.of(EventKeys.describe(e)).filter(k -> !k.isEmpty()).ifPresent(k -> x.put("key", k));
         }
+        a.keys().ifPresent(k -> keys(o, k));
         // The lake table the asset is published as, named by its newest event that published one.
         a.events().stream().map(e -> e.metadata().get(TableMetadata.TABLE)).filter(t -> t != null).findFirst()
                 .ifPresent(t -> o.put("table", t));
         ArrayNode cs = o.putArray("checks");
         a.checks().forEach(c -> cs.addObject().put("name", c.name()).put("passed", c.passed()).put("summary", c.summary()));
+    }
+
+    /** A keyed asset's keys: each with its newest event's partition, time and rows. */
+    private void keys(ObjectNode o, KeyStatus k) {
+        o.put("keyColumn", k.column());
+        ArrayNode keys = o.putArray("keys");
+        for (Map<String, Object> row : k.rows()) {
+            ObjectNode x = keys.addObject();
+            row.forEach((name, value) -> x.put(name, String.valueOf(value)));
+            x.put("timeText", full(Instant.parse((String) row.get("time"))));
+        }
     }
 
     private void pipeline(ObjectNode o, PipelineView p) {

@@ -123,7 +123,7 @@
     var body = h('tbody', {}, a.events.map(function (e) {
       return h('tr', { 'class': 'event', 'data-event': e.eventId }, [
         h('td', { 'class': 'nowrap', title: e.time }, [e.timeText]),
-        h('td', { 'class': 'partition nowrap' }, [e.partition || '-']),
+        h('td', { 'class': 'partition nowrap' }, [(e.partition || '-') + (e.key ? ' ' + e.key : '')]),
         h('td', { 'class': 'producer' }, [e.producer, h('br'), h('span', { 'class': 'mono by', title: e.by }, [shorten(e.by, 40)])]),
         h('td', { 'class': 'mono version', title: e.dataVersion }, [shorten(e.dataVersion, 12)]),
         h('td', { 'class': 'num' }, [e.rows === undefined ? '' : e.rows]),
@@ -135,6 +135,22 @@
     return h('table', { 'class': 'events' }, [
       h('thead', {}, [h('tr', {}, ['time', 'partition', 'producer', 'data version', 'rows', 'snapshot'].map(function (t) { return h('th', {}, [t]); }))]),
       body
+    ]);
+  }
+
+  // A dynamically keyed asset (partition_by): each key seen, with its newest event.
+  function keysTable(a) {
+    if (a.keys.length === 0) { return h('p', { 'class': 'empty' }, ['No key written yet.']); }
+    return h('table', { 'class': 'keys' }, [
+      h('thead', {}, [h('tr', {}, ['key', 'partition', 'newest event', 'rows'].map(function (t) { return h('th', {}, [t]); }))]),
+      h('tbody', {}, a.keys.map(function (k) {
+        return h('tr', { 'class': 'key', 'data-key': k.key, 'data-event': k.eventId }, [
+          h('td', { 'class': 'mono' }, [k.key]),
+          h('td', { 'class': 'partition nowrap' }, [k.partition || '-']),
+          h('td', { 'class': 'nowrap', title: k.time }, [k.timeText]),
+          h('td', { 'class': 'num' }, [k.rows])
+        ]);
+      }))
     ]);
   }
 
@@ -200,6 +216,10 @@
     panel.appendChild(dl);
     panel.appendChild(h('h3', {}, ['Latest events']));
     panel.appendChild(eventsTable(a));
+    if (a.keys) {
+      panel.appendChild(h('h3', {}, ['Keys (partition_by ' + a.keyColumn + '): newest event of each']));
+      panel.appendChild(keysTable(a));
+    }
     if (pipeline) {
       panel.appendChild(h('h3', {}, ['Latest runs of ' + pipeline.name]));
       panel.appendChild(runsList(pipeline));

@@ -12,6 +12,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
+import io.freshet.core.model.DynamicKey;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.TableLayout;
@@ -138,7 +139,9 @@ public final class PublisherService {
     private Optional<List<AssetEvent>> commit(Run run, StagedOutputs staged, Map<String, Object> ctx) {
         Pipeline pipeline = project.pipeline(run.pipeline()).orElseThrow(() -> new NotPublishableException(
                 "run " + run.runId() + " is of pipeline " + run.pipeline() + ", which this deployment does not have"));
-        List<PartitionOutput> outputs = staged.events().stream().map(e -> partitionOutput(pipeline, e, run, staged.attempt())).toList();
+        // One commit per output asset: a dynamically keyed output staged one event per key, all of one partition.
+        List<List<AssetEvent>> byAsset = StagedTables.byAsset(staged.events());
+        List<PartitionOutput> outputs = byAsset.stream().map(es -> partitionOutput(pipeline, es, run, staged.attempt())).toList();
         List<AssetEvent> events = new ArrayList<>();
         try {
             outputs.forEach(tables::check);
@@ -146,7 +149,7 @@ public final class PublisherService {
                 LakeTables.Commit c = tables.publish(outputs.get(i));
                 faults.reached("after-commit");
                 log.info("table committed", merge(ctx, Map.of("asset", outputs.get(i).asset(), "table", c.table(), "snapshot", c.snapshotId())));
-                events.add(withTable(staged.events().get(i), c));
+                byAsset.get(i).forEach(e -> events.add(withTable(e, c)));
             }
         } catch (IncompatibleSchemaException | PartitionMismatchException | NotParquetException e) {
             String reason = "its outputs cannot be published: " + e.getMessage();
@@ -160,14 +163,16 @@ public final class PublisherService {
         return Optional.of(events);
     }
 
-    private PartitionOutput partitionOutput(Pipeline pipeline, AssetEvent staged, Run run, int attempt) {
+    private PartitionOutput partitionOutput(Pipeline pipeline, List<AssetEvent> stagedOfAsset, Run run, int attempt) {
+        AssetEvent staged = stagedOfAsset.get(0);
         Output out = pipeline.outputs().stream().filter(o -> o.asset().equals(staged.asset())).findFirst()
                 .orElseThrow(() -> new NotPublishableException("run " + run.runId() + " staged " + staged.asset()
                         + ", which is not an output of pipeline " + pipeline.name() + " in this deployment"));
         TableLayout layout = TableLayout.of(out.location().resolve(Map.of("LakeBucket", lakeBucket)));
         return new PartitionOutput(staged.asset(), layout.partitionColumn().map(TableLayout.PartitionColumn::name),
-                layout.partitionColumn().map(c -> c.value(staged.partition())).orElse(""), staged.objects(), run.runId(), attempt,
-                Optional.of(layout.tableLocation()));
+                layout.partitionColumn().map(c -> c.value(staged.partition())).orElse(""), StagedTables.objects(stagedOfAsset),
+                run.runId(), attempt, Optional.of(layout.tableLocation()), out.dynamicKey().map(DynamicKey::column),
+                StagedTables.fileKeys(out, stagedOfAsset));
     }
 
     /** The staged event as recorded: its metadata names the table, the snapshot and that snapshot's metadata file. */

@@ -49,6 +49,7 @@ final class PublicationPhase {
     private final FaultPoints faults;
     private final RunLauncher launcher;
     private final ChecksPhase checks;
+    private final KeyedUpload keyed;
 
     PublicationPhase(RunnerParts parts, ChecksPhase checks) {
         this.store = parts.store();
@@ -59,6 +60,7 @@ final class PublicationPhase {
         this.faults = parts.faults();
         this.launcher = parts.launcher();
         this.checks = checks;
+        this.keyed = new KeyedUpload(parts);
     }
 
     /** What the outputs are made of: the steps' tables, the checks' results, and what the run read. */
@@ -67,6 +69,7 @@ final class PublicationPhase {
 
     RunState publish(Attempt a, DuckSession duck, Path work, AttemptDeadline deadline, Made made) throws IOException {
         List<AssetEvent> events = upload(a, duck, work, deadline, made);
+        KeyedUpload.requireRecordable(a.run(), events);
         deadline.check();
         Run run = a.run();
         int attempt = a.number();
@@ -92,6 +95,10 @@ final class PublicationPhase {
         Run run = a.run();
         List<AssetEvent> events = new ArrayList<>();
         for (Output out : a.pipeline().outputs()) {
+            if (out.dynamicKey().isPresent()) {
+                events.addAll(keyed.upload(a, duck, work, deadline, made, out, out.dynamicKey().get()));
+                continue;
+            }
             TableLayout layout = layout(out, lakeBucket);
             Path target = work.resolve(out.asset() + ".parquet");
             Path file = layout.partitionColumn().map(c -> duck.writeParquet(out.asset(), target, c.name(), c.sqlLiteral(run.partition())))
@@ -121,7 +128,7 @@ final class PublicationPhase {
         return metadata;
     }
 
-    private static String sha256(Path file) {
+    static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());

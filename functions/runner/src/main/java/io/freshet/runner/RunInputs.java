@@ -103,6 +103,9 @@ final class RunInputs {
             } else if (events.isEmpty()) {
                 events = newest(pipeline, in, run);
             }
+            if (project.output(in.asset()).flatMap(o -> o.dynamicKey()).isPresent()) {
+                events = KeyedInputs.select(store.events(), in, events); // the newest run's keys, the input's key only
+            }
             if (events.isEmpty()) {
                 return new Resolved.Missing("input '" + in.asset() + "' has no data for partition '" + run.partition() + "' yet"
                         + s3Source.map(RunInputs::noLiveObject).orElse(""));

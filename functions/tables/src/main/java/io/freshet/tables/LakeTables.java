@@ -145,6 +145,9 @@ public final class LakeTables implements AutoCloseable {
             output.partitionColumn().filter(c -> outputSchema.findField(c) == null).ifPresent(c -> {
                 throw new IncompatibleSchemaException(id.toString(), c, "the partition column is missing from the output");
             });
+            output.keyColumn().filter(c -> outputSchema.findField(c) == null).ifPresent(c -> {
+                throw new IncompatibleSchemaException(id.toString(), c, "the dynamic key column is missing from the output");
+            });
             return;
         }
         SchemaRule.check(id.toString(), existing.get().schema(), outputSchema, output.partitionColumn());
@@ -201,20 +204,28 @@ public final class LakeTables implements AutoCloseable {
         MetricsConfig config = MetricsConfig.forTable(table);
         NestedField column = output.partitionColumn().map(c -> table.schema().findField(c)).orElse(null);
         Object partition = column == null ? null : PartitionValues.of(column.type(), output.partitionValue());
+        NestedField key = column == null ? null : KeySpec.require(id, table, output);
         List<DataFile> files = new ArrayList<>();
         for (ParquetFooter footer : footers) {
             Metrics metrics = footer.metrics(config, mapping);
             if (column != null) {
-                requireWithin(id, footer, metrics, column, partition, output);
+                requireWithin(id, footer, metrics, column, partition, output.partitionValue());
             }
-            files.add(footer.dataFile(table.spec(), partition, metrics));
+            if (key == null) {
+                files.add(footer.dataFile(table.spec(), partition, metrics));
+                continue;
+            }
+            // A keyed file: every row of it has its key value, which is its second partition value.
+            String value = output.fileKeys().get(footer.location());
+            requireWithin(id, footer, metrics, key, value, value);
+            files.add(footer.dataFile(table.spec(), List.of(partition, value), metrics));
         }
         return files;
     }
 
     /** Every row of the file is of the partition: its column's bounds are the partition's value. */
     private static void requireWithin(TableIdentifier id, ParquetFooter footer, Metrics metrics, NestedField column,
-                                      Object partition, PartitionOutput output) {
+                                      Object partition, String expected) {
         if (metrics.recordCount() == null || metrics.recordCount() == 0 || metrics.lowerBounds() == null
                 || metrics.upperBounds() == null || !metrics.lowerBounds().containsKey(column.fieldId())) {
             return;
@@ -223,7 +234,7 @@ public final class LakeTables implements AutoCloseable {
         Object upper = Conversions.fromByteBuffer(column.type(), metrics.upperBounds().get(column.fieldId()));
         String want = String.valueOf(partition);
         if (!want.equals(String.valueOf(lower)) || !want.equals(String.valueOf(upper))) {
-            throw new PartitionMismatchException(id.toString(), footer.location(), column.name(), output.partitionValue(),
+            throw new PartitionMismatchException(id.toString(), footer.location(), column.name(), expected,
                     lower, upper);
         }
     }

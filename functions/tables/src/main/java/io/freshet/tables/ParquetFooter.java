@@ -104,10 +104,17 @@ record ParquetFooter(String location, long length, ParquetMetadata metadata) {
 
     /** The file as a data file of the table, in the partition whose (identity) value is {@code partition}, Iceberg's Java form. */
     DataFile dataFile(PartitionSpec spec, Object partition, Metrics metrics) {
+        return dataFile(spec, Arrays.asList(partition), metrics);
+    }
+
+    /** The file as a data file in the partition of these identity values, in the spec's order (time, then key). */
+    DataFile dataFile(PartitionSpec spec, List<Object> partition, Metrics metrics) {
         DataFiles.Builder builder = DataFiles.builder(spec);
         if (spec.isPartitioned()) {
             PartitionData data = new PartitionData(spec.partitionType());
-            data.set(0, partition);
+            for (int i = 0; i < partition.size(); i++) {
+                data.set(i, partition.get(i));
+            }
             builder.withPartition(data);
         }
         return builder

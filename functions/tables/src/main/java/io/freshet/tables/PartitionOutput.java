@@ -1,8 +1,10 @@
 package io.freshet.tables;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One partition of one asset, written by one run attempt: what {@link LakeTables#publish} publishes.
@@ -19,9 +21,13 @@ import java.util.Optional;
  * @param attempt         the run's attempt (from 1)
  * @param tableLocation   where a table created by this output keeps its files ({@code s3://bucket/prefix});
  *                        empty for the catalog's default
+ * @param keyColumn       the output's dynamic key column ({@code partition_by}), a second identity
+ *                        partition of the table; empty when it has none
+ * @param fileKeys        with a key column: each file's key value (every row of the file has it)
  */
 public record PartitionOutput(String asset, Optional<String> partitionColumn, String partitionValue, List<String> files,
-                              String runId, int attempt, Optional<String> tableLocation) {
+                              String runId, int attempt, Optional<String> tableLocation, Optional<String> keyColumn,
+                              Map<String, String> fileKeys) {
 
     public PartitionOutput {
         Objects.requireNonNull(asset, "asset");
@@ -36,6 +42,17 @@ public record PartitionOutput(String asset, Optional<String> partitionColumn, St
         if (partitionColumn.isEmpty() && !partitionValue.isEmpty()) {
             throw new IllegalArgumentException("an unpartitioned output has no partition value, not " + partitionValue);
         }
+        Objects.requireNonNull(keyColumn, "keyColumn");
+        fileKeys = Map.copyOf(fileKeys);
+        if (keyColumn.isPresent() && (partitionColumn.isEmpty() || !fileKeys.keySet().equals(Set.copyOf(files)))) {
+            throw new IllegalArgumentException("a keyed output is partitioned and names the key of each of its files");
+        }
+    }
+
+    /** An output without a dynamic key. */
+    public PartitionOutput(String asset, Optional<String> partitionColumn, String partitionValue, List<String> files,
+                           String runId, int attempt, Optional<String> tableLocation) {
+        this(asset, partitionColumn, partitionValue, files, runId, attempt, tableLocation, Optional.empty(), Map.of());
     }
 
     /** A partitioned output in a table at the catalog's default location. */

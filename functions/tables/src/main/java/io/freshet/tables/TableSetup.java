@@ -2,6 +2,7 @@ package io.freshet.tables;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -45,14 +46,19 @@ final class TableSetup {
         output.partitionColumn().filter(c -> schema.findField(c) == null).ifPresent(c -> {
             throw new IncompatibleSchemaException(id.toString(), c, "the partition column is missing from the output");
         });
+        output.keyColumn().filter(c -> schema.findField(c) == null).ifPresent(c -> {
+            throw new IncompatibleSchemaException(id.toString(), c, "the dynamic key column is missing from the output");
+        });
         ensureNamespace(catalog, id);
         try {
             Catalog.TableBuilder builder = catalog.buildTable(id, schema).withProperties(PROPERTIES);
             output.tableLocation().ifPresent(builder::withLocation);
             output.partitionColumn().ifPresent(c -> builder
-                    .withPartitionSpec(PartitionSpec.builderFor(schema).identity(c).build())
+                    .withPartitionSpec(spec(schema, c, output.keyColumn()))
                     // Full bounds for the partition column, which the partition check compares.
                     .withProperty(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + c, "full"));
+            // And for a dynamic key column: its values are strings, whose bounds are otherwise cut to 16 characters.
+            output.keyColumn().ifPresent(k -> builder.withProperty(TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + k, "full"));
             Transaction create = builder.createTransaction();
             // The ids are the table's (assigned at creation): the mapping is made from them.
             create.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING,
@@ -66,6 +72,13 @@ final class TableSetup {
             }
         }
         return catalog.loadTable(id);
+    }
+
+    /** Identity on the time partition column, then on the dynamic key column when the output has one. */
+    private static PartitionSpec spec(Schema schema, String partitionColumn, Optional<String> keyColumn) {
+        PartitionSpec.Builder spec = PartitionSpec.builderFor(schema).identity(partitionColumn);
+        keyColumn.ifPresent(spec::identity);
+        return spec.build();
     }
 
     private static void ensureNamespace(Catalog catalog, TableIdentifier id) {

@@ -1,6 +1,7 @@
 package io.freshet.trigger;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,8 +12,10 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.EventKeys;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Input;
+import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
@@ -82,18 +85,34 @@ public final class TriggerService {
         if (input.isEmpty()) {
             throw new MalformedEventException("'" + e.asset() + "' is not an input of '" + consumer.name() + "'");
         }
-        boolean twoStep = false; // an equal event stored in an older form: verified by reading once, added the two-step way
+        boolean keyed = project.output(e.asset()).flatMap(Output::dynamicKey).isPresent();
+        if (keyed || !EventKeys.accepts(input.get(), e)) {
+            recorded.verify(e); // read: an event of a keyed output is added with its siblings, or ignored
+        }
+        if (!EventKeys.accepts(input.get(), e)) {
+            log.info("event of another key", Map.of("pipeline", consumer.name(), "asset", e.asset(), "eventId", e.eventId(),
+                    "key", EventKeys.describe(e)));
+            return;
+        }
+        List<AssetEvent> batch = keyed ? KeySiblings.of(store, input.get(), e) : List.of(e);
+        // Unkeyed (the common case): the recorded-event check rides in the pending set's write. An
+        // event already read (keyed), or stored in an older form, is added the two-step way.
+        boolean twoStep = keyed;
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
-            ConsumerStates.Delivery delivery = twoStep ? addVerified(consumer, partition, e)
-                    : store.consumers().addDelivered(consumer.name(), partition, e);
-            if (delivery == ConsumerStates.Delivery.NOT_AS_RECORDED) {
-                recorded.verify(e); // rejects a forged or altered delivery, naming the difference
-                twoStep = true;
-                delivery = addVerified(consumer, partition, e);
+            boolean added = false;
+            for (AssetEvent b : batch) {
+                ConsumerStates.Delivery delivery = twoStep ? addVerified(consumer, partition, b)
+                        : store.consumers().addDelivered(consumer.name(), partition, b);
+                if (delivery == ConsumerStates.Delivery.NOT_AS_RECORDED) {
+                    recorded.verify(b); // rejects a forged or altered delivery, naming the difference
+                    twoStep = true;
+                    delivery = addVerified(consumer, partition, b);
+                }
+                boolean one = delivery == ConsumerStates.Delivery.ADDED;
+                log.info(one ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
+                        "asset", b.asset(), "eventId", b.eventId()));
+                added |= one;
             }
-            boolean added = delivery == ConsumerStates.Delivery.ADDED;
-            log.info(added ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
-                    "asset", e.asset(), "eventId", e.eventId()));
             if (added && consumer.freshness().isPresent()) {
                 schedulerStore.touchDirty(consumer.name(), partition); // the tick checks freshness (and launches lazy runs) here
             }

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.freshet.cli.operate.KeyStatus;
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.EventKeys;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
@@ -161,6 +165,7 @@ class LineagePageChromiumTest {
         assertTrue(runs.stream().anyMatch(r -> r.contains("data-run=\"" + run.runId() + "\"") && r.contains(">SUCCEEDED</span>")
                 && r.contains("why: " + run.reason()) && r.contains("consumed: ") && r.contains("landing.taps/" + DAY)), String.join("\n", runs));
         assertTrue(panel.contains("Latest runs of core_trips"), panel);
+        assertFalse(panel.contains("Keys (partition_by"), "an asset without a dynamic key lists no keys");
         for (String check : List.of("not_null", "unique", "no_negative_durations", "trips_shorter_than_three_hours")) {
             assertTrue(Pattern.compile("<li class=\"check passed\" data-check=\"" + check + "[^\"]*\">").matcher(panel).find(), check + " in " + panel);
         }
@@ -198,6 +203,49 @@ class LineagePageChromiumTest {
         assertTrue(panel.contains("<span class=\"mono table-name\">freshet_freshet.core_trips</span>"), panel);
         List<String> others = rows(panel, "event").subList(1, rows(panel, "event").size());
         assertTrue(others.stream().allMatch(r -> r.contains("<td class=\"snapshot empty\">-</td>")), "events of no table show none: " + others);
+    }
+
+    @Test
+    void aDynamicallyKeyedAssetShowsEachKeyWithItsNewestEvent() throws Exception {
+        // core.trips as if its output declared partition_by: [line]: its newest run published one event per line.
+        List<PageData.AssetView> assets = new ArrayList<>();
+        Map<String, AssetEvent> keys = new TreeMap<>();
+        for (PageData.AssetView a : data.assets()) {
+            if (!a.name().equals("core.trips")) {
+                assets.add(a);
+                continue;
+            }
+            AssetEvent e = a.events().getFirst();
+            List<AssetEvent> events = new ArrayList<>();
+            for (String line : List.of("A", "B", "C")) {
+                Map<String, String> metadata = new LinkedHashMap<>(e.metadata());
+                metadata.putAll(EventKeys.metadata("line", line));
+                metadata.put("rows", Integer.toString(line.charAt(0) - 'A' + 1));
+                AssetEvent k = new AssetEvent(e.eventId() + "-" + line, e.asset(), e.partition(), e.time(), e.producer(), e.dataVersion(),
+                        e.codeVersion(), e.objects(), metadata);
+                events.add(k);
+                keys.put(line, k);
+            }
+            assets.add(new PageData.AssetView(a.name(), a.kind(), a.description(), a.state(), a.policy(), a.violation(), a.producer(),
+                    a.consumers(), a.upstream(), a.downstream(), List.copyOf(events), a.checks(),
+                    Optional.of(new KeyStatus("core.trips", "line", keys))));
+        }
+        Path keyed = tmp.resolve("keyed.html");
+        Files.writeString(keyed, LineagePage.render(new PageData(data.context(), data.layout(), List.copyOf(assets), data.pipelines())));
+        Browser b = chromium(keyed, "#select=core.trips");
+        b.assertNoErrors();
+        String panel = panel(b.dom());
+        assertTrue(panel.contains("<h3>Keys (partition_by line): newest event of each</h3>"), panel);
+        List<String> rows = rows(panel, "key");
+        assertEquals(3, rows.size(), panel);
+        for (int i = 0; i < 3; i++) {
+            String line = List.of("A", "B", "C").get(i);
+            String row = rows.get(i);
+            assertTrue(row.contains("data-key=\"line=" + line + "\" data-event=\"" + keys.get(line).eventId() + "\""), row);
+            assertTrue(row.contains("<td class=\"partition nowrap\">" + DAY + "</td>"), row);
+            assertTrue(row.contains("<td class=\"num\">" + (i + 1) + "</td>"), row);
+        }
+        assertTrue(rows(panel, "event").getFirst().contains("<td class=\"partition nowrap\">" + DAY + " line=A</td>"), panel);
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class EventJson {
         Map<String, String> metadata = new LinkedHashMap<>();
         JsonNode m = d.path("metadata");
         m.fieldNames().forEachRemaining(k -> metadata.put(k, m.get(k).asText()));
+        AssetEventJson.readKey(d, metadata);
         List<String> objects = new ArrayList<>();
         d.path("objects").forEach(o -> objects.add(o.asText()));
         JsonNode cv = d.path("codeVersion");

@@ -47,4 +47,9 @@ public final class Ids {
     public static String runOutput(String runId, String asset) {
         return hash(24, List.of("run-output", runId, asset));
     }
+
+    /** The event a run records for one key of a dynamically keyed output: one per key value, the same on every attempt. */
+    public static String runOutputKey(String runId, String asset, String column, String value) {
+        return hash(24, List.of("run-output-key", runId, asset, column, value));
+    }
 }

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.freshet.core.model.Check;
+import io.freshet.core.model.DynamicKey;
+import io.freshet.core.model.InputKey;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.OnCodeChange;
@@ -39,6 +41,7 @@ final class PipelineParser {
     private final ScheduleParser schedules;
     private final StepParser stepParser;
     private final CheckParser checkParser;
+    private final DynamicKeyParser keys;
 
     /** Names of pipelines with a step that did not parse: their outputs may look unwritten, and that is not news. */
     private final Set<String> brokenSteps = new HashSet<>();
@@ -49,6 +52,7 @@ final class PipelineParser {
         this.schedules = schedules;
         this.stepParser = new StepParser(out, syntax);
         this.checkParser = new CheckParser(out, syntax);
+        this.keys = new DynamicKeyParser(out);
     }
 
     Set<String> pipelinesWithBrokenSteps() {
@@ -136,8 +140,9 @@ final class PipelineParser {
                     Optional<PartitionMapping> mapping = m.get("mapping")
                             .flatMap(n -> syntax.oneOf(n, "'mapping'", List.of("identity", "window", "latest")))
                             .flatMap(PartitionMapping::fromYaml);
+                    Optional<InputKey> key = keys.inputKey(m);
                     m.finish();
-                    return asset.map(a -> new Input(a, mapping, item.pos()));
+                    return asset.map(a -> new Input(a, mapping, item.pos(), key));
                 });
             } else {
                 out.error(item.pos(), "an input must be an asset name or a mapping with 'asset' and 'mapping', got " + item.describe());
@@ -172,17 +177,20 @@ final class PipelineParser {
             YNode value = e.value();
             String description = "";
             Optional<YNode> locNode;
+            Optional<DynamicKey> dynamicKey = Optional.empty();
             if (value instanceof YNode.Mapping) {
                 Optional<MapReader> m = MapReader.of(value, "output '" + asset + "'", out);
                 locNode = m.flatMap(x -> x.required("location"));
                 description = m.flatMap(x -> x.string("description")).orElse("");
+                dynamicKey = m.flatMap(x -> keys.partitionBy(x, asset));
                 m.ifPresent(MapReader::finish);
             } else {
                 locNode = Optional.of(value);
             }
             String desc = description;
+            Optional<DynamicKey> key = dynamicKey;
             locNode.ifPresent(n -> syntax.location(n, "the location of output '" + asset + "'")
-                    .ifPresent(loc -> outputs.add(new Output(asset, desc, loc, n.pos(), e.key().pos()))));
+                    .ifPresent(loc -> outputs.add(new Output(asset, desc, loc, n.pos(), e.key().pos(), key))));
         }
         if (r.get().entries().isEmpty()) {
             out.error(node.pos(), "'outputs' is empty: a pipeline writes at least one asset");

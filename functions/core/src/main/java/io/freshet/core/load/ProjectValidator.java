@@ -46,6 +46,7 @@ final class ProjectValidator {
     private final LocationValidator locations;
     private final SqlValidator sqlValidator;
     private final PostgresInputRules postgresInputs;
+    private final DynamicKeyValidator dynamicKeys;
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
@@ -56,6 +57,7 @@ final class ProjectValidator {
         this.locations = new LocationValidator(sources, pipelines, parameters, out);
         this.sqlValidator = new SqlValidator(dir, displayDir, out, sourceByName, producerOf, pipelinesWithUnknownInputs);
         this.postgresInputs = new PostgresInputRules(out);
+        this.dynamicKeys = new DynamicKeyValidator(out, sourceByName, producerOf, sqlValidator.sqlFiles());
     }
 
     /** The sources by name, once {@link #validate()} has run. */
@@ -83,6 +85,7 @@ final class ProjectValidator {
             checks(p);
             sqlValidator.sqlReadsOnlyItsAssets(p);
             sqlValidator.sqlReadsOnlyRunVariables(p);
+            dynamicKeys.validate(p);
         }
         snapshotTablesOnce();
         locations.overlaps();

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.EventKeys;
 import io.freshet.core.events.Producer;
 import io.freshet.state.StoreException;
 
@@ -49,7 +50,12 @@ public final class AssetEventJson {
         ArrayNode objects = n.putArray("objects");
         e.objects().forEach(objects::add);
         ObjectNode metadata = n.putObject("metadata");
-        new TreeMap<>(e.metadata()).forEach(metadata::put);
+        new TreeMap<>(e.metadata()).forEach((k, v) -> {
+            if (!k.startsWith(EventKeys.PREFIX)) {
+                metadata.put(k, v);
+            }
+        });
+        writeKey(n, e);
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException ex) {
@@ -67,6 +73,7 @@ public final class AssetEventJson {
         Map<String, String> metadata = new TreeMap<>();
         JsonNode m = d.path("metadata");
         m.fieldNames().forEachRemaining(k -> metadata.put(k, m.get(k).asText()));
+        readKey(d, metadata);
         List<String> objects = new ArrayList<>();
         d.path("objects").forEach(o -> objects.add(o.asText()));
         JsonNode cv = d.path("codeVersion");
@@ -75,5 +82,23 @@ public final class AssetEventJson {
                 Instant.parse(d.path("time").asText()),
                 new Producer(Producer.Kind.fromWire(producer.path("kind").asText()), producer.path("id").asText()),
                 d.path("dataVersion").asText(), cv.isTextual() ? Optional.of(cv.asText()) : Optional.empty(), objects, metadata);
+    }
+
+    /**
+     * A dynamically keyed event's key as the JSON's {@code key} object ({@code "key": {"line": "A"}});
+     * nothing for an event without one, so the JSON of every other event is as it always was.
+     */
+    private static void writeKey(ObjectNode n, AssetEvent e) {
+        Map<String, String> key = EventKeys.of(e);
+        if (!key.isEmpty()) {
+            ObjectNode k = n.putObject("key");
+            key.forEach(k::put);
+        }
+    }
+
+    /** The JSON's {@code key} object back into the metadata's {@code key.<column>} entries ({@link EventKeys}). */
+    public static void readKey(JsonNode d, Map<String, String> metadata) {
+        JsonNode key = d.path("key");
+        key.fieldNames().forEachRemaining(k -> metadata.put(EventKeys.PREFIX + k, key.get(k).asText()));
     }
 }
