@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import io.freshet.core.location.LocationPattern;
 import io.freshet.core.location.LocationSyntaxException;
+import io.freshet.core.model.AllowedProducers;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Partitioning;
 import io.freshet.core.model.Source;
@@ -66,6 +67,7 @@ final class SourceParser {
             r.get("freshness");
             r.get("ignore");
             r.get("complete_when");
+            r.get(ProducerParser.KEY);
         } else if (s3) {
             Optional<YNode> locNode = r.required("s3");
             Optional<LocationPattern> location = locNode.flatMap(n -> syntax.location(n, "'s3'"));
@@ -73,6 +75,7 @@ final class SourceParser {
             Optional<String> format = r.get("format").flatMap(n -> syntax.oneOf(n, "'format'", List.of("csv", "parquet", "json", "ndjson")));
             Optional<Freshness> freshness = r.get("freshness").flatMap(schedules::freshness);
             SourceFiles files = sourceFiles(r, location);
+            AllowedProducers producers = ProducerParser.read(r, out);
             if (location.isPresent() && locNode.isPresent()) {
                 PartitionGrain implied = location.get().impliedGrain();
                 Partitioning partitioning = declared.orElse(Partitioning.of(implied));
@@ -80,7 +83,7 @@ final class SourceParser {
                     out.error(r.keyPos("partitions"), "source '" + name + "' declares " + declared.get().grain().yamlName()
                             + " partitions but its location " + placeholdersPhrase(implied));
                 }
-                result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, pos));
+                result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, producers, pos));
             }
         } else {
             Optional<String> connection = r.required("postgres")
@@ -96,6 +99,10 @@ final class SourceParser {
                         });
                         return c;
                     });
+            if (r.has(ProducerParser.KEY)) {
+                out.error(r.keyPos(ProducerParser.KEY), "'" + ProducerParser.KEY + "' applies to S3 sources: a producer announces"
+                        + " objects it wrote; a PostgreSQL source's changes are read by its snapshot pipeline");
+            }
             for (String key : List.of("partitions", "format", "freshness", "ignore", "complete_when")) {
                 if (r.has(key)) {
                     out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source"
