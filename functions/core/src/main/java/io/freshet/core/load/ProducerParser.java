@@ -45,4 +45,12 @@ final class ProducerParser {
         }
         return new AllowedProducers(arns);
     }
+
+    /** A PostgreSQL source takes no announcements: there are no objects to name. */
+    static void refuseOnPostgres(MapReader r, Diagnostics out) {
+        if (r.has(KEY)) {
+            out.error(r.keyPos(KEY), "'" + KEY + "' applies to S3 sources: a producer announces"
+                    + " objects it wrote; a PostgreSQL source's changes are read by its snapshot pipeline");
+        }
+    }
 }

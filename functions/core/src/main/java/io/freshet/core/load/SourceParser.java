@@ -99,10 +99,7 @@ final class SourceParser {
                         });
                         return c;
                     });
-            if (r.has(ProducerParser.KEY)) {
-                out.error(r.keyPos(ProducerParser.KEY), "'" + ProducerParser.KEY + "' applies to S3 sources: a producer announces"
-                        + " objects it wrote; a PostgreSQL source's changes are read by its snapshot pipeline");
-            }
+            ProducerParser.refuseOnPostgres(r, out);
             for (String key : List.of("partitions", "format", "freshness", "ignore", "complete_when")) {
                 if (r.has(key)) {
                     out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source"
