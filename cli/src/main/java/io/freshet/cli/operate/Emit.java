@@ -1,6 +1,8 @@
 package io.freshet.cli.operate;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
  * another team's producer, that objects of a source were written: the documented event
  * {@code Asset Observed} (source {@code freshet.producer}) on the stack's bus, where the emit
  * function checks it against the source's {@code allowed_producers} and records each object once
- * (docs/producers.md). {@code --bus-accounts} prints the stack parameter {@code AnnouncingAccounts}
+ * (docs/producers.md); with {@code --url}, the same announcement as a SigV4-signed POST to the
+ * function URL, whose answer says at once what was recorded or why not. {@code --bus-accounts} prints the stack parameter {@code AnnouncingAccounts}
  * the pipelines' {@code allowed_producers} call for.
  */
 @Command(name = "emit", description = "Announce, as a producer, that objects of a source were written (Asset Observed on the stack's bus).")
@@ -46,6 +49,10 @@ public final class Emit extends StackCommand {
     @Option(names = "--metadata", description = "k=v to record with each object's event (repeat for several)")
     List<String> metadata = new ArrayList<>();
 
+    @Option(names = "--url", description = "POST the announcement, signed (SigV4) with your AWS credentials, to the stack's "
+            + "EmitUrl (a function URL) instead of putting it on the bus: checked per principal, answered at once")
+    Optional<URI> url;
+
     @Option(names = "--bus-accounts", description = "print the AnnouncingAccounts stack parameter the pipelines' allowed_producers need, and stop")
     boolean busAccounts;
 
@@ -54,7 +61,7 @@ public final class Emit extends StackCommand {
     }
 
     @Override
-    protected int run(Project project, PrintWriter out, PrintWriter err) {
+    protected int run(Project project, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         if (busAccounts) {
             TreeSet<String> accounts = new TreeSet<>();
             project.sources().stream().filter(s -> s instanceof Source.S3).forEach(s -> accounts.addAll(((Source.S3) s).allowedProducers().accounts()));
@@ -71,6 +78,9 @@ public final class Emit extends StackCommand {
         objects.forEach(detail.putArray("objects")::add);
         ObjectNode meta = detail.putObject("metadata");
         parsedMetadata().forEach(meta::put);
+        if (url.isPresent()) {
+            return post(url.get(), detail, out, err);
+        }
         StackTarget.Bus bus = target.bus();
         PutEventsResponse r = bus.client().putEvents(b -> b.entries(e -> e.eventBusName(bus.name()).source(SOURCE).detailType(DETAIL_TYPE)
                 .detail(EventJson.write(detail))));
@@ -81,6 +91,17 @@ public final class Emit extends StackCommand {
                 bus.description(), r.entries().get(0).eventId());
         out.println("the emit function checks and records it; a rejection goes to its dead-letter queue with the reason");
         return 0;
+    }
+
+    /** The signed HTTP entry point: its answer is the function's decision, printed as it is. */
+    private int post(URI to, ObjectNode announcement, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        SignedPost.Response r = SignedPost.post(to, EventJson.write(announcement), target.regionName(), target.profile);
+        if (r.status() == 200) {
+            out.println(r.body());
+            return 0;
+        }
+        err.println("refused (HTTP " + r.status() + "): " + r.body());
+        return r.status() >= 400 && r.status() < 500 ? 2 : 1;
     }
 
     /** The checks that need only the pipelines, so that a mistake is told at once (the function checks everything again). */

@@ -59,6 +59,13 @@ public final class StackTarget {
     public record Bus(EventBridgeClient client, String name, String description) {
     }
 
+    /** The region the target's clients use: --region, else the SDK's (AWS_REGION), else the default. */
+    String regionName() {
+        Map<String, String> env = new HashMap<>(CommonSettings.processEnvironment());
+        region.ifPresent(r -> env.put("AWS_REGION", r));
+        return AwsClients.region(env).id();
+    }
+
     public Bus bus() {
         Map<String, String> env = new HashMap<>(CommonSettings.processEnvironment());
         region.ifPresent(r -> env.put("AWS_REGION", r));
