@@ -26,6 +26,7 @@ import io.freshet.core.location.LocationPattern;
 import io.freshet.core.model.Source;
 import io.freshet.state.Recorded;
 import io.freshet.state.StateStore;
+import io.freshet.state.StoredEvent;
 
 /**
  * Accepts or rejects announcements of source updates (docs/producers.md). Everything is checked
@@ -179,9 +180,10 @@ public final class EmitService {
                 .filter(e -> S3Change.objectOf(e).filter(head.uri()::equals).isPresent()).toList();
         Optional<AssetEvent> current = PartitionContent.live(keyHistory, Instant.MAX).stream().findFirst();
         if (current.isPresent() && current.get().dataVersion().equals(head.dataVersion())) {
-            // Recorded already (its notification, or this announcement before); announced unless a crash stopped that.
-            boolean announced = store.events().stored(current.get().eventId()).map(s -> s.announced()).orElse(true);
+            // Recorded already (its notification, or this announcement before); finished unless a crash stopped that.
+            boolean announced = store.events().stored(current.get().eventId()).map(StoredEvent::announced).orElse(true);
             if (!announced) {
+                store.events().applyFollowUps(current.get()); // the crash may have come before them too
                 announce(current.get());
             }
             log.info("announced object already recorded", Map.of("asset", asset, "eventId", current.get().eventId(), "object", head.uri()));
@@ -190,7 +192,9 @@ public final class EmitService {
         AssetEvent e = event(head, c.match(), a, keyHistory);
         Recorded r = store.events().record(e);
         if (r.isNew() || !r.announced()) {
-            announce(e);
+            // Announce what is recorded: the trigger accepts an Asset Updated only as its recorded event,
+            // which is another's when the notification of this version recorded it first.
+            announce(r.isNew() ? e : store.events().event(e.eventId()).orElse(e));
         }
         log.info("asset updated: announced by its producer", Map.of("asset", asset, "partition", partition, "eventId", e.eventId(),
                 "object", head.uri(), "caller", a.caller().name()));
