@@ -11,7 +11,7 @@
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 BUILD := "$(ROOT)/scripts/build-functions.sh"
 
-.PHONY: build-S3EventsFunction build-TriggerFunction build-RulesSyncFunction build-SchedulerFunction build-RunnerFunction build-PublisherFunction functions
+.PHONY: build-S3EventsFunction build-TriggerFunction build-RulesSyncFunction build-SchedulerFunction build-RunnerFunction build-PublisherFunction build-EmitFunction functions
 
 build-S3EventsFunction:
 	$(BUILD) --unpack-into "$(ARTIFACTS_DIR)" s3-events
@@ -30,6 +30,9 @@ build-RunnerFunction:
 
 build-PublisherFunction:
 	$(BUILD) --unpack-into "$(ARTIFACTS_DIR)" publisher
+
+build-EmitFunction:
+	$(BUILD) --unpack-into "$(ARTIFACTS_DIR)" emit
 
 # Every package at once, with their sizes (what CI can run instead of sam build).
 functions:

@@ -14,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-all=(s3-events trigger rules-sync scheduler runner publisher)
+all=(s3-events trigger rules-sync scheduler runner publisher emit)
 unpack_into=""
 functions=()
 while [ $# -gt 0 ]; do

@@ -17,6 +17,7 @@ import io.freshet.core.load.LoadResult;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.yaml.Diagnostic;
 import io.freshet.cli.operate.Backfill;
+import io.freshet.cli.operate.Emit;
 import io.freshet.cli.operate.Materialize;
 import io.freshet.cli.operate.Observe;
 import io.freshet.cli.operate.OperateException;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Parameters;
             "2:bad usage, or the command could not do its work (the reason is printed)"},
         subcommands = {FreshetCli.Validate.class, FreshetCli.Graph.class, FreshetCli.Plan.class, FreshetCli.RulesSync.class,
                 Materialize.class, Backfill.class, Observe.Status.class, Observe.Events.class, Observe.Runs.class, Observe.Why.class,
-                Tables.class, PageCommand.class})
+                Tables.class, PageCommand.class, Emit.class})
 public final class FreshetCli implements Callable<Integer> {
 
     @CommandLine.Spec

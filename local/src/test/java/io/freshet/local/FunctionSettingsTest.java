@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.freshet.aws.CommonSettings;
 import io.freshet.core.settings.FunctionSettings;
+import io.freshet.emit.EmitSettings;
 import io.freshet.core.settings.Setting;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.rulessync.RulesSyncSettings;
@@ -37,7 +38,8 @@ class FunctionSettingsTest {
             "SchedulerFunction", SchedulerSettings.SETTINGS,
             "RunnerFunction", RunnerSettings.SETTINGS,
             "PublisherFunction", PublisherSettings.SETTINGS,
-            "RulesSyncFunction", RulesSyncSettings.SETTINGS);
+            "RulesSyncFunction", RulesSyncSettings.SETTINGS,
+            "EmitFunction", EmitSettings.SETTINGS);
     private static final TemplateWiring WIRING = TemplateWiring.read(Path.of("../template.yaml"), Map.of(), id -> "arn:" + id);
     private static final Path DEPLOY_DOC = Path.of("../docs/deploy.md");
     private static final String BEGIN = "<!-- function settings: generated from the XxxSettings classes by FunctionSettingsTest -->\n";

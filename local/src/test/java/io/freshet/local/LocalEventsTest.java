@@ -167,7 +167,7 @@ class LocalEventsTest {
         AssetEvent a = EventJson.assetEvent(envelope.get("detail"));
         // exactly what the s3-events function records and announces for s3-object-created.json
         ObjectCreated o = s3Object();
-        assertEquals(Ids.s3Event(o.bucket(), o.key(), o.dataVersion(), o.sequencer() + "#" + a.asset()), a.eventId());
+        assertEquals(Ids.objectVersion(o.bucket(), o.key(), o.versionId().orElseThrow(), a.asset()), a.eventId());
         assertEquals("landing.taps", a.asset());
         assertEquals("2026-06-02", a.partition());
         assertEquals(o.time(), a.time());

@@ -55,6 +55,30 @@ public final class StackTarget {
         }
     }
 
+    /** The target stack's bus, for commands that put events on it ({@code freshet emit}). */
+    public record Bus(EventBridgeClient client, String name, String description) {
+    }
+
+    /** The region the target's clients use: --region, else the SDK's (AWS_REGION), else the default. */
+    String regionName() {
+        Map<String, String> env = new HashMap<>(CommonSettings.processEnvironment());
+        region.ifPresent(r -> env.put("AWS_REGION", r));
+        return AwsClients.region(env).id();
+    }
+
+    public Bus bus() {
+        Map<String, String> env = new HashMap<>(CommonSettings.processEnvironment());
+        region.ifPresent(r -> env.put("AWS_REGION", r));
+        profile.ifPresent(p -> System.setProperty("aws.profile", p));
+        if (local || !localStackFile.equals(EmbeddedStackFile.DEFAULT)) {
+            EmbeddedStackFile f = EmbeddedStackFile.read(localStackFile);
+            return new Bus(AwsClients.build(EventBridgeClient.builder(), Optional.of(f.eventbridge()), env), f.bus(),
+                    "the local stack's bus " + f.bus());
+        }
+        return new Bus(AwsClients.build(EventBridgeClient.builder(), Optional.empty(), env), stackPrefix,
+                "bus '" + stackPrefix + "' in " + AwsClients.region(env) + profile.map(p -> " (profile " + p + ")").orElse(""));
+    }
+
     public Connection connect(Clock clock, JsonLog log) {
         Map<String, String> env = new HashMap<>(CommonSettings.processEnvironment());
         region.ifPresent(r -> env.put("AWS_REGION", r));

@@ -196,8 +196,10 @@ public final class S3EventsService {
         Map<String, String> metadata = new LinkedHashMap<>(common(c));
         metadata.put("bytes", Long.toString(c.size()));
         metadata.put("etag", c.etag());
-        return new AssetEvent(Ids.s3Event(c.bucket(), c.key(), c.dataVersion(), c.sequencer() + "#" + m.asset()),
-                m.asset(), m.partitionKey(), c.time(), new Producer(Producer.Kind.S3_UPLOAD, c.uri()),
+        // A version names the write by itself: the id its producer's announcement gets too (functions/emit).
+        String id = c.versionId().map(v -> Ids.objectVersion(c.bucket(), c.key(), v, m.asset()))
+                .orElse(Ids.s3Event(c.bucket(), c.key(), c.dataVersion(), c.sequencer() + "#" + m.asset()));
+        return new AssetEvent(id, m.asset(), m.partitionKey(), c.time(), new Producer(Producer.Kind.S3_UPLOAD, c.uri()),
                 c.dataVersion(), Optional.empty(), List.of(c.uri()), metadata);
     }
 

@@ -36,6 +36,16 @@ public final class Ids {
         return "s3-" + hash(24, List.of(bucket, key, versionOrEtag, sequencer));
     }
 
+    /**
+     * The event id of one version of an object of a source, on a versioned bucket: the version id
+     * names the write by itself, so its notification (s3-events) and an announcement by its
+     * producer (which HeadObject can tell the version, not S3's sequencer) get the same id and
+     * record once, whichever arrives first.
+     */
+    public static String objectVersion(String bucket, String key, String versionId, String asset) {
+        return "s3-" + hash(24, List.of("object-version", bucket, key, versionId, asset));
+    }
+
     /** A run's id: derived from what it consumes, so two evaluations that agree create one run. */
     public static String run(String pipeline, String partition, List<String> consumedEventIds) {
         List<String> parts = new ArrayList<>(List.of(pipeline, partition));

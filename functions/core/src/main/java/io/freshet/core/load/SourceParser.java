@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.freshet.core.location.LocationPattern;
 import io.freshet.core.location.LocationSyntaxException;
+import io.freshet.core.model.AllowedProducers;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Observation;
 import io.freshet.core.model.Partitioning;
@@ -72,6 +73,7 @@ final class SourceParser {
             r.get("ignore");
             r.get("complete_when");
             r.get("observe");
+            r.get(ProducerParser.KEY);
         } else if (s3) {
             Optional<YNode> locNode = r.required("s3");
             Optional<LocationPattern> location = locNode.flatMap(n -> syntax.location(n, "'s3'"));
@@ -82,6 +84,7 @@ final class SourceParser {
             if (r.has("observe")) {
                 observations.notObservable(name, r.keyPos("observe"));
             }
+            AllowedProducers producers = ProducerParser.read(r, out);
             if (location.isPresent() && locNode.isPresent()) {
                 PartitionGrain implied = location.get().impliedGrain();
                 Partitioning partitioning = declared.orElse(Partitioning.of(implied));
@@ -89,10 +92,11 @@ final class SourceParser {
                     out.error(r.keyPos("partitions"), "source '" + name + "' declares " + declared.get().grain().yamlName()
                             + " partitions but its location " + placeholdersPhrase(implied));
                 }
-                result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, pos));
+                result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, producers, pos));
             }
         } else {
             Optional<Source> postgresSource = r.required("postgres").flatMap(n -> new PostgresSourceParser(out).parse(name, description, n, pos));
+            ProducerParser.refuseOnPostgres(r, out);
             for (String key : List.of("partitions", "format", "freshness", "ignore", "complete_when")) {
                 if (r.has(key)) {
                     out.error(r.keyPos(key), "'" + key + "' applies to S3 sources, not to a PostgreSQL source"

@@ -20,10 +20,11 @@ public sealed interface Source permits Source.S3, Source.Postgres {
      * Objects landing under a pattern such as {@code s3://${LakeBucket}/landing/taps/date={date}/*.csv};
      * each upload or deletion becomes an asset event for the partition named in its key, unless
      * {@code files} says the object is not data (or, with a completion marker, only the marker triggers).
+     * {@code allowedProducers} may also announce its objects from outside ({@code freshet emit}).
      */
     record S3(String name, String description, LocationPattern location, SourcePos locationPos,
               Partitioning partitioning, Optional<String> format, Optional<Freshness> freshness,
-              SourceFiles files, SourcePos pos) implements Source {
+              SourceFiles files, AllowedProducers allowedProducers, SourcePos pos) implements Source {
     }
 
     /**
