@@ -16,6 +16,7 @@ import io.freshet.core.model.Output;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Partitioning;
 import io.freshet.core.model.Pipeline;
+import io.freshet.core.model.PostgresOutput;
 import io.freshet.core.model.Retries;
 import io.freshet.core.model.Step;
 import io.freshet.core.model.Trigger;
@@ -39,6 +40,7 @@ final class PipelineParser {
     private final ScheduleParser schedules;
     private final StepParser stepParser;
     private final CheckParser checkParser;
+    private final PostgresOutputParser postgresOutputs;
 
     /** Names of pipelines with a step that did not parse: their outputs may look unwritten, and that is not news. */
     private final Set<String> brokenSteps = new HashSet<>();
@@ -49,6 +51,7 @@ final class PipelineParser {
         this.schedules = schedules;
         this.stepParser = new StepParser(out, syntax);
         this.checkParser = new CheckParser(out, syntax);
+        this.postgresOutputs = new PostgresOutputParser(out);
     }
 
     Set<String> pipelinesWithBrokenSteps() {
@@ -172,17 +175,20 @@ final class PipelineParser {
             YNode value = e.value();
             String description = "";
             Optional<YNode> locNode;
+            Optional<PostgresOutput> postgres = Optional.empty();
             if (value instanceof YNode.Mapping) {
                 Optional<MapReader> m = MapReader.of(value, "output '" + asset + "'", out);
                 locNode = m.flatMap(x -> x.required("location"));
                 description = m.flatMap(x -> x.string("description")).orElse("");
+                postgres = m.flatMap(x -> x.get("postgres")).flatMap(n -> postgresOutputs.parse(n, asset));
                 m.ifPresent(MapReader::finish);
             } else {
                 locNode = Optional.of(value);
             }
             String desc = description;
+            Optional<PostgresOutput> warehouse = postgres;
             locNode.ifPresent(n -> syntax.location(n, "the location of output '" + asset + "'")
-                    .ifPresent(loc -> outputs.add(new Output(asset, desc, loc, n.pos(), e.key().pos()))));
+                    .ifPresent(loc -> outputs.add(new Output(asset, desc, loc, n.pos(), e.key().pos(), warehouse))));
         }
         if (r.get().entries().isEmpty()) {
             out.error(node.pos(), "'outputs' is empty: a pipeline writes at least one asset");
