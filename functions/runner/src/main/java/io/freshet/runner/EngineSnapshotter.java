@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.freshet.aws.CommonSettings;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.settings.FunctionSettings;
 import io.freshet.core.settings.Setting;
 import io.freshet.engine.snapshot.SnapshotSettings;
@@ -19,8 +20,7 @@ public final class RunnerSettings {
 
     /** Where runs write their outputs, and which S3 sources name as {@code ${LakeBucket}}. */
     public static final Setting<String> LAKE_BUCKET = CommonSettings.LAKE_BUCKET.required();
-    public static final Setting<String> PG_SECRET_ARN = Setting.text("FRESHET_PG_SECRET_ARN",
-            "The Secrets Manager secret with the PostgreSQL connections snapshots read.").optional();
+    public static final Setting<String> PG_SECRET_ARN = PgCredentials.SECRET_ARN;
     /** OpenLineage's settings, the publisher's too ({@link LineageSettings}). */
     public static final Setting<URI> OPENLINEAGE_URL = LineageSettings.URL;
     public static final Setting<String> OPENLINEAGE_NAMESPACE = LineageSettings.NAMESPACE;

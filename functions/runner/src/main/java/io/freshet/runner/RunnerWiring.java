@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.aws.Announcer;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Pipeline;

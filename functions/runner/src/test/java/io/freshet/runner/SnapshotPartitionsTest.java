@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.events.Ids;

@@ -1,4 +1,4 @@
-package io.freshet.runner;
+package io.freshet.aws.pg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.freshet.runner;
+package io.freshet.aws.pg;
 
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.error.ConfigurationException;
+import io.freshet.core.settings.Setting;
 
 /**
  * Resolves a connection name from YAML to credentials, which never appear in YAML or in logs.
@@ -22,8 +23,15 @@ import io.freshet.core.error.ConfigurationException;
  *   <li>Local: {@code FRESHET_PG_<CONNECTION>_URL}, {@code _USER} and {@code _PASSWORD}
  *       (connection upper-cased, {@code -} as {@code _}).</li>
  * </ul>
+ * Shared by every function that talks to a PostgreSQL source (the runner's snapshots, the
+ * scheduler's observations); each builds the Secrets Manager client it passes in only when a
+ * connection needs the secret.
  */
 public final class PgCredentials {
+
+    /** The secret's ARN, a setting of each function that reads PostgreSQL. */
+    public static final Setting<String> SECRET_ARN = Setting.text("FRESHET_PG_SECRET_ARN",
+            "The Secrets Manager secret with the PostgreSQL connections snapshots read and observations query.").optional();
 
     /** A resolved connection; {@link #toString()} never shows the password. */
     public record Connection(String jdbcUrl, String user, String password) {
@@ -125,6 +133,6 @@ public final class PgCredentials {
     }
 
     public Optional<String> secretArn() {
-        return RunnerSettings.PG_SECRET_ARN.find(env);
+        return SECRET_ARN.find(env);
     }
 }
