@@ -17,7 +17,12 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.TableLayout;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.lineage.RunLineage;
+import io.freshet.publisher.warehouse.IncompatibleTableException;
+import io.freshet.publisher.warehouse.UnreadableOutputException;
+import io.freshet.publisher.warehouse.WarehouseLoad;
+import io.freshet.publisher.warehouse.WarehouseLoadException;
 import io.freshet.state.StagedOutputs;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.FaultPoints;
@@ -53,6 +58,7 @@ public final class PublisherService {
     private final RunPublication publication;
     private final ProjectHousekeeping housekeeping;
     private final PublicationLineage lineage;
+    private final WarehouseLoads warehouse;
 
     /** A publisher that emits no OpenLineage events. */
     public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
@@ -67,6 +73,19 @@ public final class PublisherService {
      */
     public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
                             JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage) {
+        this(project, store, tables, lakeBucket, announcer, log, clock, faults, tableRetention, lineage,
+                new PgCredentials(Map.of(), arn -> {
+                    throw new IllegalStateException("this publisher was given no PostgreSQL credentials");
+                }));
+    }
+
+    /**
+     * @param warehouse resolves the connections of outputs loaded into PostgreSQL ({@code postgres:})
+     */
+    public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
+                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage,
+                            PgCredentials warehouse) {
+        this.warehouse = new WarehouseLoads(tables.io(), warehouse, faults, log);
         this.project = project;
         this.store = store;
         this.tables = tables;
@@ -139,16 +158,21 @@ public final class PublisherService {
         Pipeline pipeline = project.pipeline(run.pipeline()).orElseThrow(() -> new NotPublishableException(
                 "run " + run.runId() + " is of pipeline " + run.pipeline() + ", which this deployment does not have"));
         List<PartitionOutput> outputs = staged.events().stream().map(e -> partitionOutput(pipeline, e, run, staged.attempt())).toList();
+        List<WarehouseLoad> loads = WarehouseLoads.of(pipeline, staged.events(), run.runId(), staged.attempt(), lakeBucket);
         List<AssetEvent> events = new ArrayList<>();
         try {
             outputs.forEach(tables::check);
+            // PostgreSQL before Iceberg: a load PostgreSQL refuses (a duplicate merge key) fails the run with no table committed.
+            warehouse.check(loads);
+            warehouse.load(loads, ctx);
             for (int i = 0; i < outputs.size(); i++) {
                 LakeTables.Commit c = tables.publish(outputs.get(i));
                 faults.reached("after-commit");
                 log.info("table committed", merge(ctx, Map.of("asset", outputs.get(i).asset(), "table", c.table(), "snapshot", c.snapshotId())));
                 events.add(withTable(staged.events().get(i), c));
             }
-        } catch (IncompatibleSchemaException | PartitionMismatchException | NotParquetException e) {
+        } catch (IncompatibleSchemaException | PartitionMismatchException | NotParquetException
+                 | IncompatibleTableException | UnreadableOutputException | WarehouseLoadException e) {
             String reason = "its outputs cannot be published: " + e.getMessage();
             if (store.runs().finish(run.runId(), staged.attempt(), RunState.FAILED, reason)) {
                 launcher.announceEnd(run, RunState.FAILED, reason);

@@ -7,11 +7,15 @@ import java.util.Optional;
 
 import org.apache.iceberg.catalog.Namespace;
 
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
 import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.error.ConfigurationException;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
@@ -37,7 +41,14 @@ final class PublisherWiring {
         PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 tables, lake, announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
-                LineageSettings.lineage(env, announcer, log, tableNaming(env)));
+                LineageSettings.lineage(env, announcer, log, tableNaming(env)), new PgCredentials(env, PublisherWiring::secret));
+    }
+
+    /** A secret's string, from Secrets Manager; the client is built only when a load needs it. */
+    private static String secret(String arn) {
+        try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
+            return sm.getSecretValue(b -> b.secretId(arn)).secretString();
+        }
     }
 
     /**
