@@ -78,4 +78,49 @@ class WarehouseLoadTest {
         assertEquals(List.of("core.rides|" + DAY + "|" + run.runId() + "|1|2", "core.stations|" + DAY + "|" + run.runId() + "|1|3"),
                 pg.rows("SELECT asset, partition, run_id, attempt, rows FROM freshet.loads ORDER BY asset"));
     }
+
+    @Test
+    void replacePartitionReplacesOnlyItsPartitionAndMergeUpdatesByKey() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        Run first = w.staged("first", 5);
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        // Another day's rows, and a station no run wrote: neither is this partition's.
+        pg.execute("INSERT INTO mart.rides VALUES (100, 'st-1', 7, DATE '2026-11-19'); INSERT INTO mart.stations VALUES ('st-9', 'Nine', 9, DATE '2026-11-19')");
+        assertEquals("t", pg.rows("SELECT count(*) = 3 FROM mart.stations WHERE date = DATE '" + DAY + "'").get(0));
+
+        Map<String, String> selects = new LinkedHashMap<>();
+        selects.put(RIDES, PublisherWorld.rides(2));
+        selects.put(STATIONS, "SELECT 'st-' || i AS station_id, 'Renamed ' || i AS station_name, (10 + i)::INTEGER AS zone FROM range(1, 5) t(i)");
+        Run second = w.staged("second", selects);
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(second.runId()));
+
+        assertEquals(List.of("1|st-1|10|2026-11-20", "2|st-2|20|2026-11-20", "100|st-1|7|2026-11-19"),
+                pg.rows("SELECT * FROM mart.rides ORDER BY ride_id"));
+        assertEquals(List.of("st-0|Station 0|0|2026-11-20", "st-1|Renamed 1|11|2026-11-20", "st-2|Renamed 2|12|2026-11-20",
+                        "st-3|Renamed 3|13|2026-11-20", "st-4|Renamed 4|14|2026-11-20", "st-9|Nine|9|2026-11-19"),
+                pg.rows("SELECT * FROM mart.stations ORDER BY station_id"));
+        assertEquals(List.of("station_id"), pg.rows("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                + " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'mart.stations'::regclass AND i.indisprimary"));
+    }
+
+    @Test
+    void anIncompatibleTableFailsTheRunNamingTableAndColumnBeforeAnyWrite() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        // fare_cents is a BIGINT in the output: an integer column would narrow it.
+        pg.execute("CREATE SCHEMA mart; CREATE TABLE mart.rides (ride_id integer, station_id text, fare_cents integer, date date);"
+                + " INSERT INTO mart.rides VALUES (1, 'old', 1, DATE '" + DAY + "')");
+        Run run = w.staged("narrow", 4);
+
+        assertEquals(RunState.FAILED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()));
+
+        String reason = w.store.runs().run(run.runId()).orElseThrow().finishReason().orElseThrow();
+        assertTrue(reason.contains("PostgreSQL table mart.rides, column fare_cents: the table's type integer cannot hold the output's bigint"),
+                reason);
+        assertEquals(List.of("1|old|1|2026-11-20"), pg.rows("SELECT * FROM mart.rides"));
+        assertEquals(List.of("f|f"), pg.rows("SELECT to_regclass('mart.stations') IS NOT NULL, to_regclass('freshet.loads') IS NOT NULL"));
+        assertTrue(w.tables.table(RIDES).isEmpty(), "no Iceberg table was committed either");
+        assertTrue(w.store.runs().recordedOutputs(run.runId()).isEmpty());
+    }
 }
