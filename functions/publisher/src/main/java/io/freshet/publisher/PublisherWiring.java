@@ -7,8 +7,7 @@ import java.util.Optional;
 
 import org.apache.iceberg.catalog.Namespace;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
@@ -41,14 +40,9 @@ final class PublisherWiring {
         PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 tables, lake, announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
-                LineageSettings.lineage(env, announcer, log, tableNaming(env)), new PgCredentials(env, PublisherWiring::secret));
-    }
-
-    /** A secret's string, from Secrets Manager; the client is built only when a load needs it. */
-    private static String secret(String arn) {
-        try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build()) {
-            return sm.getSecretValue(b -> b.secretId(arn)).secretString();
-        }
+                LineageSettings.lineage(env, announcer, log, tableNaming(env)),
+                new PgCredentials(env, arn -> new SecretStrings(SecretStrings.endpointOf(CommonSettings.REGION.read(env).id()),
+                        CommonSettings.REGION.read(env).id(), DefaultCredentialsProvider.builder().build()).apply(arn)));
     }
 
     /**
