@@ -41,7 +41,7 @@ final class PublisherWiring {
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 tables, lake, announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
                 LineageSettings.lineage(env, announcer, log, tableNaming(env)),
-                new PgCredentials(env, arn -> new SecretStrings(SecretStrings.endpointOf(CommonSettings.REGION.read(env).id()),
+                new PgCredentials(env, arn -> new SecretStrings(SecretStrings.endpointOf(CommonSettings.REGION.read(env).id(), env),
                         CommonSettings.REGION.read(env).id(), DefaultCredentialsProvider.builder().build()).apply(arn)));
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,8 +44,15 @@ final class SecretStrings implements Function<String, String> {
         this.credentials = credentials;
     }
 
-    static URI endpointOf(String region) {
-        return URI.create("https://secretsmanager." + region + ".amazonaws.com/");
+    /**
+     * Secrets Manager's endpoint in {@code region}, unless overridden as the SDK's clients are
+     * (LocalStack, sam local): {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL},
+     * or the system property {@code aws.endpointUrl}.
+     */
+    static URI endpointOf(String region, Map<String, String> env) {
+        String override = env.getOrDefault("AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                env.getOrDefault("AWS_ENDPOINT_URL", System.getProperty("aws.endpointUrl", "")));
+        return URI.create(override.isBlank() ? "https://secretsmanager." + region + ".amazonaws.com/" : override);
     }
 
     @Override

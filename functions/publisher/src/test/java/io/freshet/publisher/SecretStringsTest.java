@@ -81,4 +81,12 @@ class SecretStringsTest {
         assertFalse(e.getMessage().contains("hush"));
     }
 
+
+    @Test
+    void theEndpointIsTheRegionsUnlessOverriddenAsTheSdksClientsAre() {
+        assertEquals(URI.create("https://secretsmanager.eu-central-1.amazonaws.com/"), SecretStrings.endpointOf("eu-central-1", Map.of()));
+        assertEquals(URI.create("http://localhost:4566"), SecretStrings.endpointOf("eu-central-1", Map.of("AWS_ENDPOINT_URL", "http://localhost:4566")));
+        assertEquals(URI.create("http://sm:1"), SecretStrings.endpointOf("eu-central-1",
+                Map.of("AWS_ENDPOINT_URL", "http://localhost:4566", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://sm:1")));
+    }
 }

@@ -123,4 +123,20 @@ class WarehouseLoadTest {
         assertTrue(w.tables.table(RIDES).isEmpty(), "no Iceberg table was committed either");
         assertTrue(w.store.runs().recordedOutputs(run.runId()).isEmpty());
     }
+
+    @Test
+    void aMergeIntoATableWithoutAUniqueKeyFailsBeforeAnyWrite() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        pg.execute("CREATE SCHEMA mart; CREATE TABLE mart.stations (station_id text, station_name text, zone integer, date date)");
+        Run run = w.staged("no-key", 2);
+
+        assertEquals(RunState.FAILED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()));
+
+        String reason = w.store.runs().run(run.runId()).orElseThrow().finishReason().orElseThrow();
+        assertTrue(reason.contains("PostgreSQL table mart.stations, column station_id: merge needs a unique index or primary key on exactly"
+                + " (station_id)"), reason);
+        assertEquals(List.of("f|0"), pg.rows("SELECT to_regclass('mart.rides') IS NOT NULL, count(*) FROM mart.stations"),
+                "the other output's table was not created either: every load is checked before the first");
+    }
 }
