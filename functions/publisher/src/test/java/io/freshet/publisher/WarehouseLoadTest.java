@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.state.protocol.FaultPoints;
@@ -138,5 +139,27 @@ class WarehouseLoadTest {
                 + " (station_id)"), reason);
         assertEquals(List.of("f|0"), pg.rows("SELECT to_regclass('mart.rides') IS NOT NULL, count(*) FROM mart.stations"),
                 "the other output's table was not created either: every load is checked before the first");
+    }
+
+    @Test
+    void aUserWithoutCreateLoadsOnceTheTablesExist() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        Run first = w.staged("as-owner", 3);
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        // A loader with only the privileges docs/deploy.md lists for existing tables: no CREATE anywhere.
+        String role = "loader_" + pg.database();
+        pg.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'loader'; GRANT USAGE ON SCHEMA mart, freshet TO " + role
+                + "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA mart, freshet TO " + role);
+        PgCredentials loader = new PgCredentials(Map.of("FRESHET_PG_REPORTING_URL", pg.url(), "FRESHET_PG_REPORTING_USER", role,
+                "FRESHET_PG_REPORTING_PASSWORD", "loader"), arn -> {
+                    throw new IllegalStateException("no secret in tests");
+                });
+        Run second = w.staged("as-loader", 5);
+
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, loader).publish(second.runId()));
+
+        assertEquals(List.of("5"), pg.rows("SELECT count(*) FROM mart.rides WHERE date = DATE '" + DAY + "'"));
+        assertEquals(List.of("4"), pg.rows("SELECT count(*) FROM freshet.loads"));
     }
 }

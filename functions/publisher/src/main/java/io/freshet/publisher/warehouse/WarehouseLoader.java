@@ -204,7 +204,9 @@ public final class WarehouseLoader {
             defs.add("PRIMARY KEY (" + Sql.idents(target.key()) + ")");
         }
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(target.schema()));
+            if (!exists(c, "SELECT to_regnamespace(?) IS NOT NULL", Sql.ident(target.schema()))) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(target.schema()));
+            }
             s.execute("CREATE TABLE " + Sql.ident(target.schema()) + "." + Sql.ident(target.table()) + " (" + String.join(", ", defs) + ")");
         }
     }
@@ -222,14 +224,32 @@ public final class WarehouseLoader {
         }
     }
 
-    /** The marker table, created once per database; a concurrent creator's duplicate is no failure. */
+    /**
+     * The marker table, created once per database; a concurrent creator's duplicate is no failure.
+     * Looked for first: {@code CREATE SCHEMA IF NOT EXISTS} needs {@code CREATE} on the database
+     * even when the schema exists, and the connection's user may lack it once the table is there.
+     */
     private static void ensureMarkers(Connection c) throws SQLException {
+        if (exists(c, "SELECT to_regclass(?) IS NOT NULL", MARKERS)) {
+            return;
+        }
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + MARKER_SCHEMA);
+            if (!exists(c, "SELECT to_regnamespace(?) IS NOT NULL", MARKER_SCHEMA)) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + MARKER_SCHEMA);
+            }
             s.execute(MARKER_DDL);
         } catch (SQLException e) {
             if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState()) && !"42P06".equals(e.getSQLState())) {
                 throw e;
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String query, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(query)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
             }
         }
     }
