@@ -162,4 +162,21 @@ class WarehouseLoadTest {
         assertEquals(List.of("5"), pg.rows("SELECT count(*) FROM mart.rides WHERE date = DATE '" + DAY + "'"));
         assertEquals(List.of("4"), pg.rows("SELECT count(*) FROM freshet.loads"));
     }
+
+    @Test
+    void aMergeKeyMissingFromTheOutputFailsNamingIt() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        Map<String, String> selects = new LinkedHashMap<>();
+        selects.put(RIDES, PublisherWorld.rides(2));
+        selects.put(STATIONS, "SELECT 'Station ' || i AS station_name FROM range(0, 3) t(i)");
+        Run run = w.staged("keyless", selects);
+
+        assertEquals(RunState.FAILED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()));
+
+        String reason = w.store.runs().run(run.runId()).orElseThrow().finishReason().orElseThrow();
+        assertTrue(reason.contains("PostgreSQL table mart.stations, column station_id: the merge key column is not a column of the output"),
+                reason);
+        assertEquals(List.of("f"), pg.rows("SELECT to_regclass('mart.rides') IS NOT NULL"), "nothing loaded");
+    }
 }
