@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * the same run, so numbers from different machines compare as ratios.
  */
 @Command(name = "bench", description = "Measure the language's hot paths (see docs/performance.md).",
-        subcommands = {Bench.Matcher.class, Bench.Load.class, BenchDispatch.class, BenchCost.class, BenchSnapshot.class, BenchPublish.class, BenchColdStart.class, BenchTick.class, BenchYaml.class})
+        subcommands = {Bench.Matcher.class, Bench.Load.class, BenchDispatch.class, BenchCost.class, BenchSnapshot.class, BenchPublish.class, BenchWarehouse.class, BenchColdStart.class, BenchTick.class, BenchYaml.class})
 final class Bench implements Callable<Integer> {
 
     @CommandLine.Spec

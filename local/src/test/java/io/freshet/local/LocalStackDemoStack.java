@@ -23,6 +23,7 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.demo.Demo;
 import io.freshet.local.demo.DemoStack;
 import io.freshet.local.stack.LocalFunctions;
+import io.freshet.local.stack.LocalWarehouse;
 import io.freshet.local.stack.TemplateWiring;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
@@ -145,6 +146,7 @@ final class LocalStackDemoStack implements DemoStack {
         Map<String, String> env = LocalFunctions.environment(f, at, project, postgres);
         // The lake's catalog: Iceberg's JDBC catalog in the same PostgreSQL (LocalStack's Glue is not in its free edition).
         LocalFunctions.catalogIn(postgres, env);
+        LocalWarehouse.in(postgres, project, env);
         return LocalFunctions.build(f, env, clock);
     }
 

@@ -18,7 +18,12 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.TableLayout;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.lineage.RunLineage;
+import io.freshet.publisher.warehouse.IncompatibleTableException;
+import io.freshet.publisher.warehouse.UnreadableOutputException;
+import io.freshet.publisher.warehouse.WarehouseLoad;
+import io.freshet.publisher.warehouse.WarehouseLoadException;
 import io.freshet.state.StagedOutputs;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.FaultPoints;
@@ -54,6 +59,7 @@ public final class PublisherService {
     private final RunPublication publication;
     private final ProjectHousekeeping housekeeping;
     private final PublicationLineage lineage;
+    private final WarehouseLoads warehouse;
 
     /** A publisher that emits no OpenLineage events. */
     public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
@@ -68,6 +74,19 @@ public final class PublisherService {
      */
     public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
                             JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage) {
+        this(project, store, tables, lakeBucket, announcer, log, clock, faults, tableRetention, lineage,
+                new PgCredentials(Map.of(), arn -> {
+                    throw new IllegalStateException("this publisher was given no PostgreSQL credentials");
+                }));
+    }
+
+    /**
+     * @param warehouse resolves the connections of outputs loaded into PostgreSQL ({@code postgres:})
+     */
+    public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
+                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage,
+                            PgCredentials warehouse) {
+        this.warehouse = new WarehouseLoads(tables.io(), warehouse, faults, log);
         this.project = project;
         this.store = store;
         this.tables = tables;
@@ -142,16 +161,21 @@ public final class PublisherService {
         // One commit per output asset: a dynamically keyed output staged one event per key, all of one partition.
         List<List<AssetEvent>> byAsset = StagedTables.byAsset(staged.events());
         List<PartitionOutput> outputs = byAsset.stream().map(es -> partitionOutput(pipeline, es, run, staged.attempt())).toList();
+        List<WarehouseLoad> loads = WarehouseLoads.of(pipeline, staged.events(), run.runId(), staged.attempt(), lakeBucket);
         List<AssetEvent> events = new ArrayList<>();
         try {
             outputs.forEach(tables::check);
+            // PostgreSQL before Iceberg: a load PostgreSQL refuses (a duplicate merge key) fails the run with no table committed.
+            warehouse.check(loads);
+            warehouse.load(loads, ctx);
             for (int i = 0; i < outputs.size(); i++) {
                 LakeTables.Commit c = tables.publish(outputs.get(i));
                 faults.reached("after-commit");
                 log.info("table committed", merge(ctx, Map.of("asset", outputs.get(i).asset(), "table", c.table(), "snapshot", c.snapshotId())));
                 byAsset.get(i).forEach(e -> events.add(withTable(e, c)));
             }
-        } catch (IncompatibleSchemaException | PartitionMismatchException | NotParquetException e) {
+        } catch (IncompatibleSchemaException | PartitionMismatchException | NotParquetException
+                 | IncompatibleTableException | UnreadableOutputException | WarehouseLoadException e) {
             String reason = "its outputs cannot be published: " + e.getMessage();
             if (store.runs().finish(run.runId(), staged.attempt(), RunState.FAILED, reason)) {
                 launcher.announceEnd(run, RunState.FAILED, reason);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import io.freshet.aws.CommonSettings;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.settings.FunctionSettings;
 import io.freshet.core.settings.Setting;
 import io.freshet.lineage.LineageSettings;
@@ -33,10 +34,12 @@ public final class PublisherSettings {
     public static final Setting<String> OPENLINEAGE_NAMESPACE = LineageSettings.NAMESPACE;
     public static final Setting<Boolean> OPENLINEAGE_EVENTBRIDGE = LineageSettings.EVENTBRIDGE;
     public static final Setting<String> ACCOUNT_ID = LineageSettings.ACCOUNT_ID;
+    /** The PostgreSQL connections of outputs loaded into PostgreSQL (the runner's secret, {@link PgCredentials}). */
+    public static final Setting<String> PG_SECRET_ARN = PgCredentials.SECRET_ARN;
 
     public static final FunctionSettings SETTINGS = FunctionSettings.of("publisher", CommonSettings.ALL, List.of(LAKE_BUCKET, LAKE_DATABASE,
             TABLE_RETENTION_HOURS, CATALOG_URI, CATALOG_USER, CATALOG_PASSWORD, OPENLINEAGE_URL, OPENLINEAGE_NAMESPACE,
-            OPENLINEAGE_EVENTBRIDGE, ACCOUNT_ID));
+            OPENLINEAGE_EVENTBRIDGE, ACCOUNT_ID, PG_SECRET_ARN));
 
     private PublisherSettings() {
     }

@@ -7,11 +7,14 @@ import java.util.Optional;
 
 import org.apache.iceberg.catalog.Namespace;
 
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
 import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.error.ConfigurationException;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
@@ -37,7 +40,9 @@ final class PublisherWiring {
         PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 tables, lake, announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
-                LineageSettings.lineage(env, announcer, log, tableNaming(env)));
+                LineageSettings.lineage(env, announcer, log, tableNaming(env)),
+                new PgCredentials(env, arn -> new SecretStrings(SecretStrings.endpointOf(CommonSettings.REGION.read(env).id(), env),
+                        CommonSettings.REGION.read(env).id(), DefaultCredentialsProvider.builder().build()).apply(arn)));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.freshet.core.load.Project;
@@ -87,11 +88,16 @@ final class PublisherLake implements AutoCloseable {
     }
 
     static PublisherLake start() throws IOException, SQLException {
+        return start(Map.of("sources.yaml", SOURCES, "rides.yaml", RIDES, "summary.yaml", SUMMARY));
+    }
+
+    /** A lake whose project is {@code files} (file name -> YAML); its pipeline {@code rides} is the one worlds stage runs of. */
+    static PublisherLake start(Map<String, String> files) throws IOException, SQLException {
         Path scratch = Files.createTempDirectory("freshet-publisher");
         Path pipelines = Files.createDirectories(scratch.resolve("pipelines"));
-        Files.writeString(pipelines.resolve("sources.yaml"), SOURCES);
-        Files.writeString(pipelines.resolve("rides.yaml"), RIDES);
-        Files.writeString(pipelines.resolve("summary.yaml"), SUMMARY);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Files.writeString(pipelines.resolve(f.getKey()), f.getValue());
+        }
         Project project = ProjectLoader.load(pipelines).orThrow();
         return new PublisherLake(LocalDynamo.start(), LocalS3.start(), LocalPostgres.start(), project, scratch,
                 DriverManager.getConnection("jdbc:duckdb:"));

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
+import io.freshet.aws.pg.PgCredentials;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
@@ -92,6 +93,13 @@ final class PublisherWorld {
     private PublisherService publisher(FaultPoints faults, Announcer announcer, Duration tableRetention, RunLineage lineage) {
         JsonLog json = new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), clock, Map.of("function", "publisher"));
         return new PublisherService(lake.project, store, tables, bucket, announcer, json, clock, faults, tableRetention, lineage);
+    }
+
+    /** A publisher that loads outputs into PostgreSQL with {@code credentials}. */
+    PublisherService publisher(FaultPoints faults, PgCredentials credentials) {
+        JsonLog json = new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), clock, Map.of("function", "publisher"));
+        return new PublisherService(lake.project, store, tables, bucket, announcer(), json, clock, faults,
+                LakeHousekeeping.DEFAULT_RETENTION, RunLineage.NONE, credentials);
     }
 
     /** The publisher's log lines, each a JSON object. */

@@ -69,6 +69,11 @@ public final class LakeTables implements AutoCloseable {
         return catalog;
     }
 
+    /** The file IO the tables' files are read through (S3FileIO): the publisher reads staged files with it too. */
+    public FileIO io() {
+        return io;
+    }
+
     public TableIdentifier identifier(String asset) {
         return TableIdentifier.of(namespace, TableNames.tableName(asset));
     }

@@ -152,6 +152,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 options.pipelines(), options.stateDir());
         Map<String, String> env = LocalFunctions.environment(f, at, project, options.postgres() ? postgres : null);
         LocalFunctions.catalogIn(postgres, env);
+        LocalWarehouse.in(postgres, project, env);
         return LocalFunctions.build(f, env, options.clock());
     }
 

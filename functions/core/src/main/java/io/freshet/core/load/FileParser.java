@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.freshet.core.model.Observation;
+import io.freshet.core.model.Connection;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.yaml.Diagnostics;
@@ -23,6 +24,7 @@ final class FileParser {
     private final Diagnostics out;
     private final SourceParser sourceParser;
     private final PipelineParser pipelineParser;
+    private final ConnectionParser connectionParser;
 
     FileParser(Diagnostics out, Optional<Instant> notBefore) {
         this.out = out;
@@ -30,13 +32,15 @@ final class FileParser {
         ScheduleParser schedules = new ScheduleParser(out, syntax);
         this.sourceParser = new SourceParser(out, syntax, schedules);
         this.pipelineParser = new PipelineParser(out, syntax, schedules);
+        this.connectionParser = new ConnectionParser(out);
     }
 
     /** What one file declared. */
     sealed interface Parsed permits SourcesFile, PipelineFile {
     }
 
-    record SourcesFile(List<Source> sources) implements Parsed {
+    /** A sources file; it may declare {@code connections:} beside its sources, or only them. */
+    record SourcesFile(List<Source> sources, List<Connection> connections) implements Parsed {
     }
 
     record PipelineFile(Pipeline pipeline, YNode root) implements Parsed {
@@ -58,6 +62,7 @@ final class FileParser {
         }
         boolean isPipeline = topKeys.contains("pipeline");
         boolean isSources = topKeys.contains("sources");
+        boolean isConnections = topKeys.contains("connections") && !isPipeline;
         Optional<MapReader> top = MapReader.of(root, isSources && !isPipeline ? "the sources file" : isPipeline ? "the pipeline file" : "the file", out);
         if (top.isEmpty()) {
             return Optional.empty();
@@ -67,8 +72,14 @@ final class FileParser {
             out.error(r.keyPos("sources"), "a file declares either a pipeline or sources, not both: move 'sources' to a file of its own");
             return Optional.empty();
         }
+        List<Connection> connections = isConnections
+                ? r.get("connections").map(connectionParser::connections).orElse(List.of()) : List.of();
         if (isSources) {
-            return Optional.of(new SourcesFile(sourceParser.sources(r)));
+            return Optional.of(new SourcesFile(sourceParser.sources(r), connections));
+        }
+        if (isConnections) {
+            r.finish();
+            return Optional.of(new SourcesFile(List.of(), connections));
         }
         if (isPipeline) {
             return pipelineParser.pipeline(file, r).map(p -> new PipelineFile(p, root));

@@ -18,6 +18,7 @@ import io.freshet.core.model.Output;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Partitioning;
 import io.freshet.core.model.Pipeline;
+import io.freshet.core.model.PostgresOutput;
 import io.freshet.core.model.Retries;
 import io.freshet.core.model.Step;
 import io.freshet.core.model.Trigger;
@@ -42,6 +43,7 @@ final class PipelineParser {
     private final StepParser stepParser;
     private final CheckParser checkParser;
     private final DynamicKeyParser keys;
+    private final PostgresOutputParser postgresOutputs;
 
     /** Names of pipelines with a step that did not parse: their outputs may look unwritten, and that is not news. */
     private final Set<String> brokenSteps = new HashSet<>();
@@ -53,6 +55,7 @@ final class PipelineParser {
         this.stepParser = new StepParser(out, syntax);
         this.checkParser = new CheckParser(out, syntax);
         this.keys = new DynamicKeyParser(out);
+        this.postgresOutputs = new PostgresOutputParser(out);
     }
 
     Set<String> pipelinesWithBrokenSteps() {
@@ -178,19 +181,27 @@ final class PipelineParser {
             String description = "";
             Optional<YNode> locNode;
             Optional<DynamicKey> dynamicKey = Optional.empty();
+            Optional<PostgresOutput> postgres = Optional.empty();
             if (value instanceof YNode.Mapping) {
                 Optional<MapReader> m = MapReader.of(value, "output '" + asset + "'", out);
                 locNode = m.flatMap(x -> x.required("location"));
                 description = m.flatMap(x -> x.string("description")).orElse("");
                 dynamicKey = m.flatMap(x -> keys.partitionBy(x, asset));
+                postgres = m.flatMap(x -> x.get("postgres")).flatMap(n -> postgresOutputs.parse(n, asset));
+                if (dynamicKey.isPresent() && postgres.isPresent()) {
+                    // Each key is published on its own; a load replacing the partition per key would keep only the last.
+                    out.error(m.get().keyPos("postgres"), "output '" + asset + "' has 'partition_by' and 'postgres': loading a dynamically"
+                            + " keyed output into PostgreSQL is not supported yet; load it from a consumer pipeline without 'partition_by'");
+                }
                 m.ifPresent(MapReader::finish);
             } else {
                 locNode = Optional.of(value);
             }
             String desc = description;
             Optional<DynamicKey> key = dynamicKey;
+            Optional<PostgresOutput> warehouse = postgres;
             locNode.ifPresent(n -> syntax.location(n, "the location of output '" + asset + "'")
-                    .ifPresent(loc -> outputs.add(new Output(asset, desc, loc, n.pos(), e.key().pos(), key))));
+                    .ifPresent(loc -> outputs.add(new Output(asset, desc, loc, n.pos(), e.key().pos(), key, warehouse))));
         }
         if (r.get().entries().isEmpty()) {
             out.error(node.pos(), "'outputs' is empty: a pipeline writes at least one asset");

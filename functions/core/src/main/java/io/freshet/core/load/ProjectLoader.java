@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import io.freshet.core.graph.AssetGraph;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Observation;
+import io.freshet.core.model.Connection;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SqlText;
@@ -78,6 +79,7 @@ public final class ProjectLoader {
         Path base = dir.toAbsolutePath().normalize();
         List<Source> sources = new ArrayList<>();
         List<Pipeline> pipelines = new ArrayList<>();
+        List<Connection> connections = new ArrayList<>();
         Map<String, YNode> pipelineRoots = new LinkedHashMap<>();
         FileParser parser = new FileParser(out, notBefore);
         String prefix = display.equals(".") ? "" : display + "/";
@@ -87,7 +89,10 @@ public final class ProjectLoader {
             Optional<YNode> root = text.flatMap(t -> YamlFiles.parse(name, t, out));
             root.flatMap(r -> parser.parse(name, r)).ifPresent(parsed -> {
                 switch (parsed) {
-                    case FileParser.SourcesFile s -> sources.addAll(s.sources());
+                    case FileParser.SourcesFile s -> {
+                        sources.addAll(s.sources());
+                        connections.addAll(s.connections());
+                    }
                     case FileParser.PipelineFile p -> {
                         pipelines.add(p.pipeline());
                         pipelineRoots.putIfAbsent(p.pipeline().name(), p.root());
@@ -101,6 +106,7 @@ public final class ProjectLoader {
         ProjectValidator validator = new ProjectValidator(sources, pipelines, base, display, parameters, parser.pipelinesWithBrokenSteps(), out);
         validator.observed(parser.observations().stream().map(Observation::source).collect(Collectors.toSet()));
         validator.validate();
+        new WarehouseOutputValidator(connections, pipelines, out).validate();
         if (out.hasErrors()) {
             return new LoadResult(Optional.empty(), out.sorted());
         }
