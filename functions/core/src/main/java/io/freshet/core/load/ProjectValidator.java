@@ -44,6 +44,7 @@ final class ProjectValidator {
     private final Set<String> pipelinesWithUnknownInputs = new HashSet<>();
     private final LocationValidator locations;
     private final SqlValidator sqlValidator;
+    private final ForEachValidator forEach;
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
@@ -53,6 +54,7 @@ final class ProjectValidator {
         this.out = out;
         this.locations = new LocationValidator(sources, pipelines, parameters, out);
         this.sqlValidator = new SqlValidator(dir, displayDir, out, sourceByName, producerOf, pipelinesWithUnknownInputs);
+        this.forEach = new ForEachValidator(out, sourceByName, sqlValidator.sqlFiles(), pipelinesWithUnknownInputs);
     }
 
     Map<String, String> sqlFiles() {
@@ -75,6 +77,7 @@ final class ProjectValidator {
             checks(p);
             sqlValidator.sqlReadsOnlyItsAssets(p);
             sqlValidator.sqlReadsOnlyRunVariables(p);
+            forEach.validate(p);
         }
         snapshotTablesOnce();
         locations.overlaps();
