@@ -147,10 +147,9 @@ class ForEachTest {
                 consumed.stream().map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList(), "test").orElseThrow();
     }
 
-    /** The lines of the JSON log with this message since the last call, and forgets them. */
+    /** The lines of the JSON log with this message, since the log was last reset. */
     List<String> logLines(String message) {
-        List<String> lines = logged.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"message\":\"" + message + "\"")).toList();
-        return lines;
+        return logged.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"message\":\"" + message + "\"")).toList();
     }
 
     @Test
