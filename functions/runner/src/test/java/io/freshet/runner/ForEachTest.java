@@ -61,6 +61,7 @@ class ForEachTest {
     static final String LAKE = "lake";
     static final String DAY = "2026-06-01";
     static final AtomicInteger TABLES = new AtomicInteger();
+    static final String PER_FILE_SQL = "SELECT CAST(id AS INTEGER) AS id, CAST(amount AS DECIMAL(10,2)) AS amount, _object FROM landing.sales";
     static final Pattern OBJECT = Pattern.compile("s3://lake/[^:;\\s]+\\.csv");
 
     static LocalDynamo dynamo;
@@ -97,7 +98,12 @@ class ForEachTest {
         DynamoStateStore.createTable(dynamo.client(), table);
         store = new DynamoStateStore(dynamo.client(), table, clock);
         objects = new ObjectStore(s3.client());
-        Path dir = Files.createDirectories(tmp.resolve("pipelines"));
+        project = project(PER_FILE_SQL);
+    }
+
+    /** The per_file pipeline whose for_each step runs {@code query}. */
+    Project project(String query) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("pipelines-" + TABLES.incrementAndGet()));
         Files.writeString(dir.resolve("sources.yaml"), """
                 sources:
                   landing.sales:
@@ -117,13 +123,13 @@ class ForEachTest {
                   - sql:
                       output: core.sales
                       for_each: {input: landing.sales, parallelism: 4}
-                      query: SELECT CAST(id AS INTEGER) AS id, CAST(amount AS DECIMAL(10,2)) AS amount, _object FROM landing.sales
+                      query: %s
                 checks:
                   - sql:
                       name: every_object_named
                       query: SELECT * FROM landing.sales WHERE _object NOT LIKE 's3://lake/%%.csv'
-                """.formatted(TABLES.get()));
-        project = ProjectLoader.load(dir).orThrow();
+                """.formatted(TABLES.get(), query));
+        return ProjectLoader.load(dir).orThrow();
     }
 
     RunnerService runner(FaultPoints faults) {
@@ -226,6 +232,20 @@ class ForEachTest {
             expected.put(10 * n + 1, "s3://lake/test/landing.sales/" + DAY + "/sales-" + n + ".csv");
         }
         assertEquals(expected, rows, "the same rows a clean run writes");
+    }
+
+    @Test
+    void resultsWhoseColumnsDifferFailTheRunNamingTheObject() throws Exception {
+        project = project("SELECT * FROM landing.sales"); // no casts: a file whose amount is text gives a VARCHAR column
+        List<AssetEvent> arrived = List.of(upload(0, false, "types"), upload(1, true, "types"), upload(2, false, "types"));
+
+        Run run = runOf(arrived);
+
+        assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).execute(run.runId()));
+
+        String reason = store.runs().run(run.runId()).flatMap(Run::finishReason).orElseThrow();
+        assertTrue(reason.contains("the result of " + arrived.get(1).objects().get(0) + " has columns [id BIGINT, amount VARCHAR, _object VARCHAR]"), reason);
+        assertEquals(List.of(), updates());
     }
 
     List<JsonNode> updates() {
