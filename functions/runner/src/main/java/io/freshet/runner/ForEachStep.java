@@ -84,10 +84,10 @@ final class ForEachStep {
         long processed = outcomes.stream().filter(o -> o instanceof ObjectTask.Outcome.Done d && !d.reused()).count();
         long reused = outcomes.stream().filter(o -> o instanceof ObjectTask.Outcome.Done d && d.reused()).count();
         for (ObjectTask.Outcome o : outcomes) {
-            log.info(switch (o) {
-                case ObjectTask.Outcome.Done d -> d.reused() ? "object result reused" : "object processed";
-                case ObjectTask.Outcome.Failed f -> "object failed";
-            }, a.log(fields(plan, o)));
+            switch (o) {
+                case ObjectTask.Outcome.Done d -> log.info(d.reused() ? "object result reused" : "object processed", a.log(fields(plan, o)));
+                case ObjectTask.Outcome.Failed f -> log.warn("object failed", a.log(fields(plan, o)));
+            }
         }
         List<ObjectTask.Outcome.Failed> failed = outcomes.stream()
                 .filter(o -> o instanceof ObjectTask.Outcome.Failed).map(o -> (ObjectTask.Outcome.Failed) o).toList();

@@ -13,9 +13,9 @@ import io.freshet.core.yaml.DidYouMean;
 import io.freshet.core.yaml.Diagnostics;
 
 /**
- * What a {@code for_each} needs from the project: it iterates the objects of one S3 source input of its pipeline, which its SQL
- * reads, and its tasks see the inputs only (each task is a database of its own: an earlier step's
- * table is not in it).
+ * What a {@code for_each} needs from the project: it iterates the objects of one S3 source input
+ * of its pipeline, which its SQL reads, and its tasks see the inputs only (each task is a
+ * database of its own: an earlier step's table is not in it).
  */
 final class ForEachValidator {
 
