@@ -89,9 +89,9 @@ final class RunAttempt {
         }
         try (DuckSession duck = DuckSession.open(DuckSettings.defaults(work.resolve("duckdb")))) {
             deadline.onExpiry(duck::interrupt);
-            views.create(duck, ready, work, deadline);
+            Map<String, InputViews.InputFiles> read = views.create(duck, a.pipeline(), ready, work, deadline);
             databaseInputs.create(duck, a, ready.databases(), work, deadline);
-            Map<String, TableFacts> facts = steps.run(new StepExecutor.StepRun(a, duck, work, deadline, snapshotPlan.reads()));
+            Map<String, TableFacts> facts = steps.run(new StepExecutor.StepRun(a, duck, work, deadline, snapshotPlan.reads(), read));
             ChecksPhase.Outcome outcome = checks.run(a, duck, deadline);
             Optional<String> blocked = outcome.blockedBecause();
             if (blocked.isPresent()) {

@@ -26,7 +26,9 @@ sealed interface StepExecutor<S extends Step> permits SqlStepExecutor, SnapshotS
      * @param duck          the attempt's DuckDB session: inputs are views named after their assets, outputs tables
      * @param work          the attempt's scratch directory
      * @param snapshotReads per incremental snapshot output, the watermark range to read ({@link SnapshotPlanner})
+     * @param inputs        per input asset, the objects its view reads ({@link InputViews})
      */
-    record StepRun(Attempt attempt, DuckSession duck, Path work, AttemptDeadline deadline, Map<String, WatermarkRange> snapshotReads) {
+    record StepRun(Attempt attempt, DuckSession duck, Path work, AttemptDeadline deadline, Map<String, WatermarkRange> snapshotReads,
+                   Map<String, InputViews.InputFiles> inputs) {
     }
 }

@@ -15,7 +15,7 @@ final class StepsPhase {
     private final FaultPoints faults;
 
     StepsPhase(RunnerParts parts) {
-        this.sql = new SqlStepExecutor(parts.project());
+        this.sql = new SqlStepExecutor(parts.project(), new ForEachStep(parts));
         this.snapshot = new SnapshotStepExecutor(parts.snapshotter());
         this.faults = parts.faults();
     }

@@ -47,6 +47,7 @@ final class ProjectValidator {
     private final SqlValidator sqlValidator;
     private final PostgresInputRules postgresInputs;
     private final DynamicKeyValidator dynamicKeys;
+    private final ForEachValidator forEach;
 
     ProjectValidator(List<Source> sources, List<Pipeline> pipelines, Path dir, String displayDir,
                      Set<String> parameters, Set<String> pipelinesWithBrokenSteps, Diagnostics out) {
@@ -58,6 +59,7 @@ final class ProjectValidator {
         this.sqlValidator = new SqlValidator(dir, displayDir, out, sourceByName, producerOf, pipelinesWithUnknownInputs);
         this.postgresInputs = new PostgresInputRules(out);
         this.dynamicKeys = new DynamicKeyValidator(out, sourceByName, producerOf, sqlValidator.sqlFiles());
+        this.forEach = new ForEachValidator(out, sourceByName, sqlValidator.sqlFiles(), pipelinesWithUnknownInputs);
     }
 
     /** The sources by name, once {@link #validate()} has run. */
@@ -86,6 +88,7 @@ final class ProjectValidator {
             sqlValidator.sqlReadsOnlyItsAssets(p);
             sqlValidator.sqlReadsOnlyRunVariables(p);
             dynamicKeys.validate(p);
+            forEach.validate(p);
         }
         snapshotTablesOnce();
         locations.overlaps();

@@ -1,8 +1,10 @@
 package io.freshet.core.load;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Finds the two-part names ({@code layer.name}) a SQL text mentions outside string literals,
@@ -35,12 +37,20 @@ final class SqlReferences {
         return scan.variables;
     }
 
+    /** Every name the text holds outside string literals and comments (quoted identifiers too), each part of a dotted chain on its own, in lower case. */
+    static Set<String> words(String sql) {
+        Scan scan = new Scan(sql);
+        scan.run();
+        return scan.words;
+    }
+
     /** One pass over the text: the position, the line it is on, and the last character that was not blank. */
     private static final class Scan {
         private final String sql;
         private final int n;
         private final List<Mention> found = new ArrayList<>();
         private final List<VariableUse> variables = new ArrayList<>();
+        private final Set<String> words = new HashSet<>();
         private int line = 1;
         private int lineStart = 0;
         private int i = 0;
@@ -106,6 +116,9 @@ final class SqlReferences {
                 }
                 j++;
             }
+            if (c == '"' && j <= n) {
+                words.add(sql.substring(i + 1, j).replace("\"\"", "\"").toLowerCase(Locale.ROOT)); // DuckDB folds quoted names too
+            }
             i = j + 1;
             previousSignificant = c;
         }
@@ -114,13 +127,17 @@ final class SqlReferences {
             int start = i;
             int end = identifierEnd(i);
             int j = end;
+            words.add(sql.substring(start, end).toLowerCase(Locale.ROOT));
             if (dotThenIdentifier(end) && previousSignificant != '.') {
                 int k = identifierEnd(end + 1);
                 found.add(new Mention((sql.substring(start, end) + "." + sql.substring(end + 1, k)).toLowerCase(Locale.ROOT),
                         line, start - lineStart + 1));
                 // Skip the rest of a longer chain (raw.taps.card_id): its later parts are columns.
+                words.add(sql.substring(end + 1, k).toLowerCase(Locale.ROOT));
                 while (dotThenIdentifier(k)) {
-                    k = identifierEnd(k + 1);
+                    int part = k + 1;
+                    k = identifierEnd(part);
+                    words.add(sql.substring(part, k).toLowerCase(Locale.ROOT));
                 }
                 j = k;
             } else if (sql.substring(start, end).equalsIgnoreCase("getvariable") && previousSignificant != '.') {

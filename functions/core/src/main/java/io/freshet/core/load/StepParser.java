@@ -85,6 +85,7 @@ final class StepParser {
         if (tablesNode.isPresent() && tablesNode.get() instanceof YNode.Sequence seq && seq.items().isEmpty()) {
             out.error(tablesNode.get().pos(), "'tables' is empty: a snapshot reads at least one table");
         }
+        ForEachParser.refuseOnSnapshot(r);
         r.finish();
         return source.map(s -> new Step.Snapshot(s, List.copyOf(tables), r.pos()));
     }
@@ -92,10 +93,13 @@ final class StepParser {
     private Optional<Step> sqlStep(MapReader r) {
         Optional<String> output = r.requiredString("output");
         Optional<SqlText> sql = syntax.sqlText(r);
+        Optional<YNode> forEachNode = r.get(ForEachParser.KEY);
+        Optional<Step.ForEach> forEach = forEachNode.flatMap(new ForEachParser(out, syntax)::read);
         r.finish();
-        if (output.isEmpty() || sql.isEmpty() || !syntax.assetName(output.get(), r.keyPos("output"))) {
+        if (output.isEmpty() || sql.isEmpty() || !syntax.assetName(output.get(), r.keyPos("output"))
+                || forEachNode.isPresent() && forEach.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Step.Sql(output.get(), sql.get(), r.pos()));
+        return Optional.of(new Step.Sql(output.get(), sql.get(), forEach, r.pos()));
     }
 }

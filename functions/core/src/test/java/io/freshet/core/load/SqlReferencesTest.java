@@ -1,6 +1,8 @@
 package io.freshet.core.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -52,5 +54,14 @@ class SqlReferencesTest {
                 SELECT getvariable('a' || 'b'), getvariable(name), getvariable('it''s'), x.getvariable('y')
                 -- getvariable('c')
                 , 'getvariable(''d'')'"""));
+    }
+
+    @Test
+    void theObjectColumnIsNamedBareQuotedOrQualifiedButNotInLiteralsOrComments() {
+        assertTrue(ObjectColumn.named("SELECT _object FROM landing.sales"));
+        assertTrue(ObjectColumn.named("SELECT s.\"_Object\" FROM landing.sales s"));
+        assertTrue(ObjectColumn.named("SELECT landing.sales._OBJECT FROM landing.sales"));
+        assertFalse(ObjectColumn.named("SELECT '_object', x AS objects -- _object\n/* _object */ FROM landing.sales"));
+        assertFalse(ObjectColumn.named("SELECT my_object FROM landing.sales"));
     }
 }

@@ -61,6 +61,16 @@ public final class DuckSession implements AutoCloseable {
 
     /** A view named after {@code asset} over exactly {@code files}; an asset with no files is an empty view only when its columns are known, so that is an error. */
     public void createInputView(String asset, List<Path> files, InputFormat format) {
+        createInputView(asset, files, format, Optional.empty());
+    }
+
+    /**
+     * The same view, and with {@code objectColumn} (a name, and the object each file is, in the
+     * files' order) a column of that name holding each row's object: the reader's {@code filename}
+     * column (which fails, naming the column, when a file has one of that name already), its local
+     * path replaced by the object's name through the reader's {@code file_index}.
+     */
+    public void createInputView(String asset, List<Path> files, InputFormat format, Optional<ObjectColumn> objectColumn) {
         if (files.isEmpty()) {
             throw new EngineException("input '" + asset + "' has no objects to read", null);
         }
@@ -71,8 +81,22 @@ public final class DuckSession implements AutoCloseable {
             case PARQUET -> ", union_by_name = true";
             default -> "";
         };
-        execute("CREATE OR REPLACE VIEW " + Identifiers.asset(asset) + " AS SELECT * FROM " + format.reader() + "(" + list + options + ")",
+        String select = "*";
+        if (objectColumn.isPresent()) {
+            ObjectColumn c = objectColumn.get();
+            if (c.objects().size() != files.size()) {
+                throw new IllegalArgumentException(files.size() + " files but " + c.objects().size() + " object names");
+            }
+            String names = c.objects().stream().map(Identifiers::literal).collect(Collectors.joining(", ", "[", "]"));
+            options += ", filename = " + Identifiers.literal(c.name());
+            select = "* REPLACE (" + names + "[file_index::BIGINT + 1] AS " + Identifiers.quote(c.name()) + ")";
+        }
+        execute("CREATE OR REPLACE VIEW " + Identifiers.asset(asset) + " AS SELECT " + select + " FROM " + format.reader() + "(" + list + options + ")",
                 "reading input '" + asset + "'");
+    }
+
+    /** A column naming each row's object: {@code objects.get(i)} for the rows of the view's i-th file. */
+    public record ObjectColumn(String name, List<String> objects) {
     }
 
     /** Sets the session variable {@code name}, read in SQL as {@code getvariable('name')}, to a VARCHAR. */
