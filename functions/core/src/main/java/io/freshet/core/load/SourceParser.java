@@ -9,6 +9,7 @@ import io.freshet.core.location.LocationPattern;
 import io.freshet.core.location.LocationSyntaxException;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Partitioning;
+import io.freshet.core.model.PostgresConnections;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SourceFiles;
 import io.freshet.core.partition.PartitionGrain;
@@ -83,10 +84,12 @@ final class SourceParser {
                 result = Optional.of(new Source.S3(name, description, location.get(), locNode.get().pos(), partitioning, format, freshness, files, pos));
             }
         } else {
+            int[] maxConnections = {PostgresConnections.DEFAULT_MAX};
             Optional<String> connection = r.required("postgres")
                     .flatMap(n -> MapReader.of(n, "'postgres' of source '" + name + "'", out))
                     .flatMap(pg -> {
                         Optional<String> c = pg.requiredString("connection");
+                        maxConnections[0] = maxConnections(pg);
                         pg.finish();
                         c.ifPresent(v -> {
                             if (!CONNECTION_NAME.matcher(v).matches()) {
@@ -102,10 +105,15 @@ final class SourceParser {
                             + (key.equals("ignore") || key.equals("complete_when") ? "" : "; the snapshot pipeline's outputs carry it"));
                 }
             }
-            result = connection.map(c -> new Source.Postgres(name, description, c, pos));
+            result = connection.map(c -> new Source.Postgres(name, description, c, maxConnections[0], pos));
         }
         r.finish();
         return result;
+    }
+
+    /** A PostgreSQL source's {@code max_connections:} (docs/pipelines.md), its default when absent. */
+    private static int maxConnections(MapReader pg) {
+        return pg.integer("max_connections", 1, PostgresConnections.LIMIT).map(Long::intValue).orElse(PostgresConnections.DEFAULT_MAX);
     }
 
     /** An S3 source's {@code ignore:} globs and {@code complete_when:} marker (docs/pipelines.md). */

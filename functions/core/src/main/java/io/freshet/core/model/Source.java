@@ -29,8 +29,15 @@ public sealed interface Source permits Source.S3, Source.Postgres {
     /**
      * A PostgreSQL database that snapshot steps read. Only the connection's name is here; its
      * credentials come from Secrets Manager or the environment at run time, never from YAML.
+     * {@code maxConnections} caps the connections one snapshot opens to it ({@code max_connections:},
+     * {@link PostgresConnections}).
      */
-    record Postgres(String name, String description, String connection, SourcePos pos) implements Source {
+    record Postgres(String name, String description, String connection, int maxConnections, SourcePos pos) implements Source {
+
+        public Postgres(String name, String description, String connection, SourcePos pos) {
+            this(name, description, connection, PostgresConnections.DEFAULT_MAX, pos);
+        }
+
         @Override
         public Partitioning partitioning() {
             return Partitioning.NONE;
