@@ -19,7 +19,7 @@ enum SnapshotBenchTable {
             "INSERT INTO bench SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 100000)::int END, "
                     + "((g * 31) % 10000000) / 100.0, CASE WHEN g % 17 = 0 THEN NULL ELSE left(md5(g::text), (g % 30)::int) END, g % 3 = 0, "
                     + "date '2020-01-01' + (g % 2000)::int, timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second', md5(g::text)::uuid "
-                    + "FROM generate_series(1::bigint, %d) g"),
+                    + "FROM generate_series(1::bigint, {rows}) g"),
 
     WIDE("bench_wide", "22 columns: bigint, int, smallint, 3 numeric, real, double, boolean, 3 text, date, 3 timestamptz, timestamp, "
             + "jsonb, 2 uuid, int[], text[]",
@@ -36,7 +36,7 @@ enum SnapshotBenchTable {
                     + "timestamp '2020-01-01 00:00:00' + g * interval '1 second', "
                     + "jsonb_build_object('k', g % 100, 'tag', 'v' || (g % 7), 'ok', g % 2 = 0), md5(g::text)::uuid, "
                     + "md5((g + 1)::text)::uuid, ARRAY[(g % 10)::int, (g % 100)::int, (g % 1000)::int], ARRAY['a' || (g % 3), 'b' || (g % 5)] "
-                    + "FROM generate_series(1::bigint, %d) g");
+                    + "FROM generate_series(1::bigint, {rows}) g");
 
     final String name;
     final String columns;
@@ -53,7 +53,7 @@ enum SnapshotBenchTable {
     /** Creates and fills the table with {@code rows} rows, then vacuums it (hint bits set, visibility map, statistics). */
     void fill(LocalPostgres pg, long rows) {
         pg.execute(create);
-        pg.execute(String.format(insert, rows));
+        pg.execute(insert.replace("{rows}", Long.toString(rows)));
         pg.execute("VACUUM ANALYZE " + name);
     }
 
