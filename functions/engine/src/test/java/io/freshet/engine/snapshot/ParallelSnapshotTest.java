@@ -218,6 +218,15 @@ class ParallelSnapshotTest {
     }
 
     @Test
+    void theDegreeIsOnePerProcessorAtLeastTwoNeverPastTheCap() {
+        assertEquals(1, SnapshotSettings.degree(1));
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(32, Math.max(2, processors)), SnapshotSettings.degree(32));
+        assertEquals(Math.min(4, Math.max(2, processors)), SnapshotSettings.degree(4));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotSettings.degree(0));
+    }
+
+    @Test
     void pagesSplitIntoEqualRunsOpenAtBothEnds() {
         assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(100, 4, 1024));
         assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(2047, 4, 1024));
