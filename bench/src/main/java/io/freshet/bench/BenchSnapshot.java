@@ -2,6 +2,7 @@ package io.freshet.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import com.sun.management.OperatingSystemMXBean;
 
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.cli.OptionValues;
@@ -77,13 +80,20 @@ final class BenchSnapshot implements Callable<Integer> {
 
     static final String BUCKET = "bench";
 
-    /** The best rate of each measure over the rounds (rows/s), the peak RSS of Freshet's snapshots and the last Parquet's size. */
-    private record Best(double copies, double copy, double duckdb, double freshet, long freshetRss, long duckdbRss, long parquetBytes) {
-        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, 0);
+    /**
+     * The best rate of each measure over the rounds (rows/s), the peak RSS of Freshet's snapshots
+     * and of DuckDB's process, the least client CPU per row of each (µs: this JVM's during Freshet's
+     * snapshot, the Python process's during DuckDB's COPY; PostgreSQL's backends not counted) and
+     * the last Parquet's size.
+     */
+    private record Best(double copies, double copy, double duckdb, double freshet, long freshetRss, long duckdbRss, double freshetCpu,
+                        double duckdbCpu, long parquetBytes) {
+        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, Double.MAX_VALUE, Double.MAX_VALUE, 0);
 
         Best and(Best r) {
             return new Best(Math.max(copies, r.copies), Math.max(copy, r.copy), Math.max(duckdb, r.duckdb), Math.max(freshet, r.freshet),
-                    Math.max(freshetRss, r.freshetRss), Math.max(duckdbRss, r.duckdbRss), r.parquetBytes);
+                    Math.max(freshetRss, r.freshetRss), Math.max(duckdbRss, r.duckdbRss), Math.min(freshetCpu, r.freshetCpu),
+                    Math.min(duckdbCpu, r.duckdbCpu), r.parquetBytes);
         }
     }
 
@@ -149,6 +159,7 @@ final class BenchSnapshot implements Callable<Integer> {
         double copy = tableRows / SnapshotCopyBaseline.seconds(pg, table, 1, tableRows);
         double duck = 0;
         long duckRss = 0;
+        double duckCpu = 0;
         if (duckdb != null) {
             SnapshotDuckDbScanner.Read read = duckdb.read(pg, table, dir.resolve("duckdb.parquet"), duckThreads);
             if (read.rows() != tableRows) {
@@ -156,18 +167,21 @@ final class BenchSnapshot implements Callable<Integer> {
             }
             duck = tableRows / read.seconds();
             duckRss = read.peakRss();
+            duckCpu = read.cpuSeconds() * 1e6 / tableRows;
             Files.delete(dir.resolve("duckdb.parquet"));
         }
         resetPeakRss();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         SnapshotResult result = freshet(pg, table, n, duckThreads, store, dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpuNanos() - cpu0) / 1e3 / tableRows;
         if (result.rows() != tableRows) {
             throw new IllegalStateException("the snapshot has " + result.rows() + " rows");
         }
         long rss = rss("VmHWM").orElse(0L);
         TempDirs.delete(dir);
-        return new Best(copies, copy, duck, tableRows / seconds, rss, duckRss, result.bytes());
+        return new Best(copies, copy, duck, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes());
     }
 
     /** Freshet's snapshot of the table; with a store, each file uploaded as soon as it is complete and the time includes the last upload. */
@@ -214,16 +228,22 @@ final class BenchSnapshot implements Callable<Integer> {
         out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit)%n", n, best.copies);
         out.printf("  (b) one COPY binary         %,.0f rows/s%n", best.copy);
         if (withDuckdb) {
-            out.printf("  (c) DuckDB %s scanner     %,.0f rows/s, peak RSS %s%n", SnapshotDuckDbScanner.VERSION, best.duckdb, mb(best.duckdbRss));
+            out.printf("  (c) DuckDB %s scanner     %,.0f rows/s, peak RSS %s, client CPU %.2f us/row%n", SnapshotDuckDbScanner.VERSION, best.duckdb,
+                    mb(best.duckdbRss), best.duckdbCpu);
         }
-        out.printf("  (d) Freshet                 %,.0f rows/s%s, peak RSS %s (VmHWM reset before each snapshot: JVM, heap, DuckDB)%n",
-                best.freshet, upload ? ", uploaded to S3" : ", local disk", mb(best.freshetRss));
+        out.printf("  (d) Freshet                 %,.0f rows/s%s, peak RSS %s (VmHWM reset before each snapshot: JVM, heap, DuckDB), "
+                + "client CPU %.2f us/row%n", best.freshet, upload ? ", uploaded to S3" : ", local disk", mb(best.freshetRss), best.freshetCpu);
         out.printf("  Freshet / parallel COPY     %.2f (goal >= 0.8)%n", best.freshet / best.copies);
         if (withDuckdb) {
             out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2)%n", best.freshet / best.duckdb);
         }
         out.printf("  parquet                     %s (%.1f bytes/row)%n", mb(best.parquetBytes), (double) best.parquetBytes / tableRows);
         out.flush();
+    }
+
+    /** This JVM's CPU time, all threads (DuckDB's native ones included). */
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String loadAverage() {

@@ -24,8 +24,8 @@ final class SnapshotDuckDbScanner {
 
     static final String VERSION = "1.5.5";
 
-    /** One read: rows, seconds of the COPY, peak RSS of the Python process. */
-    record Read(long rows, double seconds, long peakRss) {
+    /** One read: rows, seconds of the COPY, peak RSS of the Python process, its CPU seconds during the COPY. */
+    record Read(long rows, double seconds, long peakRss, double cpuSeconds) {
     }
 
     private final Path python;
@@ -69,7 +69,7 @@ final class SnapshotDuckDbScanner {
             throw new IOException("DuckDB's scanner failed: " + text);
         }
         String[] last = text.substring(text.lastIndexOf('\n') + 1).trim().split("\\s+");
-        return new Read(Long.parseLong(last[0]), Double.parseDouble(last[1]), Long.parseLong(last[2]));
+        return new Read(Long.parseLong(last[0]), Double.parseDouble(last[1]), Long.parseLong(last[2]), Double.parseDouble(last[3]));
     }
 
     private static void require(int exit, String what) throws IOException {

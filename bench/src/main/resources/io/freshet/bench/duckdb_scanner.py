@@ -3,7 +3,8 @@
 Arguments: a libpq connection string, the table, the Parquet file, DuckDB's threads. The
 extension comes from the PyPI package duckdb-extension-postgres-scanner (same version as duckdb),
 loaded from the venv by path: no autoinstall, an empty extension directory, nothing downloaded.
-Prints one line: rows, seconds of the COPY alone, peak RSS of this process in bytes.
+Prints one line: rows, seconds of the COPY alone, peak RSS of this process in bytes, CPU seconds of
+the COPY (all of this process's threads).
 """
 import importlib
 import pathlib
@@ -30,10 +31,12 @@ def main():
     con.execute("LOAD '" + str(found[-1]) + "'")
     con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS pg (TYPE postgres, READ_ONLY)")
     started = time.perf_counter()
+    cpu = time.process_time()
     rows = con.execute("COPY (SELECT * FROM pg.public." + table + ") TO '" + out.replace("'", "''")
                        + "' (FORMAT parquet, COMPRESSION zstd)").fetchone()[0]
     seconds = time.perf_counter() - started
-    print(rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    cpu = time.process_time() - cpu
+    print(rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, cpu)
 
 
 main()
