@@ -70,7 +70,12 @@ final class CopyStream implements AutoCloseable {
 
     /** @param readers how many ranges will be read at once ({@link #start} is called that many times) */
     CopyStream(List<PgColumn> columns, int watermarkIndex, long partLimit, int readers) {
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers must be at least 1: " + readers);
+        }
         this.columns = List.copyOf(columns);
+        // Counted up front, not per start(): a range that ends before the next is started must not end the stream.
+        this.running.set(readers);
         this.partLimit = partLimit;
         this.watermarkIndex = watermarkIndex;
         this.batches = BATCHES + BATCHES_PER_EXTRA_READER * (readers - 1);
@@ -97,7 +102,6 @@ final class CopyStream implements AutoCloseable {
     void start(PGConnection connection, String copySql, String threadName) {
         RowDecoder decoder = new RowDecoder(columns, watermarkIndex);
         decoders.add(decoder);
-        running.incrementAndGet();
         Thread reader = new Thread(() -> read(connection, copySql, decoder), threadName);
         readers.add(reader);
         reader.setDaemon(true);
