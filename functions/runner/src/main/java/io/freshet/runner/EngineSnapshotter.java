@@ -75,7 +75,9 @@ public final class EngineSnapshotter implements Snapshotter {
                     return new TableRequest(t.schema(), t.table(), t.output(), Optional.of(w), r.after(), r.upTo());
                 })
                 .orElseGet(() -> TableRequest.full(t.schema(), t.table(), t.output()))).toList();
-        return engine.snapshot(new PgConnectionInfo(c.jdbcUrl(), c.user(), c.password()), requests, workDir, SnapshotSettings.defaults(workDir).withLockTimeout(lockTimeout))
+        SnapshotSettings settings = SnapshotSettings.defaults(workDir).withLockTimeout(lockTimeout)
+                .withParallelConnections(SnapshotSettings.degree(source.maxConnections()));
+        return engine.snapshot(new PgConnectionInfo(c.jdbcUrl(), c.user(), c.password()), requests, workDir, settings)
                 .tables().stream()
                 .map(t -> new Table(t.output(), t.parquetFiles(), t.rows(), t.schemaHash(), t.newWatermark()))
                 .toList();

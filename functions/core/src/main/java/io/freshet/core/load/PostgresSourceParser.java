@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.freshet.core.model.PgQueryText;
+import io.freshet.core.model.PostgresConnections;
 import io.freshet.core.model.PostgresRead;
 import io.freshet.core.model.Source;
 import io.freshet.core.yaml.DidYouMean;
@@ -47,6 +48,8 @@ final class PostgresSourceParser {
                         + "' must be lower-case letters, digits, '_' or '-': it names a secret, credentials never go in YAML");
             }
         });
+        int maxConnections = pg.integer("max_connections", 1, PostgresConnections.LIMIT).map(Long::intValue)
+                .orElse(PostgresConnections.DEFAULT_MAX);
         boolean ok = true;
         Optional<PostgresRead> read = Optional.empty();
         if (pg.has("table") && pg.has("query")) {
@@ -69,7 +72,7 @@ final class PostgresSourceParser {
         if (connection.isEmpty() || !ok) {
             return Optional.empty();
         }
-        return Optional.of(new Source.Postgres(name, description, connection.get(), read, pos));
+        return Optional.of(new Source.Postgres(name, description, connection.get(), read, maxConnections, pos));
     }
 
     private Optional<PostgresRead> table(MapReader pg) {

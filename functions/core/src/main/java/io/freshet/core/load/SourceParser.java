@@ -10,6 +10,7 @@ import io.freshet.core.model.AllowedProducers;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Observation;
 import io.freshet.core.model.Partitioning;
+import io.freshet.core.model.PostgresConnections;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SourceFiles;
 import io.freshet.core.partition.PartitionGrain;
@@ -111,6 +112,7 @@ final class SourceParser {
         return result;
     }
 
+    /** A PostgreSQL source's {@code max_connections:} (docs/pipelines.md), its default when absent. */
     /** An S3 source's {@code ignore:} globs and {@code complete_when:} marker (docs/pipelines.md). */
     private SourceFiles sourceFiles(MapReader r, Optional<LocationPattern> location) {
         List<String> ignore = new ArrayList<>();

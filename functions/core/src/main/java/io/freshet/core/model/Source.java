@@ -31,12 +31,25 @@ public sealed interface Source permits Source.S3, Source.Postgres {
      * A PostgreSQL database. Only the connection's name is here; its credentials come from Secrets
      * Manager or the environment at run time, never from YAML. Without {@code read} (a connection
      * only) snapshot steps read it; with a table or query, SQL steps read it as a view.
+     * {@code maxConnections} caps the connections one snapshot opens to it ({@code max_connections:},
+     * {@link PostgresConnections}).
      */
-    record Postgres(String name, String description, String connection, Optional<PostgresRead> read, SourcePos pos) implements Source {
+    record Postgres(String name, String description, String connection, Optional<PostgresRead> read, int maxConnections, SourcePos pos)
+            implements Source {
 
         /** A connection only, for snapshot steps. */
         public Postgres(String name, String description, String connection, SourcePos pos) {
-            this(name, description, connection, Optional.empty(), pos);
+            this(name, description, connection, Optional.empty(), PostgresConnections.DEFAULT_MAX, pos);
+        }
+
+        /** A connection only, with its snapshot connection cap. */
+        public Postgres(String name, String description, String connection, int maxConnections, SourcePos pos) {
+            this(name, description, connection, Optional.empty(), maxConnections, pos);
+        }
+
+        /** A table or query that SQL steps read, with the default connection cap. */
+        public Postgres(String name, String description, String connection, Optional<PostgresRead> read, SourcePos pos) {
+            this(name, description, connection, read, PostgresConnections.DEFAULT_MAX, pos);
         }
 
         @Override

@@ -69,7 +69,7 @@ class SchemaTest {
     @ValueSource(strings = {"unknown_key_typo", "unknown_key_no_suggestion", "wrong_types", "trigger_shape",
             "unknown_check_and_step", "source_shape", "freshness_and_durations", "sql_step_query_and_file",
             "not_a_pipeline_file", "missing_required", "invalid_cron_field_count", "invalid_timezone_format",
-            "window_mapping_misused_shape", "postgres_source_read_shape", "for_each_misused"})
+            "window_mapping_misused_shape", "postgres_source_read_shape", "for_each_misused", "postgres_max_connections"})
     void rejectsStructuralMistakesTheLoaderRejects(String fixture) throws IOException {
         Path dir = FixtureTest.FIXTURES.resolve("invalid").resolve(fixture);
         if (!Files.isDirectory(dir)) {

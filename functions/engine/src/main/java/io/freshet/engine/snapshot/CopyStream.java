@@ -1,11 +1,14 @@
 package io.freshet.engine.snapshot;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,16 +19,20 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /**
- * One table's rows on their way from PostgreSQL to DuckDB. A reader thread runs the COPY and
- * decodes rows into {@link Batch}es; DuckDB's table function takes them ({@link #next()}) on its
- * own thread while it encodes the previous ones as Parquet. A few batches circulate between the
- * two, so memory stays bounded whatever the table's size, and the PostgreSQL backend, the decoder
- * and DuckDB's writer all run at once.
+ * One table's rows on their way from PostgreSQL to DuckDB. One reader thread per range of the
+ * table ({@link TableRange}) runs that range's COPY on a connection of its own and decodes rows
+ * into {@link Batch}es; DuckDB's table function takes them ({@link #next()}) on its threads while
+ * they encode earlier ones as Parquet. A few batches per reader circulate between them, so memory
+ * stays bounded whatever the table's size, and the PostgreSQL backends, the decoders and DuckDB's
+ * writers all run at once. The first reader to fail cancels the others; the stream then ends with
+ * that failure.
  */
 final class CopyStream implements AutoCloseable {
 
-    /** Batches in circulation: enough to ride out scheduling hiccups, few enough to stay small. */
+    /** Batches in circulation for one reader: enough to ride out scheduling hiccups, few enough to stay small. */
     static final int BATCHES = 6;
+    /** Batches added per further reader: each keeps one it fills and one in flight. */
+    static final int BATCHES_PER_EXTRA_READER = 2;
 
     /** Streams by id, for the table function's bind (DuckDB passes it the id as a parameter). */
     private static final ConcurrentHashMap<String, CopyStream> OPEN = new ConcurrentHashMap<>();
@@ -34,20 +41,23 @@ final class CopyStream implements AutoCloseable {
 
     final String id = UUID.randomUUID().toString();
     final List<PgColumn> columns;
-    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
-    private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES + 1);
-    private final RowDecoder decoder;
-    private volatile Throwable failure;
+    private final int batches;
+    private final BlockingQueue<Batch> free;
+    private final BlockingQueue<Batch> filled;
+    private final List<RowDecoder> decoders = new ArrayList<>();
+    private final int watermarkIndex;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean cancelled;
-    private volatile CopyOut copy;
-    private Thread reader;
+    private final List<CopyOut> copies = new CopyOnWriteArrayList<>();
+    private final List<Thread> readers = new ArrayList<>();
+    private final AtomicInteger running = new AtomicInteger();
     private volatile boolean ended;
     /** A batch taken by {@link #hasMore()} to look ahead, handed out first by {@link #next()}. */
     private final AtomicReference<Batch> lookahead = new AtomicReference<>();
     /** Bytes handed to DuckDB in the current part (file); a part ends once it reaches {@link #partLimit}. */
     private final AtomicLong partBytes = new AtomicLong();
     private final long partLimit;
-    private long bytesRead;
+    private final AtomicLong bytesRead = new AtomicLong();
 
     /**
      * @param partLimit stream bytes (values as DuckDB holds them in memory) after which
@@ -55,10 +65,23 @@ final class CopyStream implements AutoCloseable {
      *                  files; {@link Long#MAX_VALUE} for one file
      */
     CopyStream(List<PgColumn> columns, int watermarkIndex, long partLimit) {
+        this(columns, watermarkIndex, partLimit, 1);
+    }
+
+    /** @param readers how many ranges will be read at once ({@link #start} is called that many times) */
+    CopyStream(List<PgColumn> columns, int watermarkIndex, long partLimit, int readers) {
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers must be at least 1: " + readers);
+        }
         this.columns = List.copyOf(columns);
+        // Counted up front, not per start(): a range that ends before the next is started must not end the stream.
+        this.running.set(readers);
         this.partLimit = partLimit;
-        this.decoder = new RowDecoder(columns, watermarkIndex);
-        for (int i = 0; i < BATCHES; i++) {
+        this.watermarkIndex = watermarkIndex;
+        this.batches = BATCHES + BATCHES_PER_EXTRA_READER * (readers - 1);
+        this.free = new ArrayBlockingQueue<>(batches);
+        this.filled = new ArrayBlockingQueue<>(batches + 1);
+        for (int i = 0; i < batches; i++) {
             free.add(new Batch(columns));
         }
         OPEN.put(id, this);
@@ -72,17 +95,29 @@ final class CopyStream implements AutoCloseable {
         return s;
     }
 
-    /** Starts the COPY on {@code connection} in a new thread; the connection is the reader's until the stream ends. */
+    /**
+     * Starts a COPY (one range) on {@code connection} in a new thread; the connection is the
+     * reader's until the stream ends. Call it for every range before the first {@link #next()}.
+     */
     void start(PGConnection connection, String copySql, String threadName) {
-        reader = new Thread(() -> read(connection, copySql), threadName);
+        RowDecoder decoder = new RowDecoder(columns, watermarkIndex);
+        decoders.add(decoder);
+        Thread reader = new Thread(() -> read(connection, copySql, decoder), threadName);
+        readers.add(reader);
         reader.setDaemon(true);
         reader.start();
     }
 
-    private void read(PGConnection connection, String copySql) {
+    private void read(PGConnection connection, String copySql, RowDecoder decoder) {
         CopyInput in = null;
+        CopyOut copy = null;
         try {
             copy = connection.getCopyAPI().copyOut(copySql);
+            copies.add(copy);
+            if (cancelled) {
+                cancelCopy(copy);
+                return;
+            }
             in = new CopyInput(copy);
             decoder.readHeader(in);
             Batch batch = takeFree();
@@ -100,15 +135,17 @@ final class CopyStream implements AutoCloseable {
                 filled.put(batch);
             }
         } catch (Throwable t) {
-            if (!cancelled) {
-                failure = t;
+            if (!cancelled && failure.compareAndSet(null, t)) {
+                cancel(); // the other ranges' rows are of no use now
             }
-            cancelCopy();
+            cancelCopy(copy);
         } finally {
             if (in != null) {
-                bytesRead = in.bytesRead();
+                bytesRead.addAndGet(in.bytesRead());
             }
-            filled.offer(END); // room for it is always left: BATCHES + 1
+            if (running.decrementAndGet() == 0) {
+                filled.offer(END); // room for it is always left: batches + 1
+            }
         }
     }
 
@@ -143,8 +180,8 @@ final class CopyStream implements AutoCloseable {
         if (b == END) {
             ended = true;
             filled.offer(END); // for the other consumers, if DuckDB runs several
-            if (failure != null) {
-                throw new StreamFailedException(failure);
+            if (failure.get() != null) {
+                throw new StreamFailedException(failure.get());
             }
             return null;
         }
@@ -169,8 +206,8 @@ final class CopyStream implements AutoCloseable {
         if (b == END) {
             ended = true;
             filled.offer(END);
-            if (failure != null) {
-                throw new StreamFailedException(failure);
+            if (failure.get() != null) {
+                throw new StreamFailedException(failure.get());
             }
             return false;
         }
@@ -182,34 +219,45 @@ final class CopyStream implements AutoCloseable {
         free.offer(b);
     }
 
-    /** Waits for the reader to finish; the failure it ended with, if any. */
+    /** Waits for the readers to finish; the first failure, if any. */
     Throwable await() throws InterruptedException {
-        if (reader != null) {
+        for (Thread reader : readers) {
             reader.join();
         }
-        return failure;
+        return failure.get();
     }
 
+    /** Rows decoded by all readers. */
     long rows() {
-        return decoder.rows();
+        long n = 0;
+        for (RowDecoder d : decoders) {
+            n += d.rows();
+        }
+        return n;
     }
 
     long bytesRead() {
-        return bytesRead;
+        return bytesRead.get();
     }
 
+    /** The greatest watermark over all ranges (after {@link #await()}). */
     Watermark watermark() {
-        return decoder.watermark();
+        Watermark max = decoders.get(0).watermark();
+        for (int i = 1; i < decoders.size(); i++) {
+            max = max.max(decoders.get(i).watermark());
+        }
+        return max;
     }
 
-    /** Stops the reader (DuckDB failed, or the snapshot is abandoned). */
+    /** Stops the readers (DuckDB or one range failed, or the snapshot is abandoned). */
     void cancel() {
         cancelled = true;
-        cancelCopy();
+        for (CopyOut c : copies) {
+            cancelCopy(c);
+        }
     }
 
-    private void cancelCopy() {
-        CopyOut c = copy;
+    private static void cancelCopy(CopyOut c) {
         if (c != null && c.isActive()) {
             try {
                 c.cancelCopy();
@@ -222,10 +270,12 @@ final class CopyStream implements AutoCloseable {
     @Override
     public void close() {
         OPEN.remove(id);
-        if (reader != null && reader.isAlive()) {
+        if (readers.stream().anyMatch(Thread::isAlive)) {
             cancel();
             try {
-                reader.join(10_000);
+                for (Thread reader : readers) {
+                    reader.join(10_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

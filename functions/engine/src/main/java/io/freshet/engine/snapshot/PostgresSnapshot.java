@@ -28,16 +28,21 @@ import java.util.Set;
  *     SHARE MODE} for all tables and views before the first query: no {@code ALTER TABLE} can change a
  *     definition between reading the catalog and reading the rows. The columns are then read from
  *     {@code pg_attribute}/{@code pg_type}/{@code format_type}; that first query fixes the snapshot.
- *     With {@code parallelConnections > 1} the snapshot is exported ({@code pg_export_snapshot()})
- *     and the other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is
- *     read: every table of the call sees the same committed data.</li>
- * <li>Per table: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
- *     AS type) [AND "wm" <= CAST('upTo' AS type)]]) TO STDOUT (FORMAT binary)}. A reader thread decodes the binary rows into
- *     column batches laid out as DuckDB vectors; DuckDB pulls them through a Java table function
- *     and {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet, COMPRESSION zstd)}
- *     writes them as they arrive. PostgreSQL's backend, the decoder and DuckDB's Parquet writer run
- *     at once; six batches of 2,048 rows circulate between them, DuckDB is bounded by
- *     {@code memory_limit} and spills under {@code temp_directory}.</li>
+ *     A plain table (or materialized view) of at least two runs of {@link RangePlanner#MIN_PAGES_PER_RANGE}
+ *     pages is split into up to {@code parallelConnections} ctid page ranges ({@link RangePlanner});
+ *     with more than one connection the snapshot is exported ({@code pg_export_snapshot()}) and the
+ *     other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is read: every
+ *     range and every table of the call sees the same committed data.</li>
+ * <li>Per range: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
+ *     AS type) [AND "wm" <= CAST('upTo' AS type)]] [AND ctid >= '(p,0)'::tid AND ctid < '(q,0)'::tid])
+ *     TO STDOUT (FORMAT binary)}, each range on its own connection. A reader thread per range decodes
+ *     the binary rows into column batches laid out as DuckDB vectors, all into the table's one
+ *     stream; DuckDB pulls them through a Java table function on every one of its threads and
+ *     {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet, COMPRESSION zstd)} writes
+ *     them as they arrive. PostgreSQL's backends, the decoders and DuckDB's Parquet writers run
+ *     at once; six batches of 2,048 rows (two more per further range) circulate between them,
+ *     DuckDB is bounded by {@code memory_limit} and spills under {@code temp_directory}. An
+ *     incremental table's watermark is the greatest over its ranges.</li>
  * </ol>
  * Identifiers are always quoted ({@link Sql}); the only literal built from input, the last
  * watermark, is PostgreSQL's own canonical text of the validated value, quoted, and cast to the
@@ -106,10 +111,10 @@ import java.util.Set;
  *     3 rounds; 0.85 until the last file is written); peak heap 152 MB, peak RSS 414 MB.</li>
  * </ul>
  * Not taken: DuckDB's postgres extension (downloaded at run time, unavailable offline and in a
- * locked-down Lambda); splitting a table into ctid ranges read over several connections (with two
- * cores PostgreSQL and the writer already share them; several connections help only when there are
- * several tables and spare cores); dictionary encoding off ({@code DICTIONARY_SIZE_LIMIT}: 16%
- * faster Parquet writes, but categorical columns would lose their dictionaries).
+ * locked-down Lambda); dictionary encoding off ({@code DICTIONARY_SIZE_LIMIT}: 16% faster Parquet
+ * writes, but categorical columns would lose their dictionaries). Taken since: ctid ranges over
+ * several connections, because the server sustains about twice one connection's rate with two
+ * (docs/performance.md, "Parallel snapshots").
  *
  * <p>Row order within the files is not PostgreSQL's (several threads write row groups); a table
  * has no order. A table is split into files of about 128 MB of values ({@link #PART_BYTES}); each is
@@ -121,6 +126,10 @@ public final class PostgresSnapshot {
     interface Hooks {
         /** The snapshot is fixed (and imported by every connection); no row has been read yet. */
         default void snapshotTaken() {
+        }
+
+        /** The ranges each table will be read in, before the connections are opened. */
+        default void rangesPlanned(List<List<TableRange>> ranges) {
         }
     }
 
@@ -136,6 +145,7 @@ public final class PostgresSnapshot {
 
     private final Hooks hooks;
     private final long partBytes;
+    private final long minPagesPerRange;
 
     public PostgresSnapshot() {
         this(NO_HOOKS, PART_BYTES);
@@ -146,8 +156,14 @@ public final class PostgresSnapshot {
     }
 
     PostgresSnapshot(Hooks hooks, long partBytes) {
+        this(hooks, partBytes, RangePlanner.MIN_PAGES_PER_RANGE);
+    }
+
+    /** @param minPagesPerRange the fewest heap pages worth a connection of their own (tests split small tables) */
+    PostgresSnapshot(Hooks hooks, long partBytes, long minPagesPerRange) {
         this.hooks = hooks;
         this.partBytes = partBytes;
+        this.minPagesPerRange = minPagesPerRange;
     }
 
     /**
@@ -188,7 +204,10 @@ public final class PostgresSnapshot {
             PgSession.execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             PgSession.lock(leader, plans, settings.lockTimeout());
             plans = TablePlanner.reread(catalog, plans); // the first query of the transaction: fixes the snapshot
-            int workers = Math.min(settings.parallelConnections(), plans.size());
+            List<List<TableRange>> ranges = RangePlanner.of(leader, settings.parallelConnections(), minPagesPerRange).ranges(leader, plans);
+            hooks.rangesPlanned(ranges);
+            int workers = Math.min(settings.parallelConnections(),
+                    Math.max(plans.size(), ranges.stream().mapToInt(List::size).max().orElse(1)));
             if (workers > 1) {
                 String id = PgSession.exportSnapshot(leader);
                 for (int i = 1; i < workers; i++) {
@@ -202,7 +221,7 @@ public final class PostgresSnapshot {
 
             List<TableSnapshot> results;
             try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
-                results = new TableCopier(partBytes).run(plans, pg, duck, listener, settings.lockTimeout());
+                results = new TableCopier(partBytes).run(plans, ranges, pg, duck, listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
                 PgSession.execute(c, "COMMIT");

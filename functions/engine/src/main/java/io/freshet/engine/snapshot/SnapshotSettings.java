@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * @param threads             DuckDB's {@code threads}: each takes decoded batches and writes row
  *                            groups, so the Parquet writer's work spreads over the cores
  * @param tempDir             DuckDB's {@code temp_directory}, where it spills
- * @param parallelConnections PostgreSQL connections reading at once; each reads whole tables, all
- *                            from the same exported snapshot. 1 reads the tables one after another
- *                            on one connection.
+ * @param parallelConnections PostgreSQL connections reading at once, all from the same exported
+ *                            snapshot: a large table is split into up to this many ctid page ranges
+ *                            read at once, smaller tables share the connections whole. 1 reads the
+ *                            tables one after another on one connection.
  * @param lockTimeout         PostgreSQL's {@code lock_timeout} for the snapshot's sessions: how long
  *                            it waits for its {@code ACCESS SHARE} locks (a migration's
  *                            {@code ALTER TABLE} holds an exclusive lock for as long as it runs)
@@ -56,6 +57,22 @@ public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, in
 
     public SnapshotSettings withLockTimeout(Duration timeout) {
         return new SnapshotSettings(memoryLimit, threads, tempDir, parallelConnections, timeout);
+    }
+
+    public SnapshotSettings withParallelConnections(int connections) {
+        return new SnapshotSettings(memoryLimit, threads, tempDir, connections, lockTimeout);
+    }
+
+    /**
+     * The connections a snapshot opens: one per available processor, at least two (the rows are
+     * produced by the database's cores, not ours), never more than the source's cap
+     * ({@code max_connections:}), which keeps a snapshot from starving the operational database.
+     */
+    public static int degree(int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
+        }
+        return Math.min(maxConnections, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     /**

@@ -21,9 +21,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
 
 /**
- * Copies planned tables to Parquet: each over one PostgreSQL connection with binary COPY, decoded
- * by a {@link CopyStream} and written by DuckDB in parts of about {@code partBytes}; with several
- * connections, one worker per connection takes the next table until all are copied or one fails.
+ * Copies planned tables to Parquet with binary COPY, decoded by a {@link CopyStream} and written by
+ * DuckDB in parts of about {@code partBytes}. A table split into ranges is read by as many
+ * connections at once, one range each, into one stream; such tables go one after another. Tables
+ * read whole share the connections: one worker per connection takes the next table until all are
+ * copied or one fails. When one fails, no table's Parquet files are left behind.
  */
 final class TableCopier {
 
@@ -33,16 +35,45 @@ final class TableCopier {
         this.partBytes = partBytes;
     }
 
-    List<TableSnapshot> run(List<TablePlan> plans, List<Connection> pg, DuckDbParquet duck, ParquetFileListener listener,
-                    Duration lockTimeout) throws SQLException {
+    /**
+     * @param ranges each plan's ranges, in the plans' order; no plan has more ranges than there
+     *               are connections
+     */
+    List<TableSnapshot> run(List<TablePlan> plans, List<List<TableRange>> ranges, List<Connection> pg, DuckDbParquet duck,
+                            ParquetFileListener listener, Duration lockTimeout) throws SQLException {
         TableSnapshot[] results = new TableSnapshot[plans.size()];
-        if (pg.size() == 1) {
+        try {
+            List<Integer> whole = new ArrayList<>();
             DuckDBConnection d = duck.connect();
             for (int i = 0; i < plans.size(); i++) {
-                results[i] = copyTable(plans.get(i), pg.get(0), duck, d, listener, lockTimeout);
+                if (ranges.get(i).size() > 1) {
+                    results[i] = copyTable(plans.get(i), ranges.get(i), pg, duck, d, listener, lockTimeout);
+                } else {
+                    whole.add(i);
+                }
+            }
+            if (pg.size() == 1 || whole.size() < 2) {
+                for (int i : whole) {
+                    results[i] = copyTable(plans.get(i), ranges.get(i), pg, duck, d, listener, lockTimeout);
+                }
+            } else {
+                copyShared(plans, whole, ranges, pg, duck, listener, lockTimeout, results);
             }
             return List.of(results);
+        } catch (RuntimeException e) {
+            for (TablePlan plan : plans) {
+                try {
+                    deleteParts(plan); // all or nothing: a failed snapshot leaves no table behind
+                } catch (SnapshotException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
         }
+    }
+
+    private void copyShared(List<TablePlan> plans, List<Integer> whole, List<List<TableRange>> ranges, List<Connection> pg,
+                            DuckDbParquet duck, ParquetFileListener listener, Duration lockTimeout, TableSnapshot[] results) {
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(pg.size(), r -> {
@@ -55,10 +86,11 @@ final class TableCopier {
             for (Connection c : pg) {
                 DuckDBConnection d = duck.connect();
                 futures.add(pool.submit(() -> {
-                    int i;
-                    while (!failed.get() && (i = next.getAndIncrement()) < plans.size()) {
+                    int n;
+                    while (!failed.get() && (n = next.getAndIncrement()) < whole.size()) {
+                        int i = whole.get(n);
                         try {
-                            results[i] = copyTable(plans.get(i), c, duck, d, listener, lockTimeout);
+                            results[i] = copyTable(plans.get(i), ranges.get(i), List.of(c), duck, d, listener, lockTimeout);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;
@@ -83,22 +115,24 @@ final class TableCopier {
             if (first != null) {
                 throw first;
             }
-            return List.of(results);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private TableSnapshot copyTable(TablePlan plan, Connection pg, DuckDbParquet parquet, DuckDBConnection duck, ParquetFileListener listener,
-                                    Duration lockTimeout) {
+    /** Reads {@code ranges} of the table at once, range i on connection i, into one stream and its Parquet files. */
+    private TableSnapshot copyTable(TablePlan plan, List<TableRange> ranges, List<Connection> pg, DuckDbParquet parquet, DuckDBConnection duck,
+                                    ParquetFileListener listener, Duration lockTimeout) {
         String output = plan.request().output();
         clearDirectory(plan);
-        String copySql = TablePlanner.copySql(plan);
         List<Path> files = new ArrayList<>();
         long written = 0;
         long bytes = 0;
-        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes)) {
-            stream.start(pg.unwrap(PGConnection.class), copySql, "freshet-copy " + output);
+        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes, ranges.size())) {
+            for (int r = 0; r < ranges.size(); r++) {
+                stream.start(pg.get(r).unwrap(PGConnection.class), TablePlanner.copySql(plan, ranges.get(r)),
+                        "freshet-copy " + output + (ranges.size() > 1 ? " #" + r : ""));
+            }
             do {
                 Path file = plan.dir().resolve(String.format("part-%05d.parquet", files.size()));
                 long rows = copyPart(plan, stream, parquet, duck, file, files.isEmpty(), lockTimeout);
@@ -141,13 +175,22 @@ final class TableCopier {
     private static void clearDirectory(TablePlan plan) {
         try {
             Files.createDirectories(plan.dir());
-            try (var old = Files.newDirectoryStream(plan.dir(), "part-*.parquet")) {
-                for (Path f : old) {
-                    Files.delete(f);
-                }
-            }
+            deleteParts(plan);
         } catch (IOException e) {
             throw new SnapshotException(plan.table(), "cannot prepare " + plan.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteParts(TablePlan plan) {
+        if (!Files.isDirectory(plan.dir())) {
+            return;
+        }
+        try (var old = Files.newDirectoryStream(plan.dir(), "part-*.parquet")) {
+            for (Path f : old) {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new SnapshotException(plan.table(), "cannot remove the Parquet files in " + plan.dir() + ": " + e.getMessage(), e);
         }
     }
 

@@ -155,6 +155,11 @@ final class TablePlanner {
     }
 
     static String copySql(TablePlan plan) {
+        return copySql(plan, TableRange.WHOLE);
+    }
+
+    /** The COPY of one range of the table: the watermark bounds and the range's pages, all of them conditions together. */
+    static String copySql(TablePlan plan, TableRange range) {
         StringBuilder sql = new StringBuilder("COPY (SELECT ");
         List<PgColumn> columns = plan.columns();
         for (int i = 0; i < columns.size(); i++) {
@@ -164,17 +169,20 @@ final class TablePlanner {
             sql.append(columns.get(i).selectExpression());
         }
         sql.append(" FROM ").append(plan.from());
+        List<String> where = new ArrayList<>();
         if (plan.watermarkIndex() >= 0) {
             PgColumn wm = columns.get(plan.watermarkIndex());
             String column = Sql.quoteIdent(wm.name());
-            List<String> where = new ArrayList<>();
             plan.watermarkLiteral().ifPresent(after -> where.add(column + " > " + typed(after, wm)));
             plan.upToLiteral().ifPresent(upTo -> where.add(plan.watermarkLiteral().isPresent()
                     ? column + " <= " + typed(upTo, wm)
                     : "(" + column + " IS NULL OR " + column + " <= " + typed(upTo, wm) + ")")); // from the start: NULLs as a first run read them
-            if (!where.isEmpty()) {
-                sql.append(" WHERE ").append(String.join(" AND ", where));
-            }
+        }
+        if (!range.condition().isEmpty()) {
+            where.add(range.condition());
+        }
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
         }
         return sql.append(") TO STDOUT (FORMAT binary)").toString();
     }

@@ -99,6 +99,26 @@ final class Watermark {
         seen = true;
     }
 
+    /**
+     * The greater of this and {@code other} (the same column, read by another range): the
+     * watermark of a table read in ranges is the greatest over all of them, as one read would have
+     * found it.
+     */
+    Watermark max(Watermark other) {
+        if (!other.seen) {
+            return this;
+        }
+        if (!seen) {
+            return other;
+        }
+        boolean otherGreater = switch (column.kind()) {
+            case DECIMAL -> column.precision() <= 18 ? other.maxLong > maxLong : other.maxBig.compareTo(maxBig) > 0;
+            case NUMERIC_TEXT -> other.maxDecimal.compareTo(maxDecimal) > 0;
+            default -> other.maxLong > maxLong;
+        };
+        return otherGreater ? other : this;
+    }
+
     Optional<String> text() {
         if (!seen) {
             return Optional.empty();

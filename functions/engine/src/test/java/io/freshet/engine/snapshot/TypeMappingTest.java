@@ -45,7 +45,7 @@ class TypeMappingTest {
     Path work;
 
     /** A table with a column of every type the snapshot maps, and rows at each type's edges. */
-    private static final String EVERY_TYPE = """
+    static final String EVERY_TYPE = """
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'très "bien"', '');
             CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
             CREATE DOMAIN money2 AS numeric(10,2);

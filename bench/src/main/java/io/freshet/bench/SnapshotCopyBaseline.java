@@ -1,0 +1,100 @@
+package io.freshet.bench;
+
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.postgresql.PGConnection;
+
+import io.freshet.testkit.LocalPostgres;
+
+/**
+ * What PostgreSQL itself can emit: {@code COPY (FORMAT binary) TO STDOUT} into a discarding stream,
+ * on one connection, or on N connections at once, each one ctid page range of the table (the same
+ * equal split Freshet makes), all in one exported snapshot as Freshet reads.
+ */
+final class SnapshotCopyBaseline {
+
+    private SnapshotCopyBaseline() {
+    }
+
+    /** Seconds to COPY the whole table on {@code connections} connections; checks the rows. */
+    static double seconds(LocalPostgres pg, String table, int connections, long expectedRows) throws Exception {
+        List<Connection> open = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            for (int i = 0; i < connections; i++) {
+                open.add(pg.connect());
+            }
+            Connection leader = open.get(0);
+            execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            long pages = pages(leader, table);
+            String snapshot = exportSnapshot(leader);
+            for (Connection c : open.subList(1, open.size())) {
+                execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                execute(c, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+            }
+            long t0 = System.nanoTime();
+            List<Future<Long>> copies = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                String sql = connections == 1 ? "COPY " + table + " TO STDOUT (FORMAT binary)"
+                        : "COPY (SELECT * FROM " + table + " WHERE " + range(pages, connections, i) + ") TO STDOUT (FORMAT binary)";
+                Connection c = open.get(i);
+                copies.add(pool.submit(() -> c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, OutputStream.nullOutputStream())));
+            }
+            long rows = 0;
+            for (Future<Long> f : copies) {
+                rows += f.get();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (rows != expectedRows) {
+                throw new IllegalStateException("COPY returned " + rows + " rows of " + expectedRows);
+            }
+            return seconds;
+        } finally {
+            pool.shutdownNow();
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
+    /** Range {@code i} of {@code n} equal runs of pages, the first open below and the last open above. */
+    static String range(long pages, int n, int i) {
+        List<String> where = new ArrayList<>();
+        if (i > 0) {
+            where.add("ctid >= '(" + pages * i / n + ",0)'::tid");
+        }
+        if (i < n - 1) {
+            where.add("ctid < '(" + pages * (i + 1) / n + ",0)'::tid");
+        }
+        return String.join(" AND ", where);
+    }
+
+    private static long pages(Connection c, String table) throws Exception {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_relation_size('" + table + "') / current_setting('block_size')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String exportSnapshot(Connection c) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+"""DuckDB's postgres_scanner reading one table to zstd Parquet: the peer `bench snapshot` measures.
+
+Arguments: a libpq connection string, the table, the Parquet file, DuckDB's threads. The
+extension comes from the PyPI package duckdb-extension-postgres-scanner (same version as duckdb),
+loaded from the venv by path: no autoinstall, an empty extension directory, nothing downloaded.
+Prints one line: rows, seconds of the COPY alone, peak RSS of this process in bytes, CPU seconds of
+the COPY (all of this process's threads).
+"""
+import importlib
+import pathlib
+import resource
+import sys
+import tempfile
+import time
+
+import duckdb
+
+
+def main():
+    dsn, table, out, threads = sys.argv[1:5]
+    con = duckdb.connect(config={
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+        "extension_directory": tempfile.mkdtemp(prefix="duckdb-extensions-"),
+        "threads": int(threads),
+    })
+    package = importlib.import_module("duckdb_extension_postgres_scanner")
+    found = sorted(pathlib.Path(package.__path__[0]).glob("extensions/*/postgres_scanner.duckdb_extension"))
+    if not found:
+        raise SystemExit("no postgres_scanner.duckdb_extension in " + package.__path__[0])
+    con.execute("LOAD '" + str(found[-1]) + "'")
+    con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS pg (TYPE postgres, READ_ONLY)")
+    started = time.perf_counter()
+    cpu = time.process_time()
+    rows = con.execute("COPY (SELECT * FROM pg.public." + table + ") TO '" + out.replace("'", "''")
+                       + "' (FORMAT parquet, COMPRESSION zstd)").fetchone()[0]
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    print(rows, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, cpu)
+
+
+main()

@@ -1,0 +1,240 @@
+package io.freshet.engine.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.freshet.testkit.LocalPostgres;
+
+/**
+ * A table read in ctid ranges over several connections sharing one exported snapshot gives
+ * exactly what one connection gives: the same rows of every type, the same watermarks, nothing
+ * committed after the snapshot, a failure in one range failing the whole with the table named and
+ * no file left, and never more connections than the cap. Tables here are small, so ranges are
+ * allowed from one page on ({@code minPagesPerRange} 1).
+ */
+class ParallelSnapshotTest {
+
+    static LocalPostgres pg;
+    static PgConnectionInfo info;
+
+    @TempDir
+    Path work;
+
+    static final AtomicInteger DIRS = new AtomicInteger();
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
+        pg.execute(TypeMappingTest.EVERY_TYPE);
+        // every row of every_type again and again (ids id + 100 k), so that the table spans many pages
+        pg.execute("INSERT INTO every_type SELECT (jsonb_populate_record(e, jsonb_build_object('id', e.id + 100 * g))).* "
+                + "FROM every_type e, generate_series(1, 300) g");
+        // events in random physical order, so the greatest watermark is in no particular range; some NULL watermarks
+        pg.execute("CREATE TABLE events (id bigint PRIMARY KEY, at timestamptz, payload text);"
+                + "INSERT INTO events SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' END, "
+                + "repeat(md5(g::text), 3) FROM generate_series(1, 20000) g ORDER BY random()");
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    private SnapshotSettings settings(int connections) {
+        return new SnapshotSettings("256MB", 2, work.resolve("spill"), connections);
+    }
+
+    private Path dir() {
+        return work.resolve("out-" + DIRS.incrementAndGet());
+    }
+
+    /** Records the ranges planned and the snapshot's backends once all have imported the snapshot. */
+    private static class Watch implements PostgresSnapshot.Hooks {
+        final List<List<TableRange>> ranges = new ArrayList<>();
+        int backends = -1;
+
+        @Override
+        public void rangesPlanned(List<List<TableRange>> planned) {
+            ranges.addAll(planned);
+        }
+
+        @Override
+        public void snapshotTaken() {
+            backends = count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot'");
+        }
+    }
+
+    private static int count(String sql) {
+        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TableSnapshot snapshot(PostgresSnapshot.Hooks hooks, TableRequest request, Path dir, SnapshotSettings settings) {
+        return new PostgresSnapshot(hooks, PostgresSnapshot.PART_BYTES, 1).snapshot(info, List.of(request), dir, settings).table(request.output());
+    }
+
+    /** Rows in {@code a} and not in {@code b} and the other way round (multisets, every column), and both counts. */
+    private static String difference(List<Path> a, List<Path> b) throws SQLException {
+        try (Connection d = Parity.duck(); Statement s = d.createStatement()) {
+            String fa = files(a);
+            String fb = files(b);
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM (SELECT * FROM " + fa + " EXCEPT ALL SELECT * FROM " + fb + ")), "
+                    + "(SELECT count(*) FROM (SELECT * FROM " + fb + " EXCEPT ALL SELECT * FROM " + fa + ")), "
+                    + "(SELECT count(*) FROM " + fa + "), (SELECT count(*) FROM " + fb + ")")) {
+                rs.next();
+                return rs.getLong(1) + " only in the first, " + rs.getLong(2) + " only in the second, " + rs.getLong(3) + " and " + rs.getLong(4) + " rows";
+            }
+        }
+    }
+
+    private static String files(List<Path> files) {
+        return "read_parquet(" + files.stream().map(p -> Sql.quoteLiteral(p.toString())).collect(Collectors.joining(", ", "[", "]")) + ")";
+    }
+
+    @Test
+    void rangesOfEveryTypeGiveExactlyTheRowsOfOneRead() throws Exception {
+        TableRequest request = TableRequest.full("public", "every_type", "raw.every_type");
+        TableSnapshot serial = snapshot(new Watch(), request, dir(), settings(1));
+        Watch watch = new Watch();
+        TableSnapshot parallel = snapshot(watch, request, dir(), settings(3));
+
+        assertEquals(3, watch.ranges.get(0).size(), "ranges planned: " + watch.ranges);
+        assertEquals(3, watch.backends, "connections reading");
+        assertEquals(3010, parallel.rows());
+        assertEquals(serial.rows(), parallel.rows());
+        assertEquals(serial.schemaHash(), parallel.schemaHash());
+        assertEquals("0 only in the first, 0 only in the second, 3010 and 3010 rows", difference(serial.parquetFiles(), parallel.parquetFiles()));
+        Parity.assertSameRows(pg, "every_type", null, parallel.parquetFiles(), "id", TypeMappingTest.EVERY_COLUMN);
+    }
+
+    @Test
+    void rowsCommittedDuringTheReadAreSeenByNoRange() throws Exception {
+        pg.execute("CREATE TABLE moving AS SELECT * FROM events");
+        Watch watch = new Watch() {
+            @Override
+            public void snapshotTaken() {
+                super.snapshotTaken();
+                // after the snapshot: new rows on new pages, and new versions of old rows (the old ones stay visible to it)
+                pg.execute("INSERT INTO moving SELECT g, now(), 'late' FROM generate_series(100001, 103000) g;"
+                        + "UPDATE moving SET payload = 'changed' WHERE id % 7 = 0; DELETE FROM moving WHERE id % 11 = 0");
+            }
+        };
+        TableSnapshot t = snapshot(watch, TableRequest.full("public", "moving", "raw.moving"), dir(), settings(4));
+
+        assertEquals(4, watch.ranges.get(0).size());
+        assertEquals(20000, t.rows());
+        try (Connection d = Parity.duck(); Statement s = d.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(DISTINCT id), max(id), count(*) FILTER (WHERE payload IN ('late', 'changed')) FROM "
+                     + files(t.parquetFiles()))) {
+            rs.next();
+            assertEquals(20000, rs.getLong(1), "every row once");
+            assertEquals(20000, rs.getLong(2), "no row inserted after the snapshot");
+            assertEquals(0, rs.getLong(3), "no version written after the snapshot");
+        }
+    }
+
+    @Test
+    void incrementalReadsInRangesGiveTheSameRowsAndWatermarks() throws Exception {
+        List<TableRequest> requests = List.of(
+                TableRequest.incremental("public", "events", "raw.first", "at", Optional.empty()),
+                TableRequest.incremental("public", "events", "raw.next", "at", Optional.of("2026-01-01 02:00:00+00")),
+                TableRequest.range("public", "events", "raw.range", "at", Optional.of("2026-01-01 01:00:00+00"), "2026-01-01 03:00:00+00"),
+                TableRequest.incremental("public", "events", "raw.none", "at", Optional.of("2026-01-02 00:00:00+00")));
+        for (TableRequest request : requests) {
+            Watch watch = new Watch();
+            TableSnapshot serial = snapshot(new Watch(), request, dir(), settings(1));
+            TableSnapshot parallel = snapshot(watch, request, dir(), settings(3));
+            assertEquals(3, watch.ranges.get(0).size(), request.output());
+            assertEquals(serial.newWatermark(), parallel.newWatermark(), request.output());
+            assertEquals(serial.rows(), parallel.rows(), request.output());
+            assertEquals("0 only in the first, 0 only in the second, " + serial.rows() + " and " + serial.rows() + " rows",
+                    difference(serial.parquetFiles(), parallel.parquetFiles()), request.output());
+        }
+        TableSnapshot first = snapshot(new Watch(), requests.get(0), dir(), settings(3));
+        assertEquals(Optional.of("2026-01-01 05:33:20+00"), first.newWatermark(), "the greatest over all ranges");
+        assertEquals(20000, first.rows(), "a first read takes the NULL watermarks too");
+        assertEquals(3600 * 2 - 3600 * 2 / 97, snapshot(new Watch(), requests.get(2), dir(), settings(3)).rows());
+    }
+
+    @Test
+    void aFailureInOneRangeFailsTheSnapshotNamingTheTableAndLeavesNoFile() throws Exception {
+        pg.execute("CREATE TABLE amounts (id int, amount numeric(10,2));"
+                + "INSERT INTO amounts SELECT g, g / 100.0 FROM generate_series(1, 20000) g;"
+                + "INSERT INTO amounts VALUES (20001, 'NaN')"); // on the last page: only the last range meets it
+        Path dir = dir();
+        Watch watch = new Watch();
+        SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot(watch, PostgresSnapshot.PART_BYTES, 1)
+                .snapshot(info, List.of(TableRequest.full("public", "events", "raw.events"), TableRequest.full("public", "amounts", "raw.amounts")),
+                        dir, settings(3)));
+
+        assertEquals(3, watch.ranges.get(1).size());
+        assertEquals(Optional.of("\"public\".\"amounts\""), e.table());
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        try (Stream<Path> left = Files.walk(dir)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList(),
+                    "raw.events was complete, but a failed snapshot leaves no table behind");
+        }
+    }
+
+    @Test
+    void neverMoreConnectionsThanTheCapNorMoreRangesThanPagesWarrant() {
+        Watch capped = new Watch();
+        TableSnapshot t = snapshot(capped, TableRequest.full("public", "events", "raw.events"), dir(), settings(2));
+        assertEquals(20000, t.rows());
+        assertEquals(2, capped.ranges.get(0).size());
+        assertEquals(2, capped.backends);
+
+        pg.execute("CREATE TABLE tiny AS SELECT g AS id FROM generate_series(1, 10) g");
+        Watch small = new Watch();
+        TableSnapshot tiny = new PostgresSnapshot(small).snapshot(info, List.of(TableRequest.full("public", "tiny", "raw.tiny")), dir(), settings(4))
+                .table("raw.tiny");
+        assertEquals(10, tiny.rows());
+        assertEquals(List.of(List.of(TableRange.WHOLE)), small.ranges, "one page: one range");
+        assertEquals(1, small.backends, "one table read whole: one connection");
+    }
+
+    @Test
+    void theDegreeIsOnePerProcessorAtLeastTwoNeverPastTheCap() {
+        assertEquals(1, SnapshotSettings.degree(1));
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(32, Math.max(2, processors)), SnapshotSettings.degree(32));
+        assertEquals(Math.min(4, Math.max(2, processors)), SnapshotSettings.degree(4));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotSettings.degree(0));
+    }
+
+    @Test
+    void pagesSplitIntoEqualRunsOpenAtBothEnds() {
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(100, 4, 1024));
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(2047, 4, 1024));
+        assertEquals(List.of(new TableRange(-1, 1024), new TableRange(1024, -1)), RangePlanner.split(2048, 4, 1024));
+        assertEquals(List.of(new TableRange(-1, 2500), new TableRange(2500, 5000), new TableRange(5000, 7500), new TableRange(7500, -1)),
+                RangePlanner.split(10_000, 4, 1024));
+        assertEquals("ctid >= '(2500,0)'::tid AND ctid < '(5000,0)'::tid", new TableRange(2500, 5000).condition());
+        assertEquals("ctid < '(2500,0)'::tid", new TableRange(-1, 2500).condition());
+        assertEquals("", TableRange.WHOLE.condition());
+    }
+}
