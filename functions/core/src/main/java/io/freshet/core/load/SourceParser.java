@@ -10,7 +10,6 @@ import io.freshet.core.model.AllowedProducers;
 import io.freshet.core.model.Freshness;
 import io.freshet.core.model.Observation;
 import io.freshet.core.model.Partitioning;
-import io.freshet.core.model.PostgresConnections;
 import io.freshet.core.model.Source;
 import io.freshet.core.model.SourceFiles;
 import io.freshet.core.partition.PartitionGrain;
