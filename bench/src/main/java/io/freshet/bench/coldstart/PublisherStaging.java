@@ -80,7 +80,7 @@ final class PublisherStaging implements AutoCloseable {
         String code = project.codeVersion(run.pipeline());
         List<AssetEvent> events = new ArrayList<>();
         for (Output out : project.pipeline(run.pipeline()).orElseThrow().outputs()) {
-            TableLayout layout = TableLayout.of(out.location().resolve(Map.of("LakeBucket", lake)));
+            TableLayout layout = TableLayout.of(out, lake);
             String key = layout.dataKey(run.partition(), runId, attempt);
             upload(key, layout, run.partition());
             events.add(new AssetEvent(Ids.runOutput(runId, out.asset()), out.asset(), run.partition(), Clock.systemUTC().instant(),

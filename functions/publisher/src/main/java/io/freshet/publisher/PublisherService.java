@@ -192,7 +192,7 @@ public final class PublisherService {
         Output out = pipeline.outputs().stream().filter(o -> o.asset().equals(staged.asset())).findFirst()
                 .orElseThrow(() -> new NotPublishableException("run " + run.runId() + " staged " + staged.asset()
                         + ", which is not an output of pipeline " + pipeline.name() + " in this deployment"));
-        TableLayout layout = TableLayout.of(out.location().resolve(Map.of("LakeBucket", lakeBucket)));
+        TableLayout layout = TableLayout.of(out, lakeBucket);
         return new PartitionOutput(staged.asset(), layout.partitionColumn().map(TableLayout.PartitionColumn::name),
                 layout.partitionColumn().map(c -> c.value(staged.partition())).orElse(""), StagedTables.objects(stagedOfAsset),
                 run.runId(), attempt, Optional.of(layout.tableLocation()), out.dynamicKey().map(DynamicKey::column),

@@ -52,7 +52,7 @@ final class WarehouseLoads {
         for (AssetEvent e : staged) {
             Optional<Output> out = pipeline.output(e.asset()).filter(o -> o.postgres().isPresent());
             out.ifPresent(o -> {
-                TableLayout layout = TableLayout.of(o.location().resolve(Map.of("LakeBucket", lakeBucket)));
+                TableLayout layout = TableLayout.of(o, lakeBucket);
                 Optional<WarehouseLoad.PartitionValue> partition = layout.partitionColumn()
                         .map(c -> new WarehouseLoad.PartitionValue(c.name(), c.value(e.partition()).replace('T', ' ')));
                 loads.add(new WarehouseLoad(e.asset(), e.partition(), partition, e.objects(), runId, attempt, o.postgres().get()));

@@ -155,7 +155,7 @@ final class PublisherWorld {
     List<AssetEvent> upload(Run run, int attempt, Map<String, String> selects) {
         List<AssetEvent> events = new ArrayList<>();
         selects.forEach((asset, select) -> {
-            TableLayout layout = TableLayout.of(lake.project.output(asset).orElseThrow().location().resolve(Map.of("LakeBucket", bucket)));
+            TableLayout layout = TableLayout.of(lake.project.output(asset).orElseThrow(), bucket);
             TableLayout.PartitionColumn column = layout.partitionColumn().orElseThrow();
             String key = layout.dataKey(run.partition(), run.runId(), attempt);
             long bytes = lake.upload(bucket, key, "SELECT *, " + column.sqlLiteral(run.partition()) + " AS " + column.name() + " FROM (" + select + ")");

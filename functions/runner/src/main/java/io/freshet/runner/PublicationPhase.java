@@ -117,7 +117,7 @@ final class PublicationPhase {
 
     /** The output's table layout: its data file of a run attempt lies under the output's prefix for the partition. */
     static TableLayout layout(Output out, String lakeBucket) {
-        return TableLayout.of(out.location().resolve(Map.of("LakeBucket", lakeBucket)));
+        return TableLayout.of(out, lakeBucket);
     }
 
     /** An output event's metadata: rows, bytes, schema hash, watermark range, and each check's result on the asset. */
