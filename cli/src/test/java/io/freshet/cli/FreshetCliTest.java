@@ -38,7 +38,7 @@ class FreshetCliTest {
     void validateAcceptsTheMetroExample() {
         Result r = run("validate", PIPELINES);
         assertEquals(0, r.code(), r.err());
-        assertEquals("../pipelines: 2 sources, 4 pipelines, 10 assets: no errors\n", r.out());
+        assertEquals("../pipelines: 3 sources, 5 pipelines, 12 assets: no errors\n", r.out());
     }
 
     @Test
@@ -79,7 +79,7 @@ class FreshetCliTest {
         assertTrue(mermaid.out().contains("  landing_taps[/\"landing.taps\"/]\n"));
         assertTrue(mermaid.out().contains("  landing_taps -->|core_trips| core_trips\n"));
         assertTrue(mermaid.out().contains("  core_trips -->|daily_ridership| mart_daily_ridership\n"));
-        assertEquals(13, mermaid.out().lines().filter(l -> l.contains("-->")).count());
+        assertEquals(14, mermaid.out().lines().filter(l -> l.contains("-->")).count());
 
         Result dot = run("graph", PIPELINES, "--format", "dot");
         assertEquals(0, dot.code());
@@ -92,7 +92,8 @@ class FreshetCliTest {
         Result r = run("plan", PIPELINES);
         assertEquals(0, r.code(), r.err());
         String out = r.out();
-        assertTrue(out.startsWith("metro_snapshot  (../pipelines/metro_snapshot.yaml)\n"), out);
+        assertTrue(out.startsWith("station_directory  (../pipelines/station_directory.yaml)\n"), out);
+        assertTrue(out.contains("\nmetro_snapshot  (../pipelines/metro_snapshot.yaml)\n"), out);
         // 2026-10-25 is the night Prague falls back from CEST to CET.
         assertTrue(out.contains("  next runs     2026-10-25 01:00 CEST, 2026-10-26 01:00 CET, 2026-10-27 01:00 CET\n"), out);
         assertTrue(out.contains("  trigger       when landing.taps | raw.stations\n"), out);
@@ -106,8 +107,8 @@ class FreshetCliTest {
         Result r = run("plan", PIPELINES, "--json", "--now", "2026-03-28T12:00:00Z");
         assertEquals(0, r.code(), r.err());
         JsonNode plan = new ObjectMapper().readTree(r.out());
-        assertEquals(4, plan.get("pipelines").size());
-        JsonNode snapshot = plan.get("pipelines").get(0);
+        assertEquals(5, plan.get("pipelines").size());
+        JsonNode snapshot = plan.get("pipelines").get(1);
         assertEquals("metro_snapshot", snapshot.get("pipeline").asText());
         // Spring forward on 2026-03-29: 01:00 is still CET that night.
         assertEquals("2026-03-29 01:00 CET", snapshot.get("next_runs").get(0).asText());

@@ -206,6 +206,11 @@ final class LocalStackDemoStack implements DemoStack {
     }
 
     @Override
+    public void updateMetro(String sql) {
+        postgres.execute(sql);
+    }
+
+    @Override
     public String lakeBucket() {
         return wiring.lakeBucket();
     }

@@ -68,7 +68,7 @@ class TableListingTest {
         record("e", "core.network", "", 1, 3, Optional.empty());
         List<TableListing.Table> tables = TableListing.collect(METRO, store.events(), "Data-Eng");
         assertEquals(List.of("raw.stations", "raw.routes", "raw.route_stations", "raw.passengers", "raw.taps", "core.network",
-                "core.trips", "mart.daily_ridership").stream().sorted().toList(), tables.stream().map(TableListing.Table::asset).sorted().toList());
+                "core.trips", "mart.daily_ridership", "core.station_directory").stream().sorted().toList(), tables.stream().map(TableListing.Table::asset).sorted().toList());
         TableListing.Table network = tables.stream().filter(t -> t.asset().equals("core.network")).findFirst().orElseThrow();
         assertEquals("freshet_data_eng.core_network", network.table());
         assertFalse(network.published());
@@ -78,7 +78,8 @@ class TableListingTest {
         assertEquals("freshet_data_eng.mart_daily_ridership", ridership.table());
         assertEquals(List.of(), ridership.partitions());
         assertEquals(Optional.empty(), ridership.updated());
-        assertEquals(List.of(new TableListing.SourceAsset("metro.db", "postgres"), new TableListing.SourceAsset("landing.taps", "s3")).stream()
+        assertEquals(List.of(new TableListing.SourceAsset("metro.db", "postgres"), new TableListing.SourceAsset("landing.taps", "s3"),
+                new TableListing.SourceAsset("metro.stations", "postgres")).stream()
                 .sorted((x, y) -> x.asset().compareTo(y.asset())).toList(),
                 TableListing.sources(METRO).stream().sorted((x, y) -> x.asset().compareTo(y.asset())).toList());
     }

@@ -33,13 +33,13 @@ class GraphLayoutTest {
         GraphLayout.Layout layout = GraphLayout.of(METRO.graph());
         List<Set<String>> layers = layout.layers().stream().map(l -> (Set<String>) new HashSet<>(l)).toList();
         assertEquals(List.of(
-                Set.of("landing.taps", "metro.db"),
-                Set.of("raw.stations", "raw.routes", "raw.route_stations", "raw.passengers", "raw.taps"),
+                Set.of("landing.taps", "metro.db", "metro.stations"),
+                Set.of("raw.stations", "raw.routes", "raw.route_stations", "raw.passengers", "raw.taps", "core.station_directory"),
                 Set.of("core.network", "core.trips"),
                 Set.of("mart.daily_ridership")), layers, layout.layers().toString());
         // core.trips reads landing.taps (layer 0) and raw.* (layer 1): the longest path wins.
         assertEquals(2, layout.node("core.trips").layer());
-        assertEquals(10, layout.nodes().size());
+        assertEquals(12, layout.nodes().size());
         for (GraphLayout.NodeBox n : layout.nodes()) {
             assertEquals(GraphLayout.x(n.layer()), n.x(), n.asset());
         }

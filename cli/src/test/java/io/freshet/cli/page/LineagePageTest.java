@@ -47,12 +47,12 @@ class LineagePageTest {
     void theDataIsEmbeddedAsJsonWithEveryAssetAndItsPlace() {
         String html = LineagePage.render(unmaterialized(METRO, Map.of()));
         JsonNode data = embedded(html);
-        assertEquals(10, data.path("assets").size());
-        assertEquals(10, data.path("nodes").size());
+        assertEquals(12, data.path("assets").size());
+        assertEquals(12, data.path("nodes").size());
         List<String> names = new ArrayList<>();
         data.path("nodes").forEach(n -> names.add(n.path("asset").asText()));
         assertTrue(names.containsAll(List.of("landing.taps", "metro.db", "raw.stations", "raw.routes", "raw.route_stations", "raw.passengers",
-                "raw.taps", "core.network", "core.trips", "mart.daily_ridership")), names.toString());
+                "raw.taps", "core.network", "core.trips", "mart.daily_ridership", "metro.stations", "core.station_directory")), names.toString());
         assertEquals("never", data.path("assets").path("core.trips").path("state").asText());
         assertEquals("core_trips", data.path("assets").path("core.trips").path("producer").asText());
         assertEquals("metro_snapshot", data.path("pipelines").path("metro_snapshot").path("name").asText());

@@ -29,7 +29,7 @@ class ConsumerRulesTest {
     @Test
     void theMetroHasARulePerPipeline() {
         List<DesiredRule> rules = ConsumerRules.compute(TestPipelines.metro(), "freshet", ARN);
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"),
+        assertEquals(TestPipelines.metroRules("freshet"),
                 rules.stream().map(DesiredRule::name).toList());
     }
 
@@ -93,8 +93,7 @@ class ConsumerRulesTest {
                   - sql: { output: ref.constants, query: "SELECT 1 AS one" }
                 """);
         Map<String, DesiredRule> rules = byName(ConsumerRules.compute(TestPipelines.load(dir), "freshet", ARN));
-        assertEquals(List.of("freshet-constants", "freshet-core_network", "freshet-core_trips", "freshet-daily_ridership",
-                "freshet-metro_snapshot"), rules.keySet().stream().sorted().toList());
+        assertEquals(TestPipelines.metroRules("freshet", "constants"), rules.keySet().stream().sorted().toList());
         assertEquals("{\"source\":[\"freshet\"],\"$or\":["
                 + "{\"detail-type\":[\"Asset Updated\"],\"detail\":{\"asset\":[\"landing.taps\"]}},"
                 + "{\"detail-type\":[\"Run Succeeded\",\"Run Failed\",\"Run Skipped\"],\"detail\":{\"pipeline\":[\"metro_snapshot\"]}}]}",

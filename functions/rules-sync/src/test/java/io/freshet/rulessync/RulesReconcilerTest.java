@@ -34,8 +34,7 @@ import software.amazon.awssdk.services.eventbridge.model.Target;
 class RulesReconcilerTest {
 
     private static final String ARN = "arn:aws:lambda:eu-central-1:123456789012:function:freshet-trigger";
-    private static final List<String> METRO_RULES = List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership",
-            "freshet-metro_snapshot");
+    private static final List<String> METRO_RULES = TestPipelines.metroRules("freshet");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalEventBridge eventBridge;
@@ -126,7 +125,7 @@ class RulesReconcilerTest {
 
         ReconcileReport report = reconciler().reconcile(ConsumerRules.compute(TestPipelines.load(dir), "freshet", ARN));
         assertEquals(List.of("freshet-daily_ridership"), report.updated());
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-metro_snapshot"), report.unchanged());
+        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-metro_snapshot", "freshet-station_directory"), report.unchanged());
         assertEquals(List.of(), report.created());
         assertEquals(List.of(), report.deleted());
         Rule ridership = rules().stream().filter(r -> r.name().equals("freshet-daily_ridership")).findFirst().orElseThrow();
@@ -171,7 +170,7 @@ class RulesReconcilerTest {
 
         ReconcileReport report = reconciler().reconcile(metro());
         assertEquals(List.of("freshet-core_network", "freshet-core_trips"), report.updated());
-        assertEquals(List.of("freshet-daily_ridership", "freshet-metro_snapshot"), report.unchanged());
+        assertEquals(List.of("freshet-daily_ridership", "freshet-metro_snapshot", "freshet-station_directory"), report.unchanged());
         assertEquals(List.of("trigger"), targets("freshet-core_network").stream().map(Target::id).toList());
         Target trigger = targets("freshet-core_network").get(0);
         assertEquals(metro().get(0).inputTemplate(), trigger.inputTransformer().inputTemplate());

@@ -73,11 +73,11 @@ class RulesSyncCliTest {
         assertEquals(0, run(args(TestPipelines.METRO)), err.toString(StandardCharsets.UTF_8));
         assertTrue(stdout().contains("created       freshet-core_trips"), stdout());
         assertTrue(stdout().contains("created       freshet-metro_snapshot"), stdout());
-        assertTrue(stdout().endsWith("4 created, 0 updated, 0 deleted, 0 unchanged" + System.lineSeparator()), stdout());
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"), ruleNames());
+        assertTrue(stdout().endsWith(TestPipelines.METRO_PIPELINES.size() + " created, 0 updated, 0 deleted, 0 unchanged" + System.lineSeparator()), stdout());
+        assertEquals(TestPipelines.metroRules("freshet"), ruleNames());
 
         assertEquals(0, run(args(TestPipelines.METRO)));
-        assertTrue(stdout().contains("0 created, 0 updated, 0 deleted, 4 unchanged"), stdout());
+        assertTrue(stdout().contains("0 created, 0 updated, 0 deleted, " + TestPipelines.METRO_PIPELINES.size() + " unchanged"), stdout());
     }
 
     @Test
@@ -85,7 +85,7 @@ class RulesSyncCliTest {
         assertEquals(0, run(args(TestPipelines.METRO, "--dry-run")));
         assertTrue(stdout().contains("would create  freshet-daily_ridership"), stdout());
         assertTrue(stdout().contains("would create  freshet-metro_snapshot"), stdout());
-        assertTrue(stdout().contains("dry run, nothing changed: 4 created"), stdout());
+        assertTrue(stdout().contains("dry run, nothing changed: " + TestPipelines.METRO_PIPELINES.size() + " created"), stdout());
         assertEquals(List.of(), ruleNames());
     }
 

@@ -72,7 +72,7 @@ class RulesSyncFailuresTest extends RulesSyncFixture {
         assertEquals("FAILED", body.get("Status").asText());
         assertEquals(physicalId, body.get("PhysicalResourceId").asText());
         assertTrue(body.get("Reason").asText().contains("broken.yaml"), body.get("Reason").asText());
-        assertEquals(4, ruleNames().size());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), ruleNames().size());
     }
 
     @Test

@@ -24,15 +24,15 @@ class RulesSyncHandlerTest extends RulesSyncFixture {
         JsonNode body = handle(request("Create", props(bus, "freshet"), null, null)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
         assertEquals("freshet-rules-" + bus + "-freshet", body.get("PhysicalResourceId").asText());
-        assertEquals(4, body.get("Data").get("Created").asInt());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), body.get("Data").get("Created").asInt());
         assertEquals(0, body.get("Data").get("Updated").asInt());
         assertEquals(0, body.get("Data").get("Deleted").asInt());
-        assertEquals(List.of("freshet-core_network", "freshet-core_trips", "freshet-daily_ridership", "freshet-metro_snapshot"), ruleNames());
+        assertEquals(TestPipelines.metroRules("freshet"), ruleNames());
 
         JsonNode synced = logLines().stream().filter(l -> l.get("message").asText().equals("rules synced")).findFirst().orElseThrow();
         assertEquals("INFO", synced.get("level").asText());
         assertEquals("Create", synced.get("requestType").asText());
-        assertEquals(4, synced.get("created").asInt());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), synced.get("created").asInt());
         assertEquals(0, synced.get("updated").asInt());
         assertEquals(0, synced.get("deleted").asInt());
     }
@@ -56,7 +56,7 @@ class RulesSyncHandlerTest extends RulesSyncFixture {
         String physicalId = "freshet-rules-" + bus + "-freshet";
         JsonNode body = handle(request("Update", props(bus, "freshet"), props(bus, "freshet"), physicalId)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
-        assertEquals(4, body.get("Data").get("Updated").asInt());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), body.get("Data").get("Updated").asInt());
         for (String rule : ruleNames()) {
             assertEquals(DEAD_LETTERS, client.listTargetsByRule(r -> r.eventBusName(bus).rule(rule)).targets().get(0).deadLetterConfig().arn());
         }
@@ -82,10 +82,9 @@ class RulesSyncHandlerTest extends RulesSyncFixture {
         JsonNode body = handle(request("Update", props(bus, "freshet-v2"), props(bus, "freshet"), physicalId)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
         assertEquals("freshet-rules-" + bus + "-freshet-v2", body.get("PhysicalResourceId").asText());
-        assertEquals(4, body.get("Data").get("Created").asInt());
-        assertEquals(4, body.get("Data").get("Deleted").asInt());
-        assertEquals(List.of("freshet-v2-core_network", "freshet-v2-core_trips", "freshet-v2-daily_ridership",
-                "freshet-v2-metro_snapshot"), ruleNames());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), body.get("Data").get("Created").asInt());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), body.get("Data").get("Deleted").asInt());
+        assertEquals(TestPipelines.metroRules("freshet-v2"), ruleNames());
 
         // CloudFormation then deletes the old physical resource: there is nothing left to delete,
         // and above all not the new prefix's rules, although their names start with "freshet-".
@@ -93,7 +92,7 @@ class RulesSyncHandlerTest extends RulesSyncFixture {
         assertEquals("SUCCESS", cleanup.get("Status").asText());
         assertEquals(physicalId, cleanup.get("PhysicalResourceId").asText());
         assertEquals(0, cleanup.get("Data").get("Deleted").asInt());
-        assertEquals(4, ruleNames().size());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), ruleNames().size());
     }
 
     @Test
@@ -102,7 +101,7 @@ class RulesSyncHandlerTest extends RulesSyncFixture {
         JsonNode body = handle(request("Delete", props(bus, "freshet"), null, physicalId)).body();
         assertEquals("SUCCESS", body.get("Status").asText());
         assertEquals(physicalId, body.get("PhysicalResourceId").asText());
-        assertEquals(4, body.get("Data").get("Deleted").asInt());
+        assertEquals(TestPipelines.METRO_PIPELINES.size(), body.get("Data").get("Deleted").asInt());
         assertEquals(List.of(), ruleNames());
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import io.freshet.core.load.Project;
@@ -15,7 +16,16 @@ final class TestPipelines {
     /** The repository's pipelines directory, seen from the module directory Maven runs tests in. */
     static final Path METRO = Path.of("../../pipelines").toAbsolutePath().normalize();
 
+    /** The metro example's pipelines, sorted: one consumer rule each. */
+    static final List<String> METRO_PIPELINES = List.of("core_network", "core_trips", "daily_ridership", "metro_snapshot",
+            "station_directory");
+
     private TestPipelines() {
+    }
+
+    /** The metro's rule names under {@code prefix}, sorted, with {@code extra} pipelines among them. */
+    static List<String> metroRules(String prefix, String... extra) {
+        return Stream.concat(METRO_PIPELINES.stream(), Stream.of(extra)).sorted().map(p -> prefix + "-" + p).toList();
     }
 
     static Project metro() {

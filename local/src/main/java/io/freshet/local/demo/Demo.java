@@ -51,6 +51,9 @@ public final class Demo {
     static final List<String> STATIONS = List.of("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09",
             "B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08");
 
+    static final LocalTime RENAMED_AT = LocalTime.of(7, 30);
+    static final String RENAMED = "Náměstí Republiky (Palladium)";
+
     private final PrintWriter out;
     private final Path stateDir;
     private final DemoStack.Factory stacks;
@@ -102,6 +105,9 @@ public final class Demo {
             export(day, LocalTime.of(23, 45), LocalTime.of(23, 59, 59), "the fare system's last export of " + day);
             for (LocalTime t = LocalTime.of(7, 0); !t.isAfter(LocalTime.of(8, 45)); t = t.plusMinutes(15)) {
                 clock.set(at(morning, HM.format(t)));
+                if (t.equals(RENAMED_AT)) {
+                    renameStation();
+                }
                 export(morning, t.minusMinutes(15), t.minusSeconds(1), "morning rush export");
                 if (t.equals(LocalTime.of(8, 45))) {
                     say(time() + "  tick: daily_ridership must hold " + day + " by 09:00; it launches now, one timeout before");
@@ -123,6 +129,15 @@ public final class Demo {
             out.println("function logs: " + stateDir.resolve("logs").resolve("functions.jsonl"));
             return 1;
         }
+    }
+
+    /**
+     * An operator renames a station in the operational database: nothing lands in S3, and the
+     * tick's observation of {@code metro.stations} is what rebuilds the station directory.
+     */
+    private void renameStation() {
+        stack.updateMetro("UPDATE stations SET name = '" + RENAMED + "' WHERE station_id = 'B06'");
+        say(time() + "  an operator renames B06 to '" + RENAMED + "' in metro.db (no file lands; the next tick observes the table)");
     }
 
     private Instant at(LocalDate d, String hm) {
@@ -234,6 +249,11 @@ public final class Demo {
         expect("core_trips", day.toString(), RunState.SUCCEEDED);
         expect("core_trips", morning.toString(), RunState.SUCCEEDED);
         expect("daily_ridership", day.toString(), RunState.SUCCEEDED);
+        long directories = stack.store().runs().of("station_directory").stream()
+                .filter(r -> r.state() == RunState.SUCCEEDED && !r.createdAt().isBefore(at(morning, HM.format(RENAMED_AT)))).count();
+        if (directories != 1) {
+            problems.add(directories + " station_directory run(s) after the rename, not 1 (an observed source triggers once per change)");
+        }
         Instant launched = stack.store().runs().of("daily_ridership").stream().filter(r -> r.partition().equals(day.toString()))
                 .map(Run::createdAt).min(Instant::compareTo).orElse(Instant.MAX);
         if (launched.isBefore(at(morning, "08:45"))) {

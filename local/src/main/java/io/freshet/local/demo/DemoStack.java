@@ -37,6 +37,9 @@ public interface DemoStack extends AutoCloseable {
     /** Creates and fills the metro database that {@code metro.db} names, with a day of taps on {@code day}. */
     void seedMetro(LocalDate day);
 
+    /** Runs SQL on the metro database as its operators would (an edit the tick's observation sees). */
+    void updateMetro(String sql);
+
     String lakeBucket();
 
     /** Writes an object to the lake as any client would; the stack turns it into an S3 {@code Object Created}. */

@@ -69,6 +69,11 @@ public final class EmbeddedDemoStack implements DemoStack {
     }
 
     @Override
+    public void updateMetro(String sql) {
+        stack.postgres().execute(sql);
+    }
+
+    @Override
     public String lakeBucket() {
         return stack.lakeBucket();
     }

@@ -50,7 +50,7 @@ class AssetGraphTest {
                 assertTrue(order.indexOf(up) < order.indexOf(a), up + " before " + a);
             }
         }
-        assertEquals(List.of("metro_snapshot", "core_network", "core_trips", "daily_ridership"), g.pipelineOrder());
+        assertEquals(List.of("station_directory", "metro_snapshot", "core_network", "core_trips", "daily_ridership"), g.pipelineOrder());
         assertEquals(List.of("core_network", "core_trips", "daily_ridership"), g.downstreamPipelines("raw.stations"));
         assertEquals(List.of("core_trips", "daily_ridership"), g.downstreamPipelines("landing.taps"));
     }
