@@ -15,9 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.freshet.core.graph.AssetGraph;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Observation;
 import io.freshet.core.model.Connection;
@@ -38,8 +40,11 @@ import io.freshet.core.yaml.YamlFiles;
  */
 public final class ProjectLoader {
 
-    /** The deploy-time parameters a location may use; the SAM template defines each of them. */
-    public static final Set<String> DEFAULT_PARAMETERS = Set.of("LakeBucket");
+    /**
+     * The deploy-time parameters a location may use in a project without a template.yaml beside
+     * its pipelines (with one, {@link StackTemplate#locationParametersOf} names them).
+     */
+    public static final Set<String> DEFAULT_PARAMETERS = Set.of(StackParameters.LAKE_BUCKET);
 
     private ProjectLoader() {
     }
@@ -51,6 +56,17 @@ public final class ProjectLoader {
      */
     public static LoadResult load(Path dir) {
         return load(dir, dir.toString(), DEFAULT_PARAMETERS, Optional.empty());
+    }
+
+    /**
+     * Loads the directory a function was packaged with, on a stack whose parameters are
+     * {@code stack}: its locations may name those (and the lake bucket), as {@code freshet validate}
+     * allowed them from template.yaml.
+     */
+    public static LoadResult load(Path dir, StackParameters stack) {
+        Set<String> names = new TreeSet<>(stack.names());
+        names.addAll(DEFAULT_PARAMETERS);
+        return load(dir, dir.toString(), names, Optional.empty());
     }
 
     /** Loads and validates as of now: a cron whose every fire time is past is an error. */
