@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.model.Output;
@@ -106,7 +107,7 @@ class DemoTablesReaderTest {
         Map<String, Expected> out = new TreeMap<>();
         for (Pipeline p : stack.project().pipelines()) {
             for (Output o : p.outputs()) {
-                TableLayout layout = TableLayout.of(o, stack.lakeBucket());
+                TableLayout layout = TableLayout.of(o, stack.parameters());
                 var newest = store.events().newest(o.asset()).filter(e -> e.metadata().containsKey(TableMetadata.TABLE));
                 if (newest.isEmpty()) {
                     continue;
