@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +24,7 @@ import io.freshet.core.runs.Run;
 import io.freshet.local.stack.EmbeddedStack;
 import io.freshet.local.stack.LocalParameters;
 import io.freshet.testkit.MutableClock;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -83,6 +88,17 @@ class StackParametersEndToEndTest {
         return stack.store().events().history(asset, DAY).stream().flatMap((AssetEvent e) -> e.objects().stream()).toList();
     }
 
+    /** {@code local/freshet up} on {@code repo}, which fails before starting a stack: its exit code; {@code err} checks its error output. */
+    int up(Path repo, Consumer<String> err, String... more) {
+        StringWriter errors = new StringWriter();
+        CommandLine up = new CommandLine(new EmbeddedStackCommands.Up()).setErr(new PrintWriter(errors, true)).setOut(new PrintWriter(new StringWriter()));
+        List<String> args = new ArrayList<>(List.of("--repository", repo.toString(), "--state", tmp.resolve("up").toString(), "--port", "0", "--no-seed"));
+        args.addAll(List.of(more));
+        int code = up.execute(args.toArray(String[]::new));
+        err.accept(errors.toString());
+        return code;
+    }
+
     @Test
     void devAndProdTakeTheUploadsUnderTheirOwnPrefixAndWriteUnderIt() throws Exception {
         Path repo = repository(null);
@@ -127,6 +143,8 @@ class StackParametersEndToEndTest {
         assertTrue(none.getMessage().contains("sources.yaml:3:9: s3://${LakeBucket}/${Env}/landing/orders/date={date}/ needs a value of ${Env},"
                 + " which template.yaml declares without a Default and which was not given: pass --parameter Env=VALUE"), none.getMessage());
         assertTrue(none.getMessage().contains("orders.yaml:5:16:"), none.getMessage());
+        assertEquals(2, up(repo, err -> assertTrue(err.contains("needs a value of ${Env}"), err)));
+        assertEquals(2, up(repo, err -> assertTrue(err.contains("declares no parameter Envv"), err), "--parameter", "Envv=dev"));
         OperateException unknown = assertThrows(OperateException.class, () -> start(repo, Map.of("Envv", "dev")).close());
         assertTrue(unknown.getMessage().contains("declares no parameter Envv"), unknown.getMessage());
     }
