@@ -168,8 +168,7 @@ public final class EmbeddedStackCommands {
                 out.println("Freshet is up (embedded: no Docker, no AWS account).");
                 out.println("  functions   " + String.join(", ", stack.wiring().functions().keySet()) + " (from template.yaml)");
                 out.println("  lake        s3://" + stack.lakeBucket() + " at " + stack.describe().s3());
-                out.println("  parameters  " + stack.parameters().values().entrySet().stream().filter(e -> !e.getValue().isEmpty())
-                        .map(e -> e.getKey() + "=" + e.getValue()).toList() + " (${Name} in locations; template.yaml, samconfig.toml, --parameter)");
+                out.println("  parameters  " + parametersLine(stack));
                 out.println("  DynamoDB    " + stack.describe().dynamodb() + " (table " + stack.describe().table() + ")");
                 out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
                 out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (seed ? " (metro.db seeded)" : ""));
@@ -225,6 +224,12 @@ public final class EmbeddedStackCommands {
                 return 2;
             }
         }
+    }
+
+    /** The stack's parameters that have a value, as its locations' {@code ${Name}} take them. */
+    static String parametersLine(EmbeddedStack stack) {
+        return stack.parameters().values().entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> e.getKey() + "=" + e.getValue()).toList() + " (${Name} in locations; template.yaml, samconfig.toml, --parameter)";
     }
 
     /** Where a reader finds the lake's tables (docs/reading.md shows pyiceberg and DuckDB reading them). */

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.model.Output;
