@@ -27,6 +27,7 @@ import org.duckdb.DuckDBDriver;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -141,7 +142,7 @@ final class PublishLake implements AutoCloseable {
         String code = project.codeVersion(pipeline);
         List<AssetEvent> events = new ArrayList<>();
         for (Output out : project.pipeline(pipeline).orElseThrow().outputs()) {
-            TableLayout layout = TableLayout.of(out, BUCKET);
+            TableLayout layout = TableLayout.of(out, StackParameters.lakeBucket(BUCKET));
             String key = layout.dataKey(partition, run.runId(), attempt);
             long bytes = upload(key, layout, partition, rows);
             events.add(new AssetEvent(Ids.runOutput(run.runId(), out.asset()), out.asset(), partition, Clock.systemUTC().instant(),
@@ -157,7 +158,7 @@ final class PublishLake implements AutoCloseable {
     /** A commit straight to the table of {@code pipeline}'s only output, as the publisher makes it, without a run in the state. */
     void commitDirectly(String pipeline, String partition, int rows) {
         Output out = project.pipeline(pipeline).orElseThrow().outputs().get(0);
-        TableLayout layout = TableLayout.of(out, BUCKET);
+        TableLayout layout = TableLayout.of(out, StackParameters.lakeBucket(BUCKET));
         String runId = "history-" + partition;
         String key = layout.dataKey(partition, runId, 1);
         upload(key, layout, partition, rows);

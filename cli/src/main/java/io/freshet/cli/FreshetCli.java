@@ -110,7 +110,7 @@ public final class FreshetCli implements Callable<Integer> {
 
     /** Loads a pipelines directory, printing every error as file:line:col: message. */
     static LoadResult load(String dir, PrintWriter err) {
-        LoadResult result = ProjectLoader.load(Path.of(dir), dir, ProjectLoader.DEFAULT_PARAMETERS);
+        LoadResult result = ProjectLoader.loadProject(Path.of(dir), dir);
         for (Diagnostic d : result.errors()) {
             err.println(d);
         }

@@ -71,6 +71,33 @@ class FreshetCliTest {
     }
 
     @Test
+    void validateAllowsTheParametersTheTemplateBesideThePipelinesDeclares(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("pipelines"));
+        Files.writeString(dir.resolve("pipelines/sources.yaml"), """
+                sources:
+                  landing.taps:
+                    s3: s3://${LakeBucket}/${Env}/landing/taps/date={date}/*.csv
+                  landing.gates:
+                    s3: s3://${LakeBucket}/${Envv}/landing/gates/date={date}/*.csv
+                """);
+        String pipelines = dir.resolve("pipelines").toString();
+        Result none = run("validate", pipelines);
+        assertEquals(pipelines + "/sources.yaml:3:9: unknown parameter '${Env}'; known parameters: LakeBucket (the lake bucket and the String"
+                + " Parameters of the template.yaml beside the pipelines)\n", none.err().lines().findFirst().orElseThrow() + "\n", "without a template");
+        Files.writeString(dir.resolve("template.yaml"), """
+                Parameters:
+                  Env: {Type: String, Default: dev}
+                  Subnets: {Type: CommaDelimitedList}
+                Resources:
+                  LakeBucket: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub "${Env}-lake"}}
+                """);
+        Result r = run("validate", pipelines);
+        assertEquals(1, r.code(), r.err());
+        assertEquals(pipelines + "/sources.yaml:5:9: unknown parameter '${Envv}'; did you mean 'Env'? Known parameters: Env, LakeBucket"
+                + " (the lake bucket and the String Parameters of the template.yaml beside the pipelines)\n1 error in 1 file\n", r.err());
+    }
+
+    @Test
     void graphDrawsTheMetroGraphInMermaidAndDot() {
         Result mermaid = run("graph", PIPELINES, "--format", "mermaid");
         assertEquals(0, mermaid.code(), mermaid.err());

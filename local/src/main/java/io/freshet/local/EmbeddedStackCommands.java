@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +25,7 @@ import io.freshet.local.demo.Demo;
 import io.freshet.local.demo.EmbeddedDemoStack;
 import io.freshet.local.stack.EmbeddedStack;
 import io.freshet.local.stack.FirstSnapshots;
+import io.freshet.local.stack.LocalParameters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +64,14 @@ public final class EmbeddedStackCommands {
         @Option(names = "--no-seed", description = "do not seed the metro example's database nor run the schedules whose outputs are read with 'latest' once")
         boolean noSeed;
 
+        @Option(names = "--parameter", paramLabel = "NAME=VALUE", description = "a value of a template.yaml parameter (such as one the "
+                + "locations name, ${Env}), over its Default and samconfig.toml's parameter_overrides; repeatable")
+        Map<String, String> parameters = new LinkedHashMap<>();
+
+        @Option(names = "--config-env", defaultValue = LocalParameters.DEFAULT_CONFIG_ENV, description = "the samconfig.toml environment "
+                + "whose parameter_overrides apply, as sam deploy --config-env (default: ${DEFAULT-VALUE})")
+        String configEnv;
+
         @CommandLine.Mixin
         OptionValues.Zone zone;
 
@@ -74,8 +85,8 @@ public final class EmbeddedStackCommands {
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                Session session = start(repository(repository), state, port, zone.get(), !noSeed, Clock.systemUTC(), out,
-                        e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
+                Session session = start(new EmbeddedStack.Options(repository(repository), state, Clock.systemUTC(), true, configEnv, parameters),
+                        port, zone.get(), !noSeed, out, e -> spec.commandLine().getErr().println("tick failed: " + e.getMessage()));
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     session.close();
@@ -112,6 +123,14 @@ public final class EmbeddedStackCommands {
          */
         static Session start(Path root, Path state, int port, ZoneId zone, boolean seed, Clock clock, PrintWriter out,
                              Consumer<RuntimeException> onTickError) {
+            return start(new EmbeddedStack.Options(root, state, clock, true), port, zone, seed, out, onTickError);
+        }
+
+        /** As above, the template's parameters as {@code options} give them. */
+        static Session start(EmbeddedStack.Options options, int port, ZoneId zone, boolean seed, PrintWriter out,
+                             Consumer<RuntimeException> onTickError) {
+            Path state = options.stateDir();
+            Clock clock = options.clock();
             // Bound first, so that a port in use stops us before anything has started.
             AtomicReference<EmbeddedStack> running = new AtomicReference<>();
             PageServer page;
@@ -130,7 +149,7 @@ public final class EmbeddedStackCommands {
             }
             EmbeddedStack stack;
             try {
-                stack = EmbeddedStack.start(new EmbeddedStack.Options(root, state, clock, true));
+                stack = EmbeddedStack.start(options);
             } catch (RuntimeException e) {
                 page.stop();
                 throw e;
@@ -149,6 +168,7 @@ public final class EmbeddedStackCommands {
                 out.println("Freshet is up (embedded: no Docker, no AWS account).");
                 out.println("  functions   " + String.join(", ", stack.wiring().functions().keySet()) + " (from template.yaml)");
                 out.println("  lake        s3://" + stack.lakeBucket() + " at " + stack.describe().s3());
+                out.println("  parameters  " + parametersLine(stack));
                 out.println("  DynamoDB    " + stack.describe().dynamodb() + " (table " + stack.describe().table() + ")");
                 out.println("  EventBridge " + stack.describe().eventbridge() + " (bus " + stack.busName() + ")");
                 out.println("  PostgreSQL  " + stack.postgres().jdbcUrl() + (seed ? " (metro.db seeded)" : ""));
@@ -204,6 +224,12 @@ public final class EmbeddedStackCommands {
                 return 2;
             }
         }
+    }
+
+    /** The stack's parameters that have a value, as its locations' {@code ${Name}} take them. */
+    static String parametersLine(EmbeddedStack stack) {
+        return stack.parameters().values().entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> e.getKey() + "=" + e.getValue()).toList() + " (${Name} in locations; template.yaml, samconfig.toml, --parameter)";
     }
 
     /** Where a reader finds the lake's tables (docs/reading.md shows pyiceberg and DuckDB reading them). */

@@ -25,6 +25,7 @@ import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.local.stack.EmbeddedFanOut;
@@ -98,7 +99,7 @@ final class CrashWorld implements AutoCloseable {
                 .overrideConfiguration(o -> o.addExecutionInterceptor(crashes)), Optional.of(s3.endpoint()), Map.of());
         this.store = new DynamoStateStore(dynamo, EmbeddedFanOut.TABLE, clock);
         PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, EmbeddedFanOut.BUS));
-        S3EventsHandler s3Events = new S3EventsHandler(new S3EventsService(project, Map.of("LakeBucket", LAKE), store, announcer, log), log);
+        S3EventsHandler s3Events = new S3EventsHandler(new S3EventsService(project, StackParameters.lakeBucket(LAKE), store, announcer, log), log);
         TriggerHandler trigger = new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log);
         // The stack's own targets, replaced by the same handlers on the crashing clients.
         stack.bus().registerTarget(FUNCTIONS + "s3-events", json -> crashes.invoke("s3-events", "Object Created", () -> lambda(s3Events, json)));

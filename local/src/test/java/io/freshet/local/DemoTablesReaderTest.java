@@ -106,7 +106,7 @@ class DemoTablesReaderTest {
         Map<String, Expected> out = new TreeMap<>();
         for (Pipeline p : stack.project().pipelines()) {
             for (Output o : p.outputs()) {
-                TableLayout layout = TableLayout.of(o, stack.lakeBucket());
+                TableLayout layout = TableLayout.of(o, stack.parameters());
                 var newest = store.events().newest(o.asset()).filter(e -> e.metadata().containsKey(TableMetadata.TABLE));
                 if (newest.isEmpty()) {
                     continue;

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import io.freshet.aws.CommonSettings;
+import io.freshet.core.load.StackTemplate;
+import io.freshet.core.location.StackParameters;
 import io.freshet.local.stack.TemplateWiring;
 
 /**
@@ -72,6 +77,28 @@ class TemplateWiringTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> TemplateWiring.read(
                 Path.of("../template.yaml"), Map.of("StackPrefx", "x"), Map.of(), id -> id));
         assertTrue(unknown.getMessage().contains("declares no parameter StackPrefx"), unknown.getMessage());
+    }
+
+    /**
+     * Locations may name every String parameter (freshet validate reads them from the template),
+     * so every function must get each one's value: a parameter added to the template and not to
+     * FRESHET_PARAMETERS fails here, not in a deployed function.
+     */
+    @Test
+    void everyStringParameterReachesEveryFunctionInFreshetParameters() {
+        StackTemplate template = StackTemplate.read(Path.of("../template.yaml"));
+        Map<String, String> values = new TreeMap<>();
+        template.parameters().values().stream().filter(StackTemplate.Declared::isString)
+                .forEach(d -> values.put(d.name(), "v-" + d.name().toLowerCase(Locale.ROOT)));
+        assertTrue(values.size() >= 5, values.toString());
+        TemplateWiring given = TemplateWiring.read(Path.of("../template.yaml"), values,
+                Map.of("StateTable", "t", "Bus", "b", "LakeBucket", "lake"), id -> "arn:" + id);
+        StackParameters expected = StackParameters.of(values).with("LakeBucket", "lake");
+        assertEquals(template.locationParameters(), expected.names(), "what freshet validate allows");
+        for (TemplateWiring.LambdaFunction f : given.functions().values()) {
+            assertEquals(expected, CommonSettings.stackParameters(f.environment()), f.logicalId() + "'s FRESHET_PARAMETERS");
+            assertEquals(expected, CommonSettings.PARAMETERS.read(f.environment()), f.logicalId() + ": the lake bucket is in FRESHET_PARAMETERS too");
+        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -80,7 +81,7 @@ final class PublisherStaging implements AutoCloseable {
         String code = project.codeVersion(run.pipeline());
         List<AssetEvent> events = new ArrayList<>();
         for (Output out : project.pipeline(run.pipeline()).orElseThrow().outputs()) {
-            TableLayout layout = TableLayout.of(out, lake);
+            TableLayout layout = TableLayout.of(out, StackParameters.lakeBucket(lake));
             String key = layout.dataKey(run.partition(), runId, attempt);
             upload(key, layout, run.partition());
             events.add(new AssetEvent(Ids.runOutput(runId, out.asset()), out.asset(), run.partition(), Clock.systemUTC().instant(),

@@ -34,7 +34,7 @@ final class Operate {
     }
 
     static LoadResult load(String dir, PrintWriter err) {
-        LoadResult result = ProjectLoader.load(Path.of(dir), dir, ProjectLoader.DEFAULT_PARAMETERS);
+        LoadResult result = ProjectLoader.loadProject(Path.of(dir), dir);
         result.errors().forEach((Diagnostic d) -> err.println(d));
         return result;
     }

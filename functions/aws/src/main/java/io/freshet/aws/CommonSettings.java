@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.settings.Setting;
 import software.amazon.awssdk.regions.Region;
 
@@ -24,6 +25,15 @@ public final class CommonSettings {
             "The EventBridge bus asset events and run requests go on.").withDefault("freshet");
     public static final Setting<String> LAKE_BUCKET = Setting.text("FRESHET_LAKE_BUCKET",
             "The lake bucket, `${LakeBucket}` in the pipelines.").optional();
+    /**
+     * Every value a location's {@code ${Name}} may take: template.yaml's Globals build it with
+     * {@code !Sub} from each String parameter and the lake bucket. Read with {@link #stackParameters}.
+     */
+    public static final Setting<StackParameters> PARAMETERS = Setting.of("FRESHET_PARAMETERS",
+            "a JSON object of strings such as {\"LakeBucket\":\"acme-lake\",\"Env\":\"dev\"}", StackParameters::parseJson,
+            "The stack's parameters, `${Name}` in the pipelines' locations: every String parameter of template.yaml "
+                    + "and LakeBucket (`FRESHET_LAKE_BUCKET`, when set, is LakeBucket).")
+            .withDefault("{}", env -> StackParameters.of(Map.of()));
     public static final Setting<String> STACK = Setting.text("FRESHET_STACK",
             "The stack's name: the Stack dimension of metrics, the default OpenLineage namespace.")
             .withDefault("$FRESHET_BUS", BUS::read);
@@ -48,10 +58,16 @@ public final class CommonSettings {
             "JVM flags; read by the JVM itself as it starts, not by Freshet.").optional();
 
     /** In the order docs/deploy.md lists them. */
-    public static final List<Setting<?>> ALL = List.of(TABLE, BUS, LAKE_BUCKET, STACK, PIPELINES_DIR, TASK_ROOT, DYNAMODB_ENDPOINT,
+    public static final List<Setting<?>> ALL = List.of(TABLE, BUS, LAKE_BUCKET, PARAMETERS, STACK, PIPELINES_DIR, TASK_ROOT, DYNAMODB_ENDPOINT,
             EVENTBRIDGE_ENDPOINT, S3_ENDPOINT, REGION, LOG_FILE, PRIMING, JAVA_TOOL_OPTIONS);
 
     private CommonSettings() {
+    }
+
+    /** The stack's parameters: {@link #PARAMETERS}, with the lake bucket of {@link #LAKE_BUCKET} when that is set. */
+    public static StackParameters stackParameters(Map<String, String> env) {
+        StackParameters given = PARAMETERS.read(env);
+        return LAKE_BUCKET.find(env).map(lake -> given.with(StackParameters.LAKE_BUCKET, lake)).orElse(given);
     }
 
     /** The process environment: what Lambda gives a function (its no-argument constructor's only source). */

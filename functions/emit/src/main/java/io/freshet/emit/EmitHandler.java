@@ -16,13 +16,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.aws.CommonSettings;
 import io.freshet.aws.Config;
+import io.freshet.core.location.StackParameters;
 import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
 import io.freshet.aws.s3.S3Clients;
-import io.freshet.core.load.ProjectLoader;
 import io.freshet.state.dynamo.DynamoStateStore;
 
 /**
@@ -47,8 +47,8 @@ public final class EmitHandler implements RequestStreamHandler {
     }
 
     private EmitHandler(Config config, Map<String, String> env, Clock clock, JsonLog log) {
-        this(new EmitService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                Map.of("LakeBucket", EmitSettings.LAKE_BUCKET.read(env)),
+        this(new EmitService(config.project(),
+                config.parameters().with(StackParameters.LAKE_BUCKET, EmitSettings.LAKE_BUCKET.read(env)), // the lake bucket is required
                 new ObjectHeads(S3Clients.create(config.s3Endpoint(), env)),
                 new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 PublishingAnnouncer.create(config), log), log);

@@ -13,6 +13,7 @@ import java.util.Set;
 import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.PartitionContent;
@@ -65,10 +66,10 @@ public final class EmitService {
     private final Announcer announcer;
     private final JsonLog log;
 
-    public EmitService(Project project, Map<String, String> parameters, ObjectHeads heads, StateStore store, Announcer announcer, JsonLog log) {
+    public EmitService(Project project, StackParameters parameters, ObjectHeads heads, StateStore store, Announcer announcer, JsonLog log) {
         for (Source s : project.sources()) {
             if (s instanceof Source.S3 s3) {
-                LocationPattern resolved = s3.location().resolve(parameters);
+                LocationPattern resolved = parameters.resolve(s3.location());
                 sources.put(s3.name(), s3);
                 locations.put(s3.name(), resolved);
                 matchers.put(s3.name(), KeyMatcher.builder().add(s3.name(), resolved).build());

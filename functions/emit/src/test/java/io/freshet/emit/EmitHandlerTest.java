@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
@@ -60,7 +61,7 @@ class EmitHandlerTest {
                     allowed_producers: [%s]
                 """.formatted(EmitServiceTest.SALES));
         JsonLog quiet = new JsonLog(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), Map.of());
-        handler = new EmitHandler(new EmitService(ProjectLoader.load(dir).orThrow(), Map.of("LakeBucket", "lake"),
+        handler = new EmitHandler(new EmitService(ProjectLoader.load(dir).orThrow(), StackParameters.lakeBucket("lake"),
                 new ObjectHeads(s3.client()), store, (type, json) -> ANNOUNCED.add(json), quiet), quiet);
     }
 

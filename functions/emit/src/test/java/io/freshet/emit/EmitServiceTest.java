@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.PartitionContent;
@@ -103,7 +104,7 @@ class EmitServiceTest {
     }
 
     private EmitService service(Announcer announcer) {
-        return new EmitService(ProjectLoader.load(pipelines).orThrow(), Map.of("LakeBucket", LAKE), new ObjectHeads(s3.client()),
+        return new EmitService(ProjectLoader.load(pipelines).orThrow(), StackParameters.lakeBucket(LAKE), new ObjectHeads(s3.client()),
                 store, announcer, new JsonLog(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), Map.of()));
     }
 
@@ -249,7 +250,7 @@ class EmitServiceTest {
     private void sweepOnce(Crash crash, String table) {
         try (DynamoDbClient db = crash.dynamo()) {
             DynamoStateStore crashing = new DynamoStateStore(db, table, Clock.systemUTC());
-            new EmitService(ProjectLoader.load(pipelines).orThrow(), Map.of("LakeBucket", LAKE), new ObjectHeads(s3.client()), crashing,
+            new EmitService(ProjectLoader.load(pipelines).orThrow(), StackParameters.lakeBucket(LAKE), new ObjectHeads(s3.client()), crashing,
                     (type, json) -> {
                         announced.add(json);
                         crash.wrote("PutEvents");

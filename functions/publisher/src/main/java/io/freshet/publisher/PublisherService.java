@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.freshet.aws.JsonLog;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.load.Project;
@@ -52,7 +53,7 @@ public final class PublisherService {
     private final Project project;
     private final StateStore store;
     private final LakeTables tables;
-    private final String lakeBucket;
+    private final StackParameters stack;
     private final JsonLog log;
     private final FaultPoints faults;
     private final RunLauncher launcher;
@@ -80,17 +81,25 @@ public final class PublisherService {
                 }));
     }
 
+    /** As below, for a project whose locations name no parameter but the lake bucket. */
+    public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
+                            JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage,
+                            PgCredentials warehouse) {
+        this(project, store, tables, StackParameters.lakeBucket(lakeBucket), announcer, log, clock, faults, tableRetention, lineage, warehouse);
+    }
+
     /**
+     * @param stack     the stack's parameters, which the outputs' locations name ({@code ${LakeBucket}}, {@code ${Env}}...)
      * @param warehouse resolves the connections of outputs loaded into PostgreSQL ({@code postgres:})
      */
-    public PublisherService(Project project, StateStore store, LakeTables tables, String lakeBucket, RunAnnouncer announcer,
+    public PublisherService(Project project, StateStore store, LakeTables tables, StackParameters stack, RunAnnouncer announcer,
                             JsonLog log, Clock clock, FaultPoints faults, Duration tableRetention, RunLineage lineage,
                             PgCredentials warehouse) {
         this.warehouse = new WarehouseLoads(tables.io(), warehouse, faults, log);
         this.project = project;
         this.store = store;
         this.tables = tables;
-        this.lakeBucket = lakeBucket;
+        this.stack = stack;
         this.log = log;
         this.faults = faults;
         this.launcher = new RunLauncher(store, announcer, log, clock);
@@ -161,7 +170,7 @@ public final class PublisherService {
         // One commit per output asset: a dynamically keyed output staged one event per key, all of one partition.
         List<List<AssetEvent>> byAsset = StagedTables.byAsset(staged.events());
         List<PartitionOutput> outputs = byAsset.stream().map(es -> partitionOutput(pipeline, es, run, staged.attempt())).toList();
-        List<WarehouseLoad> loads = WarehouseLoads.of(pipeline, staged.events(), run.runId(), staged.attempt(), lakeBucket);
+        List<WarehouseLoad> loads = WarehouseLoads.of(pipeline, staged.events(), run.runId(), staged.attempt(), stack);
         List<AssetEvent> events = new ArrayList<>();
         try {
             outputs.forEach(tables::check);
@@ -192,7 +201,7 @@ public final class PublisherService {
         Output out = pipeline.outputs().stream().filter(o -> o.asset().equals(staged.asset())).findFirst()
                 .orElseThrow(() -> new NotPublishableException("run " + run.runId() + " staged " + staged.asset()
                         + ", which is not an output of pipeline " + pipeline.name() + " in this deployment"));
-        TableLayout layout = TableLayout.of(out, lakeBucket);
+        TableLayout layout = TableLayout.of(out, stack);
         return new PartitionOutput(staged.asset(), layout.partitionColumn().map(TableLayout.PartitionColumn::name),
                 layout.partitionColumn().map(c -> c.value(staged.partition())).orElse(""), StagedTables.objects(stagedOfAsset),
                 run.runId(), attempt, Optional.of(layout.tableLocation()), out.dynamicKey().map(DynamicKey::column),

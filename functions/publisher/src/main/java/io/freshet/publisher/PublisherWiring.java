@@ -15,9 +15,9 @@ import io.freshet.aws.DynamoClients;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.pg.PgCredentials;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.error.ConfigurationException;
 import io.freshet.core.load.Project;
-import io.freshet.core.load.ProjectLoader;
 import io.freshet.lineage.LineageSettings;
 import io.freshet.lineage.TableNaming;
 import io.freshet.state.dynamo.DynamoStateStore;
@@ -33,13 +33,13 @@ final class PublisherWiring {
 
     static PublisherService fromEnvironment(Map<String, String> env, Clock clock) {
         Config config = Config.from(env);
-        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Project project = config.project();
         String lake = PublisherSettings.LAKE_BUCKET.read(env);
         JsonLog log = JsonLog.forFunction("publisher", env, clock);
         LakeTables tables = new LakeTables(catalog(env, config, lake), Namespace.of(PublisherSettings.LAKE_DATABASE.read(env)));
         PublishingAnnouncer announcer = PublishingAnnouncer.create(config);
         return new PublisherService(project, new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
-                tables, lake, announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
+                tables, config.parameters().with(StackParameters.LAKE_BUCKET, lake), announcer, log, clock, FaultPoints.NONE, Duration.ofHours(PublisherSettings.TABLE_RETENTION_HOURS.read(env)),
                 LineageSettings.lineage(env, announcer, log, tableNaming(env)),
                 new PgCredentials(env, arn -> new SecretStrings(SecretStrings.endpointOf(CommonSettings.REGION.read(env).id(), env),
                         CommonSettings.REGION.read(env).id(), DefaultCredentialsProvider.builder().build()).apply(arn)));

@@ -14,6 +14,7 @@ import org.postgresql.Driver;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.pg.PgCredentials;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.error.Failures;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.model.Output;
@@ -47,12 +48,12 @@ final class WarehouseLoads {
     }
 
     /** The staged outputs that are also loaded into PostgreSQL, in the order staged. */
-    static List<WarehouseLoad> of(Pipeline pipeline, List<AssetEvent> staged, String runId, int attempt, String lakeBucket) {
+    static List<WarehouseLoad> of(Pipeline pipeline, List<AssetEvent> staged, String runId, int attempt, StackParameters stack) {
         List<WarehouseLoad> loads = new ArrayList<>();
         for (AssetEvent e : staged) {
             Optional<Output> out = pipeline.output(e.asset()).filter(o -> o.postgres().isPresent());
             out.ifPresent(o -> {
-                TableLayout layout = TableLayout.of(o, lakeBucket);
+                TableLayout layout = TableLayout.of(o, stack);
                 Optional<WarehouseLoad.PartitionValue> partition = layout.partitionColumn()
                         .map(c -> new WarehouseLoad.PartitionValue(c.name(), c.value(e.partition()).replace('T', ' ')));
                 loads.add(new WarehouseLoad(e.asset(), e.partition(), partition, e.objects(), runId, attempt, o.postgres().get()));

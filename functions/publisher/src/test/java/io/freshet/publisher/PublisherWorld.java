@@ -23,6 +23,7 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.pg.PgCredentials;
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -155,7 +156,7 @@ final class PublisherWorld {
     List<AssetEvent> upload(Run run, int attempt, Map<String, String> selects) {
         List<AssetEvent> events = new ArrayList<>();
         selects.forEach((asset, select) -> {
-            TableLayout layout = TableLayout.of(lake.project.output(asset).orElseThrow(), bucket);
+            TableLayout layout = TableLayout.of(lake.project.output(asset).orElseThrow(), StackParameters.lakeBucket(bucket));
             TableLayout.PartitionColumn column = layout.partitionColumn().orElseThrow();
             String key = layout.dataKey(run.partition(), run.runId(), attempt);
             long bytes = lake.upload(bucket, key, "SELECT *, " + column.sqlLiteral(run.partition()) + " AS " + column.name() + " FROM (" + select + ")");

@@ -98,7 +98,7 @@ public final class RulesSyncCli {
             err.println(USAGE);
             return 2;
         }
-        LoadResult loaded = ProjectLoader.load(options.pipelines());
+        LoadResult loaded = ProjectLoader.loadProject(options.pipelines(), options.pipelines().toString());
         if (!loaded.ok()) {
             loaded.errors().forEach(err::println);
             err.println(loaded.errors().size() + " error(s) in the pipelines: nothing synced");

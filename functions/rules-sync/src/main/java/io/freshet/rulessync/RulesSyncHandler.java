@@ -22,6 +22,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.freshet.aws.CommonSettings;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.events.EventBridgeClients;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -53,6 +54,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
     private final Supplier<EventBridgeClient> client;
     private final Path pipelinesDir;
+    private final StackParameters parameters;
     private final ResponseSender sender;
     private final JsonLog log;
 
@@ -63,20 +65,22 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
 
     private RulesSyncHandler(Map<String, String> env) {
         this(memoize(() -> EventBridgeClients.create(CommonSettings.EVENTBRIDGE_ENDPOINT.find(env), env)),
-                pipelinesDir(env), HttpResponseSender.create(), JsonLog.stdout("rules-sync"));
+                pipelinesDir(env), CommonSettings.stackParameters(env), HttpResponseSender.create(), JsonLog.stdout("rules-sync"));
     }
 
     public RulesSyncHandler(EventBridgeClient client, Path pipelinesDir, ResponseSender sender) {
-        this(() -> client, pipelinesDir, sender, JsonLog.stdout("rules-sync"));
+        this(() -> client, pipelinesDir, StackParameters.of(Map.of()), sender, JsonLog.stdout("rules-sync"));
     }
 
     public RulesSyncHandler(EventBridgeClient client, Path pipelinesDir, ResponseSender sender, JsonLog log) {
-        this(() -> client, pipelinesDir, sender, log);
+        this(() -> client, pipelinesDir, StackParameters.of(Map.of()), sender, log);
     }
 
-    private RulesSyncHandler(Supplier<EventBridgeClient> client, Path pipelinesDir, ResponseSender sender, JsonLog log) {
+    private RulesSyncHandler(Supplier<EventBridgeClient> client, Path pipelinesDir, StackParameters parameters, ResponseSender sender,
+                             JsonLog log) {
         this.client = Objects.requireNonNull(client);
         this.pipelinesDir = Objects.requireNonNull(pipelinesDir);
+        this.parameters = Objects.requireNonNull(parameters);
         this.sender = Objects.requireNonNull(sender);
         this.log = Objects.requireNonNull(log);
     }
@@ -205,7 +209,7 @@ public final class RulesSyncHandler implements RequestHandler<Map<String, Object
         // Errors name files as pipelines/x.yaml, as the CLI does, not by the function's disk path.
         Path name = pipelinesDir.getFileName();
         Project project = ProjectLoader.load(pipelinesDir, name == null ? "pipelines" : name.toString(),
-                ProjectLoader.DEFAULT_PARAMETERS).orThrow();
+                ProjectLoader.locationParameters(parameters)).orThrow();
         List<DesiredRule> desired = ConsumerRules.compute(project, props.prefix(), props.triggerArn(), delivery);
         ReconcileReport report = new RulesReconciler(client.get(), props.bus(), props.prefix()).reconcile(desired);
         if ("Update".equals(request.type())) {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.s3.ObjectStore;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Output;
@@ -45,6 +46,7 @@ final class ForEachStep {
     private final Project project;
     private final ObjectStore objects;
     private final String lakeBucket;
+    private final StackParameters stack;
     private final JsonLog log;
     private final FaultPoints faults;
 
@@ -52,6 +54,7 @@ final class ForEachStep {
         this.project = parts.project();
         this.objects = parts.objects();
         this.lakeBucket = parts.lakeBucket();
+        this.stack = parts.parameters();
         this.log = parts.log();
         this.faults = parts.faults();
     }
@@ -107,7 +110,7 @@ final class ForEachStep {
         String input = each.input().orElseGet(() -> onlyS3Source(a.pipeline()));
         String sql = project.sql(step.sql());
         Output out = a.pipeline().output(step.output()).orElseThrow();
-        String prefix = PublicationPhase.layout(out, lakeBucket).location().keyPrefixFor(a.run().partition()) + RESULTS_FOLDER;
+        String prefix = PublicationPhase.layout(out, stack).location().keyPrefixFor(a.run().partition()) + RESULTS_FOLDER;
         List<String> base = new ArrayList<>();
         base.add(project.codeVersion(a.pipeline().name()));
         base.add(step.output());

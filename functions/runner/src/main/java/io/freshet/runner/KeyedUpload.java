@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.freshet.aws.s3.ObjectStore;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.EventKeys;
 import io.freshet.core.events.Ids;
@@ -40,12 +41,14 @@ final class KeyedUpload {
 
     private final ObjectStore objects;
     private final String lakeBucket;
+    private final StackParameters stack;
     private final Clock clock;
     private final FaultPoints faults;
 
     KeyedUpload(RunnerParts parts) {
         this.objects = parts.objects();
         this.lakeBucket = parts.lakeBucket();
+        this.stack = parts.parameters();
         this.clock = parts.clock();
         this.faults = parts.faults();
     }
@@ -53,7 +56,7 @@ final class KeyedUpload {
     List<AssetEvent> upload(Attempt a, DuckSession duck, Path work, AttemptDeadline deadline, PublicationPhase.Made made,
                             Output out, DynamicKey key) throws IOException {
         Run run = a.run();
-        TableLayout layout = PublicationPhase.layout(out, lakeBucket);
+        TableLayout layout = PublicationPhase.layout(out, stack);
         Path dir = Files.createDirectories(work.resolve("keyed"));
         Optional<TableLayout.PartitionColumn> time = layout.partitionColumn();
         List<KeyedParquet.Part> parts = KeyedParquet.write(duck, out.asset(), key.column(), dir,

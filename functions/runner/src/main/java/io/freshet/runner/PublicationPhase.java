@@ -21,6 +21,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -44,6 +45,7 @@ final class PublicationPhase {
     private final StateStore store;
     private final ObjectStore objects;
     private final String lakeBucket;
+    private final StackParameters stack;
     private final Clock clock;
     private final JsonLog log;
     private final FaultPoints faults;
@@ -55,6 +57,7 @@ final class PublicationPhase {
         this.store = parts.store();
         this.objects = parts.objects();
         this.lakeBucket = parts.lakeBucket();
+        this.stack = parts.parameters();
         this.clock = parts.clock();
         this.log = parts.log();
         this.faults = parts.faults();
@@ -99,7 +102,7 @@ final class PublicationPhase {
                 events.addAll(keyed.upload(a, duck, work, deadline, made, out, out.dynamicKey().get()));
                 continue;
             }
-            TableLayout layout = layout(out, lakeBucket);
+            TableLayout layout = layout(out, stack);
             Path target = work.resolve(out.asset() + ".parquet");
             Path file = layout.partitionColumn().map(c -> duck.writeParquet(out.asset(), target, c.name(), c.sqlLiteral(run.partition())))
                     .orElseGet(() -> duck.writeParquet(out.asset(), target));
@@ -116,8 +119,8 @@ final class PublicationPhase {
     }
 
     /** The output's table layout: its data file of a run attempt lies under the output's prefix for the partition. */
-    static TableLayout layout(Output out, String lakeBucket) {
-        return TableLayout.of(out, lakeBucket);
+    static TableLayout layout(Output out, StackParameters stack) {
+        return TableLayout.of(out, stack);
     }
 
     /** An output event's metadata: rows, bytes, schema hash, watermark range, and each check's result on the asset. */

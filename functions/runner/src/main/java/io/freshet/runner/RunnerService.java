@@ -12,6 +12,7 @@ import io.freshet.aws.json.MalformedEventException;
 import io.freshet.state.protocol.RunLauncher;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
@@ -52,9 +53,16 @@ public final class RunnerService {
     private final RunnerParts parts;
     private final AttemptEnding ending;
 
+    /** A runner for a project whose locations name no parameter but the lake bucket. */
     public RunnerService(Project project, StateStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
                          Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
-        this(partsOf(project, store, objects, announcer, lakeBucket, snapshotter, clock, log, scratch, faults));
+        this(project, store, objects, announcer, StackParameters.lakeBucket(lakeBucket), snapshotter, clock, log, scratch, faults);
+    }
+
+    /** A runner on the stack whose parameters (the lake bucket, where outputs go, among them) are {@code stack}. */
+    public RunnerService(Project project, StateStore store, ObjectStore objects, Announcer announcer, StackParameters stack,
+                         Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
+        this(partsOf(project, store, objects, announcer, stack, snapshotter, clock, log, scratch, faults));
     }
 
     private RunnerService(RunnerParts parts) {
@@ -62,10 +70,10 @@ public final class RunnerService {
         this.ending = new AttemptEnding(parts);
     }
 
-    private static RunnerParts partsOf(Project project, StateStore store, ObjectStore objects, Announcer announcer, String lakeBucket,
+    private static RunnerParts partsOf(Project project, StateStore store, ObjectStore objects, Announcer announcer, StackParameters stack,
                                        Snapshotter snapshotter, Clock clock, JsonLog log, Path scratch, FaultPoints faults) {
         RunLauncher launcher = new RunLauncher(store, announcer, log, clock);
-        return new RunnerParts(project, store, objects, announcer, lakeBucket, snapshotter, clock, log, scratch, faults,
+        return new RunnerParts(project, store, objects, announcer, stack, snapshotter, clock, log, scratch, faults,
                 launcher, RunLineage.NONE);
     }
 

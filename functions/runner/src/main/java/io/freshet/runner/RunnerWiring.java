@@ -12,8 +12,8 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.aws.s3.S3Clients;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
-import io.freshet.core.load.ProjectLoader;
 import io.freshet.lineage.LineageSettings;
 import io.freshet.lineage.RunLineage;
 import io.freshet.state.dynamo.DynamoStateStore;
@@ -29,7 +29,7 @@ final class RunnerWiring {
 
     static RunnerService fromEnvironment(Map<String, String> env, Clock clock, Path scratch) {
         Config config = Config.from(env);
-        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Project project = config.project();
         String lake = RunnerSettings.LAKE_BUCKET.read(env);
         PgCredentials credentials = new PgCredentials(env, arn -> {
             // Built only when a snapshot needs it: most runs never talk to Secrets Manager.
@@ -42,7 +42,7 @@ final class RunnerWiring {
         return new RunnerService(project,
                 new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 new ObjectStore(S3Clients.create(config.s3Endpoint(), env)),
-                announcer, lake, new EngineSnapshotter(project, credentials, EngineSnapshotter.lockTimeout(env)),
+                announcer, config.parameters().with(StackParameters.LAKE_BUCKET, lake), new EngineSnapshotter(project, credentials, EngineSnapshotter.lockTimeout(env)),
                 clock, log, scratch, FaultPoints.NONE).withLineage(lineage(env, announcer, log));
     }
 

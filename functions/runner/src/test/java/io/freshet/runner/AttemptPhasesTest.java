@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Pipeline;
@@ -74,7 +75,7 @@ class AttemptPhasesTest {
     void anOutputIsWrittenUnderAKeyScopedToRunAndAttempt() {
         var out = TRIPS.outputs().get(0);
         Run run = run(TRIPS, "2026-05-26", List.of());
-        String key = PublicationPhase.layout(out, "lake").dataKey(run.partition(), run.runId(), 2);
+        String key = PublicationPhase.layout(out, StackParameters.lakeBucket("lake")).dataKey(run.partition(), run.runId(), 2);
         assertTrue(key.endsWith("/date=2026-05-26/run-1-2.parquet"), key);
         assertFalse(key.contains("run="), "no folder adds a column to readers of the prefix: " + key);
         assertFalse(key.startsWith("s3://"), key);

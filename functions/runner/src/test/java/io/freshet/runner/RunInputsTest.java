@@ -22,6 +22,7 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.state.StateStore;
 import io.freshet.state.memory.MemoryStateStore;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
@@ -67,7 +68,7 @@ class RunInputsTest {
         store = new MemoryStateStore(clock); // the store's contract tests hold it to DynamoDB's behaviour
         objects = new ObjectStore(s3.client());
         JsonLog quiet = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of());
-        inputs = new RunInputs(new RunnerParts(METRO, store, objects, (type, json) -> { }, LAKE, null, clock, quiet, tmp, FaultPoints.NONE,
+        inputs = new RunInputs(new RunnerParts(METRO, store, objects, (type, json) -> { }, StackParameters.lakeBucket(LAKE), null, clock, quiet, tmp, FaultPoints.NONE,
                 null, null));
     }
 

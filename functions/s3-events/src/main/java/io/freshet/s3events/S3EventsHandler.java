@@ -23,8 +23,8 @@ import io.freshet.aws.priming.Priming;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
-import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Source;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,8 +54,8 @@ public final class S3EventsHandler implements RequestStreamHandler {
     }
 
     private S3EventsHandler(Config config, Map<String, String> env, Clock clock, JsonLog log) {
-        this(new S3EventsService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
-                Map.of("LakeBucket", lakeBucket(env)),
+        this(new S3EventsService(config.project(),
+                parameters(config, env),
                 new DynamoStateStore(DynamoClients.create(config.dynamoEndpoint(), env), config.table(), clock),
                 PublishingAnnouncer.create(config), log), log);
     }
@@ -65,8 +65,9 @@ public final class S3EventsHandler implements RequestStreamHandler {
         this.log = log;
     }
 
-    private static String lakeBucket(Map<String, String> env) {
-        return S3EventsSettings.LAKE_BUCKET.read(env);
+    /** The stack's parameters; the lake bucket is required, its notifications are what arrive. */
+    private static StackParameters parameters(Config config, Map<String, String> env) {
+        return config.parameters().with(StackParameters.LAKE_BUCKET, S3EventsSettings.LAKE_BUCKET.read(env));
     }
 
     @Override
@@ -97,10 +98,10 @@ public final class S3EventsHandler implements RequestStreamHandler {
     /** One priming pass; unlike {@link #prime} it fails when something on the way fails (tests call it). */
     static void primeOnce(Map<String, String> env) throws IOException {
         Config config = Config.from(env);
-        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
-        Map<String, String> parameters = Map.of("LakeBucket", lakeBucket(env));
+        Project project = config.project();
+        StackParameters parameters = parameters(config, env);
         Optional<String> object = project.sources().stream().filter(s -> s instanceof Source.S3).findFirst()
-                .map(s -> ((Source.S3) s).location().resolve(parameters)).flatMap(l -> l.overlapWitness(l));
+                .map(s -> parameters.resolve(((Source.S3) s).location())).flatMap(l -> l.overlapWitness(l));
         if (object.isEmpty()) {
             return;
         }

@@ -17,6 +17,7 @@ import io.freshet.aws.Announcer;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
@@ -60,12 +61,12 @@ public final class S3EventsService {
     private final Announcer announcer;
     private final JsonLog log;
 
-    public S3EventsService(Project project, Map<String, String> parameters, StateStore store, Announcer announcer, JsonLog log) {
+    public S3EventsService(Project project, StackParameters parameters, StateStore store, Announcer announcer, JsonLog log) {
         KeyMatcher.Builder b = KeyMatcher.builder();
         KeyMatcher.Builder m = KeyMatcher.builder();
         for (Source s : project.sources()) {
             if (s instanceof Source.S3 s3) {
-                LocationPattern resolved = s3.location().resolve(parameters);
+                LocationPattern resolved = parameters.resolve(s3.location());
                 b.add(s3.name(), resolved);
                 s3.files().completeWhen().ifPresent(marker -> m.add(s3.name(), resolved.markerLocation(marker)));
                 sourceByName.put(s3.name(), s3);
@@ -75,7 +76,7 @@ public final class S3EventsService {
         this.sources = b.build();
         this.markers = m.build();
         this.derived = project.pipelines().stream().flatMap((Pipeline p) -> p.outputs().stream())
-                .map((Output o) -> o.location().resolve(parameters)).toList();
+                .map((Output o) -> parameters.resolve(o.location())).toList();
         this.store = store;
         this.announcer = announcer;
         this.log = log;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.json.MalformedEventException;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.PartitionContent;
 import io.freshet.core.events.S3Change;
@@ -78,7 +79,7 @@ class S3EventsServiceTest {
         DynamoStateStore.createTable(dynamo.client(), table);
         store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
         announced.clear();
-        service = new S3EventsService(ProjectLoader.load(pipelines).orThrow(), Map.of("LakeBucket", LAKE), store,
+        service = new S3EventsService(ProjectLoader.load(pipelines).orThrow(), StackParameters.lakeBucket(LAKE), store,
                 (type, json) -> announced.add(json), new JsonLog(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), Map.of()));
     }
 

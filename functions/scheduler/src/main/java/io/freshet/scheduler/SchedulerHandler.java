@@ -23,7 +23,6 @@ import io.freshet.aws.priming.Priming;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.load.Project;
-import io.freshet.core.load.ProjectLoader;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,7 +53,7 @@ public final class SchedulerHandler implements RequestStreamHandler {
     }
 
     private SchedulerHandler(Config config, Map<String, String> env, StateStore store, Clock clock, JsonLog log) {
-        this(new SchedulerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
+        this(new SchedulerService(config.project(),
                 store,
                 PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env), credentials(env)), log);
     }
@@ -103,7 +102,7 @@ public final class SchedulerHandler implements RequestStreamHandler {
     /** One priming pass; unlike {@link #prime} it fails when something on the way fails (tests call it). */
     static void primeOnce(Map<String, String> env) throws IOException {
         Config config = Config.from(env);
-        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Project project = config.project();
         Clock clock = Clock.systemUTC();
         String tick = "{\"scheduledTime\": \"" + clock.instant().truncatedTo(ChronoUnit.MINUTES) + "\"}";
         JsonLog quiet = Priming.quietLog("scheduler", clock);

@@ -29,7 +29,6 @@ import io.freshet.aws.json.MalformedEventException;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
-import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Input;
 import io.freshet.core.model.PartitionMapping;
 import io.freshet.core.model.Pipeline;
@@ -66,7 +65,7 @@ public final class TriggerHandler implements RequestStreamHandler {
     }
 
     private TriggerHandler(Config config, StateStore store, Clock clock, JsonLog log) {
-        this(new TriggerService(ProjectLoader.load(config.pipelinesDir()).orThrow(),
+        this(new TriggerService(config.project(),
                 store,
                 PublishingAnnouncer.create(config), log, clock), log);
     }
@@ -110,7 +109,7 @@ public final class TriggerHandler implements RequestStreamHandler {
     /** One priming pass; unlike {@link #prime} it fails when something on the way fails (tests call it). */
     static void primeOnce(Map<String, String> env) throws IOException {
         Config config = Config.from(env);
-        Project project = ProjectLoader.load(config.pipelinesDir()).orThrow();
+        Project project = config.project();
         Optional<Pipeline> consumer = project.pipelines().stream().filter(p -> !p.inputs().isEmpty())
                 .sorted((a, b) -> Boolean.compare(Readiness.isEventDriven(b), Readiness.isEventDriven(a))).findFirst();
         if (consumer.isEmpty()) {

@@ -26,6 +26,7 @@ import io.freshet.aws.json.EventJson;
 import io.freshet.rulessync.DesiredRule;
 import io.freshet.scheduler.SchedulerService;
 import io.freshet.core.load.Project;
+import io.freshet.core.location.StackParameters;
 import io.freshet.rulessync.ConsumerRules;
 import io.freshet.rulessync.RulesReconciler;
 import io.freshet.s3events.S3EventsHandler;
@@ -104,6 +105,13 @@ public final class EmbeddedFanOut implements AutoCloseable {
     /** As above, every state-table call of every function going through {@code storeInterceptors} (a benchmark's meter). */
     public static EmbeddedFanOut start(Project project, String lakeBucket, Consumer<JsonNode> runRequested, Consumer<JsonNode> outputsStaged,
                                        JsonLog log, Clock clock, List<ExecutionInterceptor> storeInterceptors) {
+        return start(project, StackParameters.lakeBucket(lakeBucket), runRequested, outputsStaged, log, clock, storeInterceptors);
+    }
+
+    /** As above, on a stack whose parameters ({@code ${LakeBucket}}, {@code ${Env}}...) are {@code stack}. */
+    public static EmbeddedFanOut start(Project project, StackParameters stack, Consumer<JsonNode> runRequested, Consumer<JsonNode> outputsStaged,
+                                       JsonLog log, Clock clock, List<ExecutionInterceptor> storeInterceptors) {
+        String lakeBucket = stack.lakeBucket();
         LocalDynamo dynamo = LocalDynamo.start(storeInterceptors);
         LocalEventBridge bus = LocalEventBridge.start(LocalEventBridge.Delivery.ASYNCHRONOUS, clock);
         DynamoStateStore.createTable(dynamo.client(), TABLE);
@@ -123,7 +131,7 @@ public final class EmbeddedFanOut implements AutoCloseable {
 
         Invocations invocations = new Invocations();
         bus.registerTarget(ARN + "s3-events", timed(invocations, "s3-events", lambda(new S3EventsHandler(
-                new S3EventsService(project, Map.of("LakeBucket", lakeBucket), store, announcer, log), log))));
+                new S3EventsService(project, stack, store, announcer, log), log))));
         bus.registerTarget(ARN + "trigger", timed(invocations, "trigger",
                 lambda(new TriggerHandler(new TriggerService(project, store, announcer, log, clock), log))));
         events.putRule(b -> b.name("freshet-publisher").eventBusName(BUS)

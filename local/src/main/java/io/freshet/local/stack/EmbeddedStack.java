@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,9 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.load.StackTemplate;
+import io.freshet.core.location.StackParameters;
+import io.freshet.cli.operate.OperateException;
 import io.freshet.cli.operate.EmbeddedStackFile;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
@@ -39,8 +43,18 @@ public final class EmbeddedStack implements AutoCloseable {
     static final String ARN_PREFIX = "arn:aws:lambda:eu-central-1:000000000000:function:";
     private static final String EVERY_MINUTE = "rate(1 minute)";
 
-    /** What to start. */
-    public record Options(Path repository, Path stateDir, Clock clock, boolean postgres) {
+    /**
+     * What to start.
+     *
+     * @param configEnv  the samconfig.toml environment whose parameter_overrides apply ({@link LocalParameters})
+     * @param parameters template parameters' values given on the command line, over samconfig.toml's
+     */
+    public record Options(Path repository, Path stateDir, Clock clock, boolean postgres, String configEnv, Map<String, String> parameters) {
+
+        public Options(Path repository, Path stateDir, Clock clock, boolean postgres) {
+            this(repository, stateDir, clock, postgres, LocalParameters.DEFAULT_CONFIG_ENV, Map.of());
+        }
+
         public Path template() {
             return repository.resolve("template.yaml");
         }
@@ -60,11 +74,12 @@ public final class EmbeddedStack implements AutoCloseable {
     private final String table;
     private final String busName;
     private final String lakeBucket;
+    private final StackParameters parameters;
     private final Map<String, RequestStreamHandler> handlers = new LinkedHashMap<>();
     private ScheduledExecutorService ticker;
 
     private EmbeddedStack(Options options, LocalDynamo dynamo, LocalEventBridge bus, LocalS3 s3, LocalPostgres postgres,
-                          TemplateWiring wiring, Project project, String table, String busName, String lakeBucket) {
+                          TemplateWiring wiring, Project project, String table, String busName, StackParameters parameters) {
         this.options = options;
         this.dynamo = dynamo;
         this.bus = bus;
@@ -74,11 +89,35 @@ public final class EmbeddedStack implements AutoCloseable {
         this.project = project;
         this.table = table;
         this.busName = busName;
-        this.lakeBucket = lakeBucket;
+        this.lakeBucket = parameters.lakeBucket();
+        this.parameters = parameters;
     }
 
+    /**
+     * @throws OperateException when a parameter's value is missing or names no parameter the template declares
+     */
     public static EmbeddedStack start(Options options) {
-        Project project = ProjectLoader.load(options.pipelines()).orThrow();
+        // Everything that can be wrong with the parameters is said before any server starts.
+        StackTemplate template = StackTemplate.read(options.template());
+        Map<String, String> overrides = LocalParameters.overrides(options.repository(), options.configEnv(), options.parameters());
+        TemplateWiring probe;
+        try {
+            probe = TemplateWiring.read(options.template(), overrides, Map.of(), id -> id);
+        } catch (IllegalArgumentException e) {
+            throw new OperateException(e.getMessage());
+        }
+        // Names as CloudFormation would give them for the stack's StackPrefix.
+        String prefix = probe.parameters().getOrDefault("StackPrefix", "freshet");
+        String table = prefix + "-state";
+        String busName = prefix;
+        String lake = prefix + "-lake-local";
+        Map<String, String> names = Map.of("StateTable", table, "Bus", busName, "LakeBucket", lake,
+                "LakeDatabase", lakeNamespace(prefix));
+        TemplateWiring wiring = TemplateWiring.read(options.template(), overrides, names, EmbeddedStack::localArn);
+        StackParameters parameters = LocalParameters.of(template, wiring.parameters(), lake);
+        Project project = ProjectLoader.load(options.pipelines(), options.pipelines().toString(), template.locationParameters(),
+                Optional.empty()).orThrow();
+        LocalParameters.checkLocations(project, parameters);
         LocalDynamo dynamo = null;
         LocalEventBridge bus = null;
         LocalS3 s3 = null;
@@ -90,16 +129,7 @@ public final class EmbeddedStack implements AutoCloseable {
             // Always: the lake's tables are catalogued in it (Iceberg's JDBC catalog), whether or not
             // the pipelines' PostgreSQL sources are served from it too (options.postgres()).
             postgres = LocalPostgres.start();
-            // Names as CloudFormation would give them for the template's default StackPrefix.
-            TemplateWiring probe = TemplateWiring.read(options.template(), Map.of(), id -> id);
-            String prefix = probe.parameters().getOrDefault("StackPrefix", "freshet");
-            String table = prefix + "-state";
-            String busName = prefix;
-            String lake = prefix + "-lake-local";
-            Map<String, String> names = Map.of("StateTable", table, "Bus", busName, "LakeBucket", lake,
-                    "LakeDatabase", lakeNamespace(prefix));
-            TemplateWiring wiring = TemplateWiring.read(options.template(), names, EmbeddedStack::localArn);
-            EmbeddedStack stack = new EmbeddedStack(options, dynamo, bus, s3, postgres, wiring, project, table, busName, lake);
+            EmbeddedStack stack = new EmbeddedStack(options, dynamo, bus, s3, postgres, wiring, project, table, busName, parameters);
             stack.wire();
             return stack;
         } catch (RuntimeException e) {
@@ -244,6 +274,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public String lakeBucket() {
         return lakeBucket;
+    }
+
+    /** The stack's parameters, as its functions get them in {@code FRESHET_PARAMETERS}. */
+    public StackParameters parameters() {
+        return parameters;
     }
 
     public TemplateWiring wiring() {

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import io.freshet.core.location.LocationPattern;
 import io.freshet.core.location.OverlapCandidates;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
@@ -24,7 +25,7 @@ import io.freshet.core.yaml.SourcePos;
  */
 final class LocationValidator {
 
-    private static final String LAKE_BUCKET = "LakeBucket";
+    private static final String LAKE_BUCKET = StackParameters.LAKE_BUCKET;
 
     private final List<Source> sources;
     private final List<Pipeline> pipelines;
@@ -41,9 +42,11 @@ final class LocationValidator {
     void parametersKnown(LocationPattern loc, SourcePos pos) {
         for (String name : loc.parameters()) {
             if (!parameters.contains(name)) {
+                // The declared names are always listed: they come from template.yaml's Parameters, which the user may not have in mind.
                 String hint = DidYouMean.hint(name, parameters);
-                out.error(pos, "unknown parameter '${" + name + "}'"
-                        + (hint.isEmpty() ? "; known parameters: " + String.join(", ", new TreeSet<>(parameters)) : hint));
+                out.error(pos, "unknown parameter '${" + name + "}'" + hint + (hint.isEmpty() ? "; known" : " Known")
+                        + " parameters: " + String.join(", ", new TreeSet<>(parameters))
+                        + " (the lake bucket and the String Parameters of the template.yaml beside the pipelines)");
             }
         }
     }

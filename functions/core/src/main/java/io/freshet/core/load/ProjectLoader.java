@@ -15,9 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import io.freshet.core.graph.AssetGraph;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.model.Check;
 import io.freshet.core.model.Observation;
 import io.freshet.core.model.Connection;
@@ -26,6 +28,7 @@ import io.freshet.core.model.Source;
 import io.freshet.core.model.SqlText;
 import io.freshet.core.model.Step;
 import io.freshet.core.version.CodeVersion;
+import io.freshet.core.yaml.Diagnostic;
 import io.freshet.core.yaml.Diagnostics;
 import io.freshet.core.yaml.SourcePos;
 import io.freshet.core.yaml.YNode;
@@ -38,8 +41,11 @@ import io.freshet.core.yaml.YamlFiles;
  */
 public final class ProjectLoader {
 
-    /** The deploy-time parameters a location may use; the SAM template defines each of them. */
-    public static final Set<String> DEFAULT_PARAMETERS = Set.of("LakeBucket");
+    /**
+     * The deploy-time parameters a location may use in a project without a template.yaml beside
+     * its pipelines (with one, {@link StackTemplate#locationParametersOf} names them).
+     */
+    public static final Set<String> DEFAULT_PARAMETERS = Set.of(StackParameters.LAKE_BUCKET);
 
     private ProjectLoader() {
     }
@@ -51,6 +57,38 @@ public final class ProjectLoader {
      */
     public static LoadResult load(Path dir) {
         return load(dir, dir.toString(), DEFAULT_PARAMETERS, Optional.empty());
+    }
+
+    /**
+     * Loads the directory a function was packaged with, on a stack whose parameters are
+     * {@code stack}: its locations may name those (and the lake bucket), as {@code freshet validate}
+     * allowed them from template.yaml.
+     */
+    public static LoadResult load(Path dir, StackParameters stack) {
+        return load(dir, dir.toString(), locationParameters(stack), Optional.empty());
+    }
+
+    /** The names a location may use on a stack whose parameters are {@code stack}: theirs, and the lake bucket's. */
+    public static Set<String> locationParameters(StackParameters stack) {
+        Set<String> names = new TreeSet<>(stack.names());
+        names.addAll(DEFAULT_PARAMETERS);
+        return Set.copyOf(names);
+    }
+
+    /**
+     * Loads a project as {@code freshet validate} does, as of now: its locations may name the String
+     * parameters of the template.yaml beside {@code dir} (and the lake bucket), or only the lake
+     * bucket without one; a template that cannot be read is an error at its first line.
+     */
+    public static LoadResult loadProject(Path dir, String displayDir) {
+        Set<String> parameters;
+        try {
+            parameters = StackTemplate.locationParametersOf(dir);
+        } catch (IllegalArgumentException e) {
+            String template = Path.of(displayDir).resolveSibling(StackTemplate.FILE_NAME).toString().replace('\\', '/');
+            return new LoadResult(Optional.empty(), List.of(new Diagnostic(new SourcePos(template, 1, 1), e.getMessage())));
+        }
+        return load(dir, displayDir, parameters);
     }
 
     /** Loads and validates as of now: a cron whose every fire time is past is an error. */

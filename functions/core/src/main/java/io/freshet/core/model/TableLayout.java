@@ -1,13 +1,13 @@
 package io.freshet.core.model;
 
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.freshet.core.location.LocationPattern;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.partition.PartitionGrain;
 
 /**
@@ -55,18 +55,16 @@ public record TableLayout(LocationPattern location, Optional<PartitionColumn> pa
     }
 
     /** A hive-style folder name right before the finest placeholder: {@code date=} of {@code .../date={date}/}. */
-    /** The parameter that names the lake bucket in locations ({@code s3://${LakeBucket}/...}). */
-    private static final String LAKE_BUCKET = "LakeBucket";
-
     private static final Pattern DAY_FOLDER = Pattern.compile("/([A-Za-z_][A-Za-z0-9_]*)=\\{date}");
     private static final Pattern HOUR_FOLDER = Pattern.compile("/([A-Za-z_][A-Za-z0-9_]*)=\\{hour}");
 
     /**
-     * The layout of a pipeline's output in the lake bucket {@code lakeBucket}: the one place the
-     * runner, the publisher and the benchmarks resolve an output's location.
+     * The layout of a pipeline's output on the stack whose parameters are {@code stack} (the lake
+     * bucket, {@code ${Env}}...): the one place the runner, the publisher and the benchmarks resolve
+     * an output's location.
      */
-    public static TableLayout of(Output out, String lakeBucket) {
-        return of(out.location().resolve(Map.of(LAKE_BUCKET, lakeBucket)));
+    public static TableLayout of(Output out, StackParameters stack) {
+        return of(stack.resolve(out.location()));
     }
 
     /** The layout of an output at {@code resolved}, its location with every parameter replaced. */

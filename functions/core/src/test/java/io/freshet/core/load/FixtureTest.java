@@ -46,7 +46,7 @@ class FixtureTest {
     @MethodSource("invalidCases")
     void invalidFixtureReportsExactlyTheExpectedErrors(String name) throws IOException {
         Path dir = FIXTURES.resolve("invalid").resolve(name);
-        LoadResult result = ProjectLoader.load(dir, "pipelines", ProjectLoader.DEFAULT_PARAMETERS);
+        LoadResult result = load(dir);
         String actual = result.errors().stream().map(Diagnostic::toString).collect(Collectors.joining("\n")) + "\n";
         Path expectedFile = dir.resolve("expected.txt");
         if (Boolean.getBoolean("freshet.updateFixtures")) {
@@ -65,6 +65,19 @@ class FixtureTest {
         assertTrue(result.project().isPresent());
     }
 
+    /**
+     * A fixture is its pipelines directory, or a project: a {@code pipelines/} folder whose
+     * locations may use the String parameters of the template.yaml beside it.
+     */
+    static LoadResult load(Path fixture) {
+        Path pipelines = pipelines(fixture);
+        return ProjectLoader.load(pipelines, "pipelines", StackTemplate.locationParametersOf(pipelines));
+    }
+
+    static Path pipelines(Path fixture) {
+        return Files.isDirectory(fixture.resolve("pipelines")) ? fixture.resolve("pipelines") : fixture;
+    }
+
     @Test
     void theCorpusHasAtLeast25InvalidCases() throws IOException {
         assertTrue(invalidCases().count() >= 25);
@@ -74,8 +87,8 @@ class FixtureTest {
     void everyErrorCarriesALineAndColumnInsideItsFile() throws IOException {
         for (String name : invalidCases().toList()) {
             Path dir = FIXTURES.resolve("invalid").resolve(name);
-            for (Diagnostic d : ProjectLoader.load(dir, "pipelines", ProjectLoader.DEFAULT_PARAMETERS).errors()) {
-                Path file = dir.resolve(d.pos().file().substring("pipelines/".length()));
+            for (Diagnostic d : load(dir).errors()) {
+                Path file = pipelines(dir).resolve(d.pos().file().substring("pipelines/".length()));
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 assertTrue(d.pos().line() >= 1 && d.pos().line() <= lines.size() + 1, name + ": line out of range in " + d);
                 int width = d.pos().line() > lines.size() ? 0 : lines.get(d.pos().line() - 1).length();
