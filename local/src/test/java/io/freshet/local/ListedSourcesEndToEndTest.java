@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.eventbridge.model.RuleState;
 /**
  * An S3 source observed by listing on the embedded stack, wired from template.yaml: with the lake
  * bucket's notifications to s3-events switched off, three files are three events and one consumer
- * run within the tick that lists them, the next tick nothing, a fourth file one event and one run;
- * with them on again, a file seen by its notification and then by the listing is one event.
+ * run within the tick that lists them, the next tick nothing, a fourth file one event and one run
+ * (its notification delivered late records nothing); with them on again, a file seen by its
+ * notification and then by the listing is one event.
  */
 class ListedSourcesEndToEndTest {
 
@@ -115,6 +116,12 @@ class ListedSourcesEndToEndTest {
             assertEquals(4, stack.store().events().history("landing.drops", "2026-11-20").size(), "the fourth file, once");
             assertEquals(2, built(stack));
             assertEquals(runs + 1, runs(stack).size(), "one run for one file");
+            String late = stack.bus().events("default").stream().filter(e -> e.contains("Object Created") && e.contains("d.csv"))
+                    .findFirst().orElseThrow();
+            stack.invoke("S3EventsFunction", late); // the fourth file's notification, after the listing recorded it
+            stack.settle(Duration.ofMinutes(1));
+            assertEquals(4, stack.store().events().history("landing.drops", "2026-11-20").size(), "listed, then notified: one event");
+            assertEquals(runs + 1, runs(stack).size());
 
             notifications(stack, true);
             put(stack, "e.csv", "id\n5\n");
