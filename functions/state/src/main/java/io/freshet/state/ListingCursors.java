@@ -2,7 +2,7 @@ package io.freshet.state;
 
 import java.util.Optional;
 
-/** The cursors of observed S3 sources' listings ({@code SCHED} / {@code LIST#{source}}): one small item per source. */
+/** The cursors of observed S3 sources' listings ({@code LIST#{source}} / {@code CURSOR}): one small item per source. */
 public interface ListingCursors {
 
     Optional<ListingCursor> cursor(String source);

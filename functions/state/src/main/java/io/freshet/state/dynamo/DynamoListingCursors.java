@@ -17,13 +17,15 @@ import io.freshet.state.ListingCursors;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * {@code SCHED} / {@code LIST#{source}}: {@code settled} (a sortable instant), {@code recent} (the
- * fingerprints, space-separated, sorted; absent when none) and {@code v}. In the tick's partition,
- * but not a {@code CURSOR#} item: the tick's first query reads it and passes it by.
+ * {@code LIST#{source}} / {@code CURSOR}: {@code settled} (a sortable instant), {@code recent} (the
+ * fingerprints, space-separated, sorted; absent when none) and {@code v}. A partition of its own,
+ * not the tick's {@code SCHED}: the tick's first query reads all of {@code SCHED}, and a cursor may
+ * hold up to 130 KB of fingerprints that only its source's observation needs.
  */
 final class DynamoListingCursors implements ListingCursors {
 
     static final String PREFIX = "LIST#";
+    static final String SORT_KEY = "CURSOR";
 
     private final Table t;
 
@@ -33,14 +35,14 @@ final class DynamoListingCursors implements ListingCursors {
 
     @Override
     public Optional<ListingCursor> cursor(String source) {
-        return t.get(StoreKeys.SCHEDULE, PREFIX + source).map(i -> new ListingCursor(Instant.parse(i.get("settled").s()),
+        return t.get(PREFIX + source, SORT_KEY).map(i -> new ListingCursor(Instant.parse(i.get("settled").s()),
                 i.containsKey("recent") ? Arrays.stream(i.get("recent").s().split(" ")).collect(Collectors.toSet()) : Set.of(),
                 Long.parseLong(i.get("v").n())));
     }
 
     @Override
     public boolean advance(String source, Optional<ListingCursor> seen, ListingCursor next) {
-        Items item = Items.of(PK, StoreKeys.SCHEDULE, SK, PREFIX + source).s("settled", sortable(next.settledBefore())).n("v", next.version());
+        Items item = Items.of(PK, PREFIX + source, SK, SORT_KEY).s("settled", sortable(next.settledBefore())).n("v", next.version());
         if (!next.recent().isEmpty()) {
             item.s("recent", String.join(" ", new TreeSet<>(next.recent())));
         }
