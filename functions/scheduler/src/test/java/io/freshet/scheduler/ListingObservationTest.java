@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,9 @@ import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
+import io.freshet.core.partition.Partitions;
 import io.freshet.core.runs.Run;
+import io.freshet.state.ListingCursor;
 import io.freshet.testkit.LocalS3;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -162,5 +166,29 @@ class ListingObservationTest {
         tick(o, lake);
         assertEquals(2, o.bus().of(ObservationDuty.OBSERVATION_FAILED).size(), "no new failure once the bucket is there");
         assertEquals(1, o.world().store.events().history("landing.fares", "").size(), "tried again the next tick, never skipped");
+    }
+
+    @Test
+    void theCursorKeepsTheObjectsOfTheSettleWindowAndForgetsThemOnceSettled() {
+        s3.client().listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().forEach(x -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(x.key())));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        TickWorld w = new TickWorld(now, tmp.resolve("settle"), "listing-project"); // S3 dates objects by the real clock: so does this tick
+        ObservedWorld o = new ObservedWorld(w, new PgCredentials(Map.of(), arn -> {
+            throw new AssertionError("no PostgreSQL here");
+        }));
+        String today = Partitions.containing(w.project.source(DROPS).orElseThrow().partitioning(), now);
+        put("drops/date=" + today + "/a.csv", "id\n1\n");
+        tick(o);
+        ListingCursor first = w.store.listings().cursor(DROPS).orElseThrow();
+        assertEquals(now.minus(ListingObserver.SETTLE), first.settledBefore());
+        assertEquals(1, first.recent().size(), "a.csv, dated within the settle window, is remembered by its fingerprint");
+
+        w.clock.advance(Duration.ofMinutes(20));
+        tick(o);
+        ListingCursor settled = w.store.listings().cursor(DROPS).orElseThrow();
+        assertEquals(now.plus(Duration.ofMinutes(5)), settled.settledBefore());
+        assertEquals(Set.of(), settled.recent(), "settled: dated before the cursor's instant, no fingerprint needed");
+        assertEquals(2, settled.version());
+        assertEquals(1, w.store.events().history(DROPS, today).size(), "and not recorded again");
     }
 }
