@@ -17,7 +17,8 @@ import io.freshet.core.yaml.YNode;
  * {@code {list: true, every: 5m}}, with {@code lookback: 2d} on a partitioned source. Its
  * mistakes are located: {@code list} missing or not {@code true}, {@code every} missing or under a
  * minute, a PostgreSQL observation ({@code query}, {@code changes}) on an S3 source, a lookback on
- * an unpartitioned source or one reaching over too many partitions, a {@code complete_when} source.
+ * an unpartitioned source or one reaching over too many partitions, a {@code complete_when} source
+ * or one with {@code allowed_producers}.
  */
 final class ListingObservationParser {
 
@@ -34,8 +35,17 @@ final class ListingObservationParser {
         this.every = every;
     }
 
+    /**
+     * What else the source declares that a listing cannot go with.
+     *
+     * @param completeWhen a completion marker: its notification announces the partition
+     * @param announced {@code allowed_producers}: an announcement records the object's version id, a listing its content
+     */
+    record Refusals(boolean completeWhen, boolean announced) {
+    }
+
     /** The listing of source {@code source} whose location implies {@code grain}; empty when it had mistakes (reported). */
-    Optional<Observation.Listing> parse(String source, PartitionGrain grain, boolean completeWhen, SourcePos keyPos, YNode node) {
+    Optional<Observation.Listing> parse(String source, PartitionGrain grain, Refusals refusals, SourcePos keyPos, YNode node) {
         Optional<MapReader> read = MapReader.of(node, "'observe' of source '" + source + "'", out);
         if (read.isEmpty()) {
             return Optional.empty();
@@ -65,17 +75,27 @@ final class ListingObservationParser {
         if (r.has("lookback") && lookback.isEmpty()) {
             ok = false;
         }
-        if (completeWhen) {
-            out.error(keyPos, "'observe' by listing does not take source '" + source + "', which completes its partitions with a"
-                    + " marker (complete_when): its marker's notification announces the partition");
-            ok = false;
-        }
+        ok &= accepted(source, refusals, keyPos);
         r.finish();
         if (!ok || period.isEmpty()) {
             return Optional.empty();
         }
         Optional<Duration> effective = grain == PartitionGrain.NONE ? Optional.empty() : Optional.of(lookback.orElse(DEFAULT_LOOKBACK));
         return Optional.of(new Observation.Listing(source, period.get(), effective, r.pos()));
+    }
+
+    /** False, with the reasons reported, when the source declares what a listing cannot go with. */
+    private boolean accepted(String source, Refusals refusals, SourcePos keyPos) {
+        if (refusals.completeWhen()) {
+            out.error(keyPos, "'observe' by listing does not take source '" + source + "', which completes its partitions with a"
+                    + " marker (complete_when): its marker's notification announces the partition");
+        }
+        if (refusals.announced()) {
+            out.error(keyPos, "'observe' by listing does not take source '" + source + "', which its producers announce"
+                    + " (allowed_producers): an announcement names the object's version, a listing only its content, and one"
+                    + " write would be recorded twice; keep one of the two");
+        }
+        return !refusals.completeWhen() && !refusals.announced();
     }
 
     private Optional<Duration> lookback(String source, PartitionGrain grain, YNode node) {

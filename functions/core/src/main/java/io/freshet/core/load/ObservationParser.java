@@ -38,8 +38,9 @@ final class ObservationParser {
     }
 
     /** An S3 source's {@code observe:}: by listing its location ({@link ListingObservationParser}). */
-    void listing(String source, PartitionGrain grain, boolean completeWhen, SourcePos keyPos, YNode node) {
-        new ListingObservationParser(out, this::every).parse(source, grain, completeWhen, keyPos, node).ifPresent(observations::add);
+    void listing(String source, PartitionGrain grain, boolean completeWhen, boolean announced, SourcePos keyPos, YNode node) {
+        new ListingObservationParser(out, this::every).parse(source, grain, new ListingObservationParser.Refusals(completeWhen, announced),
+                keyPos, node).ifPresent(observations::add);
     }
 
     /** A PostgreSQL source's {@code observe:}; {@code connection} is empty when the source's own block did not parse. */

@@ -82,7 +82,7 @@ final class SourceParser {
             Optional<Freshness> freshness = r.get("freshness").flatMap(schedules::freshness);
             SourceFiles files = sourceFiles(r, location);
             r.get("observe").ifPresent(n -> observations.listing(name, location.map(LocationPattern::impliedGrain).orElse(PartitionGrain.NONE),
-                    files.completeWhen().isPresent(), r.keyPos("observe"), n));
+                    files.completeWhen().isPresent(), r.has(ProducerParser.KEY), r.keyPos("observe"), n));
             AllowedProducers producers = ProducerParser.read(r, out);
             if (location.isPresent() && locNode.isPresent()) {
                 PartitionGrain implied = location.get().impliedGrain();
