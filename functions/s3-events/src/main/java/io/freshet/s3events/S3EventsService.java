@@ -58,6 +58,7 @@ public final class S3EventsService {
     private final Map<String, LocationPattern> resolvedByName = new HashMap<>();
     private final List<LocationPattern> derived;
     private final StateStore store;
+    private final ListedUploads listedUploads;
     private final Announcer announcer;
     private final JsonLog log;
 
@@ -78,6 +79,7 @@ public final class S3EventsService {
         this.derived = project.pipelines().stream().flatMap((Pipeline p) -> p.outputs().stream())
                 .map((Output o) -> parameters.resolve(o.location())).toList();
         this.store = store;
+        this.listedUploads = new ListedUploads(project, store);
         this.announcer = announcer;
         this.log = log;
     }
@@ -159,6 +161,12 @@ public final class S3EventsService {
             log.info("not data of the source: ignored", Map.of("asset", m.asset(), "object", o.uri(), "reason", ignoredByName.get()));
             return List.of();
         }
+        if (o instanceof ObjectCreated c && c.size() > 0 && listedUploads.isListed(m.asset())) {
+            return listedUploads.record(c, m).map(e -> announce(e, o)).orElseGet(() -> {
+                log.info("redelivered notification: already recorded and announced", Map.of("asset", m.asset(), "object", o.uri()));
+                return List.of();
+            });
+        }
         AssetEvent e = switch (o) {
             case ObjectCreated c when c.size() == 0 -> removal(c, m, S3Change.EMPTIED);
             case ObjectCreated c -> upload(c, m);
@@ -234,6 +242,14 @@ public final class S3EventsService {
         store.events().markAnnounced(e.eventId());
         log.info(S3Change.isRemoval(e) ? "asset updated: object removed" : "asset updated",
                 Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
+        return List.of(e);
+    }
+
+    /** Announces a recorded event (a listed source's upload: {@link ListedUploads} recorded it) and marks it announced. */
+    private List<AssetEvent> announce(AssetEvent e, ObjectChange o) {
+        announcer.announce(EventJson.ASSET_UPDATED, EventJson.assetUpdated(e));
+        store.events().markAnnounced(e.eventId());
+        log.info("asset updated", Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
         return List.of(e);
     }
 }

@@ -40,16 +40,18 @@ final class ObservationDuty implements TickDuty {
     private final List<Observation> observations;
     private final ScheduleState schedule;
     private final Observer observer;
+    private final ListingObserver listings;
     private final ObservedChanges changes;
     private final Announcer announcer;
     private final JsonLog log;
     private final String stack;
 
     ObservationDuty(List<Observation> observations, StateStore store, ScheduleState schedule, Observer observer,
-                    Announcer announcer, JsonLog log, String stack) {
+                    ListingObserver listings, Announcer announcer, JsonLog log, String stack) {
         this.observations = observations.stream().sorted(Comparator.comparing(Observation::source)).toList();
         this.schedule = schedule;
         this.observer = observer;
+        this.listings = listings;
         this.changes = new ObservedChanges(store.events(), announcer, log);
         this.announcer = announcer;
         this.log = log;
@@ -68,18 +70,16 @@ final class ObservationDuty implements TickDuty {
             if (last.isPresent() && minute.isBefore(last.get().plus(o.every()))) {
                 continue;
             }
-            String value;
+            int recorded;
             try {
-                value = observer.observe(o);
+                recorded = observe(o, tick.now());
             } catch (ObservationException e) {
                 failed++;
                 report(o, e, tick.now());
                 continue;
             }
             observed++;
-            if (changes.apply(o, value, tick.now())) {
-                changed++;
-            }
+            changed += recorded;
             schedule.advanceCursor(cursor, last, minute); // false: a racing tick observed it too, which is as good
         }
         if (!observations.isEmpty()) {
@@ -88,17 +88,31 @@ final class ObservationDuty implements TickDuty {
         return new DutyOutcome.SourcesObserved(observed, changed, failed);
     }
 
+    /**
+     * One observation: a PostgreSQL value compared with the last one, or an S3 source's listing;
+     * the number of events it recorded. Only the reading (query, listing) fails as the source's.
+     */
+    private int observe(Observation o, Instant now) {
+        if (o instanceof Observation.Listing listing) {
+            return listings.observe(listing, now);
+        }
+        String value = observer.observe(o);
+        return changes.apply(o, value, now) ? 1 : 0;
+    }
+
     /** A failed observation, said three ways: the log line, the bus event, the metric (counted by the caller). */
     private void report(Observation o, ObservationException e, Instant now) {
         log.error("observation failed; the next tick tries again", Map.of("source", o.source(), "connection", o.connection(),
                 "observation", o.describe(), "kind", e.kind().name().toLowerCase(Locale.ROOT), "reason", e.getMessage()));
         ObjectNode n = EventJson.MAPPER.createObjectNode();
         n.put("source", o.source());
-        n.put("connection", o.connection());
+        if (!o.connection().isEmpty()) {
+            n.put("connection", o.connection()); // a listing reads its location's bucket, no connection
+        }
         n.put("observation", o.describe());
         n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
         n.put("reason", e.getMessage());
-        n.put("sqlState", e.sqlState());
+        n.put(o instanceof Observation.Listing ? "errorCode" : "sqlState", e.sqlState()); // S3's error code for a listing
         n.put("time", now.toString());
         try {
             announcer.announce(OBSERVATION_FAILED, EventJson.MAPPER.writeValueAsString(n));

@@ -7,8 +7,9 @@ import io.freshet.core.model.Observation;
 
 /**
  * An observation that could not read its value: the database refused the connection, the query
- * failed or timed out, the credentials could not be resolved. Reported (log, {@code Observation
- * Failed}, metric) and retried by the next tick; it never stops another source's observation.
+ * failed or timed out, the credentials could not be resolved, an S3 source's listing was denied or
+ * failed. Reported (log, {@code Observation Failed}, metric) and retried by the next tick; it never
+ * stops another source's observation.
  */
 final class ObservationException extends AdapterException {
 
@@ -33,6 +34,7 @@ final class ObservationException extends AdapterException {
         return state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40");
     }
 
+    /** PostgreSQL's SQLSTATE, or S3's error code for a listing ({@code AccessDenied}); empty when there is none. */
     String sqlState() {
         return sqlState;
     }

@@ -71,6 +71,7 @@ final class PgObserver implements Observer {
                 return switch (o) {
                     case Observation.Query q -> firstRow(conn.prepareStatement(q.sql()));
                     case Observation.Changes ch -> counters(ch, conn);
+                    case Observation.Listing l -> throw new IllegalArgumentException("an S3 listing is not a PostgreSQL observation");
                 };
             } finally {
                 conn.rollback();

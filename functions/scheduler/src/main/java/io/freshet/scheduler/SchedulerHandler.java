@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -20,9 +21,11 @@ import io.freshet.aws.JsonLog;
 import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.pg.PgCredentials;
 import io.freshet.aws.priming.Priming;
+import io.freshet.aws.s3.S3Clients;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.load.Project;
+import io.freshet.core.model.Observation;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -53,9 +56,20 @@ public final class SchedulerHandler implements RequestStreamHandler {
     }
 
     private SchedulerHandler(Config config, Map<String, String> env, StateStore store, Clock clock, JsonLog log) {
-        this(new SchedulerService(config.project(),
-                store,
-                PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env), credentials(env)), log);
+        this(config, env, config.project(), store, clock, log);
+    }
+
+    private SchedulerHandler(Config config, Map<String, String> env, Project project, StateStore store, Clock clock, JsonLog log) {
+        this(new SchedulerService(project, store, PublishingAnnouncer.create(config), log, clock, CommonSettings.STACK.read(env),
+                credentials(env), listingAccess(project, config, env)), log);
+    }
+
+    /** An S3 client only when some source is observed by listing (most stacks need none at cold start), and the lake bucket. */
+    static ListingAccess listingAccess(Project project, Config config, Map<String, String> env) {
+        if (project.observations().stream().noneMatch(o -> o instanceof Observation.Listing)) {
+            return ListingAccess.NONE;
+        }
+        return new ListingAccess(Optional.of(S3Clients.create(config.s3Endpoint(), env)), config.parameters().values());
     }
 
     /** PostgreSQL credentials for observations, as the runner's: the secret, fetched only when an observation needs it. */

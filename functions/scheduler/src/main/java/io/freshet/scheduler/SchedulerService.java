@@ -55,19 +55,26 @@ public final class SchedulerService {
         }));
     }
 
-    /** The tick, observing PostgreSQL sources ({@code observe:}) with these credentials. */
+    /** The tick, observing PostgreSQL sources ({@code observe:}) with these credentials; no S3 source can be listed. */
     public SchedulerService(Project project, StateStore store, Announcer announcer, JsonLog log, Clock clock, String stack,
                             PgCredentials credentials) {
-        this(project, store, log, clock, stack, new RunLauncher(store, announcer, log, clock), announcer, new PgObserver(credentials));
+        this(project, store, announcer, log, clock, stack, credentials, ListingAccess.NONE);
+    }
+
+    /** The tick, observing PostgreSQL sources with these credentials and S3 sources ({@code observe: {list: true}}) with {@code s3}. */
+    public SchedulerService(Project project, StateStore store, Announcer announcer, JsonLog log, Clock clock, String stack,
+                            PgCredentials credentials, ListingAccess s3) {
+        this(project, store, log, clock, stack, new RunLauncher(store, announcer, log, clock), announcer, new PgObserver(credentials),
+                new ListingObserver(project, s3.parameters(), store, new ObjectListing(s3.client()), announcer, log));
     }
 
     private SchedulerService(Project project, StateStore store, JsonLog log, Clock clock, String stack,
-                             RunLauncher launcher, Announcer announcer, Observer observer) {
+                             RunLauncher launcher, Announcer announcer, Observer observer, ListingObserver listings) {
         this(project, store.schedule(), log, clock, stack,
                 List.of(new CodeChangeDuty(project, store, store.schedule(), launcher, log),
                         new CronDuty(store, store.schedule(), launcher, log), new LazyLaunchDuty(store, store.schedule(), launcher)),
                 List.of(new NamedDuty("observations", new ObservationDuty(project.observations(), store, store.schedule(), observer,
-                                announcer, log, stack)),
+                                listings, announcer, log, stack)),
                         new NamedDuty("freshness", new FreshnessDuty(project, store, store.schedule(), announcer, log, clock)),
                         new NamedDuty("sweep", new SweepDuty(project, store, launcher, new RunPublication(store, announcer, launcher), log))));
     }

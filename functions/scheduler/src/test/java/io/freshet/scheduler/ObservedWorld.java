@@ -2,6 +2,7 @@ package io.freshet.scheduler;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,7 +33,8 @@ record ObservedWorld(TickWorld world, PgCredentials credentials, Bus bus) {
     }
 
     ObservationDuty duty() {
-        return new ObservationDuty(world.project.observations(), world.store, world.schedule, new PgObserver(credentials), bus, world.log, "test");
+        return new ObservationDuty(world.project.observations(), world.store, world.schedule, new PgObserver(credentials),
+                new ListingObserver(world.project, Map.of(), world.store, new ObjectListing(Optional.empty()), bus, world.log), bus, world.log, "test");
     }
 
     /** The bus: what was announced, and consumers' triggers for asset updates. */

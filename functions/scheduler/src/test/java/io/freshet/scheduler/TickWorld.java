@@ -86,7 +86,7 @@ final class TickWorld {
         this.project = load();
     }
 
-    private static synchronized LocalDynamo dynamo() {
+    static synchronized LocalDynamo dynamo() {
         if (dynamo == null) {
             LocalDynamo started = LocalDynamo.start();
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));

@@ -17,4 +17,7 @@ public interface StateStore {
     ScheduleState schedule();
 
     Backfills backfills();
+
+    /** The cursors of observed S3 sources' listings. */
+    ListingCursors listings();
 }

@@ -7,7 +7,8 @@
  * {@link io.freshet.state.Runs runs} (attempts fenced by lease and attempt number, the commit point
  * that records a run's outputs), the {@link io.freshet.state.ScheduleState tick's schedule state}
  * (cron cursors, deployed code versions, partitions with new input, freshness violations) and
- * {@link io.freshet.state.Backfills backfills}; {@link io.freshet.state.StateStore} gives access to
+ * {@link io.freshet.state.Backfills backfills}, and the {@link io.freshet.state.ListingCursors listing cursors}
+ * of observed S3 sources; {@link io.freshet.state.StateStore} gives access to
  * all of them. The ports speak in records ({@link io.freshet.core.events.AssetEvent},
  * {@link io.freshet.core.runs.Run}, {@link io.freshet.state.ConsumerView}, ...); no JSON crosses
  * them. {@code io.freshet.state.dynamo} is the DynamoDB adapter (one table, the layout

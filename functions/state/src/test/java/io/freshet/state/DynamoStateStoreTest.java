@@ -79,4 +79,12 @@ class DynamoStateStoreTest {
             return store(clock);
         }
     }
+
+    @Nested
+    class Listings extends ListingCursorsContract {
+        @Override
+        protected StateStore newStore(Clock clock) {
+            return store(clock);
+        }
+    }
 }

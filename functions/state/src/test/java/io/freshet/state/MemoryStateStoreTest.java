@@ -60,4 +60,12 @@ class MemoryStateStoreTest {
             return store(clock);
         }
     }
+
+    @Nested
+    class Listings extends ListingCursorsContract {
+        @Override
+        protected StateStore newStore(Clock clock) {
+            return store(clock);
+        }
+    }
 }

@@ -46,6 +46,17 @@ public final class Ids {
         return "s3-" + hash(24, List.of("object-version", bucket, key, versionId, asset));
     }
 
+    /**
+     * The event id of an object's content at a key of a source observed by listing
+     * ({@code observe: {list: true}}): a listing knows neither S3's sequencer nor the version id,
+     * only the ETag, so the listing and a notification of the same write (s3-events, for such a
+     * source) both derive the id from the content and from the key's previous recorded change,
+     * which makes content that comes back (A, B, A) a change each time ({@link ListedObjects}).
+     */
+    public static String listedObject(String asset, String bucket, String key, String etag, String previousEventId) {
+        return "s3-" + hash(24, List.of("listed-object", asset, bucket, key, etag, previousEventId));
+    }
+
     /** A run's id: derived from what it consumes, so two evaluations that agree create one run. */
     public static String run(String pipeline, String partition, List<String> consumedEventIds) {
         List<String> parts = new ArrayList<>(List.of(pipeline, partition));

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.freshet.core.model.Observation;
+import io.freshet.core.partition.PartitionGrain;
 import io.freshet.core.yaml.Diagnostics;
 import io.freshet.core.yaml.MapReader;
 import io.freshet.core.yaml.SourcePos;
@@ -36,10 +37,10 @@ final class ObservationParser {
         return List.copyOf(observations);
     }
 
-    /** An S3 source's {@code observe:}: refused, its files are announced by the lake bucket's notifications. */
-    void notObservable(String source, SourcePos keyPos) {
-        out.error(keyPos, "'observe' applies to PostgreSQL sources; S3 source '" + source
-                + "' is updated by the lake bucket's S3 notifications as its files land");
+    /** An S3 source's {@code observe:}: by listing its location ({@link ListingObservationParser}). */
+    void listing(String source, PartitionGrain grain, boolean completeWhen, boolean announced, SourcePos keyPos, YNode node) {
+        new ListingObservationParser(out, this::every).parse(source, grain, new ListingObservationParser.Refusals(completeWhen, announced),
+                keyPos, node).ifPresent(observations::add);
     }
 
     /** A PostgreSQL source's {@code observe:}; {@code connection} is empty when the source's own block did not parse. */
@@ -53,7 +54,12 @@ final class ObservationParser {
         boolean changes = r.has("changes");
         Optional<Duration> every = r.required("every").flatMap(this::every);
         Optional<Observation> parsed = Optional.empty();
-        if (query == changes) {
+        if (r.has("list")) {
+            out.error(r.keyPos("list"), "'list' observes an S3 source by listing its location; PostgreSQL source '" + source
+                    + "' is observed with 'query' (a SELECT whose value is watched) or 'changes' (a table's write counters)");
+            r.get("query");
+            r.get("changes");
+        } else if (query == changes) {
             out.error(r.pos(), "'observe' of source '" + source + "' needs exactly one of 'query' (a SELECT whose value is watched)"
                     + " or 'changes' (a table whose write counters are watched)");
         } else if (query) {
@@ -74,7 +80,8 @@ final class ObservationParser {
         return connection.flatMap(c -> every.map(e -> new Both(c, e)));
     }
 
-    private Optional<Duration> every(YNode node) {
+    /** {@code every}: whole minutes, at least one (the tick's period); S3 listings share the rule. */
+    Optional<Duration> every(YNode node) {
         return Values.duration(node, "'every'", out).filter(d -> {
             if (d.compareTo(MIN_EVERY) < 0 || d.toSecondsPart() != 0) {
                 out.error(node.pos(), "'every' must be whole minutes, at least 1m: the tick that observes runs once a minute, got "

@@ -81,9 +81,8 @@ final class SourceParser {
             Optional<String> format = r.get("format").flatMap(n -> syntax.oneOf(n, "'format'", List.of("csv", "parquet", "json", "ndjson")));
             Optional<Freshness> freshness = r.get("freshness").flatMap(schedules::freshness);
             SourceFiles files = sourceFiles(r, location);
-            if (r.has("observe")) {
-                observations.notObservable(name, r.keyPos("observe"));
-            }
+            r.get("observe").ifPresent(n -> observations.listing(name, location.map(LocationPattern::impliedGrain).orElse(PartitionGrain.NONE),
+                    files.completeWhen().isPresent(), r.has(ProducerParser.KEY), r.keyPos("observe"), n));
             AllowedProducers producers = ProducerParser.read(r, out);
             if (location.isPresent() && locNode.isPresent()) {
                 PartitionGrain implied = location.get().impliedGrain();

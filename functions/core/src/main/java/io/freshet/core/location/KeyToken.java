@@ -1,12 +1,32 @@
 package io.freshet.core.location;
 
+import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Optional;
+
+import io.freshet.core.partition.PartitionGrain;
 
 /**
  * One piece of a location's key as parsed. Adjacent literal characters are merged into one
  * {@link Literal}, so a key is a short list of these.
  */
 sealed interface KeyToken {
+
+    /** The key of the partition starting at {@code start}, up to its first wildcard (parameters must be resolved). */
+    static String renderUpToWildcard(List<KeyToken> key, LocalDateTime start) {
+        StringBuilder out = new StringBuilder();
+        for (KeyToken token : key) {
+            switch (token) {
+                case Literal l -> out.append(l.text());
+                case Placeholder p -> out.append(p.field().render(start));
+                case Wildcard w -> {
+                    return out.toString();
+                }
+                case Parameter p -> throw new IllegalStateException("unresolved parameter " + p.text());
+            }
+        }
+        return out.toString();
+    }
 
     /** Characters that must appear as written. */
     record Literal(String text) implements KeyToken {}
@@ -42,6 +62,17 @@ sealed interface KeyToken {
         Field(String word, String example) {
             this.word = word;
             this.example = example;
+        }
+
+        /** Its value in the key of the partition starting at {@code start}. */
+        String render(LocalDateTime start) {
+            return switch (this) {
+                case DATE -> PartitionGrain.DAILY.keyOf(start);
+                case YEAR -> String.format("%04d", start.getYear());
+                case MONTH -> String.format("%02d", start.getMonthValue());
+                case DAY -> String.format("%02d", start.getDayOfMonth());
+                case HOUR -> String.format("%02d", start.getHour());
+            };
         }
 
         /** How users write it, braces included. */

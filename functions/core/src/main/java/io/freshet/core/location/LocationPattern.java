@@ -4,7 +4,6 @@ import io.freshet.core.location.KeyToken.Field;
 import io.freshet.core.partition.PartitionGrain;
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -208,23 +207,18 @@ public final class LocationPattern {
             throw new IllegalStateException("location " + text
                     + " does not name one key prefix per partition: expected a prefix (ending in /) without wildcards or parameters");
         }
-        LocalDateTime start = grain.startOf(partitionKey);
-        StringBuilder out = new StringBuilder();
-        for (KeyToken token : key) {
-            switch (token) {
-                case KeyToken.Literal l -> out.append(l.text());
-                case KeyToken.Placeholder p -> out.append(switch (p.field()) {
-                    case DATE -> PartitionGrain.DAILY.keyOf(start);
-                    case YEAR -> String.format("%04d", start.getYear());
-                    case MONTH -> String.format("%02d", start.getMonthValue());
-                    case DAY -> String.format("%02d", start.getDayOfMonth());
-                    case HOUR -> String.format("%02d", start.getHour());
-                });
-                case KeyToken.Wildcard w -> throw new AssertionError("checked above");
-                case KeyToken.Parameter p -> throw new AssertionError("checked above");
-            }
+        return listingPrefix(partitionKey); // no wildcard: the whole key
+    }
+
+    /**
+     * The prefix every key of one partition ({@code ""}: unpartitioned) of this resolved location
+     * starts with, its key up to the first wildcard: observed S3 sources are listed under it.
+     */
+    public String listingPrefix(String partitionKey) {
+        if (!parameters.isEmpty()) {
+            throw new IllegalStateException("location " + text + " has unresolved parameters " + parameters);
         }
-        return out.toString();
+        return KeyToken.renderUpToWildcard(key, grain.startOf(partitionKey)); // IllegalArgumentException: not a key of this grain
     }
 
     /**

@@ -14,6 +14,7 @@ import java.time.Clock;
 import io.freshet.state.Backfills;
 import io.freshet.state.ConsumerStates;
 import io.freshet.state.EventLog;
+import io.freshet.state.ListingCursors;
 import io.freshet.state.Runs;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
@@ -40,6 +41,7 @@ public final class DynamoStateStore implements StateStore {
     private final DynamoRuns runs;
     private final DynamoScheduleState schedule;
     private final DynamoBackfills backfills;
+    private final DynamoListingCursors listings;
 
     public DynamoStateStore(DynamoDbClient db, String table, Clock clock) {
         Table t = new Table(db, table, clock);
@@ -48,6 +50,7 @@ public final class DynamoStateStore implements StateStore {
         this.runs = new DynamoRuns(t, events, consumers);
         this.schedule = new DynamoScheduleState(t);
         this.backfills = new DynamoBackfills(t);
+        this.listings = new DynamoListingCursors(t);
     }
 
     /** Creates the table as template.yaml declares it; for local stacks and tests. */
@@ -96,5 +99,10 @@ public final class DynamoStateStore implements StateStore {
     @Override
     public Backfills backfills() {
         return backfills;
+    }
+
+    @Override
+    public ListingCursors listings() {
+        return listings;
     }
 }

@@ -18,6 +18,7 @@ package io.freshet.state.dynamo;
  * asset's newest event       A#{asset}                   NEWEST
  * schedule cursor            SCHED                       CURSOR#{pipeline}
  * deployed code version      SCHED                       CODE#{pipeline}
+ * S3 listing cursor          LIST#{source}               CURSOR
  * partitions with new input  DIRTY#{pipeline}            P#{partition}
  * overdue asset partition    FRESH                       {asset}#{partition}   ("*" for a whole source)
  * backfill                   BF#{backfillId}             PLAN | ITEM#{pipeline}#{partition}

@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.freshet.state.Backfills;
 import io.freshet.state.ConsumerStates;
 import io.freshet.state.EventLog;
+import io.freshet.state.ListingCursors;
 import io.freshet.state.Runs;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
@@ -23,6 +24,7 @@ public final class MemoryStateStore implements StateStore {
     private final MemoryRuns runs;
     private final MemoryScheduleState schedule;
     private final MemoryBackfills backfills;
+    private final MemoryListingCursors listings;
 
     public MemoryStateStore(Clock clock) {
         Tables tables = new Tables(clock);
@@ -31,6 +33,7 @@ public final class MemoryStateStore implements StateStore {
         this.runs = new MemoryRuns(tables, events);
         this.schedule = new MemoryScheduleState(tables);
         this.backfills = new MemoryBackfills(tables);
+        this.listings = new MemoryListingCursors();
     }
 
     @Override
@@ -56,5 +59,10 @@ public final class MemoryStateStore implements StateStore {
     @Override
     public Backfills backfills() {
         return backfills;
+    }
+
+    @Override
+    public ListingCursors listings() {
+        return listings;
     }
 }
