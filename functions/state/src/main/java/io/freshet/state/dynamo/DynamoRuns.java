@@ -35,8 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Run items {@code R#{runId}/RUN}: GSI1 lists a pipeline's runs, GSI2 the runs still active and
- * the ended ones whose end was not announced (the sweeper's lists). Every change of a run's state
+ * Run items {@code R#{runId}/RUN}: GSI1 lists a pipeline's ended runs (a run joins it when it
+ * ends, so that its writes while active are billed for one index, not two), GSI2 the runs still
+ * active and the ended ones whose end was not announced (the sweeper's lists). Every change of a run's state
  * is conditional on the state it moves from, and an attempt's changes on its attempt number.
  */
 final class DynamoRuns implements Runs {
