@@ -126,18 +126,21 @@ final class BenchCost implements Callable<Integer> {
             logBytes.reset();
             meter.start();
             for (int i = 0; i < events; i++) { // one at a time: durations are not inflated by queueing
+                if (i == events - 1) {
+                    meter.detail(); // the last event's calls, one by one
+                }
                 stack.s3ObjectCreated(keyOf.apply(i), Long.toHexString(i));
                 stack.awaitQuiescence(Duration.ofMinutes(1));
             }
             StoreMeter.Reading store = meter.stop();
             Map<String, Invocations.Count> lambdas = stack.invocations().counts();
             long customEvents = busEvents.values().stream().mapToLong(LongAdder::sum).sum();
-            return report(out, prices, memory, label, store, lambdas, busEvents, customEvents, logBytes.sum());
+            return report(out, prices, memory, label, store, meter.listed(), lambdas, busEvents, customEvents, logBytes.sum());
         }
     }
 
     private double report(PrintWriter out, AwsPrices prices, Map<String, Integer> memory, String label, StoreMeter.Reading store,
-                          Map<String, Invocations.Count> lambdas, Map<String, LongAdder> busEvents, long customEvents, long logBytes) {
+                          List<String> lastCalls, Map<String, Invocations.Count> lambdas, Map<String, LongAdder> busEvents, long customEvents, long logBytes) {
         double n = events;
         double million = 1_000_000;
         out.printf("%n%s, %d events, counted per event:%n", label, events);
@@ -149,6 +152,8 @@ final class BenchCost implements Callable<Integer> {
         StringBuilder units = new StringBuilder();
         store.unitsByOperation().forEach((op, u) -> units.append(units.isEmpty() ? "" : ", ").append(op).append(' ').append(String.format("%.2f", u / n)));
         out.printf("               capacity units by operation: %s%n", units);
+        out.printf("               the last event's calls:%n");
+        lastCalls.forEach(call -> out.printf("                 %s%n", call));
         double lambda = 0;
         for (Map.Entry<String, Invocations.Count> e : lambdas.entrySet()) {
             Invocations.Count c = e.getValue();

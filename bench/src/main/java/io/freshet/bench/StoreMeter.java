@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -48,6 +49,8 @@ final class StoreMeter implements ExecutionInterceptor {
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final Map<String, DoubleAdder> unitsByOperation = new ConcurrentHashMap<>();
     private volatile boolean on;
+    private final List<String> lastCalls = new CopyOnWriteArrayList<>();
+    private volatile boolean detail;
 
     /** Starts counting from zero. */
     void start() {
@@ -58,9 +61,21 @@ final class StoreMeter implements ExecutionInterceptor {
         on = true;
     }
 
+    /** From now on (until {@link #stop()}), also lists each call: what it wrote, item by item, and its units. */
+    void detail() {
+        lastCalls.clear();
+        detail = true;
+    }
+
+    /** The calls listed since {@link #detail()}, in order. */
+    List<String> listed() {
+        return List.copyOf(lastCalls);
+    }
+
     /** Stops counting; returns what was counted since {@link #start()}. */
     Reading stop() {
         on = false;
+        detail = false;
         Map<String, Long> out = new TreeMap<>();
         calls.forEach((op, n) -> out.put(op, n.sum()));
         Map<String, Double> units = new TreeMap<>();
@@ -70,7 +85,7 @@ final class StoreMeter implements ExecutionInterceptor {
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
+        ReturnConsumedCapacity total = ReturnConsumedCapacity.INDEXES; // the total, and how much of it the indexes took
         return switch (context.request()) {
             case PutItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
             case UpdateItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
@@ -104,8 +119,9 @@ final class StoreMeter implements ExecutionInterceptor {
             case TransactWriteItemsResponse r -> r.consumedCapacity();
             default -> List.of();
         };
-        DoubleAdder byOperation = unitsByOperation.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-                k -> new DoubleAdder());
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        DoubleAdder byOperation = unitsByOperation.computeIfAbsent(operation, k -> new DoubleAdder());
+        double before = readUnits.sum() + writeUnits.sum();
         for (ConsumedCapacity c : used) {
             byOperation.add(c.capacityUnits() != null ? c.capacityUnits() : orZero(c.readCapacityUnits()) + orZero(c.writeCapacityUnits()));
             readUnits.add(orZero(c.readCapacityUnits()));
@@ -114,6 +130,12 @@ final class StoreMeter implements ExecutionInterceptor {
                 // Only the total: a read operation's units are reads, a write's writes.
                 (response instanceof GetItemResponse || response instanceof QueryResponse ? readUnits : writeUnits).add(c.capacityUnits());
             }
+        }
+        if (detail) {
+            double indexes = used.stream().filter(c -> c.globalSecondaryIndexes() != null).flatMap(c -> c.globalSecondaryIndexes().values().stream())
+                    .mapToDouble(c -> orZero(c.capacityUnits())).sum();
+            lastCalls.add(String.format("%-18s %5.1f units%s  %s", operation, readUnits.sum() + writeUnits.sum() - before,
+                    indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "", ItemSizes.describe(context.request())));
         }
     }
 

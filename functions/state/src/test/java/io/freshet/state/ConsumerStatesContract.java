@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,27 @@ abstract class ConsumerStatesContract extends StoreContract {
         assertFalse(store.consumers().addPending(P, DAY, pending(e)), "consumed already: the redelivery is rejected");
         assertEquals(List.of(), store.consumers().view(P, DAY).pending());
         assertTrue(store.consumers().addPending("other_pipeline", DAY, pending(e)), "another consumer's pending set is its own");
+    }
+
+    @Test
+    void aRunTooLargeForOneTransactionConsumesItsEventsRightAfter() {
+        List<PendingEvent> many = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // 2 + 2 * 60 items: more than a transaction holds
+            PendingEvent p = pending(upload("ev-" + i, "landing.taps", DAY, T.plusSeconds(i)));
+            store.consumers().addPending(P, DAY, p);
+            many.add(p);
+        }
+        ConsumerView seen = store.consumers().view(P, DAY);
+        store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
+
+        store.consumers().cleanupConsumed("run-1"); // idempotent: anyone may finish it
+        ConsumerView after = store.consumers().view(P, DAY);
+        assertEquals(List.of(), after.pending());
+        assertTrue(after.lastRunCleaned());
+        for (PendingEvent p : many) {
+            assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, p.eventId()));
+            assertFalse(store.consumers().addPending(P, DAY, p), "consumed already: " + p.eventId());
+        }
     }
 
     @Test

@@ -159,6 +159,9 @@ final class DynamoConsumerStates implements ConsumerStates {
     @Override
     public void cleanupConsumed(String runId) {
         Map<String, AttributeValue> run = t.get(StoreKeys.run(runId), "RUN").orElseThrow(() -> new StoreException("no run " + runId, null));
+        if (!run.containsKey("pendingKeys")) {
+            return; // its creation consumed its events in the same transaction (a run item of the previous version has the keys either way)
+        }
         String pipeline = run.get("pipeline").s();
         String partition = run.get("partition").s();
         List<AttributeValue> ids = run.get("consumed").l();

@@ -11,6 +11,7 @@ import static io.freshet.state.dynamo.Table.sortable;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Run items {@code R#{runId}/RUN}: GSI1 lists a pipeline's runs, GSI2 the runs still active and
- * the ended ones whose end was not announced (the sweeper's lists). Every change of a run's state
+ * Run items {@code R#{runId}/RUN}: GSI1 lists a pipeline's ended runs (a run joins it when it
+ * ends, so that its writes while active are billed for one index, not two), GSI2 the runs still
+ * active and the ended ones whose end was not announced (the sweeper's lists). Every change of a run's state
  * is conditional on the state it moves from, and an attempt's changes on its attempt number.
  */
 final class DynamoRuns implements Runs {
@@ -56,20 +58,25 @@ final class DynamoRuns implements Runs {
     public Optional<Run> tryCreate(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason) {
         Instant now = t.clock().instant();
         List<AttributeValue> ids = consumed.stream().map(p -> Items.s(p.eventId())).toList();
-        List<AttributeValue> keys = consumed.stream().map(p -> Items.s(StoreKeys.pending(sortable(p.time()), p.eventId()))).toList();
+        // No GSI1 keys yet: a run joins its pipeline's list (GSI1) when it ends (see end); while
+        // active it is on GSI2's short ACTIVE list, and every write of an indexed item is billed
+        // once more per index it is on (twice in a transaction).
         Map<String, AttributeValue> runItem = new HashMap<>(Items.of(PK, StoreKeys.run(runId), SK, "RUN")
-                .s(GSI1PK, StoreKeys.runsOf(seen.pipeline())).s(GSI1SK, sortable(now) + "#" + runId)
                 .s("runId", runId).s("pipeline", seen.pipeline()).s("partition", seen.partition())
-                .s("state", RunState.QUEUED.name()).s("reason", reason)
-                .list("consumed", ids).list("pendingKeys", keys)
+                .s("state", RunState.QUEUED.name()).s("reason", reason).list("consumed", ids)
                 .s("createdAt", sortable(now)).s("updatedAt", sortable(now)).bool("announced", false)
                 .s(GSI2PK, StoreKeys.ACTIVE).s(GSI2SK, sortable(now) + "#" + runId).build());
         Optional<Instant> oldestInput = consumed.stream().filter(p -> !Request.isRequest(p))
                 .map(PendingEvent::time).min(Instant::compareTo);
         oldestInput.ifPresent(time -> runItem.put("oldestInput", Items.s(sortable(time))));
         // The run consumes its events in the same transaction (their consumed markers, the pending
-        // items gone), unless they are too many for one; then they follow, as cleanupConsumed.
+        // items gone), unless they are too many for one; then they follow, as cleanupConsumed,
+        // which finds the pending items' keys on the run item (only then: they would be dead weight).
         boolean consumeNow = 2 + 2 * consumed.size() <= MAX_TRANSACTION_ITEMS;
+        if (!consumeNow) {
+            runItem.put("pendingKeys", AttributeValue.builder()
+                    .l(consumed.stream().map(p -> Items.s(StoreKeys.pending(sortable(p.time()), p.eventId()))).toList()).build());
+        }
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(t.put(runItem, "attribute_not_exists(PK)"));
         writes.add(TransactWriteItem.builder().update(holdConsumer(seen, runId, consumeNow)).build());
@@ -115,12 +122,17 @@ final class DynamoRuns implements Runs {
 
     @Override
     public List<Run> of(String pipeline) {
-        List<Run> out = new ArrayList<>();
+        // Active runs first (GSI2), then the ended ones (GSI1), so that a run ending in between is
+        // in one list or the other; read second, GSI1's copy wins. Runs the previous version
+        // created are on both lists while active.
+        Map<String, Run> byId = new HashMap<>();
+        active().stream().filter(r -> r.pipeline().equals(pipeline)).forEach(r -> byId.put(r.runId(), r));
         items.firstOf(pipeline, i -> {
-            out.add(RunItems.toRun(i));
+            Run r = RunItems.toRun(i);
+            byId.put(r.runId(), r);
             return false;
         });
-        return List.copyOf(out);
+        return byId.values().stream().sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::runId).reversed()).toList();
     }
 
     @Override
@@ -223,10 +235,12 @@ final class DynamoRuns implements Runs {
         Map<String, AttributeValue> values = new HashMap<>(conditionValues);
         values.putAll(Map.of(":s", Items.s(outcome.name()), ":now", Items.s(t.now()), ":why", Items.s(reason),
                 ":r", Items.s(RunState.RUNNING.name()), ":p", Items.s(RunState.PUBLISHING.name()), ":announce", Items.s(StoreKeys.ANNOUNCE)));
+        values.putAll(Map.of(":runs", Items.s(StoreKeys.runsOf(run.pipeline())), ":since", Items.s(sortable(run.createdAt()) + "#" + runId)));
         try {
             t.db().transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().update(Update.builder().tableName(t.name()).key(Items.key(StoreKeys.run(runId), "RUN"))
-                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce")
+                            .updateExpression("SET #s = :s, updatedAt = :now, finishReason = :why, " + GSI2PK + " = :announce, "
+                                    + GSI1PK + " = :runs, " + GSI1SK + " = :since") // the pipeline's list, from its end on
                             .conditionExpression(runCondition)
                             .expressionAttributeNames(Map.of("#s", "state"))
                             .expressionAttributeValues(values)

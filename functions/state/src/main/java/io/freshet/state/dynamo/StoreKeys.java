@@ -12,7 +12,7 @@ package io.freshet.state.dynamo;
  * consumer partition state   P#{pipeline}#{partition}    STATE
  * pending input event        P#{pipeline}#{partition}    E#{time}#{eventId}
  * consumed marker (TTL)      C#{pipeline}#{partition}    {eventId}
- * run                        R#{runId}                   RUN      (GSI1: RUNS#{pipeline} / {createdAt}#{runId};
+ * run                        R#{runId}                   RUN      (GSI1 once ended: RUNS#{pipeline} / {createdAt}#{runId};
  *                                                                  GSI2, while active or its end unannounced:
  *                                                                  ACTIVE | ANNOUNCE / {createdAt}#{runId})
  * asset's newest event       A#{asset}                   NEWEST
