@@ -46,7 +46,10 @@ public final class BenchColdStart implements Callable<Integer> {
             "publisher", "PublisherFunction");
 
     /** The runner's kinds of run, each with the events {@link ColdStartServices#events} makes for it. */
-    static final Map<String, String> RUNNER_RUNS = orderedMap("sql", "runner", "skipped", ColdStartServices.RUNNER_SKIPPED);
+    static final Map<String, String> RUNNER_RUNS = orderedMap("sql", "runner", "skipped", ColdStartServices.RUNNER_SKIPPED, "native", "runner-native");
+
+    /** What the runner's {@code native} kind initializes, alone: its static initializer loads DuckDB's native library. */
+    static final String DUCKDB_NATIVE = "org.duckdb.DuckDBNative";
 
     /** Those whose Lambda constructor primes (SnapStart snapshots what it did). */
     static final List<String> PRIMING = List.of("s3-events", "trigger", "scheduler");
@@ -60,7 +63,8 @@ public final class BenchColdStart implements Callable<Integer> {
 
     @Option(names = "--runner-runs", split = ",", defaultValue = "sql,skipped",
             description = "the runner's kinds of run: sql (a core_network run: DuckDB computes, checks and writes it), skipped (its input has no data: "
-                    + "it ends SKIPPED, no DuckDB) (default: ${DEFAULT-VALUE})")
+                    + "it ends SKIPPED, no DuckDB), native (no run: a JVM that only initializes DuckDB's DuckDBNative, which loads its native "
+                    + "library) (default: ${DEFAULT-VALUE})")
     List<String> runnerRuns;
 
     @Option(names = "--variants", split = ",", description = "which variants: template, full-jit, primed, jar, appcds, aot-cache, copied-native "
@@ -172,7 +176,7 @@ public final class BenchColdStart implements Callable<Integer> {
             return Map.of(f, f);
         }
         Map<String, String> rows = new LinkedHashMap<>();
-        runnerRuns.forEach(kind -> rows.put("runner: " + kind + " run", RUNNER_RUNS.get(kind)));
+        runnerRuns.forEach(kind -> rows.put(kind.equals("native") ? "runner: DuckDB's native alone" : "runner: " + kind + " run", RUNNER_RUNS.get(kind)));
         return rows;
     }
 
@@ -207,14 +211,15 @@ public final class BenchColdStart implements Callable<Integer> {
         Map<Variant, List<Measured>> byVariant = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             for (Variant v : flags.keySet()) {
-                List<String> events = services.events(kind, 2);
+                boolean nativeAlone = kind.equals(RUNNER_RUNS.get("native"));
+                List<String> events = nativeAlone ? List.of() : services.events(kind, 2);
                 Map<String, String> e = new LinkedHashMap<>(env);
                 if (v != Variant.PRIMED) {
                     e.put("FRESHET_PRIMING", "off");
                 }
                 Measured m = launcher.launch(kind + " " + v.label + " #" + (i + 1), pkg.classPath(v, launcher), flags.get(v), e,
-                        services.probeArgs(FUNCTIONS.get(f), events));
-                String problem = services.check(kind, m, events);
+                        nativeAlone ? List.of("--init", DUCKDB_NATIVE) : services.probeArgs(FUNCTIONS.get(f), events));
+                String problem = nativeAlone ? null : services.check(kind, m, events);
                 if (problem != null) {
                     m = m.failed(problem);
                 }

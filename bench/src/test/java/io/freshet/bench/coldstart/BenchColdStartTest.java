@@ -1,6 +1,7 @@
 package io.freshet.bench.coldstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,32 @@ class BenchColdStartTest {
         assertTrue(line.main() <= line.constructed() && line.constructed() <= line.invoked()[0] && line.invoked()[0] <= line.invoked()[1],
                 result);
         assertTrue(line.classes() > 0);
+    }
+
+    @Test
+    void theProbeCanOnlyInitializeAClassAndTimeThat() throws Exception {
+        assertFalse(STATIC_INITIALIZER_RAN.get());
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        var line = ProbeLine.parse(ColdStartProbe.run(System.currentTimeMillis(), new String[] {"--init", Initialized.class.getName()},
+                new PrintStream(printed, true, StandardCharsets.UTF_8)));
+
+        assertTrue(STATIC_INITIALIZER_RAN.get(), "the class's static initializer ran (DuckDBNative loads its library there)");
+        assertEquals(ColdStartProbe.FIRST + System.lineSeparator(), printed.toString(StandardCharsets.UTF_8));
+        assertEquals("initialized " + Initialized.class.getName(), line.response());
+        assertEquals(line.constructed(), line.invoked()[0], "the initialization is the whole of it: no invocation after");
+        assertEquals(0, line.first());
+    }
+
+    static final AtomicBoolean STATIC_INITIALIZER_RAN = new AtomicBoolean();
+
+    /** Stands for DuckDBNative: what {@code --init} must initialize, not just load. */
+    static final class Initialized {
+        static {
+            STATIC_INITIALIZER_RAN.set(true);
+        }
+
+        private Initialized() {
+        }
     }
 
     @Test
