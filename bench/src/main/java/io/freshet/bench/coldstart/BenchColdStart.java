@@ -45,6 +45,12 @@ public final class BenchColdStart implements Callable<Integer> {
             "s3-events", "S3EventsFunction", "trigger", "TriggerFunction", "scheduler", "SchedulerFunction", "runner", "RunnerFunction",
             "publisher", "PublisherFunction");
 
+    /** The runner's kinds of run, each with the events {@link ColdStartServices#events} makes for it. */
+    static final Map<String, String> RUNNER_RUNS = orderedMap("sql", "runner", "skipped", ColdStartServices.RUNNER_SKIPPED, "native", "runner-native");
+
+    /** What the runner's {@code native} kind initializes, alone: its static initializer loads DuckDB's native library. */
+    static final String DUCKDB_NATIVE = "org.duckdb.DuckDBNative";
+
     /** Those whose Lambda constructor primes (SnapStart snapshots what it did). */
     static final List<String> PRIMING = List.of("s3-events", "trigger", "scheduler");
 
@@ -55,7 +61,14 @@ public final class BenchColdStart implements Callable<Integer> {
             description = "which functions (default: ${DEFAULT-VALUE})")
     List<String> functions;
 
-    @Option(names = "--variants", split = ",", description = "which variants: template, full-jit, primed, jar, appcds, aot-cache (default: all that apply)")
+    @Option(names = "--runner-runs", split = ",", defaultValue = "sql,skipped",
+            description = "the runner's kinds of run: sql (a core_network run: DuckDB computes, checks and writes it), skipped (its input has no data: "
+                    + "it ends SKIPPED, no DuckDB), native (no run: a JVM that only initializes DuckDB's DuckDBNative, which loads its native "
+                    + "library) (default: ${DEFAULT-VALUE})")
+    List<String> runnerRuns;
+
+    @Option(names = "--variants", split = ",", description = "which variants: template, full-jit, primed, jar, appcds, aot-cache, copied-native "
+            + "(default: all that apply)")
     List<String> variantNames;
 
     @Option(names = "--java", description = "the java launcher of the functions' JVMs (default: the one running this command)")
@@ -85,6 +98,11 @@ public final class BenchColdStart implements Callable<Integer> {
         for (String f : functions) {
             if (!FUNCTIONS.containsKey(f)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "no function '" + f + "' (one of " + FUNCTIONS.keySet() + ")");
+            }
+        }
+        for (String kind : runnerRuns) {
+            if (!RUNNER_RUNS.containsKey(kind)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no kind of run '" + kind + "' (one of " + RUNNER_RUNS.keySet() + ")");
             }
         }
         List<Variant> chosen = variants();
@@ -140,13 +158,26 @@ public final class BenchColdStart implements Callable<Integer> {
             FunctionPackage pkg = packages.get(f);
             Map<String, String> env = environment(services, f, pkg);
             VariantFlags.Chosen variants = variantFlags.forFunction(f, pkg, env, chosen);
-            unavailable.put(f, variants.missing());
-            results.put(f, runs(services, f, pkg, env, variants.flags()));
+            for (Map.Entry<String, String> row : rows(f).entrySet()) {
+                unavailable.put(row.getKey(), variants.missing());
+                results.put(row.getKey(), runs(services, f, row.getValue(), pkg, env, variants.flags()));
+            }
             out.printf("%s: %d variants x %d runs in %.0f s%n", f, variants.flags().size(), runs, (System.nanoTime() - t0) / 1e9);
             out.flush();
         }
-        new ColdStartReport(out, runs).print(floor, functions, results, unavailable, chosen, (System.nanoTime() - began) / 1e9);
+        List<String> rows = functions.stream().flatMap(f -> rows(f).keySet().stream()).toList();
+        new ColdStartReport(out, runs).print(floor, rows, results, unavailable, chosen, (System.nanoTime() - began) / 1e9);
         return 0;
+    }
+
+    /** The rows of function {@code f} in the table, each with the kind of events its runs get: the runner's one per kind of run. */
+    private Map<String, String> rows(String f) {
+        if (!f.equals("runner")) {
+            return Map.of(f, f);
+        }
+        Map<String, String> rows = new LinkedHashMap<>();
+        runnerRuns.forEach(kind -> rows.put(kind.equals("native") ? "runner: DuckDB's native alone" : "runner: " + kind + " run", RUNNER_RUNS.get(kind)));
+        return rows;
     }
 
     /** The floor: a JVM that starts, prints and exits, with the small functions' flags. */
@@ -164,10 +195,9 @@ public final class BenchColdStart implements Callable<Integer> {
     private Map<String, String> environment(ColdStartServices services, String f, FunctionPackage pkg) throws IOException {
         Map<String, String> env = services.environment(FUNCTIONS.get(f));
         env.put("LAMBDA_TASK_ROOT", pkg.dir().toString());
+        env.put("LD_LIBRARY_PATH", pkg.lambdaLibraryPath());
         if (f.equals("runner")) {
             env.put("FRESHET_SCRATCH_DIR", work.resolve("scratch").toString());
-            pkg.nativeJar().ifPresent(n -> out.printf("runner: %s is first on its class path (its package ships DuckDB's linux-arm64 native only; this machine is %s)%n",
-                    n, System.getProperty("os.arch")));
         }
         if (f.equals("scheduler")) {
             services.warmTick(pkg); // what every later tick finds: a tick has run before
@@ -175,26 +205,27 @@ public final class BenchColdStart implements Callable<Integer> {
         return env;
     }
 
-    /** {@code runs} rounds of function {@code f}, each variant once per round, interleaved so drift hits them alike. */
-    private Map<Variant, List<Measured>> runs(ColdStartServices services, String f, FunctionPackage pkg, Map<String, String> env,
+    /** {@code runs} rounds of function {@code f} on events of {@code kind}, each variant once per round, interleaved so drift hits them alike. */
+    private Map<Variant, List<Measured>> runs(ColdStartServices services, String f, String kind, FunctionPackage pkg, Map<String, String> env,
                                               Map<Variant, String> flags) throws IOException, InterruptedException {
         Map<Variant, List<Measured>> byVariant = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             for (Variant v : flags.keySet()) {
-                List<String> events = services.events(f, 2);
+                boolean nativeAlone = kind.equals(RUNNER_RUNS.get("native"));
+                List<String> events = nativeAlone ? List.of() : services.events(kind, 2);
                 Map<String, String> e = new LinkedHashMap<>(env);
                 if (v != Variant.PRIMED) {
                     e.put("FRESHET_PRIMING", "off");
                 }
-                Measured m = launcher.launch(f + " " + v.label + " #" + (i + 1), pkg.classPath(v.layout, launcher), flags.get(v), e,
-                        services.probeArgs(FUNCTIONS.get(f), events));
-                String problem = services.check(f, m, events);
+                Measured m = launcher.launch(kind + " " + v.label + " #" + (i + 1), pkg.classPath(v, launcher), flags.get(v), e,
+                        nativeAlone ? List.of("--init", DUCKDB_NATIVE) : services.probeArgs(FUNCTIONS.get(f), events));
+                String problem = nativeAlone ? null : services.check(kind, m, events);
                 if (problem != null) {
                     m = m.failed(problem);
                 }
                 byVariant.computeIfAbsent(v, x -> new ArrayList<>()).add(m);
                 if (verbose) {
-                    out.printf("  %-10s %-10s #%d  %s%n", f, v.label, i + 1, m.describe());
+                    out.printf("  %-14s %-13s #%d  %s%n", kind, v.label, i + 1, m.describe());
                     out.flush();
                 }
             }

@@ -3,6 +3,7 @@ package io.freshet.bench.coldstart;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
 /** The table {@code bench coldstart} ends with: per function and variant, the median (min) of each figure. */
@@ -37,6 +38,7 @@ final class ColdStartReport {
                 failures += row(function, v.getKey(), v.getValue());
             }
         }
+        ratios(functions, results);
         out.println();
         for (Variant v : chosen) {
             out.printf("%-10s %s%n", v.label, v.description);
@@ -49,6 +51,27 @@ final class ColdStartReport {
         out.printf("%d JVMs in %.0f s%s%n", floor.size() + results.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum(),
                 seconds, failures > 0 ? ", " + failures + " FAILED" : "");
         out.flush();
+    }
+
+    /** Each variant's median JVM start -> first response as a ratio to the template's, per row: what a variant buys. */
+    private void ratios(List<String> rows, Map<String, Map<Variant, List<Measured>>> results) {
+        out.println();
+        out.println("JVM start -> first response, median / template's median:");
+        for (String row : rows) {
+            Map<Variant, List<Measured>> byVariant = results.get(row);
+            OptionalDouble template = median(byVariant.getOrDefault(Variant.TEMPLATE, List.of()));
+            if (template.isEmpty()) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder("  " + row + ":");
+            byVariant.forEach((v, measured) -> median(measured).ifPresent(m -> line.append(" %s %.2f".formatted(v.label, m / template.getAsDouble()))));
+            out.println(line);
+        }
+    }
+
+    private static OptionalDouble median(List<Measured> measured) {
+        double[] v = measured.stream().filter(Measured::ok).mapToDouble(m -> m.line().invoked()[0]).sorted().toArray();
+        return v.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
     }
 
     /** One function's row for one variant; returns how many of its runs failed. */

@@ -45,6 +45,13 @@ final class VariantFlags {
         for (Variant v : chosen) {
             switch (v) {
                 case TEMPLATE, JAR -> flags.put(v, templateFlags);
+                case COPIED_NATIVE -> {
+                    if (pkg.driverResource().isPresent()) {
+                        flags.put(v, templateFlags);
+                    } else {
+                        missing.put(v, f.equals("runner") ? "its package ships DuckDB's native as the driver's resource already" : "it ships no native library");
+                    }
+                }
                 case FULL_JIT -> {
                     if (templateFlags.contains("TieredStopAtLevel")) {
                         flags.put(v, Stream.of(templateFlags.split("\\s+")).filter(t -> !t.contains("TieredStopAtLevel") && !t.equals("-XX:+TieredCompilation"))
@@ -87,7 +94,7 @@ final class VariantFlags {
         List<String> events = services.events(f, 2);
         Map<String, String> e = new LinkedHashMap<>(env);
         e.put("FRESHET_PRIMING", "off");
-        List<String> classPath = pkg.classPath(Variant.Layout.JAR, launcher);
+        List<String> classPath = pkg.classPath(Variant.JAR, launcher);
         Measured training = launcher.launch(f + " training " + extension, classPath, (templateFlags + " " + dumpFlag + file).trim(), e,
                 services.probeArgs(BenchColdStart.FUNCTIONS.get(f), events));
         if (!training.ok() || !Files.isRegularFile(file)) {
