@@ -254,22 +254,6 @@ final class PgValues {
         out.payloadLength = o;
     }
 
-    /** 16 bytes -> {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}. */
-    static void uuidText(byte[] b, int p, ColumnBuffer out) {
-        out.ensure(36);
-        byte[] dst = out.payload;
-        int o = out.payloadLength;
-        for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                dst[o++] = '-';
-            }
-            int v = b[p + i] & 0xff;
-            dst[o++] = HEX[v >>> 4];
-            dst[o++] = HEX[v & 15];
-        }
-        out.payloadLength = o;
-    }
-
     /** Microseconds since midnight -> {@code HH:MM:SS[.ffffff]} (24:00:00 included, as PostgreSQL allows). */
     static void timeText(long micros, ColumnBuffer out) {
         long seconds = micros / 1_000_000;
@@ -292,27 +276,6 @@ final class PgValues {
     private static void two(ColumnBuffer out, int v) {
         out.append((byte) ('0' + v / 10));
         out.append((byte) ('0' + v % 10));
-    }
-
-    /** A JSON string's contents for raw UTF-8 bytes: quotes, backslashes and control characters escaped. */
-    static void jsonEscaped(byte[] b, int p, int len, ColumnBuffer out) {
-        out.ensure(len);
-        for (int i = p, end = p + len; i < end; i++) {
-            byte c = b[i];
-            if (c == '"' || c == '\\') {
-                out.append((byte) '\\');
-                out.append(c);
-            } else if (c >= 0 && c < 0x20) {
-                out.append((byte) '\\');
-                out.append((byte) 'u');
-                out.append((byte) '0');
-                out.append((byte) '0');
-                out.append(HEX[c >>> 4]);
-                out.append(HEX[c & 15]);
-            } else {
-                out.append(c);
-            }
-        }
     }
 
     // ---- PostgreSQL input syntax for watermarks ---------------------------------------------------
