@@ -126,6 +126,32 @@ public final class FreshetTableFunction extends DuckDBTableFunctionWrapper {
         return DuckDBBindings.duckdb_create_decimal_type(precision, scale);
     }
 
+    /**
+     * DuckDB's JSON type (VARCHAR with the alias JSON), read from the column {@code column} of the
+     * table {@code schema.table} (which must be JSON): the C API builds no aliased types, but an
+     * appender reports its table's column types whole. A result column of this type takes strings
+     * as they are, where {@code CAST(varchar AS JSON)} would parse every document again.
+     */
+    public static ByteBuffer typeOfColumn(DuckDBConnection connection, String catalog, String schema, String table, int column)
+            throws SQLException {
+        ByteBuffer[] appender = new ByteBuffer[1];
+        connection.connRefLock.lock();
+        try {
+            connection.checkOpen();
+            if (DuckDBBindings.duckdb_appender_create_ext(connection.connRef, catalog.getBytes(StandardCharsets.UTF_8),
+                    schema.getBytes(StandardCharsets.UTF_8), table.getBytes(StandardCharsets.UTF_8), appender) != 0) {
+                byte[] message = appender[0] == null ? null : DuckDBBindings.duckdb_appender_error(appender[0]);
+                throw new SQLException("no appender on " + schema + "." + table + (message == null ? "" : ": " + new String(message, StandardCharsets.UTF_8)));
+            }
+            return DuckDBBindings.duckdb_appender_column_type(appender[0], column);
+        } finally {
+            if (appender[0] != null) {
+                DuckDBBindings.duckdb_appender_destroy(appender[0]);
+            }
+            connection.connRefLock.unlock();
+        }
+    }
+
     /** LIST of {@code child}; the child type may be destroyed afterwards. */
     public static ByteBuffer listType(ByteBuffer child) {
         return DuckDBBindings.duckdb_create_list_type(child);

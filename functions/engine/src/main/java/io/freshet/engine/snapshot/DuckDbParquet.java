@@ -41,6 +41,8 @@ final class DuckDbParquet implements AutoCloseable {
     private final long rowGroupBytes;
     private final int threads;
     private final List<DuckDBConnection> connections = new ArrayList<>();
+    /** DuckDB's JSON type, for json and jsonb columns (destroyed on close). */
+    private final ByteBuffer jsonType;
 
     DuckDbParquet(Path workDir, SnapshotSettings settings) throws IOException {
         DuckDbVectors.check();
@@ -66,8 +68,19 @@ final class DuckDbParquet implements AutoCloseable {
         try {
             // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
             this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", p);
+            this.jsonType = jsonType(root);
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static ByteBuffer jsonType(DuckDBConnection duck) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute("CREATE TEMP TABLE freshet_json_type (j JSON)");
+            return FreshetTableFunction.typeOfColumn(duck, "temp", "main", "freshet_json_type", 0);
+        } catch (SQLException e) {
+            duck.close();
+            throw e;
         }
     }
 
@@ -79,7 +92,7 @@ final class DuckDbParquet implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'"); // no conversion should ever depend on the host's zone
             }
-            FreshetTableFunction.register(c, FUNCTION, new StreamFunction(threads));
+            FreshetTableFunction.register(c, FUNCTION, new StreamFunction(threads, jsonType));
             return c;
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB: " + e.getMessage(), e);
@@ -159,6 +172,7 @@ final class DuckDbParquet implements AutoCloseable {
                 first = first == null ? e : first;
             }
         }
+        FreshetTableFunction.destroyType(jsonType);
         try {
             root.close();
         } catch (SQLException e) {
@@ -173,15 +187,17 @@ final class DuckDbParquet implements AutoCloseable {
     private static final class StreamFunction implements FreshetTableFunction.Source {
 
         private final int consumers;
+        private final ByteBuffer jsonType;
 
-        StreamFunction(int consumers) {
+        StreamFunction(int consumers, ByteBuffer jsonType) {
             this.consumers = consumers;
+            this.jsonType = jsonType;
         }
 
         @Override
         public Object bind(ByteBuffer bindInfo, String id) {
             CopyStream stream = CopyStream.byId(id);
-            DuckDbVectors.declare(bindInfo, stream.columns);
+            DuckDbVectors.declare(bindInfo, stream.columns, jsonType);
             return stream;
         }
 

@@ -32,31 +32,43 @@ final class DuckDbVectors {
         }
     }
 
-    /** Declares the stream's columns {@code c0, c1, ...} in their stream types. */
-    static void declare(ByteBuffer bindInfo, List<PgColumn> columns) {
+    /**
+     * Declares the stream's columns {@code c0, c1, ...} in their stream types; json and jsonb as
+     * {@code jsonType}, DuckDB's JSON, so that their text is kept as PostgreSQL wrote it, unparsed.
+     */
+    static void declare(ByteBuffer bindInfo, List<PgColumn> columns, ByteBuffer jsonType) {
         for (int i = 0; i < columns.size(); i++) {
-            ByteBuffer type = type(columns.get(i));
+            ByteBuffer type = type(columns.get(i), jsonType);
             try {
                 FreshetTableFunction.addColumn(bindInfo, "c" + i, type);
             } finally {
-                FreshetTableFunction.destroyType(type);
+                destroy(type, jsonType);
             }
         }
     }
 
-    private static ByteBuffer type(PgColumn c) {
+    /** The column's stream type: a new one, or {@code jsonType} itself (see {@link #destroy}). */
+    private static ByteBuffer type(PgColumn c, ByteBuffer jsonType) {
         return switch (c.kind()) {
             case DECIMAL -> FreshetTableFunction.decimalType(c.precision(), c.scale());
+            case JSON, JSONB -> jsonType;
             case ARRAY -> {
-                ByteBuffer element = type(c.element());
+                ByteBuffer element = type(c.element(), jsonType);
                 try {
                     yield FreshetTableFunction.listType(element);
                 } finally {
-                    FreshetTableFunction.destroyType(element);
+                    destroy(element, jsonType);
                 }
             }
             default -> FreshetTableFunction.type(c.kind().streamType);
         };
+    }
+
+    /** Destroys a type made by {@link #type}; the shared JSON type is the caller's. */
+    private static void destroy(ByteBuffer type, ByteBuffer jsonType) {
+        if (type != jsonType) {
+            FreshetTableFunction.destroyType(type);
+        }
     }
 
     /** Copies the batch's rows into {@code chunk}'s vectors. */

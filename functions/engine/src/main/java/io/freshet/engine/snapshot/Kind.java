@@ -18,8 +18,9 @@ enum Kind {
     NUMERIC_TEXT("VARCHAR", 0),
     /** text, varchar, char(n) (blank-padded, as PostgreSQL returns it), name, enum labels. */
     TEXT("VARCHAR", 0),
+    /** json: its text, in a column of DuckDB's JSON type (VARCHAR with an alias: no parse, see DuckDbVectors). */
     JSON("VARCHAR", 0),
-    /** jsonb: binary form is a version byte (1) and the text. */
+    /** jsonb: binary form is a version byte (1) and the text; as json. */
     JSONB("VARCHAR", 0),
     /** bytea: hex text in the stream, unhex() to BLOB in DuckDB. */
     BYTEA("VARCHAR", 0),

@@ -67,7 +67,6 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /** DuckDB SQL turning the stream column {@code ref} (already quoted) into {@link #duckdbType()}. */
     String duckdbExpression(String ref) {
         return switch (kind) {
-            case JSON, JSONB -> "CAST(" + ref + " AS JSON)";
             case BYTEA -> "unhex(" + ref + ")";
             case TIME -> "CAST(" + ref + " AS TIME)";
             case UUID -> "CAST(" + ref + " AS UUID)";
@@ -79,11 +78,11 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /**
      * Arrays arrive as LIST vectors of their element's stream type, so only elements whose stream
      * type is not their final type need converting, each exactly as a scalar of its kind is: a list
-     * cast (UUID from UHUGEINT, TIME and JSON from text) or, for bytea's hex text, unhex per element.
+     * cast (UUID from UHUGEINT, TIME from text) or, for bytea's hex text, unhex per element.
      */
     private String arrayExpression(String ref) {
         return switch (element.kind) {
-            case UUID, TIME, JSON, JSONB -> "CAST(" + ref + " AS " + duckdbType() + ")";
+            case UUID, TIME -> "CAST(" + ref + " AS " + duckdbType() + ")";
             case BYTEA -> "list_transform(" + ref + ", lambda x: unhex(x))";
             case ARRAY -> throw new IllegalStateException("nested array");
             default -> ref;
