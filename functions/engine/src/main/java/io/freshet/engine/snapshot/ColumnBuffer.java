@@ -33,6 +33,8 @@ final class ColumnBuffer {
     final ColumnBuffer child;
     /** Values held, for a LIST's {@link #child} (a batch's own columns count rows in {@link Batch#rows}). */
     int size;
+    /** Whether any value since {@link #reset()} is NULL: DuckDB's vectors then need a validity mask, else none. */
+    boolean hasNulls;
 
     ColumnBuffer(int width, int capacity) {
         this(width, capacity, null);
@@ -62,6 +64,7 @@ final class ColumnBuffer {
         Arrays.fill(validity, -1L);
         payloadLength = 0;
         size = 0;
+        hasNulls = false;
         if (child != null) {
             child.reset();
         }
@@ -97,6 +100,7 @@ final class ColumnBuffer {
     }
 
     void setNull(int row) {
+        hasNulls = true;
         validity[row >>> 6] &= ~(1L << (row & 63));
         if (lengths != null) {
             lengths[row] = -1;

@@ -89,16 +89,22 @@ final class DuckDbVectors {
             long[] lengths = rows == column.lengths.length ? column.lengths : Arrays.copyOf(column.lengths, rows);
             FreshetTableFunction.strings(vector, 0, column.payload, lengths, column.payloadLength);
         }
-        ByteBuffer validity = FreshetTableFunction.validity(vector, rows);
-        long[] words = column.validity;
-        int n = (rows + 63) >>> 6;
-        for (int i = 0; i < n; i++) {
-            validity.putLong(i << 3, words[i]);
+        // A column without NULLs gets no validity mask at all (DuckDB resets a chunk's masks between
+        // calls): its writers then take their all-valid paths instead of testing every row.
+        if (column.hasNulls) {
+            ByteBuffer validity = FreshetTableFunction.validity(vector, rows);
+            long[] words = column.validity;
+            int n = (rows + 63) >>> 6;
+            for (int i = 0; i < n; i++) {
+                validity.putLong(i << 3, words[i]);
+            }
         }
         if (column.child != null) {
-            // The child's mask is made writable before the list is sized, so that sizing resizes it with the values.
             ByteBuffer child = FreshetTableFunction.listChild(vector);
-            FreshetTableFunction.validity(child, Math.min(column.child.size, Batch.CAPACITY));
+            if (column.child.hasNulls) {
+                // made writable before the list is sized, so that sizing resizes the mask with the values
+                FreshetTableFunction.validity(child, Math.min(column.child.size, Batch.CAPACITY));
+            }
             FreshetTableFunction.listSize(vector, column.child.size);
             write(FreshetTableFunction.listChild(vector), column.child, column.child.size);
         }

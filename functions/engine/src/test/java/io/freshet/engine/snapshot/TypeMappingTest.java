@@ -347,6 +347,22 @@ class TypeMappingTest {
                 Col.arrayOf("bins", BYTEA), Col.arrayOf("docs", TEXT)));
     }
 
+    /**
+     * A batch without NULLs hands DuckDB no validity mask: values after batches that had NULLs (in
+     * the same DuckDB chunks, reused) must not inherit them, in a column or in a LIST's elements.
+     */
+    @Test
+    void batchesWithoutNullsAfterBatchesWithNullsKeepEveryValue() throws Exception {
+        pg.execute("CREATE TABLE nulls_then_none (id int, v int, note text, tags text[]); "
+                + "INSERT INTO nulls_then_none SELECT g, CASE WHEN g <= 5000 AND g % 3 = 0 THEN NULL ELSE g END, "
+                + "CASE WHEN g <= 5000 AND g % 2 = 0 THEN NULL ELSE md5(g::text) END, "
+                + "CASE WHEN g <= 5000 THEN ARRAY['a', NULL, g::text] ELSE ARRAY['a', 'b', g::text] END FROM generate_series(1, 20000) g");
+        TableSnapshot t = snapshot("nulls_then_none");
+        assertEquals(20000, t.rows());
+        Parity.assertSameRows(pg, "nulls_then_none", null, t.parquetFiles(), "id",
+                List.of(Col.of("id", TEXT), Col.of("v", TEXT), Col.of("note", TEXT), Col.arrayOf("tags", TEXT)));
+    }
+
     @Test
     void wideValuesSpanManyBatches() throws Exception {
         pg.execute("CREATE TABLE wide (id int, body text, blob bytea); "
