@@ -10,7 +10,7 @@ final class Batch {
 
     /** DuckDB's standard vector size. */
     static final int CAPACITY = 2048;
-    /** A batch is handed over early once its strings reach this size, bounding memory for wide rows. */
+    /** A batch is handed over early once a column's strings (or a LIST's elements) reach this size, bounding memory for wide rows. */
     static final int PAYLOAD_LIMIT = 4 << 20;
 
     final ColumnBuffer[] columns;
@@ -19,7 +19,8 @@ final class Batch {
     Batch(List<PgColumn> columns) {
         this.columns = new ColumnBuffer[columns.size()];
         for (int i = 0; i < this.columns.length; i++) {
-            this.columns[i] = new ColumnBuffer(columns.get(i).width(), CAPACITY);
+            PgColumn c = columns.get(i);
+            this.columns[i] = c.kind() == Kind.ARRAY ? ColumnBuffer.list(c.element().width(), CAPACITY) : new ColumnBuffer(c.width(), CAPACITY);
         }
     }
 
@@ -34,7 +35,7 @@ final class Batch {
     long bytes() {
         long n = 0;
         for (ColumnBuffer c : columns) {
-            n += c.width > 0 ? (long) c.width * rows : c.payloadLength;
+            n += c.bytes(rows);
         }
         return n;
     }
@@ -44,7 +45,7 @@ final class Batch {
             return true;
         }
         for (ColumnBuffer c : columns) {
-            if (c.width == 0 && c.payloadLength >= PAYLOAD_LIMIT) {
+            if (c.width == 0 && c.payloadLength >= PAYLOAD_LIMIT || c.child != null && c.child.bytes(c.child.size) >= PAYLOAD_LIMIT) {
                 return true;
             }
         }

@@ -9,7 +9,9 @@ import java.util.Arrays;
  * One column of a {@link Batch}, laid out exactly as a DuckDB vector wants it, so that handing it
  * to DuckDB is a bulk copy: fixed-width values little-endian in {@link #fixed}, a validity bitmask
  * (bit set = not NULL) in {@link #validity}, strings concatenated in {@link #payload} with their
- * lengths (-1 for NULL) in {@link #lengths}.
+ * lengths (-1 for NULL) in {@link #lengths}. A LIST column holds DuckDB's list entries (offset
+ * and length of each row's elements, two little-endian 64-bit integers) in {@link #fixed} and the
+ * elements of all its rows in {@link #child}, a column of its own that grows as needed.
  */
 final class ColumnBuffer {
 
@@ -17,16 +19,35 @@ final class ColumnBuffer {
     static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Bytes of one list entry. */
+    static final int LIST_ENTRY = 16;
+
     final int width;
-    final byte[] fixed;
-    final long[] validity;
-    final long[] lengths;
+    byte[] fixed;
+    long[] validity;
+    long[] lengths;
     byte[] payload;
     int payloadLength;
     private int valueStart;
+    /** A LIST column's elements, else null. */
+    final ColumnBuffer child;
+    /** Values held, for a LIST's {@link #child} (a batch's own columns count rows in {@link Batch#rows}). */
+    int size;
+    /** Whether any value since {@link #reset()} is NULL: DuckDB's vectors then need a validity mask, else none. */
+    boolean hasNulls;
 
     ColumnBuffer(int width, int capacity) {
+        this(width, capacity, null);
+    }
+
+    /** A LIST column whose elements are {@code elementWidth} bytes wide (0: strings). */
+    static ColumnBuffer list(int elementWidth, int capacity) {
+        return new ColumnBuffer(LIST_ENTRY, capacity, new ColumnBuffer(elementWidth, capacity));
+    }
+
+    private ColumnBuffer(int width, int capacity, ColumnBuffer child) {
         this.width = width;
+        this.child = child;
         this.validity = new long[(capacity + 63) / 64];
         if (width > 0) {
             this.fixed = new byte[width * capacity];
@@ -42,9 +63,44 @@ final class ColumnBuffer {
     void reset() {
         Arrays.fill(validity, -1L);
         payloadLength = 0;
+        size = 0;
+        hasNulls = false;
+        if (child != null) {
+            child.reset();
+        }
+    }
+
+    /** Room for {@code values} values (a LIST's elements; a batch's own columns are sized once). */
+    void ensureCapacity(int values) {
+        int words = (values + 63) >>> 6;
+        if (words <= validity.length) {
+            return;
+        }
+        int capacity = Math.max(values, validity.length * 64 * 2);
+        int oldWords = validity.length;
+        validity = Arrays.copyOf(validity, (capacity + 63) >>> 6);
+        Arrays.fill(validity, oldWords, validity.length, -1L);
+        if (width > 0) {
+            fixed = Arrays.copyOf(fixed, capacity * width);
+        } else {
+            lengths = Arrays.copyOf(lengths, capacity);
+        }
+    }
+
+    /** Row {@code row}'s list entry: {@code length} elements from {@code offset} of {@link #child}. */
+    void putList(int row, long offset, long length) {
+        LONG_LE.set(fixed, row << 4, offset);
+        LONG_LE.set(fixed, (row << 4) + 8, length);
+    }
+
+    /** Bytes of values held for {@code rows} rows, elements included. */
+    long bytes(int rows) {
+        long n = width > 0 ? (long) width * rows : payloadLength;
+        return child == null ? n : n + child.bytes(child.size);
     }
 
     void setNull(int row) {
+        hasNulls = true;
         validity[row >>> 6] &= ~(1L << (row & 63));
         if (lengths != null) {
             lengths[row] = -1;

@@ -1,6 +1,7 @@
 package io.freshet.engine.snapshot;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,17 +15,9 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDataChunkWriter;
 import org.duckdb.DuckDBDriver;
-import org.duckdb.DuckDBFunctions;
-import org.duckdb.DuckDBLogicalType;
-import org.duckdb.DuckDBTableFunction;
-import org.duckdb.DuckDBTableFunctionBindInfo;
-import org.duckdb.DuckDBTableFunctionCallInfo;
-import org.duckdb.DuckDBTableFunctionInitInfo;
-import org.duckdb.DuckDBValue;
+import org.duckdb.FreshetTableFunction;
 
 /**
  * An in-memory DuckDB that turns {@link CopyStream}s into zstd Parquet: a Java table function
@@ -48,6 +41,8 @@ final class DuckDbParquet implements AutoCloseable {
     private final long rowGroupBytes;
     private final int threads;
     private final List<DuckDBConnection> connections = new ArrayList<>();
+    /** DuckDB's JSON type, for json and jsonb columns (destroyed on close). */
+    private final ByteBuffer jsonType;
 
     DuckDbParquet(Path workDir, SnapshotSettings settings) throws IOException {
         DuckDbVectors.check();
@@ -73,8 +68,19 @@ final class DuckDbParquet implements AutoCloseable {
         try {
             // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
             this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", p);
+            this.jsonType = jsonType(root);
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static ByteBuffer jsonType(DuckDBConnection duck) throws SQLException {
+        try (Statement s = duck.createStatement()) {
+            s.execute("CREATE TEMP TABLE freshet_json_type (j JSON)");
+            return FreshetTableFunction.typeOfColumn(duck, "temp", "main", "freshet_json_type", 0);
+        } catch (SQLException e) {
+            duck.close();
+            throw e;
         }
     }
 
@@ -84,13 +90,9 @@ final class DuckDbParquet implements AutoCloseable {
             DuckDBConnection c = root.duplicate();
             connections.add(c);
             try (Statement s = c.createStatement()) {
-                s.execute("SET TimeZone = 'UTC'"); // TIMESTAMPTZ <-> TIMESTAMP casts in array conversions are then exact
+                s.execute("SET TimeZone = 'UTC'"); // no conversion should ever depend on the host's zone
             }
-            DuckDBFunctions.tableFunction()
-                    .withName(FUNCTION)
-                    .withParameter(DuckDBColumnType.VARCHAR)
-                    .withFunction(new StreamFunction(threads))
-                    .register(c);
+            FreshetTableFunction.register(c, FUNCTION, new StreamFunction(threads, jsonType));
             return c;
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB: " + e.getMessage(), e);
@@ -170,6 +172,7 @@ final class DuckDbParquet implements AutoCloseable {
                 first = first == null ? e : first;
             }
         }
+        FreshetTableFunction.destroyType(jsonType);
         try {
             root.close();
         } catch (SQLException e) {
@@ -180,66 +183,42 @@ final class DuckDbParquet implements AutoCloseable {
         }
     }
 
-    /** {@code freshet_pg_copy(id)}: the batches of the open {@link CopyStream} with that id, one vector each. */
-    private static final class StreamFunction implements DuckDBTableFunction<CopyStream, CopyStream, Object> {
+    /** {@code freshet_pg_copy(id)}: the batches of the open {@link CopyStream} with that id, one chunk each. */
+    private static final class StreamFunction implements FreshetTableFunction.Source {
 
         private final int consumers;
+        private final ByteBuffer jsonType;
 
-        StreamFunction(int consumers) {
+        StreamFunction(int consumers, ByteBuffer jsonType) {
             this.consumers = consumers;
+            this.jsonType = jsonType;
         }
 
         @Override
-        public CopyStream bind(DuckDBTableFunctionBindInfo info) throws Exception {
-            String id;
-            try (DuckDBValue v = info.getParameter(0)) {
-                id = v.getString();
-            }
+        public Object bind(ByteBuffer bindInfo, String id) {
             CopyStream stream = CopyStream.byId(id);
-            List<PgColumn> columns = stream.columns;
-            for (int i = 0; i < columns.size(); i++) {
-                PgColumn c = columns.get(i);
-                String name = "c" + i;
-                switch (c.kind().streamType) {
-                    case "DECIMAL" -> {
-                        try (DuckDBLogicalType t = DuckDBLogicalType.decimal(c.precision(), c.scale())) {
-                            info.addResultColumn(name, t);
-                        }
-                    }
-                    case "TIMESTAMP_TZ" -> info.addResultColumn(name, DuckDBColumnType.TIMESTAMP_WITH_TIME_ZONE);
-                    case "UHUGEINT" -> info.addResultColumn(name, DuckDBColumnType.UHUGEINT);
-                    default -> info.addResultColumn(name, DuckDBColumnType.valueOf(c.kind().streamType));
-                }
-            }
+            DuckDbVectors.declare(bindInfo, stream.columns, jsonType);
             return stream;
         }
 
         @Override
-        public CopyStream init(DuckDBTableFunctionInitInfo info) {
+        public int maxThreads(Object stream) {
             // Every DuckDB thread may take batches and encode its own row groups: the Parquet writer's
             // CPU then spreads over the cores instead of queueing behind one thread. Rows keep no
             // particular order in the file (a table has none).
-            info.setMaxThreads(consumers);
-            return info.getBindData();
+            return consumers;
         }
 
         @Override
-        public long apply(DuckDBTableFunctionCallInfo info, DuckDBDataChunkWriter out) throws Exception {
-            CopyStream stream = info.getBindData();
+        public long fill(Object bindData, ByteBuffer chunk) throws InterruptedException {
+            CopyStream stream = (CopyStream) bindData;
             Batch batch = stream.next();
             if (batch == null) {
                 return 0;
             }
             try {
-                int rows = batch.rows;
-                for (int c = 0; c < batch.columns.length; c++) {
-                    DuckDbVectors.write(out.vector(c), batch.columns[c], rows);
-                }
-                return rows;
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+                DuckDbVectors.write(chunk, batch);
+                return batch.rows;
             } finally {
                 stream.release(batch);
             }

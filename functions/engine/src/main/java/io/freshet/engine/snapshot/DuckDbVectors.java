@@ -1,88 +1,112 @@
 package io.freshet.engine.snapshot;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
-import org.duckdb.DuckDBBindings;
-import org.duckdb.DuckDBWritableVector;
+import org.duckdb.FreshetTableFunction;
 
 /**
- * Bulk writes into the vectors of DuckDB's Java table functions.
+ * Bulk writes of a {@link Batch} into the vectors of a DuckDB output chunk, through the C API
+ * calls {@link FreshetTableFunction} exposes.
  *
- * <p>The public {@link DuckDBWritableVector} API writes one value per call, each behind a lock
- * and a validity-mask read-modify-write; at 8 columns that alone cost about as much CPU per row as
- * PostgreSQL spends producing it. A batch is instead copied into the vector's native buffers in
- * one {@code ByteBuffer.put} per column, and strings go in one JNI call per column through the
- * driver's own binding ({@code duckdb_vector_assign_string_elements}, which
- * {@code setStringUtf8Batch} uses). These are non-public members of duckdb_jdbc 2.0.0.1, reached
- * with method handles resolved once; {@link #check()} fails with a clear message should a driver
- * upgrade move them (the engine's tests catch it first).
+ * <p>The driver's public {@code DuckDBWritableVector} writes one value per call, each behind a
+ * lock and a validity-mask read-modify-write; at 8 columns that alone cost about as much CPU per
+ * row as PostgreSQL spends producing it. A column is instead copied into the vector's native
+ * buffer in one {@code ByteBuffer.put}, its validity word by word, and strings in one JNI call per
+ * column ({@code duckdb_vector_assign_string_elements}). A LIST column writes its entries the same
+ * way, then sizes the list's child vector and writes the elements into it as a column of its own.
  */
 final class DuckDbVectors {
-
-    private static final VarHandle DATA;
-    private static final VarHandle VALIDITY;
-    private static final VarHandle VECTOR_REF;
-    private static final MethodHandle ASSIGN_STRINGS;
-    private static final Throwable UNAVAILABLE;
-
-    static {
-        VarHandle data = null;
-        VarHandle validity = null;
-        VarHandle ref = null;
-        MethodHandle assign = null;
-        Throwable error = null;
-        try {
-            if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-                throw new IllegalStateException("big-endian platforms are not supported");
-            }
-            MethodHandles.Lookup vectors = MethodHandles.privateLookupIn(DuckDBWritableVector.class, MethodHandles.lookup());
-            data = vectors.findVarHandle(DuckDBWritableVector.class, "data", ByteBuffer.class);
-            validity = vectors.findVarHandle(DuckDBWritableVector.class, "validity", ByteBuffer.class);
-            ref = vectors.findVarHandle(DuckDBWritableVector.class, "vectorRef", ByteBuffer.class);
-            MethodHandles.Lookup bindings = MethodHandles.privateLookupIn(DuckDBBindings.class, MethodHandles.lookup());
-            assign = bindings.findStatic(DuckDBBindings.class, "duckdb_vector_assign_string_elements",
-                    MethodType.methodType(void.class, ByteBuffer.class, long.class, byte[].class, long[].class, int.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            error = e;
-        }
-        DATA = data;
-        VALIDITY = validity;
-        VECTOR_REF = ref;
-        ASSIGN_STRINGS = assign;
-        UNAVAILABLE = error;
-    }
 
     private DuckDbVectors() {
     }
 
     static void check() {
-        if (UNAVAILABLE != null) {
-            throw new IllegalStateException("this duckdb_jdbc does not have the vector internals Freshet's snapshot writes through "
-                    + "(built against 2.0.0.1): " + UNAVAILABLE, UNAVAILABLE);
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalStateException("big-endian platforms are not supported");
+        }
+        if (FreshetTableFunction.VECTOR_SIZE < Batch.CAPACITY) {
+            throw new IllegalStateException("DuckDB's vectors hold " + FreshetTableFunction.VECTOR_SIZE + " rows, a batch " + Batch.CAPACITY);
         }
     }
 
-    /** Copies {@code rows} rows of {@code column} into {@code vector}. */
-    static void write(DuckDBWritableVector vector, ColumnBuffer column, int rows) throws Throwable {
+    /**
+     * Declares the stream's columns {@code c0, c1, ...} in their stream types; json and jsonb as
+     * {@code jsonType}, DuckDB's JSON, so that their text is kept as PostgreSQL wrote it, unparsed.
+     */
+    static void declare(ByteBuffer bindInfo, List<PgColumn> columns, ByteBuffer jsonType) {
+        for (int i = 0; i < columns.size(); i++) {
+            ByteBuffer type = type(columns.get(i), jsonType);
+            try {
+                FreshetTableFunction.addColumn(bindInfo, "c" + i, type);
+            } finally {
+                destroy(type, jsonType);
+            }
+        }
+    }
+
+    /** The column's stream type: a new one, or {@code jsonType} itself (see {@link #destroy}). */
+    private static ByteBuffer type(PgColumn c, ByteBuffer jsonType) {
+        return switch (c.kind()) {
+            case DECIMAL -> FreshetTableFunction.decimalType(c.precision(), c.scale());
+            case JSON, JSONB -> jsonType;
+            case ARRAY -> {
+                ByteBuffer element = type(c.element(), jsonType);
+                try {
+                    yield FreshetTableFunction.listType(element);
+                } finally {
+                    destroy(element, jsonType);
+                }
+            }
+            default -> FreshetTableFunction.type(c.kind().streamType);
+        };
+    }
+
+    /** Destroys a type made by {@link #type}; the shared JSON type is the caller's. */
+    private static void destroy(ByteBuffer type, ByteBuffer jsonType) {
+        if (type != jsonType) {
+            FreshetTableFunction.destroyType(type);
+        }
+    }
+
+    /** Copies the batch's rows into {@code chunk}'s vectors. */
+    static void write(ByteBuffer chunk, Batch batch) {
+        ColumnBuffer[] columns = batch.columns;
+        for (int c = 0; c < columns.length; c++) {
+            write(FreshetTableFunction.vector(chunk, c), columns[c], batch.rows);
+        }
+    }
+
+    private static void write(ByteBuffer vector, ColumnBuffer column, int rows) {
+        if (rows == 0) {
+            return;
+        }
         if (column.width > 0) {
-            ByteBuffer data = (ByteBuffer) DATA.get(vector);
-            data.put(0, column.fixed, 0, rows * column.width);
+            FreshetTableFunction.data(vector, (long) rows * column.width).put(0, column.fixed, 0, rows * column.width);
         } else {
             long[] lengths = rows == column.lengths.length ? column.lengths : Arrays.copyOf(column.lengths, rows);
-            ByteBuffer ref = (ByteBuffer) VECTOR_REF.get(vector);
-            ASSIGN_STRINGS.invokeExact(ref, 0L, column.payload, lengths, column.payloadLength);
+            FreshetTableFunction.strings(vector, 0, column.payload, lengths, column.payloadLength);
         }
-        ByteBuffer validity = (ByteBuffer) VALIDITY.get(vector);
-        long[] words = column.validity;
-        int n = (rows + 63) >>> 6;
-        for (int i = 0; i < n; i++) {
-            validity.putLong(i << 3, words[i]);
+        // A column without NULLs gets no validity mask at all (DuckDB resets a chunk's masks between
+        // calls): its writers then take their all-valid paths instead of testing every row.
+        if (column.hasNulls) {
+            ByteBuffer validity = FreshetTableFunction.validity(vector, rows);
+            long[] words = column.validity;
+            int n = (rows + 63) >>> 6;
+            for (int i = 0; i < n; i++) {
+                validity.putLong(i << 3, words[i]);
+            }
+        }
+        if (column.child != null) {
+            ByteBuffer child = FreshetTableFunction.listChild(vector);
+            if (column.child.hasNulls) {
+                // made writable before the list is sized, so that sizing resizes the mask with the values
+                FreshetTableFunction.validity(child, Math.min(column.child.size, Batch.CAPACITY));
+            }
+            FreshetTableFunction.listSize(vector, column.child.size);
+            write(FreshetTableFunction.listChild(vector), column.child, column.child.size);
         }
     }
 }

@@ -18,8 +18,9 @@ enum Kind {
     NUMERIC_TEXT("VARCHAR", 0),
     /** text, varchar, char(n) (blank-padded, as PostgreSQL returns it), name, enum labels. */
     TEXT("VARCHAR", 0),
+    /** json: its text, in a column of DuckDB's JSON type (VARCHAR with an alias: no parse, see DuckDbVectors). */
     JSON("VARCHAR", 0),
-    /** jsonb: binary form is a version byte (1) and the text. */
+    /** jsonb: binary form is a version byte (1) and the text; as json. */
     JSONB("VARCHAR", 0),
     /** bytea: hex text in the stream, unhex() to BLOB in DuckDB. */
     BYTEA("VARCHAR", 0),
@@ -36,12 +37,15 @@ enum Kind {
     UUID("UHUGEINT", 16),
     /** any other type: cast to text by PostgreSQL in the COPY query, kept as VARCHAR. */
     TEXT_CAST("VARCHAR", 0),
-    /** one-dimensional arrays: a JSON array of element texts in the stream, a LIST in DuckDB. */
-    ARRAY("VARCHAR", 0);
+    /**
+     * one-dimensional arrays: a LIST vector of the element's stream type, written directly (no text
+     * in between); elements whose stream type is not their final one are converted by a list cast.
+     */
+    ARRAY("LIST", ColumnBuffer.LIST_ENTRY);
 
-    /** The DuckDB type of the table function's column (a {@code DUCKDB_TYPE_*} name without the prefix, or VARCHAR). */
+    /** The DuckDB type of the table function's column (a {@code DUCKDB_TYPE_*} name without the prefix). */
     final String streamType;
-    /** Bytes per value in the stream vector; 0 for strings; -1 when it depends on the precision (DECIMAL). */
+    /** Bytes per value in the stream vector (a list entry for ARRAY); 0 for strings; -1 when it depends on the precision (DECIMAL). */
     final int width;
 
     Kind(String streamType, int width) {

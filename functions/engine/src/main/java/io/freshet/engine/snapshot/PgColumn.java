@@ -67,7 +67,6 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /** DuckDB SQL turning the stream column {@code ref} (already quoted) into {@link #duckdbType()}. */
     String duckdbExpression(String ref) {
         return switch (kind) {
-            case JSON, JSONB -> "CAST(" + ref + " AS JSON)";
             case BYTEA -> "unhex(" + ref + ")";
             case TIME -> "CAST(" + ref + " AS TIME)";
             case UUID -> "CAST(" + ref + " AS UUID)";
@@ -77,30 +76,17 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     }
 
     /**
-     * Arrays arrive as a JSON array of element texts ({@code ["1",null,"3"]}); from_json extracts
-     * them as VARCHAR without reinterpretation, and each element is converted exactly as a scalar of
-     * its kind would be. Dates and timestamps come as day and microsecond counts since 1970 (or
-     * {@code infinity}/{@code -infinity}), so no date text is ever parsed.
+     * Arrays arrive as LIST vectors of their element's stream type, so only elements whose stream
+     * type is not their final type need converting, each exactly as a scalar of its kind is: a list
+     * cast (UUID from UHUGEINT, TIME from text) or, for bytea's hex text, unhex per element.
      */
     private String arrayExpression(String ref) {
-        String list = "from_json(" + ref + ", '[\"VARCHAR\"]')";
-        String x = "x";
-        String conv = switch (element.kind) {
-            case NUMERIC_TEXT, TEXT, TEXT_CAST -> null;
-            case BOOL, INT2, INT4, INT8, FLOAT4, FLOAT8, DECIMAL, TIME, UUID, JSON, JSONB ->
-                    "CAST(" + x + " AS " + element.duckdbType() + ")";
-            case BYTEA -> "unhex(" + x + ")";
-            case DATE -> infinite(x, "DATE", "CAST(DATE '1970-01-01' + CAST(" + x + " AS INTEGER) AS DATE)");
-            case TIMESTAMP -> infinite(x, "TIMESTAMP", "make_timestamp(CAST(" + x + " AS BIGINT))");
-            case TIMESTAMPTZ -> infinite(x, "TIMESTAMPTZ", "CAST(make_timestamp(CAST(" + x + " AS BIGINT)) AS TIMESTAMPTZ)");
+        return switch (element.kind) {
+            case UUID, TIME -> "CAST(" + ref + " AS " + duckdbType() + ")";
+            case BYTEA -> "list_transform(" + ref + ", lambda x: unhex(x))";
             case ARRAY -> throw new IllegalStateException("nested array");
+            default -> ref;
         };
-        return conv == null ? list : "list_transform(" + list + ", lambda " + x + ": " + conv + ")";
-    }
-
-    private static String infinite(String x, String type, String otherwise) {
-        return "CASE " + x + " WHEN 'infinity' THEN CAST('infinity' AS " + type + ") WHEN '-infinity' THEN CAST('-infinity' AS " + type
-                + ") ELSE " + otherwise + " END";
     }
 
     ColumnInfo info() {

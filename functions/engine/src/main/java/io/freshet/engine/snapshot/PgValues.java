@@ -195,49 +195,57 @@ final class PgValues {
             default -> {
             }
         }
+        // Written straight into the payload after one bounds check: a value's text is at most a
+        // sign, 4 digits per base-10000 digit before the point, the point and dscale digits.
+        out.ensure(2 + 4 * Math.max(1, weight + 1) + dscale);
+        byte[] dst = out.payload;
+        int o = out.payloadLength;
         int d = p + 8;
         if (sign == NUMERIC_NEG) {
-            out.append((byte) '-');
+            dst[o++] = '-';
         }
         if (weight < 0) {
-            out.append((byte) '0');
+            dst[o++] = '0';
         } else {
-            for (int i = 0; i <= weight; i++) {
+            o = leadingGroup(dst, o, ndigits > 0 ? i16(b, d) : 0);
+            for (int i = 1; i <= weight; i++) {
                 int digit = i < ndigits ? i16(b, d + 2 * i) : 0;
-                if (i == 0) {
-                    appendInt(out, digit);
-                } else {
-                    append4(out, digit);
-                }
+                dst[o] = (byte) ('0' + digit / 1000);
+                dst[o + 1] = (byte) ('0' + digit / 100 % 10);
+                dst[o + 2] = (byte) ('0' + digit / 10 % 10);
+                dst[o + 3] = (byte) ('0' + digit % 10);
+                o += 4;
             }
         }
         if (dscale > 0) {
-            out.append((byte) '.');
+            dst[o++] = '.';
             int written = 0;
             for (int i = weight + 1; written < dscale; i++) {
                 int digit = i >= 0 && i < ndigits ? i16(b, d + 2 * i) : 0;
                 int div = 1000;
                 for (int k = 0; k < 4 && written < dscale; k++, written++) {
-                    out.append((byte) ('0' + digit / div % 10));
+                    dst[o++] = (byte) ('0' + digit / div % 10);
                     div /= 10;
                 }
             }
         }
+        out.payloadLength = o;
     }
 
-    private static void append4(ColumnBuffer out, int v) {
-        out.append((byte) ('0' + v / 1000));
-        out.append((byte) ('0' + v / 100 % 10));
-        out.append((byte) ('0' + v / 10 % 10));
-        out.append((byte) ('0' + v % 10));
-    }
-
-    static void appendInt(ColumnBuffer out, long v) {
-        if (v >= 0 && v < 10) {
-            out.append((byte) ('0' + v));
-        } else {
-            out.appendAscii(Long.toString(v));
+    /** The first base-10000 digit group, without leading zeros ({@code 0} for zero). */
+    private static int leadingGroup(byte[] dst, int o, int v) {
+        int pos = o;
+        if (v >= 1000) {
+            dst[pos++] = (byte) ('0' + v / 1000);
         }
+        if (v >= 100) {
+            dst[pos++] = (byte) ('0' + v / 100 % 10);
+        }
+        if (v >= 10) {
+            dst[pos++] = (byte) ('0' + v / 10 % 10);
+        }
+        dst[pos++] = (byte) ('0' + v % 10);
+        return pos;
     }
 
     // ---- other text forms for the stream --------------------------------------------------------
@@ -247,22 +255,6 @@ final class PgValues {
         byte[] dst = out.payload;
         int o = out.payloadLength;
         for (int i = 0; i < len; i++) {
-            int v = b[p + i] & 0xff;
-            dst[o++] = HEX[v >>> 4];
-            dst[o++] = HEX[v & 15];
-        }
-        out.payloadLength = o;
-    }
-
-    /** 16 bytes -> {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}. */
-    static void uuidText(byte[] b, int p, ColumnBuffer out) {
-        out.ensure(36);
-        byte[] dst = out.payload;
-        int o = out.payloadLength;
-        for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                dst[o++] = '-';
-            }
             int v = b[p + i] & 0xff;
             dst[o++] = HEX[v >>> 4];
             dst[o++] = HEX[v & 15];
@@ -292,27 +284,6 @@ final class PgValues {
     private static void two(ColumnBuffer out, int v) {
         out.append((byte) ('0' + v / 10));
         out.append((byte) ('0' + v % 10));
-    }
-
-    /** A JSON string's contents for raw UTF-8 bytes: quotes, backslashes and control characters escaped. */
-    static void jsonEscaped(byte[] b, int p, int len, ColumnBuffer out) {
-        out.ensure(len);
-        for (int i = p, end = p + len; i < end; i++) {
-            byte c = b[i];
-            if (c == '"' || c == '\\') {
-                out.append((byte) '\\');
-                out.append(c);
-            } else if (c >= 0 && c < 0x20) {
-                out.append((byte) '\\');
-                out.append((byte) 'u');
-                out.append((byte) '0');
-                out.append((byte) '0');
-                out.append(HEX[c >>> 4]);
-                out.append(HEX[c & 15]);
-            } else {
-                out.append(c);
-            }
-        }
     }
 
     // ---- PostgreSQL input syntax for watermarks ---------------------------------------------------

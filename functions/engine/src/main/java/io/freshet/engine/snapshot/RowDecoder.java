@@ -139,11 +139,7 @@ final class RowDecoder {
                 PgValues.numericText(b, p, col);
                 col.end(row);
             }
-            case ARRAY -> {
-                col.begin();
-                array(column.element(), b, p, col);
-                col.end(row);
-            }
+            case ARRAY -> array(column.element(), b, p, col, row);
         }
     }
 
@@ -165,68 +161,37 @@ final class RowDecoder {
     }
 
     /**
-     * A one-dimensional array as a JSON array of element texts: {@code ["1",null,"3"]}. Lower bounds
-     * other than 1 are not kept (a LIST starts at 1); arrays of more than one dimension are refused.
+     * A one-dimensional array into the column's LIST: its elements decoded as scalars of their kind
+     * into the child column, the row's entry pointing at them. Lower bounds other than 1 are not
+     * kept (a LIST starts at 1); arrays of more than one dimension are refused.
      */
-    private static void array(PgColumn element, byte[] b, int p, ColumnBuffer col) {
+    private static void array(PgColumn element, byte[] b, int p, ColumnBuffer col, int row) {
+        ColumnBuffer elements = col.child;
+        int start = elements.size;
         int ndim = PgValues.i32(b, p);
         if (ndim == 0) {
-            col.append((byte) '[');
-            col.append((byte) ']');
+            col.putList(row, start, 0);
             return;
         }
         if (ndim != 1) {
             throw new PgValues.UnrepresentableValueException("a " + ndim + "-dimensional array has no LIST form (only one-dimensional arrays are supported)");
         }
         int count = PgValues.i32(b, p + 12);
+        elements.ensureCapacity(start + count);
+        Kind kind = element.kind();
         int q = p + 20;
-        col.append((byte) '[');
-        for (int i = 0; i < count; i++) {
-            if (i > 0) {
-                col.append((byte) ',');
-            }
+        for (int i = start, end = start + count; i < end; i++) {
             int elen = PgValues.i32(b, q);
             q += 4;
             if (elen < 0) {
-                col.appendAscii("null");
-                continue;
+                elements.setNull(i);
+            } else {
+                decode(kind, element, b, q, elen, elements, i);
+                q += elen;
             }
-            col.append((byte) '"');
-            elementText(element, b, q, elen, col);
-            col.append((byte) '"');
-            q += elen;
         }
-        col.append((byte) ']');
-    }
-
-    /** An element's text inside a JSON string; {@link PgColumn#duckdbExpression} converts it back. */
-    private static void elementText(PgColumn element, byte[] b, int p, int len, ColumnBuffer col) {
-        switch (element.kind()) {
-            case BOOL -> col.appendAscii(b[p] != 0 ? "true" : "false");
-            case INT2 -> PgValues.appendInt(col, PgValues.i16(b, p));
-            case INT4 -> PgValues.appendInt(col, PgValues.i32(b, p));
-            case INT8 -> PgValues.appendInt(col, PgValues.i64(b, p));
-            case FLOAT4 -> col.appendAscii(Float.toString(Float.intBitsToFloat(PgValues.i32(b, p))));
-            case FLOAT8 -> col.appendAscii(Double.toString(Double.longBitsToDouble(PgValues.i64(b, p))));
-            case DECIMAL -> col.appendAscii(element.precision() <= 18
-                    ? PgValues.decimalText(PgValues.unscaledLong(b, p, element.scale()), element.scale())
-                    : PgValues.decimalText(PgValues.unscaledBig(b, p, element.scale()), element.scale()));
-            case NUMERIC_TEXT -> PgValues.numericText(b, p, col);
-            case TEXT, TEXT_CAST, JSON -> PgValues.jsonEscaped(b, p, len, col);
-            case JSONB -> PgValues.jsonEscaped(b, p + 1, len - 1, col);
-            case BYTEA -> PgValues.hex(b, p, len, col);
-            case UUID -> PgValues.uuidText(b, p, col);
-            case TIME -> PgValues.timeText(PgValues.i64(b, p), col);
-            case DATE -> {
-                int d = PgValues.duckDate(PgValues.i32(b, p));
-                col.appendAscii(d == PgValues.DUCK_DATE_INFINITY ? "infinity" : d == PgValues.DUCK_DATE_NEG_INFINITY ? "-infinity" : Integer.toString(d));
-            }
-            case TIMESTAMP, TIMESTAMPTZ -> {
-                long t = PgValues.duckTimestamp(PgValues.i64(b, p));
-                col.appendAscii(t == PgValues.DUCK_TS_INFINITY ? "infinity" : t == PgValues.DUCK_TS_NEG_INFINITY ? "-infinity" : Long.toString(t));
-            }
-            case ARRAY -> throw new IllegalStateException("nested array");
-        }
+        elements.size = start + count;
+        col.putList(row, start, count);
     }
 
     /** The stream is not what a binary COPY of these columns should be. */

@@ -320,6 +320,49 @@ class TypeMappingTest {
         assertEquals(Map.of("id", "BIGINT", "at", "TIMESTAMP WITH TIME ZONE", "tags", "VARCHAR[]"), Parity.parquetTypes(t.parquetFiles().get(0)));
     }
 
+    /**
+     * Arrays are LIST vectors whose elements live in a child vector that grows past DuckDB's vector
+     * size within one batch: NULL arrays, empty ones, NULL elements at every position, and one array
+     * of 300,000 elements (more than the 4 MB a batch's column may hold) between ordinary rows.
+     */
+    @Test
+    void arraysWithManyElementsSpanBatchesExactly() throws Exception {
+        pg.execute("CREATE TABLE many_elements (id int, ints int[], texts text[], nums numeric(10,2)[], uuids uuid[], at timestamptz[], "
+                + "bins bytea[], docs jsonb[]); "
+                + "INSERT INTO many_elements SELECT g, "
+                + "CASE WHEN g % 11 = 0 THEN NULL WHEN g % 13 = 0 THEN '{}' "
+                + "  ELSE ARRAY(SELECT CASE WHEN (g + k) % 5 = 0 THEN NULL ELSE g * k END FROM generate_series(1, g % 37) k) END, "
+                + "ARRAY(SELECT CASE WHEN (g + k) % 7 = 0 THEN NULL ELSE md5((g * k)::text) END FROM generate_series(1, g % 23) k), "
+                + "ARRAY(SELECT (g * k) / 100.0 FROM generate_series(1, g % 5) k), "
+                + "ARRAY(SELECT md5((g + k)::text)::uuid FROM generate_series(1, g % 4) k), "
+                + "ARRAY(SELECT timestamptz '2026-01-01 00:00:00+00' + (g * k) * interval '1 second' FROM generate_series(1, g % 3) k), "
+                + "ARRAY(SELECT decode(md5(k::text), 'hex') FROM generate_series(1, g % 3) k), "
+                + "ARRAY(SELECT jsonb_build_object('g', g, 'k', k) FROM generate_series(1, g % 4) k) "
+                + "FROM generate_series(1, 6000) g; "
+                + "INSERT INTO many_elements (id, ints, texts) SELECT 6001, array_agg(k), array_agg(md5(k::text)) FROM generate_series(1, 300000) k");
+        TableSnapshot t = snapshot("many_elements");
+        assertEquals(6001, t.rows());
+        Parity.assertSameRows(pg, "many_elements", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("ints", TEXT),
+                Col.arrayOf("texts", TEXT), Col.arrayOf("nums", DECIMAL), Col.arrayOf("uuids", TEXT), Col.arrayOf("at", INSTANT),
+                Col.arrayOf("bins", BYTEA), Col.arrayOf("docs", TEXT)));
+    }
+
+    /**
+     * A batch without NULLs hands DuckDB no validity mask: values after batches that had NULLs (in
+     * the same DuckDB chunks, reused) must not inherit them, in a column or in a LIST's elements.
+     */
+    @Test
+    void batchesWithoutNullsAfterBatchesWithNullsKeepEveryValue() throws Exception {
+        pg.execute("CREATE TABLE nulls_then_none (id int, v int, note text, tags text[]); "
+                + "INSERT INTO nulls_then_none SELECT g, CASE WHEN g <= 5000 AND g % 3 = 0 THEN NULL ELSE g END, "
+                + "CASE WHEN g <= 5000 AND g % 2 = 0 THEN NULL ELSE md5(g::text) END, "
+                + "CASE WHEN g <= 5000 THEN ARRAY['a', NULL, g::text] ELSE ARRAY['a', 'b', g::text] END FROM generate_series(1, 20000) g");
+        TableSnapshot t = snapshot("nulls_then_none");
+        assertEquals(20000, t.rows());
+        Parity.assertSameRows(pg, "nulls_then_none", null, t.parquetFiles(), "id",
+                List.of(Col.of("id", TEXT), Col.of("v", TEXT), Col.of("note", TEXT), Col.arrayOf("tags", TEXT)));
+    }
+
     @Test
     void wideValuesSpanManyBatches() throws Exception {
         pg.execute("CREATE TABLE wide (id int, body text, blob bytea); "
