@@ -25,6 +25,7 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.PartitionContent;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.location.StackParameters;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.LocalDynamo;
 
@@ -67,7 +68,7 @@ class ListedUploadsTest {
         DynamoStateStore.createTable(dynamo.client(), table);
         store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
         announced.clear();
-        service = new S3EventsService(ProjectLoader.load(pipelines).orThrow(), Map.of("LakeBucket", "lake"), store,
+        service = new S3EventsService(ProjectLoader.load(pipelines).orThrow(), StackParameters.lakeBucket("lake"), store,
                 (type, json) -> announced.add(json), new JsonLog(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), Map.of()));
     }
 
