@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,17 +32,10 @@ import io.freshet.core.events.Ids;
 import io.freshet.core.events.PartitionContent;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.testkit.CrashAfterWrites;
 import io.freshet.testkit.LocalDynamo;
 import io.freshet.testkit.LocalS3;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -181,38 +173,6 @@ class EmitServiceTest {
         assertEquals(List.of(), announced);
     }
 
-    /** Stops the process right after the {@code crashAfter}-th write (DynamoDB writes and the announcement, counted together). */
-    static final class Crash {
-        final int crashAfter;
-        final List<String> writes = new CopyOnWriteArrayList<>();
-
-        Crash(int crashAfter) {
-            this.crashAfter = crashAfter;
-        }
-
-        void wrote(String what) {
-            writes.add(what);
-            if (writes.size() == crashAfter) {
-                throw new IllegalStateException("crashed right after " + what);
-            }
-        }
-
-        DynamoDbClient dynamo() {
-            ExecutionInterceptor afterWrite = new ExecutionInterceptor() {
-                @Override
-                public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                    String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-                    if (Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems").contains(op)) {
-                        wrote(op);
-                    }
-                }
-            };
-            return DynamoDbClient.builder().endpointOverride(dynamo.endpoint()).httpClient(UrlConnectionHttpClient.create())
-                    .region(Region.EU_CENTRAL_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("l", "l")))
-                    .overrideConfiguration(o -> o.addExecutionInterceptor(afterWrite)).build();
-        }
-    }
-
     /**
      * Crash points, swept: the announcement dies right after each of its writes in turn (found by
      * a clean run, so a write added later is swept too), is retried, and ends as the clean run:
@@ -220,35 +180,35 @@ class EmitServiceTest {
      */
     @Test
     void aCrashRightAfterEachWriteThenARetryEndsAsACleanRun() {
-        Crash clean = new Crash(0);
+        CrashAfterWrites clean = new CrashAfterWrites(0);
         String table = "t-" + UUID.randomUUID();
         DynamoStateStore.createTable(dynamo.client(), table);
         sweepOnce(clean, table);
-        assertTrue(clean.writes.size() >= 5, "record (event, state, newest), announce, mark: " + clean.writes);
-        for (int point = 1; point <= clean.writes.size(); point++) {
+        assertTrue(clean.writes().size() >= 5, "record (event, state, newest), announce, mark: " + clean.writes());
+        for (int point = 1; point <= clean.writes().size(); point++) {
             put(KEY, "id,amount\n1,10\n" + point + "\n"); // a version of its own per point
             String version = s3.client().headObject(b -> b.bucket(LAKE).key(KEY)).versionId();
             String expected = Ids.objectVersion(LAKE, KEY, version, "raw.sales");
             String crashTable = "t-" + UUID.randomUUID();
             DynamoStateStore.createTable(dynamo.client(), crashTable);
-            Crash crash = new Crash(point);
-            String where = "after write " + point + " (" + clean.writes.get(point - 1) + ")";
+            CrashAfterWrites crash = new CrashAfterWrites(point);
+            String where = "after write " + point + " (" + clean.writes().get(point - 1) + ")";
             assertThrows(IllegalStateException.class, () -> sweepOnce(crash, crashTable), where);
             announced.clear();
-            sweepOnce(new Crash(0), crashTable);
+            sweepOnce(new CrashAfterWrites(0), crashTable);
             DynamoStateStore after = new DynamoStateStore(dynamo.client(), crashTable, Clock.systemUTC());
             assertEquals(List.of(expected), after.events().history("raw.sales", "2026-11-20").stream().map(AssetEvent::eventId).toList(), where);
             assertTrue(after.events().stored(expected).orElseThrow().announced(), where);
             assertEquals(expected, after.events().latest("raw.sales", "2026-11-20").orElseThrow().eventId(), where);
             assertEquals(expected, after.events().newest("raw.sales").orElseThrow().eventId(), where);
-            boolean finished = point == clean.writes.size(); // the last write marks the announcement
+            boolean finished = point == clean.writes().size(); // the last write marks the announcement
             assertEquals(finished ? 0 : 1, announced.size(),
                     where + ": the retry announces unless the announcement was marked (the trigger takes a recorded event once)");
         }
     }
 
-    private void sweepOnce(Crash crash, String table) {
-        try (DynamoDbClient db = crash.dynamo()) {
+    private void sweepOnce(CrashAfterWrites crash, String table) {
+        try (DynamoDbClient db = crash.dynamo(dynamo.endpoint())) {
             DynamoStateStore crashing = new DynamoStateStore(db, table, Clock.systemUTC());
             new EmitService(ProjectLoader.load(pipelines).orThrow(), StackParameters.lakeBucket(LAKE), new ObjectHeads(s3.client()), crashing,
                     (type, json) -> {

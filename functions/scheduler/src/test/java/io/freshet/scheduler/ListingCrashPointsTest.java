@@ -26,18 +26,11 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Observation;
 import io.freshet.state.ListingCursor;
 import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.testkit.CrashAfterWrites;
 import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
 import io.freshet.testkit.ProjectFiles;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -70,38 +63,6 @@ class ListingCrashPointsTest {
         s3.close();
     }
 
-    /** Stops the process right after the {@code crashAfter}-th write (DynamoDB writes and announcements, counted together). */
-    static final class Crash {
-        final int crashAfter;
-        final List<String> writes = new CopyOnWriteArrayList<>();
-
-        Crash(int crashAfter) {
-            this.crashAfter = crashAfter;
-        }
-
-        void wrote(String what) {
-            writes.add(what);
-            if (writes.size() == crashAfter) {
-                throw new IllegalStateException("crashed right after " + what);
-            }
-        }
-
-        DynamoDbClient dynamo() {
-            ExecutionInterceptor afterWrite = new ExecutionInterceptor() {
-                @Override
-                public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                    String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-                    if (Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems").contains(op)) {
-                        wrote(op);
-                    }
-                }
-            };
-            return DynamoDbClient.builder().endpointOverride(TickWorld.dynamo().endpoint()).httpClient(UrlConnectionHttpClient.create())
-                    .region(Region.EU_CENTRAL_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("l", "l")))
-                    .overrideConfiguration(o -> o.addExecutionInterceptor(afterWrite)).build();
-        }
-    }
-
     /** What a table ends with: the events (id, announced), the cursor's fingerprints and where it settled. */
     record End(List<String> events, List<Boolean> announced, Set<String> recent, Instant settled) {
     }
@@ -112,8 +73,8 @@ class ListingCrashPointsTest {
         return ProjectLoader.load(dir).orThrow();
     }
 
-    private int observeOnce(Project project, Crash crash, String table, List<String> announced) {
-        try (DynamoDbClient db = crash.dynamo()) {
+    private int observeOnce(Project project, CrashAfterWrites crash, String table, List<String> announced) {
+        try (DynamoDbClient db = crash.dynamo(TickWorld.dynamo().endpoint())) {
             DynamoStateStore store = new DynamoStateStore(db, table, new MutableClock(NOW));
             ListingObserver observer = new ListingObserver(project, Map.of("LakeBucket", LAKE), store, new ObjectListing(Optional.of(s3.client())),
                     (type, json) -> {
@@ -144,27 +105,27 @@ class ListingCrashPointsTest {
     @Test
     void aCrashRightAfterEachWriteThenARetryEndsAsACleanRun() {
         Project project = project();
-        Crash clean = new Crash(0);
+        CrashAfterWrites clean = new CrashAfterWrites(0);
         String cleanTable = table();
         List<String> cleanAnnounced = new CopyOnWriteArrayList<>();
         assertEquals(3, observeOnce(project, clean, cleanTable, cleanAnnounced));
         End expected = end(cleanTable);
         assertEquals(3, expected.events().size());
-        assertEquals("PutItem", clean.writes.getLast(), "the cursor is written last: " + clean.writes);
+        assertEquals("PutItem", clean.writes().getLast(), "the cursor is written last: " + clean.writes());
         // Per object: the record (and the partition state and newest when they move), the announcement, its mark; then the cursor.
-        assertTrue(clean.writes.size() >= 3 * 3 + 1, clean.writes.toString());
-        for (int point = 1; point <= clean.writes.size(); point++) {
+        assertTrue(clean.writes().size() >= 3 * 3 + 1, clean.writes().toString());
+        for (int point = 1; point <= clean.writes().size(); point++) {
             String table = table();
-            Crash crash = new Crash(point);
-            String where = "after write " + point + " (" + clean.writes.get(point - 1) + ")";
+            CrashAfterWrites crash = new CrashAfterWrites(point);
+            String where = "after write " + point + " (" + clean.writes().get(point - 1) + ")";
             List<String> announced = new CopyOnWriteArrayList<>();
             assertThrows(IllegalStateException.class, () -> observeOnce(project, crash, table, announced), where);
             int beforeRetry = announced.size();
-            observeOnce(project, new Crash(0), table, announced);
+            observeOnce(project, new CrashAfterWrites(0), table, announced);
             assertEquals(expected, end(table), where);
             assertTrue(announced.stream().distinct().count() <= 3 && announced.size() - beforeRetry <= 3, where + ": " + announced);
             int again = announced.size();
-            assertEquals(0, observeOnce(project, new Crash(0), table, announced), where + ": a third observation records nothing");
+            assertEquals(0, observeOnce(project, new CrashAfterWrites(0), table, announced), where + ": a third observation records nothing");
             assertEquals(again, announced.size(), where + ": and announces nothing");
         }
     }
