@@ -33,6 +33,7 @@ import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.location.KeyMatch;
 import io.freshet.core.location.KeyMatcher;
+import io.freshet.core.location.StackParameters;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
 import io.freshet.core.trigger.Readiness;
@@ -118,6 +119,7 @@ class LocalEventsTest {
             assertEquals(TABLE, vars.path("FRESHET_TABLE").asText(), f.logicalId());
             assertEquals(BUS, vars.path("FRESHET_BUS").asText(), f.logicalId());
             assertEquals(LAKE, vars.path("FRESHET_LAKE_BUCKET").asText(), f.logicalId());
+            assertEquals(LAKE, StackParameters.parseJson(vars.path("FRESHET_PARAMETERS").asText()).lakeBucket(), f.logicalId());
             for (String service : List.of("DYNAMODB", "EVENTBRIDGE", "S3")) {
                 URI endpoint = URI.create(vars.path("FRESHET_ENDPOINT_" + service).asText());
                 assertEquals("http", endpoint.getScheme(), f.logicalId() + " " + service);

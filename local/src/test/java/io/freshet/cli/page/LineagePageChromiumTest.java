@@ -59,7 +59,7 @@ class LineagePageChromiumTest {
     static final ZoneId PRAGUE = ZoneId.of("Europe/Prague");
     static final LocalDate DAY = LocalDate.parse("2026-05-11");
     static final List<String> ASSETS = List.of("landing.taps", "metro.db", "raw.stations", "raw.routes", "raw.route_stations",
-            "raw.passengers", "raw.taps", "core.network", "core.trips", "mart.daily_ridership");
+            "raw.passengers", "raw.taps", "core.network", "core.trips", "mart.daily_ridership", "metro.stations", "core.station_directory");
 
     @TempDir
     static Path tmp;
@@ -275,7 +275,7 @@ class LineagePageChromiumTest {
         assertTrue(errors.contains("thrown"), errors);
         assertTrue(errors.contains("unhandled rejection: Error: rejected"), errors);
         assertFalse(b.consoleLines().isEmpty(), b.stderr());
-        assertEquals(10, nodes(b.dom()).size(), "the page's own script ran before");
+        assertEquals(ASSETS.size(), nodes(b.dom()).size(), "the page's own script ran before");
     }
 
     record Browser(String dom, String stderr) {
