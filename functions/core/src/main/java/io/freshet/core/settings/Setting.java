@@ -122,7 +122,7 @@ public record Setting<T>(String name, String expects, Function<String, T> parser
         try {
             return Optional.of(parser.apply(raw));
         } catch (RuntimeException e) {
-            throw SettingException.invalid(this, raw);
+            throw SettingException.invalid(this, raw, e);
         }
     }
 

@@ -6,7 +6,11 @@ import io.freshet.core.error.ConfigurationException;
 public final class SettingException extends ConfigurationException {
 
     private SettingException(String message, Setting<?> setting) {
-        super(message);
+        this(message, setting, null);
+    }
+
+    private SettingException(String message, Setting<?> setting, Throwable cause) {
+        super(message, cause);
         with("variable", setting.name()).with("expects", setting.expects());
     }
 
@@ -15,9 +19,15 @@ public final class SettingException extends ConfigurationException {
                 + setting.description(), setting);
     }
 
-    static SettingException invalid(Setting<?> setting, String value) {
+    /**
+     * {@code value} is not what the setting accepts. The parser's own reason is kept when it says
+     * where the text goes wrong (a JSON object's character, a URI's); a number's parser only
+     * repeats the value, so its reason is left out.
+     */
+    static SettingException invalid(Setting<?> setting, String value, RuntimeException reason) {
+        boolean tellsMore = reason.getMessage() != null && !(reason instanceof NumberFormatException);
         SettingException e = new SettingException("environment variable " + setting.name() + " must be " + setting.expects()
-                + ", not '" + value + "'", setting);
+                + ", not '" + value + "'" + (tellsMore ? ": " + reason.getMessage() : ""), setting, reason);
         e.with("value", value);
         return e;
     }
