@@ -27,7 +27,6 @@ import io.freshet.core.location.LocationPattern;
 import io.freshet.core.model.Source;
 import io.freshet.state.Recorded;
 import io.freshet.state.StateStore;
-import io.freshet.state.StoredEvent;
 
 /**
  * Accepts or rejects announcements of source updates (docs/producers.md). Everything is checked
@@ -182,9 +181,7 @@ public final class EmitService {
         Optional<AssetEvent> current = PartitionContent.live(keyHistory, Instant.MAX).stream().findFirst();
         if (current.isPresent() && current.get().dataVersion().equals(head.dataVersion())) {
             // Recorded already (its notification, or this announcement before); finished unless a crash stopped that.
-            boolean announced = store.events().stored(current.get().eventId()).map(StoredEvent::announced).orElse(true);
-            if (!announced) {
-                store.events().applyFollowUps(current.get()); // the crash may have come before them too
+            if (store.events().finishUnannounced(current.get())) {
                 announce(current.get());
             }
             log.info("announced object already recorded", Map.of("asset", asset, "eventId", current.get().eventId(), "object", head.uri()));
@@ -192,10 +189,10 @@ public final class EmitService {
         }
         AssetEvent e = event(head, c.match(), a, keyHistory);
         Recorded r = store.events().record(e);
-        if (r.isNew() || !r.announced()) {
+        if (r.leftToAnnounce()) {
             // Announce what is recorded: the trigger accepts an Asset Updated only as its recorded event,
             // which is another's when the notification of this version recorded it first.
-            announce(r.isNew() ? e : store.events().event(e.eventId()).orElse(e));
+            announce(store.events().recordedAs(e, r));
         }
         log.info("asset updated: announced by its producer", Map.of("asset", asset, "partition", partition, "eventId", e.eventId(),
                 "object", head.uri(), "caller", a.caller().name()));

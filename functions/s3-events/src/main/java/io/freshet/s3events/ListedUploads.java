@@ -17,7 +17,6 @@ import io.freshet.core.location.KeyMatch;
 import io.freshet.core.model.Observation;
 import io.freshet.state.Recorded;
 import io.freshet.state.StateStore;
-import io.freshet.state.StoredEvent;
 
 /**
  * Uploads to a source the tick also observes by listing ({@code observe: {list: true}}): the
@@ -49,18 +48,11 @@ final class ListedUploads {
     Optional<AssetEvent> record(ObjectCreated c, KeyMatch m) {
         List<AssetEvent> history = store.events().history(m.asset(), m.partitionKey());
         return switch (ListedObjects.place(m.asset(), c.bucket(), c.key(), c.etag(), history)) {
-            case ListedObjects.Recorded r -> {
-                boolean announced = store.events().stored(r.event().eventId()).map(StoredEvent::announced).orElse(true);
-                if (!announced) {
-                    store.events().applyFollowUps(r.event()); // its recorder may have died before them too
-                }
-                yield announced ? Optional.empty() : Optional.of(r.event());
-            }
+            case ListedObjects.Recorded r -> store.events().finishUnannounced(r.event()) ? Optional.of(r.event()) : Optional.empty();
             case ListedObjects.New n -> {
                 AssetEvent e = event(c, m, n);
                 Recorded r = store.events().record(e);
-                yield !r.isNew() && r.announced() ? Optional.empty()
-                        : Optional.of(r.isNew() ? e : store.events().event(e.eventId()).orElse(e));
+                yield r.leftToAnnounce() ? Optional.of(store.events().recordedAs(e, r)) : Optional.empty();
             }
         };
     }

@@ -233,7 +233,7 @@ public final class S3EventsService {
     private List<AssetEvent> recordAndAnnounce(AssetEvent e, ObjectChange o) {
         String json = EventJson.assetUpdated(e);
         Recorded r = store.events().record(e);
-        if (!r.isNew() && r.announced()) {
+        if (!r.leftToAnnounce()) {
             log.info("redelivered notification: already recorded and announced", Map.of("asset", e.asset(), "eventId", e.eventId()));
             return List.of();
         }

@@ -35,7 +35,6 @@ import io.freshet.state.ListingCursor;
 import io.freshet.state.ListingCursors;
 import io.freshet.state.Recorded;
 import io.freshet.state.StateStore;
-import io.freshet.state.StoredEvent;
 
 /**
  * Observes an S3 source by listing ({@code observe: {list: true}}, docs/architecture.md "Observed
@@ -153,12 +152,16 @@ final class ListingObserver {
         for (Candidate c : candidates) {
             ObjectListing.Listed l = c.object();
             switch (ListedObjects.place(asset, bucket, l.key(), l.etag(), history)) {
-                case ListedObjects.Recorded r -> finishIfNot(r.event());
+                case ListedObjects.Recorded r -> {
+                    if (store.events().finishUnannounced(r.event())) {
+                        announce(r.event());
+                    }
+                }
                 case ListedObjects.New n -> {
                     AssetEvent e = event(asset, bucket, partition, l, n, now);
                     Recorded r = store.events().record(e);
-                    AssetEvent stored = r.isNew() ? e : store.events().event(e.eventId()).orElse(e);
-                    if (r.isNew() || !r.announced()) {
+                    AssetEvent stored = store.events().recordedAs(e, r);
+                    if (r.leftToAnnounce()) {
                         announce(stored); // the recorded event: a racing notification's, if it came first
                     }
                     history.add(stored);
@@ -185,14 +188,6 @@ final class ListingObserver {
         Instant time = now.isBefore(n.notBefore()) ? n.notBefore() : now;
         return new AssetEvent(n.eventId(), asset, partition, time.truncatedTo(ChronoUnit.MICROS), new Producer(Producer.Kind.S3_UPLOAD, uri),
                 l.etag(), Optional.empty(), List.of(uri), metadata);
-    }
-
-    /** A recorded event whose tick died before announcing it: its follow-ups again (harmless), then the announcement. */
-    private void finishIfNot(AssetEvent recorded) {
-        if (!store.events().stored(recorded.eventId()).map(StoredEvent::announced).orElse(true)) {
-            store.events().applyFollowUps(recorded);
-            announce(recorded);
-        }
     }
 
     private void announce(AssetEvent e) {

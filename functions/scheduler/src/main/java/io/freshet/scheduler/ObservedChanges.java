@@ -60,10 +60,10 @@ final class ObservedChanges {
         AssetEvent e = new AssetEvent(id, o.source(), "", now, new Producer(Producer.Kind.OBSERVATION, o.describe()), version,
                 Optional.empty(), List.of(), metadata);
         Recorded r = events.record(e);
-        if (!r.isNew() && r.announced()) {
+        if (!r.leftToAnnounce()) {
             return false;
         }
-        AssetEvent recorded = r.isNew() ? e : events.event(id).orElse(e);
+        AssetEvent recorded = events.recordedAs(e, r);
         announce(recorded);
         log.info("asset updated: observed a change", Map.of("asset", o.source(), "eventId", id, "observed", metadata.get(OBSERVED),
                 "observation", o.describe()));

@@ -44,6 +44,28 @@ public interface EventLog {
         return stored(eventId).map(StoredEvent::event);
     }
 
+    /**
+     * The event recorded under {@code e}'s id, as {@link #record} answered for it: {@code e} when
+     * it was new, else the one recorded first (a racing recorder's, whose announcement is the one
+     * the trigger accepts).
+     */
+    default AssetEvent recordedAs(AssetEvent e, Recorded r) {
+        return r.isNew() ? e : event(e.eventId()).orElse(e);
+    }
+
+    /**
+     * Whether a recorded event was left unannounced by a recorder that died; if so its follow-ups
+     * are applied again (the crash may have cut them short too; they move forward only) and the
+     * caller announces it. An event not recorded counts as announced: nothing to finish.
+     */
+    default boolean finishUnannounced(AssetEvent recorded) {
+        boolean announced = stored(recorded.eventId()).map(StoredEvent::announced).orElse(true);
+        if (!announced) {
+            applyFollowUps(recorded);
+        }
+        return !announced;
+    }
+
     /** The events of an asset's partition, oldest first. */
     List<AssetEvent> history(String asset, String partition);
 
