@@ -16,6 +16,7 @@ import io.freshet.aws.events.EventPublisher;
 import io.freshet.core.load.Project;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Schedule;
+import io.freshet.core.partition.Partitions;
 import io.freshet.core.runs.Run;
 import io.freshet.core.schedule.CronTicks;
 import io.freshet.core.trigger.Request;
@@ -54,6 +55,19 @@ public final class FirstSnapshots {
         return out;
     }
 
+    /**
+     * The most recent fire, unless its partition is already past at {@code now}: between midnight
+     * and a nightly fire, the last fire ran the day before yesterday, which a full snapshot refuses
+     * as a past date. Then the next fire, whose partition is the newest complete one; asked early
+     * under the id the tick will ask it by, the tick then finds it done.
+     */
+    static Optional<Instant> playableFire(Pipeline p, Schedule s, Instant now) {
+        Optional<Instant> previous = s.cron().previous(now.plusNanos(1), s.zone());
+        String current = Partitions.lastCompleteAt(p.partitioning(), now);
+        boolean past = previous.flatMap(f -> CronTicks.partitionOf(p, f)).filter(k -> k.compareTo(current) < 0).isPresent();
+        return past ? s.cron().next(now, s.zone()) : previous;
+    }
+
     /** Plays the most recent fire of each dimension writer on {@code stack} and waits for the runs it set off. */
     public static List<Played> play(EmbeddedStack stack, Clock clock, Duration timeout) {
         JsonLog quiet = new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of());
@@ -64,7 +78,7 @@ public final class FirstSnapshots {
         List<String[]> asked = new ArrayList<>();
         for (Pipeline p : dimensionWriters(stack.project())) {
             Schedule s = p.trigger().flatMap(t -> t.schedule()).orElseThrow();
-            Optional<Instant> fire = s.cron().previous(now.plusNanos(1), s.zone());
+            Optional<Instant> fire = playableFire(p, s, now);
             Optional<String> partition = fire.flatMap(f -> CronTicks.partitionOf(p, f));
             if (partition.isEmpty()) {
                 continue; // never fired yet, or before its first partition: nothing a tick would have run
