@@ -19,7 +19,8 @@ import io.freshet.core.runs.RunState;
 
 /**
  * The sweep of runs not ended and of ends not announced (the sparse index the store keeps of both):
- * a retry that is due, a run its creator never announced, and a run requested long ago and not
+ * a retry that is due, a run not started long after its creation (its creator may have died before
+ * announcing it), and a run requested long ago and not
  * started are announced again; an attempt whose lease expired is retried, or failed when out of
  * attempts. A publication that lingers (the publisher died or its event was lost) is handed to the
  * publisher again, or finished here when its outputs were recorded (recording is the commit point:
@@ -79,12 +80,14 @@ final class SweepDuty implements TickDuty {
         return new DutyOutcome.RunsSwept(resent);
     }
 
-    /** A QUEUED run: announced again when its retry is due, its creator never announced it, or no runner took it up. */
+    /** A QUEUED run: announced again when its retry is due, no runner took it up after its creator's announcement
+     * ({@link RunLauncher#UNSTARTED_GRACE}), or none took it up after a later one ({@link #STUCK_AFTER}). */
     private boolean queued(Run run, Instant now, Map<String, Object> ctx) {
         boolean retryDue = run.retryAt().filter(at -> !at.isAfter(now)).isPresent();
-        boolean creatorDied = run.retryAt().isEmpty() && run.createdAt().plus(RunLauncher.ANNOUNCE_GRACE).isBefore(now);
-        if (!run.announced() && (retryDue || creatorDied)) {
-            log.info(retryDue ? "retry due: run requested again" : "run was never announced: announcing", ctx);
+        boolean unstarted = RunLauncher.unstartedPastGrace(run, now);
+        if (!run.announced() && (retryDue || unstarted)) {
+            log.info(retryDue ? "retry due: run requested again"
+                    : "run not started " + RunLauncher.UNSTARTED_GRACE.toMinutes() + " minutes after its creation (its announcement may be lost): requested again", ctx);
             launcher.announce(run);
             return true;
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.state.ConsumerView;
+import io.freshet.state.protocol.RunLauncher;
 import io.freshet.core.trigger.Request;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -59,11 +60,11 @@ class SchedulerServiceTest {
     @Test
     void aFailingDutyStopsOnlyWhatSharesItsGuardAndTheTickFails() {
         TickWorld w = new TickWorld(Instant.parse("2026-05-10T10:00:30Z"), tmp);
-        // A run whose creator never announced it: the sweep's work, after the failing freshness duty.
+        // A run not started long after its creation: the sweep's work, after the failing freshness duty.
         w.store.consumers().addPending("summary", "", Request.manual("m-1", "summary", "", w.clock.instant()).asPending());
         ConsumerView view = w.store.consumers().view("summary", "");
         w.store.runs().tryCreate(view, "run-never-announced", view.pending(), "asked").orElseThrow();
-        w.clock.advance(Duration.ofMinutes(1));
+        w.clock.advance(RunLauncher.UNSTARTED_GRACE.plusMinutes(1));
 
         SchedulerService service = new SchedulerService(w.project, w.schedule, w.log, w.clock, "test",
                 List.of(new FailingFor("hourly"), w.cron()),

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.state.ConsumerView;
+import io.freshet.state.protocol.RunLauncher;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.runs.Run;
@@ -57,7 +58,7 @@ class SweepDutyTest {
         ConsumerView view = w.store.consumers().view("summary", "");
         Run created = w.store.runs().tryCreate(view, "run-never-announced", view.pending(), "asked").orElseThrow(); // and the creator died
 
-        w.clock.advance(Duration.ofSeconds(20));
+        w.clock.advance(RunLauncher.UNSTARTED_GRACE.minusSeconds(10));
         assertEquals(0, tick(w), "its creator may be announcing it right now");
         w.clock.advance(Duration.ofSeconds(11));
         assertEquals(1, tick(w));
@@ -66,16 +67,21 @@ class SweepDutyTest {
     }
 
     @Test
-    void aRunNotTakenUpIsRequestedAgainAfterTenMinutes() {
+    void aRunNotTakenUpIsRequestedOnceAfterTheGraceThenEveryTenMinutes() {
         TickWorld w = new TickWorld(START, tmp);
         requested(w, "summary", "");
+        assertEquals(1, w.announced(EventJson.RUN_REQUESTED).size(), "by its creator, which does not note it");
+        w.clock.advance(RunLauncher.UNSTARTED_GRACE.minusSeconds(10));
+        assertEquals(0, tick(w), "a runner may be taking it up");
+        w.clock.advance(Duration.ofSeconds(11));
+        assertEquals(1, tick(w), "not started: its creator's Run Requested may be lost");
         w.clock.advance(Duration.ofMinutes(9));
-        assertEquals(0, tick(w));
+        assertEquals(0, tick(w), "requested again and noted: the next request waits ten minutes");
         w.clock.advance(Duration.ofMinutes(2));
         assertEquals(1, tick(w), "its Run Requested may be in a dead-letter queue");
         w.clock.advance(Duration.ofMinutes(1));
         assertEquals(0, tick(w), "requested again just now");
-        assertEquals(2, w.announced(EventJson.RUN_REQUESTED).size());
+        assertEquals(3, w.announced(EventJson.RUN_REQUESTED).size());
     }
 
     @Test

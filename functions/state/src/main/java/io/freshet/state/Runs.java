@@ -43,7 +43,11 @@ public interface Runs {
     /** Ended runs whose end was not announced yet (the announcing process died), oldest first. */
     List<Run> unannouncedEnds();
 
-    /** {@code Run Requested} went out for the run's current attempt. */
+    /**
+     * {@code Run Requested} went out again for the run's current attempt (a retry, or a request
+     * the sweep repeated). A new run's creator does not note its own announcement: see
+     * {@link io.freshet.state.protocol.RunLauncher#UNSTARTED_GRACE}.
+     */
     void markAnnounced(String runId);
 
     /** The run's end ({@code Run Succeeded/Failed/Skipped}) went out: it leaves the sweeper's list. */

@@ -110,7 +110,7 @@ abstract class RunProtocolContract extends StoreContract {
         Run run = runs().get(0);
         assertEquals(night.stream().map(AssetEvent::eventId).sorted().toList(), run.consumed().stream().sorted().toList());
         assertEquals(List.of("requested " + run.runId()), announced);
-        assertTrue(store.runs().run(run.runId()).orElseThrow().announced());
+        assertFalse(store.runs().run(run.runId()).orElseThrow().announced(), "its creator does not note its own announcement");
 
         store.runs().finishUnfenced(run.runId(), RunState.SUCCEEDED, "done");
         night.forEach(this::deliver); // redelivered after they were consumed
@@ -155,7 +155,7 @@ abstract class RunProtocolContract extends StoreContract {
 
         launcher.evaluate(NETWORK, DAY);
         assertEquals(List.of(), announced, "its creator may be announcing it right now");
-        clock.advance(RunLauncher.ANNOUNCE_GRACE.plusSeconds(1));
+        clock.advance(RunLauncher.UNSTARTED_GRACE.plusSeconds(1));
         launcher.evaluate(NETWORK, DAY);
         assertEquals(List.of("requested " + run.runId()), announced);
         launcher.evaluate(NETWORK, DAY);

@@ -20,6 +20,7 @@ import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
+import io.freshet.state.AtOnce;
 import io.freshet.state.ConsumerStates;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
@@ -113,12 +114,27 @@ public final class TriggerService {
                         "asset", b.asset(), "eventId", b.eventId()));
                 added |= one;
             }
-            if (added && consumer.freshness().isPresent()) {
-                schedulerStore.touchDirty(consumer.name(), partition); // the tick checks freshness (and launches lazy runs) here
+            if (added) {
+                onPending(consumer, partition);
             }
-            if (added && Readiness.isEventDriven(consumer)) {
-                evaluate(consumer, partition);
-            }
+        }
+    }
+
+    /**
+     * New input is pending in a consumer partition: it is marked dirty for the tick (which checks
+     * freshness and launches lazy runs there), and evaluated now when events start the pipeline. The
+     * mark and the evaluation write different items, so they go at once.
+     */
+    private void onPending(Pipeline consumer, String partition) {
+        Runnable markDirty = () -> schedulerStore.touchDirty(consumer.name(), partition);
+        boolean dirty = consumer.freshness().isPresent();
+        boolean eventDriven = Readiness.isEventDriven(consumer);
+        if (dirty && eventDriven) {
+            AtOnce.both(markDirty, () -> evaluate(consumer, partition));
+        } else if (dirty) {
+            markDirty.run();
+        } else if (eventDriven) {
+            evaluate(consumer, partition);
         }
     }
 

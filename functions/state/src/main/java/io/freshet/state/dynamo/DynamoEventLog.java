@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.S3Change;
+import io.freshet.state.AtOnce;
 import io.freshet.state.EventLog;
 import io.freshet.state.Recorded;
 import io.freshet.state.StoreException;
@@ -84,13 +85,15 @@ final class DynamoEventLog implements EventLog {
         String json = AssetEventJson.write(e);
         String time = sortable(e.time());
         // The latest state moves forward only: a late, older event stays in the history only.
-        moveForward(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.assetState(e.partition()))
+        Map<String, AttributeValue> partitionState = Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.assetState(e.partition()))
                 .s("eventId", e.eventId()).s("time", time).s("dataVersion", e.dataVersion()).s("json", json)
-                .s("order", stateOrder(e)).build(), time, stateOrder(e));
+                .s("order", stateOrder(e)).build();
         // The asset's newest event over all partitions: what a source's freshness looks at.
-        moveForward(Items.of(PK, StoreKeys.asset(e.asset()), SK, "NEWEST")
+        Map<String, AttributeValue> newest = Items.of(PK, StoreKeys.asset(e.asset()), SK, "NEWEST")
                 .s("eventId", e.eventId()).s("time", time).s("partition", e.partition()).s("json", json)
-                .s("order", stateOrder(e)).build(), time, stateOrder(e));
+                .s("order", stateOrder(e)).build();
+        // Independent items, each moving forward on its own: written at once, in either order.
+        AtOnce.both(() -> moveForward(newest, time, stateOrder(e)), () -> moveForward(partitionState, time, stateOrder(e)));
     }
 
     private void moveForward(Map<String, AttributeValue> item, String time, String order) {

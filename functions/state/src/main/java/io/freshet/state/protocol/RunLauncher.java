@@ -2,6 +2,7 @@ package io.freshet.state.protocol;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +37,22 @@ public final class RunLauncher {
     private static final int MAX_ATTEMPTS = 20;
 
     /**
-     * How long the process that created a run has to announce it before another one does. A
-     * concurrent duplicate delivery must not announce a run its creator is announcing right now;
-     * a creator that died is retried by Lambda a minute or more later, past this grace.
+     * How long the process that ended a run has to announce the end before the sweep does: a
+     * process that died right after ending it is retried by Lambda a minute or more later.
      */
     public static final Duration ANNOUNCE_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * A new run's creator announces it and does not note that it did (one store call and two
+     * write units less per run): a runner taking the run up is the proof. A run still QUEUED this
+     * long after its creation, never requested again, is announced again (by the sweep, or by an
+     * evaluation of its partition), this time with the note: its creator may have died between
+     * creating and announcing it. Long enough that a concurrent duplicate delivery does not
+     * announce a run its creator is announcing right now, and that only a real backlog (a runner
+     * concurrency limit) sees one duplicate {@code Run Requested} per run, which the runner's lease
+     * turns away; short enough that a lost announcement costs a few minutes at most.
+     */
+    public static final Duration UNSTARTED_GRACE = Duration.ofMinutes(2);
 
     private final StateStore store;
     private final RunAnnouncer announcer;
@@ -73,10 +85,9 @@ public final class RunLauncher {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             ConsumerView view = store.consumers().view(consumer.name(), partition);
             if (view.activeRun().isPresent()) {
-                // What is pending waits for the next run. If the active run's announcement is overdue, send it again.
+                // What is pending waits for the next run. If the active run has not started long after its creation, request it again.
                 store.runs().run(view.activeRun().get())
-                        .filter(r -> r.state() == RunState.QUEUED && !r.announced() && r.retryAt().isEmpty()
-                                && r.createdAt().plus(ANNOUNCE_GRACE).isBefore(clock.instant()))
+                        .filter(r -> unstartedPastGrace(r, clock.instant()))
                         .ifPresent(this::announce);
                 return Optional.empty();
             }
@@ -96,14 +107,23 @@ public final class RunLauncher {
             }
             log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
                     "consumed", consumed.size(), "reason", run.get().reason()));
-            announce(run.get());
+            announcer.runRequested(run.get()); // not noted: see UNSTARTED_GRACE
             return run;
         }
         throw new IllegalStateException("pipeline '" + consumer.name() + "' partition '" + partition + "': still contended after "
                 + MAX_ATTEMPTS + " attempts; the invocation is retried");
     }
 
-    /** Sends {@code Run Requested} for the run's current attempt and notes that it went out. */
+    /**
+     * A QUEUED run that neither a runner nor anyone since its creator requested: its creator's
+     * announcement may be lost once {@link #UNSTARTED_GRACE} is over.
+     */
+    public static boolean unstartedPastGrace(Run run, Instant now) {
+        return run.state() == RunState.QUEUED && !run.announced() && run.retryAt().isEmpty()
+                && run.createdAt().plus(UNSTARTED_GRACE).isBefore(now);
+    }
+
+    /** Sends {@code Run Requested} for the run's current attempt and notes that it went out (the sweep's re-requests). */
     public void announce(Run run) {
         announcer.runRequested(run);
         store.runs().markAnnounced(run.runId());
