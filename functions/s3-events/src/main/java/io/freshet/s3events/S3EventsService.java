@@ -30,6 +30,7 @@ import io.freshet.core.location.LocationPattern;
 import io.freshet.core.model.Output;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.Source;
+import io.freshet.state.EventLog;
 import io.freshet.state.Recorded;
 import io.freshet.state.StateStore;
 
@@ -94,9 +95,12 @@ public final class S3EventsService {
         S3Notifications.Parsed parsed = S3Notifications.parse(notification);
         List<AssetEvent> out = new ArrayList<>();
         List<S3Notifications.Rejected> rejected = new ArrayList<>(parsed.rejected());
+        // A notification of several records is delivered again when any of them fails: its good
+        // records are marked announced, so that they are not announced again each time.
+        boolean oneOfMany = parsed.records() > 1;
         for (S3Notifications.Indexed c : parsed.changes()) {
             try {
-                out.addAll(handle(c.change()));
+                out.addAll(handle(c.change(), oneOfMany));
             } catch (MalformedEventException e) {
                 rejected.add(new S3Notifications.Rejected(c.index(), e.getMessage()));
             }
@@ -113,7 +117,7 @@ public final class S3EventsService {
         return out;
     }
 
-    List<AssetEvent> handle(ObjectChange o) {
+    List<AssetEvent> handle(ObjectChange o, boolean oneOfMany) {
         InvalidPartitionException invalid = null;
         List<KeyMatch> markerMatches;
         List<KeyMatch> dataMatches;
@@ -138,11 +142,11 @@ public final class S3EventsService {
         List<AssetEvent> out = new ArrayList<>();
         Set<String> completedByThisKey = markerMatches.stream().map(KeyMatch::asset).collect(Collectors.toSet());
         for (KeyMatch m : markerMatches) {
-            out.addAll(marker(o, m));
+            out.addAll(marker(o, m, oneOfMany));
         }
         for (KeyMatch m : dataMatches) {
             if (!completedByThisKey.contains(m.asset())) {
-                out.addAll(data(o, m));
+                out.addAll(data(o, m, oneOfMany));
             }
         }
         if (invalid != null) {
@@ -153,7 +157,7 @@ public final class S3EventsService {
     }
 
     /** A change of an object under a source's location: data, a removal of data, or nothing the source reads. */
-    private List<AssetEvent> data(ObjectChange o, KeyMatch m) {
+    private List<AssetEvent> data(ObjectChange o, KeyMatch m, boolean oneOfMany) {
         Source.S3 source = sourceByName.get(m.asset());
         LocationPattern location = resolvedByName.get(m.asset());
         Optional<String> ignoredByName = source.files().ignoredBecause(location, o.key(), OptionalLong.empty());
@@ -182,11 +186,11 @@ public final class S3EventsService {
                     Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
             return List.of();
         }
-        return recordAndAnnounce(e, o);
+        return recordAndAnnounce(e, o, oneOfMany);
     }
 
     /** The completion marker of a {@code complete_when} source: its arrival announces the partition. */
-    private List<AssetEvent> marker(ObjectChange o, KeyMatch m) {
+    private List<AssetEvent> marker(ObjectChange o, KeyMatch m, boolean oneOfMany) {
         if (o instanceof ObjectDeleted) {
             log.info("a completion marker was deleted: the partition keeps what its last marker completed",
                     Map.of("asset", m.asset(), "object", o.uri()));
@@ -198,7 +202,7 @@ public final class S3EventsService {
         AssetEvent e = new AssetEvent(Ids.s3Event(o.bucket(), o.key(), version, o.sequencer() + "#" + m.asset()),
                 m.asset(), m.partitionKey(), o.time(), new Producer(Producer.Kind.S3_UPLOAD, o.uri()),
                 "complete:" + version, Optional.empty(), List.of(), metadata);
-        return recordAndAnnounce(e, o);
+        return recordAndAnnounce(e, o, oneOfMany);
     }
 
     private static AssetEvent upload(ObjectCreated c, KeyMatch m) {
@@ -230,17 +234,28 @@ public final class S3EventsService {
         return metadata;
     }
 
-    private List<AssetEvent> recordAndAnnounce(AssetEvent e, ObjectChange o) {
+    /**
+     * Records and announces an event. A notification of one object (EventBridge's, as template.yaml
+     * wires it) is delivered again only when its own handling failed, so it is announced again on
+     * redelivery and nothing notes the announcement ({@link EventLog#recordAnnouncing}: one store
+     * call less). One of many records is noted announced after its announcement, as its redelivery
+     * may be for another record's failure.
+     */
+    private List<AssetEvent> recordAndAnnounce(AssetEvent e, ObjectChange o, boolean oneOfMany) {
         String json = EventJson.assetUpdated(e);
-        Recorded r = store.events().record(e);
-        if (!r.leftToAnnounce()) {
+        Recorded r = oneOfMany ? store.events().record(e) : store.events().recordAnnouncing(e);
+        if (!(oneOfMany ? r.leftToAnnounce() : r.toAnnounceOnDelivery())) {
             log.info("redelivered notification: already recorded and announced", Map.of("asset", e.asset(), "eventId", e.eventId()));
             return List.of();
         }
-        // A new event, or one recorded by an attempt that failed before announcing it.
+        // A new event, one recorded by an attempt that may have stopped before announcing it, or a
+        // redelivered one-object notification (a second Asset Updated is the same event to its consumers).
         announcer.announce(EventJson.ASSET_UPDATED, json);
-        store.events().markAnnounced(e.eventId());
-        log.info(S3Change.isRemoval(e) ? "asset updated: object removed" : "asset updated",
+        if (oneOfMany) {
+            store.events().markAnnounced(e.eventId());
+        }
+        String what = S3Change.isRemoval(e) ? "asset updated: object removed" : "asset updated";
+        log.info(r.isNew() ? what : what + " (recorded before: announced again)",
                 Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
         return List.of(e);
     }

@@ -237,9 +237,26 @@ class S3EventsServiceTest {
                 + " URL encoding: each % must be followed by two hex digits; record 63: missing or empty 'name' in s3.bucket", e.getMessage());
         assertEquals(98, history("raw.taps", "2026-06-02").size());
         assertEquals(98, announced.size());
-        // Lambda retries the notification before dead-lettering it: the good records are not announced twice.
+        // Lambda retries the notification before dead-lettering it: the good records, one of many, were
+        // marked announced and are not announced twice.
         assertThrows(MalformedEventException.class, () -> handle(notification));
         assertEquals(98, announced.size());
+    }
+
+    /**
+     * A one-object notification (EventBridge's) is delivered again only when its handling failed,
+     * perhaps after announcing: it is announced again, as the same event, and recorded once.
+     */
+    @Test
+    void aRedeliveredOneObjectNotificationIsAnnouncedAgainAsTheSameEvent() {
+        String notification = created("landing/taps/date=2026-06-02/taps-1.csv", 5, "v1", "0055AED6DCD9028101", "2026-06-02T08:15:02Z");
+        String first = handle(notification).get(0).eventId();
+        assertEquals(List.of(first), handle(notification).stream().map(AssetEvent::eventId).toList());
+        assertEquals(1, history("raw.taps", "2026-06-02").size(), "recorded once");
+        assertEquals(2, announced.size());
+        assertEquals(announced.get(0), announced.get(1), "the same Asset Updated, the same event id");
+        assertTrue(store.events().stored(first).orElseThrow().announced(),
+                "stored as announced: a producer's announcement of the same version (emit) leaves it to s3-events");
     }
 
     /** One rule: a key with the location's shape that is not a valid partition is dead-lettered with its reason, never ignored. */

@@ -20,6 +20,18 @@ public interface EventLog {
     Recorded record(AssetEvent e);
 
     /**
+     * Records an asset event as {@link #record} does, for a recorder that announces it right after
+     * and marks nothing: one whose input is delivered again when its handling fails (s3-events:
+     * Lambda's and EventBridge's retries), and which then announces again what it finds recorded
+     * this way ({@link Recorded#toAnnounceOnDelivery}). The event is stored as announced from the
+     * start, so that whoever records the same id another way (emit, by an object's version) leaves
+     * its announcement to this recorder. One store call less per event than record, announce,
+     * mark; the price is a second {@code Asset Updated} when a delivery is repeated after it was
+     * announced, which consumers take as the same event (its id).
+     */
+    Recorded recordAnnouncing(AssetEvent e);
+
+    /**
      * The follow-ups of a recorded event: the partition's state and the asset's newest event move
      * to it, if it is newer (a later time, or the same whole second and a later S3 sequencer).
      * "Moves forward only", so applying them again, or late, changes nothing.

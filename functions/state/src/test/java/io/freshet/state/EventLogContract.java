@@ -40,6 +40,26 @@ abstract class EventLogContract extends StoreContract {
     }
 
     @Test
+    void anEventRecordedAnnouncingIsStoredAnnouncedAndSaysSoToEveryRecorder() {
+        AssetEvent e = upload("ev-1", "landing.taps", "2026-05-26", T);
+
+        assertEquals(new Recorded(true, true, true), store.events().recordAnnouncing(e));
+        Recorded again = store.events().recordAnnouncing(e);
+        assertEquals(new Recorded(false, true, true), again);
+        assertTrue(again.toAnnounceOnDelivery(), "its recorder announces it again on a redelivery");
+        Recorded other = store.events().record(e);
+        assertFalse(other.leftToAnnounce(), "another recorder of the same id (emit) leaves it to its recorder");
+        assertEquals(Optional.of(new StoredEvent(e, true)), store.events().stored(e.eventId()));
+        assertEquals(Optional.of(e), store.events().latest("landing.taps", "2026-05-26"), "its follow-ups applied");
+
+        AssetEvent first = upload("ev-2", "landing.taps", "2026-05-26", T.plusSeconds(1));
+        store.events().record(first);
+        assertTrue(store.events().recordAnnouncing(first).toAnnounceOnDelivery(), "recorded another way, unannounced: announce it");
+        store.events().markAnnounced(first.eventId());
+        assertFalse(store.events().recordAnnouncing(first).toAnnounceOnDelivery(), "recorded and announced another way: done");
+    }
+
+    @Test
     void aRedeliveredCopyDoesNotReplaceTheRecordedEvent() {
         AssetEvent recorded = upload("ev-1", "landing.taps", "2026-05-26", T);
         AssetEvent copy = upload("ev-1", "landing.taps", "2026-05-26", T.plusSeconds(60), Map.of("bytes", "1"));

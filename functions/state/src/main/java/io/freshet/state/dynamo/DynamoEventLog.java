@@ -39,6 +39,9 @@ final class DynamoEventLog implements EventLog {
     private static final String NEWER_THAN_STORED =
             "attribute_not_exists(PK) OR #t < :t OR (#t = :t AND (attribute_not_exists(#o) OR #o < :o))";
 
+    /** Set on an event recorded by {@link #recordAnnouncing}: its recorder announces it again on each redelivery. */
+    private static final String ANNOUNCING = "announcing";
+
     private final Table t;
 
     DynamoEventLog(Table t) {
@@ -47,27 +50,48 @@ final class DynamoEventLog implements EventLog {
 
     @Override
     public Recorded record(AssetEvent e) {
+        return record(e, false);
+    }
+
+    @Override
+    public Recorded recordAnnouncing(AssetEvent e) {
+        return record(e, true);
+    }
+
+    private Recorded record(AssetEvent e, boolean announcing) {
         String json = AssetEventJson.write(e);
         try {
-            t.db().transactWriteItems(b -> b.transactItems(eventItem(e, json, null), historyItem(e, json)));
+            t.db().transactWriteItems(b -> b.transactItems(eventItem(e, json, null, announcing), historyItem(e, json)));
         } catch (TransactionCanceledException ex) {
             if (Table.conditionFailed(ex, 0)) {
-                StoredEvent existing = stored(e.eventId())
+                Map<String, AttributeValue> existing = t.get(StoreKeys.event(e.eventId()), "EV")
                         .orElseThrow(() -> new StoreException("event " + e.eventId() + " of " + e.asset() + " was recorded and is gone", ex));
-                applyFollowUps(existing.event()); // the follow-ups of the recorded event, not of this delivery's copy
-                return new Recorded(false, existing.announced());
+                applyFollowUps(event(existing)); // the follow-ups of the recorded event, not of this delivery's copy
+                return new Recorded(false, flag(existing, "announced"), flag(existing, ANNOUNCING));
             }
             throw new StoreException("recording event " + e.eventId() + " of " + e.asset() + " failed: " + ex.getMessage(), ex);
         }
         applyFollowUps(e);
-        return new Recorded(true, false);
+        return new Recorded(true, announcing, announcing);
+    }
+
+    private static boolean flag(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) && item.get(name).bool();
     }
 
     /** The event's own item, put once; a run's outputs name their run. */
     TransactWriteItem eventItem(AssetEvent e, String json, String runId) {
+        return eventItem(e, json, runId, false);
+    }
+
+    /** {@code announcing}: recorded by {@link #recordAnnouncing}, stored as announced from the start. */
+    private TransactWriteItem eventItem(AssetEvent e, String json, String runId, boolean announcing) {
         Items item = Items.of(PK, StoreKeys.event(e.eventId()), SK, "EV")
                 .s("asset", e.asset()).s("partition", e.partition()).s("time", sortable(e.time()))
-                .s("json", json).bool("announced", false);
+                .s("json", json).bool("announced", announcing);
+        if (announcing) {
+            item.bool(ANNOUNCING, true);
+        }
         if (runId != null) {
             item.s("runId", runId);
         }
@@ -129,8 +153,7 @@ final class DynamoEventLog implements EventLog {
 
     @Override
     public Optional<StoredEvent> stored(String eventId) {
-        return t.get(StoreKeys.event(eventId), "EV").map(item -> new StoredEvent(event(item),
-                item.containsKey("announced") && item.get("announced").bool()));
+        return t.get(StoreKeys.event(eventId), "EV").map(item -> new StoredEvent(event(item), flag(item, "announced")));
     }
 
     @Override

@@ -30,15 +30,27 @@ final class MemoryEventLog implements EventLog {
 
     @Override
     public Recorded record(AssetEvent e) {
+        return record(e, false);
+    }
+
+    @Override
+    public Recorded recordAnnouncing(AssetEvent e) {
+        return record(e, true);
+    }
+
+    private Recorded record(AssetEvent e, boolean announcing) {
         synchronized (t) {
             EventEntry existing = t.events.get(e.eventId());
             if (existing != null) {
                 applyFollowUps(existing.event); // the follow-ups of the recorded event, not of this delivery's copy
-                return new Recorded(false, existing.announced);
+                return new Recorded(false, existing.announced, existing.announcing);
             }
             add(e, null);
+            EventEntry added = t.events.get(e.eventId());
+            added.announced = announcing;
+            added.announcing = announcing;
             applyFollowUps(e);
-            return new Recorded(true, false);
+            return new Recorded(true, announcing, announcing);
         }
     }
 

@@ -85,6 +85,8 @@ final class Tables {
         final AssetEvent event;
         final String runId;
         boolean announced;
+        /** Recorded by recordAnnouncing: announced again on each redelivery. */
+        boolean announcing;
 
         EventEntry(AssetEvent event, String runId) {
             this.event = event;
