@@ -3,12 +3,11 @@ package io.freshet.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,6 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.stack.EmbeddedStack;
 import io.freshet.local.stack.TemplateWiring;
-import io.freshet.testkit.MutableClock;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
 
@@ -42,6 +40,8 @@ class ListedSourcesEndToEndTest {
                 observe: { list: true, every: 1m }
             """;
 
+    static final String DROPS_ON_ARRIVAL = "drops_on_arrival";
+
     static final String CONSUMER = """
             pipeline: drops_on_arrival
             inputs: [landing.drops]
@@ -57,15 +57,11 @@ class ListedSourcesEndToEndTest {
                   query: SELECT * FROM landing.drops
             """;
 
-    static List<Run> runs(EmbeddedStack stack) {
-        return stack.store().runs().of("drops_on_arrival").stream().sorted(Comparator.comparing(Run::createdAt)).toList();
-    }
-
     /** The consumer's runs that built something: one event of raw.drops each (a run whose inputs a previous one had read is skipped). */
-    static int built(EmbeddedStack stack) {
-        assertTrue(runs(stack).stream().allMatch(r -> r.state() == RunState.SUCCEEDED || r.state() == RunState.SKIPPED),
-                runs(stack).toString());
-        return stack.store().events().history("raw.drops", "2026-11-20").size();
+    static int built(WiredStack w) {
+        List<Run> runs = w.runs(DROPS_ON_ARRIVAL);
+        assertTrue(runs.stream().allMatch(r -> r.state() == RunState.SUCCEEDED || r.state() == RunState.SKIPPED), runs.toString());
+        return w.stack().store().events().history("raw.drops", "2026-11-20").size();
     }
 
     static void put(EmbeddedStack stack, String name, String body) {
@@ -80,21 +76,11 @@ class ListedSourcesEndToEndTest {
                 .state(on ? RuleState.ENABLED : RuleState.DISABLED));
     }
 
-    static void tick(EmbeddedStack stack, MutableClock clock) {
-        clock.advance(Duration.ofMinutes(1));
-        stack.tick();
-        stack.settle(Duration.ofMinutes(2));
-    }
-
     @Test
     void listedFilesRunTheConsumerWithinTheTickAndANotifiedFileListedAgainIsOneEvent() throws Exception {
-        Path repo = tmp.resolve("repo");
-        Files.createDirectories(repo.resolve("pipelines"));
-        Files.copy(Path.of("../template.yaml"), repo.resolve("template.yaml"));
-        Files.writeString(repo.resolve("pipelines/sources.yaml"), SOURCES);
-        Files.writeString(repo.resolve("pipelines/drops.yaml"), CONSUMER);
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T10:00:00Z"));
-        try (EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(repo, tmp.resolve("state"), clock, false))) {
+        try (WiredStack w = WiredStack.start(tmp, Instant.parse("2026-11-20T10:00:00Z"), false,
+                Map.of("sources.yaml", SOURCES, "drops.yaml", CONSUMER))) {
+            EmbeddedStack stack = w.stack();
             notifications(stack, false);
             put(stack, "a.csv", "id\n1\n");
             put(stack, "b.csv", "id\n2\n");
@@ -102,40 +88,40 @@ class ListedSourcesEndToEndTest {
             stack.settle(Duration.ofMinutes(1));
             assertEquals(0, stack.store().events().history("landing.drops", "2026-11-20").size(), "no notification reached s3-events");
 
-            tick(stack, clock);
+            w.tick(Duration.ofMinutes(1));
             assertEquals(3, stack.store().events().history("landing.drops", "2026-11-20").size(), "three listed files, three events");
-            assertEquals(1, built(stack), "the consumer ran within the tick");
-            int runs = runs(stack).size();
+            assertEquals(1, built(w), "the consumer ran within the tick");
+            int runs = w.runs(DROPS_ON_ARRIVAL).size();
 
-            tick(stack, clock);
+            w.tick(Duration.ofMinutes(1));
             assertEquals(3, stack.store().events().history("landing.drops", "2026-11-20").size(), "nothing new");
-            assertEquals(runs, runs(stack).size(), "nothing ran");
+            assertEquals(runs, w.runs(DROPS_ON_ARRIVAL).size(), "nothing ran");
 
             put(stack, "d.csv", "id\n4\n");
-            tick(stack, clock);
+            w.tick(Duration.ofMinutes(1));
             assertEquals(4, stack.store().events().history("landing.drops", "2026-11-20").size(), "the fourth file, once");
-            assertEquals(2, built(stack));
-            assertEquals(runs + 1, runs(stack).size(), "one run for one file");
+            assertEquals(2, built(w));
+            assertEquals(runs + 1, w.runs(DROPS_ON_ARRIVAL).size(), "one run for one file");
             String late = stack.bus().events("default").stream().filter(e -> e.contains("Object Created") && e.contains("d.csv"))
                     .findFirst().orElseThrow();
             stack.invoke("S3EventsFunction", late); // the fourth file's notification, after the listing recorded it
             stack.settle(Duration.ofMinutes(1));
             assertEquals(4, stack.store().events().history("landing.drops", "2026-11-20").size(), "listed, then notified: one event");
-            assertEquals(runs + 1, runs(stack).size());
+            assertEquals(runs + 1, w.runs(DROPS_ON_ARRIVAL).size());
 
             notifications(stack, true);
             put(stack, "e.csv", "id\n5\n");
             stack.settle(Duration.ofMinutes(2));
             List<AssetEvent> notified = stack.store().events().history("landing.drops", "2026-11-20");
             assertEquals(5, notified.size(), "its notification recorded it");
-            assertEquals(3, built(stack));
-            tick(stack, clock);
+            assertEquals(3, built(w));
+            w.tick(Duration.ofMinutes(1));
             List<AssetEvent> listed = stack.store().events().history("landing.drops", "2026-11-20");
             assertEquals(notified.stream().map(AssetEvent::eventId).toList(), listed.stream().map(AssetEvent::eventId).toList(),
                     "listed after its notification: the same event, not a second");
-            assertEquals(runs + 2, runs(stack).size(), "and no run for it");
-            assertEquals(3, built(stack));
-            assertEquals(List.of(), stack.deadLetters().values().stream().flatMap(List::stream).toList());
+            assertEquals(runs + 2, w.runs(DROPS_ON_ARRIVAL).size(), "and no run for it");
+            assertEquals(3, built(w));
+            w.assertNoDeadLetters();
         }
     }
 }

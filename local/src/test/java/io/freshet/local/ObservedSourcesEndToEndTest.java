@@ -3,12 +3,11 @@ package io.freshet.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +16,6 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.stack.EmbeddedStack;
-import io.freshet.testkit.MutableClock;
 
 /**
  * An observed PostgreSQL source on the embedded stack, wired from template.yaml as {@code freshet
@@ -26,6 +24,8 @@ import io.freshet.testkit.MutableClock;
  * saw it; an unchanged database starts nothing.
  */
 class ObservedSourcesEndToEndTest {
+
+    static final String CONSUMER = "stations_on_change";
 
     @TempDir
     Path tmp;
@@ -52,45 +52,36 @@ class ObservedSourcesEndToEndTest {
                     - { table: public.stations, output: raw.stations }
             """;
 
-    static List<Run> runs(EmbeddedStack stack) {
-        return stack.store().runs().of("stations_on_change").stream().sorted(Comparator.comparing(Run::createdAt)).toList();
-    }
-
     @Test
     void aChangedRowRunsTheConsumerWithinTheTickAndAnUnchangedDatabaseNothing() throws Exception {
-        Path repo = tmp.resolve("repo");
-        Files.createDirectories(repo.resolve("pipelines"));
-        Files.copy(Path.of("../template.yaml"), repo.resolve("template.yaml"));
-        Files.writeString(repo.resolve("pipelines/sources.yaml"), SOURCES);
-        Files.writeString(repo.resolve("pipelines/stations.yaml"), SNAPSHOT);
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T10:00:00Z"));
-        try (EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(repo, tmp.resolve("state"), clock, true))) {
+        try (WiredStack w = WiredStack.start(tmp, Instant.parse("2026-11-20T10:00:00Z"), true,
+                Map.of("sources.yaml", SOURCES, "stations.yaml", SNAPSHOT))) {
+            EmbeddedStack stack = w.stack();
             stack.postgres().execute("CREATE TABLE public.stations (id int PRIMARY KEY, name text, updated_at timestamptz NOT NULL);"
                     + " INSERT INTO public.stations VALUES (1, 'Mustek', '2026-11-20 08:00:00+00'), (2, 'Muzeum', '2026-11-20 08:30:00+00')");
-            stack.tick();
-            stack.settle(Duration.ofMinutes(2));
-            assertEquals(List.of(RunState.SUCCEEDED), runs(stack).stream().map(Run::state).toList(), "the first observation");
+            w.tick(Duration.ZERO);
+            assertEquals(List.of(RunState.SUCCEEDED), states(w), "the first observation");
             assertEquals(1, stack.store().events().history("raw.stations", "").size(), "the snapshot was published");
 
             for (int i = 0; i < 5; i++) {
-                clock.advance(Duration.ofMinutes(1));
-                stack.tick();
-                stack.settle(Duration.ofMinutes(2));
+                w.tick(Duration.ofMinutes(1));
             }
-            assertEquals(1, runs(stack).size(), "nothing changed: nothing ran");
+            assertEquals(1, w.runs(CONSUMER).size(), "nothing changed: nothing ran");
 
             stack.postgres().execute("INSERT INTO public.stations VALUES (3, 'Florenc', '2026-11-20 10:06:00+00')");
-            clock.advance(Duration.ofMinutes(5));
-            stack.tick();
-            stack.settle(Duration.ofMinutes(2));
-            List<Run> runs = runs(stack);
-            assertEquals(List.of(RunState.SUCCEEDED, RunState.SUCCEEDED), runs.stream().map(Run::state).toList());
+            w.tick(Duration.ofMinutes(5));
+            List<Run> runs = w.runs(CONSUMER);
+            assertEquals(List.of(RunState.SUCCEEDED, RunState.SUCCEEDED), states(w));
             List<AssetEvent> observed = stack.store().events().history("metro.db", "");
             assertEquals(2, observed.size());
             assertEquals("2026-11-20 10:06:00+00", observed.get(1).dataVersion());
             assertTrue(runs.get(1).reason().contains("metro.db"), runs.get(1).reason());
             assertEquals(2, stack.store().events().history("raw.stations", "").size());
-            assertEquals(List.of(), stack.deadLetters().values().stream().flatMap(List::stream).toList());
+            w.assertNoDeadLetters();
         }
+    }
+
+    static List<RunState> states(WiredStack w) {
+        return w.runs(CONSUMER).stream().map(Run::state).toList();
     }
 }

@@ -123,7 +123,6 @@ public final class RunLineage {
     private final List<Sink> sinks;
     private final JsonLog log;
     private final TableNaming tables;
-    private final OpenLineage ol = new OpenLineage(PRODUCER);
 
     /** Lake tables named by their location: for a runner that does not say which catalog holds them. */
     public RunLineage(String namespace, List<Sink> sinks, JsonLog log) {
@@ -163,23 +162,24 @@ public final class RunLineage {
     /** The event as JSON (what the sinks receive), for tests and the docs. */
     public String event(OpenLineage.RunEvent.EventType type, Run run, int attempt, Pipeline pipeline, Instant at,
                         List<Dataset> inputs, List<Dataset> outputs, Optional<String> error) {
+        OpenLineage ol = Builders.OPENLINEAGE;
         OpenLineage.RunFacetsBuilder runFacets = ol.newRunFacetsBuilder()
                 .processing_engine(ol.newProcessingEngineRunFacetBuilder().name("freshet").version(version())
                         .openlineageAdapterVersion(OpenLineage.class.getPackage().getImplementationVersion()).build());
         error.ifPresent(e -> runFacets.errorMessage(ol.newErrorMessageRunFacetBuilder().message(e).programmingLanguage("Java").build()));
         // A partition is the run's nominal time window when it is a date or an hour.
-        nominalTime(pipeline, run.partition()).ifPresent(runFacets::nominalTime);
+        nominalTime(ol, pipeline, run.partition()).ifPresent(runFacets::nominalTime);
         OpenLineage.JobFacets jobFacets = ol.newJobFacetsBuilder()
                 .jobType(ol.newJobTypeJobFacetBuilder().processingType("BATCH").integration("FRESHET").jobType("PIPELINE").build())
                 .documentation(pipeline.description().isBlank() ? null : ol.newDocumentationJobFacetBuilder().description(pipeline.description()).build())
                 .build();
         List<OpenLineage.InputDataset> in = new ArrayList<>();
         for (Dataset d : LineageDatasets.perDataset(LineageDatasets.named(inputs, tables))) {
-            in.add(ol.newInputDatasetBuilder().namespace(d.namespace()).name(d.name()).facets(datasetFacets(d)).build());
+            in.add(ol.newInputDatasetBuilder().namespace(d.namespace()).name(d.name()).facets(datasetFacets(ol, d)).build());
         }
         List<OpenLineage.OutputDataset> out = new ArrayList<>();
         for (Dataset d : LineageDatasets.perDataset(LineageDatasets.named(outputs, tables))) {
-            OpenLineage.OutputDatasetBuilder b = ol.newOutputDatasetBuilder().namespace(d.namespace()).name(d.name()).facets(datasetFacets(d));
+            OpenLineage.OutputDatasetBuilder b = ol.newOutputDatasetBuilder().namespace(d.namespace()).name(d.name()).facets(datasetFacets(ol, d));
             if (d.rows().isPresent() || d.bytes().isPresent()) {
                 b.outputFacets(ol.newOutputDatasetOutputFacetsBuilder().outputStatistics(ol.newOutputStatisticsOutputDatasetFacetBuilder()
                         .rowCount(d.rows().orElse(null)).size(d.bytes().orElse(null)).fileCount(d.files().orElse(null)).build()).build());
@@ -197,7 +197,7 @@ public final class RunLineage {
         return OpenLineageClientUtils.toJson(event);
     }
 
-    private OpenLineage.DatasetFacets datasetFacets(Dataset d) {
+    private OpenLineage.DatasetFacets datasetFacets(OpenLineage ol, Dataset d) {
         OpenLineage.DatasetFacetsBuilder b = ol.newDatasetFacetsBuilder()
                 .dataSource(ol.newDatasourceDatasetFacetBuilder().name(d.namespace()).uri(URI.create(d.namespace())).build());
         d.version().ifPresent(v -> b.version(ol.newDatasetVersionDatasetFacetBuilder().datasetVersion(v).build()));
@@ -219,7 +219,7 @@ public final class RunLineage {
         return b.build();
     }
 
-    private Optional<OpenLineage.NominalTimeRunFacet> nominalTime(Pipeline p, String partition) {
+    private static Optional<OpenLineage.NominalTimeRunFacet> nominalTime(OpenLineage ol, Pipeline p, String partition) {
         if (partition.isEmpty()) {
             return Optional.empty();
         }
@@ -239,6 +239,15 @@ public final class RunLineage {
                 }
             }
         }
+    }
+
+    /**
+     * OpenLineage's builders, made on the first event a function builds, not with the function: a
+     * runner's init and an invocation that starts no attempt (a redelivery) load none of OpenLineage
+     * (docs/performance.md, "Cold start").
+     */
+    private static final class Builders {
+        static final OpenLineage OPENLINEAGE = new OpenLineage(PRODUCER);
     }
 
     private static String version() {

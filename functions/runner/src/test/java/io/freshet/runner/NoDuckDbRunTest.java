@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +26,8 @@ import io.freshet.testkit.LocalS3;
 
 /**
  * A run that needs no DuckDB loads none of it, so its cold start pays nothing for DuckDB's native
- * library (docs/performance.md, "Cold start"). The runner's handler runs in a JVM of its own, built
- * as Lambda builds it, with DuckDB's driver on its class path, and {@code -Xlog:class+load} writes
- * every class that JVM loads to a file: the JVM's own record, complete, which no in-process check
- * can be (this test JVM has loaded DuckDB for other tests already).
+ * library, and the handler's init loads no OpenLineage (docs/performance.md, "Cold start"): what a
+ * JVM of the handler's own loads, by its class-load log ({@link HandlerJvm}).
  */
 class NoDuckDbRunTest {
 
@@ -49,31 +45,42 @@ class NoDuckDbRunTest {
             Run run = store.runs().tryCreate(store.consumers().view("core_network", PARTITION),
                     Ids.run("core_network", PARTITION, List.of(manual.id())), List.of(manual.asPending()), "test").orElseThrow();
             Path event = Files.writeString(tmp.resolve("run-requested.json"), "{\"runId\":\"" + run.runId() + "\"}");
-            Path classes = tmp.resolve("classes.log");
+            HandlerJvm child = HandlerJvm.run(tmp, environment(tmp, dynamo.endpoint().toString(), s3.endpoint().toString(),
+                    bus.endpoint().toString()), event, event);
 
-            ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xlog:class+load:file=" + classes, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    RunnerHandlerMain.class.getName(), event.toString(), event.toString())
-                    .redirectErrorStream(true);
-            child.environment().remove("JAVA_TOOL_OPTIONS");
-            child.environment().putAll(Map.of("FRESHET_TABLE", "state", "FRESHET_LAKE_BUCKET", "lake",
-                    "FRESHET_PIPELINES_DIR", Path.of("../../pipelines").toAbsolutePath().normalize().toString(),
-                    "FRESHET_ENDPOINT_DYNAMODB", dynamo.endpoint().toString(), "FRESHET_ENDPOINT_S3", s3.endpoint().toString(),
-                    "FRESHET_ENDPOINT_EVENTBRIDGE", bus.endpoint().toString(), "FRESHET_SCRATCH_DIR", tmp.resolve("scratch").toString(),
-                    "FRESHET_LOG_FILE", tmp.resolve("runner.jsonl").toString(), "AWS_REGION", LocalS3.REGION.id()));
-            child.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"));
-            child.environment().remove("AWS_SESSION_TOKEN");
-            Process p = child.start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM ends");
-
-            assertEquals(0, p.exitValue(), output);
-            assertTrue(output.contains("{\"state\":\"SKIPPED\"}\n{\"state\":\"ALREADY_RUNNING\"}"), "skipped, then the redelivery ignored: " + output);
+            assertEquals(0, child.exitValue(), child.output());
+            assertTrue(child.output().contains("{\"state\":\"SKIPPED\"}\n{\"state\":\"ALREADY_RUNNING\"}"),
+                    "skipped, then the redelivery ignored: " + child.output());
             assertEquals(RunState.SKIPPED, store.runs().run(run.runId()).orElseThrow().state());
-            List<String> loaded = Files.readAllLines(classes);
-            assertTrue(loaded.stream().anyMatch(l -> l.contains(" io.freshet.runner.RunAttempt ")), "the run went through an attempt");
-            assertTrue(loaded.stream().anyMatch(l -> l.contains(" io.freshet.runner.AttemptEnding ")), "and its ending");
-            assertEquals(List.of(), loaded.stream().filter(l -> l.contains(" org.duckdb.")).toList(), "no class of DuckDB's driver was loaded");
+            assertEquals(1, child.loadedOf("io.freshet.runner.RunAttempt ").size(), "the run went through an attempt");
+            assertEquals(1, child.loadedOf("io.freshet.runner.AttemptEnding ").size(), "and its ending");
+            assertEquals(List.of(), child.loadedOf("org.duckdb."), "no class of DuckDB's driver was loaded");
+            assertTrue(child.loadedOf("io.openlineage.").size() > 100, "OpenLineage, though: the skipped run's START and COMPLETE went to the bus");
         }
+    }
+
+    /**
+     * The handler's init loads no class of OpenLineage either: its builders are made with the first
+     * event (a run's START), not with the handler. A skipped run does build events (its START and
+     * COMPLETE go to the bus), so it loads them in its invocation, as the run above does.
+     */
+    @Test
+    void theHandlersInitLoadsNoOpenLineageClass(@TempDir Path tmp) throws Exception {
+        // Nothing is invoked, so nothing is connected to: endpoints where nothing listens do.
+        String nowhere = "http://127.0.0.1:9";
+        HandlerJvm init = HandlerJvm.run(tmp, environment(tmp, nowhere, nowhere, nowhere));
+
+        assertEquals(0, init.exitValue(), init.output());
+        assertEquals(1, init.loadedOf("io.freshet.lineage.RunLineage ").size(), "the handler has its lineage: " + init.loadedOf("io.freshet."));
+        assertEquals(List.of(), init.loadedOf("io.openlineage."), "no class of OpenLineage was loaded");
+    }
+
+    /** The runner's environment, as template.yaml gives it (OpenLineage to the bus, by default), on the local servers at these endpoints. */
+    static Map<String, String> environment(Path tmp, String dynamo, String s3, String bus) {
+        return Map.of("FRESHET_TABLE", "state", "FRESHET_LAKE_BUCKET", "lake",
+                "FRESHET_PIPELINES_DIR", Path.of("../../pipelines").toAbsolutePath().normalize().toString(),
+                "FRESHET_ENDPOINT_DYNAMODB", dynamo, "FRESHET_ENDPOINT_S3", s3, "FRESHET_ENDPOINT_EVENTBRIDGE", bus,
+                "FRESHET_SCRATCH_DIR", tmp.resolve("scratch").toString(), "FRESHET_LOG_FILE", tmp.resolve("runner.jsonl").toString(),
+                "AWS_REGION", LocalS3.REGION.id());
     }
 }

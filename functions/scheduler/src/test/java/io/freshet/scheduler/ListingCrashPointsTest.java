@@ -14,9 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.aws.JsonLog;
@@ -27,10 +26,8 @@ import io.freshet.core.model.Observation;
 import io.freshet.state.ListingCursor;
 import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.testkit.CrashAfterWrites;
-import io.freshet.testkit.LocalS3;
 import io.freshet.testkit.MutableClock;
 import io.freshet.testkit.ProjectFiles;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -43,25 +40,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class ListingCrashPointsTest {
 
     static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
-    static final String LAKE = "crash-lake";
-    static LocalS3 s3;
+
+    /** Three objects to list, the same for every observation. */
+    @RegisterExtension
+    static final ListingBucket LAKE = new ListingBucket("crash-lake", Map.of("drops/date=2026-11-20/a.csv", "id\na\n",
+            "drops/date=2026-11-20/b.csv", "id\nb\n", "drops/date=2026-11-20/c.csv", "id\nc\n"));
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = LocalS3.start();
-        s3.createBucket(LAKE);
-        for (String name : List.of("a", "b", "c")) {
-            s3.client().putObject(b -> b.bucket(LAKE).key("drops/date=2026-11-20/" + name + ".csv"), RequestBody.fromString("id\n" + name + "\n"));
-        }
-    }
-
-    @AfterAll
-    static void stopS3() {
-        s3.close();
-    }
 
     /** What a table ends with: the events (id, announced), the cursor's fingerprints and where it settled. */
     record End(List<String> events, List<Boolean> announced, Set<String> recent, Instant settled) {
@@ -76,8 +62,8 @@ class ListingCrashPointsTest {
     private int observeOnce(Project project, CrashAfterWrites crash, String table, List<String> announced) {
         try (DynamoDbClient db = crash.dynamo(TickWorld.dynamo().endpoint())) {
             DynamoStateStore store = new DynamoStateStore(db, table, new MutableClock(NOW));
-            ListingObserver observer = new ListingObserver(project, Map.of("LakeBucket", LAKE), store, new ObjectListing(Optional.of(s3.client())),
-                    (type, json) -> {
+            ListingObserver observer = new ListingObserver(project, Map.of("LakeBucket", LAKE.name()), store,
+                    new ObjectListing(Optional.of(LAKE.client())), (type, json) -> {
                         announced.add(json);
                         crash.wrote("PutEvents");
                     }, new JsonLog(new PrintStream(PrintStream.nullOutputStream()), new MutableClock(NOW), Map.of()));

@@ -13,22 +13,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.pg.PgCredentials;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.events.Producer;
 import io.freshet.core.partition.Partitions;
 import io.freshet.core.runs.Run;
 import io.freshet.state.ListingCursor;
-import io.freshet.testkit.LocalS3;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -41,47 +38,29 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class ListingObservationTest {
 
     static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-    static final String BUCKET = "partner-drops";
     static final String DROPS = "landing.drops";
     static final String DAY = "drops/date=2026-11-20/";
-    static LocalS3 s3;
+
+    @RegisterExtension
+    static final ListingBucket BUCKET = new ListingBucket("partner-drops");
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startS3() {
-        s3 = LocalS3.start();
-        s3.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        s3.close();
-    }
-
-    static void put(String key, String body) {
-        s3.client().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(body));
-    }
-
-    /** A world of its own (table, project); each test writes under its own prefix day by clearing the bucket first. */
+    /** A world of its own (table, project), on an empty bucket. */
     ObservedWorld world() {
-        s3.client().listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().forEach(o -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(o.key())));
-        TickWorld w = new TickWorld(T0, tmp.resolve("w" + System.nanoTime()), "listing-project");
-        return new ObservedWorld(w, new PgCredentials(Map.of(), arn -> {
-            throw new AssertionError("no PostgreSQL here");
-        }));
+        return BUCKET.world(T0, tmp.resolve("w" + System.nanoTime()));
     }
 
     static SchedulerService.Report tick(ObservedWorld o) {
-        return tick(o, BUCKET);
+        return tick(o, BUCKET.name());
     }
 
     /** One whole tick, with {@code lake} as the lake bucket. */
     static SchedulerService.Report tick(ObservedWorld o, String lake) {
         TickWorld w = o.world();
         return new SchedulerService(w.project, w.store, o.bus(), w.log, w.clock, "test", o.credentials(),
-                new ListingAccess(Optional.of(s3.client()), Map.of("LakeBucket", lake))).tick();
+                new ListingAccess(Optional.of(BUCKET.client()), Map.of("LakeBucket", lake))).tick();
     }
 
     static List<AssetEvent> drops(ObservedWorld o) {
@@ -95,13 +74,13 @@ class ListingObservationTest {
     @Test
     void threeListedObjectsAreThreeEventsTheNextTickNothingAndAFourthOneEvent() {
         ObservedWorld o = world();
-        put(DAY + "a.csv", "id\n1\n");
-        put(DAY + "b.csv", "id\n2\n");
-        put(DAY + "c.csv", "id\n3\n");
-        put(DAY + "readme.txt", "not the pattern");
-        put(DAY + "d.tmp.csv", "ignored by the source");
-        put(DAY + "empty.csv", "");
-        put("drops/date=2026-11-18/old.csv", "id\n0\n"); // outside the lookback: not listed
+        BUCKET.put(DAY + "a.csv", "id\n1\n");
+        BUCKET.put(DAY + "b.csv", "id\n2\n");
+        BUCKET.put(DAY + "c.csv", "id\n3\n");
+        BUCKET.put(DAY + "readme.txt", "not the pattern");
+        BUCKET.put(DAY + "d.tmp.csv", "ignored by the source");
+        BUCKET.put(DAY + "empty.csv", "");
+        BUCKET.put("drops/date=2026-11-18/old.csv", "id\n0\n"); // outside the lookback: not listed
         tick(o);
         List<AssetEvent> first = drops(o);
         assertEquals(List.of("s3://partner-drops/drops/date=2026-11-20/a.csv", "s3://partner-drops/drops/date=2026-11-20/b.csv",
@@ -118,7 +97,7 @@ class ListingObservationTest {
         assertEquals(3, drops(o).size(), "nothing new: nothing recorded");
         assertEquals(3, updates(o));
 
-        put(DAY + "e.csv", "id\n4\n");
+        BUCKET.put(DAY + "e.csv", "id\n4\n");
         o.world().clock.advance(Duration.ofMinutes(4)); // 10:09: 'every' 5m has not passed since 10:05
         tick(o);
         assertEquals(3, drops(o).size());
@@ -129,17 +108,17 @@ class ListingObservationTest {
         assertEquals(2, o.world().runs("drops_on_arrival").size());
         o.world().finishActiveRuns();
 
-        put(DAY + "a.csv", "id\n1\n"); // the same bytes again
+        BUCKET.put(DAY + "a.csv", "id\n1\n"); // the same bytes again
         o.world().clock.advance(Duration.ofMinutes(5));
         tick(o);
         assertEquals(4, drops(o).size(), "identical content at a key records once");
-        put(DAY + "a.csv", "id\n1\n5\n");
+        BUCKET.put(DAY + "a.csv", "id\n1\n5\n");
         o.world().clock.advance(Duration.ofMinutes(5));
         tick(o);
         List<AssetEvent> after = drops(o);
         assertEquals(5, after.size(), "new content at a key is a change");
         AssetEvent changed = after.get(4);
-        assertEquals(Ids.listedObject(DROPS, BUCKET, DAY + "a.csv", changed.dataVersion(), first.stream()
+        assertEquals(Ids.listedObject(DROPS, BUCKET.name(), DAY + "a.csv", changed.dataVersion(), first.stream()
                 .filter(e -> e.objects().get(0).endsWith("/a.csv")).findFirst().orElseThrow().eventId()), changed.eventId(),
                 "chained on the key's previous change");
     }
@@ -160,8 +139,8 @@ class ListingObservationTest {
         String log = o.world().logText();
         assertTrue(log.contains("\"message\":\"observation failed; the next tick tries again\"") && log.contains("\"ObservationFailures\""), log);
 
-        s3.createBucket(lake);
-        s3.client().putObject(b -> b.bucket(lake).key("fares/fares.csv"), RequestBody.fromString("zone,price\nP,30\n"));
+        BUCKET.createBucket(lake);
+        BUCKET.client().putObject(b -> b.bucket(lake).key("fares/fares.csv"), RequestBody.fromString("zone,price\nP,30\n"));
         o.world().clock.advance(Duration.ofMinutes(1));
         tick(o, lake);
         assertEquals(2, o.bus().of(ObservationDuty.OBSERVATION_FAILED).size(), "no new failure once the bucket is there");
@@ -170,14 +149,11 @@ class ListingObservationTest {
 
     @Test
     void theCursorKeepsTheObjectsOfTheSettleWindowAndForgetsThemOnceSettled() {
-        s3.client().listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().forEach(x -> s3.client().deleteObject(b -> b.bucket(BUCKET).key(x.key())));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        TickWorld w = new TickWorld(now, tmp.resolve("settle"), "listing-project"); // S3 dates objects by the real clock: so does this tick
-        ObservedWorld o = new ObservedWorld(w, new PgCredentials(Map.of(), arn -> {
-            throw new AssertionError("no PostgreSQL here");
-        }));
+        ObservedWorld o = BUCKET.world(now, tmp.resolve("settle")); // S3 dates objects by the real clock: so does this tick
+        TickWorld w = o.world();
         String today = Partitions.containing(w.project.source(DROPS).orElseThrow().partitioning(), now);
-        put("drops/date=" + today + "/a.csv", "id\n1\n");
+        BUCKET.put("drops/date=" + today + "/a.csv", "id\n1\n");
         tick(o);
         ListingCursor first = w.store.listings().cursor(DROPS).orElseThrow();
         assertEquals(now.minus(ListingObserver.SETTLE), first.settledBefore());

@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import io.freshet.aws.json.EventJson;
+import io.freshet.core.load.StackTemplate;
 
 /**
  * How template.yaml wires the functions, read from the template itself so that the embedded stack
@@ -32,7 +33,8 @@ import io.freshet.aws.json.EventJson;
  * retries, dead-letter queue), each schedule, and the rules-sync custom resource's rule prefix.
  *
  * <p>Intrinsic functions are resolved the way CloudFormation would for one stack: {@code !Ref}
- * of a parameter is its default (or the value given), of a resource its local physical name; {@code !GetAtt X.Arn} a
+ * of a parameter is its default (or the value given; both as core's {@link StackTemplate#values(Map)}
+ * reads them, the one reader of the template's parameters), of a resource its local physical name; {@code !GetAtt X.Arn} a
  * local ARN; {@code !Sub} substitutes both.
  */
 public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> rules, List<Schedule> schedules,
@@ -93,7 +95,7 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + template, e);
         }
-        Map<String, String> parameters = parameters(template, root, parameterOverrides);
+        Map<String, String> parameters = StackTemplate.read(template).values(parameterOverrides);
         Resolver r = new Resolver(parameters, physicalNames, arn);
         Map<String, Object> globalFunction = map(map(root.get("Globals")).get("Function"));
         Map<String, Object> globalEnv = map(map(globalFunction.get("Environment")).get("Variables"));
@@ -115,19 +117,6 @@ public record TemplateWiring(Map<String, LambdaFunction> functions, List<Rule> r
             }
         }
         return new TemplateWiring(functions, rules, schedules, consumer.map(c -> triggeredDirectly(c, functions.keySet())), parameters);
-    }
-
-    /** The template's parameters with their defaults, then the overrides, each of which must name a declared one. */
-    private static Map<String, String> parameters(Path template, Map<String, Object> root, Map<String, String> overrides) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        map(root.get("Parameters")).forEach((k, v) -> parameters.put(k, String.valueOf(map(v).getOrDefault("Default", ""))));
-        overrides.forEach((k, v) -> {
-            if (!parameters.containsKey(k)) {
-                throw new IllegalArgumentException(template + " declares no parameter " + k + " (it declares " + parameters.keySet() + ")");
-            }
-            parameters.put(k, v);
-        });
-        return parameters;
     }
 
     /** A function's handler class and its environment: Globals' variables, then its own over them. */

@@ -23,10 +23,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import io.freshet.core.location.StackParameters;
 
 /**
- * The {@code Parameters:} a project's template.yaml declares, as far as locations care: their
- * names, types and defaults. A location may name every String parameter ({@code ${Env}}) and the
- * lake bucket, a resource of the stack: exactly what template.yaml's Globals pass to every function
- * in {@code FRESHET_PARAMETERS} (template.yaml cannot put a list parameter into a JSON string).
+ * The {@code Parameters:} a project's template.yaml declares: their names, types and defaults. A
+ * location may name every String parameter ({@code ${Env}}) and the lake bucket, a resource of the
+ * stack: exactly what template.yaml's Globals pass to every function in {@code FRESHET_PARAMETERS}
+ * (template.yaml cannot put a list parameter into a JSON string). The one reader of the template's
+ * parameters: the local stack's {@code TemplateWiring} resolves {@code !Ref} of any parameter,
+ * whatever its type, through {@link #values(Map)}.
  *
  * @param file       the template, as read
  * @param parameters each declared parameter by name, in the template's order
@@ -100,6 +102,26 @@ public record StackTemplate(Path file, Map<String, Declared> parameters) {
         Map<String, String> out = new LinkedHashMap<>();
         parameters.values().stream().filter(Declared::isString)
                 .forEach(d -> d.defaultValue().ifPresent(v -> out.put(d.name(), v)));
+        return out;
+    }
+
+    /**
+     * Every parameter's value, whatever its type, as a stack deployed with {@code overrides} (as
+     * {@code sam deploy --parameter-overrides} gives them) has it: the override, else the
+     * {@code Default}, else "" (CloudFormation would refuse such a deploy; the local stack refuses a
+     * location that needs the value, {@code LocalParameters.checkLocations}).
+     *
+     * @throws IllegalArgumentException if an override names a parameter the template does not declare
+     */
+    public Map<String, String> values(Map<String, String> overrides) {
+        Map<String, String> out = new LinkedHashMap<>();
+        parameters.values().forEach(d -> out.put(d.name(), d.defaultValue().orElse("")));
+        overrides.forEach((name, value) -> {
+            if (!out.containsKey(name)) {
+                throw new IllegalArgumentException(file + " declares no parameter " + name + " (it declares " + out.keySet() + ")");
+            }
+            out.put(name, value);
+        });
         return out;
     }
 

@@ -2,6 +2,7 @@ package io.freshet.core.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,7 +12,11 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** Which parameters a location may name, read from the template.yaml beside the pipelines. */
+/**
+ * Which parameters a location may name, read from the template.yaml beside the pipelines, and the
+ * values a stack deployed with some overrides gives every parameter (what the local stack's
+ * {@code TemplateWiring} resolves {@code !Ref} to; its test checks the resolved resources only).
+ */
 class StackTemplateTest {
 
     @Test
@@ -38,5 +43,27 @@ class StackTemplateTest {
         assertEquals(Set.of("Env", "LakeBucket", "Team"), t.locationParameters());
         assertEquals(Optional.empty(), t.parameters().get("Team").defaultValue());
         assertEquals(Map.of("Env", "dev"), t.defaults());
+        assertEquals(Map.of("Env", "dev", "Team", "", "RunnerMaxConcurrency", "10"), t.values(Map.of()),
+                "every parameter has a value, a Number's as written, none without a Default: \"\"");
+    }
+
+    @Test
+    void everyParameterHasItsDefaultUnlessOverridden() {
+        StackTemplate t = StackTemplate.nextTo(Path.of("../../pipelines")).orElseThrow();
+        Map<String, String> defaults = t.values(Map.of());
+        assertEquals(t.parameters().keySet(), defaults.keySet(), "every type, in the template's order");
+        assertEquals("freshet", defaults.get("StackPrefix"));
+        assertEquals("10", defaults.get("RunnerMaxConcurrency"));
+        assertEquals("", defaults.get("RunnerSubnetIds"));
+        assertEquals("rate(6 hours)", defaults.get("LakeHousekeepingSchedule"));
+
+        Map<String, String> given = t.values(Map.of("StackPrefix", "freshet-a1b2c3d4", "RunnerMaxConcurrency", "0"));
+        assertEquals("freshet-a1b2c3d4", given.get("StackPrefix"));
+        assertEquals("0", given.get("RunnerMaxConcurrency"));
+        assertEquals(defaults.get("OpenLineageUrl"), given.get("OpenLineageUrl"), "the others keep their defaults");
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> t.values(Map.of("StackPrefx", "x")));
+        assertTrue(unknown.getMessage().contains("declares no parameter StackPrefx"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("StackPrefix"), "names those it declares: " + unknown.getMessage());
     }
 }
