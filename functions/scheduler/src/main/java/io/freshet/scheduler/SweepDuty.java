@@ -20,9 +20,8 @@ import io.freshet.core.runs.RunState;
 /**
  * The sweep of runs not ended and of ends not announced (the sparse index the store keeps of both):
  * a retry that is due, a run not started long after its creation (its creator may have died before
- * announcing it), and a run requested long ago and not
- * started are announced again; an attempt whose lease expired is retried, or failed when out of
- * attempts. A publication that lingers (the publisher died or its event was lost) is handed to the
+ * announcing it), and a run requested long ago and not started are announced again; an attempt
+ * whose lease expired is retried, or failed when out of attempts. A publication that lingers (the publisher died or its event was lost) is handed to the
  * publisher again, or finished here when its outputs were recorded (recording is the commit point:
  * the run succeeds). A run end that was never announced is announced.
  */
@@ -80,8 +79,11 @@ final class SweepDuty implements TickDuty {
         return new DutyOutcome.RunsSwept(resent);
     }
 
-    /** A QUEUED run: announced again when its retry is due, no runner took it up after its creator's announcement
-     * ({@link RunLauncher#UNSTARTED_GRACE}), or none took it up after a later one ({@link #STUCK_AFTER}). */
+    /**
+     * A QUEUED run: announced again when its retry is due, when no runner took it up after its
+     * creator's announcement ({@link RunLauncher#UNSTARTED_GRACE}), or after a later one
+     * ({@link #STUCK_AFTER}).
+     */
     private boolean queued(Run run, Instant now, Map<String, Object> ctx) {
         boolean retryDue = run.retryAt().filter(at -> !at.isAfter(now)).isPresent();
         boolean unstarted = RunLauncher.unstartedPastGrace(run, now);
