@@ -32,8 +32,8 @@ import io.freshet.state.protocol.FaultPoints;
  * The publisher's side of outputs loaded into PostgreSQL ({@code postgres:} on an output): which
  * staged outputs are loaded where, every load checked before anything of the run is written, then
  * the loads into one database in one transaction ({@link WarehouseLoader#loadAll}), with the fault
- * point {@code after-load} right after each database's commit. Connection names resolve to credentials as
- * the runner's snapshots do ({@link PgCredentials}).
+ * point {@code after-load} right after each database's commit. Connection names resolve to
+ * credentials as the runner's snapshots do ({@link PgCredentials}).
  */
 final class WarehouseLoads {
 
@@ -76,10 +76,10 @@ final class WarehouseLoads {
     }
 
     /**
-     * The loads into one database (the same resolved credentials: URL, user, password) in one transaction, all
-     * or none; the databases one after the other, in the order of their first connection name (a
-     * database committed stays committed when a later one refuses: no two-phase commit);
-     * {@code after-load} follows each database's commit. Once per run attempt.
+     * The loads into one database (the same resolved credentials: URL, user, password) in one
+     * transaction, all or none; the databases one after the other, in the order of their first
+     * connection name (a database committed stays committed when a later one refuses: no
+     * two-phase commit); {@code after-load} follows each database's commit. Once per run attempt.
      */
     void load(List<WarehouseLoad> loads, Map<String, Object> ctx) {
         for (Database db : databases(loads)) {
