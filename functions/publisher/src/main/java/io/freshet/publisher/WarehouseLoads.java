@@ -3,6 +3,8 @@ package io.freshet.publisher;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +31,9 @@ import io.freshet.state.protocol.FaultPoints;
 /**
  * The publisher's side of outputs loaded into PostgreSQL ({@code postgres:} on an output): which
  * staged outputs are loaded where, every load checked before anything of the run is written, then
- * each loaded in its own transaction ({@link WarehouseLoader}), with the fault point
- * {@code after-load} right after each PostgreSQL commit. Connection names resolve to credentials as
- * the runner's snapshots do ({@link PgCredentials}).
+ * the loads into one database in one transaction ({@link WarehouseLoader#loadAll}), with the fault
+ * point {@code after-load} right after each database's commit. Connection names resolve to
+ * credentials as the runner's snapshots do ({@link PgCredentials}).
  */
 final class WarehouseLoads {
 
@@ -65,7 +67,7 @@ final class WarehouseLoads {
     /** Every load checked against its table, nothing written: a run that cannot load all fails before its first write. */
     void check(List<WarehouseLoad> loads) {
         for (WarehouseLoad load : loads) {
-            try (Connection c = open(load)) {
+            try (Connection c = open(credentials.resolve(load.target().connection()), load)) {
                 loader.check(c, load);
             } catch (SQLException e) {
                 throw connectionFailure(load, e);
@@ -73,21 +75,43 @@ final class WarehouseLoads {
         }
     }
 
-    /** Each load in its own transaction, once per run attempt; {@code after-load} follows each commit. */
+    /**
+     * The loads into one database (the same resolved credentials: URL, user, password) in one
+     * transaction, all or none; the databases one after the other, in the order of their first
+     * connection name (a database committed stays committed when a later one refuses: no
+     * two-phase commit); {@code after-load} follows each database's commit. Once per run attempt.
+     */
     void load(List<WarehouseLoad> loads, Map<String, Object> ctx) {
-        for (WarehouseLoad load : loads) {
-            WarehouseLoader.Result result;
-            try (Connection c = open(load)) {
-                result = loader.load(c, load);
+        for (Database db : databases(loads)) {
+            WarehouseLoad first = db.loads().get(0);
+            List<WarehouseLoader.Result> results;
+            try (Connection c = open(db.credentials(), first)) {
+                results = loader.loadAll(c, db.loads());
             } catch (SQLException e) {
-                throw connectionFailure(load, e);
+                throw connectionFailure(first, e);
             }
             faults.reached("after-load");
-            Map<String, Object> fields = new TreeMap<>(ctx);
-            fields.putAll(Map.of("asset", load.asset(), "connection", load.target().connection(), "table", load.table(),
-                    "mode", load.target().mode().yamlName(), "rows", result.rows(), "alreadyLoaded", result.alreadyLoaded()));
-            log.info(result.alreadyLoaded() ? "warehouse table already loaded by this attempt" : "warehouse table loaded", fields);
+            for (WarehouseLoader.Result result : results) {
+                WarehouseLoad load = result.load();
+                Map<String, Object> fields = new TreeMap<>(ctx);
+                fields.putAll(Map.of("asset", load.asset(), "connection", load.target().connection(), "table", load.table(),
+                        "mode", load.target().mode().yamlName(), "rows", result.rows(), "alreadyLoaded", result.alreadyLoaded(),
+                        "transactionTables", results.size()));
+                log.info(result.alreadyLoaded() ? "warehouse table already loaded by this attempt" : "warehouse table loaded", fields);
+            }
         }
+    }
+
+    /** The loads into one database: one transaction. */
+    private record Database(PgCredentials.Connection credentials, List<WarehouseLoad> loads) {
+    }
+
+    /** The loads grouped by the database their connection resolves to, in the order of connection, then table names. */
+    private List<Database> databases(List<WarehouseLoad> loads) {
+        Map<PgCredentials.Connection, List<WarehouseLoad>> grouped = new LinkedHashMap<>();
+        loads.stream().sorted(Comparator.comparing((WarehouseLoad l) -> l.target().connection()).thenComparing(WarehouseLoad::table))
+                .forEach(l -> grouped.computeIfAbsent(credentials.resolve(l.target().connection()), k -> new ArrayList<>()).add(l));
+        return grouped.entrySet().stream().map(e -> new Database(e.getKey(), e.getValue())).toList();
     }
 
     /** Connecting or closing failed: retried when PostgreSQL's state says so, else the run fails (a wrong password stays wrong). */
@@ -98,8 +122,7 @@ final class WarehouseLoads {
                 : new WarehouseLoadException(load.table(), message, e);
     }
 
-    private Connection open(WarehouseLoad load) throws SQLException {
-        PgCredentials.Connection c = credentials.resolve(load.target().connection());
+    private static Connection open(PgCredentials.Connection c, WarehouseLoad load) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", c.user());
         p.setProperty("password", c.password());

@@ -6,8 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 import org.apache.iceberg.io.FileIO;
 import org.postgresql.PGConnection;
@@ -21,10 +25,11 @@ import io.freshet.core.model.PostgresOutput;
  * no Hadoop) and streamed with {@code COPY ... FROM STDIN (FORMAT binary)} into a temporary staging
  * table; then, in the same single transaction, the partition's rows are replaced (deleted by the
  * partition column, inserted from staging) or merged ({@code INSERT ... ON CONFLICT (key) DO UPDATE}),
- * and a marker row {@code freshet.loads(asset, partition, run_id, attempt)} is inserted. A reader
+ * and a marker row {@code freshet.loads(asset, partition, run_id, attempt)} is inserted. Several
+ * outputs into one database are one transaction ({@link #loadAll}): all loaded, or none. A reader
  * sees the old partition or the new one, never half; a retry of the same run attempt finds its
- * marker and writes nothing again. Loads of one table are serialised by a transaction-scoped
- * advisory lock.
+ * markers and writes nothing again. Loads of one table are serialised by a transaction-scoped
+ * advisory lock, taken for all tables of the transaction first, in the order of their names.
  */
 public final class WarehouseLoader {
 
@@ -39,6 +44,7 @@ public final class WarehouseLoader {
               target text NOT NULL, mode text NOT NULL, rows bigint NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now(),
               PRIMARY KEY (asset, partition, run_id, attempt))""";
     private static final String STAGE = "freshet_stage";
+    private static final String LOCK_PREFIX = "freshet-load ";
 
     private final FileIO io;
 
@@ -47,7 +53,7 @@ public final class WarehouseLoader {
     }
 
     /** What a load did: the rows it wrote, or found written by an earlier try of the same attempt. */
-    public record Result(long rows, boolean alreadyLoaded) {
+    public record Result(WarehouseLoad load, long rows, boolean alreadyLoaded) {
     }
 
     /**
@@ -69,20 +75,42 @@ public final class WarehouseLoader {
         }
     }
 
-    /** Loads the partition, once per run attempt; see the class comment. */
+    /** One load alone in its transaction: {@link #loadAll} of one. */
     public Result load(Connection c, WarehouseLoad load) {
-        Optional<List<LoadColumn>> columns = columns(load);
+        return loadAll(c, List.of(load)).get(0);
+    }
+
+    /**
+     * Loads every one of {@code loads}, all into the database {@code c} is connected to, in ONE
+     * transaction, once per run attempt: every table's advisory lock taken first, in the order of
+     * the tables' names (two publications locking overlapping tables wait for each other, never
+     * deadlock); then, table by table in that order, the marker looked for (found: nothing written
+     * for that output), the table created or checked, the output staged, swapped in and its marker
+     * inserted; one commit. PostgreSQL refusing any load rolls back all of them.
+     *
+     * @return what each load did, in the order of the tables' names
+     */
+    public List<Result> loadAll(Connection c, List<WarehouseLoad> loads) {
+        List<WarehouseLoad> ordered = loads.stream().sorted(Comparator.comparing(WarehouseLoad::table)
+                .thenComparing(WarehouseLoad::asset)).toList();
+        // Footers read before the transaction: its locks are held only while PostgreSQL works.
+        List<Optional<List<LoadColumn>>> columns = ordered.stream().map(this::columns).toList();
+        int at = 0;
         try {
             ensureMarkers(c);
             c.setAutoCommit(false);
             try {
-                Result result = loadInTransaction(c, load, columns);
-                if (result.alreadyLoaded()) {
+                lockAll(c, ordered);
+                List<Result> results = new ArrayList<>();
+                for (; at < ordered.size(); at++) {
+                    results.add(loadInTransaction(c, ordered.get(at), columns.get(at)));
+                }
+                if (results.stream().allMatch(Result::alreadyLoaded)) {
                     c.rollback();
                 } else {
                     c.commit();
                 }
-                return result;
+                return results;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -90,20 +118,28 @@ public final class WarehouseLoader {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw failure(load, e);
+            throw failure(ordered, Math.min(at, ordered.size() - 1), e);
+        }
+    }
+
+    /** Each table's transaction-scoped advisory lock, in the order of the tables' names: the same order in every publication. */
+    private static void lockAll(Connection c, List<WarehouseLoad> ordered) throws SQLException {
+        Set<String> tables = new TreeSet<>();
+        ordered.forEach(load -> tables.add(load.table()));
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            for (String table : tables) {
+                lock.setString(1, LOCK_PREFIX + table);
+                lock.execute();
+            }
         }
     }
 
     private Result loadInTransaction(Connection c, WarehouseLoad load, Optional<List<LoadColumn>> columns) throws SQLException {
         PostgresOutput target = load.target();
         String table = Sql.ident(target.schema()) + "." + Sql.ident(target.table());
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            lock.setString(1, "freshet-load " + target.qualifiedName());
-            lock.execute();
-        }
         Optional<Long> marked = marker(c, load);
         if (marked.isPresent()) {
-            return new Result(marked.get(), true);
+            return new Result(load, marked.get(), true);
         }
         Optional<PgTable> existing = PgTable.find(c, target.schema(), target.table());
         if (existing.isPresent() && columns.isPresent()) {
@@ -118,6 +154,12 @@ public final class WarehouseLoader {
         if (existing.isPresent() || columns.isPresent()) {
             swap(c, load, table, columns.map(cols -> cols.stream().map(LoadColumn::name).toList()).orElse(List.of()));
         }
+        if (columns.isPresent()) {
+            // The next output of the transaction stages under the same name; its rows need not wait for the commit.
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE " + STAGE);
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + MARKERS
                 + " (asset, partition, run_id, attempt, target, mode, rows) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, load.asset());
@@ -129,7 +171,7 @@ public final class WarehouseLoader {
             ps.setLong(7, rows);
             ps.executeUpdate();
         }
-        return new Result(rows, false);
+        return new Result(load, rows, false);
     }
 
     /** Replace: the partition's rows (all rows, unpartitioned) deleted, staging inserted; merge: staging upserted by key. */
@@ -297,8 +339,16 @@ public final class WarehouseLoader {
     }
 
     private static RuntimeException failure(WarehouseLoad load, SQLException e) {
+        return failure(List.of(load), 0, e);
+    }
+
+    /** The load at fault named; the others of its transaction said rolled back with it. */
+    private static RuntimeException failure(List<WarehouseLoad> transaction, int at, SQLException e) {
+        WarehouseLoad load = transaction.get(at);
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String message = e.getMessage() + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")");
+        List<String> others = IntStream.range(0, transaction.size()).filter(i -> i != at).mapToObj(i -> transaction.get(i).table()).toList();
+        String message = e.getMessage() + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
+                + (others.isEmpty() ? "" : "; rolled back with it, in the same transaction: " + String.join(", ", others));
         return Failures.isTransientSqlState(state) ? new WarehouseUnavailableException(load.table(), message, e)
                 : new WarehouseLoadException(load.table(), message, e);
     }
