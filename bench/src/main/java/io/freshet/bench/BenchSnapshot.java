@@ -125,9 +125,11 @@ final class BenchSnapshot implements Callable<Integer> {
                 for (int round = 1; round <= rounds; round++) {
                     Best r = round(pg, table.name, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
                     best = best.and(r);
-                    out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  load %s%n",
+                    out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  "
+                                    + "client CPU d %.2f c %s us/row  load %s%n",
                             round, n, r.copies, r.copy, duckdb == null ? "-" : String.format("%,.0f", r.duckdb), r.freshet, r.freshet / r.copies,
-                            duckdb == null ? "-" : String.format("%.2f", r.freshet / r.duckdb), loadAverage());
+                            duckdb == null ? "-" : String.format("%.2f", r.freshet / r.duckdb), r.freshetCpu,
+                            duckdb == null ? "-" : String.format("%.2f", r.duckdbCpu), loadAverage());
                     out.flush();
                 }
                 summary(out, table, tableRows, n, best, duckdb != null);

@@ -118,7 +118,10 @@ final class CopyStream implements AutoCloseable {
                 cancelCopy(copy);
                 return;
             }
-            in = new CopyInput(copy);
+            // Decoded in the connection's own buffer when pgjdbc's internals allow (PgWire). Safe with
+            // cancel() on another thread: CopyOut's cancelCopy only sends a cancel request on a
+            // connection of its own and releases the copy, it never reads this connection.
+            in = new CopyInput(copy, PgWire.input(connection));
             decoder.readHeader(in);
             Batch batch = takeFree();
             while (batch != null) {

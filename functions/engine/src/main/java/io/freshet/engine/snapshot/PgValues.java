@@ -219,17 +219,34 @@ final class PgValues {
         }
         if (dscale > 0) {
             dst[o++] = '.';
-            int written = 0;
-            for (int i = weight + 1; written < dscale; i++) {
-                int digit = i >= 0 && i < ndigits ? i16(b, d + 2 * i) : 0;
-                int div = 1000;
-                for (int k = 0; k < 4 && written < dscale; k++, written++) {
-                    dst[o++] = (byte) ('0' + digit / div % 10);
-                    div /= 10;
-                }
-            }
+            o = fraction(b, d, ndigits, weight, dscale, dst, o);
         }
         out.payloadLength = o;
+    }
+
+    /**
+     * The {@code dscale} decimals after the point: each base-10000 digit gives four (the last
+     * fewer, as the scale says), by constant divisors, which the JIT turns into multiplications.
+     */
+    private static int fraction(byte[] b, int d, int ndigits, int weight, int dscale, byte[] dst, int o) {
+        int at = o;
+        for (int i = weight + 1, left = dscale; left > 0; i++) {
+            int digit = i >= 0 && i < ndigits ? i16(b, d + 2 * i) : 0;
+            int n = Math.min(4, left);
+            dst[at] = (byte) ('0' + digit / 1000);
+            if (n > 1) {
+                dst[at + 1] = (byte) ('0' + digit / 100 % 10);
+            }
+            if (n > 2) {
+                dst[at + 2] = (byte) ('0' + digit / 10 % 10);
+            }
+            if (n > 3) {
+                dst[at + 3] = (byte) ('0' + digit % 10);
+            }
+            at += n;
+            left -= n;
+        }
+        return at;
     }
 
     /** The first base-10000 digit group, without leading zeros ({@code 0} for zero). */

@@ -76,35 +76,66 @@ final class RowDecoder {
         }
         int row = batch.rows;
         ColumnBuffer[] out = batch.columns;
-        for (int c = 0; c < fields; c++) {
+        for (int c = fieldsAtHand(in, out, row); c < fields; c++) {
             if (!in.ensure(4)) {
                 throw new CopyFormatException("COPY stream ended inside a row");
             }
             int len = PgValues.i32(in.buf, in.pos);
             in.pos += 4;
-            ColumnBuffer col = out[c];
             if (len < 0) {
-                col.setNull(row);
+                out[c].setNull(row);
                 continue;
             }
             if (!in.ensure(len)) {
                 throw new CopyFormatException("COPY stream ended inside a value");
             }
-            byte[] b = in.buf;
-            int p = in.pos;
-            try {
-                decode(kinds[c], columns[c], b, p, len, col, row);
-                if (c == watermarkIndex) {
-                    watermark.offer(b, p, len);
-                }
-            } catch (PgValues.UnrepresentableValueException e) {
-                throw new ColumnValueException(columns[c].name(), e.getMessage());
-            }
-            in.pos = p + len;
+            field(c, in.buf, in.pos, len, out[c], row);
+            in.pos += len;
         }
         batch.rows = row + 1;
         rows++;
         return true;
+    }
+
+    /**
+     * Decodes the row's fields, from the first, for as long as each lies wholly in the buffer at
+     * hand, with the position in a local; returns how many. PostgreSQL sends a row as one CopyData
+     * message, so this is normally every field, and {@link CopyInput#ensure} (which may stitch
+     * messages) is left to the rare row that spans two.
+     */
+    private int fieldsAtHand(CopyInput in, ColumnBuffer[] out, int row) {
+        byte[] b = in.buf;
+        int p = in.pos;
+        int lim = in.lim;
+        int c = 0;
+        for (; c < kinds.length && lim - p >= 4; c++) {
+            int len = PgValues.i32(b, p);
+            if (len < 0) {
+                out[c].setNull(row);
+                p += 4;
+                continue;
+            }
+            if (lim - p - 4 < len) {
+                break;
+            }
+            p += 4;
+            field(c, b, p, len, out[c], row);
+            p += len;
+        }
+        in.pos = p;
+        return c;
+    }
+
+    /** Field {@code c}'s value at {@code b[p .. p + len)} into its column, offered as the watermark if it is one. */
+    private void field(int c, byte[] b, int p, int len, ColumnBuffer col, int row) {
+        try {
+            decode(kinds[c], columns[c], b, p, len, col, row);
+            if (c == watermarkIndex) {
+                watermark.offer(b, p, len);
+            }
+        } catch (PgValues.UnrepresentableValueException e) {
+            throw new ColumnValueException(columns[c].name(), e.getMessage());
+        }
     }
 
     private static void decode(Kind kind, PgColumn column, byte[] b, int p, int len, ColumnBuffer col, int row) {
