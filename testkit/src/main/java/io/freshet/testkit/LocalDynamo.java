@@ -1,11 +1,8 @@
 package io.freshet.testkit;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 
@@ -73,7 +70,7 @@ public final class LocalDynamo implements AutoCloseable {
     public static LocalDynamo start(List<ExecutionInterceptor> interceptors) {
         Exception last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = freePort();
+            int port = FreshPorts.next();
             DynamoDBProxyServer server = null;
             try {
                 // One at a time: DynamoDB Local's setup (native library, logging) has static state.
@@ -121,14 +118,6 @@ public final class LocalDynamo implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port", e);
         }
     }
 

@@ -44,6 +44,8 @@ public final class LocalS3 implements AutoCloseable {
     /** The region of the buckets, the events and {@link #client()}. */
     public static final Region REGION = Region.of(LocalS3Events.REGION);
 
+    private static final int START_ATTEMPTS = 20;
+
     private final S3Proxy proxy;
     private final LocalS3BlobStore store;
     private final URI endpoint;
@@ -63,32 +65,41 @@ public final class LocalS3 implements AutoCloseable {
 
     /** As {@link #start()}, with events stamped by {@code clock} (the local stack's, which a demo may move). */
     public static LocalS3 start(Clock clock) {
-        LocalS3BlobStore store = new LocalS3BlobStore(new TransientNio2BlobStore(), new LocalS3Events(clock));
-        S3Proxy proxy = S3Proxy.builder()
-                .blobStore(store)
-                // Port 0: Jetty binds a free port itself, so no other process can take it first.
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                // Tests finish their requests before closing; do not wait for idle keep-alives.
-                .stopTimeout(0)
-                .build();
-        LocalS3BodyDrain.install(proxy);
-        try {
-            proxy.start();
-            while (!"STARTED".equals(proxy.getState())) {
-                if ("FAILED".equals(proxy.getState())) {
-                    throw new IllegalStateException("S3Proxy failed to start");
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            LocalS3BlobStore store = new LocalS3BlobStore(new TransientNio2BlobStore(), new LocalS3Events(clock));
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(store)
+                    // Port 0: Jetty binds a free port itself, so no other process can take it first.
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    // Tests finish their requests before closing; do not wait for idle keep-alives.
+                    .stopTimeout(0)
+                    .build();
+            LocalS3BodyDrain.install(proxy);
+            try {
+                proxy.start();
+                while (!"STARTED".equals(proxy.getState())) {
+                    if ("FAILED".equals(proxy.getState())) {
+                        throw new IllegalStateException("S3Proxy failed to start");
+                    }
+                    Thread.sleep(5);
                 }
-                Thread.sleep(5);
+            } catch (Exception e) {
+                stopQuietly(proxy);
+                store.close();
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("S3Proxy did not start: " + e, e);
             }
-        } catch (Exception e) {
+            if (FreshPorts.claim(proxy.getPort())) {
+                return new LocalS3(proxy, store, URI.create("http://127.0.0.1:" + proxy.getPort()));
+            }
+            // An earlier server of this JVM listened there: its dead keep-alive connections would be reused.
+            LOG.debug("S3Proxy got port {}, used before in this JVM; starting again (attempt {})", proxy.getPort(), attempt);
             stopQuietly(proxy);
             store.close();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("S3Proxy did not start: " + e, e);
         }
-        return new LocalS3(proxy, store, URI.create("http://127.0.0.1:" + proxy.getPort()));
+        throw new IllegalStateException("S3Proxy got only ports used before in this JVM, " + START_ATTEMPTS + " times");
     }
 
     public URI endpoint() {
