@@ -53,7 +53,7 @@ final class VariantFlags {
                     }
                 }
                 case FULL_JIT -> {
-                    if (templateFlags.contains("TieredStopAtLevel")) {
+                    if (templateFlags.contains("TieredStopAtLevel=1")) {
                         flags.put(v, Stream.of(templateFlags.split("\\s+")).filter(t -> !t.contains("TieredStopAtLevel") && !t.equals("-XX:+TieredCompilation"))
                                 .collect(Collectors.joining(" ")));
                     } else {
