@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
  * Two store calls that do not depend on each other, made at once: the event path waits for the
@@ -19,11 +18,10 @@ public final class AtOnce {
     }
 
     /** Runs {@code beside} on another thread while {@code main} runs here; both end before this returns. */
-    public static <T> T with(Runnable beside, Supplier<T> main) {
+    public static void both(Runnable beside, Runnable main) {
         CompletableFuture<Void> other = CompletableFuture.runAsync(beside, BESIDE);
-        T result;
         try {
-            result = main.get();
+            main.run();
         } catch (RuntimeException | Error e) {
             // Let the other call end before failing: a crash point must leave nothing running.
             other.handle((ok, failed) -> null).join();
@@ -34,14 +32,5 @@ public final class AtOnce {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return result;
-    }
-
-    /** Runs both at once; both end before this returns. */
-    public static void both(Runnable beside, Runnable main) {
-        with(beside, () -> {
-            main.run();
-            return null;
-        });
     }
 }

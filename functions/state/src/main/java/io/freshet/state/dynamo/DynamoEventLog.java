@@ -108,16 +108,17 @@ final class DynamoEventLog implements EventLog {
     public void applyFollowUps(AssetEvent e) {
         String json = AssetEventJson.write(e);
         String time = sortable(e.time());
+        String order = stateOrder(e);
         // The latest state moves forward only: a late, older event stays in the history only.
         Map<String, AttributeValue> partitionState = Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.assetState(e.partition()))
                 .s("eventId", e.eventId()).s("time", time).s("dataVersion", e.dataVersion()).s("json", json)
-                .s("order", stateOrder(e)).build();
+                .s("order", order).build();
         // The asset's newest event over all partitions: what a source's freshness looks at.
         Map<String, AttributeValue> newest = Items.of(PK, StoreKeys.asset(e.asset()), SK, "NEWEST")
                 .s("eventId", e.eventId()).s("time", time).s("partition", e.partition()).s("json", json)
-                .s("order", stateOrder(e)).build();
+                .s("order", order).build();
         // Independent items, each moving forward on its own: written at once, in either order.
-        AtOnce.both(() -> moveForward(newest, time, stateOrder(e)), () -> moveForward(partitionState, time, stateOrder(e)));
+        AtOnce.both(() -> moveForward(newest, time, order), () -> moveForward(partitionState, time, order));
     }
 
     private void moveForward(Map<String, AttributeValue> item, String time, String order) {
