@@ -46,8 +46,18 @@ import picocli.CommandLine.Option;
 final class BenchSnapshot implements Callable<Integer> {
 
     @Option(names = "--rows", defaultValue = "10000000", converter = OptionValues.AtLeastOneLong.class,
-            description = "rows in the 8-column table (default: ${DEFAULT-VALUE})")
+            description = "rows in the 8-column table, or in the table of --columns (default: ${DEFAULT-VALUE})")
     long rows;
+
+    @Option(names = "--columns", paramLabel = "TYPES", description = "measure a table of these PostgreSQL types instead of the built-in two, e.g. "
+            + "\"int*10, text*5, numeric(12,2), jsonb, timestamptz[]\": columns c1..cN after an id bigint primary key, filled from the row number")
+    String columns;
+
+    @Option(names = "--sql", paramLabel = "FILE", description = "measure tables that this SQL file creates and fills (in schema public) instead of the built-in two")
+    Path sql;
+
+    @Option(names = "--table", paramLabel = "NAME", description = "with --sql: the tables to measure, in order (default: every table of schema public)")
+    List<String> tableNames;
 
     @Option(names = "--wide-rows", defaultValue = "5000000", converter = OptionValues.NotNegative.class,
             description = "rows in the 22-column table; 0 leaves it out (default: ${DEFAULT-VALUE})")
@@ -87,13 +97,13 @@ final class BenchSnapshot implements Callable<Integer> {
      * the last Parquet's size.
      */
     private record Best(double copies, double copy, double duckdb, double freshet, long freshetRss, long duckdbRss, double freshetCpu,
-                        double duckdbCpu, long parquetBytes) {
-        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, Double.MAX_VALUE, Double.MAX_VALUE, 0);
+                        double duckdbCpu, long parquetBytes, long duckdbParquetBytes) {
+        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, Double.MAX_VALUE, Double.MAX_VALUE, 0, 0);
 
         Best and(Best r) {
             return new Best(Math.max(copies, r.copies), Math.max(copy, r.copy), Math.max(duckdb, r.duckdb), Math.max(freshet, r.freshet),
                     Math.max(freshetRss, r.freshetRss), Math.max(duckdbRss, r.duckdbRss), Math.min(freshetCpu, r.freshetCpu),
-                    Math.min(duckdbCpu, r.duckdbCpu), r.parquetBytes);
+                    Math.min(duckdbCpu, r.duckdbCpu), r.parquetBytes, Math.max(duckdbParquetBytes, r.duckdbParquetBytes));
         }
     }
 
@@ -110,29 +120,30 @@ final class BenchSnapshot implements Callable<Integer> {
                     + "heap max %s; %d processors; load average %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
-            for (SnapshotBenchTable table : SnapshotBenchTable.values()) {
-                long tableRows = table == SnapshotBenchTable.NARROW ? rows : wideRows;
+            for (SnapshotBenchTable table : tables(pg, out)) {
+                long tableRows = table == SnapshotBenchTable.WIDE ? wideRows : rows;
                 if (tableRows == 0) {
                     continue;
                 }
                 long t0 = System.nanoTime();
                 table.fill(pg, tableRows);
-                out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.name, tableRows, table.columns,
+                tableRows = table.create() == null ? table.rows(pg) : tableRows;
+                out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.name(), tableRows, table.columns(),
                         table.size(pg), (System.nanoTime() - t0) / 1e9);
                 out.flush();
                 heap.reset();
                 Best best = Best.NONE;
                 for (int round = 1; round <= rounds; round++) {
-                    Best r = round(pg, table.name, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
+                    Best r = round(pg, table.name(), tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
                     best = best.and(r);
                     out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  "
                                     + "client CPU d %.2f c %s us/row  load %s%n",
-                            round, n, r.copies, r.copy, duckdb == null ? "-" : String.format("%,.0f", r.duckdb), r.freshet, r.freshet / r.copies,
-                            duckdb == null ? "-" : String.format("%.2f", r.freshet / r.duckdb), r.freshetCpu,
-                            duckdb == null ? "-" : String.format("%.2f", r.duckdbCpu), loadAverage());
+                            round, n, r.copies, r.copy, r.duckdb == 0 ? "-" : String.format("%,.0f", r.duckdb), r.freshet, r.freshet / r.copies,
+                            r.duckdb == 0 ? "-" : String.format("%.2f", r.freshet / r.duckdb), r.freshetCpu,
+                            r.duckdb == 0 ? "-" : String.format("%.2f", r.duckdbCpu), loadAverage());
                     out.flush();
                 }
-                summary(out, table, tableRows, n, best, duckdb != null);
+                summary(out, table, tableRows, n, best, best.duckdb > 0);
             }
             if (heapReport) {
                 heap.report(out);
@@ -142,6 +153,31 @@ final class BenchSnapshot implements Callable<Integer> {
             heap.close();
             TempDirs.delete(work);
         }
+    }
+
+    /** The tables to measure: those of --sql, the one of --columns, or the built-in two. */
+    private List<SnapshotBenchTable> tables(LocalPostgres pg, PrintWriter out) throws Exception {
+        if (columns != null && sql != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
+        }
+        if (columns != null) {
+            return List.of(SnapshotBenchTable.generated(columns));
+        }
+        if (sql == null) {
+            return List.of(SnapshotBenchTable.NARROW, SnapshotBenchTable.WIDE);
+        }
+        long t0 = System.nanoTime();
+        pg.execute(Files.readString(sql));
+        out.printf("ran %s in %.1f s%n", sql, (System.nanoTime() - t0) / 1e9);
+        List<String> names = tableNames != null ? tableNames : SnapshotBenchTable.publicTables(pg);
+        if (names.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), sql + " made no table in schema public");
+        }
+        List<SnapshotBenchTable> tables = new ArrayList<>();
+        for (String name : names) {
+            tables.add(SnapshotBenchTable.existing(pg, name));
+        }
+        return tables;
     }
 
     private static SnapshotDuckDbScanner scanner(Path work, PrintWriter out) throws InterruptedException {
@@ -162,14 +198,16 @@ final class BenchSnapshot implements Callable<Integer> {
         double duck = 0;
         long duckRss = 0;
         double duckCpu = 0;
-        if (duckdb != null) {
-            SnapshotDuckDbScanner.Read read = duckdb.read(pg, table, dir.resolve("duckdb.parquet"), duckThreads);
+        long duckBytes = 0;
+        SnapshotDuckDbScanner.Read read = duckdb == null ? null : duckRead(duckdb, pg, table, dir.resolve("duckdb.parquet"), duckThreads);
+        if (read != null) {
             if (read.rows() != tableRows) {
                 throw new IllegalStateException("DuckDB wrote " + read.rows() + " rows of " + tableRows);
             }
             duck = tableRows / read.seconds();
             duckRss = read.peakRss();
             duckCpu = read.cpuSeconds() * 1e6 / tableRows;
+            duckBytes = Files.size(dir.resolve("duckdb.parquet"));
             Files.delete(dir.resolve("duckdb.parquet"));
         }
         resetPeakRss();
@@ -183,7 +221,18 @@ final class BenchSnapshot implements Callable<Integer> {
         }
         long rss = rss("VmHWM").orElse(0L);
         TempDirs.delete(dir);
-        return new Best(copies, copy, duck, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes());
+        return new Best(copies, copy, duck, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes(), duckBytes);
+    }
+
+    /** DuckDB's read of the table, or null with the reason printed when the peer cannot read it (a type its scanner does not take). */
+    private SnapshotDuckDbScanner.Read duckRead(SnapshotDuckDbScanner duckdb, LocalPostgres pg, String table, Path parquet, int duckThreads)
+            throws InterruptedException {
+        try {
+            return duckdb.read(pg, table, parquet, duckThreads);
+        } catch (IOException e) {
+            spec.commandLine().getOut().println("(c) DuckDB could not read " + table + ": " + e.getMessage());
+            return null;
+        }
     }
 
     /** Freshet's snapshot of the table; with a store, each file uploaded as soon as it is complete and the time includes the last upload. */
@@ -226,7 +275,7 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, int n, Best best, boolean withDuckdb) {
-        out.printf("%s, best of %d:%n", table.name, rounds);
+        out.printf("%s, best of %d:%n", table.name(), rounds);
         out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit)%n", n, best.copies);
         out.printf("  (b) one COPY binary         %,.0f rows/s%n", best.copy);
         if (withDuckdb) {
@@ -239,7 +288,9 @@ final class BenchSnapshot implements Callable<Integer> {
         if (withDuckdb) {
             out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2)%n", best.freshet / best.duckdb);
         }
-        out.printf("  parquet                     %s (%.1f bytes/row)%n", mb(best.parquetBytes), (double) best.parquetBytes / tableRows);
+        out.printf("  parquet                     %s (%.1f bytes/row)%s%n", mb(best.parquetBytes), (double) best.parquetBytes / tableRows,
+                best.duckdbParquetBytes == 0 ? "" : String.format(", DuckDB's %s (%.1f bytes/row)", mb(best.duckdbParquetBytes),
+                        (double) best.duckdbParquetBytes / tableRows));
         out.flush();
     }
 

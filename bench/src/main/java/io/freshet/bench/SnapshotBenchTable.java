@@ -3,26 +3,36 @@ package io.freshet.bench;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.freshet.testkit.LocalPostgres;
 
 /**
- * The tables {@code bench snapshot} reads: the 8-column one of mixed types it always had, and a
- * wide one of 22 columns (numerics, texts, instants, jsonb, uuids, arrays), each filled in
- * PostgreSQL with values derived from the row number.
+ * A table {@code bench snapshot} reads: the 8-column one of mixed types it always had, a wide one
+ * of 22 columns (numerics, texts, instants, jsonb, uuids, arrays), a table of the columns a user
+ * names ({@code --columns}, filled by {@link GeneratedColumns}), or a table a user's SQL file made
+ * ({@code --sql}). The first three are filled in PostgreSQL with values derived from the row number.
+ *
+ * @param name    the table's name, in schema public
+ * @param columns what its columns are, as printed
+ * @param create  its CREATE TABLE, or {@code null} for a table that exists already
+ * @param insert  the INSERT that fills it from {@code generate_series(1, {rows}) g}, or {@code null}
+ *                to derive one from the created table's columns ({@link GeneratedColumns})
  */
-enum SnapshotBenchTable {
+record SnapshotBenchTable(String name, String columns, String create, String insert) {
 
-    NARROW("bench", "bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid",
+    static final SnapshotBenchTable NARROW = new SnapshotBenchTable("bench", "bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid",
             "CREATE TABLE bench (id bigint PRIMARY KEY, quantity int, amount numeric(12,2), note text, active boolean, "
                     + "day date, at timestamptz, ref uuid)",
             "INSERT INTO bench SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 100000)::int END, "
                     + "((g * 31) % 10000000) / 100.0, CASE WHEN g % 17 = 0 THEN NULL ELSE left(md5(g::text), (g % 30)::int) END, g % 3 = 0, "
                     + "date '2020-01-01' + (g % 2000)::int, timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second', md5(g::text)::uuid "
-                    + "FROM generate_series(1::bigint, {rows}) g"),
+                    + "FROM generate_series(1::bigint, {rows}) g");
 
-    WIDE("bench_wide", "22 columns: bigint, int, smallint, 3 numeric, real, double, boolean, 3 text, date, 3 timestamptz, timestamp, "
-            + "jsonb, 2 uuid, int[], text[]",
+    static final SnapshotBenchTable WIDE = new SnapshotBenchTable("bench_wide",
+            "22 columns: bigint, int, smallint, 3 numeric, real, double, boolean, 3 text, date, 3 timestamptz, timestamp, "
+                    + "jsonb, 2 uuid, int[], text[]",
             "CREATE TABLE bench_wide (id bigint PRIMARY KEY, qty int, flags smallint, price numeric(12,2), rate numeric(18,6), "
                     + "total numeric, ratio real, score double precision, active boolean, name text, city varchar(64), note text, "
                     + "day date, created timestamptz, updated timestamptz, shipped timestamptz, local_at timestamp, attrs jsonb, "
@@ -38,23 +48,60 @@ enum SnapshotBenchTable {
                     + "md5((g + 1)::text)::uuid, ARRAY[(g % 10)::int, (g % 100)::int, (g % 1000)::int], ARRAY['a' || (g % 3), 'b' || (g % 5)] "
                     + "FROM generate_series(1::bigint, {rows}) g");
 
-    final String name;
-    final String columns;
-    private final String create;
-    private final String insert;
+    /** The name of the table made from {@code --columns}. */
+    static final String GENERATED = "bench_columns";
 
-    SnapshotBenchTable(String name, String columns, String create, String insert) {
-        this.name = name;
-        this.columns = columns;
-        this.create = create;
-        this.insert = insert;
+    /**
+     * A table of {@code id bigint PRIMARY KEY} and the columns {@code spec} lists (see
+     * {@link GeneratedColumns#definitions}), filled from the row number.
+     */
+    static SnapshotBenchTable generated(String spec) {
+        List<String> definitions = GeneratedColumns.definitions(spec);
+        return new SnapshotBenchTable(GENERATED, (definitions.size() + 1) + " columns: bigint, " + spec.strip(),
+                "CREATE TABLE " + GENERATED + " (id bigint PRIMARY KEY, " + String.join(", ", definitions) + ")", null);
     }
 
-    /** Creates and fills the table with {@code rows} rows, then vacuums it (hint bits set, visibility map, statistics). */
-    void fill(LocalPostgres pg, long rows) {
-        pg.execute(create);
-        pg.execute(insert.replace("{rows}", Long.toString(rows)));
+    /** A table that exists already (made by the user's SQL), described from the catalog. */
+    static SnapshotBenchTable existing(LocalPostgres pg, String name) throws Exception {
+        List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, name);
+        List<String> types = new ArrayList<>();
+        for (GeneratedColumns.Column c : columns) {
+            types.add(c.type());
+        }
+        return new SnapshotBenchTable(name, columns.size() + " columns: " + String.join(", ", types), null, null);
+    }
+
+    /** Creates and fills the table with {@code rows} rows (a table that exists already is left as it is), then vacuums it. */
+    void fill(LocalPostgres pg, long rows) throws Exception {
+        if (create != null) {
+            pg.execute(create);
+            String sql = insert != null ? insert : GeneratedColumns.insert(name, GeneratedColumns.columns(pg, name));
+            try {
+                pg.execute(sql.replace("{rows}", Long.toString(rows)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("filling " + name + " failed (" + e.getMessage() + "); a type the generator does not know "
+                        + "is cast from a number's text: give such a table with --sql FILE instead", e);
+            }
+        }
         pg.execute("VACUUM ANALYZE " + name);
+    }
+
+    /** The ordinary tables of schema public, oldest first. */
+    static List<String> publicTables(LocalPostgres pg) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     + "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition ORDER BY c.oid")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /** Its rows, counted. */
+    long rows(LocalPostgres pg) throws Exception {
+        return queryLong(pg, "SELECT count(*) FROM " + name);
     }
 
     /** The table's size with its indexes, as PostgreSQL prints it. */
@@ -63,6 +110,13 @@ enum SnapshotBenchTable {
              ResultSet rs = s.executeQuery("SELECT pg_size_pretty(pg_total_relation_size('" + name + "'))")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    private static long queryLong(LocalPostgres pg, String sql) throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 }

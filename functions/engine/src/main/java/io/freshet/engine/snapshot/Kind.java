@@ -22,13 +22,22 @@ enum Kind {
     JSON("VARCHAR", 0),
     /** jsonb: binary form is a version byte (1) and the text; as json. */
     JSONB("VARCHAR", 0),
-    /** bytea: hex text in the stream, unhex() to BLOB in DuckDB. */
+    /**
+     * bytea: hex text in the stream, unhex() to BLOB in DuckDB. (A BLOB vector cannot be filled in
+     * one call: the driver's batch assignment checks the payload is UTF-8, and one call per value
+     * costs more than the hex.)
+     */
     BYTEA("VARCHAR", 0),
     DATE("DATE", 4),
     TIMESTAMP("TIMESTAMP", 8),
     TIMESTAMPTZ("TIMESTAMP_TZ", 8),
-    /** time: text in the stream (DuckDB's table functions cannot produce TIME), CAST to TIME. */
-    TIME("VARCHAR", 0),
+    /** time: microseconds since midnight, in PostgreSQL's binary form as in DuckDB's TIME vector. */
+    TIME("TIME", 8),
+    /**
+     * interval: the text PostgreSQL prints (IntervalStyle postgres), made in Java from the binary form
+     * ({@link PgIntervalText}); text because Iceberg has no interval type.
+     */
+    INTERVAL("VARCHAR", 0),
     /**
      * uuid: the 128-bit value as UHUGEINT in the stream (table functions cannot produce UUID vectors),
      * CAST to UUID, a bit flip; a cast from the text form parses each of 32 hex digits and cost 12%

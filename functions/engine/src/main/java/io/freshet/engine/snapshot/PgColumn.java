@@ -40,7 +40,7 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
             case FLOAT4 -> "FLOAT";
             case FLOAT8 -> "DOUBLE";
             case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
-            case NUMERIC_TEXT, TEXT, TEXT_CAST -> "VARCHAR";
+            case NUMERIC_TEXT, TEXT, TEXT_CAST, INTERVAL -> "VARCHAR";
             case JSON, JSONB -> "JSON";
             case BYTEA -> "BLOB";
             case DATE -> "DATE";
@@ -68,7 +68,6 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     String duckdbExpression(String ref) {
         return switch (kind) {
             case BYTEA -> "unhex(" + ref + ")";
-            case TIME -> "CAST(" + ref + " AS TIME)";
             case UUID -> "CAST(" + ref + " AS UUID)";
             case ARRAY -> arrayExpression(ref);
             default -> ref;
@@ -78,11 +77,11 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /**
      * Arrays arrive as LIST vectors of their element's stream type, so only elements whose stream
      * type is not their final type need converting, each exactly as a scalar of its kind is: a list
-     * cast (UUID from UHUGEINT, TIME from text) or, for bytea's hex text, unhex per element.
+     * cast (UUID from UHUGEINT) or, for bytea's hex text, unhex per element.
      */
     private String arrayExpression(String ref) {
         return switch (element.kind) {
-            case UUID, TIME -> "CAST(" + ref + " AS " + duckdbType() + ")";
+            case UUID -> "CAST(" + ref + " AS " + duckdbType() + ")";
             case BYTEA -> "list_transform(" + ref + ", lambda x: unhex(x))";
             case ARRAY -> throw new IllegalStateException("nested array");
             default -> ref;

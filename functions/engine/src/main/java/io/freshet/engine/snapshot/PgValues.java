@@ -49,7 +49,6 @@ final class PgValues {
     static final int NUMERIC_PINF = 0xD000;
     static final int NUMERIC_NINF = 0xF000;
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long[] POW10 = new long[19];
     private static final BigInteger[] POW10_BIG = new BigInteger[40];
 
@@ -69,6 +68,8 @@ final class PgValues {
             super(message);
         }
     }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private PgValues() {
     }
@@ -265,8 +266,7 @@ final class PgValues {
         return pos;
     }
 
-    // ---- other text forms for the stream --------------------------------------------------------
-
+    /** bytea's bytes as lower-case hex digits, for DuckDB's unhex. */
     static void hex(byte[] b, int p, int len, ColumnBuffer out) {
         out.ensure(2 * len);
         byte[] dst = out.payload;
@@ -277,30 +277,6 @@ final class PgValues {
             dst[o++] = HEX[v & 15];
         }
         out.payloadLength = o;
-    }
-
-    /** Microseconds since midnight -> {@code HH:MM:SS[.ffffff]} (24:00:00 included, as PostgreSQL allows). */
-    static void timeText(long micros, ColumnBuffer out) {
-        long seconds = micros / 1_000_000;
-        int fraction = (int) (micros % 1_000_000);
-        two(out, (int) (seconds / 3600));
-        out.append((byte) ':');
-        two(out, (int) (seconds / 60 % 60));
-        out.append((byte) ':');
-        two(out, (int) (seconds % 60));
-        if (fraction != 0) {
-            out.append((byte) '.');
-            int div = 100_000;
-            for (int k = 0; k < 6; k++) {
-                out.append((byte) ('0' + fraction / div % 10));
-                div /= 10;
-            }
-        }
-    }
-
-    private static void two(ColumnBuffer out, int v) {
-        out.append((byte) ('0' + v / 10));
-        out.append((byte) ('0' + v % 10));
     }
 
     // ---- PostgreSQL input syntax for watermarks ---------------------------------------------------

@@ -160,9 +160,10 @@ final class RowDecoder {
                 col.end(row);
             }
             case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p)); // lower = last 8 bytes, upper = first 8
-            case TIME -> {
+            case TIME -> col.putLong(row, PgValues.i64(b, p));
+            case INTERVAL -> {
                 col.begin();
-                PgValues.timeText(PgValues.i64(b, p), col);
+                PgIntervalText.append(PgValues.i64(b, p), PgValues.i32(b, p + 8), PgValues.i32(b, p + 12), col);
                 col.end(row);
             }
             case NUMERIC_TEXT -> {

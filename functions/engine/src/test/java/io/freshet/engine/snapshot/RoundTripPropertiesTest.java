@@ -49,11 +49,11 @@ class RoundTripPropertiesTest {
     static PgConnectionInfo info;
 
     static final String[] TYPES = {"bigint", "numeric(18,6)", "numeric", "double precision", "real", "text", "boolean", "date",
-        "timestamp", "timestamptz", "uuid", "bytea", "jsonb", "time"};
+        "timestamp", "timestamptz", "uuid", "bytea", "jsonb", "time", "interval"};
 
     static final List<Col> COLUMNS = List.of(Col.of("id", TEXT), Col.of("c0", TEXT), Col.of("c1", DECIMAL), Col.of("c2", TEXT),
             Col.of("c3", FLOAT), Col.of("c4", FLOAT), Col.of("c5", TEXT), Col.of("c6", TEXT), Col.of("c7", DATE), Col.of("c8", INSTANT),
-            Col.of("c9", INSTANT), Col.of("c10", TEXT), Col.of("c11", BYTEA), Col.of("c12", TEXT), Col.of("c13", Parity.Canon.TIME),
+            Col.of("c9", INSTANT), Col.of("c10", TEXT), Col.of("c11", BYTEA), Col.of("c12", TEXT), Col.of("c13", Parity.Canon.TIME), Col.of("c14", TEXT),
             Col.arrayOf("ints", TEXT), Col.arrayOf("texts", TEXT), Col.arrayOf("stamps", INSTANT));
 
     @BeforeContainer
@@ -133,7 +133,8 @@ class RoundTripPropertiesTest {
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as((a, b) -> new UUID(a, b).toString()),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(40).map(b -> "\\x" + HexFormat.of().formatHex(b)),
                 json(),
-                Arbitraries.longs().between(0, 86_400_000_000L).map(RoundTripPropertiesTest::timeText));
+                Arbitraries.longs().between(0, 86_400_000_000L).map(RoundTripPropertiesTest::timeText),
+                intervals());
         List<Arbitrary<Object>> nullable = new ArrayList<>();
         for (Arbitrary<String> a : scalars) {
             nullable.add(a.injectNull(0.15).map(v -> (Object) v));
@@ -211,6 +212,27 @@ class RoundTripPropertiesTest {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Intervals in PostgreSQL's input syntax, each part (months, days, time) zero, small or near its
+     * type's range, of either sign, so that every branch of PostgreSQL's output format is taken; and
+     * PostgreSQL 17's infinities.
+     */
+    static Arbitrary<String> intervals() {
+        Arbitrary<Integer> part = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0)), Tuple.of(4, Arbitraries.integers().between(-40, 40)),
+                Tuple.of(2, Arbitraries.integers().between(-2_000_000_000, 2_000_000_000)));
+        Arbitrary<Long> time = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0L)),
+                Tuple.of(2, Arbitraries.longs().between(-1_000_000, 1_000_000)),
+                Tuple.of(3, Arbitraries.longs().between(-400_000_000_000L, 400_000_000_000L)),
+                Tuple.of(2, Arbitraries.longs().between(-9_000_000_000_000_000_000L, 9_000_000_000_000_000_000L)));
+        Arbitrary<String> finite = Combinators.combine(part, part, time).as((months, days, micros) -> months + " mons " + days + " days "
+                + (micros < 0 ? "-" : "") + timeOfInterval(Math.abs(micros)));
+        return Arbitraries.frequencyOf(Tuple.of(30, finite), Tuple.of(1, Arbitraries.of("infinity", "-infinity")));
+    }
+
+    private static String timeOfInterval(long micros) {
+        return String.format("%d:%02d:%02d.%06d", micros / 3_600_000_000L, micros / 60_000_000 % 60, micros / 1_000_000 % 60, micros % 1_000_000);
     }
 
     static String timeText(long micros) {
