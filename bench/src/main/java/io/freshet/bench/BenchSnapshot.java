@@ -109,6 +109,9 @@ final class BenchSnapshot implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (columns != null && sql != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
+        }
         PrintWriter out = spec.commandLine().getOut();
         int duckThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int n = connections > 0 ? connections : SnapshotSettings.degree(PostgresConnections.DEFAULT_MAX);
@@ -157,9 +160,6 @@ final class BenchSnapshot implements Callable<Integer> {
 
     /** The tables to measure: those of --sql, the one of --columns, or the built-in two. */
     private List<SnapshotBenchTable> tables(LocalPostgres pg, PrintWriter out) throws Exception {
-        if (columns != null && sql != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
-        }
         if (columns != null) {
             return List.of(SnapshotBenchTable.generated(columns));
         }

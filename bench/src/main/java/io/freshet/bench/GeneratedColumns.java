@@ -162,8 +162,9 @@ final class GeneratedColumns {
     private static String decimal(int precision, Integer scaleOrNull, String g) {
         int scale = scaleOrNull == null ? 0 : scaleOrNull;
         int digits = Math.min(precision - scale, 15);
-        if (digits <= 0) {
-            return "((" + g + " % 9) / 10.0)";
+        if (digits <= 0) { // p = s: a fraction of at most s digits (15 distinct ones at most), below 1 after rounding
+            long unit = (long) Math.pow(10, Math.min(scale, 15));
+            return "((" + g + " % " + (unit - 1) + ") / " + unit + ".0)";
         }
         long bound = (long) Math.pow(10, digits) - 1;
         return "(((" + g + " * 7919 % " + bound + ") + (" + g + " % 9) / 10.0) * (1 - 2 * (" + g + " % 2)))";

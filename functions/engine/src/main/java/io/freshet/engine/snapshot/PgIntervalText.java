@@ -54,12 +54,11 @@ final class PgIntervalText {
             } else if (parts.isBefore) {
                 out.append((byte) '+');
             }
-            // %02lld of |hour|: hour fits a long's magnitude (|micros| / 3.6e9)
-            long h = Math.abs(hour);
+            long h = Math.abs(hour); // |micros| / 3.6e9: never Long.MIN_VALUE
             if (h < 10) {
                 out.append((byte) '0');
             }
-            out.appendAscii(Long.toString(h));
+            number(out, h);
             out.append((byte) ':');
             two(out, Math.abs(min));
             out.append((byte) ':');
@@ -88,7 +87,7 @@ final class PgIntervalText {
             if (isBefore && value > 0) {
                 out.append((byte) '+');
             }
-            out.appendAscii(Integer.toString(value));
+            number(out, value);
             out.append((byte) ' ');
             out.appendAscii(unit);
             if (value != 1) {
@@ -98,6 +97,26 @@ final class PgIntervalText {
             isBefore = value < 0;
             isZero = false;
         }
+    }
+
+    /** The decimal digits of {@code v}, signed, written in place (no String per value). */
+    private static void number(ColumnBuffer out, long v) {
+        if (v < 0) {
+            out.append((byte) '-');
+            v = -v; // an int or |hour|: never Long.MIN_VALUE
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        out.ensure(digits);
+        byte[] dst = out.payload;
+        int start = out.payloadLength;
+        for (int i = start + digits - 1; i >= start; i--) {
+            dst[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        out.payloadLength = start + digits;
     }
 
     private static void two(ColumnBuffer out, int v) {

@@ -1,0 +1,99 @@
+package io.freshet.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.freshet.testkit.LocalPostgres;
+import picocli.CommandLine;
+
+/** The tables {@code bench snapshot} can be pointed at besides its own two: named types, or a user's SQL. */
+class BenchSnapshotTablesTest {
+
+    static final String EVERY_TYPE = "smallint*2, int, bigint, numeric, numeric(12,2), numeric(5,5), numeric(40,10), real, float8, bool, text, "
+            + "varchar(10), char(3), \"char\", name, date, timestamp(3), timestamptz, time, timetz, interval, interval day to second, uuid, "
+            + "json, jsonb, bytea, inet, cidr, macaddr, money, bit(8), varbit, int[], text[], numeric(12,2)[], timestamptz[], uuid[], bytea[], "
+            + "interval[], jsonb[]";
+
+    @Test
+    void typesBecomeNumberedColumnsRepeatedAsAsked() {
+        assertEquals(List.of("c1 int", "c2 int", "c3 int", "c4 numeric(12,2)", "c5 timestamptz[]", "c6 double precision"),
+                GeneratedColumns.definitions("int*3, numeric(12,2), timestamptz[] ,double precision"));
+        assertThrows(IllegalArgumentException.class, () -> GeneratedColumns.definitions(" "));
+        assertThrows(IllegalArgumentException.class, () -> GeneratedColumns.definitions("int, , text"));
+        assertThrows(IllegalArgumentException.class, () -> GeneratedColumns.definitions("int*0"));
+    }
+
+    /** Every type the generator knows fills its column with values that vary from row to row, and NULLs, in a real PostgreSQL. */
+    @Test
+    void everyKnownTypeIsFilledWithVariedValuesAndNulls() throws Exception {
+        try (LocalPostgres pg = LocalPostgres.start()) {
+            SnapshotBenchTable table = SnapshotBenchTable.generated(EVERY_TYPE);
+            table.fill(pg, 500);
+            assertEquals(500, table.rows(pg));
+            List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, table.name());
+            assertEquals(42, columns.size(), columns.toString());
+            for (GeneratedColumns.Column c : columns.subList(1, columns.size())) {
+                String q = "\"" + c.name() + "\"";
+                long distinct = queryLong(pg, "SELECT count(DISTINCT " + q + "::text) FROM " + table.name());
+                long nulls = queryLong(pg, "SELECT count(*) FROM " + table.name() + " WHERE " + q + " IS NULL");
+                long least = c.type().equals("boolean") ? 2 : 20;
+                assertTrue(distinct >= least, c + ": " + distinct + " distinct values");
+                assertTrue(nulls > 0 && nulls < 100, c + ": " + nulls + " NULLs");
+            }
+        }
+    }
+
+    /** A user's SQL makes the tables; --table picks which are measured, and their rows are counted, not assumed. */
+    @Test
+    void tablesOfAUsersSqlAreMeasuredAsMade(@TempDir Path dir) throws Exception {
+        Path sql = dir.resolve("tables.sql");
+        Files.writeString(sql, """
+                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+                CREATE TABLE orders (id bigint PRIMARY KEY, m mood, p positive, note text);
+                INSERT INTO orders SELECT g, (ARRAY['sad','ok','happy']::mood[])[1 + g % 3], 1 + g % 50, 'n' || g FROM generate_series(1, 3210) g;
+                CREATE TABLE ignored (id int);
+                """);
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setOut(new PrintWriter(printed, true));
+        int exit = cli.execute("--sql", sql.toString(), "--table", "orders", "--rounds", "1", "--no-duckdb", "--connections", "2");
+
+        String out = printed.toString();
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("table orders       3,210 rows (4 columns: bigint, mood, positive, text)"), out);
+        assertTrue(out.contains("Freshet / parallel COPY"), out);
+        assertTrue(!out.contains("table ignored"), out);
+    }
+
+    @Test
+    void columnsAndSqlAreAlternatives(@TempDir Path dir) throws Exception {
+        Path sql = Files.writeString(dir.resolve("t.sql"), "CREATE TABLE t (id int);");
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setErr(new PrintWriter(printed, true));
+        int exit = cli.execute("--sql", sql.toString(), "--columns", "int", "--no-duckdb");
+        assertEquals(2, exit, printed.toString());
+        assertTrue(printed.toString().contains("--columns and --sql are alternatives"), printed.toString());
+    }
+
+    private static long queryLong(LocalPostgres pg, String sql) throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
