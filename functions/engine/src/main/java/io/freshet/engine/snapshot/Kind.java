@@ -23,9 +23,10 @@ enum Kind {
     /** jsonb: binary form is a version byte (1) and the text; as json. */
     JSONB("VARCHAR", 0),
     /**
-     * bytea: hex text in the stream, unhex() to BLOB in DuckDB. (A BLOB vector cannot be filled in
-     * one call: the driver's batch assignment checks the payload is UTF-8, and one call per value
-     * costs more than the hex.)
+     * bytea: base64 text in the stream, from_base64() to BLOB in DuckDB. (A BLOB vector cannot be
+     * filled in one call: the driver's batch assignment checks the payload is UTF-8, and one call
+     * per value costs more. Base64 rather than hex: DuckDB's unhex took 231 ns for a 48-byte value,
+     * from_base64 40, and the text is 4/3 of the bytes instead of twice.)
      */
     BYTEA("VARCHAR", 0),
     DATE("DATE", 4),

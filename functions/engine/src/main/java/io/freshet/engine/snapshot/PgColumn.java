@@ -67,7 +67,7 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /** DuckDB SQL turning the stream column {@code ref} (already quoted) into {@link #duckdbType()}. */
     String duckdbExpression(String ref) {
         return switch (kind) {
-            case BYTEA -> "unhex(" + ref + ")";
+            case BYTEA -> "from_base64(" + ref + ")";
             case UUID -> "CAST(" + ref + " AS UUID)";
             case ARRAY -> arrayExpression(ref);
             default -> ref;
@@ -77,12 +77,12 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /**
      * Arrays arrive as LIST vectors of their element's stream type, so only elements whose stream
      * type is not their final type need converting, each exactly as a scalar of its kind is: a list
-     * cast (UUID from UHUGEINT) or, for bytea's hex text, unhex per element.
+     * cast (UUID from UHUGEINT) or, for bytea's base64 text, from_base64 per element.
      */
     private String arrayExpression(String ref) {
         return switch (element.kind) {
             case UUID -> "CAST(" + ref + " AS " + duckdbType() + ")";
-            case BYTEA -> "list_transform(" + ref + ", lambda x: unhex(x))";
+            case BYTEA -> "list_transform(" + ref + ", lambda x: from_base64(x))";
             case ARRAY -> throw new IllegalStateException("nested array");
             default -> ref;
         };

@@ -69,7 +69,7 @@ final class PgValues {
         }
     }
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
 
     private PgValues() {
     }
@@ -266,15 +266,28 @@ final class PgValues {
         return pos;
     }
 
-    /** bytea's bytes as lower-case hex digits, for DuckDB's unhex. */
-    static void hex(byte[] b, int p, int len, ColumnBuffer out) {
-        out.ensure(2 * len);
+    /** bytea's bytes in base64 (RFC 4648, padded), for DuckDB's from_base64. */
+    static void base64(byte[] b, int p, int len, ColumnBuffer out) {
+        out.ensure((len + 2) / 3 * 4);
         byte[] dst = out.payload;
         int o = out.payloadLength;
-        for (int i = 0; i < len; i++) {
-            int v = b[p + i] & 0xff;
-            dst[o++] = HEX[v >>> 4];
-            dst[o++] = HEX[v & 15];
+        int whole = p + len / 3 * 3;
+        for (int i = p; i < whole; i += 3) {
+            int v = (b[i] & 0xff) << 16 | (b[i + 1] & 0xff) << 8 | b[i + 2] & 0xff;
+            dst[o] = BASE64[v >>> 18];
+            dst[o + 1] = BASE64[v >>> 12 & 63];
+            dst[o + 2] = BASE64[v >>> 6 & 63];
+            dst[o + 3] = BASE64[v & 63];
+            o += 4;
+        }
+        int rest = p + len - whole;
+        if (rest > 0) {
+            int v = (b[whole] & 0xff) << 16 | (rest == 2 ? (b[whole + 1] & 0xff) << 8 : 0);
+            dst[o] = BASE64[v >>> 18];
+            dst[o + 1] = BASE64[v >>> 12 & 63];
+            dst[o + 2] = rest == 2 ? BASE64[v >>> 6 & 63] : (byte) '=';
+            dst[o + 3] = (byte) '=';
+            o += 4;
         }
         out.payloadLength = o;
     }

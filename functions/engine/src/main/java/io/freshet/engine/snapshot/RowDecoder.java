@@ -156,7 +156,7 @@ final class RowDecoder {
             }
             case BYTEA -> {
                 col.begin();
-                PgValues.hex(b, p, len, col);
+                PgValues.base64(b, p, len, col);
                 col.end(row);
             }
             case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p)); // lower = last 8 bytes, upper = first 8
