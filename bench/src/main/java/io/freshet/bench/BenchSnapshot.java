@@ -139,12 +139,7 @@ final class BenchSnapshot implements Callable<Integer> {
                 for (int round = 1; round <= rounds; round++) {
                     Best r = round(pg, table.name(), tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
                     best = best.and(r);
-                    out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  "
-                                    + "client CPU d %.2f c %s us/row  load %s%n",
-                            round, n, r.copies, r.copy, r.duckdb == 0 ? "-" : String.format("%,.0f", r.duckdb), r.freshet, r.freshet / r.copies,
-                            r.duckdb == 0 ? "-" : String.format("%.2f", r.freshet / r.duckdb), r.freshetCpu,
-                            r.duckdb == 0 ? "-" : String.format("%.2f", r.duckdbCpu), loadAverage());
-                    out.flush();
+                    printRound(out, round, n, r);
                 }
                 summary(out, table, tableRows, n, best, best.duckdb > 0);
             }
@@ -156,6 +151,16 @@ final class BenchSnapshot implements Callable<Integer> {
             heap.close();
             TempDirs.delete(work);
         }
+    }
+
+    private static void printRound(PrintWriter out, int round, int n, Best r) {
+        boolean peer = r.duckdb > 0;
+        out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  "
+                        + "client CPU d %.2f c %s us/row  load %s%n",
+                round, n, r.copies, r.copy, peer ? String.format("%,.0f", r.duckdb) : "-", r.freshet, r.freshet / r.copies,
+                peer ? String.format("%.2f", r.freshet / r.duckdb) : "-", r.freshetCpu, peer ? String.format("%.2f", r.duckdbCpu) : "-",
+                loadAverage());
+        out.flush();
     }
 
     /** The tables to measure: those of --sql, the one of --columns, or the built-in two. */

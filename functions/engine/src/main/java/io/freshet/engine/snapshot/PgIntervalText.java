@@ -32,6 +32,15 @@ final class PgIntervalText {
             out.appendAscii("-infinity");
             return;
         }
+        Parts parts = new Parts(out);
+        parts.add(months / MONTHS_PER_YEAR, "year");
+        parts.add(months % MONTHS_PER_YEAR, "mon");
+        parts.add(days, "day");
+        time(micros, parts, out);
+    }
+
+    /** The time part, {@code [-+]HH:MM:SS[.ffffff]}: when it is not zero, or when all else was. */
+    private static void time(long micros, Parts parts, ColumnBuffer out) {
         long time = micros;
         long hour = time / MICROS_PER_HOUR;
         time -= hour * MICROS_PER_HOUR;
@@ -39,32 +48,27 @@ final class PgIntervalText {
         time -= min * MICROS_PER_MINUTE;
         int sec = (int) (time / MICROS_PER_SECOND);
         int fsec = (int) (time - sec * MICROS_PER_SECOND);
-
-        Parts parts = new Parts(out);
-        parts.add(months / MONTHS_PER_YEAR, "year");
-        parts.add(months % MONTHS_PER_YEAR, "mon");
-        parts.add(days, "day");
-        if (parts.isZero || hour != 0 || min != 0 || sec != 0 || fsec != 0) {
-            boolean minus = hour < 0 || min < 0 || sec < 0 || fsec < 0;
-            if (!parts.isZero) {
-                out.append((byte) ' ');
-            }
-            if (minus) {
-                out.append((byte) '-');
-            } else if (parts.isBefore) {
-                out.append((byte) '+');
-            }
-            long h = Math.abs(hour); // |micros| / 3.6e9: never Long.MIN_VALUE
-            if (h < 10) {
-                out.append((byte) '0');
-            }
-            number(out, h);
-            out.append((byte) ':');
-            two(out, Math.abs(min));
-            out.append((byte) ':');
-            two(out, Math.abs(sec));
-            fraction(out, Math.abs(fsec));
+        if (!parts.isZero && micros == 0) {
+            return;
         }
+        if (!parts.isZero) {
+            out.append((byte) ' ');
+        }
+        if (micros < 0) { // hour, min, sec and fsec all share the sign of micros
+            out.append((byte) '-');
+        } else if (parts.isBefore) {
+            out.append((byte) '+');
+        }
+        long h = Math.abs(hour); // |micros| / 3.6e9: never Long.MIN_VALUE
+        if (h < 10) {
+            out.append((byte) '0');
+        }
+        number(out, h);
+        out.append((byte) ':');
+        two(out, Math.abs(min));
+        out.append((byte) ':');
+        two(out, Math.abs(sec));
+        fraction(out, Math.abs(fsec));
     }
 
     /** The year, month and day parts: each non-zero one, signed, separated by spaces (AddPostgresIntPart). */
