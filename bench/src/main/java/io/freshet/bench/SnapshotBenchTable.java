@@ -86,12 +86,12 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
         pg.execute("VACUUM ANALYZE " + name);
     }
 
-    /** The ordinary tables of schema public, oldest first. */
+    /** The tables of schema public (plain and partitioned; partitions are read through their table), oldest first. */
     static List<String> publicTables(LocalPostgres pg) throws Exception {
         List<String> names = new ArrayList<>();
         try (Connection c = pg.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                     + "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition ORDER BY c.oid")) {
+                     + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.oid")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -104,10 +104,11 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
         return queryLong(pg, "SELECT count(*) FROM " + name);
     }
 
-    /** The table's size with its indexes, as PostgreSQL prints it. */
+    /** The table's size with its indexes (a partitioned table's, its partitions'), as PostgreSQL prints it. */
     String size(LocalPostgres pg) throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_size_pretty(pg_total_relation_size('" + name + "'))")) {
+             ResultSet rs = s.executeQuery("SELECT pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('" + name
+                     + "')), pg_total_relation_size('" + name + "')))")) {
             rs.next();
             return rs.getString(1);
         }

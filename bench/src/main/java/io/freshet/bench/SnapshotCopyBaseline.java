@@ -40,11 +40,11 @@ final class SnapshotCopyBaseline {
                 execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 execute(c, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
             }
+            List<String> sqls = partitioned(leader, table) ? leafCopies(leader, table, connections) : pageCopies(table, pages, connections);
             long t0 = System.nanoTime();
             List<Future<Long>> copies = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                String sql = connections == 1 ? "COPY " + table + " TO STDOUT (FORMAT binary)"
-                        : "COPY (SELECT * FROM " + table + " WHERE " + range(pages, connections, i) + ") TO STDOUT (FORMAT binary)";
+            for (int i = 0; i < sqls.size(); i++) {
+                String sql = sqls.get(i);
                 Connection c = open.get(i);
                 copies.add(pool.submit(() -> c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, OutputStream.nullOutputStream())));
             }
@@ -63,6 +63,62 @@ final class SnapshotCopyBaseline {
                 c.close();
             }
         }
+    }
+
+    private static List<String> pageCopies(String table, long pages, int n) {
+        List<String> sqls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sqls.add(n == 1 ? "COPY " + table + " TO STDOUT (FORMAT binary)"
+                    : "COPY (SELECT * FROM " + table + " WHERE " + range(pages, n, i) + ") TO STDOUT (FORMAT binary)");
+        }
+        return sqls;
+    }
+
+    private static boolean partitioned(Connection c, String table) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT relkind = 'p' FROM pg_class WHERE oid = '" + table + "'::regclass")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * A partitioned table as Freshet shares it out: its leaves, largest first, each to the
+     * connection with the fewest pages so far, read whole under UNION ALL with the columns named
+     * (a leaf may order its columns otherwise); fewer connections than asked when there are fewer leaves.
+     */
+    private static List<String> leafCopies(Connection c, String table, int n) throws Exception {
+        String columns;
+        List<String> leaves = new ArrayList<>();
+        List<Long> pages = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+                    + "WHERE attrelid = '" + table + "'::regclass AND attnum > 0 AND NOT attisdropped")) {
+                rs.next();
+                columns = rs.getString(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT relid::regclass::text, pg_relation_size(relid) FROM pg_partition_tree('" + table
+                    + "'::regclass) WHERE isleaf ORDER BY 2 DESC, 1")) {
+                while (rs.next()) {
+                    leaves.add(rs.getString(1));
+                    pages.add(rs.getLong(2));
+                }
+            }
+        }
+        int groups = Math.max(1, Math.min(n, leaves.size()));
+        List<List<String>> selects = new ArrayList<>();
+        long[] load = new long[groups];
+        for (int g = 0; g < groups; g++) {
+            selects.add(new ArrayList<>());
+        }
+        for (int i = 0; i < leaves.size(); i++) {
+            int least = 0;
+            for (int g = 1; g < groups; g++) {
+                least = load[g] < load[least] ? g : least;
+            }
+            selects.get(least).add("SELECT " + columns + " FROM " + leaves.get(i));
+            load[least] += pages.get(i);
+        }
+        return selects.stream().filter(l -> !l.isEmpty()).map(l -> "COPY (" + String.join(" UNION ALL ", l) + ") TO STDOUT (FORMAT binary)").toList();
     }
 
     /** Range {@code i} of {@code n} equal runs of pages, the first open below and the last open above. */

@@ -79,6 +79,28 @@ class BenchSnapshotTablesTest {
         assertTrue(!out.contains("table ignored"), out);
     }
 
+    /** A partitioned table (every table of the file, none named) is measured as a whole, its leaves shared out among the connections. */
+    @Test
+    void aPartitionedTableIsMeasuredWhole(@TempDir Path dir) throws Exception {
+        Path sql = dir.resolve("parted.sql");
+        Files.writeString(sql, """
+                CREATE TABLE readings (id bigint, at date, v double precision) PARTITION BY RANGE (at);
+                CREATE TABLE readings_2025 PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+                CREATE TABLE readings_2026 (v double precision, id bigint, at date);
+                ALTER TABLE readings ATTACH PARTITION readings_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+                INSERT INTO readings SELECT g, date '2025-01-01' + (g % 700), g / 3.0 FROM generate_series(1, 5000) g;
+                """);
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setOut(new PrintWriter(printed, true));
+        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
+
+        String out = printed.toString();
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("table readings     5,000 rows (3 columns: bigint, date, double precision)"), out);
+        assertTrue(!out.contains("table readings_20"), out);
+    }
+
     @Test
     void columnsAndSqlAreAlternatives(@TempDir Path dir) throws Exception {
         Path sql = Files.writeString(dir.resolve("t.sql"), "CREATE TABLE t (id int);");

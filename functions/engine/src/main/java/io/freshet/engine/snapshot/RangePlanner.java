@@ -10,9 +10,11 @@ import java.util.List;
 /**
  * Splits a table into the ctid page ranges that several connections read at once (as DuckDB's
  * postgres scanner does): equal runs of pages, never fewer than {@code minPagesPerRange} each, at
- * most {@code degree}. Only plain tables and materialized views have heap pages to split; a view,
- * a partitioned or a foreign table is read whole, and so is every table on a PostgreSQL before 14
- * (no TID range scan: each range would read the whole table).
+ * most {@code degree}. Only plain tables and materialized views have heap pages to split, and
+ * only on PostgreSQL 14 or later (before, no TID range scan: each range would read the whole
+ * table). A partitioned table is shared out by its leaf partitions instead ({@link #leafRanges}),
+ * on the same versions.
+ * A view or a foreign table is read whole.
  *
  * <p>The page count is {@code pg_relation_size} at planning time, under the snapshot's lock. A
  * page appended later holds only rows the snapshot cannot see, and the last range is open above
@@ -46,7 +48,9 @@ final class RangePlanner {
         List<List<TableRange>> out = new ArrayList<>();
         for (TablePlan plan : plans) {
             char kind = plan.relation().kind();
-            if (degree < 2 || !tidRangeScan || (kind != 'r' && kind != 'm')) {
+            if (degree >= 2 && kind == 'p' && tidRangeScan) {
+                out.add(leafRanges(c, plan.relation().oid()));
+            } else if (degree < 2 || !tidRangeScan || (kind != 'r' && kind != 'm')) {
                 out.add(List.of(TableRange.WHOLE));
             } else {
                 out.add(split(pages(c, plan.relation().oid()), degree, minPagesPerRange));
@@ -63,6 +67,65 @@ final class RangePlanner {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /**
+     * A partitioned table's leaf partitions (at any depth) shared out among up to {@code degree}
+     * connections, the largest first to the least loaded, each leaf read whole; the whole table
+     * in one read where reading its leaves could differ from reading it: a leaf that is not a plain
+     * table (a foreign one), row-level security on the table or a leaf (policies of the table apply
+     * through it, a leaf's when it is read directly), or a leaf the user may not read (the table's
+     * grant covers its partitions only through it).
+     */
+    private List<TableRange> leafRanges(Connection c, long oid) throws SQLException {
+        String sql = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind = 'r' AND NOT c.relrowsecurity "
+                + "AND has_table_privilege(c.oid, 'SELECT'), pg_relation_size(c.oid) / current_setting('block_size')::bigint "
+                + "FROM pg_partition_tree(?::oid) t JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE t.isleaf OR (t.relid = ?::oid AND c.relrowsecurity) ORDER BY 3 DESC, 1";
+        List<String> names = new ArrayList<>();
+        List<Long> pages = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, oid);
+            s.setLong(2, oid);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getBoolean(2)) {
+                        return List.of(TableRange.WHOLE);
+                    }
+                    names.add(rs.getString(1));
+                    pages.add(rs.getLong(3));
+                }
+            }
+        }
+        return shareOut(names, pages, degree, minPagesPerRange);
+    }
+
+    /**
+     * Leaves (largest first, with their pages) in at most {@code degree} groups of about equal
+     * pages: as many groups as the pages warrant at {@code minPages} each, never more than leaves.
+     */
+    static List<TableRange> shareOut(List<String> leaves, List<Long> pages, int degree, long minPages) {
+        long total = pages.stream().mapToLong(Long::longValue).sum();
+        int n = (int) Math.max(1, Math.min(Math.min(degree, leaves.size()), total / Math.max(1, minPages)));
+        if (n == 1) {
+            return List.of(TableRange.WHOLE);
+        }
+        List<List<String>> groups = new ArrayList<>();
+        long[] load = new long[n];
+        for (int i = 0; i < n; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < leaves.size(); i++) {
+            int least = 0;
+            for (int g = 1; g < n; g++) {
+                if (load[g] < load[least]) {
+                    least = g;
+                }
+            }
+            groups.get(least).add(leaves.get(i));
+            load[least] += pages.get(i);
+        }
+        return groups.stream().map(TableRange::ofLeaves).toList();
     }
 
     /** {@code pages} in at most {@code degree} equal runs of at least {@code minPages}; the first open below, the last above. */

@@ -158,9 +158,24 @@ final class TablePlanner {
         return copySql(plan, TableRange.WHOLE);
     }
 
-    /** The COPY of one range of the table: the watermark bounds and the range's pages, all of them conditions together. */
+    /**
+     * The COPY of one range of the table: the watermark bounds and the range's pages, all of them
+     * conditions together; for leaf partitions, one SELECT of each under UNION ALL, the columns named
+     * (a partition attached from a table of another column order has its own attribute numbers).
+     */
     static String copySql(TablePlan plan, TableRange range) {
-        StringBuilder sql = new StringBuilder("COPY (SELECT ");
+        if (range.leaves().isEmpty()) {
+            return "COPY (" + select(plan, plan.from(), range) + ") TO STDOUT (FORMAT binary)";
+        }
+        List<String> selects = new ArrayList<>();
+        for (String leaf : range.leaves()) {
+            selects.add(select(plan, leaf, TableRange.WHOLE));
+        }
+        return "COPY (" + String.join(" UNION ALL ", selects) + ") TO STDOUT (FORMAT binary)";
+    }
+
+    private static String select(TablePlan plan, String from, TableRange range) {
+        StringBuilder sql = new StringBuilder("SELECT ");
         List<PgColumn> columns = plan.columns();
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
@@ -168,7 +183,7 @@ final class TablePlanner {
             }
             sql.append(columns.get(i).selectExpression());
         }
-        sql.append(" FROM ").append(plan.from());
+        sql.append(" FROM ").append(from);
         List<String> where = new ArrayList<>();
         if (plan.watermarkIndex() >= 0) {
             PgColumn wm = columns.get(plan.watermarkIndex());
@@ -184,7 +199,7 @@ final class TablePlanner {
         if (!where.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", where));
         }
-        return sql.append(") TO STDOUT (FORMAT binary)").toString();
+        return sql.toString();
     }
 
     private static String typed(String literal, PgColumn column) {

@@ -1,14 +1,18 @@
 package io.freshet.engine.snapshot;
 
+import java.util.List;
+
 /**
  * The part of a table one connection reads: heap pages {@code [fromPage, toPage)} by ctid, the
  * first range open below and the last open above, so that together the ranges cover every tuple
- * whatever the table's size when they were planned. {@link #WHOLE} is the table in one read.
+ * whatever the table's size when they were planned; or, for a partitioned table, some of its leaf
+ * partitions, each read whole. {@link #WHOLE} is the table in one read.
  *
  * @param fromPage the first page, or -1 for no lower bound
  * @param toPage   the page after the last, or -1 for no upper bound
+ * @param leaves   the leaf partitions read instead of the table (quoted, qualified names), or none
  */
-record TableRange(long fromPage, long toPage) {
+record TableRange(long fromPage, long toPage, List<String> leaves) {
 
     static final TableRange WHOLE = new TableRange(-1, -1);
 
@@ -16,6 +20,22 @@ record TableRange(long fromPage, long toPage) {
         if (fromPage < -1 || toPage < -1 || (fromPage >= 0 && toPage >= 0 && toPage <= fromPage)) {
             throw new IllegalArgumentException("not a page range: [" + fromPage + ", " + toPage + ")");
         }
+        leaves = List.copyOf(leaves);
+        if (!leaves.isEmpty() && (fromPage >= 0 || toPage >= 0)) {
+            throw new IllegalArgumentException("leaf partitions are read whole, not by pages");
+        }
+    }
+
+    TableRange(long fromPage, long toPage) {
+        this(fromPage, toPage, List.of());
+    }
+
+    /** Leaf partitions of a partitioned table, each read whole. */
+    static TableRange ofLeaves(List<String> leaves) {
+        if (leaves.isEmpty()) {
+            throw new IllegalArgumentException("a range of leaf partitions names at least one");
+        }
+        return new TableRange(-1, -1, leaves);
     }
 
     /**

@@ -53,6 +53,18 @@ class ParallelSnapshotTest {
         pg.execute("CREATE TABLE events (id bigint PRIMARY KEY, at timestamptz, payload text);"
                 + "INSERT INTO events SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' END, "
                 + "repeat(md5(g::text), 3) FROM generate_series(1, 20000) g ORDER BY random()");
+        // a partitioned table: leaves of unequal size, one level of sub-partitions, a partition attached from a table of
+        // another column order (its own attribute numbers), and an empty default
+        pg.execute("CREATE TABLE parted (id bigint, at timestamptz, note text, amount numeric(12,2)) PARTITION BY RANGE (id);"
+                + "CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (1) TO (4001);"
+                + "CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (4001) TO (6001) PARTITION BY RANGE (id);"
+                + "CREATE TABLE parted_2a PARTITION OF parted_2 FOR VALUES FROM (4001) TO (5001);"
+                + "CREATE TABLE parted_2b PARTITION OF parted_2 FOR VALUES FROM (5001) TO (6001);"
+                + "CREATE TABLE parted_3 (amount numeric(12,2), note text, id bigint, at timestamptz);"
+                + "ALTER TABLE parted ATTACH PARTITION parted_3 FOR VALUES FROM (6001) TO (9001);"
+                + "CREATE TABLE parted_default PARTITION OF parted DEFAULT;"
+                + "INSERT INTO parted SELECT g, CASE WHEN g % 89 = 0 THEN NULL ELSE timestamptz '2026-01-01 00:00:00+00' + g * interval '1 minute' END, "
+                + "CASE WHEN g % 7 = 0 THEN NULL ELSE repeat(md5(g::text), 2) END, g / 100.0 FROM generate_series(1, 9000) g");
     }
 
     @AfterAll
@@ -236,5 +248,52 @@ class ParallelSnapshotTest {
         assertEquals("ctid >= '(2500,0)'::tid AND ctid < '(5000,0)'::tid", new TableRange(2500, 5000).condition());
         assertEquals("ctid < '(2500,0)'::tid", new TableRange(-1, 2500).condition());
         assertEquals("", TableRange.WHOLE.condition());
+    }
+
+    /**
+     * A partitioned table is shared out by its leaves, each read whole under UNION ALL, the
+     * columns by name: the same rows as one read of the table, full and incremental.
+     */
+    @Test
+    void aPartitionedTableIsReadByItsLeavesOverSeveralConnections() throws Exception {
+        for (TableRequest request : List.of(TableRequest.full("public", "parted", "raw.parted"),
+                TableRequest.incremental("public", "parted", "raw.parted_next", "at", Optional.of("2026-01-03 00:00:00+00")))) {
+            TableSnapshot serial = snapshot(new Watch(), request, dir(), settings(1));
+            Watch watch = new Watch();
+            TableSnapshot parallel = snapshot(watch, request, dir(), settings(3));
+            List<TableRange> ranges = watch.ranges.get(0);
+            assertEquals(3, ranges.size(), "ranges planned: " + ranges);
+            assertEquals(5, ranges.stream().mapToInt(r -> r.leaves().size()).sum(), "every leaf once: " + ranges);
+            assertEquals(List.of("public.parted_1"), ranges.get(0).leaves(), "the largest leaf alone");
+            assertEquals(3, watch.backends, "connections reading");
+            assertEquals(serial.newWatermark(), parallel.newWatermark(), request.output());
+            assertEquals(serial.rows(), parallel.rows(), request.output());
+            assertEquals("0 only in the first, 0 only in the second, " + serial.rows() + " and " + serial.rows() + " rows",
+                    difference(serial.parquetFiles(), parallel.parquetFiles()), request.output());
+        }
+        assertEquals(9000, snapshot(new Watch(), TableRequest.full("public", "parted", "raw.all"), dir(), settings(3)).rows());
+    }
+
+    /** Where reading the leaves could differ from reading the table (row-level security on a leaf), it is read whole. */
+    @Test
+    void aPartitionedTableWithRowSecurityOnALeafIsReadWhole() throws Exception {
+        pg.execute("CREATE TABLE guarded (id bigint, v text) PARTITION BY LIST (v);"
+                + "CREATE TABLE guarded_a PARTITION OF guarded FOR VALUES IN ('a');"
+                + "CREATE TABLE guarded_b PARTITION OF guarded FOR VALUES IN ('b');"
+                + "INSERT INTO guarded SELECT g, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END FROM generate_series(1, 4000) g;"
+                + "ALTER TABLE guarded_b ENABLE ROW LEVEL SECURITY");
+        Watch watch = new Watch();
+        TableSnapshot whole = snapshot(watch, TableRequest.full("public", "guarded", "raw.guarded"), dir(), settings(3));
+        assertEquals(List.of(List.of(TableRange.WHOLE)), watch.ranges);
+        assertEquals(4000, whole.rows());
+    }
+
+    @Test
+    void leavesAreSharedOutLargestFirstToTheLeastLoaded() {
+        assertEquals(List.of(TableRange.ofLeaves(List.of("a")), TableRange.ofLeaves(List.of("b", "e")), TableRange.ofLeaves(List.of("c", "d"))),
+                RangePlanner.shareOut(List.of("a", "b", "c", "d", "e"), List.of(9000L, 5000L, 4000L, 3000L, 1000L), 3, 1024));
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.shareOut(List.of("a", "b"), List.of(600L, 400L), 3, 1024), "too few pages for two");
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.shareOut(List.of("a"), List.of(90_000L), 3, 1024), "one leaf");
+        assertEquals(2, RangePlanner.shareOut(List.of("a", "b"), List.of(9000L, 9000L), 8, 1024).size(), "never more groups than leaves");
     }
 }
