@@ -215,6 +215,9 @@ final class BenchSnapshot implements Callable<Integer> {
             duckBytes = Files.size(dir.resolve("duckdb.parquet"));
             Files.delete(dir.resolve("duckdb.parquet"));
         }
+        // The baselines' garbage (pgjdbc's CopyOut allocates an array per row) is this benchmark's, not
+        // Freshet's: a full collection lets G1 return the young generation it grew for them before the peak is reset.
+        System.gc();
         resetPeakRss();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
