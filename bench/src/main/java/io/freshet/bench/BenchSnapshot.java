@@ -134,10 +134,14 @@ final class BenchSnapshot implements Callable<Integer> {
                 out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.name(), tableRows, table.columns(),
                         table.size(pg), (System.nanoTime() - t0) / 1e9);
                 out.flush();
+                if (tableRows == 0) {
+                    out.println("  no rows: nothing to measure");
+                    continue;
+                }
                 heap.reset();
                 Best best = Best.NONE;
                 for (int round = 1; round <= rounds; round++) {
-                    Best r = round(pg, table.name(), tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
+                    Best r = round(pg, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
                     best = best.and(r);
                     printRound(out, round, n, r);
                 }
@@ -195,16 +199,16 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** One round on one table: (a), (b), (c), (d) in turn. */
-    private Best round(LocalPostgres pg, String table, long tableRows, int n, int duckThreads, SnapshotDuckDbScanner duckdb, ObjectStore store,
+    private Best round(LocalPostgres pg, SnapshotBenchTable table, long tableRows, int n, int duckThreads, SnapshotDuckDbScanner duckdb, ObjectStore store,
                        Path dir) throws Exception {
         Files.createDirectories(dir);
-        double copies = tableRows / SnapshotCopyBaseline.seconds(pg, table, n, tableRows);
-        double copy = tableRows / SnapshotCopyBaseline.seconds(pg, table, 1, tableRows);
+        double copies = tableRows / SnapshotCopyBaseline.seconds(pg, table.sqlName(), n, tableRows);
+        double copy = tableRows / SnapshotCopyBaseline.seconds(pg, table.sqlName(), 1, tableRows);
         double duck = 0;
         long duckRss = 0;
         double duckCpu = 0;
         long duckBytes = 0;
-        SnapshotDuckDbScanner.Read read = duckdb == null ? null : duckRead(duckdb, pg, table, dir.resolve("duckdb.parquet"), duckThreads);
+        SnapshotDuckDbScanner.Read read = duckdb == null ? null : duckRead(duckdb, pg, table.sqlName(), dir.resolve("duckdb.parquet"), duckThreads);
         if (read != null) {
             if (read.rows() != tableRows) {
                 throw new IllegalStateException("DuckDB wrote " + read.rows() + " rows of " + tableRows);
@@ -221,7 +225,7 @@ final class BenchSnapshot implements Callable<Integer> {
         resetPeakRss();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        SnapshotResult result = freshet(pg, table, n, duckThreads, store, dir);
+        SnapshotResult result = freshet(pg, table.name(), n, duckThreads, store, dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e3 / tableRows;
         if (result.rows() != tableRows) {
@@ -249,7 +253,7 @@ final class BenchSnapshot implements Callable<Integer> {
         ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-upload"));
         List<Future<?>> uploads = new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        String prefix = "raw/" + table + "/" + dir.getFileName() + "/";
+        String prefix = "raw/bench_table/" + dir.getFileName() + "/";
         ParquetFileListener upload = store == null ? ParquetFileListener.NONE : (output, file, fileRows) -> {
             String key = prefix + file.getFileName();
             keys.add(key);
@@ -261,7 +265,7 @@ final class BenchSnapshot implements Callable<Integer> {
         };
         SnapshotResult result;
         try {
-            result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw." + table)), dir.resolve("freshet"),
+            result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw.bench_table")), dir.resolve("freshet"),
                     new SnapshotSettings(memoryLimit, duckThreads, dir.resolve("spill"), n), upload);
         } finally {
             uploader.shutdown();

@@ -63,7 +63,7 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
 
     /** A table that exists already (made by the user's SQL), described from the catalog. */
     static SnapshotBenchTable existing(LocalPostgres pg, String name) throws Exception {
-        List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, name);
+        List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, quoted(name));
         List<String> types = new ArrayList<>();
         for (GeneratedColumns.Column c : columns) {
             types.add(c.type());
@@ -75,7 +75,7 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
     void fill(LocalPostgres pg, long rows) throws Exception {
         if (create != null) {
             pg.execute(create);
-            String sql = insert != null ? insert : GeneratedColumns.insert(name, GeneratedColumns.columns(pg, name));
+            String sql = insert != null ? insert : GeneratedColumns.insert(sqlName(), GeneratedColumns.columns(pg, sqlName()));
             try {
                 pg.execute(sql.replace("{rows}", Long.toString(rows)));
             } catch (RuntimeException e) {
@@ -83,7 +83,7 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
                         + "is cast from a number's text: give such a table with --sql FILE instead", e);
             }
         }
-        pg.execute("VACUUM ANALYZE " + name);
+        pg.execute("VACUUM ANALYZE " + sqlName());
     }
 
     /** The tables of schema public (plain and partitioned; partitions are read through their table), oldest first. */
@@ -99,16 +99,30 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
         return names;
     }
 
+    /** The table's name as an SQL identifier, quoted: any name a user's SQL gave it ({@code "Odd Names"}) reads as itself. */
+    String sqlName() {
+        return quoted(name);
+    }
+
+    static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code text} as an SQL string literal. */
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     /** Its rows, counted. */
     long rows(LocalPostgres pg) throws Exception {
-        return queryLong(pg, "SELECT count(*) FROM " + name);
+        return queryLong(pg, "SELECT count(*) FROM " + sqlName());
     }
 
     /** The table's size with its indexes (a partitioned table's, its partitions'), as PostgreSQL prints it. */
     String size(LocalPostgres pg) throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('" + name
-                     + "')), pg_total_relation_size('" + name + "')))")) {
+             ResultSet rs = s.executeQuery("SELECT pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree("
+                     + literal(sqlName()) + ")), pg_total_relation_size(" + literal(sqlName()) + ")))")) {
             rs.next();
             return rs.getString(1);
         }

@@ -24,7 +24,7 @@ final class SnapshotCopyBaseline {
     private SnapshotCopyBaseline() {
     }
 
-    /** Seconds to COPY the whole table on {@code connections} connections; checks the rows. */
+    /** Seconds to COPY the whole table ({@code table}: a quoted identifier) on {@code connections} connections; checks the rows. */
     static double seconds(LocalPostgres pg, String table, int connections, long expectedRows) throws Exception {
         List<Connection> open = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(connections);
@@ -75,7 +75,7 @@ final class SnapshotCopyBaseline {
     }
 
     private static boolean partitioned(Connection c, String table) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT relkind = 'p' FROM pg_class WHERE oid = '" + table + "'::regclass")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT relkind = 'p' FROM pg_class WHERE oid = " + SnapshotBenchTable.literal(table) + "::regclass")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -92,12 +92,12 @@ final class SnapshotCopyBaseline {
         List<Long> pages = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
-                    + "WHERE attrelid = '" + table + "'::regclass AND attnum > 0 AND NOT attisdropped")) {
+                    + "WHERE attrelid = " + SnapshotBenchTable.literal(table) + "::regclass AND attnum > 0 AND NOT attisdropped")) {
                 rs.next();
                 columns = rs.getString(1);
             }
-            try (ResultSet rs = s.executeQuery("SELECT relid::regclass::text, pg_relation_size(relid) FROM pg_partition_tree('" + table
-                    + "'::regclass) WHERE isleaf ORDER BY 2 DESC, 1")) {
+            try (ResultSet rs = s.executeQuery("SELECT relid::regclass::text, pg_relation_size(relid) FROM pg_partition_tree(" + SnapshotBenchTable.literal(table)
+                    + "::regclass) WHERE isleaf ORDER BY 2 DESC, 1")) {
                 while (rs.next()) {
                     leaves.add(rs.getString(1));
                     pages.add(rs.getLong(2));
@@ -135,7 +135,7 @@ final class SnapshotCopyBaseline {
 
     private static long pages(Connection c, String table) throws Exception {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_relation_size('" + table + "') / current_setting('block_size')::bigint")) {
+             ResultSet rs = s.executeQuery("SELECT pg_relation_size(" + SnapshotBenchTable.literal(table) + ") / current_setting('block_size')::bigint")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -66,17 +66,24 @@ class BenchSnapshotTablesTest {
                 CREATE TABLE orders (id bigint PRIMARY KEY, m mood, p positive, note text);
                 INSERT INTO orders SELECT g, (ARRAY['sad','ok','happy']::mood[])[1 + g % 3], 1 + g % 50, 'n' || g FROM generate_series(1, 3210) g;
                 CREATE TABLE ignored (id int);
+                CREATE TABLE "Odd Names" ("Order Date" date, "select" int, "Weird""Quote" text);
+                INSERT INTO "Odd Names" SELECT date '2026-01-01' + g % 50, g, 'q"' || g FROM generate_series(1, 1500) g;
+                CREATE TABLE empty_one (id int);
                 """);
         StringWriter printed = new StringWriter();
         CommandLine cli = new CommandLine(new BenchSnapshot());
         cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--table", "orders", "--rounds", "1", "--no-duckdb", "--connections", "2");
+        int exit = cli.execute("--sql", sql.toString(), "--table", "orders", "--table", "Odd Names", "--table", "empty_one", "--rounds", "1", "--no-duckdb",
+                "--connections", "2");
 
         String out = printed.toString();
         assertEquals(0, exit, out);
         assertTrue(out.contains("table orders       3,210 rows (4 columns: bigint, mood, positive, text)"), out);
         assertTrue(out.contains("Freshet / parallel COPY"), out);
         assertTrue(!out.contains("table ignored"), out);
+        assertTrue(out.contains("table Odd Names    1,500 rows (3 columns: date, integer, text)"), out);
+        assertTrue(out.contains("table empty_one    0 rows (1 columns: integer)") && out.contains("  no rows: nothing to measure"), out);
+        assertEquals(2, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
     }
 
     /** A partitioned table (every table of the file, none named) is measured as a whole, its leaves shared out among the connections. */
