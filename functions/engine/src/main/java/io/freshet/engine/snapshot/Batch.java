@@ -1,5 +1,6 @@
 package io.freshet.engine.snapshot;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,14 +19,21 @@ final class Batch {
     static final int PAYLOAD_LIMIT = 4 << 20;
 
     final ColumnBuffer[] columns;
+    /** The columns whose bytes vary by value (strings, LISTs): the only ones {@link #full()} must look at, once per row. */
+    private final ColumnBuffer[] variable;
     int rows;
 
     Batch(List<PgColumn> columns) {
         this.columns = new ColumnBuffer[columns.size()];
+        List<ColumnBuffer> variable = new ArrayList<>();
         for (int i = 0; i < this.columns.length; i++) {
             PgColumn c = columns.get(i);
             this.columns[i] = c.kind() == Kind.ARRAY ? ColumnBuffer.list(c.element().width(), CAPACITY) : new ColumnBuffer(c.width(), CAPACITY);
+            if (this.columns[i].width == 0 || this.columns[i].child != null) {
+                variable.add(this.columns[i]);
+            }
         }
+        this.variable = variable.toArray(ColumnBuffer[]::new);
     }
 
     void reset() {
@@ -49,7 +57,7 @@ final class Batch {
             return true;
         }
         long payload = 0;
-        for (ColumnBuffer c : columns) {
+        for (ColumnBuffer c : variable) {
             if (c.width == 0) {
                 payload += c.payloadLength;
             } else if (c.child != null) {
