@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,9 +83,10 @@ final class SnapshotCopyBaseline {
     }
 
     /**
-     * A partitioned table as Freshet shares it out: its leaves, largest first, each to the
-     * connection with the fewest pages so far, read whole under UNION ALL with the columns named
-     * (a leaf may order its columns otherwise); fewer connections than asked when there are fewer leaves.
+     * A partitioned table as Freshet shares it out (its RangePlanner): a leaf larger than a
+     * connection's share of the pages split into runs of pages, then the parts, largest first, each
+     * to the connection with the fewest pages so far, read under UNION ALL with the columns named
+     * (a leaf may order its columns otherwise).
      */
     private static List<String> leafCopies(Connection c, String table, int n) throws Exception {
         String columns;
@@ -96,27 +98,36 @@ final class SnapshotCopyBaseline {
                 rs.next();
                 columns = rs.getString(1);
             }
-            try (ResultSet rs = s.executeQuery("SELECT relid::regclass::text, pg_relation_size(relid) FROM pg_partition_tree(" + SnapshotBenchTable.literal(table)
-                    + "::regclass) WHERE isleaf ORDER BY 2 DESC, 1")) {
+            try (ResultSet rs = s.executeQuery("SELECT relid::regclass::text, pg_relation_size(relid) / current_setting('block_size')::bigint "
+                    + "FROM pg_partition_tree(" + SnapshotBenchTable.literal(table) + "::regclass) WHERE isleaf ORDER BY 2 DESC, 1")) {
                 while (rs.next()) {
                     leaves.add(rs.getString(1));
                     pages.add(rs.getLong(2));
                 }
             }
         }
-        int groups = Math.max(1, Math.min(n, leaves.size()));
+        long share = Math.max(1, (pages.stream().mapToLong(Long::longValue).sum() + n - 1) / n);
+        List<Map.Entry<String, Long>> parts = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            int runs = (int) Math.max(1, Math.min(n, (pages.get(i) + share - 1) / share));
+            for (int r = 0; r < runs; r++) {
+                String where = runs == 1 ? "" : " WHERE " + range(pages.get(i), runs, r);
+                parts.add(Map.entry("SELECT " + columns + " FROM " + leaves.get(i) + where, pages.get(i) / runs));
+            }
+        }
+        parts.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
         List<List<String>> selects = new ArrayList<>();
-        long[] load = new long[groups];
-        for (int g = 0; g < groups; g++) {
+        long[] load = new long[n];
+        for (int g = 0; g < n; g++) {
             selects.add(new ArrayList<>());
         }
-        for (int i = 0; i < leaves.size(); i++) {
+        for (Map.Entry<String, Long> part : parts) {
             int least = 0;
-            for (int g = 1; g < groups; g++) {
+            for (int g = 1; g < n; g++) {
                 least = load[g] < load[least] ? g : least;
             }
-            selects.get(least).add("SELECT " + columns + " FROM " + leaves.get(i));
-            load[least] += pages.get(i);
+            selects.get(least).add(part.getKey());
+            load[least] += part.getValue();
         }
         return selects.stream().filter(l -> !l.isEmpty()).map(l -> "COPY (" + String.join(" UNION ALL ", l) + ") TO STDOUT (FORMAT binary)").toList();
     }

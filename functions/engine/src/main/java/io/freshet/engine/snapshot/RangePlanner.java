@@ -71,11 +71,11 @@ final class RangePlanner {
 
     /**
      * A partitioned table's leaf partitions (at any depth) shared out among up to {@code degree}
-     * connections, the largest first to the least loaded, each leaf read whole; the whole table
-     * in one read where reading its leaves could differ from reading it: a leaf that is not a plain
-     * table (a foreign one), row-level security on the table or a leaf (policies of the table apply
-     * through it, a leaf's when it is read directly), or a leaf the user may not read (the table's
-     * grant covers its partitions only through it).
+     * connections ({@link #shareOut}); the whole table in one read where reading its leaves could
+     * differ from reading it: a leaf that is not a plain table (a foreign one), row-level security
+     * on the table or a leaf (policies of the table apply through it, a leaf's when it is read
+     * directly), or a leaf the user may not read (the table's grant covers its partitions only
+     * through it).
      */
     private List<TableRange> leafRanges(Connection c, long oid) throws SQLException {
         String sql = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind = 'r' AND NOT c.relrowsecurity "
@@ -100,32 +100,49 @@ final class RangePlanner {
         return shareOut(names, pages, degree, minPagesPerRange);
     }
 
+    /** A leaf's part and its pages, for sharing out. */
+    private record Unit(TableRange.LeafPart part, long pages) {
+    }
+
     /**
-     * Leaves (largest first, with their pages) in at most {@code degree} groups of about equal
-     * pages: as many groups as the pages warrant at {@code minPages} each, never more than leaves.
+     * Leaves with their pages in up to {@code degree} groups of about equal pages, as many as the
+     * pages warrant at {@code minPages} each: a leaf larger than a group's share is first split
+     * into runs of pages (as a plain table is), then the parts go, the largest first, each to the
+     * group with the fewest pages so far. A partitioned table whose data is mostly one leaf is
+     * thereby read in parallel too.
      */
     static List<TableRange> shareOut(List<String> leaves, List<Long> pages, int degree, long minPages) {
         long total = pages.stream().mapToLong(Long::longValue).sum();
-        int n = (int) Math.max(1, Math.min(Math.min(degree, leaves.size()), total / Math.max(1, minPages)));
+        int n = (int) Math.max(1, Math.min(degree, total / Math.max(1, minPages)));
         if (n == 1) {
             return List.of(TableRange.WHOLE);
         }
-        List<List<String>> groups = new ArrayList<>();
+        long share = (total + n - 1) / n;
+        List<Unit> units = new ArrayList<>();
+        for (int i = 0; i < leaves.size(); i++) {
+            long leafPages = pages.get(i);
+            List<TableRange> runs = split(leafPages, (int) Math.min(n, (leafPages + share - 1) / share), minPages);
+            for (TableRange run : runs) {
+                units.add(new Unit(new TableRange.LeafPart(leaves.get(i), run), leafPages / runs.size()));
+            }
+        }
+        units.sort((a, b) -> Long.compare(b.pages(), a.pages()));
+        List<List<TableRange.LeafPart>> groups = new ArrayList<>();
         long[] load = new long[n];
         for (int i = 0; i < n; i++) {
             groups.add(new ArrayList<>());
         }
-        for (int i = 0; i < leaves.size(); i++) {
+        for (Unit unit : units) {
             int least = 0;
             for (int g = 1; g < n; g++) {
                 if (load[g] < load[least]) {
                     least = g;
                 }
             }
-            groups.get(least).add(leaves.get(i));
-            load[least] += pages.get(i);
+            groups.get(least).add(unit.part());
+            load[least] += unit.pages();
         }
-        return groups.stream().map(TableRange::ofLeaves).toList();
+        return groups.stream().filter(g -> !g.isEmpty()).map(TableRange::ofLeaves).toList();
     }
 
     /** {@code pages} in at most {@code degree} equal runs of at least {@code minPages}; the first open below, the last above. */

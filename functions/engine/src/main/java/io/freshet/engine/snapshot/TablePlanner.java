@@ -168,8 +168,8 @@ final class TablePlanner {
             return "COPY (" + select(plan, plan.from(), range) + ") TO STDOUT (FORMAT binary)";
         }
         List<String> selects = new ArrayList<>();
-        for (String leaf : range.leaves()) {
-            selects.add(select(plan, leaf, TableRange.WHOLE));
+        for (TableRange.LeafPart part : range.leaves()) {
+            selects.add(select(plan, part.leaf(), part.pages()));
         }
         return "COPY (" + String.join(" UNION ALL ", selects) + ") TO STDOUT (FORMAT binary)";
     }

@@ -5,14 +5,32 @@ import java.util.List;
 /**
  * The part of a table one connection reads: heap pages {@code [fromPage, toPage)} by ctid, the
  * first range open below and the last open above, so that together the ranges cover every tuple
- * whatever the table's size when they were planned; or, for a partitioned table, some of its leaf
- * partitions, each read whole. {@link #WHOLE} is the table in one read.
+ * whatever the table's size when they were planned; or, for a partitioned table, parts of its leaf
+ * partitions (a leaf whole, or a run of its pages). {@link #WHOLE} is the table in one read.
  *
  * @param fromPage the first page, or -1 for no lower bound
  * @param toPage   the page after the last, or -1 for no upper bound
- * @param leaves   the leaf partitions read instead of the table (quoted, qualified names), or none
+ * @param leaves   the parts of leaf partitions read instead of the table, or none
  */
-record TableRange(long fromPage, long toPage, List<String> leaves) {
+record TableRange(long fromPage, long toPage, List<LeafPart> leaves) {
+
+    /**
+     * A leaf partition, or a run of its pages.
+     *
+     * @param leaf  its quoted, qualified name
+     * @param pages which of its pages: {@link #WHOLE} or a page range
+     */
+    record LeafPart(String leaf, TableRange pages) {
+        LeafPart {
+            if (!pages.leaves().isEmpty()) {
+                throw new IllegalArgumentException("a leaf's pages are a page range");
+            }
+        }
+
+        static LeafPart whole(String leaf) {
+            return new LeafPart(leaf, WHOLE);
+        }
+    }
 
     static final TableRange WHOLE = new TableRange(-1, -1);
 
@@ -30,8 +48,8 @@ record TableRange(long fromPage, long toPage, List<String> leaves) {
         this(fromPage, toPage, List.of());
     }
 
-    /** Leaf partitions of a partitioned table, each read whole. */
-    static TableRange ofLeaves(List<String> leaves) {
+    /** Parts of leaf partitions of a partitioned table. */
+    static TableRange ofLeaves(List<LeafPart> leaves) {
         if (leaves.isEmpty()) {
             throw new IllegalArgumentException("a range of leaf partitions names at least one");
         }

@@ -263,8 +263,9 @@ class ParallelSnapshotTest {
             TableSnapshot parallel = snapshot(watch, request, dir(), settings(3));
             List<TableRange> ranges = watch.ranges.get(0);
             assertEquals(3, ranges.size(), "ranges planned: " + ranges);
-            assertEquals(5, ranges.stream().mapToInt(r -> r.leaves().size()).sum(), "every leaf once: " + ranges);
-            assertEquals(List.of("public.parted_1"), ranges.get(0).leaves(), "the largest leaf alone");
+            List<String> parts = ranges.stream().flatMap(r -> r.leaves().stream()).map(TableRange.LeafPart::leaf).toList();
+            assertEquals(List.of("public.parted_1", "public.parted_1", "public.parted_2a", "public.parted_2b", "public.parted_3", "public.parted_default"),
+                    parts.stream().sorted().toList(), "every leaf, the largest (more than a connection's share) in two runs of pages: " + ranges);
             assertEquals(3, watch.backends, "connections reading");
             assertEquals(serial.newWatermark(), parallel.newWatermark(), request.output());
             assertEquals(serial.rows(), parallel.rows(), request.output());
@@ -289,11 +290,21 @@ class ParallelSnapshotTest {
     }
 
     @Test
-    void leavesAreSharedOutLargestFirstToTheLeastLoaded() {
-        assertEquals(List.of(TableRange.ofLeaves(List.of("a")), TableRange.ofLeaves(List.of("b", "e")), TableRange.ofLeaves(List.of("c", "d"))),
+    void leavesAreSharedOutLargestFirstToTheLeastLoadedAndALeafLargerThanAShareIsSplit() {
+        TableRange.LeafPart aLow = new TableRange.LeafPart("a", new TableRange(-1, 4500));
+        TableRange.LeafPart aHigh = new TableRange.LeafPart("a", new TableRange(4500, -1));
+        assertEquals(List.of(TableRange.ofLeaves(List.of(whole("b"), whole("e"))), TableRange.ofLeaves(List.of(aLow, whole("c"))),
+                        TableRange.ofLeaves(List.of(aHigh, whole("d")))),
                 RangePlanner.shareOut(List.of("a", "b", "c", "d", "e"), List.of(9000L, 5000L, 4000L, 3000L, 1000L), 3, 1024));
         assertEquals(List.of(TableRange.WHOLE), RangePlanner.shareOut(List.of("a", "b"), List.of(600L, 400L), 3, 1024), "too few pages for two");
-        assertEquals(List.of(TableRange.WHOLE), RangePlanner.shareOut(List.of("a"), List.of(90_000L), 3, 1024), "one leaf");
-        assertEquals(2, RangePlanner.shareOut(List.of("a", "b"), List.of(9000L, 9000L), 8, 1024).size(), "never more groups than leaves");
+        assertEquals(List.of(TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(-1, 30_000)))),
+                        TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(30_000, 60_000)))),
+                        TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(60_000, -1))))),
+                RangePlanner.shareOut(List.of("a"), List.of(90_000L), 3, 1024), "one leaf holding it all: split by pages as a table is");
+        assertEquals(8, RangePlanner.shareOut(List.of("a", "b"), List.of(9000L, 9000L), 8, 1024).size(), "two leaves, eight connections: four runs each");
+    }
+
+    private static TableRange.LeafPart whole(String leaf) {
+        return TableRange.LeafPart.whole(leaf);
     }
 }
