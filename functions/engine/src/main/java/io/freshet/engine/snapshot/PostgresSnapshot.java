@@ -29,7 +29,8 @@ import java.util.Set;
  *     definition between reading the catalog and reading the rows. The columns are then read from
  *     {@code pg_attribute}/{@code pg_type}/{@code format_type}; that first query fixes the snapshot.
  *     A plain table (or materialized view) of at least two runs of {@link RangePlanner#MIN_PAGES_PER_RANGE}
- *     pages is split into up to {@code parallelConnections} ctid page ranges ({@link RangePlanner});
+ *     pages is split into up to {@code parallelConnections} ctid page ranges, a partitioned table into
+ *     groups of its leaf partitions (a large leaf in runs of pages) ({@link RangePlanner});
  *     with more than one connection the snapshot is exported ({@code pg_export_snapshot()}) and the
  *     other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is read: every
  *     range and every table of the call sees the same committed data.</li>
@@ -69,7 +70,8 @@ import java.util.Set;
  * <tr><td>bytea</td><td>BLOB</td></tr>
  * <tr><td>one-dimensional arrays of the above</td><td>LIST of the element's type, NULL elements kept</td></tr>
  * <tr><td>domains</td><td>as their base type</td></tr>
- * <tr><td>anything else (interval, timetz, inet, money, bit, xml, ranges, composites, ...)</td><td>VARCHAR:
+ * <tr><td>interval</td><td>VARCHAR: PostgreSQL's text with IntervalStyle=postgres, made from the binary form</td></tr>
+ * <tr><td>anything else (timetz, inet, money, bit, xml, ranges, composites, ...)</td><td>VARCHAR:
  *     PostgreSQL's text output, with the session at {@code DateStyle=ISO, TimeZone=UTC,
  *     IntervalStyle=postgres, extra_float_digits=3, bytea_output=hex}; arrays of them LIST(VARCHAR)</td></tr>
  * </table>
