@@ -24,7 +24,6 @@ import io.freshet.engine.snapshot.PostgresSnapshot;
 import io.freshet.engine.snapshot.SnapshotResult;
 import io.freshet.engine.snapshot.SnapshotSettings;
 import io.freshet.engine.snapshot.TableRequest;
-import io.freshet.testkit.LocalPostgres;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +55,13 @@ final class BenchSnapshot implements Callable<Integer> {
     @Option(names = "--sql", paramLabel = "FILE", description = "measure tables that this SQL file creates and fills (in schema public) instead of the built-in two")
     Path sql;
 
-    @Option(names = "--table", paramLabel = "NAME", description = "with --sql: the tables to measure, in order (default: every table of schema public)")
+    @Option(names = "--table", paramLabel = "NAME", description = "the tables to measure, in order, as table or schema.table: with --sql "
+            + "(default: every table of schema public) or --url (required)")
     List<String> tableNames;
+
+    @Option(names = "--url", paramLabel = "URL", description = "measure tables of this PostgreSQL server (postgresql://user:password@host:port/database) "
+            + "instead of an embedded one: name them with --table; nothing is created there")
+    String url;
 
     @Option(names = "--wide-rows", defaultValue = "5000000", converter = OptionValues.NotNegative.class,
             description = "rows in the 22-column table; 0 leaves it out (default: ${DEFAULT-VALUE})")
@@ -112,16 +116,19 @@ final class BenchSnapshot implements Callable<Integer> {
         if (columns != null && sql != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
         }
+        if (url != null && (tableNames == null || columns != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "with --url, name the tables to measure with --table (--columns would create one there)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         int duckThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int n = connections > 0 ? connections : SnapshotSettings.degree(PostgresConnections.DEFAULT_MAX);
         HeapWatch heap = new HeapWatch();
         Path work = Files.createTempDirectory("freshet-bench-snapshot");
-        try (LocalPostgres pg = LocalPostgres.start(); RemoteS3 s3 = upload ? RemoteS3.start() : null) {
+        try (BenchDatabase pg = url == null ? BenchDatabase.embedded() : BenchDatabase.at(url); RemoteS3 s3 = upload ? RemoteS3.start() : null) {
             SnapshotDuckDbScanner duckdb = noDuckdb ? null : scanner(work, out);
             out.printf("settings           %d connections (Freshet and (a)); DuckDB threads %d (Freshet's and the peer's), Freshet's memory_limit %s; "
-                    + "heap max %s; %d processors; load average %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
-                    Runtime.getRuntime().availableProcessors(), loadAverage());
+                    + "heap max %s; %d processors; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), pg.describe());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
             for (SnapshotBenchTable table : tables(pg, out)) {
                 long tableRows = table == SnapshotBenchTable.WIDE ? wideRows : rows;
@@ -131,7 +138,7 @@ final class BenchSnapshot implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 table.fill(pg, tableRows);
                 tableRows = table.create() == null ? table.rows(pg) : tableRows;
-                out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.name(), tableRows, table.columns(),
+                out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.label(), tableRows, table.columns(),
                         table.size(pg), (System.nanoTime() - t0) / 1e9);
                 out.flush();
                 if (tableRows == 0) {
@@ -168,23 +175,27 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** The tables to measure: those of --sql, the one of --columns, or the built-in two. */
-    private List<SnapshotBenchTable> tables(LocalPostgres pg, PrintWriter out) throws Exception {
+    private List<SnapshotBenchTable> tables(BenchDatabase pg, PrintWriter out) throws Exception {
         if (columns != null) {
             return List.of(SnapshotBenchTable.generated(columns));
         }
-        if (sql == null) {
+        if (sql == null && url == null) {
             return List.of(SnapshotBenchTable.NARROW, SnapshotBenchTable.WIDE);
         }
-        long t0 = System.nanoTime();
-        pg.execute(Files.readString(sql));
-        out.printf("ran %s in %.1f s%n", sql, (System.nanoTime() - t0) / 1e9);
+        if (sql != null) {
+            long t0 = System.nanoTime();
+            pg.execute(Files.readString(sql));
+            out.printf("ran %s in %.1f s%n", sql, (System.nanoTime() - t0) / 1e9);
+        }
         List<String> names = tableNames != null ? tableNames : SnapshotBenchTable.publicTables(pg);
         if (names.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), sql + " made no table in schema public");
         }
         List<SnapshotBenchTable> tables = new ArrayList<>();
         for (String name : names) {
-            tables.add(SnapshotBenchTable.existing(pg, name));
+            int dot = name.indexOf('.');
+            tables.add(dot < 0 ? SnapshotBenchTable.existing(pg, "public", name)
+                    : SnapshotBenchTable.existing(pg, name.substring(0, dot), name.substring(dot + 1)));
         }
         return tables;
     }
@@ -199,7 +210,7 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** One round on one table: (a), (b), (c), (d) in turn. */
-    private Best round(LocalPostgres pg, SnapshotBenchTable table, long tableRows, int n, int duckThreads, SnapshotDuckDbScanner duckdb, ObjectStore store,
+    private Best round(BenchDatabase pg, SnapshotBenchTable table, long tableRows, int n, int duckThreads, SnapshotDuckDbScanner duckdb, ObjectStore store,
                        Path dir) throws Exception {
         Files.createDirectories(dir);
         double copies = tableRows / SnapshotCopyBaseline.seconds(pg, table.sqlName(), n, tableRows);
@@ -225,7 +236,7 @@ final class BenchSnapshot implements Callable<Integer> {
         resetPeakRss();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        SnapshotResult result = freshet(pg, table.name(), n, duckThreads, store, dir);
+        SnapshotResult result = freshet(pg, table, n, duckThreads, store, dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e3 / tableRows;
         if (result.rows() != tableRows) {
@@ -237,7 +248,7 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** DuckDB's read of the table, or null with the reason printed when the peer cannot read it (a type its scanner does not take). */
-    private SnapshotDuckDbScanner.Read duckRead(SnapshotDuckDbScanner duckdb, LocalPostgres pg, String table, Path parquet, int duckThreads)
+    private SnapshotDuckDbScanner.Read duckRead(SnapshotDuckDbScanner duckdb, BenchDatabase pg, String table, Path parquet, int duckThreads)
             throws InterruptedException {
         try {
             return duckdb.read(pg, table, parquet, duckThreads);
@@ -248,8 +259,8 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** Freshet's snapshot of the table; with a store, each file uploaded as soon as it is complete and the time includes the last upload. */
-    private SnapshotResult freshet(LocalPostgres pg, String table, int n, int duckThreads, ObjectStore store, Path dir) throws Exception {
-        PgConnectionInfo info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
+    private SnapshotResult freshet(BenchDatabase pg, SnapshotBenchTable table, int n, int duckThreads, ObjectStore store, Path dir) throws Exception {
+        PgConnectionInfo info = pg.info();
         ExecutorService uploader = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-upload"));
         List<Future<?>> uploads = new ArrayList<>();
         List<String> keys = new ArrayList<>();
@@ -265,7 +276,7 @@ final class BenchSnapshot implements Callable<Integer> {
         };
         SnapshotResult result;
         try {
-            result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw.bench_table")), dir.resolve("freshet"),
+            result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full(table.schema(), table.name(), "raw.bench_table")), dir.resolve("freshet"),
                     new SnapshotSettings(memoryLimit, duckThreads, dir.resolve("spill"), n), upload);
         } finally {
             uploader.shutdown();
@@ -287,7 +298,7 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, int n, Best best, boolean withDuckdb) {
-        out.printf("%s, best of %d:%n", table.name(), rounds);
+        out.printf("%s, best of %d:%n", table.label(), rounds);
         out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit)%n", n, best.copies);
         out.printf("  (b) one COPY binary         %,.0f rows/s%n", best.copy);
         if (withDuckdb) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * Tables of any columns for {@code bench snapshot --columns}: a list of PostgreSQL types
@@ -76,7 +75,7 @@ final class GeneratedColumns {
     }
 
     /** The table's columns in order, types as PostgreSQL formats them, domains resolved to their base. */
-    static List<Column> columns(LocalPostgres pg, String table) throws Exception {
+    static List<Column> columns(BenchDatabase pg, String table) throws Exception {
         String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
                 + "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE format_type(a.atttypid, a.atttypmod) END, "
                 + "t.typtype = 'e' FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "

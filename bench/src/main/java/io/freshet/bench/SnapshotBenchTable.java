@@ -6,7 +6,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * A table {@code bench snapshot} reads: the 8-column one of mixed types it always had, a wide one
@@ -14,15 +13,16 @@ import io.freshet.testkit.LocalPostgres;
  * names ({@code --columns}, filled by {@link GeneratedColumns}), or a table a user's SQL file made
  * ({@code --sql}). The first three are filled in PostgreSQL with values derived from the row number.
  *
- * @param name    the table's name, in schema public
+ * @param schema  the table's schema
+ * @param name    the table's name
  * @param columns what its columns are, as printed
  * @param create  its CREATE TABLE, or {@code null} for a table that exists already
  * @param insert  the INSERT that fills it from {@code generate_series(1, {rows}) g}, or {@code null}
  *                to derive one from the created table's columns ({@link GeneratedColumns})
  */
-record SnapshotBenchTable(String name, String columns, String create, String insert) {
+record SnapshotBenchTable(String schema, String name, String columns, String create, String insert) {
 
-    static final SnapshotBenchTable NARROW = new SnapshotBenchTable("bench", "bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid",
+    static final SnapshotBenchTable NARROW = new SnapshotBenchTable("public", "bench", "bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid",
             "CREATE TABLE bench (id bigint PRIMARY KEY, quantity int, amount numeric(12,2), note text, active boolean, "
                     + "day date, at timestamptz, ref uuid)",
             "INSERT INTO bench SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 100000)::int END, "
@@ -30,7 +30,7 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
                     + "date '2020-01-01' + (g % 2000)::int, timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second', md5(g::text)::uuid "
                     + "FROM generate_series(1::bigint, {rows}) g");
 
-    static final SnapshotBenchTable WIDE = new SnapshotBenchTable("bench_wide",
+    static final SnapshotBenchTable WIDE = new SnapshotBenchTable("public", "bench_wide",
             "22 columns: bigint, int, smallint, 3 numeric, real, double, boolean, 3 text, date, 3 timestamptz, timestamp, "
                     + "jsonb, 2 uuid, int[], text[]",
             "CREATE TABLE bench_wide (id bigint PRIMARY KEY, qty int, flags smallint, price numeric(12,2), rate numeric(18,6), "
@@ -57,22 +57,26 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
      */
     static SnapshotBenchTable generated(String spec) {
         List<String> definitions = GeneratedColumns.definitions(spec);
-        return new SnapshotBenchTable(GENERATED, (definitions.size() + 1) + " columns: bigint, " + spec.strip(),
+        return new SnapshotBenchTable("public", GENERATED, (definitions.size() + 1) + " columns: bigint, " + spec.strip(),
                 "CREATE TABLE " + GENERATED + " (id bigint PRIMARY KEY, " + String.join(", ", definitions) + ")", null);
     }
 
-    /** A table that exists already (made by the user's SQL), described from the catalog. */
-    static SnapshotBenchTable existing(LocalPostgres pg, String name) throws Exception {
-        List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, quoted(name));
+    /** A table that exists already (made by the user's SQL, or in a user's database), described from the catalog. */
+    static SnapshotBenchTable existing(BenchDatabase pg, String schema, String name) throws Exception {
+        List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, quoted(schema) + "." + quoted(name));
         List<String> types = new ArrayList<>();
         for (GeneratedColumns.Column c : columns) {
             types.add(c.type());
         }
-        return new SnapshotBenchTable(name, columns.size() + " columns: " + String.join(", ", types), null, null);
+        return new SnapshotBenchTable(schema, name, columns.size() + " columns: " + String.join(", ", types), null, null);
     }
 
-    /** Creates and fills the table with {@code rows} rows (a table that exists already is left as it is), then vacuums it. */
-    void fill(LocalPostgres pg, long rows) throws Exception {
+    /**
+     * Creates and fills the table with {@code rows} rows, then vacuums it (hint bits set, visibility
+     * map, statistics); a table that exists already is left as it is, only vacuumed when the
+     * embedded server holds it (a user's server is only read).
+     */
+    void fill(BenchDatabase pg, long rows) throws Exception {
         if (create != null) {
             pg.execute(create);
             String sql = insert != null ? insert : GeneratedColumns.insert(sqlName(), GeneratedColumns.columns(pg, sqlName()));
@@ -83,11 +87,13 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
                         + "is cast from a number's text: give such a table with --sql FILE instead", e);
             }
         }
-        pg.execute("VACUUM ANALYZE " + sqlName());
+        if (create != null || pg.isEmbedded()) {
+            pg.execute("VACUUM ANALYZE " + sqlName());
+        }
     }
 
     /** The tables of schema public (plain and partitioned; partitions are read through their table), oldest first. */
-    static List<String> publicTables(LocalPostgres pg) throws Exception {
+    static List<String> publicTables(BenchDatabase pg) throws Exception {
         List<String> names = new ArrayList<>();
         try (Connection c = pg.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -101,7 +107,12 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
 
     /** The table's name as an SQL identifier, quoted: any name a user's SQL gave it ({@code "Odd Names"}) reads as itself. */
     String sqlName() {
-        return quoted(name);
+        return quoted(schema) + "." + quoted(name);
+    }
+
+    /** The table as printed: its name, and its schema when that is not public. */
+    String label() {
+        return "public".equals(schema) ? name : schema + "." + name;
     }
 
     static String quoted(String name) {
@@ -114,12 +125,12 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
     }
 
     /** Its rows, counted. */
-    long rows(LocalPostgres pg) throws Exception {
+    long rows(BenchDatabase pg) throws Exception {
         return queryLong(pg, "SELECT count(*) FROM " + sqlName());
     }
 
     /** The table's size with its indexes (a partitioned table's, its partitions'), as PostgreSQL prints it. */
-    String size(LocalPostgres pg) throws Exception {
+    String size(BenchDatabase pg) throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_size_pretty(coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree("
                      + literal(sqlName()) + ")), pg_total_relation_size(" + literal(sqlName()) + ")))")) {
@@ -128,7 +139,7 @@ record SnapshotBenchTable(String name, String columns, String create, String ins
         }
     }
 
-    private static long queryLong(LocalPostgres pg, String sql) throws Exception {
+    private static long queryLong(BenchDatabase pg, String sql) throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 
 import org.postgresql.PGConnection;
 
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * What PostgreSQL itself can emit: {@code COPY (FORMAT binary) TO STDOUT} into a discarding stream,
@@ -26,7 +25,7 @@ final class SnapshotCopyBaseline {
     }
 
     /** Seconds to COPY the whole table ({@code table}: a quoted identifier) on {@code connections} connections; checks the rows. */
-    static double seconds(LocalPostgres pg, String table, int connections, long expectedRows) throws Exception {
+    static double seconds(BenchDatabase pg, String table, int connections, long expectedRows) throws Exception {
         List<Connection> open = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         try {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * The best peer: the Python DuckDB with its postgres_scanner extension, both from PyPI at the same
@@ -54,8 +53,8 @@ final class SnapshotDuckDbScanner {
         return new SnapshotDuckDbScanner(python, script);
     }
 
-    Read read(LocalPostgres pg, String table, Path parquet, int threads) throws IOException, InterruptedException {
-        String dsn = "host=127.0.0.1 port=" + pg.port() + " dbname=postgres user=" + pg.user() + " password=" + pg.password();
+    Read read(BenchDatabase pg, String table, Path parquet, int threads) throws IOException, InterruptedException {
+        String dsn = pg.libpq();
         Path out = Files.createTempFile(parquet.getParent(), "duckdb", ".out");
         List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), dsn, table, parquet.toString(), Integer.toString(threads)));
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(true).start();

@@ -1,6 +1,6 @@
 """DuckDB's postgres_scanner reading one table to zstd Parquet: the peer `bench snapshot` measures.
 
-Arguments: a libpq connection string, the table, the Parquet file, DuckDB's threads. The
+Arguments: a libpq connection string, the table (schema and name, quoted), the Parquet file, DuckDB's threads. The
 extension comes from the PyPI package duckdb-extension-postgres-scanner (same version as duckdb),
 loaded from the venv by path: no autoinstall, an empty extension directory, nothing downloaded.
 Prints one line: rows, seconds of the COPY alone, peak RSS of this process in bytes, CPU seconds of
@@ -32,7 +32,7 @@ def main():
     con.execute("ATTACH '" + dsn.replace("'", "''") + "' AS pg (TYPE postgres, READ_ONLY)")
     started = time.perf_counter()
     cpu = time.process_time()
-    rows = con.execute("COPY (SELECT * FROM pg.public." + table + ") TO '" + out.replace("'", "''")
+    rows = con.execute("COPY (SELECT * FROM pg." + table + ") TO '" + out.replace("'", "''")
                        + "' (FORMAT parquet, COMPRESSION zstd)").fetchone()[0]
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu

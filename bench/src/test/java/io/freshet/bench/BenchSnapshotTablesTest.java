@@ -39,16 +39,16 @@ class BenchSnapshotTablesTest {
     /** Every type the generator knows fills its column with values that vary from row to row, and NULLs, in a real PostgreSQL. */
     @Test
     void everyKnownTypeIsFilledWithVariedValuesAndNulls() throws Exception {
-        try (LocalPostgres pg = LocalPostgres.start()) {
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
             SnapshotBenchTable table = SnapshotBenchTable.generated(EVERY_TYPE);
             table.fill(pg, 500);
             assertEquals(500, table.rows(pg));
-            List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, table.name());
+            List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, table.sqlName());
             assertEquals(42, columns.size(), columns.toString());
             for (GeneratedColumns.Column c : columns.subList(1, columns.size())) {
                 String q = "\"" + c.name() + "\"";
-                long distinct = queryLong(pg, "SELECT count(DISTINCT " + q + "::text) FROM " + table.name());
-                long nulls = queryLong(pg, "SELECT count(*) FROM " + table.name() + " WHERE " + q + " IS NULL");
+                long distinct = queryLong(pg, "SELECT count(DISTINCT " + q + "::text) FROM " + table.sqlName());
+                long nulls = queryLong(pg, "SELECT count(*) FROM " + table.sqlName() + " WHERE " + q + " IS NULL");
                 long least = c.type().equals("boolean") ? 2 : 20;
                 assertTrue(distinct >= least, c + ": " + distinct + " distinct values");
                 assertTrue(nulls > 0 && nulls < 100, c + ": " + nulls + " NULLs");
@@ -108,6 +108,49 @@ class BenchSnapshotTablesTest {
         assertTrue(!out.contains("table readings_20"), out);
     }
 
+    /** A user's own server (--url): the named tables, in any schema, are measured where they are, and nothing is created there. */
+    @Test
+    void tablesOfAUsersServerAreMeasuredWhereTheyAre() throws Exception {
+        try (LocalPostgres theirs = LocalPostgres.start()) {
+            theirs.execute("CREATE SCHEMA sales; CREATE TABLE sales.orders (id bigint, amount numeric(12,2), note text);"
+                    + "INSERT INTO sales.orders SELECT g, g / 10.0, 'n' || g FROM generate_series(1, 2500) g");
+            StringWriter printed = new StringWriter();
+            CommandLine cli = new CommandLine(new BenchSnapshot());
+            cli.setOut(new PrintWriter(printed, true));
+            String url = "postgresql://" + theirs.user() + ":" + theirs.password() + "@127.0.0.1:" + theirs.port() + "/postgres";
+            int exit = cli.execute("--url", url, "--table", "sales.orders", "--rounds", "1", "--no-duckdb", "--connections", "2");
+
+            String out = printed.toString();
+            assertEquals(0, exit, out);
+            assertTrue(out.contains("postgres@127.0.0.1:" + theirs.port() + "/postgres") && !out.contains(theirs.password()), out);
+            assertTrue(out.contains("table sales.orders 2,500 rows (3 columns: bigint, numeric(12,2), text)"), out);
+            try (Connection c = theirs.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT string_agg(table_schema || '.' || table_name, ',') FROM information_schema.tables "
+                         + "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")) {
+                rs.next();
+                assertEquals("sales.orders", rs.getString(1), "nothing created there");
+            }
+        }
+    }
+
+    @Test
+    void aUsersServerNeedsTheTablesNamed() {
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setErr(new PrintWriter(printed, true));
+        assertEquals(2, cli.execute("--url", "postgresql://u:p@127.0.0.1:1/db", "--no-duckdb"), printed.toString());
+        assertTrue(printed.toString().contains("with --url, name the tables to measure with --table"), printed.toString());
+    }
+
+    @Test
+    void aUsersUrlIsReadAsLibpqReadsIt() {
+        BenchDatabase db = BenchDatabase.at("postgresql://ann:p%40ss%3Aw0rd@db.example:6543/warehouse");
+        assertEquals("jdbc:postgresql://db.example:6543/warehouse", db.jdbcUrl());
+        assertEquals("host='db.example' port=6543 dbname='warehouse' user='ann' password='p@ss:w0rd'", db.libpq());
+        assertEquals("jdbc:postgresql://h:5432/postgres", BenchDatabase.at("postgres://h").jdbcUrl());
+        assertThrows(IllegalArgumentException.class, () -> BenchDatabase.at("mysql://h/db"));
+    }
+
     @Test
     void columnsAndSqlAreAlternatives(@TempDir Path dir) throws Exception {
         Path sql = Files.writeString(dir.resolve("t.sql"), "CREATE TABLE t (id int);");
@@ -119,7 +162,7 @@ class BenchSnapshotTablesTest {
         assertTrue(printed.toString().contains("--columns and --sql are alternatives"), printed.toString());
     }
 
-    private static long queryLong(LocalPostgres pg, String sql) throws Exception {
+    private static long queryLong(BenchDatabase pg, String sql) throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
