@@ -113,12 +113,7 @@ final class BenchSnapshot implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (columns != null && sql != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
-        }
-        if (url != null && (tableNames == null || columns != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "with --url, name the tables to measure with --table (--columns would create one there)");
-        }
+        checkOptions();
         PrintWriter out = spec.commandLine().getOut();
         int duckThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int n = connections > 0 ? connections : SnapshotSettings.degree(PostgresConnections.DEFAULT_MAX);
@@ -132,27 +127,9 @@ final class BenchSnapshot implements Callable<Integer> {
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
             for (SnapshotBenchTable table : tables(pg, out)) {
                 long tableRows = table == SnapshotBenchTable.WIDE ? wideRows : rows;
-                if (tableRows == 0) {
-                    continue;
+                if (tableRows > 0) {
+                    measure(out, pg, table, tableRows, n, duckThreads, duckdb, store, heap, work);
                 }
-                long t0 = System.nanoTime();
-                table.fill(pg, tableRows);
-                tableRows = table.create() == null ? table.rows(pg) : tableRows;
-                out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.label(), tableRows, table.columns(),
-                        table.size(pg), (System.nanoTime() - t0) / 1e9);
-                out.flush();
-                if (tableRows == 0) {
-                    out.println("  no rows: nothing to measure");
-                    continue;
-                }
-                heap.reset();
-                Best best = Best.NONE;
-                for (int round = 1; round <= rounds; round++) {
-                    Best r = round(pg, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
-                    best = best.and(r);
-                    printRound(out, round, n, r);
-                }
-                summary(out, table, tableRows, n, best, best.duckdb > 0);
             }
             if (heapReport) {
                 heap.report(out);
@@ -162,6 +139,38 @@ final class BenchSnapshot implements Callable<Integer> {
             heap.close();
             TempDirs.delete(work);
         }
+    }
+
+    private void checkOptions() {
+        if (columns != null && sql != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
+        }
+        if (url != null && (tableNames == null || columns != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "with --url, name the tables to measure with --table (--columns would create one there)");
+        }
+    }
+
+    /** One table: filled (or counted), then measured in interleaved rounds and summed up. */
+    private void measure(PrintWriter out, BenchDatabase pg, SnapshotBenchTable table, long wanted, int n, int duckThreads, SnapshotDuckDbScanner duckdb,
+                         ObjectStore store, HeapWatch heap, Path work) throws Exception {
+        long t0 = System.nanoTime();
+        table.fill(pg, wanted);
+        long tableRows = table.create() == null ? table.rows(pg) : wanted;
+        out.printf("%ntable %-12s %,d rows (%s), %s in PostgreSQL, filled in %.1f s%n", table.label(), tableRows, table.columns(),
+                table.size(pg), (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        if (tableRows == 0) {
+            out.println("  no rows: nothing to measure");
+            return;
+        }
+        heap.reset();
+        Best best = Best.NONE;
+        for (int round = 1; round <= rounds; round++) {
+            Best r = round(pg, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
+            best = best.and(r);
+            printRound(out, round, n, r);
+        }
+        summary(out, table, tableRows, n, best, best.duckdb > 0);
     }
 
     private static void printRound(PrintWriter out, int round, int n, Best r) {
