@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
 
 /**
  * PostgreSQL -> zstd Parquet against the limit and the best peer, on the same tables in the same
- * run: per table (the 8-column one, then a 22-column wide one), in interleaved rounds, (a) N
- * parallel {@code COPY (FORMAT binary) TO STDOUT} into nowhere, one ctid range each, with the N
- * Freshet uses; (b) one such COPY; (c) DuckDB's postgres_scanner (Python DuckDB from PyPI, in a
+ * run: per table (the 8-column one, then a 22-column wide one; or one of the types named with
+ * {@code --columns}; or those a user's SQL file makes, {@code --sql}; or tables of a user's own
+ * server, {@code --url}), in interleaved rounds, (a) N parallel {@code COPY (FORMAT binary) TO
+ * STDOUT} into nowhere, split as Freshet splits the table (ctid ranges, or a partitioned table's
+ * leaves), with the N Freshet uses; (b) one such COPY; (c) DuckDB's postgres_scanner (Python DuckDB from PyPI, in a
  * child process) writing the table to zstd Parquet; (d) Freshet's snapshot of it, to local disk or,
  * with {@code --upload}, each file uploaded to S3 as soon as it is complete. Prints the best rate
  * of each, Freshet / parallel COPY, Freshet / DuckDB, and the peak RSS during Freshet's snapshots.
@@ -52,7 +54,7 @@ final class BenchSnapshot implements Callable<Integer> {
             + "\"int*10, text*5, numeric(12,2), jsonb, timestamptz[]\": columns c1..cN after an id bigint primary key, filled from the row number")
     String columns;
 
-    @Option(names = "--sql", paramLabel = "FILE", description = "measure tables that this SQL file creates and fills (in schema public) instead of the built-in two")
+    @Option(names = "--sql", paramLabel = "FILE", description = "measure tables that this SQL file creates and fills instead of the built-in two")
     Path sql;
 
     @Option(names = "--table", paramLabel = "NAME", description = "the tables to measure, in order, as table or schema.table: with --sql "
