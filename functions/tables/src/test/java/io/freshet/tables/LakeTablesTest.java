@@ -127,6 +127,21 @@ class LakeTablesTest {
         assertEquals(2L, onlyFile(table, "2026-11-21").valueCounts().get(transfer));
     }
 
+    /** A snapshot of a PostgreSQL int[][] column writes LISTs of LISTs: the table takes them as Iceberg's nested lists. */
+    @Test
+    void listsOfListsBecomeNestedIcebergLists() {
+        String file = lake.write(Lake.key("core.grids", "2026-11-20", "r1"), "SELECT i::INTEGER AS id, DATE '2026-11-20' AS date, "
+                + "CASE WHEN i = 2 THEN NULL ELSE [[i, i + 1], [NULL, i * 10]]::INTEGER[][] END AS grid FROM range(1, 4) t(i)");
+        tables.commit(output("core.grids", "2026-11-20", "r1", 1, file));
+
+        Table table = tables.table("core.grids").orElseThrow();
+        Types.ListType grid = table.schema().findType("grid").asListType();
+        Types.ListType row = grid.elementType().asListType();
+        assertEquals(Types.IntegerType.get(), row.elementType());
+        assertTrue(row.isElementOptional(), "NULL elements are kept");
+        assertEquals(3, onlyFile(table, "2026-11-20").recordCount());
+    }
+
     @Test
     void aDroppedColumnFailsBeforeAnythingIsCommitted() {
         long before = tables.commit(output("core.drop", "2026-11-20", "r1", 1, lake.trips("core.drop", "2026-11-20", "r1", 1, 3)));

@@ -28,7 +28,7 @@ final class Batch {
         List<ColumnBuffer> variable = new ArrayList<>();
         for (int i = 0; i < this.columns.length; i++) {
             PgColumn c = columns.get(i);
-            this.columns[i] = c.kind() == Kind.ARRAY ? ColumnBuffer.list(c.element().width(), CAPACITY) : new ColumnBuffer(c.width(), CAPACITY);
+            this.columns[i] = ColumnBuffer.of(c, CAPACITY);
             if (this.columns[i].width == 0 || this.columns[i].child != null) {
                 variable.add(this.columns[i]);
             }

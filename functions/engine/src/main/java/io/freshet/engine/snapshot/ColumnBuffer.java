@@ -40,9 +40,12 @@ final class ColumnBuffer {
         this(width, capacity, null);
     }
 
-    /** A LIST column whose elements are {@code elementWidth} bytes wide (0: strings). */
-    static ColumnBuffer list(int elementWidth, int capacity) {
-        return new ColumnBuffer(LIST_ENTRY, capacity, new ColumnBuffer(elementWidth, capacity));
+    /** The buffer for {@code column}: a LIST for each dimension of an array, the scalar's width inside. */
+    static ColumnBuffer of(PgColumn column, int capacity) {
+        if (column.kind() == Kind.ARRAY) {
+            return new ColumnBuffer(LIST_ENTRY, capacity, of(column.element(), capacity));
+        }
+        return new ColumnBuffer(column.width(), capacity);
     }
 
     private ColumnBuffer(int width, int capacity, ColumnBuffer child) {
@@ -76,7 +79,8 @@ final class ColumnBuffer {
         if (words <= validity.length) {
             return;
         }
-        int capacity = Math.max(values, validity.length * 64 * 2);
+        // whole words of the mask: the check above measures room by words, so the values must fill them
+        int capacity = Math.max(words << 6, validity.length * 64 * 2);
         int oldWords = validity.length;
         validity = Arrays.copyOf(validity, (capacity + 63) >>> 6);
         Arrays.fill(validity, oldWords, validity.length, -1L);

@@ -42,7 +42,7 @@ final class PgCatalog {
         }
     }
 
-    private record TypeRow(char type, char category, long element, long baseType, int typmod) {
+    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions) {
     }
 
     // Built-in type oids (pg_type.dat); stable across PostgreSQL versions.
@@ -93,23 +93,23 @@ final class PgCatalog {
 
     /** The relation's live columns in order (dropped columns and system columns left out). */
     List<PgColumn> columns(Relation relation) throws SQLException {
-        record Attribute(String name, String formatted, long type, int typmod) {
+        record Attribute(String name, String formatted, long type, int typmod, int dimensions) {
         }
         List<Attribute> attributes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid::text, a.atttypmod "
+                "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid::text, a.atttypmod, a.attndims "
                         + "FROM pg_catalog.pg_attribute a WHERE a.attrelid = CAST(? AS oid) AND a.attnum > 0 AND NOT a.attisdropped "
                         + "ORDER BY a.attnum")) {
             ps.setString(1, Long.toString(relation.oid()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    attributes.add(new Attribute(rs.getString(1), rs.getString(2), Long.parseLong(rs.getString(3)), rs.getInt(4)));
+                    attributes.add(new Attribute(rs.getString(1), rs.getString(2), Long.parseLong(rs.getString(3)), rs.getInt(4), rs.getInt(5)));
                 }
             }
         }
         List<PgColumn> columns = new ArrayList<>(attributes.size());
         for (Attribute a : attributes) {
-            columns.add(resolve(a.name(), a.formatted(), a.type(), a.typmod(), true));
+            columns.add(resolve(a.name(), a.formatted(), a.type(), a.typmod(), a.dimensions()));
         }
         return columns;
     }
@@ -128,26 +128,34 @@ final class PgCatalog {
                 formatted = rs.getString(1);
             }
         }
-        return resolve(name, formatted, typeOid, typmod, true);
+        return resolve(name, formatted, typeOid, typmod, 0); // a result column's arrays: their dimensions are not described
     }
 
-    private PgColumn resolve(String name, String formatted, long typeOid, int typmod, boolean allowArray) throws SQLException {
+    /**
+     * @param dimensions an array column's declared dimensions ({@code attndims}; 0 when not declared,
+     *                   as for a query's result or a table made by CREATE TABLE AS: read as 1), -1 for
+     *                   an array's element, which cannot be an array itself
+     */
+    private PgColumn resolve(String name, String formatted, long typeOid, int typmod, int dimensions) throws SQLException {
         TypeRow t = type(typeOid);
         long oid = typeOid;
-        while (t.type() == 'd') { // a domain: its base type, with the domain's typmod
+        while (t.type() == 'd') { // a domain: its base type, with the domain's typmod and dimensions
             if (typmod < 0) {
                 typmod = t.typmod();
+            }
+            if (dimensions == 0) {
+                dimensions = t.dimensions();
             }
             oid = t.baseType();
             t = type(oid);
         }
         if (t.category() == 'A' && t.element() != 0) {
-            if (!allowArray) {
+            if (dimensions < 0) {
                 throw new IllegalStateException("array of arrays");
             }
             // An array's typmod applies to its elements (numeric(10,2)[]).
-            PgColumn element = resolve(null, "", t.element(), typmod, false);
-            return new PgColumn(name, formatted, Kind.ARRAY, 0, 0, element);
+            PgColumn element = resolve(null, "", t.element(), typmod, -1);
+            return PgColumn.array(name, formatted, element, Math.max(1, dimensions));
         }
         if (t.type() == 'e') {
             return new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
@@ -176,7 +184,7 @@ final class PgCatalog {
             return cached;
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod FROM pg_catalog.pg_type t "
+                "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod, t.typndims FROM pg_catalog.pg_type t "
                         + "WHERE t.oid = CAST(? AS oid)")) {
             ps.setString(1, Long.toString(oid));
             try (ResultSet rs = ps.executeQuery()) {
@@ -184,7 +192,7 @@ final class PgCatalog {
                     throw new SQLException("type " + oid + " not found in pg_type");
                 }
                 TypeRow row = new TypeRow(rs.getString(1).charAt(0), rs.getString(2).charAt(0), Long.parseLong(rs.getString(3)),
-                        Long.parseLong(rs.getString(4)), rs.getInt(5));
+                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6));
                 types.put(oid, row);
                 return row;
             }

@@ -9,17 +9,37 @@ package io.freshet.engine.snapshot;
  * @param kind      how values travel
  * @param precision numeric precision (DECIMAL only)
  * @param scale     numeric scale (DECIMAL only)
- * @param element   the element of an ARRAY column, else {@code null}
+ * @param element   the element of an ARRAY column, else {@code null}; an ARRAY itself for each
+ *                  further dimension of a multidimensional array ({@code int[][]}: ARRAY of ARRAY of INT4)
  */
 record PgColumn(String name, String pgType, Kind kind, int precision, int scale, PgColumn element) {
 
     PgColumn {
-        if (kind == Kind.ARRAY && (element == null || element.kind == Kind.ARRAY)) {
-            throw new IllegalArgumentException("an array column needs a scalar element");
+        if (kind == Kind.ARRAY && element == null) {
+            throw new IllegalArgumentException("an array column needs an element");
         }
         if (kind == Kind.DECIMAL && (precision < 1 || precision > 38 || scale < 0 || scale > precision)) {
             throw new IllegalArgumentException("DECIMAL(" + precision + "," + scale + ") is not representable");
         }
+    }
+
+    /** An array of {@code dimensions} dimensions of {@code scalar}, as a LIST nested that deep. */
+    static PgColumn array(String name, String pgType, PgColumn scalar, int dimensions) {
+        PgColumn element = scalar;
+        for (int d = 1; d < dimensions; d++) {
+            element = new PgColumn(null, "", Kind.ARRAY, 0, 0, element);
+        }
+        return new PgColumn(name, pgType, Kind.ARRAY, 0, 0, element);
+    }
+
+    /** The dimensions of an array column (the LISTs nested in one another), 0 for a scalar. */
+    int dimensions() {
+        return kind == Kind.ARRAY ? 1 + element.dimensions() : 0;
+    }
+
+    /** What an array's values are made of, through every dimension; the column itself for a scalar. */
+    PgColumn scalar() {
+        return kind == Kind.ARRAY ? element.scalar() : this;
     }
 
     /** Bytes per value in the stream: 2, 4, 8 or 16 for DECIMAL by precision, as DuckDB stores it. */
@@ -58,7 +78,7 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
         if (kind == Kind.TEXT_CAST) {
             return "CAST(" + q + " AS text)";
         }
-        if (kind == Kind.ARRAY && element.kind == Kind.TEXT_CAST) {
+        if (kind == Kind.ARRAY && scalar().kind == Kind.TEXT_CAST) { // text[] has no dimensions of its own in PostgreSQL
             return "CAST(" + q + " AS text[])";
         }
         return q;
@@ -77,15 +97,24 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     /**
      * Arrays arrive as LIST vectors of their element's stream type, so only elements whose stream
      * type is not their final type need converting, each exactly as a scalar of its kind is: a list
-     * cast (UUID from UHUGEINT) or, for bytea's base64 text, from_base64 per element.
+     * cast (UUID from UHUGEINT) or, for bytea's base64 text, from_base64 per element, at the depth of
+     * the array's dimensions.
      */
     private String arrayExpression(String ref) {
-        return switch (element.kind) {
+        return switch (scalar().kind) {
             case UUID -> "CAST(" + ref + " AS " + duckdbType() + ")";
-            case BYTEA -> "list_transform(" + ref + ", lambda x: from_base64(x))";
-            case ARRAY -> throw new IllegalStateException("nested array");
+            case BYTEA -> perElement(ref, dimensions(), 0);
             default -> ref;
         };
+    }
+
+    /** {@code from_base64} applied to every element {@code depth} LISTs down. */
+    private static String perElement(String ref, int depth, int level) {
+        if (depth == 0) {
+            return "from_base64(" + ref + ")";
+        }
+        String x = "x" + level;
+        return "list_transform(" + ref + ", lambda " + x + ": " + perElement(x, depth - 1, level + 1) + ")";
     }
 
     ColumnInfo info() {

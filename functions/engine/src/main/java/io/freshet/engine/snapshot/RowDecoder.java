@@ -171,7 +171,7 @@ final class RowDecoder {
                 PgValues.numericText(b, p, col);
                 col.end(row);
             }
-            case ARRAY -> array(column.element(), b, p, col, row);
+            case ARRAY -> array(column, b, p, col, row);
         }
     }
 
@@ -193,37 +193,53 @@ final class RowDecoder {
     }
 
     /**
-     * A one-dimensional array into the column's LIST: its elements decoded as scalars of their kind
-     * into the child column, the row's entry pointing at them. Lower bounds other than 1 are not
-     * kept (a LIST starts at 1); arrays of more than one dimension are refused.
+     * An array into the column's LISTs, one per dimension: PostgreSQL's arrays are rectangular, so
+     * each level's entries are runs of equal length over the next level, and the elements (in
+     * row-major order, as PostgreSQL sends them) are decoded as scalars of their kind into the
+     * innermost column. Lower bounds other than 1 are not kept (a LIST starts at 1). An array whose
+     * dimensions are not the column's is refused: a LIST's depth is its column's type.
      */
-    private static void array(PgColumn element, byte[] b, int p, ColumnBuffer col, int row) {
-        ColumnBuffer elements = col.child;
-        int start = elements.size;
+    private static void array(PgColumn column, byte[] b, int p, ColumnBuffer col, int row) {
         int ndim = PgValues.i32(b, p);
         if (ndim == 0) {
-            col.putList(row, start, 0);
+            col.putList(row, col.child.size, 0);
             return;
         }
-        if (ndim != 1) {
-            throw new PgValues.UnrepresentableValueException("a " + ndim + "-dimensional array has no LIST form (only one-dimensional arrays are supported)");
+        int declared = column.dimensions();
+        if (ndim != declared) {
+            throw new PgValues.UnrepresentableValueException("a " + ndim + "-dimensional array in a column read as " + declared
+                    + "-dimensional (its declared dimensions, " + column.pgType() + "); declare the column with the dimensions its values have, "
+                    + "or select it cast to text in a query input");
         }
-        int count = PgValues.i32(b, p + 12);
-        elements.ensureCapacity(start + count);
-        Kind kind = element.kind();
-        int q = p + 20;
-        for (int i = start, end = start + count; i < end; i++) {
+        ColumnBuffer level = col;
+        int first = row;
+        int entries = 1;
+        for (int d = 0; d < ndim; d++) {
+            int length = PgValues.i32(b, p + 12 + 8 * d);
+            ColumnBuffer next = level.child;
+            int start = next.size;
+            for (int e = 0; e < entries; e++) {
+                level.putList(first + e, start + (long) e * length, length);
+            }
+            entries = Math.multiplyExact(entries, length);
+            next.ensureCapacity(start + entries);
+            next.size = start + entries;
+            first = start;
+            level = next;
+        }
+        Kind kind = column.scalar().kind();
+        PgColumn scalar = column.scalar();
+        int q = p + 12 + 8 * ndim;
+        for (int i = first, end = first + entries; i < end; i++) {
             int elen = PgValues.i32(b, q);
             q += 4;
             if (elen < 0) {
-                elements.setNull(i);
+                level.setNull(i);
             } else {
-                decode(kind, element, b, q, elen, elements, i);
+                decode(kind, scalar, b, q, elen, level, i);
                 q += elen;
             }
         }
-        elements.size = start + count;
-        col.putList(row, start, count);
     }
 
     /** The stream is not what a binary COPY of these columns should be. */

@@ -34,14 +34,26 @@ final class Parity {
         CHAR
     }
 
-    /** A column to compare: its canon, and for arrays the element's canon. */
-    record Col(String name, Canon canon, boolean array) {
+    /**
+     * A column to compare: its canon (for arrays the elements'), and its dimensions (0 for a scalar).
+     * An array of several dimensions is compared by its elements in row-major order; its shape is
+     * the caller's to check.
+     */
+    record Col(String name, Canon canon, int dimensions) {
         static Col of(String name, Canon canon) {
-            return new Col(name, canon, false);
+            return new Col(name, canon, 0);
         }
 
         static Col arrayOf(String name, Canon canon) {
-            return new Col(name, canon, true);
+            return new Col(name, canon, 1);
+        }
+
+        static Col nestedOf(String name, Canon canon, int dimensions) {
+            return new Col(name, canon, dimensions);
+        }
+
+        boolean array() {
+            return dimensions > 0;
         }
     }
 
@@ -175,7 +187,11 @@ final class Parity {
         if (!col.array()) {
             return duckScalar(col.canon(), c);
         }
-        return "list_transform(" + c + ", lambda x: " + duckScalar(col.canon(), "x") + ")";
+        String elements = c;
+        for (int d = 1; d < col.dimensions(); d++) {
+            elements = "flatten(" + elements + ")"; // PostgreSQL's unnest flattens every dimension, row-major
+        }
+        return "list_transform(" + elements + ", lambda x: " + duckScalar(col.canon(), "x") + ")";
     }
 
     private static String duckScalar(Canon canon, String e) {

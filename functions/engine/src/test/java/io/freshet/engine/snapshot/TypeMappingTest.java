@@ -276,13 +276,6 @@ class TypeMappingTest {
     }
 
     @Test
-    void multidimensionalArraysFailNamingTheColumn() {
-        pg.execute("CREATE TABLE matrix (id int, m int[]); INSERT INTO matrix VALUES (1, '{1,2}'), (2, '{{1,2},{3,4}}')");
-        SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("matrix"));
-        assertTrue(e.getMessage().contains("\"m\"") && e.getMessage().contains("2-dimensional"), e.getMessage());
-    }
-
-    @Test
     void columnsDifferingOnlyInCaseAreRefused() {
         pg.execute("CREATE TABLE twins (\"Name\" text, name text)");
         SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("twins"));
