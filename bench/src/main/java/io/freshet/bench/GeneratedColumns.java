@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
  */
 final class GeneratedColumns {
 
-    /** A column as the catalog gives it: its name, its type ({@code format_type}) and, for a domain, its base type. */
-    record Column(String name, String type, String baseType, boolean isEnum) {
+    /**
+     * A column as the catalog gives it: its name, its type ({@code format_type}), for a domain its
+     * base type, and an array's declared dimensions ({@code int[][]}: 2; 0 when not declared).
+     */
+    record Column(String name, String type, String baseType, boolean isEnum, int dimensions) {
     }
 
     private static final Pattern REPEAT = Pattern.compile("(.+?)\\s*\\*\\s*(\\d+)");
@@ -78,14 +81,14 @@ final class GeneratedColumns {
     static List<Column> columns(BenchDatabase pg, String table) throws Exception {
         String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
                 + "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE format_type(a.atttypid, a.atttypmod) END, "
-                + "t.typtype = 'e' FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                + "t.typtype = 'e', greatest(a.attndims, t.typndims) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
         List<Column> columns = new ArrayList<>();
         try (Connection c = pg.connect(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, table);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getInt(5)));
                 }
             }
         }
@@ -112,10 +115,18 @@ final class GeneratedColumns {
         String base = c.baseType();
         if (base.endsWith("[]")) {
             String element = base.substring(0, base.length() - 2);
-            Column e = new Column(null, element, element, false);
-            return "CAST(ARRAY[" + value(e, g) + ", " + value(e, "(" + g + " * 3 + 1)") + ", " + value(e, "(" + g + " * 7 + 2)") + "] AS " + c.type() + ")";
+            Column e = new Column(null, element, element, false, 0);
+            return "CAST(" + array(e, g, Math.max(1, c.dimensions())) + " AS " + c.type() + ")";
         }
         return "CAST(" + scalar(base, g) + " AS " + c.type() + ")";
+    }
+
+    /** An array of as many dimensions as its column declares: 3 elements innermost, 2 of each level around them. */
+    private static String array(Column element, String g, int dimensions) {
+        if (dimensions == 1) {
+            return "ARRAY[" + value(element, g) + ", " + value(element, "(" + g + " * 3 + 1)") + ", " + value(element, "(" + g + " * 7 + 2)") + "]";
+        }
+        return "ARRAY[" + array(element, g, dimensions - 1) + ", " + array(element, "(" + g + " * 5 + 3)", dimensions - 1) + "]";
     }
 
     /** A value of a scalar base type (as {@code format_type} names it, typmod included) from {@code g}. */
@@ -153,7 +164,39 @@ final class GeneratedColumns {
             case "macaddr" -> "('08:00:2b:' || lpad(to_hex(" + g + " % 256), 2, '0') || ':01:02')::macaddr";
             case "money" -> "((" + g + " % 1000000) / 100.0)::numeric::money";
             case "bit", "bit varying" -> "(" + g + " % 256)::int::bit(8)";
-            default -> "(" + g + " % 1000)::text";
+            case "macaddr8" -> "('08:00:2b:01:02:03:' || lpad(to_hex(" + g + " % 256), 2, '0') || ':' || lpad(to_hex(" + g + " / 256 % 256), 2, '0'))";
+            case "oid" -> "(" + g + " % 4000000000)";
+            case "xid" -> "(" + g + " % 4000000000)::text::xid";
+            case "pg_lsn" -> "(to_hex(" + g + " / 65536) || '/' || to_hex(" + g + " * 40503 % 4294967296))::pg_lsn";
+            case "tsvector" -> "to_tsvector('simple', 'word' || (" + g + " % 1000) || ' other' || (" + g + " % 77) || ' ' || md5(" + g + "::text))";
+            case "tsquery" -> "to_tsquery('simple', 'word' || (" + g + " % 1000) || ' & other' || (" + g + " % 77))";
+            case "xml" -> "xmlelement(name item, xmlattributes(" + g + " AS id), 'n' || (" + g + " % 1000))";
+            case "jsonpath" -> "('$.items[' || (" + g + " % 100) || '].name')::jsonpath";
+            default -> geometricOrRange(name, g);
+        };
+    }
+
+    /** Geometric types, ranges and multiranges; any other type as a number's text, cast (which may fail: then --sql). */
+    private static String geometricOrRange(String name, String g) {
+        String x = "(" + g + " % 1000)";
+        String y = "(" + g + " / 1000 % 1000)";
+        String corner = "point(" + x + " + 1, " + y + " + 1)";
+        String stamp = "(timestamp '2000-01-01 00:00:00' + " + g + " * interval '1.001 second')";
+        return switch (name) {
+            case "point" -> "point(" + x + ", " + y + ")";
+            case "line" -> "line(point(0, " + x + "), point(1, " + y + "))";
+            case "lseg" -> "lseg(point(0, 0), " + corner + ")";
+            case "box" -> "box(point(0, 0), " + corner + ")";
+            case "path" -> "path(polygon(box(point(0, 0), " + corner + ")))";
+            case "polygon" -> "polygon(box(point(0, 0), " + corner + "))";
+            case "circle" -> "circle(point(" + x + ", " + y + "), " + x + " + 1)";
+            case "int4range" -> "int4range((" + g + " % 1000000000)::int, (" + g + " % 1000000000)::int + " + x + "::int + 1)";
+            case "int8range" -> "int8range(" + g + ", " + g + " + " + x + " + 1)";
+            case "numrange" -> "numrange(" + g + " / 100.0, " + g + " / 100.0 + " + x + ")";
+            case "daterange" -> "daterange(date '2000-01-01' + (" + g + " % 10000)::int, date '2000-01-01' + (" + g + " % 10000)::int + 7)";
+            case "tsrange" -> "tsrange(" + stamp + ", " + stamp + " + interval '1 hour')";
+            case "tstzrange" -> "tstzrange(" + stamp + "::timestamptz, " + stamp + "::timestamptz + interval '1 hour')";
+            default -> name.endsWith("multirange") ? name + "(" + geometricOrRange(name.replace("multirange", "range"), g) + ")" : "(" + g + " % 1000)::text";
         };
     }
 

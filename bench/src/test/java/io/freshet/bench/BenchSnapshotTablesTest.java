@@ -25,7 +25,8 @@ class BenchSnapshotTablesTest {
     static final String EVERY_TYPE = "smallint*2, int, bigint, numeric, numeric(12,2), numeric(5,5), numeric(40,10), real, float8, bool, text, "
             + "varchar(10), char(3), \"char\", name, date, timestamp(3), timestamptz, time, timetz, interval, interval day to second, uuid, "
             + "json, jsonb, bytea, inet, cidr, macaddr, money, bit(8), varbit, int[], text[], numeric(12,2)[], timestamptz[], uuid[], bytea[], "
-            + "interval[], jsonb[]";
+            + "interval[], jsonb[], int[][], text[][][], macaddr8, oid, xid, pg_lsn, tsvector, tsquery, xml, jsonpath, point, line, lseg, box, path, "
+            + "polygon, circle, int4range, int8range, numrange, daterange, tsrange, tstzrange, int4multirange, tstzmultirange";
 
     @Test
     void typesBecomeNumberedColumnsRepeatedAsAsked() {
@@ -44,7 +45,8 @@ class BenchSnapshotTablesTest {
             table.fill(pg, 500);
             assertEquals(500, table.rows(pg));
             List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, table.sqlName());
-            assertEquals(42, columns.size(), columns.toString());
+            assertEquals(67, columns.size(), columns.toString());
+            assertEquals(List.of(2, 3), columns.stream().filter(c -> c.dimensions() > 1).map(GeneratedColumns.Column::dimensions).toList());
             for (GeneratedColumns.Column c : columns.subList(1, columns.size())) {
                 String q = "\"" + c.name() + "\"";
                 long distinct = queryLong(pg, "SELECT count(DISTINCT " + q + "::text) FROM " + table.sqlName());
