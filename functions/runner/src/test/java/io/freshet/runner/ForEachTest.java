@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,22 +19,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
@@ -44,12 +37,8 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
-import io.freshet.state.StateStore;
-import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.runner.RunnerTestStack.World;
 import io.freshet.state.protocol.FaultPoints;
-import io.freshet.testkit.LocalDynamo;
-import io.freshet.testkit.LocalS3;
-import io.freshet.testkit.MutableClock;
 
 /**
  * {@code for_each: object} on the runner's real stack (DynamoDB Local, S3Proxy, DuckDB, the lake's
@@ -58,52 +47,25 @@ import io.freshet.testkit.MutableClock;
  */
 class ForEachTest {
 
-    static final String LAKE = "lake";
     static final String DAY = "2026-06-01";
-    static final AtomicInteger TABLES = new AtomicInteger();
+    static final AtomicInteger PROJECTS = new AtomicInteger();
     static final String PER_FILE_SQL = "SELECT CAST(id AS INTEGER) AS id, CAST(amount AS DECIMAL(10,2)) AS amount, _object FROM landing.sales";
     static final Pattern OBJECT = Pattern.compile("s3://lake/[^:;\\s]+\\.csv");
 
-    static LocalDynamo dynamo;
-    static LocalS3 s3;
-    static TestLake lake;
+    @RegisterExtension
+    static final RunnerTestStack STACK = new RunnerTestStack();
 
-    StateStore store;
-    ObjectStore objects;
+    final World world = STACK.world(Instant.parse("2026-06-01T20:00:00Z"));
     Project project;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T20:00:00Z"));
-    final List<String> announced = new CopyOnWriteArrayList<>();
-    final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-        s3 = LocalS3.start();
-        lake = TestLake.start(s3);
-        s3.createBucket(LAKE);
-    }
-
-    @AfterAll
-    static void stop() {
-        lake.close();
-        s3.close();
-        dynamo.close();
-    }
 
     @BeforeEach
-    void freshWorld() throws Exception {
-        String table = "each-" + TABLES.incrementAndGet();
-        DynamoStateStore.createTable(dynamo.client(), table);
-        store = new DynamoStateStore(dynamo.client(), table, clock);
-        objects = new ObjectStore(s3.client());
+    void perFileProject() throws Exception {
         project = project(PER_FILE_SQL);
     }
 
     /** The per_file pipeline whose for_each step runs {@code query}. */
     Project project(String query) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("pipelines-" + TABLES.incrementAndGet()));
+        Path dir = Files.createDirectories(world.tmp().resolve("pipelines-" + PROJECTS.incrementAndGet()));
         Files.writeString(dir.resolve("sources.yaml"), """
                 sources:
                   landing.sales:
@@ -128,34 +90,31 @@ class ForEachTest {
                   - sql:
                       name: every_object_named
                       query: SELECT * FROM landing.sales WHERE _object NOT LIKE 's3://lake/%%.csv'
-                """.formatted(TABLES.get(), query));
+                """.formatted(PROJECTS.get(), query));
         return ProjectLoader.load(dir).orThrow();
     }
 
     RunnerService runner(FaultPoints faults) {
-        return new RunnerService(project, store, objects,
-                TestLake.bus(announced, lake.publisher(project, store, LAKE, announced, clock, FaultPoints.NONE)), LAKE,
-                (p, step, part, watermarks, dir) -> { throw new UnsupportedOperationException("no snapshots here"); },
-                clock, new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8), clock, Map.of()), tmp.resolve("scratch"), faults);
+        return world.runner(project, faults);
     }
 
     /** File {@code n} of the day: ids 10n and 10n+1; a bad one has an amount that is no number. */
     AssetEvent upload(int n, boolean bad, String variant) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("files-" + variant));
+        Path dir = Files.createDirectories(world.tmp().resolve("files-" + variant));
         Path file = Files.writeString(dir.resolve("sales-" + n + ".csv"),
                 "id,amount\n" + (10 * n) + "," + (bad ? "oops" : n + ".50") + "\n" + (10 * n + 1) + "," + n + ".25\n");
-        return RunnerFixtures.source(objects, store, clock, LAKE, "landing.sales", DAY, file);
+        return world.source("landing.sales", DAY, file);
     }
 
     Run runOf(List<AssetEvent> consumed) {
-        var view = store.consumers().view("per_file", DAY);
-        return store.runs().tryCreate(view, Ids.run("per_file", DAY, consumed.stream().map(AssetEvent::eventId).toList()),
+        var view = world.store().consumers().view("per_file", DAY);
+        return world.store().runs().tryCreate(view, Ids.run("per_file", DAY, consumed.stream().map(AssetEvent::eventId).toList()),
                 consumed.stream().map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList(), "test").orElseThrow();
     }
 
     /** The lines of the JSON log with this message, since the log was last reset. */
     List<String> logLines(String message) {
-        return logged.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"message\":\"" + message + "\"")).toList();
+        return world.log().toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"message\":\"" + message + "\"")).toList();
     }
 
     @Test
@@ -168,7 +127,7 @@ class ForEachTest {
 
         assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).execute(first.runId()));
 
-        String reason = store.runs().run(first.runId()).orElseThrow().finishReason().orElseThrow();
+        String reason = world.store().runs().run(first.runId()).orElseThrow().finishReason().orElseThrow();
         Set<String> named = new TreeSet<>();
         Matcher m = OBJECT.matcher(reason);
         while (m.find()) {
@@ -181,12 +140,12 @@ class ForEachTest {
         assertEquals(List.of(), updates(), "nothing published: no half output");
 
         // The two files are replaced; their new events start the next run, which computes those two only.
-        logged.reset();
-        clock.advance(Duration.ofMinutes(5));
+        world.log().reset();
+        world.clock().advance(Duration.ofMinutes(5));
         List<AssetEvent> fixed = List.of(upload(7, false, "fixed"), upload(31, false, "fixed"));
         Run second = runOf(fixed);
 
-        assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(second.runId()), announced.toString());
+        assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(second.runId()), world.announced().toString());
 
         assertEquals(2, logLines("object processed").size(), "only the two replaced objects are computed again");
         assertEquals(48, logLines("object result reused").size());
@@ -216,8 +175,8 @@ class ForEachTest {
 
         assertThrows(FaultPoints.Killed.class, () -> killed.execute(run.runId()));
         assertEquals(List.of(), updates(), "nothing announced before the retry");
-        clock.advance(project.pipeline("per_file").orElseThrow().timeout().plus(Duration.ofMinutes(2)));
-        logged.reset();
+        world.clock().advance(project.pipeline("per_file").orElseThrow().timeout().plus(Duration.ofMinutes(2)));
+        world.log().reset();
         assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(run.runId()));
 
         int reused = logLines("object result reused").size();
@@ -243,21 +202,20 @@ class ForEachTest {
 
         assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).execute(run.runId()));
 
-        String reason = store.runs().run(run.runId()).flatMap(Run::finishReason).orElseThrow();
+        String reason = world.store().runs().run(run.runId()).flatMap(Run::finishReason).orElseThrow();
         assertTrue(reason.contains("the result of " + arrived.get(1).objects().get(0) + " has columns [id BIGINT, amount VARCHAR, _object VARCHAR]"), reason);
         assertEquals(List.of(), updates());
     }
 
     List<JsonNode> updates() {
-        return announced.stream().filter(a -> a.startsWith(EventJson.ASSET_UPDATED + " "))
-                .map(a -> EventJson.read(a.substring(EventJson.ASSET_UPDATED.length() + 1))).toList();
+        return world.announcements(EventJson.ASSET_UPDATED);
     }
 
     /** The published object's rows: id to _object; an id seen twice fails. */
     Map<Integer, String> publishedRows(JsonNode update) throws Exception {
-        String key = update.get("objects").get(0).asText().substring(("s3://" + LAKE + "/").length());
-        Path local = tmp.resolve("published-" + System.nanoTime() + ".parquet");
-        objects.get(LAKE, key, local);
+        String key = update.get("objects").get(0).asText().substring(("s3://" + RunnerTestStack.LAKE + "/").length());
+        Path local = world.tmp().resolve("published-" + System.nanoTime() + ".parquet");
+        world.objects().get(RunnerTestStack.LAKE, key, local);
         Map<Integer, String> rows = new TreeMap<>();
         try (var db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, _object FROM read_parquet('" + local + "')")) {

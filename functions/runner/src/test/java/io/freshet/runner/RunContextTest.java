@@ -3,8 +3,6 @@ package io.freshet.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -16,20 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.load.Project;
@@ -37,14 +28,10 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.runner.RunnerTestStack.World;
 import io.freshet.engine.sql.DuckSession;
 import io.freshet.engine.sql.DuckSettings;
-import io.freshet.state.StateStore;
-import io.freshet.state.dynamo.DynamoStateStore;
 import io.freshet.state.protocol.FaultPoints;
-import io.freshet.testkit.LocalDynamo;
-import io.freshet.testkit.LocalS3;
-import io.freshet.testkit.MutableClock;
 
 /**
  * The run's context in SQL, end to end on DynamoDB Local, S3Proxy, DuckDB and the lake's
@@ -53,51 +40,20 @@ import io.freshet.testkit.MutableClock;
  */
 class RunContextTest {
 
-    static final String LAKE = "lake";
-    static final AtomicInteger TABLES = new AtomicInteger();
     static final String CONTEXT_SQL = """
             SELECT count(*) AS taps, getvariable('partition') AS part, getvariable('partition_start') AS period_start,
                    getvariable('partition_end') AS period_end, getvariable('run_id') AS run, getvariable('pipeline') AS pipe
             FROM landing.taps
             """;
 
-    static LocalDynamo dynamo;
-    static LocalS3 s3;
-    static TestLake lake;
+    @RegisterExtension
+    static final RunnerTestStack STACK = new RunnerTestStack();
 
-    StateStore store;
-    ObjectStore objects;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-05-27T09:00:00Z"));
-    final List<String> announced = new CopyOnWriteArrayList<>();
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-        s3 = LocalS3.start();
-        lake = TestLake.start(s3);
-        s3.createBucket(LAKE);
-    }
-
-    @AfterAll
-    static void stop() {
-        lake.close();
-        s3.close();
-        dynamo.close();
-    }
-
-    @BeforeEach
-    void freshWorld() {
-        String table = "context-" + TABLES.incrementAndGet();
-        DynamoStateStore.createTable(dynamo.client(), table);
-        store = new DynamoStateStore(dynamo.client(), table, clock);
-        objects = new ObjectStore(s3.client());
-    }
+    final World world = STACK.world(Instant.parse("2026-05-27T09:00:00Z"));
 
     /** A project of one source and one pipeline of {@code partitions}, whose step is {@link #CONTEXT_SQL}. */
     Project project(String partitions, String placeholders) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("pipelines"));
+        Path dir = Files.createDirectories(world.tmp().resolve("pipelines"));
         Files.writeString(dir.resolve("sources.yaml"), """
                 sources:
                   landing.taps:
@@ -127,25 +83,21 @@ class RunContextTest {
 
     /** Runs the pipeline for {@code partition} over one tap export; the one row of the published object. */
     Map<String, Object> publishedRow(Project project, String partition) throws Exception {
-        Path taps = tmp.resolve("taps.csv");
+        Path taps = world.tmp().resolve("taps.csv");
         Files.writeString(taps, "tap_id,card_id\n1,c1\n2,c2\n");
-        AssetEvent e = RunnerFixtures.source(objects, store, clock, LAKE, "landing.taps", partition, taps);
-        var view = store.consumers().view("ctx", partition);
-        Run run = store.runs().tryCreate(view, Ids.run("ctx", partition, List.of(e.eventId())),
+        AssetEvent e = world.source("landing.taps", partition, taps);
+        var view = world.store().consumers().view("ctx", partition);
+        Run run = world.store().runs().tryCreate(view, Ids.run("ctx", partition, List.of(e.eventId())),
                 List.of(new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())), "test").orElseThrow();
-        RunnerService runner = new RunnerService(project, store, objects,
-                TestLake.bus(announced, lake.publisher(project, store, LAKE, announced, clock, FaultPoints.NONE)), LAKE,
-                (p, step, part, watermarks, dir) -> { throw new UnsupportedOperationException("no snapshots here"); },
-                clock, new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()), tmp.resolve("scratch"), FaultPoints.NONE);
+        RunnerService runner = world.runner(project, FaultPoints.NONE);
 
-        assertEquals(Optional.of(RunState.SUCCEEDED), runner.execute(run.runId()), announced.toString());
+        assertEquals(Optional.of(RunState.SUCCEEDED), runner.execute(run.runId()), world.announced().toString());
 
-        List<JsonNode> updated = announced.stream().filter(a -> a.startsWith(EventJson.ASSET_UPDATED + " "))
-                .map(a -> EventJson.read(a.substring(EventJson.ASSET_UPDATED.length() + 1))).toList();
+        List<JsonNode> updated = world.announcements(EventJson.ASSET_UPDATED);
         assertEquals(1, updated.size());
-        String uri = updated.get(0).get("objects").get(0).asText().substring(("s3://" + LAKE + "/").length());
-        Path local = tmp.resolve("published.parquet");
-        objects.get(LAKE, uri, local);
+        String uri = updated.get(0).get("objects").get(0).asText().substring(("s3://" + RunnerTestStack.LAKE + "/").length());
+        Path local = world.tmp().resolve("published.parquet");
+        world.objects().get(RunnerTestStack.LAKE, uri, local);
         try (var db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT taps, part, period_start, period_end, run, pipe FROM read_parquet('" + local + "')")) {
             rs.next();
@@ -183,10 +135,10 @@ class RunContextTest {
     @Test
     void anHourlyStepReadsItsUtcHour() throws Exception {
         Project project = project("hourly", "date={date}/hour={hour}");
-        Run run = new Run("run-hourly", "ctx", "2026-05-26T23", RunState.RUNNING, "test", List.of(), clock.instant(), clock.instant(),
+        Run run = new Run("run-hourly", "ctx", "2026-05-26T23", RunState.RUNNING, "test", List.of(), world.clock().instant(), world.clock().instant(),
                 false, 1, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
-        try (DuckSession duck = DuckSession.open(DuckSettings.defaults(tmp.resolve("duck")))) {
+        try (DuckSession duck = DuckSession.open(DuckSettings.defaults(world.tmp().resolve("duck")))) {
             RunContext.set(duck, Attempt.of(run, project.pipeline("ctx").orElseThrow(), 1));
             duck.runStep("core.ctx", "SELECT getvariable('partition') AS part, getvariable('partition_start') AS period_start,"
                     + " getvariable('partition_end') AS period_end, getvariable('run_id') AS run, getvariable('pipeline') AS pipe");

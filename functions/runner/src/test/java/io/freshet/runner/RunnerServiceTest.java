@@ -26,17 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 import io.freshet.lineage.HttpSink;
 import io.openlineage.client.OpenLineageClientUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
-import io.freshet.aws.s3.ObjectStore;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.TableMetadata;
 import io.freshet.core.events.Ids;
@@ -45,11 +41,7 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
-import io.freshet.state.StateStore;
-import io.freshet.state.dynamo.DynamoStateStore;
-import io.freshet.testkit.LocalDynamo;
-import io.freshet.testkit.LocalS3;
-import io.freshet.testkit.MutableClock;
+import io.freshet.runner.RunnerTestStack.World;
 import io.freshet.lineage.OpenLineageSchema;
 import io.freshet.lineage.RunLineage;
 import io.freshet.state.protocol.FaultPoints;
@@ -62,97 +54,47 @@ import io.freshet.state.protocol.FaultPoints;
 class RunnerServiceTest {
 
     static final Project METRO = ProjectLoader.load(Path.of("../../pipelines")).orThrow();
-    static final String LAKE = "lake";
 
-    static LocalDynamo dynamo;
-    static LocalS3 s3;
-    static TestLake lake;
-    static final AtomicInteger TABLES = new AtomicInteger();
+    @RegisterExtension
+    static final RunnerTestStack STACK = new RunnerTestStack();
 
-    StateStore store;
-    ObjectStore objects;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-05-26T09:00:00Z"));
-    final List<String> announced = new CopyOnWriteArrayList<>();
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        dynamo = LocalDynamo.start();
-        s3 = LocalS3.start();
-        lake = TestLake.start(s3);
-        s3.createBucket(LAKE);
-    }
-
-    @AfterAll
-    static void stop() {
-        lake.close();
-        s3.close();
-        dynamo.close();
-    }
-
-    @BeforeEach
-    void freshWorld() throws Exception {
-        String table = "runner-" + TABLES.incrementAndGet();
-        DynamoStateStore.createTable(dynamo.client(), table);
-        store = new DynamoStateStore(dynamo.client(), table, clock);
-        objects = new ObjectStore(s3.client());
-        // The dimensions core_trips reads as 'latest': one snapshot each.
-        source("raw.stations", "2026-05-25", parquet("SELECT * FROM (VALUES ('s1','Muzeum','A'), ('s2','Florenc','B')) t(station_id, name, line)"));
-        source("raw.passengers", "2026-05-25", parquet("SELECT * FROM (VALUES ('c1','student'), ('c2','senior')) t(card_id, fare_category)"));
-    }
+    final World world = STACK.metroWorld(Instant.parse("2026-05-26T09:00:00Z"), "('c1','student'), ('c2','senior')");
 
     RunnerService runner(FaultPoints faults) {
-        return runner(faults, RunLineage.NONE);
+        return world.runner(METRO, faults);
     }
 
     /** The runner and its publisher both emitting OpenLineage events to {@code lineage}, as on AWS both send them to the bus. */
     RunnerService runner(FaultPoints faults, RunLineage lineage) {
-        return new RunnerService(METRO, store, objects, TestLake.bus(announced, lake.publisher(METRO, store, LAKE, announced, clock, faults, lineage)),
-                LAKE, (p, step, partition, watermarks, dir) -> { throw new UnsupportedOperationException("no snapshots in these tests"); },
-                clock, new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()), tmp.resolve("scratch"), faults)
-                .withLineage(lineage);
-    }
-
-    /** Uploads a file and records it as an asset event, as s3-events or a runner would. */
-    AssetEvent source(String asset, String partition, Path file) {
-        return RunnerFixtures.source(objects, store, clock, LAKE, asset, partition, file);
-    }
-
-    Path parquet(String select) throws Exception {
-        return RunnerFixtures.parquet(tmp, select);
+        return world.runner(METRO, faults, lineage);
     }
 
     Path taps(String name, String rows) throws IOException {
-        Path f = tmp.resolve(name);
+        Path f = world.tmp().resolve(name);
         Files.writeString(f, "tap_id,card_id,station_id,direction,tapped_at\n" + rows);
         return f;
     }
 
     /** A run consuming {@code events}, created as the trigger creates it. */
     Run runOf(String partition, AssetEvent... events) {
-        var view = store.consumers().view("core_trips", partition);
+        var view = world.store().consumers().view("core_trips", partition);
         List<PendingEvent> consumed = Arrays.stream(events).map(e -> new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time())).toList();
         List<String> idParts = new ArrayList<>(consumed.stream().map(PendingEvent::eventId).toList());
-        idParts.add("@" + clock.instant()); // a re-run of the same events is a new run
-        return store.runs().tryCreate(view, Ids.run("core_trips", partition, idParts), consumed, "test").orElseThrow();
-    }
-
-    List<JsonNode> announcements(String type) {
-        return announced.stream().filter(a -> a.startsWith(type + " ")).map(a -> EventJson.read(a.substring(type.length() + 1))).toList();
+        idParts.add("@" + world.clock().instant()); // a re-run of the same events is a new run
+        return world.store().runs().tryCreate(view, Ids.run("core_trips", partition, idParts), consumed, "test").orElseThrow();
     }
 
     static final String GOOD = "1,c1,s1,in,2026-05-26 08:00:00\n2,c1,s2,out,2026-05-26 08:20:00\n3,c2,s2,in,2026-05-26 08:30:00\n4,c2,s1,out,2026-05-26 08:41:00\n";
 
     @Test
     void aRunReadsExactlyItsEventsAndPublishesOnceUnderRunScopedKeys() throws Exception {
-        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
-        source("landing.taps", "2026-05-26", taps("taps-0900.csv", "9,c9,s1,in,2026-05-26 09:00:00\n9,c9,s2,out,2026-05-26 09:10:00\n"));
+        AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        world.source("landing.taps", "2026-05-26", taps("taps-0900.csv", "9,c9,s1,in,2026-05-26 09:00:00\n9,c9,s2,out,2026-05-26 09:10:00\n"));
         Run run = runOf("2026-05-26", export);
 
         assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(run.runId()));
 
-        List<JsonNode> updated = announcements(EventJson.ASSET_UPDATED);
+        List<JsonNode> updated = world.announcements(EventJson.ASSET_UPDATED);
         assertEquals(1, updated.size());
         JsonNode e = updated.get(0);
         assertEquals("core.trips", e.get("asset").asText());
@@ -164,25 +106,25 @@ class RunnerServiceTest {
         assertTrue(e.get("metadata").get("snapshot").asLong() != 0, e.toString());
         assertEquals(METRO.codeVersion("core_trips"), e.get("codeVersion").asText());
         assertEquals("passed", e.get("metadata").get("check.unique_trip_id").asText());
-        assertEquals(1, announcements(EventJson.RUN_SUCCEEDED).size());
-        assertEquals(RunState.SUCCEEDED, store.runs().run(run.runId()).orElseThrow().state());
+        assertEquals(1, world.announcements(EventJson.RUN_SUCCEEDED).size());
+        assertEquals(RunState.SUCCEEDED, world.store().runs().run(run.runId()).orElseThrow().state());
 
         // A redelivered Run Requested does nothing.
         assertEquals(Optional.empty(), runner(FaultPoints.NONE).execute(run.runId()));
-        assertEquals(1, announcements(EventJson.ASSET_UPDATED).size());
+        assertEquals(1, world.announcements(EventJson.ASSET_UPDATED).size());
     }
 
     @Test
     void eachAttemptEmitsOpenLineageStartThenCompleteOrFailValidAgainstTheSpec() throws Exception {
         List<String> lineage = new CopyOnWriteArrayList<>();
         RunLineage toList = new RunLineage("freshet-test", List.of(lineage::add), null);
-        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
         Run run = runOf("2026-05-26", export);
         assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE, toList).execute(run.runId()));
 
         // A run that fails its blocking check: START, then FAIL with the reason.
-        source("raw.passengers", "2026-05-26", parquet("SELECT * FROM (VALUES ('c1','pirate')) t(card_id, fare_category)"));
-        Run bad = runOf("2026-05-26", source("landing.taps", "2026-05-26", taps("taps-0815.csv", GOOD.replace("1,c1", "11,c1"))));
+        world.source("raw.passengers", "2026-05-26", world.parquet("SELECT * FROM (VALUES ('c1','pirate')) t(card_id, fare_category)"));
+        Run bad = runOf("2026-05-26", world.source("landing.taps", "2026-05-26", taps("taps-0815.csv", GOOD.replace("1,c1", "11,c1"))));
         assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE, toList).execute(bad.runId()));
 
         List<JsonNode> events = lineage.stream().map(EventJson::read).toList();
@@ -203,7 +145,7 @@ class RunnerServiceTest {
                 names(complete.get("inputs")));
         assertEquals(1, complete.get("outputs").size(), complete.toString());
         JsonNode out = complete.get("outputs").get(0);
-        AssetEvent recorded = store.events().latest("core.trips", "2026-05-26").orElseThrow();
+        AssetEvent recorded = world.store().events().latest("core.trips", "2026-05-26").orElseThrow();
         assertEquals("s3://lake", out.get("namespace").asText(), "a publisher not told its catalog names the table by its location");
         assertEquals("core/trips", out.get("name").asText(), "the table, not the partition");
         assertEquals(2, out.at("/outputFacets/outputStatistics/rowCount").asLong());
@@ -229,16 +171,16 @@ class RunnerServiceTest {
         try {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
             RunLineage http = new RunLineage("freshet", List.of(new HttpSink(url)),
-                    new JsonLog(new PrintStream(OutputStream.nullOutputStream()), clock, Map.of()));
-            AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+                    new JsonLog(new PrintStream(OutputStream.nullOutputStream()), world.clock(), Map.of()));
+            AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
             assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE, http).execute(runOf("2026-05-26", export).runId()));
             assertEquals(2, bodies.size());
             assertTrue(bodies.get(0).contains("\"eventType\":\"START\"") && bodies.get(0).endsWith(" application/json"), bodies.get(0));
             assertTrue(bodies.get(1).contains("\"eventType\":\"COMPLETE\""), bodies.get(1));
 
             status.set(500); // the lineage server is down: the run still succeeds
-            clock.advance(Duration.ofMinutes(1));
-            AssetEvent next = source("landing.taps", "2026-05-26", taps("taps-0900.csv", GOOD.replace("1,c1", "21,c1")));
+            world.clock().advance(Duration.ofMinutes(1));
+            AssetEvent next = world.source("landing.taps", "2026-05-26", taps("taps-0900.csv", GOOD.replace("1,c1", "21,c1")));
             assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE, http).execute(runOf("2026-05-26", next).runId()));
         } finally {
             server.stop(0);
@@ -253,54 +195,54 @@ class RunnerServiceTest {
 
     @Test
     void anUnchangedReRunIsSkippedAndPublishesNoAssetEvent() throws Exception {
-        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
         assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(runOf("2026-05-26", export).runId()));
-        clock.advance(Duration.ofMinutes(5));
+        world.clock().advance(Duration.ofMinutes(5));
         Run again = runOf("2026-05-26", export);
         assertEquals(Optional.of(RunState.SKIPPED), runner(FaultPoints.NONE).execute(again.runId()));
-        assertEquals(1, announcements(EventJson.ASSET_UPDATED).size());
-        assertEquals(1, announcements(EventJson.RUN_SKIPPED).size());
+        assertEquals(1, world.announcements(EventJson.ASSET_UPDATED).size());
+        assertEquals(1, world.announcements(EventJson.RUN_SKIPPED).size());
     }
 
     @Test
     void aFailingBlockingCheckPublishesNothing() throws Exception {
         // A new passengers snapshot brings a fare category outside the accepted ones: that check is blocking.
-        source("raw.passengers", "2026-05-26", parquet("SELECT * FROM (VALUES ('c1','pirate'), ('c2','senior')) t(card_id, fare_category)"));
-        AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
+        world.source("raw.passengers", "2026-05-26", world.parquet("SELECT * FROM (VALUES ('c1','pirate'), ('c2','senior')) t(card_id, fare_category)"));
+        AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
         Run run = runOf("2026-05-26", export);
         assertEquals(Optional.of(RunState.FAILED), runner(FaultPoints.NONE).execute(run.runId()));
-        assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED));
-        assertEquals(List.of(), store.events().history("core.trips", "2026-05-26"));
-        JsonNode failed = announcements(EventJson.RUN_FAILED).get(0);
+        assertEquals(List.of(), world.announcements(EventJson.ASSET_UPDATED));
+        assertEquals(List.of(), world.store().events().history("core.trips", "2026-05-26"));
+        JsonNode failed = world.announcements(EventJson.RUN_FAILED).get(0);
         assertTrue(failed.get("reason").asText().contains("accepted_values_fare_category: 1 row(s) with fare_category outside [adult, student, senior, child]"),
                 failed.toString());
-        assertEquals(1, announcements("Asset Check Failed").stream().filter(c -> c.get("check").asText().equals("accepted_values_fare_category")).count());
-        assertEquals(RunState.FAILED, store.runs().run(run.runId()).orElseThrow().state());
+        assertEquals(1, world.announcements("Asset Check Failed").stream().filter(c -> c.get("check").asText().equals("accepted_values_fare_category")).count());
+        assertEquals(RunState.FAILED, world.store().runs().run(run.runId()).orElseThrow().state());
     }
 
     @Test
     void aRunKilledMidWayPublishesNothingAndItsRetryPublishesOnce() throws Exception {
         for (String point : List.of("after-step", "after-upload")) {
-            announced.clear();
-            clock.advance(Duration.ofHours(1));
-            AssetEvent export = source("landing.taps", "2026-05-26", taps("taps-" + point + ".csv", GOOD.replace("1,c1", "1" + point.length() + ",c1")));
+            world.announced().clear();
+            world.clock().advance(Duration.ofHours(1));
+            AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-" + point + ".csv", GOOD.replace("1,c1", "1" + point.length() + ",c1")));
             Run run = runOf("2026-05-26", export);
             RunnerService killed = runner(p -> {
                 if (p.equals(point)) throw new FaultPoints.Killed(p);
             });
             assertThrows(FaultPoints.Killed.class, () -> killed.execute(run.runId()));
-            assertEquals(List.of(), announcements(EventJson.ASSET_UPDATED), "killed " + point + ": nothing announced");
+            assertEquals(List.of(), world.announcements(EventJson.ASSET_UPDATED), "killed " + point + ": nothing announced");
             // EventBridge redelivers at once: the killed attempt still holds its lease.
             assertEquals(Optional.empty(), runner(FaultPoints.NONE).execute(run.runId()));
             // Once the lease runs out, the retry takes over under the same run id.
-            clock.advance(METRO.pipeline("core_trips").orElseThrow().timeout().plus(Duration.ofMinutes(2)));
+            world.clock().advance(METRO.pipeline("core_trips").orElseThrow().timeout().plus(Duration.ofMinutes(2)));
             assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(run.runId()), point);
-            List<JsonNode> updated = announcements(EventJson.ASSET_UPDATED);
+            List<JsonNode> updated = world.announcements(EventJson.ASSET_UPDATED);
             assertEquals(1, updated.size(), "killed " + point + ": published once");
             String object = updated.get(0).get("objects").get(0).asText();
             String key = object.substring("s3://lake/".length());
-            assertTrue(objects.exists(LAKE, key), "the event points at complete data: " + object);
-            assertEquals(1, store.events().history("core.trips", "2026-05-26").stream().filter(e -> e.producer().id().equals(run.runId())).count());
+            assertTrue(world.objects().exists(RunnerTestStack.LAKE, key), "the event points at complete data: " + object);
+            assertEquals(1, world.store().events().history("core.trips", "2026-05-26").stream().filter(e -> e.producer().id().equals(run.runId())).count());
         }
     }
 

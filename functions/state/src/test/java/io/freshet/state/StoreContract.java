@@ -15,8 +15,9 @@ import io.freshet.testkit.MutableClock;
 
 /**
  * What every contract test starts from: a fresh, empty store on a clock the test moves. The
- * subclasses of each contract (in {@link MemoryStateStoreTest} and {@link DynamoStateStoreTest})
- * say which implementation; the assertions are the same for both.
+ * subclasses of each contract (in {@link StateStoreContracts}, which {@link MemoryStateStoreTest}
+ * and {@link DynamoStateStoreTest} extend) say which implementation; the assertions are the same
+ * for both.
  */
 abstract class StoreContract {
 
