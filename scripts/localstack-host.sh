@@ -113,12 +113,13 @@ ensure_dynamodb_local() {
     rm -rf "$dir" && mkdir -p "$dir/DynamoDBLocal_lib"
     tmp="$(mktemp -d)"
     # The parent pom's dependency management: the same DynamoDB Local and SDK pins as the tests.
+    # Maven 3 joins relativePath to the project's directory even when it is absolute: relative it is.
     cat > "$tmp/pom.xml" <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <parent>
     <groupId>io.freshet</groupId><artifactId>freshet-parent</artifactId><version>0.1.0-SNAPSHOT</version>
-    <relativePath>$repo/pom.xml</relativePath>
+    <relativePath>$(realpath --relative-to="$tmp" "$repo/pom.xml")</relativePath>
   </parent>
   <artifactId>freshet-localstack-dynamodb-local</artifactId>
   <packaging>pom</packaging>
