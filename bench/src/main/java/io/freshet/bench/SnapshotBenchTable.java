@@ -66,7 +66,7 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
         List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, quoted(schema) + "." + quoted(name));
         List<String> types = new ArrayList<>();
         for (GeneratedColumns.Column c : columns) {
-            types.add(c.type());
+            types.add(c.type() + "[]".repeat(Math.max(0, c.dimensions() - 1))); // format_type writes int[][] as integer[]
         }
         return new SnapshotBenchTable(schema, name, columns.size() + " columns: " + String.join(", ", types), null, null);
     }

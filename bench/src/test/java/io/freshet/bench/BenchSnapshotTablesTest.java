@@ -110,26 +110,31 @@ class BenchSnapshotTablesTest {
         assertTrue(!out.contains("table readings_20"), out);
     }
 
-    /** Views have no pages: the limit reads them whole on one connection, as Freshet does; a materialized view is read in ranges of pages. */
+    /**
+     * Views have no pages: the limit reads them whole on one connection, as Freshet does; a
+     * materialized view is read in ranges of pages; a table's array columns show their dimensions.
+     */
     @Test
     void viewsAndMaterializedViewsAreMeasured(@TempDir Path dir) throws Exception {
         Path sql = dir.resolve("views.sql");
         Files.writeString(sql, """
-                CREATE TABLE base (id bigint PRIMARY KEY, v int, note text);
-                INSERT INTO base SELECT g, g % 100, md5(g::text) FROM generate_series(1, 4000) g;
+                CREATE TABLE base (id bigint PRIMARY KEY, v int, note text, grid int[][]);
+                INSERT INTO base SELECT g, g % 100, md5(g::text), ARRAY[[g, g + 1], [g + 2, g + 3]] FROM generate_series(1, 4000) g;
                 CREATE VIEW half AS SELECT id, v * 2 AS v2, note FROM base WHERE v < 50;
                 CREATE MATERIALIZED VIEW per_v AS SELECT v, count(*) AS n, max(note) AS top FROM base GROUP BY v;
                 """);
         StringWriter printed = new StringWriter();
         CommandLine cli = new CommandLine(new BenchSnapshot());
         cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--table", "half", "--table", "per_v", "--rounds", "1", "--no-duckdb", "--connections", "2");
+        int exit = cli.execute("--sql", sql.toString(), "--table", "half", "--table", "per_v", "--table", "base", "--rounds", "1", "--no-duckdb",
+                "--connections", "2");
 
         String out = printed.toString();
         assertEquals(0, exit, out);
         assertTrue(out.contains("table half         2,000 rows"), out);
         assertTrue(out.contains("table per_v        100 rows"), out);
-        assertEquals(2, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
+        assertTrue(out.contains("(4 columns: bigint, integer, text, integer[][])"), out);
+        assertEquals(3, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
     }
 
     /** A user's own server (--url): the named tables, in any schema, are measured where they are, and nothing is created there. */
