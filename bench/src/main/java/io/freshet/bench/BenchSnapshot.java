@@ -102,12 +102,13 @@ final class BenchSnapshot implements Callable<Integer> {
      * snapshot, the Python process's during DuckDB's COPY; PostgreSQL's backends not counted) and
      * the last Parquet's size.
      */
-    private record Best(double copies, double copy, double duckdb, double freshet, long freshetRss, long duckdbRss, double freshetCpu,
+    /** @param split the COPYs of (a): the connections Freshet reads this table on (one for a small table or a view) */
+    private record Best(int split, double copies, double copy, double duckdb, double freshet, long freshetRss, long duckdbRss, double freshetCpu,
                         double duckdbCpu, long parquetBytes, long duckdbParquetBytes) {
-        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, Double.MAX_VALUE, Double.MAX_VALUE, 0, 0);
+        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, 0, Double.MAX_VALUE, Double.MAX_VALUE, 0, 0);
 
         Best and(Best r) {
-            return new Best(Math.max(copies, r.copies), Math.max(copy, r.copy), Math.max(duckdb, r.duckdb), Math.max(freshet, r.freshet),
+            return new Best(r.split, Math.max(copies, r.copies), Math.max(copy, r.copy), Math.max(duckdb, r.duckdb), Math.max(freshet, r.freshet),
                     Math.max(freshetRss, r.freshetRss), Math.max(duckdbRss, r.duckdbRss), Math.min(freshetCpu, r.freshetCpu),
                     Math.min(duckdbCpu, r.duckdbCpu), r.parquetBytes, Math.max(duckdbParquetBytes, r.duckdbParquetBytes));
         }
@@ -170,16 +171,16 @@ final class BenchSnapshot implements Callable<Integer> {
         for (int round = 1; round <= rounds; round++) {
             Best r = round(pg, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
             best = best.and(r);
-            printRound(out, round, n, r);
+            printRound(out, round, r);
         }
-        summary(out, table, tableRows, n, best, best.duckdb > 0);
+        summary(out, table, tableRows, best, best.duckdb > 0);
     }
 
-    private static void printRound(PrintWriter out, int round, int n, Best r) {
+    private static void printRound(PrintWriter out, int round, Best r) {
         boolean peer = r.duckdb > 0;
         out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  "
                         + "client CPU d %.2f c %s us/row  load %s%n",
-                round, n, r.copies, r.copy, peer ? String.format("%,.0f", r.duckdb) : "-", r.freshet, r.freshet / r.copies,
+                round, r.split, r.copies, r.copy, peer ? String.format("%,.0f", r.duckdb) : "-", r.freshet, r.freshet / r.copies,
                 peer ? String.format("%.2f", r.freshet / r.duckdb) : "-", r.freshetCpu, peer ? String.format("%.2f", r.duckdbCpu) : "-",
                 loadAverage());
         out.flush();
@@ -224,8 +225,9 @@ final class BenchSnapshot implements Callable<Integer> {
     private Best round(BenchDatabase pg, SnapshotBenchTable table, long tableRows, int n, int duckThreads, SnapshotDuckDbScanner duckdb, ObjectStore store,
                        Path dir) throws Exception {
         Files.createDirectories(dir);
-        double copies = tableRows / SnapshotCopyBaseline.seconds(pg, table.sqlName(), n, tableRows);
-        double copy = tableRows / SnapshotCopyBaseline.seconds(pg, table.sqlName(), 1, tableRows);
+        SnapshotCopyBaseline.Copies parallel = SnapshotCopyBaseline.run(pg, table, n, tableRows);
+        double copies = tableRows / parallel.seconds();
+        double copy = tableRows / SnapshotCopyBaseline.run(pg, table, 1, tableRows).seconds();
         double duck = 0;
         long duckRss = 0;
         double duckCpu = 0;
@@ -255,7 +257,7 @@ final class BenchSnapshot implements Callable<Integer> {
         }
         long rss = rss("VmHWM").orElse(0L);
         TempDirs.delete(dir);
-        return new Best(copies, copy, duck, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes(), duckBytes);
+        return new Best(parallel.count(), copies, copy, duck, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes(), duckBytes);
     }
 
     /** DuckDB's read of the table, or null with the reason printed when the peer cannot read it (a type its scanner does not take). */
@@ -308,9 +310,13 @@ final class BenchSnapshot implements Callable<Integer> {
         return result;
     }
 
-    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, int n, Best best, boolean withDuckdb) {
+    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, Best best, boolean withDuckdb) {
         out.printf("%s, best of %d:%n", table.label(), rounds);
-        out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit)%n", n, best.copies);
+        if (best.split == 1) {
+            out.printf("  (a) 1 COPY binary           %,.0f rows/s (the limit: Freshet reads this table on one connection)%n", best.copies);
+        } else {
+            out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit: the %d connections Freshet reads on)%n", best.split, best.copies, best.split);
+        }
         out.printf("  (b) one COPY binary         %,.0f rows/s%n", best.copy);
         if (withDuckdb) {
             out.printf("  (c) DuckDB %s scanner     %,.0f rows/s, peak RSS %s, client CPU %.2f us/row%n", SnapshotDuckDbScanner.VERSION, best.duckdb,

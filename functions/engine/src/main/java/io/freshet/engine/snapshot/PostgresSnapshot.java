@@ -169,6 +169,20 @@ public final class PostgresSnapshot {
     }
 
     /**
+     * The binary COPYs that a snapshot of {@code schema.table} on {@code connections} connections
+     * splits the table into, one per connection that it uses (one for a small table, a view or a
+     * foreign table; its leaves' groups for a partitioned one), each selecting the columns as stored:
+     * the rows Freshet reads, in the same groups, as PostgreSQL alone emits them. The limit that
+     * {@code bench snapshot} measures Freshet against. Run it in the transaction whose snapshot the
+     * copies will share: the pages are counted now.
+     */
+    public static List<String> limitCopies(Connection c, String schema, String table, int connections) throws SQLException {
+        List<TablePlan> plans = TablePlanner.preflight(new PgCatalog(c), c, List.of(TableRequest.full(schema, table, "limit")), Path.of("limit"));
+        List<TableRange> ranges = RangePlanner.of(c, connections, RangePlanner.MIN_PAGES_PER_RANGE).ranges(c, plans).get(0);
+        return ranges.stream().map(r -> TablePlanner.storedCopySql(plans.get(0), r)).toList();
+    }
+
+    /**
      * Snapshots {@code tables}, all from one consistent snapshot, into Parquet files under
      * {@code workDir} ({@code workDir/<output>/part-00000.parquet}, {@code part-00001.parquet}, ...
      * for a large table; an empty table has one file with its schema and no rows).

@@ -164,24 +164,33 @@ final class TablePlanner {
      * (a partition attached from a table of another column order has its own attribute numbers).
      */
     static String copySql(TablePlan plan, TableRange range) {
+        return copySql(plan, range, false);
+    }
+
+    /** As {@link #copySql(TablePlan, TableRange)}, the columns as stored (no casts to text): what PostgreSQL alone emits for the same rows. */
+    static String storedCopySql(TablePlan plan, TableRange range) {
+        return copySql(plan, range, true);
+    }
+
+    private static String copySql(TablePlan plan, TableRange range, boolean stored) {
         if (range.leaves().isEmpty()) {
-            return "COPY (" + select(plan, plan.from(), range) + ") TO STDOUT (FORMAT binary)";
+            return "COPY (" + select(plan, plan.from(), range, stored) + ") TO STDOUT (FORMAT binary)";
         }
         List<String> selects = new ArrayList<>();
         for (TableRange.LeafPart part : range.leaves()) {
-            selects.add(select(plan, part.leaf(), part.pages()));
+            selects.add(select(plan, part.leaf(), part.pages(), stored));
         }
         return "COPY (" + String.join(" UNION ALL ", selects) + ") TO STDOUT (FORMAT binary)";
     }
 
-    private static String select(TablePlan plan, String from, TableRange range) {
+    private static String select(TablePlan plan, String from, TableRange range, boolean stored) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<PgColumn> columns = plan.columns();
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
                 sql.append(", ");
             }
-            sql.append(columns.get(i).selectExpression());
+            sql.append(stored ? Sql.quoteIdent(columns.get(i).name()) : columns.get(i).selectExpression());
         }
         sql.append(" FROM ").append(from);
         List<String> where = new ArrayList<>();

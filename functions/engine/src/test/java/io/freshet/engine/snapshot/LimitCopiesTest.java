@@ -1,0 +1,76 @@
+package io.freshet.engine.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+import io.freshet.testkit.LocalPostgres;
+
+/**
+ * The limit a benchmark measures Freshet against is the snapshot's own split, as PostgreSQL alone
+ * emits it: as many COPYs as the snapshot uses connections, the columns as stored, every row once.
+ */
+class LimitCopiesTest {
+
+    static LocalPostgres pg;
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+        // 20 MB: more than two ranges of RangePlanner.MIN_PAGES_PER_RANGE, so two connections split it
+        pg.execute("CREATE TABLE big (id bigint PRIMARY KEY, p point, note text); "
+                + "INSERT INTO big SELECT g, point(g, -g), repeat(md5(g::text), 2) FROM generate_series(1, 200000) g; "
+                + "CREATE VIEW big_view AS SELECT id, note FROM big WHERE id % 2 = 0; "
+                + "CREATE TABLE small (id int)");
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    private static List<String> copies(String table, int connections) throws SQLException {
+        try (Connection c = pg.connect()) {
+            return PostgresSnapshot.limitCopies(c, "public", table, connections);
+        }
+    }
+
+    private static long rows(List<String> copies) throws SQLException, IOException {
+        long rows = 0;
+        try (Connection c = pg.connect()) {
+            for (String copy : copies) {
+                rows += c.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, OutputStream.nullOutputStream());
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void aLargeTableIsSplitAsTheSnapshotSplitsItEveryRowOnce() throws Exception {
+        List<String> two = copies("big", 2);
+        assertEquals(2, two.size(), two.toString());
+        assertTrue(two.get(0).contains("ctid < ") && two.get(1).contains("ctid >= "), two.toString());
+        assertFalse(two.toString().contains("CAST"), "the columns as stored, where Freshet casts a point to text: " + two);
+        assertEquals(200000, rows(two));
+        assertEquals(List.of("COPY (SELECT \"id\", \"p\", \"note\" FROM \"public\".\"big\") TO STDOUT (FORMAT binary)"), copies("big", 1));
+    }
+
+    @Test
+    void aViewAndASmallTableAreReadWhole() throws Exception {
+        List<String> view = copies("big_view", 2);
+        assertEquals(1, view.size(), view.toString());
+        assertEquals(100000, rows(view));
+        assertEquals(1, copies("small", 2).size());
+    }
+}
