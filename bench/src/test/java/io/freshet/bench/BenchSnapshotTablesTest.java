@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -72,14 +73,7 @@ class BenchSnapshotTablesTest {
                 INSERT INTO "Odd Names" SELECT date '2026-01-01' + g % 50, g, 'q"' || g FROM generate_series(1, 1500) g;
                 CREATE TABLE empty_one (id int);
                 """);
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--table", "orders", "--table", "Odd Names", "--table", "empty_one", "--rounds", "1", "--no-duckdb",
-                "--connections", "2");
-
-        String out = printed.toString();
-        assertEquals(0, exit, out);
+        String out = measured("--sql", sql.toString(), "--table", "orders", "--table", "Odd Names", "--table", "empty_one");
         assertTrue(out.contains("table orders       3,210 rows (4 columns: bigint, mood, positive, text)"), out);
         assertTrue(out.contains("Freshet / parallel COPY"), out);
         assertTrue(!out.contains("table ignored"), out);
@@ -99,13 +93,7 @@ class BenchSnapshotTablesTest {
                 ALTER TABLE readings ATTACH PARTITION readings_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
                 INSERT INTO readings SELECT g, date '2025-01-01' + (g % 700), g / 3.0 FROM generate_series(1, 5000) g;
                 """);
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
-
-        String out = printed.toString();
-        assertEquals(0, exit, out);
+        String out = measured("--sql", sql.toString());
         assertTrue(out.contains("table readings     5,000 rows (3 columns: bigint, date, double precision)"), out);
         assertTrue(!out.contains("table readings_20"), out);
     }
@@ -123,14 +111,7 @@ class BenchSnapshotTablesTest {
                 CREATE VIEW half AS SELECT id, v * 2 AS v2, note FROM base WHERE v < 50;
                 CREATE MATERIALIZED VIEW per_v AS SELECT v, count(*) AS n, max(note) AS top FROM base GROUP BY v;
                 """);
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--table", "half", "--table", "per_v", "--table", "base", "--rounds", "1", "--no-duckdb",
-                "--connections", "2");
-
-        String out = printed.toString();
-        assertEquals(0, exit, out);
+        String out = measured("--sql", sql.toString(), "--table", "half", "--table", "per_v", "--table", "base");
         assertTrue(out.contains("table half         2,000 rows"), out);
         assertTrue(out.contains("table per_v        100 rows"), out);
         assertTrue(out.contains("(4 columns: bigint, integer, text, integer[][])"), out);
@@ -143,14 +124,8 @@ class BenchSnapshotTablesTest {
         try (LocalPostgres theirs = LocalPostgres.start()) {
             theirs.execute("CREATE SCHEMA sales; CREATE TABLE sales.orders (id bigint, amount numeric(12,2), note text);"
                     + "INSERT INTO sales.orders SELECT g, g / 10.0, 'n' || g FROM generate_series(1, 2500) g");
-            StringWriter printed = new StringWriter();
-            CommandLine cli = new CommandLine(new BenchSnapshot());
-            cli.setOut(new PrintWriter(printed, true));
             String url = "postgresql://" + theirs.user() + ":" + theirs.password() + "@127.0.0.1:" + theirs.port() + "/postgres";
-            int exit = cli.execute("--url", url, "--table", "sales.orders", "--rounds", "1", "--no-duckdb", "--connections", "2");
-
-            String out = printed.toString();
-            assertEquals(0, exit, out);
+            String out = measured("--url", url, "--table", "sales.orders");
             assertTrue(out.contains("postgres@127.0.0.1:" + theirs.port() + "/postgres") && !out.contains(theirs.password()), out);
             assertTrue(out.contains("table sales.orders 2,500 rows (3 columns: bigint, numeric(12,2), text)"), out);
             try (Connection c = theirs.connect(); Statement s = c.createStatement();
@@ -164,11 +139,8 @@ class BenchSnapshotTablesTest {
 
     @Test
     void aUsersServerNeedsTheTablesNamed() {
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setErr(new PrintWriter(printed, true));
-        assertEquals(2, cli.execute("--url", "postgresql://u:p@127.0.0.1:1/db", "--no-duckdb"), printed.toString());
-        assertTrue(printed.toString().contains("with --url, name the tables to measure with --table"), printed.toString());
+        String err = refused("--url", "postgresql://u:p@127.0.0.1:1/db", "--no-duckdb");
+        assertTrue(err.contains("with --url, name the tables to measure with --table"), err);
     }
 
     @Test
@@ -183,12 +155,29 @@ class BenchSnapshotTablesTest {
     @Test
     void columnsAndSqlAreAlternatives(@TempDir Path dir) throws Exception {
         Path sql = Files.writeString(dir.resolve("t.sql"), "CREATE TABLE t (id int);");
+        String err = refused("--sql", sql.toString(), "--columns", "int", "--no-duckdb");
+        assertTrue(err.contains("--columns and --sql are alternatives"), err);
+    }
+
+    /** {@code bench snapshot} with {@code args}, one round on two connections without DuckDB; asserts it succeeded and returns what it printed. */
+    private static String measured(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--rounds", "1", "--no-duckdb", "--connections", "2"));
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setOut(new PrintWriter(printed, true));
+        int exit = cli.execute(all.toArray(String[]::new));
+        assertEquals(0, exit, printed.toString());
+        return printed.toString();
+    }
+
+    /** {@code bench snapshot} with {@code args}, refused as a usage error (exit 2); returns what it printed to stderr. */
+    private static String refused(String... args) {
         StringWriter printed = new StringWriter();
         CommandLine cli = new CommandLine(new BenchSnapshot());
         cli.setErr(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--columns", "int", "--no-duckdb");
-        assertEquals(2, exit, printed.toString());
-        assertTrue(printed.toString().contains("--columns and --sql are alternatives"), printed.toString());
+        assertEquals(2, cli.execute(args), printed.toString());
+        return printed.toString();
     }
 
     private static long queryLong(BenchDatabase pg, String sql) throws Exception {

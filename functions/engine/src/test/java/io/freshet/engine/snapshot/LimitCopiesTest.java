@@ -10,12 +10,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * The limit a benchmark measures Freshet against is the snapshot's own split, as PostgreSQL alone
@@ -23,32 +22,27 @@ import io.freshet.testkit.LocalPostgres;
  */
 class LimitCopiesTest {
 
-    static LocalPostgres pg;
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @BeforeAll
-    static void start() {
-        pg = LocalPostgres.start();
+    static void tables() {
         // 20 MB: more than two ranges of RangePlanner.MIN_PAGES_PER_RANGE, so two connections split it
-        pg.execute("CREATE TABLE big (id bigint PRIMARY KEY, p point, note text); "
+        DB.pg().execute("CREATE TABLE big (id bigint PRIMARY KEY, p point, note text); "
                 + "INSERT INTO big SELECT g, point(g, -g), repeat(md5(g::text), 2) FROM generate_series(1, 200000) g; "
                 + "CREATE VIEW big_view AS SELECT id, note FROM big WHERE id % 2 = 0; "
                 + "CREATE TABLE small (id int)");
     }
 
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
-
     private static List<String> copies(String table, int connections) throws SQLException {
-        try (Connection c = pg.connect()) {
+        try (Connection c = DB.pg().connect()) {
             return PostgresSnapshot.limitCopies(c, "public", table, connections);
         }
     }
 
     private static long rows(List<String> copies) throws SQLException, IOException {
         long rows = 0;
-        try (Connection c = pg.connect()) {
+        try (Connection c = DB.pg().connect()) {
             for (String copy : copies) {
                 rows += c.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, OutputStream.nullOutputStream());
             }

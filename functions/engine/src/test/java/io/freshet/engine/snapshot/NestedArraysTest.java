@@ -18,13 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.engine.snapshot.Parity.Col;
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * Arrays of several dimensions become LISTs nested as deep as the column's declared dimensions:
@@ -33,27 +31,14 @@ import io.freshet.testkit.LocalPostgres;
  */
 class NestedArraysTest {
 
-    static LocalPostgres pg;
-    static PgConnectionInfo info;
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void start() {
-        pg = LocalPostgres.start();
-        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
-
     private TableSnapshot snapshot(String table) {
-        SnapshotResult result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw." + table)), work,
-                SnapshotSettings.defaults(work));
-        return result.table("raw." + table);
+        return DB.snapshot(work, table);
     }
 
     /** A matrix of {@code rows} x {@code cols} for row g, built by PostgreSQL from arrays of arrays; NULL elements where {@code nullWhen}. */
@@ -64,7 +49,7 @@ class NestedArraysTest {
 
     @Test
     void arraysOfSeveralDimensionsBecomeNestedListsExactly() throws Exception {
-        pg.execute("CREATE DOMAIN grid AS int[][]; "
+        DB.pg().execute("CREATE DOMAIN grid AS int[][]; "
                 + "CREATE TABLE matrices (id int PRIMARY KEY, m int[][], t text[][], n numeric(6,2)[][][], u uuid[][], b bytea[][], "
                 + "ts timestamptz[][], dg grid); "
                 + "INSERT INTO matrices SELECT g, "
@@ -86,7 +71,7 @@ class NestedArraysTest {
         Path file = t.parquetFiles().get(0);
         assertEquals(Map.of("id", "INTEGER", "m", "INTEGER[][]", "t", "VARCHAR[][]", "n", "DECIMAL(6,2)[][][]", "u", "UUID[][]",
                 "b", "BLOB[][]", "ts", "TIMESTAMP WITH TIME ZONE[][]", "dg", "INTEGER[][]"), Parity.parquetTypes(file));
-        Parity.assertSameRows(pg, "matrices", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.nestedOf("m", TEXT, 2),
+        Parity.assertSameRows(DB.pg(), "matrices", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.nestedOf("m", TEXT, 2),
                 Col.nestedOf("t", TEXT, 2), Col.nestedOf("n", DECIMAL, 3), Col.nestedOf("u", TEXT, 2), Col.nestedOf("b", BYTEA, 2),
                 Col.nestedOf("ts", INSTANT, 2), Col.nestedOf("dg", TEXT, 2)));
         Map<String, Integer> dimensions = new LinkedHashMap<>(Map.of("m", 2, "t", 2, "n", 3, "u", 2, "b", 2, "ts", 2, "dg", 2));
@@ -102,7 +87,7 @@ class NestedArraysTest {
         for (int d = 1; d <= dimensions; d++) {
             lengths.add("array_length(" + column + ", " + d + ")::text");
         }
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = DB.pg().connect(); Statement s = c.createStatement()) {
             return strings(s, "SELECT " + String.join(" || 'x' || ", lengths) + " FROM matrices ORDER BY id");
         }
     }
@@ -138,17 +123,17 @@ class NestedArraysTest {
      */
     @Test
     void smallArraysAfterAVeryLargeOneInTheSameBatch() throws Exception {
-        pg.execute("CREATE TABLE big_then_small (id int, v int[]); "
+        DB.pg().execute("CREATE TABLE big_then_small (id int, v int[]); "
                 + "INSERT INTO big_then_small SELECT 1, array_agg(k) FROM generate_series(1, 300001) k; "
                 + "INSERT INTO big_then_small SELECT g, ARRAY[g, NULL, -g] FROM generate_series(2, 200) g");
         TableSnapshot t = snapshot("big_then_small");
         assertEquals(200, t.rows());
-        Parity.assertSameRows(pg, "big_then_small", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("v", TEXT)));
+        Parity.assertSameRows(DB.pg(), "big_then_small", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("v", TEXT)));
     }
 
     @Test
     void anArrayOfOtherDimensionsThanItsColumnFailsNamingTheColumn() {
-        pg.execute("CREATE TABLE flat_then_matrix (id int, m int[]); INSERT INTO flat_then_matrix VALUES (1, '{1,2}'), (2, '{{1,2},{3,4}}')");
+        DB.pg().execute("CREATE TABLE flat_then_matrix (id int, m int[]); INSERT INTO flat_then_matrix VALUES (1, '{1,2}'), (2, '{{1,2},{3,4}}')");
         SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("flat_then_matrix"));
         assertTrue(e.getMessage().contains("\"m\"") && e.getMessage().contains("2-dimensional") && e.getMessage().contains("integer[]"),
                 e.getMessage());
@@ -157,9 +142,9 @@ class NestedArraysTest {
     @Test
     void aTableMadeByCreateTableAsReadsItsArraysAsOneDimensional() throws Exception {
         // CREATE TABLE AS declares no dimensions (attndims 0): one-dimensional values read as before
-        pg.execute("CREATE TABLE copied AS SELECT g AS id, ARRAY[g, g + 1] AS pair FROM generate_series(1, 10) g");
+        DB.pg().execute("CREATE TABLE copied AS SELECT g AS id, ARRAY[g, g + 1] AS pair FROM generate_series(1, 10) g");
         TableSnapshot t = snapshot("copied");
         assertEquals("INTEGER[]", Parity.parquetTypes(t.parquetFiles().get(0)).get("pair"));
-        Parity.assertSameRows(pg, "copied", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("pair", TEXT)));
+        Parity.assertSameRows(DB.pg(), "copied", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("pair", TEXT)));
     }
 }
