@@ -208,8 +208,9 @@ final class RowDecoder {
         int declared = column.dimensions();
         if (ndim != declared) {
             throw new PgValues.UnrepresentableValueException("a " + ndim + "-dimensional array in a column read as " + declared
-                    + "-dimensional (its declared dimensions, " + column.pgType() + "); declare the column with the dimensions its values have, "
-                    + "or select it cast to text in a query input");
+                    + "-dimensional (its declared dimensions, " + column.pgType() + "); declare the column with the dimensions its values have "
+                    + "(a view's or a query's columns declare none: cast it there to a domain declared so, CREATE DOMAIN grid AS int[][]), "
+                    + "or cast it to text");
         }
         ColumnBuffer level = col;
         int first = row;

@@ -139,6 +139,20 @@ class NestedArraysTest {
                 e.getMessage());
     }
 
+    /** A view's columns declare no dimensions; cast to a domain that does, its arrays are nested again. */
+    @Test
+    void aViewReadsMatricesThroughADomainOfTheirDimensions() throws Exception {
+        DB.pg().execute("CREATE DOMAIN int_grid AS int[][]; CREATE TABLE boards (id int, cells int[][]); "
+                + "INSERT INTO boards SELECT g, ARRAY[[g, g + 1], [NULL, g * 2]] FROM generate_series(1, 50) g; "
+                + "CREATE VIEW boards_as_is AS SELECT id, cells FROM boards; "
+                + "CREATE VIEW boards_typed AS SELECT id, cells::int_grid AS cells FROM boards");
+        SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("boards_as_is"));
+        assertTrue(e.getMessage().contains("\"cells\"") && e.getMessage().contains("CREATE DOMAIN"), e.getMessage());
+        TableSnapshot t = snapshot("boards_typed");
+        assertEquals("INTEGER[][]", Parity.parquetTypes(t.parquetFiles().get(0)).get("cells"));
+        Parity.assertSameRows(DB.pg(), "boards_typed", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.nestedOf("cells", TEXT, 2)));
+    }
+
     @Test
     void aTableMadeByCreateTableAsReadsItsArraysAsOneDimensional() throws Exception {
         // CREATE TABLE AS declares no dimensions (attndims 0): one-dimensional values read as before
