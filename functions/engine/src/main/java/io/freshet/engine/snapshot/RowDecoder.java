@@ -209,8 +209,8 @@ final class RowDecoder {
         if (ndim != declared) {
             throw new PgValues.UnrepresentableValueException("a " + ndim + "-dimensional array in a column read as " + declared
                     + "-dimensional (its declared dimensions, " + column.pgType() + "); declare the column with the dimensions its values have "
-                    + "(a view's or a query's columns declare none: cast it there to a domain declared so, CREATE DOMAIN grid AS int[][]), "
-                    + "or cast it to text");
+                    + "(a view's columns declare none: cast it in the view to a domain declared so, CREATE DOMAIN grid AS int[][]), "
+                    + "or cast it to text (in a query input, the only way: PostgreSQL describes a query's domain columns by their base type)");
         }
         ColumnBuffer level = col;
         int first = row;

@@ -151,6 +151,16 @@ class NestedArraysTest {
         TableSnapshot t = snapshot("boards_typed");
         assertEquals("INTEGER[][]", Parity.parquetTypes(t.parquetFiles().get(0)).get("cells"));
         Parity.assertSameRows(DB.pg(), "boards_typed", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.nestedOf("cells", TEXT, 2)));
+
+        // A query input's result describes a domain by its base type: no dimensions reach the reader, text does.
+        assertThrows(SnapshotException.class, () -> query("SELECT id, cells::int_grid AS cells FROM boards", "raw.boards_domain"));
+        TableSnapshot text = query("SELECT id, cells::text AS cells FROM boards", "raw.boards_text");
+        assertEquals("VARCHAR", Parity.parquetTypes(text.parquetFiles().get(0)).get("cells"));
+    }
+
+    private TableSnapshot query(String sql, String output) {
+        return new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Query(sql, Map.of(), output)), "UTC", work.resolve(output),
+                SnapshotSettings.defaults(work), ParquetFileListener.NONE).table(output);
     }
 
     @Test
