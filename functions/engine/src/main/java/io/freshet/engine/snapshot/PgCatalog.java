@@ -48,7 +48,7 @@ final class PgCatalog {
     // Built-in type oids (pg_type.dat); stable across PostgreSQL versions.
     private static final long BOOL = 16, BYTEA = 17, NAME = 19, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, JSON = 114,
             FLOAT4 = 700, FLOAT8 = 701, BPCHAR = 1042, VARCHAR = 1043, DATE = 1082, TIME = 1083, TIMESTAMP = 1114,
-            TIMESTAMPTZ = 1184, INTERVAL = 1186, NUMERIC = 1700, UUID = 2950, JSONB = 3802;
+            TIMESTAMPTZ = 1184, INTERVAL = 1186, NUMERIC = 1700, UUID = 2950, JSONB = 3802, OID = 26, XID = 28, CID = 29, XID8 = 5069;
 
     /** The built-in scalar types read as themselves, by oid (character types all read as text). */
     private static final Map<Long, Kind> SCALAR_KINDS = Map.ofEntries(
@@ -57,7 +57,8 @@ final class PgCatalog {
             Map.entry(TEXT, Kind.TEXT), Map.entry(VARCHAR, Kind.TEXT), Map.entry(BPCHAR, Kind.TEXT), Map.entry(NAME, Kind.TEXT),
             Map.entry(JSON, Kind.JSON), Map.entry(JSONB, Kind.JSONB), Map.entry(BYTEA, Kind.BYTEA), Map.entry(DATE, Kind.DATE),
             Map.entry(TIMESTAMP, Kind.TIMESTAMP), Map.entry(TIMESTAMPTZ, Kind.TIMESTAMPTZ), Map.entry(TIME, Kind.TIME),
-            Map.entry(INTERVAL, Kind.INTERVAL), Map.entry(UUID, Kind.UUID));
+            Map.entry(INTERVAL, Kind.INTERVAL), Map.entry(UUID, Kind.UUID),
+            Map.entry(OID, Kind.UNSIGNED), Map.entry(XID, Kind.UNSIGNED), Map.entry(CID, Kind.UNSIGNED), Map.entry(XID8, Kind.UNSIGNED));
 
     private final Connection connection;
     private final Map<Long, TypeRow> types = new HashMap<>();

@@ -148,6 +148,11 @@ final class RowDecoder {
             case TIMESTAMP, TIMESTAMPTZ -> col.putLong(row, PgValues.duckTimestamp(PgValues.i64(b, p)));
             case DECIMAL -> decimal(column, b, p, col, row);
             case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
+            case UNSIGNED -> {
+                col.begin();
+                col.appendAscii(len == 8 ? Long.toUnsignedString(PgValues.i64(b, p)) : Integer.toUnsignedString(PgValues.i32(b, p)));
+                col.end(row);
+            }
             case JSONB -> {
                 if (len < 1 || b[p] != 1) {
                     throw new CopyFormatException("jsonb value of unknown version " + (len < 1 ? "(empty)" : Integer.toString(b[p])));

@@ -275,6 +275,19 @@ class TypeMappingTest {
         assertTrue(e.getMessage().contains("\"price\"") && e.getMessage().contains("NaN"), e.getMessage());
     }
 
+    /** oid, xid, cid and xid8 travel in binary and keep PostgreSQL's text (unsigned: past the signed range too). */
+    @Test
+    void unsignedIntegersKeepTheirText() throws Exception {
+        pg.execute("CREATE TABLE unsigned_ids (id int, o oid, x xid, c cid, x8 xid8, os oid[]); INSERT INTO unsigned_ids VALUES "
+                + "(1, 0, '0', '0', '0', '{0}'), (2, 4294967295, '4294967295', '4294967295', '18446744073709551615', '{4294967295,NULL,7}'), "
+                + "(3, 2147483648, '2147483648', '1', '9223372036854775808', NULL), (4, NULL, NULL, NULL, NULL, '{}')");
+        TableSnapshot t = snapshot("unsigned_ids");
+        assertEquals(Map.of("id", "INTEGER", "o", "VARCHAR", "x", "VARCHAR", "c", "VARCHAR", "x8", "VARCHAR", "os", "VARCHAR[]"),
+                Parity.parquetTypes(t.parquetFiles().get(0)));
+        Parity.assertSameRows(pg, "unsigned_ids", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.of("o", TEXT), Col.of("x", TEXT),
+                Col.of("c", TEXT), Col.of("x8", TEXT), Col.arrayOf("os", TEXT)));
+    }
+
     @Test
     void columnsDifferingOnlyInCaseAreRefused() {
         pg.execute("CREATE TABLE twins (\"Name\" text, name text)");
