@@ -172,6 +172,24 @@ final class ColumnBuffer {
         payloadLength += length;
     }
 
+    /** The decimal digits of {@code v}, signed, written in place (no String per value); never {@code Long.MIN_VALUE}. */
+    void appendDecimal(long v) {
+        if (v < 0) {
+            append((byte) '-');
+            v = -v;
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = payloadLength + digits - 1; i >= payloadLength; i--) {
+            payload[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        payloadLength += digits;
+    }
+
     void appendAscii(String s) {
         int n = s.length();
         ensure(n);

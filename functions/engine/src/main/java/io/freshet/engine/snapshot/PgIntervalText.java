@@ -63,7 +63,7 @@ final class PgIntervalText {
         if (h < 10) {
             out.append((byte) '0');
         }
-        number(out, h);
+        out.appendDecimal(h);
         out.append((byte) ':');
         two(out, Math.abs(min));
         out.append((byte) ':');
@@ -91,7 +91,7 @@ final class PgIntervalText {
             if (isBefore && value > 0) {
                 out.append((byte) '+');
             }
-            number(out, value);
+            out.appendDecimal(value);
             out.append((byte) ' ');
             out.appendAscii(unit);
             if (value != 1) {
@@ -101,26 +101,6 @@ final class PgIntervalText {
             isBefore = value < 0;
             isZero = false;
         }
-    }
-
-    /** The decimal digits of {@code v}, signed, written in place (no String per value). */
-    private static void number(ColumnBuffer out, long v) {
-        if (v < 0) {
-            out.append((byte) '-');
-            v = -v; // an int or |hour|: never Long.MIN_VALUE
-        }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
-        out.ensure(digits);
-        byte[] dst = out.payload;
-        int start = out.payloadLength;
-        for (int i = start + digits - 1; i >= start; i--) {
-            dst[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        out.payloadLength = start + digits;
     }
 
     private static void two(ColumnBuffer out, int v) {

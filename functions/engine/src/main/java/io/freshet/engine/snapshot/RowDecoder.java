@@ -150,7 +150,12 @@ final class RowDecoder {
             case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
             case UNSIGNED -> {
                 col.begin();
-                col.appendAscii(len == 8 ? Long.toUnsignedString(PgValues.i64(b, p)) : Integer.toUnsignedString(PgValues.i32(b, p)));
+                long v = len == 8 ? PgValues.i64(b, p) : Integer.toUnsignedLong(PgValues.i32(b, p));
+                if (v >= 0) {
+                    col.appendDecimal(v);
+                } else {
+                    col.appendAscii(Long.toUnsignedString(v)); // an xid8 past 2^63: no epoch reaches it in practice
+                }
                 col.end(row);
             }
             case JSONB -> {
@@ -233,8 +238,8 @@ final class RowDecoder {
             first = start;
             level = next;
         }
-        Kind kind = column.scalar().kind();
         PgColumn scalar = column.scalar();
+        Kind kind = scalar.kind();
         int q = p + 12 + 8 * ndim;
         for (int i = first, end = first + entries; i < end; i++) {
             int elen = PgValues.i32(b, q);
