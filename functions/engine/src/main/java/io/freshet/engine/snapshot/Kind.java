@@ -51,6 +51,14 @@ enum Kind {
      * server's CPU; kept as text, as they were published before (Iceberg has no unsigned type).
      */
     UNSIGNED("VARCHAR", 0),
+    /** inet and cidr: their text made in Java from family, mask and address ({@link PgTypeText}), kept as text. */
+    INET("VARCHAR", 0),
+    /** macaddr and macaddr8: their text made in Java, kept as text. */
+    MACADDR("VARCHAR", 0),
+    /** bit and varbit: their text of 0s and 1s made in Java, kept as text. */
+    BIT("VARCHAR", 0),
+    /** timetz: its text made in Java from microseconds and zone offset, kept as text (Iceberg has no time with zone). */
+    TIMETZ("VARCHAR", 0),
     /** any other type: cast to text by PostgreSQL in the COPY query, kept as VARCHAR. */
     TEXT_CAST("VARCHAR", 0),
     /**

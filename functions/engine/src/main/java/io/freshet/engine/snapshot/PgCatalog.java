@@ -42,15 +42,23 @@ final class PgCatalog {
         }
     }
 
-    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions) {
+    /**
+     * @param sendsText whether the type's binary send function is PostgreSQL's own text one
+     *                  ({@code textsend}, as citext's is): its binary form is its text
+     */
+    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions, boolean sendsText) {
     }
 
     // Built-in type oids (pg_type.dat); stable across PostgreSQL versions.
     private static final long BOOL = 16, BYTEA = 17, NAME = 19, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, JSON = 114,
             FLOAT4 = 700, FLOAT8 = 701, BPCHAR = 1042, VARCHAR = 1043, DATE = 1082, TIME = 1083, TIMESTAMP = 1114,
-            TIMESTAMPTZ = 1184, INTERVAL = 1186, NUMERIC = 1700, UUID = 2950, JSONB = 3802, OID = 26, XID = 28, CID = 29, XID8 = 5069;
+            TIMESTAMPTZ = 1184, INTERVAL = 1186, NUMERIC = 1700, UUID = 2950, JSONB = 3802, OID = 26, XID = 28, CID = 29, XID8 = 5069,
+            INET = 869, CIDR = 650, MACADDR = 829, MACADDR8 = 774, BIT = 1560, VARBIT = 1562, TIMETZ = 1266;
 
-    /** The built-in scalar types read as themselves, by oid (character types all read as text). */
+    /**
+     * The built-in scalar types read in binary, by oid (character types all read as text). xml stays
+     * a cast: its cast to text is free (the stored text as it is), where its binary form is rewritten.
+     */
     private static final Map<Long, Kind> SCALAR_KINDS = Map.ofEntries(
             Map.entry(BOOL, Kind.BOOL), Map.entry(INT2, Kind.INT2), Map.entry(INT4, Kind.INT4), Map.entry(INT8, Kind.INT8),
             Map.entry(FLOAT4, Kind.FLOAT4), Map.entry(FLOAT8, Kind.FLOAT8),
@@ -58,7 +66,9 @@ final class PgCatalog {
             Map.entry(JSON, Kind.JSON), Map.entry(JSONB, Kind.JSONB), Map.entry(BYTEA, Kind.BYTEA), Map.entry(DATE, Kind.DATE),
             Map.entry(TIMESTAMP, Kind.TIMESTAMP), Map.entry(TIMESTAMPTZ, Kind.TIMESTAMPTZ), Map.entry(TIME, Kind.TIME),
             Map.entry(INTERVAL, Kind.INTERVAL), Map.entry(UUID, Kind.UUID),
-            Map.entry(OID, Kind.UNSIGNED), Map.entry(XID, Kind.UNSIGNED), Map.entry(CID, Kind.UNSIGNED), Map.entry(XID8, Kind.UNSIGNED));
+            Map.entry(OID, Kind.UNSIGNED), Map.entry(XID, Kind.UNSIGNED), Map.entry(CID, Kind.UNSIGNED), Map.entry(XID8, Kind.UNSIGNED),
+            Map.entry(INET, Kind.INET), Map.entry(CIDR, Kind.INET), Map.entry(MACADDR, Kind.MACADDR),
+            Map.entry(MACADDR8, Kind.MACADDR), Map.entry(BIT, Kind.BIT), Map.entry(VARBIT, Kind.BIT), Map.entry(TIMETZ, Kind.TIMETZ));
 
     private final Connection connection;
     private final Map<Long, TypeRow> types = new HashMap<>();
@@ -158,7 +168,7 @@ final class PgCatalog {
             PgColumn element = resolve(null, "", t.element(), typmod, -1);
             return PgColumn.array(name, formatted, element, Math.max(1, dimensions));
         }
-        if (t.type() == 'e') {
+        if (t.type() == 'e' || t.sendsText()) { // enum labels; a type sent as text (citext)
             return new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
         }
         if (oid == NUMERIC) {
@@ -185,15 +195,16 @@ final class PgCatalog {
             return cached;
         }
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod, t.typndims FROM pg_catalog.pg_type t "
-                        + "WHERE t.oid = CAST(? AS oid)")) {
+                "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod, t.typndims, "
+                        + "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = t.typsend AND p.prolang = 12 AND p.prosrc = 'textsend') " // 12: language internal
+                        + "FROM pg_catalog.pg_type t WHERE t.oid = CAST(? AS oid)")) {
             ps.setString(1, Long.toString(oid));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("type " + oid + " not found in pg_type");
                 }
                 TypeRow row = new TypeRow(rs.getString(1).charAt(0), rs.getString(2).charAt(0), Long.parseLong(rs.getString(3)),
-                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6));
+                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getBoolean(7));
                 types.put(oid, row);
                 return row;
             }

@@ -103,13 +103,14 @@ final class PgIntervalText {
         }
     }
 
-    private static void two(ColumnBuffer out, int v) {
+    /** Two decimal digits, zero-padded: {@code v} below 100. */
+    static void two(ColumnBuffer out, int v) {
         out.append((byte) ('0' + v / 10));
         out.append((byte) ('0' + v % 10));
     }
 
     /** {@code .ffffff} without trailing zeros, nothing for 0 (AppendSeconds, precision 6). */
-    private static void fraction(ColumnBuffer out, int fsec) {
+    static void fraction(ColumnBuffer out, int fsec) {
         if (fsec == 0) {
             return;
         }

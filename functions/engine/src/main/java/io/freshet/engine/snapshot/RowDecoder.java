@@ -158,6 +158,7 @@ final class RowDecoder {
                 }
                 col.end(row);
             }
+            case INET, MACADDR, BIT, TIMETZ -> typeText(kind, b, p, len, col, row);
             case JSONB -> {
                 if (len < 1 || b[p] != 1) {
                     throw new CopyFormatException("jsonb value of unknown version " + (len < 1 ? "(empty)" : Integer.toString(b[p])));
@@ -183,6 +184,17 @@ final class RowDecoder {
             }
             case ARRAY -> array(column, b, p, col, row);
         }
+    }
+
+    private static void typeText(Kind kind, byte[] b, int p, int len, ColumnBuffer col, int row) {
+        col.begin();
+        switch (kind) {
+            case INET -> PgTypeText.inet(b, p, len, col);
+            case MACADDR -> PgTypeText.macaddr(b, p, len, col);
+            case BIT -> PgTypeText.bits(b, p, len, col);
+            default -> PgTypeText.timetz(b, p, col);
+        }
+        col.end(row);
     }
 
     private static void decimal(PgColumn column, byte[] b, int p, ColumnBuffer col, int row) {
