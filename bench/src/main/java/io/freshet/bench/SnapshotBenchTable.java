@@ -1,10 +1,15 @@
 package io.freshet.bench;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 
 /**
@@ -78,7 +83,7 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
      */
     void fill(BenchDatabase pg, long rows) throws Exception {
         if (create != null) {
-            pg.execute(create);
+            createWithExtensions(pg);
             String sql = insert != null ? insert : GeneratedColumns.insert(sqlName(), GeneratedColumns.columns(pg, sqlName()));
             try {
                 pg.execute(sql.replace("{rows}", Long.toString(rows)));
@@ -89,6 +94,38 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
         }
         if (create != null || pg.isEmbedded()) {
             pg.execute("VACUUM ANALYZE " + sqlName());
+        }
+    }
+
+    private static final Pattern MISSING_TYPE = Pattern.compile("type \"([^\"]+)\" does not exist");
+
+    /**
+     * Runs the CREATE TABLE, installing first the extension of each type it names that the server
+     * ships but has not installed ({@code --columns "citext, hstore"}): a type of that extension's
+     * name, as citext, hstore, ltree, cube and seg are.
+     */
+    private void createWithExtensions(BenchDatabase pg) throws Exception {
+        Set<String> installed = new HashSet<>();
+        while (true) {
+            try {
+                pg.execute(create);
+                return;
+            } catch (RuntimeException e) {
+                Matcher missing = MISSING_TYPE.matcher(String.valueOf(e.getMessage()));
+                if (!missing.find() || !installed.add(missing.group(1)) || !extensionAvailable(pg, missing.group(1))) {
+                    throw e;
+                }
+                pg.execute("CREATE EXTENSION " + quoted(missing.group(1)));
+            }
+        }
+    }
+
+    private static boolean extensionAvailable(BenchDatabase pg, String name) throws Exception {
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_available_extensions WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

@@ -144,9 +144,12 @@ final class PgTypeText {
             throw new RowDecoder.CopyFormatException("bit string of " + count + " bits in " + (len - 4) + " bytes");
         }
         out.ensure(count);
+        byte[] text = out.payload;
+        int q = out.payloadLength;
         for (int i = 0; i < count; i++) {
-            out.append((byte) ('0' + (b[p + 4 + (i >>> 3)] >>> (7 - (i & 7)) & 1)));
+            text[q++] = (byte) ('0' + (b[p + 4 + (i >>> 3)] >>> (7 - (i & 7)) & 1));
         }
+        out.payloadLength = q;
     }
 
     /**
