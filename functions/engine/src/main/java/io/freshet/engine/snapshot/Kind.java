@@ -59,6 +59,13 @@ enum Kind {
     BIT("VARCHAR", 0),
     /** timetz: its text made in Java from microseconds and zone offset, kept as text (Iceberg has no time with zone). */
     TIMETZ("VARCHAR", 0),
+    /**
+     * ranges of int4, int8, numeric, date, timestamp, and timestamptz in a UTC session: their text
+     * made in Java ({@link PgRangeText}), the subtype as the column's element; kept as text.
+     */
+    RANGE("VARCHAR", 0),
+    /** multiranges of those subtypes (PostgreSQL 14+): as RANGE, in braces. */
+    MULTIRANGE("VARCHAR", 0),
     /** any other type: cast to text by PostgreSQL in the COPY query, kept as VARCHAR. */
     TEXT_CAST("VARCHAR", 0),
     /**

@@ -43,10 +43,12 @@ final class PgCatalog {
     }
 
     /**
-     * @param sendsText whether the type's binary send function is PostgreSQL's own text one
-     *                  ({@code textsend}, as citext's is): its binary form is its text
+     * @param sendsText    whether the type's binary send function is PostgreSQL's own text one
+     *                     ({@code textsend}, as citext's is): its binary form is its text
+     * @param rangeSubtype a range's subtype ({@code pg_range.rngsubtype}), or a multirange's range's; else 0
      */
-    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions, boolean sendsText) {
+    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions, boolean sendsText,
+                           long rangeSubtype) {
     }
 
     // Built-in type oids (pg_type.dat); stable across PostgreSQL versions.
@@ -71,10 +73,21 @@ final class PgCatalog {
             Map.entry(MACADDR8, Kind.MACADDR), Map.entry(BIT, Kind.BIT), Map.entry(VARBIT, Kind.BIT), Map.entry(TIMETZ, Kind.TIMETZ));
 
     private final Connection connection;
+    private final boolean utcSession;
     private final Map<Long, TypeRow> types = new HashMap<>();
 
+    /** A catalog for a snapshot's session, whose {@code TimeZone} is UTC ({@link PgSession}). */
     PgCatalog(Connection connection) {
+        this(connection, true);
+    }
+
+    /**
+     * @param utcSession whether the session reads with {@code TimeZone} UTC: a timestamptz's text
+     *                   (in a tstzrange) is made in Java only then, as its UTC text
+     */
+    PgCatalog(Connection connection, boolean utcSession) {
         this.connection = connection;
+        this.utcSession = utcSession;
     }
 
     Optional<Relation> relation(String schema, String table) throws SQLException {
@@ -168,20 +181,29 @@ final class PgCatalog {
             PgColumn element = resolve(null, "", t.element(), typmod, -1);
             return PgColumn.array(name, formatted, element, Math.max(1, dimensions));
         }
+        PgColumn subtype = rangeSubtype(t);
+        if (subtype != null) {
+            return new PgColumn(name, formatted, t.type() == 'm' ? Kind.MULTIRANGE : Kind.RANGE, 0, 0, subtype);
+        }
         if (t.type() == 'e' || t.sendsText()) { // enum labels; a type sent as text (citext)
             return new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
         }
         if (oid == NUMERIC) {
-            if (typmod >= 4) {
-                int precision = ((typmod - 4) >> 16) & 0xffff;
-                int scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024; // PostgreSQL 15+ allows negative scales
-                if (precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision) {
-                    return new PgColumn(name, formatted, Kind.DECIMAL, precision, scale, null);
-                }
-            }
-            return new PgColumn(name, formatted, Kind.NUMERIC_TEXT, 0, 0, null);
+            return numeric(name, formatted, typmod);
         }
         return new PgColumn(name, formatted, scalarKind(oid), 0, 0, null);
+    }
+
+    /** numeric(p,s) as DECIMAL(p,s) when DuckDB holds it (p <= 38, 0 <= s <= p), else its exact text. */
+    private static PgColumn numeric(String name, String formatted, int typmod) {
+        if (typmod >= 4) {
+            int precision = ((typmod - 4) >> 16) & 0xffff;
+            int scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024; // PostgreSQL 15+ allows negative scales
+            if (precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision) {
+                return new PgColumn(name, formatted, Kind.DECIMAL, precision, scale, null);
+            }
+        }
+        return new PgColumn(name, formatted, Kind.NUMERIC_TEXT, 0, 0, null);
     }
 
     /** The kind of a built-in scalar type; every other type is read as PostgreSQL's text output. */
@@ -196,17 +218,41 @@ final class PgCatalog {
         }
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod, t.typndims, "
-                        + "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = t.typsend AND p.prolang = 12 AND p.prosrc = 'textsend') " // 12: language internal
+                        + "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = t.typsend AND p.prolang = 12 AND p.prosrc = 'textsend'), " // 12: language internal
+                        + "CASE WHEN t.typtype = 'r' THEN (SELECT r.rngsubtype::text FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid) "
+                        + "ELSE '0' END "
                         + "FROM pg_catalog.pg_type t WHERE t.oid = CAST(? AS oid)")) {
             ps.setString(1, Long.toString(oid));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("type " + oid + " not found in pg_type");
                 }
-                TypeRow row = new TypeRow(rs.getString(1).charAt(0), rs.getString(2).charAt(0), Long.parseLong(rs.getString(3)),
-                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getBoolean(7));
+                char typtype = rs.getString(1).charAt(0);
+                TypeRow row = new TypeRow(typtype, rs.getString(2).charAt(0), Long.parseLong(rs.getString(3)),
+                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getBoolean(7),
+                        typtype == 'm' ? multirangeSubtype(oid) : Long.parseLong(rs.getString(8)));
                 types.put(oid, row);
                 return row;
+            }
+        }
+    }
+
+    /** A range's or multirange's subtype when its text is made in Java ({@link PgRangeText}); null for any other type, or when left to the cast. */
+    private PgColumn rangeSubtype(TypeRow range) throws SQLException {
+        if (range.rangeSubtype() == 0) {
+            return null;
+        }
+        Kind subtype = resolve(null, "", range.rangeSubtype(), -1, 0).kind(); // a range of arrays: ARRAY, left to the cast
+        return PgRangeText.handles(subtype, utcSession) ? new PgColumn(null, "", subtype, 0, 0, null) : null;
+    }
+
+    /** A multirange's subtype; asked apart because pg_range.rngmultitypid exists only since PostgreSQL 14, as multiranges do. */
+    private long multirangeSubtype(long oid) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT r.rngsubtype::text FROM pg_catalog.pg_range r WHERE r.rngmultitypid = CAST(? AS oid)")) {
+            ps.setString(1, Long.toString(oid));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
             }
         }
     }

@@ -10,13 +10,14 @@ package io.freshet.engine.snapshot;
  * @param precision numeric precision (DECIMAL only)
  * @param scale     numeric scale (DECIMAL only)
  * @param element   the element of an ARRAY column, else {@code null}; an ARRAY itself for each
- *                  further dimension of a multidimensional array ({@code int[][]}: ARRAY of ARRAY of INT4)
+ *                  further dimension of a multidimensional array ({@code int[][]}: ARRAY of ARRAY of INT4);
+ *                  the subtype of a RANGE or MULTIRANGE
  */
 record PgColumn(String name, String pgType, Kind kind, int precision, int scale, PgColumn element) {
 
     PgColumn {
-        if (kind == Kind.ARRAY && element == null) {
-            throw new IllegalArgumentException("an array column needs an element");
+        if ((kind == Kind.ARRAY || kind == Kind.RANGE || kind == Kind.MULTIRANGE) && element == null) {
+            throw new IllegalArgumentException("an array or range column needs an element");
         }
         if (kind == Kind.DECIMAL && (precision < 1 || precision > 38 || scale < 0 || scale > precision)) {
             throw new IllegalArgumentException("DECIMAL(" + precision + "," + scale + ") is not representable");
@@ -60,7 +61,7 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
             case FLOAT4 -> "FLOAT";
             case FLOAT8 -> "DOUBLE";
             case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
-            case NUMERIC_TEXT, TEXT, TEXT_CAST, INTERVAL, UNSIGNED, INET, MACADDR, BIT, TIMETZ -> "VARCHAR";
+            case NUMERIC_TEXT, TEXT, TEXT_CAST, INTERVAL, UNSIGNED, INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE -> "VARCHAR";
             case JSON, JSONB -> "JSON";
             case BYTEA -> "BLOB";
             case DATE -> "DATE";

@@ -95,7 +95,7 @@ public final class PostgresInputs {
             throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
         }
         try (Connection pg = PgSession.open(connection, settings)) {
-            PgCatalog catalog = new PgCatalog(pg);
+            PgCatalog catalog = new PgCatalog(pg, "UTC".equals(timeZone)); // the transaction reads in the pipeline's zone
             List<TableRequest> tableRequests = inputs.stream().filter(Table.class::isInstance).map(Table.class::cast)
                     .map(t -> TableRequest.full(t.schema(), t.table(), t.output())).toList();
             List<TablePlan> tables = TablePlanner.preflight(catalog, pg, tableRequests, workDir);

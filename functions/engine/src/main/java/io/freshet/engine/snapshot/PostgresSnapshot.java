@@ -68,17 +68,21 @@ import java.util.Set;
  * <tr><td>uuid</td><td>UUID</td></tr>
  * <tr><td>json, jsonb</td><td>JSON (the text PostgreSQL returns: json verbatim, jsonb normalised)</td></tr>
  * <tr><td>bytea</td><td>BLOB</td></tr>
- * <tr><td>one-dimensional arrays of the above</td><td>LIST of the element's type, NULL elements kept</td></tr>
+ * <tr><td>arrays of the above</td><td>LIST of the element's type, NULL elements kept, nested as deep as the
+ *     column's declared dimensions</td></tr>
  * <tr><td>domains</td><td>as their base type</td></tr>
  * <tr><td>interval</td><td>VARCHAR: PostgreSQL's text with IntervalStyle=postgres, made from the binary form</td></tr>
- * <tr><td>anything else (timetz, inet, money, bit, xml, ranges, composites, ...)</td><td>VARCHAR:
+ * <tr><td>oid, xid, cid, xid8; inet, cidr, macaddr, macaddr8, bit, varbit, timetz; ranges and
+ *     multiranges of int4, int8, numeric, date, timestamp, timestamptz</td><td>VARCHAR: the text
+ *     {@code CAST(col AS text)} gives, made from the binary form (PgTypeText, PgRangeText)</td></tr>
+ * <tr><td>anything else (money, xml, geometric types, tsvector, composites, ...)</td><td>VARCHAR:
  *     PostgreSQL's text output, with the session at {@code DateStyle=ISO, TimeZone=UTC,
  *     IntervalStyle=postgres, extra_float_digits=3, bytea_output=hex}; arrays of them LIST(VARCHAR)</td></tr>
  * </table>
  * Deliberate edges: {@code ±infinity} dates and timestamps become DuckDB's infinities (in Parquet
  * the extreme int32 day and int64 microsecond values); timestamps after 294247-01-10, which
  * PostgreSQL allows and 64-bit microseconds since 1970 cannot hold, fail the snapshot naming the
- * column, as do NaN in a {@code numeric(p,s)} column and arrays of two or more dimensions; array
+ * column, as do NaN in a {@code numeric(p,s)} column and an array whose dimensions are not its column's; array
  * lower bounds other than 1 are not kept. Rows with a NULL watermark are read by a full or first
  * incremental snapshot and never by later ones. A watermark that is not finite ({@code infinity},
  * {@code -infinity}, {@code NaN}) fails the snapshot: nothing is past it. Every session sets

@@ -158,7 +158,7 @@ final class RowDecoder {
                 }
                 col.end(row);
             }
-            case INET, MACADDR, BIT, TIMETZ -> typeText(kind, b, p, len, col, row);
+            case INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE -> typeText(kind, column, b, p, len, col, row);
             case JSONB -> {
                 if (len < 1 || b[p] != 1) {
                     throw new CopyFormatException("jsonb value of unknown version " + (len < 1 ? "(empty)" : Integer.toString(b[p])));
@@ -186,12 +186,14 @@ final class RowDecoder {
         }
     }
 
-    private static void typeText(Kind kind, byte[] b, int p, int len, ColumnBuffer col, int row) {
+    private static void typeText(Kind kind, PgColumn column, byte[] b, int p, int len, ColumnBuffer col, int row) {
         col.begin();
         switch (kind) {
             case INET -> PgTypeText.inet(b, p, len, col);
             case MACADDR -> PgTypeText.macaddr(b, p, len, col);
             case BIT -> PgTypeText.bits(b, p, len, col);
+            case RANGE -> PgRangeText.range(column.element().kind(), b, p, col);
+            case MULTIRANGE -> PgRangeText.multirange(column.element().kind(), b, p, col);
             default -> PgTypeText.timetz(b, p, col);
         }
         col.end(row);

@@ -98,6 +98,24 @@ class PostgresInputsTest {
         assertEquals(3, result.table("metro.day_taps").rows());
     }
 
+    /**
+     * A tstzrange's text depends on the session's zone: in the pipeline's zone it is the server's
+     * (Freshet makes it only for a UTC session); ranges of other subtypes read the same in any zone.
+     */
+    @Test
+    void zoneDependentTextIsThePipelinesZones() throws Exception {
+        String sql = "SELECT tstzrange('2026-05-26 00:00:00+00', '2026-05-27 00:00:00+00') AS r, int4range(1, 5) AS i, "
+                + "'{[2026-01-01 00:00:00+00,)}'::tstzmultirange AS m";
+        for (String zone : List.of("Europe/Prague", "UTC")) {
+            SnapshotResult result = new PostgresInputs().read(info, List.of(new PostgresInputs.Query(sql, Map.of(), "metro.ranges")), zone,
+                    work.resolve(zone.replace('/', '_')), settings(work), ParquetFileListener.NONE);
+            String expected = zone.equals("UTC")
+                    ? "[\"2026-05-26 00:00:00+00\",\"2026-05-27 00:00:00+00\")|[1,5)|{[\"2026-01-01 00:00:00+00\",)}"
+                    : "[\"2026-05-26 02:00:00+02\",\"2026-05-27 02:00:00+02\")|[1,5)|{[\"2026-01-01 01:00:00+01\",)}";
+            assertEquals(List.of(expected), rows(result.table("metro.ranges").parquetFiles(), "SELECT r, i, m FROM read_parquet($files)"), zone);
+        }
+    }
+
     @Test
     void aValueIsBoundNeverSplicedIntoTheText() throws Exception {
         String hostile = "x'); DROP TABLE taps; --";

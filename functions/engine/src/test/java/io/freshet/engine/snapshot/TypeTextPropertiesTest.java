@@ -3,11 +3,13 @@ package io.freshet.engine.snapshot;
 import static io.freshet.engine.snapshot.Parity.Canon.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -15,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.freshet.engine.snapshot.Parity.Col;
@@ -32,8 +35,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The types whose text Freshet makes from their binary form (inet, cidr, macaddr, macaddr8, bit,
- * varbit, timetz) or reads as text because it travels as text (xml, citext): random values and the
- * edges of each format, every one compared with the text PostgreSQL itself prints for it.
+ * varbit, timetz, ranges and multiranges) or reads as text because it travels as text (citext), and
+ * xml: random values and the edges of each format, every one compared with the text PostgreSQL
+ * itself gives for it.
  */
 class TypeTextPropertiesTest {
 
@@ -53,12 +57,19 @@ class TypeTextPropertiesTest {
         COLUMNS.put("tz", new String[] {"time with time zone", "CAST(? AS timetz)"});
         COLUMNS.put("ci", new String[] {"citext", "CAST(? AS citext)"});
         COLUMNS.put("doc", new String[] {"xml", "CAST(? AS xml)"});
+        COLUMNS.put("ir", new String[] {"int4range", "CAST(? AS int4range)"});
+        COLUMNS.put("br", new String[] {"int8range", "CAST(? AS int8range)"});
+        COLUMNS.put("nr", new String[] {"numrange", "CAST(? AS numrange)"});
+        COLUMNS.put("dr", new String[] {"daterange", "CAST(? AS daterange)"});
+        COLUMNS.put("tr", new String[] {"tsrange", "CAST(? AS tsrange)"});
+        COLUMNS.put("tzr", new String[] {"tstzrange", "CAST(? AS tstzrange)"});
+        COLUMNS.put("imr", new String[] {"int4multirange", "CAST(? AS int4multirange)"});
+        COLUMNS.put("tzmr", new String[] {"tstzmultirange", "CAST(? AS tstzmultirange)"});
         COLUMNS.put("ips", new String[] {"inet[]", "CAST(CAST(? AS text[]) AS inet[])"});
         COLUMNS.put("tzs", new String[] {"timetz[]", "CAST(CAST(? AS text[]) AS timetz[])"});
         COLUMNS.put("bitss", new String[] {"varbit[]", "CAST(CAST(? AS text[]) AS varbit[])"});
     }
 
-    static final int SCALARS = 9;
 
     @BeforeContainer
     static void start() {
@@ -97,11 +108,27 @@ class TypeTextPropertiesTest {
             String ip = ips.get(i);
             String time = times.get(i % times.size());
             rows.add(new Row(Arrays.asList(ip, ip, "08:00:2b:01:02:0" + (i % 10), "08:00:2b:01:02:03:04:" + String.format("%02x", i * 11),
-                    "1".repeat(i) + "0".repeat(i % 3), "101010101010", time, i % 2 == 0 ? "MiXeD Case " + i : "", docs.get(i % docs.size())),
+                    "1".repeat(i) + "0".repeat(i % 3), "101010101010", time, i % 2 == 0 ? "MiXeD Case " + i : "", docs.get(i % docs.size()),
+                    RANGE_EDGES.get(i % RANGE_EDGES.size())[0], RANGE_EDGES.get(i % RANGE_EDGES.size())[1], RANGE_EDGES.get(i % RANGE_EDGES.size())[2],
+                    RANGE_EDGES.get(i % RANGE_EDGES.size())[3], RANGE_EDGES.get(i % RANGE_EDGES.size())[4], RANGE_EDGES.get(i % RANGE_EDGES.size())[5],
+                    "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[0] + "," + RANGE_EDGES.get((i + 1) % RANGE_EDGES.size())[0] + "}",
+                    i % 3 == 0 ? "{}" : "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[5] + "}"),
                     ips, times, List.of("", "1", "0".repeat(i))));
         }
         assertRoundTrip(rows);
     }
+
+    /** Per edge case, an int4range, int8range, numrange, daterange, tsrange and tstzrange. */
+    static final List<String[]> RANGE_EDGES = List.of(
+            new String[] {"empty", "empty", "empty", "empty", "empty", "empty"},
+            new String[] {"(,)", "(,)", "(,)", "(,)", "(,)", "(,)"},
+            new String[] {"[-2147483648,2147483646]", "[-9223372036854775808,9223372036854775806]", "(-0.0001,1e30]",
+                "[4713-01-01 BC,5874897-12-30]", "[4713-01-01 00:00:00 BC,294276-12-31 23:59:59.999999]",
+                "(-infinity,infinity)"},
+            new String[] {"[5,)", "(,5]", "[NaN,NaN]", "[-infinity,infinity]", "[-infinity,\"2000-01-01 00:00:00.000001\")", "[infinity,]"},
+            new String[] {"[0,1)", "[0,0]", "[0,0]", "[0001-12-31 BC,0001-01-01]", "(1999-12-31 23:59:59.5,2000-01-01)",
+                "[1969-12-31 23:59:59.999999+00,1970-01-01 00:00:00+00]"},
+            new String[] {"(1,2)", "(-1,0]", "(-1.50,)", "(,2026-01-31)", "[0044-03-15 12:00:00 BC,)", "[0044-03-15 12:00:00+02 BC,)"});
 
     private static void assertRoundTrip(List<Row> rows) throws Exception {
         try (Connection c = pg.connect()) {
@@ -144,7 +171,12 @@ class TypeTextPropertiesTest {
     Arbitrary<List<Row>> rows() {
         Arbitrary<String> ip = Arbitraries.oneOf(ipv4(), ipv6());
         List<Arbitrary<String>> scalars = List.of(ip, ip, macaddr(6), macaddr(8), bitString(90), Arbitraries.strings().withChars('0', '1').ofLength(12), timetz(),
-                RoundTripPropertiesTest.texts(), xml());
+                RoundTripPropertiesTest.texts(), xml(), range(Arbitraries.integers().lessOrEqual(Integer.MAX_VALUE - 1).map(v -> (long) v), Object::toString),
+                range(Arbitraries.longs().lessOrEqual(Long.MAX_VALUE - 1), Object::toString), range(NUMBERS, TypeTextPropertiesTest::numberText),
+                range(Arbitraries.longs().between(-2_451_545, 2_145_031_947), TypeTextPropertiesTest::dateText),
+                range(MICROS, us -> stampText(us, "")), range(MICROS, us -> stampText(us, "+00")),
+                multirange(range(Arbitraries.integers().between(-1000, 1000).map(v -> (long) v), Object::toString)),
+                multirange(range(MICROS, us -> stampText(us, "+00"))));
         List<Arbitrary<Object>> nullable = new ArrayList<>();
         for (Arbitrary<String> a : scalars) {
             nullable.add(a.injectNull(0.15).map(v -> (Object) v));
@@ -192,6 +224,54 @@ class TypeTextPropertiesTest {
                 Tuple.of(1, Arbitraries.integers().between(-limit, limit)));
         return Combinators.combine(micros, offset).as((us, off) -> RoundTripPropertiesTest.timeText(us) + (off < 0 ? "-" : "+")
                 + String.format("%02d:%02d:%02d", Math.abs(off) / 3600, Math.abs(off) / 60 % 60, Math.abs(off) % 60));
+    }
+
+    /** Microseconds from PostgreSQL's epoch, 4713 BC to 294276 AD, and the infinities. */
+    static final Arbitrary<Long> MICROS = Arbitraries.frequencyOf(
+            Tuple.of(8, Arbitraries.longs().between(-211_813_488_000_000_000L, 9_223_371_331_199_999_999L)),
+            Tuple.of(2, Arbitraries.longs().between(-1_000_000_000_000L, 1_000_000_000_000L)),
+            Tuple.of(1, Arbitraries.of(Long.MIN_VALUE, Long.MAX_VALUE)));
+
+    /** Numerics as unscaled values of scale 4, ordered as their values are. */
+    static final Arbitrary<Long> NUMBERS = Arbitraries.longs().between(-999_999_999_999L, 999_999_999_999L);
+
+    static String numberText(long v) {
+        return BigDecimal.valueOf(v, 4).toPlainString();
+    }
+
+    static String dateText(long pgDays) {
+        LocalDate d = LocalDate.ofEpochDay(pgDays + 10_957);
+        String ymd = String.format("%04d-%02d-%02d", d.getYear() > 0 ? d.getYear() : 1 - d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+        return d.getYear() > 0 ? ymd : ymd + " BC";
+    }
+
+    static String stampText(long pgMicros, String zone) {
+        if (pgMicros == Long.MIN_VALUE || pgMicros == Long.MAX_VALUE) {
+            return pgMicros > 0 ? "infinity" : "-infinity";
+        }
+        long day = Math.floorDiv(pgMicros, 86_400_000_000L);
+        String date = dateText(day);
+        String time = RoundTripPropertiesTest.timeText(Math.floorMod(pgMicros, 86_400_000_000L)) + zone;
+        return date.endsWith(" BC") ? date.replace(" BC", " " + time + " BC") : date + " " + time;
+    }
+
+    /**
+     * A range of two random bounds in order, either of them open, each end inclusive or not; or
+     * empty. (Values stop one short of their type's end: a discrete range's inclusive upper bound
+     * is stored plus one.)
+     */
+    static Arbitrary<String> range(Arbitrary<Long> values, Function<Long, String> text) {
+        Arbitrary<String> bounded = Combinators.combine(values, values, Arbitraries.of("[", "("), Arbitraries.of("]", ")"),
+                Arbitraries.integers().between(0, 5)).as((a, b, open, close, unbounded) -> {
+                    String lower = unbounded == 1 ? "" : "\"" + text.apply(Math.min(a, b)) + "\"";
+                    String upper = unbounded == 2 ? "" : "\"" + text.apply(Math.max(a, b)) + "\"";
+                    return open + lower + "," + upper + close;
+                });
+        return Arbitraries.frequencyOf(Tuple.of(12, bounded), Tuple.of(1, Arbitraries.just("empty")));
+    }
+
+    static Arbitrary<String> multirange(Arbitrary<String> ranges) {
+        return ranges.list().ofMaxSize(4).map(list -> "{" + String.join(",", list) + "}");
     }
 
     static Arbitrary<String> xml() {
