@@ -72,8 +72,8 @@ import java.util.Set;
  *     column's declared dimensions</td></tr>
  * <tr><td>domains</td><td>as their base type</td></tr>
  * <tr><td>interval</td><td>VARCHAR: PostgreSQL's text with IntervalStyle=postgres, made from the binary form</td></tr>
- * <tr><td>oid, xid, cid, xid8; inet, cidr, macaddr, macaddr8, bit, varbit, timetz; ranges and
- *     multiranges of int4, int8, numeric, date, timestamp, timestamptz</td><td>VARCHAR: the text
+ * <tr><td>oid, xid, cid, xid8; inet, cidr, macaddr, macaddr8, bit, varbit, timetz, hstore; ranges
+ *     and multiranges of int4, int8, numeric, date, timestamp, timestamptz</td><td>VARCHAR: the text
  *     {@code CAST(col AS text)} gives, made from the binary form (PgTypeText, PgRangeText)</td></tr>
  * <tr><td>anything else (money, xml, geometric types, tsvector, composites, ...)</td><td>VARCHAR:
  *     PostgreSQL's text output, with the session at {@code DateStyle=ISO, TimeZone=UTC,

@@ -35,7 +35,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The types whose text Freshet makes from their binary form (inet, cidr, macaddr, macaddr8, bit,
- * varbit, timetz, ranges and multiranges) or reads as text because it travels as text (citext), and
+ * varbit, timetz, ranges and multiranges, hstore) or reads as text because it travels as text (citext), and
  * xml: random values and the edges of each format, every one compared with the text PostgreSQL
  * itself gives for it.
  */
@@ -65,6 +65,7 @@ class TypeTextPropertiesTest {
         COLUMNS.put("tzr", new String[] {"tstzrange", "CAST(? AS tstzrange)"});
         COLUMNS.put("imr", new String[] {"int4multirange", "CAST(? AS int4multirange)"});
         COLUMNS.put("tzmr", new String[] {"tstzmultirange", "CAST(? AS tstzmultirange)"});
+        COLUMNS.put("h", new String[] {"hstore", "CAST(? AS hstore)"});
         COLUMNS.put("ips", new String[] {"inet[]", "CAST(CAST(? AS text[]) AS inet[])"});
         COLUMNS.put("tzs", new String[] {"timetz[]", "CAST(CAST(? AS text[]) AS timetz[])"});
         COLUMNS.put("bitss", new String[] {"varbit[]", "CAST(CAST(? AS text[]) AS varbit[])"});
@@ -76,7 +77,7 @@ class TypeTextPropertiesTest {
         pg = LocalPostgres.start();
         info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
         String columns = COLUMNS.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()[0]).collect(Collectors.joining(", "));
-        pg.execute("CREATE EXTENSION citext; CREATE TABLE typed (id int PRIMARY KEY, " + columns + ")");
+        pg.execute("CREATE EXTENSION citext; CREATE EXTENSION hstore; CREATE TABLE typed (id int PRIMARY KEY, " + columns + ")");
     }
 
     @AfterContainer
@@ -112,7 +113,7 @@ class TypeTextPropertiesTest {
                     RANGE_EDGES.get(i % RANGE_EDGES.size())[0], RANGE_EDGES.get(i % RANGE_EDGES.size())[1], RANGE_EDGES.get(i % RANGE_EDGES.size())[2],
                     RANGE_EDGES.get(i % RANGE_EDGES.size())[3], RANGE_EDGES.get(i % RANGE_EDGES.size())[4], RANGE_EDGES.get(i % RANGE_EDGES.size())[5],
                     "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[0] + "," + RANGE_EDGES.get((i + 1) % RANGE_EDGES.size())[0] + "}",
-                    i % 3 == 0 ? "{}" : "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[5] + "}"),
+                    i % 3 == 0 ? "{}" : "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[5] + "}", HSTORE_EDGES.get(i % HSTORE_EDGES.size())),
                     ips, times, List.of("", "1", "0".repeat(i))));
         }
         assertRoundTrip(rows);
@@ -129,6 +130,9 @@ class TypeTextPropertiesTest {
             new String[] {"[0,1)", "[0,0]", "[0,0]", "[0001-12-31 BC,0001-01-01]", "(1999-12-31 23:59:59.5,2000-01-01)",
                 "[1969-12-31 23:59:59.999999+00,1970-01-01 00:00:00+00]"},
             new String[] {"(1,2)", "(-1,0]", "(-1.50,)", "(,2026-01-31)", "[0044-03-15 12:00:00 BC,)", "[0044-03-15 12:00:00+02 BC,)"});
+
+    static final List<String> HSTORE_EDGES = List.of("", "a=>NULL", "\"\"=>\"\"", "\"q\\\"uote\"=>\"back\\\\slash\"",
+            "b=>2, a=>1, a=>3", "\"=>\"=>\", \", \"NULL\"=>\"NULL\", \"ünï 🚇\"=>\"\n\t\"");
 
     private static void assertRoundTrip(List<Row> rows) throws Exception {
         try (Connection c = pg.connect()) {
@@ -176,7 +180,7 @@ class TypeTextPropertiesTest {
                 range(Arbitraries.longs().between(-2_451_545, 2_145_031_947), TypeTextPropertiesTest::dateText),
                 range(MICROS, us -> stampText(us, "")), range(MICROS, us -> stampText(us, "+00")),
                 multirange(range(Arbitraries.integers().between(-1000, 1000).map(v -> (long) v), Object::toString)),
-                multirange(range(MICROS, us -> stampText(us, "+00"))));
+                multirange(range(MICROS, us -> stampText(us, "+00"))), hstore());
         List<Arbitrary<Object>> nullable = new ArrayList<>();
         for (Arbitrary<String> a : scalars) {
             nullable.add(a.injectNull(0.15).map(v -> (Object) v));
@@ -272,6 +276,17 @@ class TypeTextPropertiesTest {
 
     static Arbitrary<String> multirange(Arbitrary<String> ranges) {
         return ranges.list().ofMaxSize(4).map(list -> "{" + String.join(",", list) + "}");
+    }
+
+    /** Up to five pairs of any text, values NULL now and then, in hstore's input syntax. */
+    static Arbitrary<String> hstore() {
+        Arbitrary<String> value = RoundTripPropertiesTest.texts().map(TypeTextPropertiesTest::hstoreQuoted).injectNull(0.2).map(v -> v == null ? "NULL" : v);
+        return Combinators.combine(RoundTripPropertiesTest.texts().map(TypeTextPropertiesTest::hstoreQuoted), value).as((k, v) -> k + "=>" + v)
+                .list().ofMaxSize(5).map(pairs -> String.join(", ", pairs));
+    }
+
+    private static String hstoreQuoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     static Arbitrary<String> xml() {
