@@ -172,6 +172,8 @@ final class GeneratedColumns {
             case "tsquery" -> "to_tsquery('simple', 'word' || (" + g + " % 1000) || ' & other' || (" + g + " % 77))";
             case "xml" -> "xmlelement(name item, xmlattributes(" + g + " AS id), 'n' || (" + g + " % 1000))";
             case "jsonpath" -> "('$.items[' || (" + g + " % 100) || '].name')::jsonpath";
+            case "hstore" -> "hstore(ARRAY['id', 'name', 'tag', 'gone'], ARRAY[" + g + "::text, 'n' || (" + g + " % 1000), md5(" + g
+                    + "::text), NULL])";
             default -> geometricOrRange(name, g);
         };
     }

@@ -27,7 +27,7 @@ class BenchSnapshotTablesTest {
             + "varchar(10), char(3), \"char\", name, date, timestamp(3), timestamptz, time, timetz, interval, interval day to second, uuid, "
             + "json, jsonb, bytea, inet, cidr, macaddr, money, bit(8), varbit, int[], text[], numeric(12,2)[], timestamptz[], uuid[], bytea[], "
             + "interval[], jsonb[], int[][], text[][][], macaddr8, oid, xid, pg_lsn, tsvector, tsquery, xml, jsonpath, point, line, lseg, box, path, "
-            + "polygon, circle, int4range, int8range, numrange, daterange, tsrange, tstzrange, int4multirange, tstzmultirange, citext";
+            + "polygon, circle, int4range, int8range, numrange, daterange, tsrange, tstzrange, int4multirange, tstzmultirange, citext, hstore";
 
     @Test
     void typesBecomeNumberedColumnsRepeatedAsAsked() {
@@ -40,7 +40,7 @@ class BenchSnapshotTablesTest {
 
     /**
      * Every type the generator knows fills its column with values that vary from row to row, and
-     * NULLs, in a real PostgreSQL; an extension's type (citext) has its extension installed first.
+     * NULLs, in a real PostgreSQL; an extension's type (citext, hstore) has its extension installed first.
      */
     @Test
     void everyKnownTypeIsFilledWithVariedValuesAndNulls() throws Exception {
@@ -49,7 +49,7 @@ class BenchSnapshotTablesTest {
             table.fill(pg, 500);
             assertEquals(500, table.rows(pg));
             List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, table.sqlName());
-            assertEquals(68, columns.size(), columns.toString());
+            assertEquals(69, columns.size(), columns.toString());
             assertEquals(List.of(2, 3), columns.stream().filter(c -> c.dimensions() > 1).map(GeneratedColumns.Column::dimensions).toList());
             for (GeneratedColumns.Column c : columns.subList(1, columns.size())) {
                 String q = "\"" + c.name() + "\"";
