@@ -56,7 +56,7 @@ final class PgCatalog {
     private static final long BOOL = 16, BYTEA = 17, NAME = 19, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, JSON = 114,
             FLOAT4 = 700, FLOAT8 = 701, BPCHAR = 1042, VARCHAR = 1043, DATE = 1082, TIME = 1083, TIMESTAMP = 1114,
             TIMESTAMPTZ = 1184, INTERVAL = 1186, NUMERIC = 1700, UUID = 2950, JSONB = 3802, OID = 26, XID = 28, CID = 29, XID8 = 5069,
-            INET = 869, CIDR = 650, MACADDR = 829, MACADDR8 = 774, BIT = 1560, VARBIT = 1562, TIMETZ = 1266;
+            TSVECTOR = 3614, INET = 869, CIDR = 650, MACADDR = 829, MACADDR8 = 774, BIT = 1560, VARBIT = 1562, TIMETZ = 1266;
 
     /**
      * The built-in scalar types read in binary, by oid (character types all read as text). xml stays
@@ -71,7 +71,8 @@ final class PgCatalog {
             Map.entry(INTERVAL, Kind.INTERVAL), Map.entry(UUID, Kind.UUID),
             Map.entry(OID, Kind.UNSIGNED), Map.entry(XID, Kind.UNSIGNED), Map.entry(CID, Kind.UNSIGNED), Map.entry(XID8, Kind.UNSIGNED),
             Map.entry(INET, Kind.INET), Map.entry(CIDR, Kind.INET), Map.entry(MACADDR, Kind.MACADDR),
-            Map.entry(MACADDR8, Kind.MACADDR), Map.entry(BIT, Kind.BIT), Map.entry(VARBIT, Kind.BIT), Map.entry(TIMETZ, Kind.TIMETZ));
+            Map.entry(MACADDR8, Kind.MACADDR), Map.entry(BIT, Kind.BIT), Map.entry(VARBIT, Kind.BIT), Map.entry(TIMETZ, Kind.TIMETZ),
+            Map.entry(TSVECTOR, Kind.TSVECTOR));
 
     private final Connection connection;
     private final boolean utcSession;

@@ -4,14 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The text that {@code CAST(col AS text)} gives for inet, cidr, macaddr, macaddr8, bit, varbit,
- * timetz and hstore, made in Java from their binary COPY forms. Selecting the cast in the COPY query spent the
+ * timetz, tsvector and hstore, made in Java from their binary COPY forms. Selecting the cast in the COPY query spent the
  * server's CPU on formatting, which bounds a snapshot on two shared cores: a table of two inets, a
  * macaddr, a timetz and a bit(16) read at 0.25 of parallel COPY's rate (docs/performance.md). None
  * of these texts depends on a session setting (DateStyle changes only timetz's zone, and only in
  * XML's style), so it is the same whatever the server's configuration.
  *
  * <p>Written from PostgreSQL's network_show and pg_inet_net_ntop (src/port/inet_net_ntop.c),
- * macaddr_out, macaddr8_out, varbit_out, hstore_out (contrib/hstore), and timetz_out with EncodeTimeOnly and EncodeTimezone
+ * macaddr_out, macaddr8_out, varbit_out, tsvectorout, hstore_out (contrib/hstore), and timetz_out with EncodeTimeOnly and EncodeTimezone
  * (src/backend/utils/adt/datetime.c); checked value by value against the server's own text.
  */
 final class PgTypeText {
@@ -222,5 +222,40 @@ final class PgTypeText {
         }
         out.append((byte) '"');
         return p + len;
+    }
+
+    /**
+     * tsvector: the count of lexemes, then each as its text ending in a zero byte, the count of its
+     * positions and each position (14 bits, a weight above them); printed as tsvectorout does:
+     * {@code 'lexeme':1,5A 'other'}, space-separated, with {@code '} and {@code \} doubled, weight
+     * D (0) unprinted.
+     */
+    static void tsvector(byte[] b, int p, ColumnBuffer out) {
+        int count = PgValues.i32(b, p);
+        int q = p + 4;
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                out.append((byte) ' ');
+            }
+            out.append((byte) '\'');
+            for (; b[q] != 0; q++) {
+                if (b[q] == '\'' || b[q] == '\\') {
+                    out.append(b[q]);
+                }
+                out.append(b[q]);
+            }
+            out.append((byte) '\'');
+            int positions = PgValues.i16(b, q + 1) & 0xffff;
+            q += 3;
+            for (int k = 0; k < positions; k++, q += 2) {
+                out.append((byte) (k == 0 ? ':' : ','));
+                int position = PgValues.i16(b, q) & 0xffff;
+                out.appendDecimal(position & 0x3fff);
+                int weight = position >>> 14;
+                if (weight > 0) {
+                    out.append((byte) ('D' - weight)); // 3 is A, 2 B, 1 C
+                }
+            }
+        }
     }
 }

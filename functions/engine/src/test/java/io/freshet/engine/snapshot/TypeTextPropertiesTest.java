@@ -35,7 +35,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The types whose text Freshet makes from their binary form (inet, cidr, macaddr, macaddr8, bit,
- * varbit, timetz, ranges and multiranges, hstore) or reads as text because it travels as text (citext), and
+ * varbit, timetz, ranges and multiranges, hstore, tsvector) or reads as text because it travels as text (citext), and
  * xml: random values and the edges of each format, every one compared with the text PostgreSQL
  * itself gives for it.
  */
@@ -66,6 +66,7 @@ class TypeTextPropertiesTest {
         COLUMNS.put("imr", new String[] {"int4multirange", "CAST(? AS int4multirange)"});
         COLUMNS.put("tzmr", new String[] {"tstzmultirange", "CAST(? AS tstzmultirange)"});
         COLUMNS.put("h", new String[] {"hstore", "CAST(? AS hstore)"});
+        COLUMNS.put("tv", new String[] {"tsvector", "CAST(? AS tsvector)"});
         COLUMNS.put("ips", new String[] {"inet[]", "CAST(CAST(? AS text[]) AS inet[])"});
         COLUMNS.put("tzs", new String[] {"timetz[]", "CAST(CAST(? AS text[]) AS timetz[])"});
         COLUMNS.put("bitss", new String[] {"varbit[]", "CAST(CAST(? AS text[]) AS varbit[])"});
@@ -113,7 +114,8 @@ class TypeTextPropertiesTest {
                     RANGE_EDGES.get(i % RANGE_EDGES.size())[0], RANGE_EDGES.get(i % RANGE_EDGES.size())[1], RANGE_EDGES.get(i % RANGE_EDGES.size())[2],
                     RANGE_EDGES.get(i % RANGE_EDGES.size())[3], RANGE_EDGES.get(i % RANGE_EDGES.size())[4], RANGE_EDGES.get(i % RANGE_EDGES.size())[5],
                     "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[0] + "," + RANGE_EDGES.get((i + 1) % RANGE_EDGES.size())[0] + "}",
-                    i % 3 == 0 ? "{}" : "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[5] + "}", HSTORE_EDGES.get(i % HSTORE_EDGES.size())),
+                    i % 3 == 0 ? "{}" : "{" + RANGE_EDGES.get(i % RANGE_EDGES.size())[5] + "}", HSTORE_EDGES.get(i % HSTORE_EDGES.size()),
+                    TSVECTOR_EDGES.get(i % TSVECTOR_EDGES.size())),
                     ips, times, List.of("", "1", "0".repeat(i))));
         }
         assertRoundTrip(rows);
@@ -133,6 +135,9 @@ class TypeTextPropertiesTest {
 
     static final List<String> HSTORE_EDGES = List.of("", "a=>NULL", "\"\"=>\"\"", "\"q\\\"uote\"=>\"back\\\\slash\"",
             "b=>2, a=>1, a=>3", "\"=>\"=>\", \", \"NULL\"=>\"NULL\", \"ünï 🚇\"=>\"\n\t\"");
+
+    static final List<String> TSVECTOR_EDGES = List.of("", "'a':1A,2B,3C,4 b", "'it''s' 'back\\\\slash' 'two words':16383D", "'ünï🚇':7",
+            "z y x:3 x:1 a:2");
 
     private static void assertRoundTrip(List<Row> rows) throws Exception {
         try (Connection c = pg.connect()) {
@@ -180,7 +185,7 @@ class TypeTextPropertiesTest {
                 range(Arbitraries.longs().between(-2_451_545, 2_145_031_947), TypeTextPropertiesTest::dateText),
                 range(MICROS, us -> stampText(us, "")), range(MICROS, us -> stampText(us, "+00")),
                 multirange(range(Arbitraries.integers().between(-1000, 1000).map(v -> (long) v), Object::toString)),
-                multirange(range(MICROS, us -> stampText(us, "+00"))), hstore());
+                multirange(range(MICROS, us -> stampText(us, "+00"))), hstore(), tsvector());
         List<Arbitrary<Object>> nullable = new ArrayList<>();
         for (Arbitrary<String> a : scalars) {
             nullable.add(a.injectNull(0.15).map(v -> (Object) v));
@@ -283,6 +288,16 @@ class TypeTextPropertiesTest {
         Arbitrary<String> value = RoundTripPropertiesTest.texts().map(TypeTextPropertiesTest::hstoreQuoted).injectNull(0.2).map(v -> v == null ? "NULL" : v);
         return Combinators.combine(RoundTripPropertiesTest.texts().map(TypeTextPropertiesTest::hstoreQuoted), value).as((k, v) -> k + "=>" + v)
                 .list().ofMaxSize(5).map(pairs -> String.join(", ", pairs));
+    }
+
+    /** Up to six lexemes of any text, each with up to four positions of any weight, in tsvector's input syntax. */
+    static Arbitrary<String> tsvector() {
+        Arbitrary<String> position = Combinators.combine(Arbitraries.integers().between(1, 16383), Arbitraries.of("", "A", "B", "C", "D"))
+                .as((n, weight) -> n + weight);
+        Arbitrary<String> lexeme = Combinators.combine(RoundTripPropertiesTest.texts().filter(t -> !t.isEmpty()), position.list().ofMaxSize(4))
+                .as((text, positions) -> "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+                        + (positions.isEmpty() ? "" : ":" + String.join(",", positions)));
+        return lexeme.list().ofMaxSize(6).map(list -> String.join(" ", list));
     }
 
     private static String hstoreQuoted(String s) {
