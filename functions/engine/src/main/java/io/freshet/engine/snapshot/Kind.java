@@ -68,8 +68,6 @@ enum Kind {
     MULTIRANGE("VARCHAR", 0),
     /** tsvector: its text made in Java from the lexemes and positions ({@code 'fat':2A 'rat':3}), kept as text. */
     TSVECTOR("VARCHAR", 0),
-    /** hstore (the contrib extension): its text made in Java from the binary pairs ({@code "k"=>"v", "n"=>NULL}), kept as text. */
-    HSTORE("VARCHAR", 0),
     /** any other type: cast to text by PostgreSQL in the COPY query, kept as VARCHAR. */
     TEXT_CAST("VARCHAR", 0),
     /**

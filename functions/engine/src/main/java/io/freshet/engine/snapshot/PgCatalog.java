@@ -43,12 +43,11 @@ final class PgCatalog {
     }
 
     /**
-     * @param send         the type's binary send function when it is built in or in C, as its C symbol and
-     *                     library ({@code prosrc|probin}): {@code textsend|} for citext, whose binary form
-     *                     is its text; {@code hstore_send|$libdir/hstore}; else empty
+     * @param sendsText    whether the type's binary send function is PostgreSQL's own text one
+     *                     ({@code textsend}, as citext's is): its binary form is its text
      * @param rangeSubtype a range's subtype ({@code pg_range.rngsubtype}), or a multirange's range's; else 0
      */
-    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions, String send,
+    private record TypeRow(char type, char category, long element, long baseType, int typmod, int dimensions, boolean sendsText,
                            long rangeSubtype) {
     }
 
@@ -187,11 +186,8 @@ final class PgCatalog {
         if (subtype != null) {
             return new PgColumn(name, formatted, t.type() == 'm' ? Kind.MULTIRANGE : Kind.RANGE, 0, 0, subtype);
         }
-        if (t.type() == 'e' || t.send().equals("textsend|")) { // enum labels; a type sent as text (citext)
+        if (t.type() == 'e' || t.sendsText()) { // enum labels; a type sent as text (citext)
             return new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
-        }
-        if (t.send().startsWith("hstore_send|") && t.send().endsWith("/hstore")) { // the contrib extension's own library
-            return new PgColumn(name, formatted, Kind.HSTORE, 0, 0, null);
         }
         if (oid == NUMERIC) {
             return numeric(name, formatted, typmod);
@@ -223,8 +219,7 @@ final class PgCatalog {
         }
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT t.typtype, t.typcategory, t.typelem::text, t.typbasetype::text, t.typtypmod, t.typndims, "
-                        + "coalesce((SELECT p.prosrc || '|' || coalesce(p.probin, '') FROM pg_catalog.pg_proc p "
-                        + "WHERE p.oid = t.typsend AND p.prolang IN (12, 13)), ''), " // languages internal and C
+                        + "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = t.typsend AND p.prolang = 12 AND p.prosrc = 'textsend'), " // 12: internal
                         + "CASE WHEN t.typtype = 'r' THEN (SELECT r.rngsubtype::text FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid) "
                         + "ELSE '0' END "
                         + "FROM pg_catalog.pg_type t WHERE t.oid = CAST(? AS oid)")) {
@@ -235,7 +230,7 @@ final class PgCatalog {
                 }
                 char typtype = rs.getString(1).charAt(0);
                 TypeRow row = new TypeRow(typtype, rs.getString(2).charAt(0), Long.parseLong(rs.getString(3)),
-                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getString(7),
+                        Long.parseLong(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getBoolean(7),
                         typtype == 'm' ? multirangeSubtype(oid) : Long.parseLong(rs.getString(8)));
                 types.put(oid, row);
                 return row;

@@ -61,7 +61,7 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
             case FLOAT4 -> "FLOAT";
             case FLOAT8 -> "DOUBLE";
             case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
-            case NUMERIC_TEXT, TEXT, TEXT_CAST, INTERVAL, UNSIGNED, INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE, HSTORE, TSVECTOR -> "VARCHAR";
+            case NUMERIC_TEXT, TEXT, TEXT_CAST, INTERVAL, UNSIGNED, INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE, TSVECTOR -> "VARCHAR";
             case JSON, JSONB -> "JSON";
             case BYTEA -> "BLOB";
             case DATE -> "DATE";

@@ -4,14 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The text that {@code CAST(col AS text)} gives for inet, cidr, macaddr, macaddr8, bit, varbit,
- * timetz, tsvector and hstore, made in Java from their binary COPY forms. Selecting the cast in the COPY query spent the
+ * timetz and tsvector, made in Java from their binary COPY forms. Selecting the cast in the COPY query spent the
  * server's CPU on formatting, which bounds a snapshot on two shared cores: a table of two inets, a
  * macaddr, a timetz and a bit(16) read at 0.25 of parallel COPY's rate (docs/performance.md). None
  * of these texts depends on a session setting (DateStyle changes only timetz's zone, and only in
  * XML's style), so it is the same whatever the server's configuration.
  *
  * <p>Written from PostgreSQL's network_show and pg_inet_net_ntop (src/port/inet_net_ntop.c),
- * macaddr_out, macaddr8_out, varbit_out, tsvectorout, hstore_out (contrib/hstore), and timetz_out with EncodeTimeOnly and EncodeTimezone
+ * macaddr_out, macaddr8_out, varbit_out, tsvectorout, and timetz_out with EncodeTimeOnly and EncodeTimezone
  * (src/backend/utils/adt/datetime.c); checked value by value against the server's own text.
  */
 final class PgTypeText {
@@ -185,46 +185,6 @@ final class PgTypeText {
     }
 
     /**
-     * hstore: the count of pairs, then each key and value as a length (-1 for a NULL value) and its
-     * text; printed {@code "key"=>"value"} or {@code "key"=>NULL}, comma-space separated, with
-     * {@code "} and {@code \} backslash-escaped (hstore_out); no pairs print nothing.
-     */
-    static void hstore(byte[] b, int p, ColumnBuffer out) {
-        int count = PgValues.i32(b, p);
-        int q = p + 4;
-        for (int i = 0; i < count; i++) {
-            if (i > 0) {
-                out.append((byte) ',');
-                out.append((byte) ' ');
-            }
-            int keyLength = PgValues.i32(b, q);
-            q = quoted(b, q + 4, keyLength, out);
-            out.append((byte) '=');
-            out.append((byte) '>');
-            int valueLength = PgValues.i32(b, q);
-            if (valueLength < 0) {
-                out.appendAscii("NULL");
-                q += 4;
-            } else {
-                q = quoted(b, q + 4, valueLength, out);
-            }
-        }
-    }
-
-    /** {@code b[p .. p + len)} in double quotes, {@code "} and {@code \} escaped; returns the position after it. */
-    private static int quoted(byte[] b, int p, int len, ColumnBuffer out) {
-        out.append((byte) '"');
-        for (int i = p; i < p + len; i++) {
-            if (b[i] == '"' || b[i] == '\\') {
-                out.append((byte) '\\');
-            }
-            out.append(b[i]);
-        }
-        out.append((byte) '"');
-        return p + len;
-    }
-
-    /**
      * tsvector: the count of lexemes, then each as its text ending in a zero byte, the count of its
      * positions and each position (14 bits, a weight above them); printed as tsvectorout does:
      * {@code 'lexeme':1,5A 'other'}, space-separated, with {@code '} and {@code \} doubled, weight
@@ -238,12 +198,15 @@ final class PgTypeText {
                 out.append((byte) ' ');
             }
             out.append((byte) '\'');
+            int run = q; // bytes since the last doubled one, copied at once
             for (; b[q] != 0; q++) {
                 if (b[q] == '\'' || b[q] == '\\') {
+                    out.append(b, run, q - run);
                     out.append(b[q]);
+                    run = q;
                 }
-                out.append(b[q]);
             }
+            out.append(b, run, q - run);
             out.append((byte) '\'');
             int positions = PgValues.i16(b, q + 1) & 0xffff;
             q += 3;

@@ -72,10 +72,10 @@ import java.util.Set;
  *     column's declared dimensions</td></tr>
  * <tr><td>domains</td><td>as their base type</td></tr>
  * <tr><td>interval</td><td>VARCHAR: PostgreSQL's text with IntervalStyle=postgres, made from the binary form</td></tr>
- * <tr><td>oid, xid, cid, xid8; inet, cidr, macaddr, macaddr8, bit, varbit, timetz, tsvector, hstore; ranges
+ * <tr><td>oid, xid, cid, xid8; inet, cidr, macaddr, macaddr8, bit, varbit, timetz, tsvector; ranges
  *     and multiranges of int4, int8, numeric, date, timestamp, timestamptz</td><td>VARCHAR: the text
  *     {@code CAST(col AS text)} gives, made from the binary form (PgTypeText, PgRangeText)</td></tr>
- * <tr><td>anything else (money, xml, geometric types, tsquery, composites, ...)</td><td>VARCHAR:
+ * <tr><td>anything else (money, xml, hstore, geometric types, tsquery, composites, ...)</td><td>VARCHAR:
  *     PostgreSQL's text output, with the session at {@code DateStyle=ISO, TimeZone=UTC,
  *     IntervalStyle=postgres, extra_float_digits=3, bytea_output=hex}; arrays of them LIST(VARCHAR)</td></tr>
  * </table>

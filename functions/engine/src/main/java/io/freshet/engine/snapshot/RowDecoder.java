@@ -158,7 +158,7 @@ final class RowDecoder {
                 }
                 col.end(row);
             }
-            case INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE, HSTORE, TSVECTOR -> typeText(kind, column, b, p, len, col, row);
+            case INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE, TSVECTOR -> typeText(kind, column, b, p, len, col, row);
             case JSONB -> {
                 if (len < 1 || b[p] != 1) {
                     throw new CopyFormatException("jsonb value of unknown version " + (len < 1 ? "(empty)" : Integer.toString(b[p])));
@@ -194,7 +194,6 @@ final class RowDecoder {
             case BIT -> PgTypeText.bits(b, p, len, col);
             case RANGE -> PgRangeText.range(column.element().kind(), b, p, col);
             case MULTIRANGE -> PgRangeText.multirange(column.element().kind(), b, p, col);
-            case HSTORE -> PgTypeText.hstore(b, p, col);
             case TSVECTOR -> PgTypeText.tsvector(b, p, col);
             default -> PgTypeText.timetz(b, p, col);
         }

@@ -35,9 +35,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The types whose text Freshet makes from their binary form (inet, cidr, macaddr, macaddr8, bit,
- * varbit, timetz, ranges and multiranges, hstore, tsvector) or reads as text because it travels as text (citext), and
- * xml: random values and the edges of each format, every one compared with the text PostgreSQL
- * itself gives for it.
+ * varbit, timetz, tsvector, ranges and multiranges) or reads as text because it travels as text
+ * (citext), and two left to the server's cast (xml, hstore): random values and the edges of each
+ * format, every one compared with the text PostgreSQL itself gives for it.
  */
 class TypeTextPropertiesTest {
 
