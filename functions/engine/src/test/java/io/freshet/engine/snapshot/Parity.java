@@ -3,6 +3,7 @@ package io.freshet.engine.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,25 @@ final class Parity {
     }
 
     private Parity() {
+    }
+
+    /**
+     * Snapshots {@code public.<table>} on one connection, into a directory deleted after, and
+     * asserts that its {@code rows} rows read back from Parquet as PostgreSQL holds them (by {@code id}).
+     */
+    static void assertSnapshotReadsBack(LocalPostgres pg, String table, int rows, List<Col> cols) throws Exception {
+        Path work = Files.createTempDirectory("freshet-" + table);
+        try {
+            PgConnectionInfo info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
+            TableSnapshot t = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw." + table)), work,
+                    new SnapshotSettings("64MB", 1, work.resolve("spill"), 1)).tables().get(0);
+            assertEquals(rows, t.rows());
+            assertSameRows(pg, table, null, t.parquetFiles().get(0), "id", cols);
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     static Connection duck() throws SQLException {

@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +19,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +43,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class RoundTripPropertiesTest {
 
     static LocalPostgres pg;
-    static PgConnectionInfo info;
 
     static final String[] TYPES = {"bigint", "numeric(18,6)", "numeric", "double precision", "real", "text", "boolean", "date",
         "timestamp", "timestamptz", "uuid", "bytea", "jsonb", "time", "interval"};
@@ -59,7 +55,6 @@ class RoundTripPropertiesTest {
     @BeforeContainer
     static void start() {
         pg = LocalPostgres.start();
-        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
         StringBuilder ddl = new StringBuilder("CREATE TABLE prop (id int PRIMARY KEY");
         for (int i = 0; i < TYPES.length; i++) {
             ddl.append(", c").append(i).append(' ').append(TYPES[i]);
@@ -103,17 +98,7 @@ class RoundTripPropertiesTest {
                 ps.executeBatch();
             }
         }
-        Path work = Files.createTempDirectory("freshet-prop");
-        try {
-            TableSnapshot t = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", "prop", "raw.prop")), work,
-                    new SnapshotSettings("64MB", 1, work.resolve("spill"), 1)).tables().get(0);
-            assertEquals(rows.size(), t.rows());
-            Parity.assertSameRows(pg, "prop", null, t.parquetFiles().get(0), "id", COLUMNS);
-        } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        Parity.assertSnapshotReadsBack(pg, "prop", rows.size(), COLUMNS);
     }
 
     @Provide
