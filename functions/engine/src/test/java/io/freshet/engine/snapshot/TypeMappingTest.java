@@ -288,6 +288,21 @@ class TypeMappingTest {
                 Col.of("c", TEXT), Col.of("x8", TEXT), Col.arrayOf("os", TEXT)));
     }
 
+    /** Arrays of ranges and multiranges, and a domain over a range, read as PostgreSQL's text of each element (PgRangeText). */
+    @Test
+    void arraysOfRangesKeepEachElementsText() throws Exception {
+        pg.execute("CREATE DOMAIN stay AS daterange CHECK (NOT isempty(VALUE)); "
+                + "CREATE TABLE range_arrays (id int, irs int4range[], tzrs tstzrange[], ms int8multirange[], s stay); INSERT INTO range_arrays VALUES "
+                + "(1, ARRAY['[1,5)'::int4range, 'empty', NULL, '(,)'], ARRAY['[2026-01-01 00:00:00+01,infinity)'::tstzrange], "
+                + "ARRAY['{[1,3),[7,9)}'::int8multirange, '{}'], '[2026-01-01,2026-01-08)'), (2, '{}', NULL, '{NULL}', '(,2026-01-01]'), "
+                + "(3, NULL, ARRAY['(-infinity,\"0044-03-15 12:00:00+00 BC\"]'::tstzrange], NULL, NULL)");
+        TableSnapshot t = snapshot("range_arrays");
+        assertEquals(Map.of("id", "INTEGER", "irs", "VARCHAR[]", "tzrs", "VARCHAR[]", "ms", "VARCHAR[]", "s", "VARCHAR"),
+                Parity.parquetTypes(t.parquetFiles().get(0)));
+        Parity.assertSameRows(pg, "range_arrays", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("irs", TEXT),
+                Col.arrayOf("tzrs", TEXT), Col.arrayOf("ms", TEXT), Col.of("s", TEXT)));
+    }
+
     @Test
     void columnsDifferingOnlyInCaseAreRefused() {
         pg.execute("CREATE TABLE twins (\"Name\" text, name text)");
