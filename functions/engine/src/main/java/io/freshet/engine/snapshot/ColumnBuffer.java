@@ -172,8 +172,12 @@ final class ColumnBuffer {
         payloadLength += length;
     }
 
-    /** The decimal digits of {@code v}, signed, written in place (no String per value); never {@code Long.MIN_VALUE}. */
+    /** The decimal digits of {@code v}, signed, written in place (no String per value). */
     void appendDecimal(long v) {
+        if (v == Long.MIN_VALUE) { // the one value whose negation does not fit
+            appendAscii(Long.toString(v));
+            return;
+        }
         if (v < 0) {
             append((byte) '-');
             v = -v;

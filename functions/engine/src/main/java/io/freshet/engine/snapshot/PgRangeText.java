@@ -25,7 +25,6 @@ final class PgRangeText {
     private static final int LOWER_NULL = 0x20;
     private static final int UPPER_NULL = 0x40;
     private static final long MICROS_PER_DAY = 86_400_000_000L;
-    private static final long MICROS_PER_SECOND = 1_000_000L;
     /** Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
     private static final long EPOCH_DAYS = 10_957;
 
@@ -88,7 +87,7 @@ final class PgRangeText {
         int start = out.payloadLength;
         switch (subtype) {
             case INT4 -> out.appendDecimal(PgValues.i32(b, v));
-            case INT8 -> appendLong(PgValues.i64(b, v), out);
+            case INT8 -> out.appendDecimal(PgValues.i64(b, v));
             case NUMERIC_TEXT -> PgValues.numericText(b, v, out);
             case DATE -> date(PgValues.i32(b, v), out);
             case TIMESTAMP -> timestamp(PgValues.i64(b, v), false, out);
@@ -105,14 +104,6 @@ final class PgRangeText {
             out.payloadLength--;
         }
         return len;
-    }
-
-    private static void appendLong(long v, ColumnBuffer out) {
-        if (v == Long.MIN_VALUE) {
-            out.appendAscii(Long.toString(v));
-        } else {
-            out.appendDecimal(v);
-        }
     }
 
     /** A date as ISO DateStyle prints it: {@code 2026-01-31}, {@code 0044-03-15 BC}, {@code infinity}. */
@@ -139,13 +130,7 @@ final class PgRangeText {
         LocalDate d = LocalDate.ofEpochDay(day + EPOCH_DAYS);
         ymd(d, out);
         out.append((byte) ' ');
-        long seconds = time / MICROS_PER_SECOND;
-        PgIntervalText.two(out, (int) (seconds / 3600));
-        out.append((byte) ':');
-        PgIntervalText.two(out, (int) (seconds / 60 % 60));
-        out.append((byte) ':');
-        PgIntervalText.two(out, (int) (seconds % 60));
-        PgIntervalText.fraction(out, (int) (time % MICROS_PER_SECOND));
+        PgTypeText.timeOfDay(time, out);
         if (utc) {
             out.appendAscii("+00");
         }

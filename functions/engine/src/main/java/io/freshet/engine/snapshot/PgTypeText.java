@@ -18,8 +18,6 @@ final class PgTypeText {
 
     /** PGSQL_AF_INET: the family byte of an IPv4 inet (PGSQL_AF_INET6 is 3). */
     private static final int AF_INET = 2;
-    private static final long MICROS_PER_HOUR = 3_600_000_000L;
-    private static final long MICROS_PER_MINUTE = 60_000_000L;
     private static final long MICROS_PER_SECOND = 1_000_000L;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -158,19 +156,8 @@ final class PgTypeText {
      * as far as it is not zero.
      */
     static void timetz(byte[] b, int p, ColumnBuffer out) {
-        long time = PgValues.i64(b, p);
+        timeOfDay(PgValues.i64(b, p), out);
         int zone = PgValues.i32(b, p + 8);
-        int hour = (int) (time / MICROS_PER_HOUR);
-        time -= hour * MICROS_PER_HOUR;
-        int min = (int) (time / MICROS_PER_MINUTE);
-        time -= min * MICROS_PER_MINUTE;
-        int sec = (int) (time / MICROS_PER_SECOND);
-        PgIntervalText.two(out, hour);
-        out.append((byte) ':');
-        PgIntervalText.two(out, min);
-        out.append((byte) ':');
-        PgIntervalText.two(out, sec);
-        PgIntervalText.fraction(out, (int) (time - sec * MICROS_PER_SECOND));
         int offset = Math.abs(zone);
         out.append((byte) (zone <= 0 ? '+' : '-'));
         PgIntervalText.two(out, offset / 3600);
@@ -182,6 +169,20 @@ final class PgTypeText {
                 PgIntervalText.two(out, offset % 60);
             }
         }
+    }
+
+    /**
+     * {@code HH:MM:SS[.ffffff]} of microseconds since midnight (24:00:00 included), the fraction
+     * without trailing zeros: EncodeTimeOnly's time, and a timestamp's after its date.
+     */
+    static void timeOfDay(long micros, ColumnBuffer out) {
+        long seconds = micros / MICROS_PER_SECOND;
+        PgIntervalText.two(out, (int) (seconds / 3600));
+        out.append((byte) ':');
+        PgIntervalText.two(out, (int) (seconds / 60 % 60));
+        out.append((byte) ':');
+        PgIntervalText.two(out, (int) (seconds % 60));
+        PgIntervalText.fraction(out, (int) (micros % MICROS_PER_SECOND));
     }
 
     /**
