@@ -2,6 +2,7 @@ package io.freshet.engine.snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -58,6 +59,9 @@ final class CopyStream implements AutoCloseable {
     private final AtomicLong partBytes = new AtomicLong();
     private final long partLimit;
     private final AtomicLong bytesRead = new AtomicLong();
+    /** Bytes and rows handed to DuckDB so far, all parts: the rows' measured width ({@link #valueBytesPerRow}). */
+    private final AtomicLong handedBytes = new AtomicLong();
+    private final AtomicLong handedRows = new AtomicLong();
 
     /**
      * @param partLimit stream bytes (values as DuckDB holds them in memory) after which
@@ -173,7 +177,7 @@ final class CopyStream implements AutoCloseable {
         }
         Batch b = lookahead.getAndSet(null);
         if (b != null) {
-            partBytes.addAndGet(b.bytes());
+            handOut(b);
             return b;
         }
         if (ended) {
@@ -188,8 +192,31 @@ final class CopyStream implements AutoCloseable {
             }
             return null;
         }
-        partBytes.addAndGet(b.bytes());
+        handOut(b);
         return b;
+    }
+
+    private void handOut(Batch b) {
+        long bytes = b.bytes();
+        partBytes.addAndGet(bytes);
+        handedBytes.addAndGet(bytes);
+        handedRows.addAndGet(b.rows);
+    }
+
+    /**
+     * Bytes of values per row in the batches handed to DuckDB so far and the one {@link #hasMore()}
+     * looked ahead at (what the Parquet writer encodes per row); empty before the first batch. Call
+     * it between parts, when no consumer is taking batches.
+     */
+    OptionalDouble valueBytesPerRow() {
+        long bytes = handedBytes.get();
+        long rows = handedRows.get();
+        Batch ahead = lookahead.get();
+        if (ahead != null) {
+            bytes += ahead.bytes();
+            rows += ahead.rows;
+        }
+        return rows == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) bytes / rows);
     }
 
     /** Starts the next part (file). */

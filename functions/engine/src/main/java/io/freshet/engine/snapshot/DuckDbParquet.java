@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,10 @@ final class DuckDbParquet implements AutoCloseable {
      * for the same cores, so speed wins.
      */
     static final int ZSTD_LEVEL = 1;
+    /** A row whose estimate ({@link #estimatedRowBytes}) is at most this is narrow: the 8-column table's is 145, the 22-column one's 484. */
+    static final int NARROW_ROW_BYTES = 192;
+    private static final int VARIABLE_WIDTH_GUESS = 32;
+    private static final int PER_VALUE_BYTES = 8;
 
     private final DuckDBConnection root;
     private final long rowGroupBytes;
@@ -127,6 +132,48 @@ final class DuckDbParquet implements AutoCloseable {
         }
     }
 
+    /**
+     * The DuckDB threads that take a stream's batches and write its row groups, for a row of
+     * {@code rowBytes} ({@link #rowBytes}): every one of {@code threads} for a wide row, so that
+     * the Parquet writer's CPU (encoding, statistics, zstd) spreads over the cores instead of
+     * queueing behind one thread; one for a narrow row, whose writing one thread keeps up with
+     * (about 6M rows/s of three integers here) and which a second thread only slows with its
+     * hand-offs and its own row groups. Measured: a table of three integers, 6.43-6.45M rows/s with
+     * one writer against 6.06-6.27M with two; the 8-column table 2.2M against 1.9-2.1M; the
+     * 22-column table and 50 bigints faster with two (docs/performance.md, "One writer for narrow
+     * rows"). Rows keep no particular order in the file either way (a table has none).
+     */
+    static int writers(int rowBytes, int threads) {
+        return rowBytes <= NARROW_ROW_BYTES ? 1 : threads;
+    }
+
+    /**
+     * What a row costs the Parquet writer, in bytes: the values' bytes per row as measured in the
+     * batches so far ({@link CopyStream#valueBytesPerRow}), else as {@link #estimatedRowBytes}
+     * guesses from the types; and {@value #PER_VALUE_BYTES} per column for what the writer does per
+     * value whatever its width (validity, statistics, the dictionary's lookup).
+     */
+    static int rowBytes(List<PgColumn> columns, OptionalDouble measuredValueBytes) {
+        if (measuredValueBytes.isEmpty()) {
+            return estimatedRowBytes(columns);
+        }
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(measuredValueBytes.getAsDouble())) + PER_VALUE_BYTES * columns.size();
+    }
+
+    /**
+     * {@link #rowBytes} guessed from the column types alone: each value's width in the stream (a
+     * variable-width value counted as {@value #VARIABLE_WIDTH_GUESS}, a list as its entry and as
+     * much again for its elements) and {@value #PER_VALUE_BYTES} per column.
+     */
+    static int estimatedRowBytes(List<PgColumn> columns) {
+        int bytes = 0;
+        for (PgColumn c : columns) {
+            int width = c.width();
+            bytes += (width > 0 ? width : VARIABLE_WIDTH_GUESS) + (c.kind() == Kind.ARRAY ? VARIABLE_WIDTH_GUESS : 0) + PER_VALUE_BYTES;
+        }
+        return bytes;
+    }
+
     /** {@code 256MB}, {@code 1.5GiB} -> bytes (KB = 1000, KiB = 1024, as DuckDB reads them). */
     static long bytes(String size) {
         Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]+)").matcher(size.trim());
@@ -202,11 +249,9 @@ final class DuckDbParquet implements AutoCloseable {
         }
 
         @Override
-        public int maxThreads(Object stream) {
-            // Every DuckDB thread may take batches and encode its own row groups: the Parquet writer's
-            // CPU then spreads over the cores instead of queueing behind one thread. Rows keep no
-            // particular order in the file (a table has none).
-            return consumers;
+        public int maxThreads(Object bindData) {
+            CopyStream stream = (CopyStream) bindData;
+            return writers(rowBytes(stream.columns, stream.valueBytesPerRow()), consumers);
         }
 
         @Override

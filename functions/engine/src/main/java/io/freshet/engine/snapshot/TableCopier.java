@@ -133,6 +133,7 @@ final class TableCopier {
                 stream.start(pg.get(r).unwrap(PGConnection.class), TablePlanner.copySql(plan, ranges.get(r)),
                         "freshet-copy " + output + (ranges.size() > 1 ? " #" + r : ""));
             }
+            stream.hasMore(); // DuckDB's writers are chosen by the width of the rows in the first batch (DuckDbParquet.writers)
             do {
                 Path file = plan.dir().resolve(String.format("part-%05d.parquet", files.size()));
                 long rows = copyPart(plan, stream, parquet, duck, file, files.isEmpty(), lockTimeout);

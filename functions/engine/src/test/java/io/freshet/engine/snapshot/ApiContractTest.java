@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,30 @@ class ApiContractTest {
         assertTrue(d.threads() >= 2);
         assertEquals(256_000_000L, DuckDbParquet.bytes("256MB"));
         assertEquals(1536L << 20, DuckDbParquet.bytes("1.5 GiB"));
+    }
+
+    @Test
+    void aNarrowRowHasOneParquetWriterAWideOneEveryThread() {
+        // bench snapshot's 8-column table: bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid
+        List<PgColumn> eight = List.of(column(Kind.INT8), column(Kind.INT4), new PgColumn("c", "numeric(12,2)", Kind.DECIMAL, 12, 2, null),
+                column(Kind.TEXT), column(Kind.BOOL), column(Kind.DATE), column(Kind.TIMESTAMPTZ), column(Kind.UUID));
+        assertEquals(145, DuckDbParquet.estimatedRowBytes(eight));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(eight, OptionalDouble.empty()), 4));
+        List<PgColumn> fiftyBigints = Collections.nCopies(50, column(Kind.INT8));
+        assertEquals(800, DuckDbParquet.estimatedRowBytes(fiftyBigints));
+        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(fiftyBigints, OptionalDouble.empty()), 4));
+        PgColumn ints = new PgColumn("c", "integer[]", Kind.ARRAY, 0, 0, column(Kind.INT4));
+        assertEquals(16 + 32 + 8, DuckDbParquet.estimatedRowBytes(List.of(ints)));
+        // Measured widths replace the guess: three texts of 1 KB are wide, ten of 4 bytes narrow.
+        List<PgColumn> threeTexts = Collections.nCopies(3, column(Kind.TEXT));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(threeTexts, OptionalDouble.empty()), 2));
+        assertEquals(3072 + 24, DuckDbParquet.rowBytes(threeTexts, OptionalDouble.of(3072)));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(threeTexts, OptionalDouble.of(3072)), 2));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(Collections.nCopies(10, column(Kind.TEXT)), OptionalDouble.of(40)), 2));
+    }
+
+    private static PgColumn column(Kind kind) {
+        return new PgColumn("c", kind.name().toLowerCase(Locale.ROOT), kind, 0, 0, null);
     }
 
     @Test

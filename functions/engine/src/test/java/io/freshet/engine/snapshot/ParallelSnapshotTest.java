@@ -213,6 +213,21 @@ class ParallelSnapshotTest {
     }
 
     @Test
+    void aDuckDbThatCannotStartFailsTheSnapshotWithItsReasonAndLeavesNoSessionOpen() throws Exception {
+        // DuckDB starts beside the leader's catalog work; its spill directory under a regular file cannot be made.
+        Path file = Files.createDirectories(work).resolve("not-a-directory");
+        Files.writeString(file, "x");
+        SnapshotSettings cannotSpill = new SnapshotSettings("256MB", 2, file.resolve("spill"), 2);
+
+        SnapshotException e = assertThrows(SnapshotException.class,
+                () -> snapshot(new Watch(), TableRequest.full("public", "every_type", "raw.every_type"), dir(), cannotSpill));
+
+        assertTrue(e.getMessage().startsWith("I/O"), e.getMessage());
+        assertEquals(0, count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot'"),
+                "the leader and the worker that imported the snapshot are closed");
+    }
+
+    @Test
     void neverMoreConnectionsThanTheCapNorMoreRangesThanPagesWarrant() {
         Watch capped = new Watch();
         TableSnapshot t = snapshot(capped, TableRequest.full("public", "events", "raw.events"), dir(), settings(2));
