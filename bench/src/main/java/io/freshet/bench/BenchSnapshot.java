@@ -79,7 +79,7 @@ final class BenchSnapshot implements Callable<Integer> {
     @Option(names = "--memory-limit", defaultValue = "256MB", description = "DuckDB's memory_limit (default: ${DEFAULT-VALUE})")
     String memoryLimit;
 
-    @Option(names = "--threads", defaultValue = "0", converter = OptionValues.NotNegative.class, description = "DuckDB threads, Freshet's and the peer's; 0 = available processors (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "0", converter = OptionValues.NotNegative.class, description = "the peer's DuckDB threads and the most Parquet writers Freshet gives a table (one for narrow rows); 0 = available processors (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--upload", description = "also upload Freshet's files to S3 (S3Proxy in a child JVM) as each is complete; the peer writes locally")
@@ -124,7 +124,7 @@ final class BenchSnapshot implements Callable<Integer> {
         Path work = Files.createTempDirectory("freshet-bench-snapshot");
         try (BenchDatabase pg = url == null ? BenchDatabase.embedded() : BenchDatabase.at(url); RemoteS3 s3 = upload ? RemoteS3.start() : null) {
             SnapshotDuckDbScanner duckdb = noDuckdb ? null : scanner(work, out);
-            out.printf("settings           %d connections (Freshet and (a)); DuckDB threads %d (Freshet's and the peer's), Freshet's memory_limit %s; "
+            out.printf("settings           %d connections (Freshet and (a)); DuckDB threads %d (the peer's; Freshet's most writers), Freshet's memory_limit %s; "
                     + "heap max %s; %d processors; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
                     Runtime.getRuntime().availableProcessors(), loadAverage(), pg.describe());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);

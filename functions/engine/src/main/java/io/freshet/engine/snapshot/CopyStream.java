@@ -2,7 +2,6 @@ package io.freshet.engine.snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -22,8 +21,9 @@ import org.postgresql.copy.CopyOut;
 /**
  * One table's rows on their way from PostgreSQL to DuckDB. One reader thread per range of the
  * table ({@link TableRange}) runs that range's COPY on a connection of its own and decodes rows
- * into {@link Batch}es; DuckDB's table function takes them ({@link #next()}) on its threads while
- * they encode earlier ones as Parquet. A few batches per reader circulate between them, so memory
+ * into {@link Batch}es; writers take them ({@link #take()}), each in the {@link Part} (file) that
+ * its DuckDB {@code COPY} reads through the table function, while they encode earlier ones as
+ * Parquet. A few batches per reader circulate between them, so memory
  * stays bounded whatever the table's size, and the PostgreSQL backends, the decoders and DuckDB's
  * writers all run at once. The first reader to fail cancels the others; the stream then ends with
  * that failure.
@@ -35,12 +35,11 @@ final class CopyStream implements AutoCloseable {
     /** Batches added per further reader: each keeps one it fills and one in flight. */
     static final int BATCHES_PER_EXTRA_READER = 2;
 
-    /** Streams by id, for the table function's bind (DuckDB passes it the id as a parameter). */
-    private static final ConcurrentHashMap<String, CopyStream> OPEN = new ConcurrentHashMap<>();
+    /** Parts by id, for the table function's bind (DuckDB passes it the id as a parameter). */
+    private static final ConcurrentHashMap<String, Part> OPEN = new ConcurrentHashMap<>();
 
     private static final Batch END = new Batch(List.of());
 
-    final String id = UUID.randomUUID().toString();
     final List<PgColumn> columns;
     private final int batches;
     private final BlockingQueue<Batch> free;
@@ -53,15 +52,8 @@ final class CopyStream implements AutoCloseable {
     private final List<Thread> readers = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean ended;
-    /** A batch taken by {@link #hasMore()} to look ahead, handed out first by {@link #next()}. */
-    private final AtomicReference<Batch> lookahead = new AtomicReference<>();
-    /** Bytes handed to DuckDB in the current part (file); a part ends once it reaches {@link #partLimit}. */
-    private final AtomicLong partBytes = new AtomicLong();
     private final long partLimit;
     private final AtomicLong bytesRead = new AtomicLong();
-    /** Bytes and rows handed to DuckDB so far, all parts: the rows' measured width ({@link #valueBytesPerRow}). */
-    private final AtomicLong handedBytes = new AtomicLong();
-    private final AtomicLong handedRows = new AtomicLong();
 
     /**
      * @param partLimit stream bytes (values as DuckDB holds them in memory) after which
@@ -88,20 +80,11 @@ final class CopyStream implements AutoCloseable {
         for (int i = 0; i < batches; i++) {
             free.add(new Batch(columns));
         }
-        OPEN.put(id, this);
-    }
-
-    static CopyStream byId(String id) {
-        CopyStream s = OPEN.get(id);
-        if (s == null) {
-            throw new IllegalStateException("no open COPY stream " + id);
-        }
-        return s;
     }
 
     /**
      * Starts a COPY (one range) on {@code connection} in a new thread; the connection is the
-     * reader's until the stream ends. Call it for every range before the first {@link #next()}.
+     * reader's until the stream ends. Call it for every range before the first {@link #take()}.
      */
     void start(PGConnection connection, String copySql, String threadName) {
         RowDecoder decoder = new RowDecoder(columns, watermarkIndex);
@@ -168,81 +151,90 @@ final class CopyStream implements AutoCloseable {
     }
 
     /**
-     * The next batch of rows, or null at the end of the current part (or of the data); throws what
-     * the reader failed with. Safe for several consumers.
+     * The next decoded batch, or null once every reader has ended; throws what a reader failed
+     * with. Safe for several writers at once.
      */
-    Batch next() throws InterruptedException {
-        if (partBytes.get() >= partLimit) {
-            return null;
-        }
-        Batch b = lookahead.getAndSet(null);
-        if (b != null) {
-            handOut(b);
-            return b;
-        }
+    Batch take() throws InterruptedException {
         if (ended) {
             return null;
-        }
-        b = filled.take();
-        if (b == END) {
-            ended = true;
-            filled.offer(END); // for the other consumers, if DuckDB runs several
-            if (failure.get() != null) {
-                throw new StreamFailedException(failure.get());
-            }
-            return null;
-        }
-        handOut(b);
-        return b;
-    }
-
-    private void handOut(Batch b) {
-        long bytes = b.bytes();
-        partBytes.addAndGet(bytes);
-        handedBytes.addAndGet(bytes);
-        handedRows.addAndGet(b.rows);
-    }
-
-    /**
-     * Bytes of values per row in the batches handed to DuckDB so far and the one {@link #hasMore()}
-     * looked ahead at (what the Parquet writer encodes per row); empty before the first batch. Call
-     * it between parts, when no consumer is taking batches.
-     */
-    OptionalDouble valueBytesPerRow() {
-        long bytes = handedBytes.get();
-        long rows = handedRows.get();
-        Batch ahead = lookahead.get();
-        if (ahead != null) {
-            bytes += ahead.bytes();
-            rows += ahead.rows;
-        }
-        return rows == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) bytes / rows);
-    }
-
-    /** Starts the next part (file). */
-    void startPart() {
-        partBytes.set(0);
-    }
-
-    /** Whether rows remain after the current part: waits for the next batch or the end. */
-    boolean hasMore() throws InterruptedException {
-        if (lookahead.get() != null) {
-            return true;
-        }
-        if (ended) {
-            return false;
         }
         Batch b = filled.take();
         if (b == END) {
             ended = true;
-            filled.offer(END);
+            filled.offer(END); // for the other writers
             if (failure.get() != null) {
                 throw new StreamFailedException(failure.get());
             }
-            return false;
+            return null;
         }
-        lookahead.set(b);
-        return true;
+        return b;
+    }
+
+    /**
+     * A new part (one Parquet file) that starts with {@code first} (null: the stream had ended)
+     * and takes further batches until about {@code partLimit} bytes; the table function finds it
+     * by its id. Close it when its file is written.
+     */
+    Part part(Batch first) {
+        return new Part(first);
+    }
+
+    static Part partById(String id) {
+        Part p = OPEN.get(id);
+        if (p == null) {
+            throw new IllegalStateException("no open COPY part " + id);
+        }
+        return p;
+    }
+
+    /**
+     * One file's share of the stream, read by one DuckDB {@code COPY} on one thread (the writer's):
+     * its batches, then null once it holds about {@code partLimit} bytes (as DuckDB holds them in
+     * memory) or the stream has ended.
+     */
+    final class Part implements AutoCloseable {
+
+        final String id = UUID.randomUUID().toString();
+        private Batch first;
+        private long bytes;
+
+        private Part(Batch first) {
+            this.first = first;
+            OPEN.put(id, this);
+        }
+
+        List<PgColumn> columns() {
+            return columns;
+        }
+
+        Batch next() throws InterruptedException {
+            Batch b = first;
+            if (b != null) {
+                first = null;
+            } else if (bytes >= partLimit) {
+                return null;
+            } else {
+                b = take();
+                if (b == null) {
+                    return null;
+                }
+            }
+            bytes += b.bytes();
+            return b;
+        }
+
+        void release(Batch b) {
+            CopyStream.this.release(b);
+        }
+
+        @Override
+        public void close() {
+            OPEN.remove(id);
+            if (first != null) { // never handed to DuckDB (its COPY failed first)
+                release(first);
+                first = null;
+            }
+        }
     }
 
     void release(Batch b) {
@@ -299,7 +291,6 @@ final class CopyStream implements AutoCloseable {
 
     @Override
     public void close() {
-        OPEN.remove(id);
         if (readers.stream().anyMatch(Thread::isAlive)) {
             cancel();
             try {

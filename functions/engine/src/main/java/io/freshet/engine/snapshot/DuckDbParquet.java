@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +21,15 @@ import org.duckdb.FreshetTableFunction;
 
 /**
  * An in-memory DuckDB that turns {@link CopyStream}s into zstd Parquet: a Java table function
- * ({@code freshet_pg_copy(id)}) yields the stream's batches and {@code COPY (SELECT ...) TO
- * 'file' (FORMAT parquet)} writes them as they come, so no table is ever materialised. Bounded by
+ * ({@code freshet_pg_copy(id)}) yields the batches of one {@link CopyStream.Part} and {@code COPY
+ * (SELECT ...) TO 'file' (FORMAT parquet)} writes them as they come, so no table is ever
+ * materialised. DuckDB runs with one thread, so that a COPY runs wholly on the Java thread that
+ * executes it: the table function is then called on a thread the JVM knows. On one of DuckDB's own
+ * threads the driver attaches the thread to the JVM for every call and detaches it after, a new
+ * {@code java.lang.Thread} each time; measured, a snapshot of three integers spent twice the CPU
+ * per row (0.29-0.36 µs against 0.13-0.15) whenever DuckDB ran its one task there. Writing in
+ * parallel is therefore several COPYs at once, each on a writer thread of the snapshot's and a
+ * connection of its own, each writing its own files ({@link #writers}). Bounded by
  * {@code memory_limit}; DuckDB spills under {@code temp_directory}; its home and extension
  * directories are under the work directory, never {@code $HOME}; extensions are never installed or
  * loaded automatically (json and parquet are built in).
@@ -37,14 +43,12 @@ final class DuckDbParquet implements AutoCloseable {
      * for the same cores, so speed wins.
      */
     static final int ZSTD_LEVEL = 1;
-    /** A row whose estimate ({@link #estimatedRowBytes}) is at most this is narrow: the 8-column table's is 145, the 22-column one's 484. */
+    /** A row whose {@link #rowBytes} is at most this is narrow. */
     static final int NARROW_ROW_BYTES = 192;
-    private static final int VARIABLE_WIDTH_GUESS = 32;
     private static final int PER_VALUE_BYTES = 8;
 
     private final DuckDBConnection root;
     private final long rowGroupBytes;
-    private final int threads;
     private final List<DuckDBConnection> connections = new ArrayList<>();
     /** DuckDB's JSON type, for json and jsonb columns (destroyed on close). */
     private final ByteBuffer jsonType;
@@ -56,7 +60,7 @@ final class DuckDbParquet implements AutoCloseable {
         Files.createDirectories(settings.tempDir());
         Properties p = new Properties();
         p.setProperty("memory_limit", settings.memoryLimit());
-        p.setProperty("threads", Integer.toString(settings.threads()));
+        p.setProperty("threads", "1"); // see the class comment: parallel writers are parallel COPYs
         p.setProperty("temp_directory", settings.tempDir().toAbsolutePath().toString());
         p.setProperty("home_directory", home.toAbsolutePath().toString());
         p.setProperty("extension_directory", home.resolve("extensions").toAbsolutePath().toString());
@@ -66,9 +70,8 @@ final class DuckDbParquet implements AutoCloseable {
         // (AsyncWriteQueue::AbortWrites waits for a task blocked on the queue's own mutex): a failed
         // snapshot would hang instead of failing. Synchronous writes fail cleanly.
         p.setProperty("async_threads", "0");
-        p.setProperty("preserve_insertion_order", "false"); // row groups written by whichever thread fills one; else ROW_GROUP_SIZE_BYTES is ignored
-        this.threads = settings.threads();
-        // Each thread fills its own row group: together they may take a quarter of the memory limit.
+        p.setProperty("preserve_insertion_order", "false"); // else ROW_GROUP_SIZE_BYTES is ignored
+        // Each writer fills its own row group: together they may take a quarter of the memory limit.
         this.rowGroupBytes = Math.max(1L << 20, Math.min(128L << 20, bytes(settings.memoryLimit()) / 4 / settings.threads()));
         try {
             // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
@@ -97,7 +100,7 @@ final class DuckDbParquet implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'"); // no conversion should ever depend on the host's zone
             }
-            FreshetTableFunction.register(c, FUNCTION, new StreamFunction(threads, jsonType));
+            FreshetTableFunction.register(c, FUNCTION, new PartFunction(jsonType));
             return c;
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB: " + e.getMessage(), e);
@@ -105,13 +108,13 @@ final class DuckDbParquet implements AutoCloseable {
     }
 
     /**
-     * Writes the stream to {@code file} as zstd Parquet, returning the rows DuckDB wrote. Columns
+     * Writes the part to {@code file} as zstd Parquet, returning the rows DuckDB wrote. Columns
      * keep their PostgreSQL names; the stream's own columns are {@code c0, c1, ...}, so names that
      * DuckDB would consider equal ({@code Name} and {@code name}) never meet in its binder.
      */
-    long copyToParquet(Connection duck, CopyStream stream, Path file) throws SQLException {
+    long copyToParquet(Connection duck, CopyStream.Part part, Path file) throws SQLException {
         StringBuilder select = new StringBuilder();
-        List<PgColumn> columns = stream.columns;
+        List<PgColumn> columns = part.columns();
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
                 select.append(", ");
@@ -119,7 +122,7 @@ final class DuckDbParquet implements AutoCloseable {
             PgColumn c = columns.get(i);
             select.append(c.duckdbExpression(Sql.quoteIdent("c" + i))).append(" AS ").append(Sql.quoteIdent(c.name()));
         }
-        String sql = "COPY (SELECT " + select + " FROM " + FUNCTION + "(" + Sql.quoteLiteral(stream.id) + ")) TO "
+        String sql = "COPY (SELECT " + select + " FROM " + FUNCTION + "(" + Sql.quoteLiteral(part.id) + ")) TO "
                 + Sql.quoteLiteral(file.toAbsolutePath().toString())
                 + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + ZSTD_LEVEL + ", ROW_GROUP_SIZE_BYTES " + rowGroupBytes + ")";
         try (Statement s = duck.createStatement()) {
@@ -133,45 +136,26 @@ final class DuckDbParquet implements AutoCloseable {
     }
 
     /**
-     * The DuckDB threads that take a stream's batches and write its row groups, for a row of
-     * {@code rowBytes} ({@link #rowBytes}): every one of {@code threads} for a wide row, so that
-     * the Parquet writer's CPU (encoding, statistics, zstd) spreads over the cores instead of
-     * queueing behind one thread; one for a narrow row, whose writing one thread keeps up with
-     * (about 6M rows/s of three integers here) and which a second thread only slows with its
-     * hand-offs and its own row groups. Measured: a table of three integers, 6.43-6.45M rows/s with
-     * one writer against 6.06-6.27M with two; the 8-column table 2.2M against 1.9-2.1M; the
-     * 22-column table and 50 bigints faster with two (docs/performance.md, "One writer for narrow
-     * rows"). Rows keep no particular order in the file either way (a table has none).
+     * How many COPYs write a table at once, each on a thread and a DuckDB connection of its own,
+     * for rows of {@code rowBytes} ({@link #rowBytes}): every one of {@code threads} for a wide
+     * row, so that the Parquet writer's CPU (encoding, statistics, zstd) spreads over the cores
+     * instead of queueing behind one thread; one for a narrow row, which one writer keeps up with
+     * (about 6M rows/s of three integers here) and which a second only slows with its hand-offs and
+     * the CPU it takes from the readers (and, on a shared machine, from the database's backends).
+     * Measured in docs/performance.md ("One writer for narrow rows").
      */
     static int writers(int rowBytes, int threads) {
         return rowBytes <= NARROW_ROW_BYTES ? 1 : threads;
     }
 
     /**
-     * What a row costs the Parquet writer, in bytes: the values' bytes per row as measured in the
-     * batches so far ({@link CopyStream#valueBytesPerRow}), else as {@link #estimatedRowBytes}
-     * guesses from the types; and {@value #PER_VALUE_BYTES} per column for what the writer does per
-     * value whatever its width (validity, statistics, the dictionary's lookup).
+     * What a row costs the Parquet writer, in bytes: its values as DuckDB holds them
+     * ({@code valueBytesPerRow}, measured on the first batch) and {@value #PER_VALUE_BYTES} per
+     * column for what the writer does per value whatever its width (validity, statistics, the
+     * dictionary's lookup).
      */
-    static int rowBytes(List<PgColumn> columns, OptionalDouble measuredValueBytes) {
-        if (measuredValueBytes.isEmpty()) {
-            return estimatedRowBytes(columns);
-        }
-        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(measuredValueBytes.getAsDouble())) + PER_VALUE_BYTES * columns.size();
-    }
-
-    /**
-     * {@link #rowBytes} guessed from the column types alone: each value's width in the stream (a
-     * variable-width value counted as {@value #VARIABLE_WIDTH_GUESS}, a list as its entry and as
-     * much again for its elements) and {@value #PER_VALUE_BYTES} per column.
-     */
-    static int estimatedRowBytes(List<PgColumn> columns) {
-        int bytes = 0;
-        for (PgColumn c : columns) {
-            int width = c.width();
-            bytes += (width > 0 ? width : VARIABLE_WIDTH_GUESS) + (c.kind() == Kind.ARRAY ? VARIABLE_WIDTH_GUESS : 0) + PER_VALUE_BYTES;
-        }
-        return bytes;
+    static int rowBytes(double valueBytesPerRow, int columns) {
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(valueBytesPerRow)) + PER_VALUE_BYTES * columns;
     }
 
     /** {@code 256MB}, {@code 1.5GiB} -> bytes (KB = 1000, KiB = 1024, as DuckDB reads them). */
@@ -230,34 +214,31 @@ final class DuckDbParquet implements AutoCloseable {
         }
     }
 
-    /** {@code freshet_pg_copy(id)}: the batches of the open {@link CopyStream} with that id, one chunk each. */
-    private static final class StreamFunction implements FreshetTableFunction.Source {
+    /** {@code freshet_pg_copy(id)}: the batches of the open {@link CopyStream.Part} with that id, one chunk each. */
+    private static final class PartFunction implements FreshetTableFunction.Source {
 
-        private final int consumers;
         private final ByteBuffer jsonType;
 
-        StreamFunction(int consumers, ByteBuffer jsonType) {
-            this.consumers = consumers;
+        PartFunction(ByteBuffer jsonType) {
             this.jsonType = jsonType;
         }
 
         @Override
         public Object bind(ByteBuffer bindInfo, String id) {
-            CopyStream stream = CopyStream.byId(id);
-            DuckDbVectors.declare(bindInfo, stream.columns, jsonType);
-            return stream;
+            CopyStream.Part part = CopyStream.partById(id);
+            DuckDbVectors.declare(bindInfo, part.columns(), jsonType);
+            return part;
         }
 
         @Override
-        public int maxThreads(Object bindData) {
-            CopyStream stream = (CopyStream) bindData;
-            return writers(rowBytes(stream.columns, stream.valueBytesPerRow()), consumers);
+        public int maxThreads(Object part) {
+            return 1; // a part is one writer's; DuckDB has one thread anyway
         }
 
         @Override
         public long fill(Object bindData, ByteBuffer chunk) throws InterruptedException {
-            CopyStream stream = (CopyStream) bindData;
-            Batch batch = stream.next();
+            CopyStream.Part part = (CopyStream.Part) bindData;
+            Batch batch = part.next();
             if (batch == null) {
                 return 0;
             }
@@ -265,7 +246,7 @@ final class DuckDbParquet implements AutoCloseable {
                 DuckDbVectors.write(chunk, batch);
                 return batch.rows;
             } finally {
-                stream.release(batch);
+                part.release(batch);
             }
         }
     }

@@ -15,9 +15,11 @@ public interface ParquetFileListener {
     };
 
     /**
-     * Called on the snapshot's worker thread, in order, for each file of each table. Hand slow work
-     * (an upload) to another thread: the next file is written only after this returns. An
-     * exception fails the snapshot.
+     * Called once for each file of each table, on the thread that wrote it (a table may be written
+     * by several at once), never twice at once: calls are one after another, in the order the files
+     * are complete, which is not always their names' order. Hand slow work (an upload) to another
+     * thread: the writer that wrote the file, and any other that completes one meanwhile, waits
+     * until this returns. An exception fails the snapshot.
      *
      * @param output the table's output (asset)
      * @param file   the complete file

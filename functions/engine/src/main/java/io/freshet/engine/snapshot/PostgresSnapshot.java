@@ -242,7 +242,7 @@ public final class PostgresSnapshot {
 
             List<TableSnapshot> results;
             try (duck) {
-                results = new TableCopier(partBytes).run(plans, ranges, pg, duck.await(), listener, settings.lockTimeout());
+                results = new TableCopier(partBytes, settings.threads()).run(plans, ranges, pg, duck.await(), listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
                 PgSession.execute(c, "COMMIT");

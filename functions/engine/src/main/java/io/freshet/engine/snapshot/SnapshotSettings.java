@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  *                            groups being written, a quarter of the limit among the threads) fails
  *                            the snapshot cleanly. 256MB holds rows of 64 KB values; a Java heap of
  *                            ~150 MB comes on top (the decoder's batches, pgjdbc)
- * @param threads             DuckDB's {@code threads}: each takes decoded batches and writes row
- *                            groups, so the Parquet writer's work spreads over the cores
+ * @param threads             the most writers of one table: DuckDB {@code COPY}s at once, each on
+ *                            a thread of its own taking decoded batches and writing its own files,
+ *                            so the Parquet writer's work spreads over the cores; a table of narrow
+ *                            rows gets one ({@code DuckDbParquet.writers})
  * @param tempDir             DuckDB's {@code temp_directory}, where it spills
  * @param parallelConnections PostgreSQL connections reading at once, all from the same exported
  *                            snapshot: a large table is split into up to this many ctid page ranges
@@ -76,7 +78,7 @@ public record SnapshotSettings(String memoryLimit, int threads, Path tempDir, in
     }
 
     /**
-     * 1 GB for DuckDB, one DuckDB thread per available processor (at least 2), spilling under
+     * 1 GB for DuckDB, one writer per available processor (at least 2), spilling under
      * {@code workDir/duckdb-tmp}, one connection.
      */
     public static SnapshotSettings defaults(Path workDir) {

@@ -30,9 +30,14 @@ import org.postgresql.util.PSQLException;
 final class TableCopier {
 
     private final long partBytes;
+    private final int maxWriters;
+    /** Held while a file is announced: the listener is never called twice at once, whatever the tables and writers. */
+    private final Object announcing = new Object();
 
-    TableCopier(long partBytes) {
+    /** @param maxWriters the most writers (DuckDB COPYs at once) one table gets: the snapshot's {@code threads} */
+    TableCopier(long partBytes, int maxWriters) {
         this.partBytes = partBytes;
+        this.maxWriters = maxWriters;
     }
 
     /**
@@ -120,52 +125,43 @@ final class TableCopier {
         }
     }
 
-    /** Reads {@code ranges} of the table at once, range i on connection i, into one stream and its Parquet files. */
+    /**
+     * Reads {@code ranges} of the table at once, range i on connection i, into one stream, written
+     * as Parquet files by as many writers as the rows' width needs ({@link DuckDbParquet#writers},
+     * measured on the first batch).
+     */
     private TableSnapshot copyTable(TablePlan plan, List<TableRange> ranges, List<Connection> pg, DuckDbParquet parquet, DuckDBConnection duck,
                                     ParquetFileListener listener, Duration lockTimeout) {
         String output = plan.request().output();
         clearDirectory(plan);
-        List<Path> files = new ArrayList<>();
-        long written = 0;
-        long bytes = 0;
         try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes, ranges.size())) {
             for (int r = 0; r < ranges.size(); r++) {
                 stream.start(pg.get(r).unwrap(PGConnection.class), TablePlanner.copySql(plan, ranges.get(r)),
                         "freshet-copy " + output + (ranges.size() > 1 ? " #" + r : ""));
             }
-            stream.hasMore(); // DuckDB's writers are chosen by the width of the rows in the first batch (DuckDbParquet.writers)
-            do {
-                Path file = plan.dir().resolve(String.format("part-%05d.parquet", files.size()));
-                long rows = copyPart(plan, stream, parquet, duck, file, files.isEmpty(), lockTimeout);
-                files.add(file);
-                written += rows;
-                bytes += Files.size(file);
-                try {
-                    listener.fileWritten(output, file, rows);
-                } catch (Exception e) {
-                    stream.cancel();
-                    throw new SnapshotException(plan.table(), "the file listener failed on " + file.getFileName() + ": " + e, e);
-                }
-            } while (stream.hasMore());
+            Batch first = stream.take();
+            int writers = first == null ? 1
+                    : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), maxWriters);
+            ParquetParts parts = new ParquetParts(plan, stream, parquet, listener, announcing);
+            Throwable writeFailure = parts.write(first, duck, writers);
             Throwable readerFailure = stream.await();
-            if (readerFailure != null) {
-                throw failure(plan, readerFailure, lockTimeout);
+            if (writeFailure != null || readerFailure != null) {
+                // A reader's failure comes first: DuckDB's own then is only its echo through the table function.
+                throw failure(plan, readerFailure != null ? readerFailure : writeFailure, lockTimeout);
             }
-            if (written != stream.rows()) {
-                throw new SnapshotException(plan.table(), "DuckDB wrote " + written + " rows where PostgreSQL sent " + stream.rows());
+            if (parts.rows() != stream.rows()) {
+                throw new SnapshotException(plan.table(), "DuckDB wrote " + parts.rows() + " rows where PostgreSQL sent " + stream.rows());
             }
             Optional<String> watermark = Optional.empty();
             if (plan.watermarkIndex() >= 0) {
                 watermark = stream.watermark().text().or(() -> plan.request().lastWatermark());
             }
             List<ColumnInfo> columns = plan.columns().stream().map(PgColumn::info).toList();
-            return new TableSnapshot(output, files, written, bytes, PostgresSnapshot.schemaHash(columns), watermark, columns);
+            return new TableSnapshot(output, parts.files(), parts.rows(), parts.bytes(), PostgresSnapshot.schemaHash(columns), watermark, columns);
         } catch (CopyStream.StreamFailedException e) {
             throw failure(plan, e, lockTimeout);
         } catch (SQLException e) {
             throw failure(plan, e, lockTimeout);
-        } catch (IOException e) {
-            throw new SnapshotException(plan.table(), "I/O: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SnapshotException(plan.table(), "interrupted", e);
@@ -193,28 +189,6 @@ final class TableCopier {
         } catch (IOException e) {
             throw new SnapshotException(plan.table(), "cannot remove the Parquet files in " + plan.dir() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Writes the stream's next part to {@code file}; the first part's columns must be the table's. */
-    private static long copyPart(TablePlan plan, CopyStream stream, DuckDbParquet parquet, DuckDBConnection duck, Path file,
-                                 boolean first, Duration lockTimeout) throws SQLException, InterruptedException {
-        stream.startPart();
-        long rows;
-        try {
-            rows = parquet.copyToParquet(duck, stream, file);
-        } catch (SQLException e) {
-            stream.cancel();
-            Throwable readerFailure = stream.await();
-            throw failure(plan, readerFailure != null ? readerFailure : e, lockTimeout);
-        }
-        if (first) {
-            List<String> names = DuckDbParquet.columnNames(duck, file);
-            List<String> expected = plan.columns().stream().map(PgColumn::name).toList();
-            if (!names.equals(expected)) {
-                throw new SnapshotException(plan.table(), "the Parquet file's columns " + names + " are not the table's " + expected);
-            }
-        }
-        return rows;
     }
 
     private static SnapshotException failure(TablePlan plan, Throwable cause, Duration lockTimeout) {

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,26 +42,16 @@ class ApiContractTest {
 
     @Test
     void aNarrowRowHasOneParquetWriterAWideOneEveryThread() {
-        // bench snapshot's 8-column table: bigint, int, numeric(12,2), text, boolean, date, timestamptz, uuid
-        List<PgColumn> eight = List.of(column(Kind.INT8), column(Kind.INT4), new PgColumn("c", "numeric(12,2)", Kind.DECIMAL, 12, 2, null),
-                column(Kind.TEXT), column(Kind.BOOL), column(Kind.DATE), column(Kind.TIMESTAMPTZ), column(Kind.UUID));
-        assertEquals(145, DuckDbParquet.estimatedRowBytes(eight));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(eight, OptionalDouble.empty()), 4));
-        List<PgColumn> fiftyBigints = Collections.nCopies(50, column(Kind.INT8));
-        assertEquals(800, DuckDbParquet.estimatedRowBytes(fiftyBigints));
-        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(fiftyBigints, OptionalDouble.empty()), 4));
-        PgColumn ints = new PgColumn("c", "integer[]", Kind.ARRAY, 0, 0, column(Kind.INT4));
-        assertEquals(16 + 32 + 8, DuckDbParquet.estimatedRowBytes(List.of(ints)));
-        // Measured widths replace the guess: three texts of 1 KB are wide, ten of 4 bytes narrow.
-        List<PgColumn> threeTexts = Collections.nCopies(3, column(Kind.TEXT));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(threeTexts, OptionalDouble.empty()), 2));
-        assertEquals(3072 + 24, DuckDbParquet.rowBytes(threeTexts, OptionalDouble.of(3072)));
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(threeTexts, OptionalDouble.of(3072)), 2));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(Collections.nCopies(10, column(Kind.TEXT)), OptionalDouble.of(40)), 2));
-    }
-
-    private static PgColumn column(Kind kind) {
-        return new PgColumn("c", kind.name().toLowerCase(Locale.ROOT), kind, 0, 0, null);
+        // bench snapshot's 8-column table (bigint, int, numeric(12,2), a 10-character text, boolean, date, timestamptz, uuid): 63 bytes of values
+        assertEquals(63 + 64, DuckDbParquet.rowBytes(63, 8));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(63, 8), 4));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(16, 3), 2));
+        // 50 bigints, or three texts of 1 KB: every thread
+        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(408, 51), 4));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(3072, 3), 2));
+        // the edge: 192 is narrow, 193 wide
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(192 - 80, 10), 2));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(193 - 80, 10), 2));
     }
 
     @Test

@@ -11,10 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -141,6 +145,39 @@ class ParallelSnapshotTest {
         assertEquals(serial.schemaHash(), parallel.schemaHash());
         assertEquals("0 only in the first, 0 only in the second, 3010 and 3010 rows", difference(serial.parquetFiles(), parallel.parquetFiles()));
         Parity.assertSameRows(pg, "every_type", null, parallel.parquetFiles(), "id", TypeMappingTest.EVERY_COLUMN);
+    }
+
+    @Test
+    void aWideTableIsWrittenByEveryWriterInPartsEachAnnouncedOnceAndNeverTwoAtOnce() throws Exception {
+        // about 300 bytes of values a row: wide, so both of settings(2)'s writers write it, in parts of 256 kB
+        pg.execute("CREATE TABLE wide AS SELECT g AS id, repeat(md5(g::text), 4) AS a, repeat(md5((g + 1)::text), 4) AS b, "
+                + "g * 1.5 AS x, now() AS at FROM generate_series(1, 30000) g");
+        AtomicInteger inFlight = new AtomicInteger();
+        List<String> announced = Collections.synchronizedList(new ArrayList<>());
+        Set<String> writers = ConcurrentHashMap.newKeySet();
+        ParquetFileListener listener = (output, file, rows) -> {
+            assertEquals(1, inFlight.incrementAndGet(), "two files announced at once");
+            try {
+                writers.add(Thread.currentThread().getName());
+                announced.add(file.getFileName().toString());
+                Thread.sleep(5); // a window in which an overlapping announcement would be seen
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        };
+        TableRequest request = TableRequest.full("public", "wide", "raw.wide");
+        TableSnapshot parts = new PostgresSnapshot(new Watch(), 256 << 10, 1).snapshot(info, List.of(request), dir(), settings(1), listener)
+                .table(request.output());
+        SnapshotSettings oneWriter = new SnapshotSettings("256MB", 1, work.resolve("spill"), 1);
+        TableSnapshot whole = snapshot(new Watch(), request, dir(), oneWriter);
+
+        List<String> names = parts.parquetFiles().stream().map(f -> f.getFileName().toString()).toList();
+        assertTrue(names.size() > 4, "parts: " + names);
+        assertEquals(IntStream.range(0, names.size()).mapToObj(i -> String.format("part-%05d.parquet", i)).toList(), names);
+        assertEquals(names, announced.stream().sorted().toList(), "each file announced once");
+        assertEquals(2, writers.size(), "announced by the writers that wrote them: " + writers);
+        assertEquals(30000, parts.rows());
+        assertEquals("0 only in the first, 0 only in the second, 30000 and 30000 rows", difference(whole.parquetFiles(), parts.parquetFiles()));
     }
 
     @Test

@@ -1,0 +1,140 @@
+package io.freshet.engine.snapshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Writes one table's {@link CopyStream} as Parquet files ({@code part-00000.parquet}, ...) of
+ * about the stream's part size, with one writer or several at once: each writer runs DuckDB
+ * {@code COPY}s on a thread and a DuckDB connection of its own, one part after another, taking
+ * batches from the same stream, so that the Parquet writer's CPU spreads over the cores (see
+ * {@link DuckDbParquet}). Each file is announced to the listener as soon as it is complete, one
+ * announcement at a time. The first failure (DuckDB's, a reader's, the listener's) cancels the
+ * stream, which ends every other writer's part.
+ */
+final class ParquetParts {
+
+    private final TablePlan plan;
+    private final CopyStream stream;
+    private final DuckDbParquet parquet;
+    private final ParquetFileListener listener;
+    /** Held while the listener runs: it is never called twice at once, whatever the writers. */
+    private final Object announcing;
+    private final AtomicInteger nextIndex = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Path> files = new ArrayList<>();
+    private long rows;
+    private long bytes;
+
+    ParquetParts(TablePlan plan, CopyStream stream, DuckDbParquet parquet, ParquetFileListener listener, Object announcing) {
+        this.plan = plan;
+        this.stream = stream;
+        this.parquet = parquet;
+        this.listener = listener;
+        this.announcing = announcing;
+    }
+
+    /**
+     * Writes the whole stream with {@code writers} writers, the first on this thread with
+     * {@code duck}, starting with {@code first} (already taken from the stream; null when the stream
+     * was empty, which still makes one file, with the columns and no rows). Returns the first
+     * failure, or null.
+     */
+    Throwable write(Batch first, DuckDBConnection duck, int writers) throws InterruptedException {
+        List<Thread> others = new ArrayList<>();
+        for (int k = 1; k < writers; k++) {
+            DuckDBConnection own = parquet.connect();
+            others.add(Thread.ofPlatform().daemon().name("freshet-parquet " + plan.request().output() + " #" + k)
+                    .start(() -> writeParts(null, own, false)));
+        }
+        writeParts(first, duck, true);
+        try {
+            for (Thread t : others) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            stream.cancel();
+            throw e;
+        }
+        return failure.get();
+    }
+
+    /** The files written, in name order. */
+    synchronized List<Path> files() {
+        List<Path> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparing(Path::toString));
+        return sorted;
+    }
+
+    /** Rows DuckDB wrote, all files. */
+    synchronized long rows() {
+        return rows;
+    }
+
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    /** One writer: parts one after another while the stream has batches; the first writer makes at least one. */
+    private void writeParts(Batch first, DuckDBConnection duck, boolean atLeastOne) {
+        try {
+            Batch b = first != null || atLeastOne ? first : stream.take();
+            boolean mustWrite = atLeastOne;
+            while ((b != null || mustWrite) && failure.get() == null) {
+                mustWrite = false;
+                int index = nextIndex.getAndIncrement();
+                Path file = plan.dir().resolve(String.format("part-%05d.parquet", index));
+                long fileRows;
+                try (CopyStream.Part part = stream.part(b)) {
+                    fileRows = parquet.copyToParquet(duck, part, file);
+                }
+                if (index == 0) {
+                    checkColumns(duck, file);
+                }
+                announce(file, fileRows);
+                b = stream.take();
+            }
+            if (b != null) {
+                stream.release(b); // taken after another writer failed
+            }
+        } catch (Throwable t) {
+            if (failure.compareAndSet(null, t)) {
+                stream.cancel(); // the other writers' parts end with the stream
+            }
+        }
+    }
+
+    /** The first file's columns must be the table's (DuckDB names them from the SELECT). */
+    private void checkColumns(DuckDBConnection duck, Path file) throws SQLException {
+        List<String> names = DuckDbParquet.columnNames(duck, file);
+        List<String> expected = plan.columns().stream().map(PgColumn::name).toList();
+        if (!names.equals(expected)) {
+            throw new SnapshotException(plan.table(), "the Parquet file's columns " + names + " are not the table's " + expected);
+        }
+    }
+
+    private void announce(Path file, long fileRows) throws IOException {
+        long size = Files.size(file);
+        synchronized (this) {
+            files.add(file);
+            rows += fileRows;
+            bytes += size;
+        }
+        synchronized (announcing) {
+            try {
+                listener.fileWritten(plan.request().output(), file, fileRows);
+            } catch (Exception e) {
+                throw new SnapshotException(plan.table(), "the file listener failed on " + file.getFileName() + ": " + e, e);
+            }
+        }
+    }
+}
