@@ -21,7 +21,11 @@ import java.sql.SQLException;
  */
 public final class FreshetTableFunction extends DuckDBTableFunctionWrapper {
 
-    /** What the table function does; its methods run on DuckDB's threads. */
+    /**
+     * What the table function does; its methods run on the threads that execute the query (with
+     * DuckDB's {@code threads} above 1, also on DuckDB's own, which the driver attaches to the JVM
+     * anew for every call).
+     */
     public interface Source {
 
         /** Declares the result columns ({@link #addColumn}) for the call's VARCHAR argument; returns the bind data. */

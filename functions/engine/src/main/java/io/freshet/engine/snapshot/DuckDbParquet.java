@@ -43,12 +43,22 @@ final class DuckDbParquet implements AutoCloseable {
      * for the same cores, so speed wins.
      */
     static final int ZSTD_LEVEL = 1;
+    /**
+     * The least memory ({@code memory_limit}) a writer is given: its row group (a share of a quarter
+     * of the limit), the Parquet writer's pages, and the strings of the chunk at hand (up to
+     * {@link Batch#PAYLOAD_LIMIT}), which DuckDB allocates inside the table function's call, where
+     * its out-of-memory error cannot become a Java exception and aborts the process. Under a limit
+     * too small for every thread, fewer writers: then DuckDB runs out of memory in its own code
+     * first, which fails the snapshot cleanly.
+     */
+    static final long WRITER_MEMORY = 64L << 20;
     /** A row whose {@link #rowBytes} is at most this is narrow. */
     static final int NARROW_ROW_BYTES = 192;
     private static final int PER_VALUE_BYTES = 8;
 
     private final DuckDBConnection root;
     private final long rowGroupBytes;
+    private final int maxWriters;
     private final List<DuckDBConnection> connections = new ArrayList<>();
     /** DuckDB's JSON type, for json and jsonb columns (destroyed on close). */
     private final ByteBuffer jsonType;
@@ -71,6 +81,7 @@ final class DuckDbParquet implements AutoCloseable {
         // snapshot would hang instead of failing. Synchronous writes fail cleanly.
         p.setProperty("async_threads", "0");
         p.setProperty("preserve_insertion_order", "false"); // else ROW_GROUP_SIZE_BYTES is ignored
+        this.maxWriters = (int) Math.max(1, Math.min(settings.threads(), bytes(settings.memoryLimit()) / WRITER_MEMORY));
         // Each writer fills its own row group: together they may take a quarter of the memory limit.
         this.rowGroupBytes = Math.max(1L << 20, Math.min(128L << 20, bytes(settings.memoryLimit()) / 4 / settings.threads()));
         try {
@@ -90,6 +101,11 @@ final class DuckDbParquet implements AutoCloseable {
             duck.close();
             throw e;
         }
+    }
+
+    /** The most writers one table gets: the settings' threads, fewer under a small memory limit ({@link #WRITER_MEMORY}). */
+    int maxWriters() {
+        return maxWriters;
     }
 
     /** A connection of its own for one worker, with the table function registered. */

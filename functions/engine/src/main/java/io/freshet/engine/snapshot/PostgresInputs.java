@@ -112,7 +112,7 @@ public final class PostgresInputs {
             try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
                 // One connection, each input read whole: a query has no pages to split, and inputs are small next to snapshots.
                 List<List<TableRange>> whole = plans.stream().map(p -> List.of(TableRange.WHOLE)).toList();
-                results = new TableCopier(partBytes, settings.threads()).run(plans, whole, List.of(pg), duck, listener, settings.lockTimeout());
+                results = new TableCopier(partBytes).run(plans, whole, List.of(pg), duck, listener, settings.lockTimeout());
             }
             PgSession.execute(pg, "COMMIT");
             return new SnapshotResult(results);

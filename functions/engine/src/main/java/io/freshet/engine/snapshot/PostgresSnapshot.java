@@ -38,9 +38,10 @@ import java.util.Set;
  *     AS type) [AND "wm" <= CAST('upTo' AS type)]] [AND ctid >= '(p,0)'::tid AND ctid < '(q,0)'::tid])
  *     TO STDOUT (FORMAT binary)}, each range on its own connection. A reader thread per range decodes
  *     the binary rows into column batches laid out as DuckDB vectors, all into the table's one
- *     stream; DuckDB pulls them through a Java table function on every one of its threads and
- *     {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet, COMPRESSION zstd)} writes
- *     them as they arrive. PostgreSQL's backends, the decoders and DuckDB's Parquet writers run
+ *     stream; a writer's {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet,
+ *     COMPRESSION zstd)} pulls them through a Java table function and writes them as they arrive,
+ *     several writers at once for wide rows, each its own files ({@link ParquetParts}, {@link
+ *     DuckDbParquet#writers}). PostgreSQL's backends, the decoders and DuckDB's Parquet writers run
  *     at once; six batches of 2,048 rows (two more per further range) circulate between them,
  *     DuckDB is bounded by {@code memory_limit} and spills under {@code temp_directory}. An
  *     incremental table's watermark is the greatest over its ranges.</li>
@@ -242,7 +243,7 @@ public final class PostgresSnapshot {
 
             List<TableSnapshot> results;
             try (duck) {
-                results = new TableCopier(partBytes, settings.threads()).run(plans, ranges, pg, duck.await(), listener, settings.lockTimeout());
+                results = new TableCopier(partBytes).run(plans, ranges, pg, duck.await(), listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
                 PgSession.execute(c, "COMMIT");

@@ -30,14 +30,11 @@ import org.postgresql.util.PSQLException;
 final class TableCopier {
 
     private final long partBytes;
-    private final int maxWriters;
     /** Held while a file is announced: the listener is never called twice at once, whatever the tables and writers. */
     private final Object announcing = new Object();
 
-    /** @param maxWriters the most writers (DuckDB COPYs at once) one table gets: the snapshot's {@code threads} */
-    TableCopier(long partBytes, int maxWriters) {
+    TableCopier(long partBytes) {
         this.partBytes = partBytes;
-        this.maxWriters = maxWriters;
     }
 
     /**
@@ -141,7 +138,7 @@ final class TableCopier {
             }
             Batch first = stream.take();
             int writers = first == null ? 1
-                    : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), maxWriters);
+                    : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), parquet.maxWriters());
             ParquetParts parts = new ParquetParts(plan, stream, parquet, listener, announcing);
             Throwable writeFailure = parts.write(first, duck, writers);
             Throwable readerFailure = stream.await();
