@@ -50,9 +50,13 @@ final class ParquetParts {
      * failure, or null.
      */
     Throwable write(Batch first, DuckDBConnection duck, int writers) throws InterruptedException {
+        List<DuckDBConnection> connections = new ArrayList<>();
+        for (int k = 1; k < writers; k++) {
+            connections.add(parquet.connect()); // all before any writer starts: a failure here leaves nothing running
+        }
         List<Thread> others = new ArrayList<>();
         for (int k = 1; k < writers; k++) {
-            DuckDBConnection own = parquet.connect();
+            DuckDBConnection own = connections.get(k - 1);
             others.add(Thread.ofPlatform().daemon().name("freshet-parquet " + plan.request().output() + " #" + k)
                     .start(() -> writeParts(null, own, false)));
         }

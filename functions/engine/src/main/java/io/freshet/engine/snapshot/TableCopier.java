@@ -207,6 +207,8 @@ final class TableCopier {
             message = "PostgreSQL: " + (p.getServerErrorMessage() != null ? p.getServerErrorMessage().toString() : p.getMessage());
         } else if (c instanceof SQLException) {
             message = "DuckDB: " + firstLine(c.getMessage());
+        } else if (c instanceof IOException) {
+            message = "I/O: " + c.getMessage();
         } else {
             message = c.toString();
         }
