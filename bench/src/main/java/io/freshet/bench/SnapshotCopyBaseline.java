@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,7 +21,8 @@ import io.freshet.engine.snapshot.PostgresSnapshot;
  * What PostgreSQL itself can emit: {@code COPY (FORMAT binary) TO STDOUT} into a discarding stream,
  * the copies Freshet's own planner splits the table into for N connections
  * ({@link PostgresSnapshot#limitCopies}: ctid page ranges, a partitioned table's leaves in groups, a
- * small table, a view or a foreign table whole) run at once, each selecting the columns as stored,
+ * small table, a view or a foreign table whole) shared out among N connections at once, each
+ * taking the next as it finishes one, each selecting the columns as stored,
  * all in one exported snapshot as Freshet reads; or the whole table in one COPY.
  */
 final class SnapshotCopyBaseline {
@@ -41,18 +44,19 @@ final class SnapshotCopyBaseline {
             execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             List<String> sqls = PostgresSnapshot.limitCopies(leader, table.schema(), table.name(), connections);
             String snapshot = exportSnapshot(leader);
-            while (open.size() < sqls.size()) {
+            int readers = Math.min(connections, sqls.size());
+            while (open.size() < readers) {
                 Connection c = pg.connect();
                 open.add(c);
                 execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 execute(c, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
             }
             long t0 = System.nanoTime();
+            Queue<String> queue = new ConcurrentLinkedQueue<>(sqls);
             List<Future<Long>> copies = new ArrayList<>();
-            for (int i = 0; i < sqls.size(); i++) {
-                String sql = sqls.get(i);
+            for (int i = 0; i < readers; i++) {
                 Connection c = open.get(i);
-                copies.add(pool.submit(() -> c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, OutputStream.nullOutputStream())));
+                copies.add(pool.submit(() -> copyAll(c, queue)));
             }
             long rows = 0;
             for (Future<Long> f : copies) {
@@ -62,13 +66,23 @@ final class SnapshotCopyBaseline {
             if (rows != expectedRows) {
                 throw new IllegalStateException("COPY returned " + rows + " rows of " + expectedRows);
             }
-            return new Copies(sqls.size(), seconds);
+            return new Copies(readers, seconds);
         } finally {
             pool.shutdownNow();
             for (Connection c : open) {
                 c.close();
             }
         }
+    }
+
+    /** The copies this connection takes from {@code queue}, one after another as Freshet's readers take them; their rows. */
+    private static long copyAll(Connection c, Queue<String> queue) throws Exception {
+        long rows = 0;
+        String sql;
+        while ((sql = queue.poll()) != null) {
+            rows += c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, OutputStream.nullOutputStream());
+        }
+        return rows;
     }
 
     private static String exportSnapshot(Connection c) throws Exception {

@@ -1,7 +1,9 @@
 package io.freshet.engine.snapshot;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,8 +21,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 /**
- * One table's rows on their way from PostgreSQL to DuckDB. One reader thread per range of the
- * table ({@link TableRange}) runs that range's COPY on a connection of its own and decodes rows
+ * One table's rows on their way from PostgreSQL to DuckDB. One reader thread per connection runs
+ * the COPYs of the table's ranges ({@link TableRange}) it takes, one after another, and decodes rows
  * into {@link Batch}es; writers take them ({@link #take()}), each in the {@link Part} (file) that
  * its DuckDB {@code COPY} reads through the table function, while they encode earlier ones as
  * Parquet. A few batches per reader circulate between them, so memory
@@ -83,43 +85,34 @@ final class CopyStream implements AutoCloseable {
     }
 
     /**
-     * Starts a COPY (one range) on {@code connection} in a new thread; the connection is the
-     * reader's until the stream ends. Call it for every range before the first {@link #take()}.
+     * Starts a reader on {@code connection} in a new thread: it runs the COPYs it takes from
+     * {@code copies} (ranges of the table, shared with the stream's other readers) one after
+     * another until none is left, so a reader whose ranges hold fewer rows takes more of them. The
+     * connection is the reader's until the stream ends. Call it for every reader before the first
+     * {@link #take()}.
      */
-    void start(PGConnection connection, String copySql, String threadName) {
+    void start(PGConnection connection, Queue<String> copies, String threadName) {
         RowDecoder decoder = new RowDecoder(columns, watermarkIndex);
         decoders.add(decoder);
-        Thread reader = new Thread(() -> read(connection, copySql, decoder), threadName);
+        Thread reader = new Thread(() -> read(connection, copies, decoder), threadName);
         readers.add(reader);
         reader.setDaemon(true);
         reader.start();
     }
 
-    private void read(PGConnection connection, String copySql, RowDecoder decoder) {
-        CopyInput in = null;
+    private void read(PGConnection connection, Queue<String> copySqls, RowDecoder decoder) {
         CopyOut copy = null;
         try {
-            copy = connection.getCopyAPI().copyOut(copySql);
-            copies.add(copy);
-            if (cancelled) {
-                cancelCopy(copy);
-                return;
-            }
-            // Decoded in the connection's own buffer when pgjdbc's internals allow (PgWire). Safe with
-            // cancel() on another thread: CopyOut's cancelCopy only sends a cancel request on a
-            // connection of its own and releases the copy, it never reads this connection.
-            in = new CopyInput(copy, PgWire.input(connection));
-            decoder.readHeader(in);
             Batch batch = takeFree();
-            while (batch != null) {
-                if (!decoder.readRow(in, batch)) {
-                    in.drain();
-                    break;
+            String copySql;
+            while (batch != null && (copySql = copySqls.poll()) != null) {
+                copy = connection.getCopyAPI().copyOut(copySql);
+                copies.add(copy);
+                if (cancelled) {
+                    cancelCopy(copy);
+                    return;
                 }
-                if (batch.full()) {
-                    filled.put(batch);
-                    batch = takeFree();
-                }
+                batch = readCopy(connection, copy, decoder, batch);
             }
             if (batch != null && batch.rows > 0) {
                 filled.put(batch);
@@ -130,12 +123,34 @@ final class CopyStream implements AutoCloseable {
             }
             cancelCopy(copy);
         } finally {
-            if (in != null) {
-                bytesRead.addAndGet(in.bytesRead());
-            }
             if (running.decrementAndGet() == 0) {
                 filled.offer(END); // room for it is always left: batches + 1
             }
+        }
+    }
+
+    /** Decodes one COPY's rows into batches, from {@code batch} on; returns the batch being filled (null once cancelled). */
+    private Batch readCopy(PGConnection connection, CopyOut copy, RowDecoder decoder, Batch batch) throws SQLException, InterruptedException {
+        // Decoded in the connection's own buffer when pgjdbc's internals allow (PgWire). Safe with
+        // cancel() on another thread: CopyOut's cancelCopy only sends a cancel request on a
+        // connection of its own and releases the copy, it never reads this connection.
+        CopyInput in = new CopyInput(copy, PgWire.input(connection));
+        try {
+            decoder.readHeader(in);
+            Batch b = batch;
+            while (b != null) {
+                if (!decoder.readRow(in, b)) {
+                    in.drain();
+                    break;
+                }
+                if (b.full()) {
+                    filled.put(b);
+                    b = takeFree();
+                }
+            }
+            return b;
+        } finally {
+            bytesRead.addAndGet(in.bytesRead());
         }
     }
 

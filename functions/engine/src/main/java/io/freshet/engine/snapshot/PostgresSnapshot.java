@@ -29,14 +29,15 @@ import java.util.Set;
  *     definition between reading the catalog and reading the rows. The columns are then read from
  *     {@code pg_attribute}/{@code pg_type}/{@code format_type}; that first query fixes the snapshot.
  *     A plain table (or materialized view) of at least two runs of {@link RangePlanner#MIN_PAGES_PER_RANGE}
- *     pages is split into up to {@code parallelConnections} ctid page ranges, a partitioned table into
+ *     pages is split into ctid page ranges (up to four per connection, which the connections share
+ *     out as they finish them), a partitioned table into
  *     groups of its leaf partitions (a large leaf in runs of pages) ({@link RangePlanner});
  *     with more than one connection the snapshot is exported ({@code pg_export_snapshot()}) and the
  *     other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is read: every
  *     range and every table of the call sees the same committed data.</li>
  * <li>Per range: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
  *     AS type) [AND "wm" <= CAST('upTo' AS type)]] [AND ctid >= '(p,0)'::tid AND ctid < '(q,0)'::tid])
- *     TO STDOUT (FORMAT binary)}, each range on its own connection. A reader thread per range decodes
+ *     TO STDOUT (FORMAT binary)}, each connection taking the next range. A reader thread per connection decodes
  *     the binary rows into column batches laid out as DuckDB vectors, all into the table's one
  *     stream; a writer's {@code COPY (SELECT ...) TO 'part-00000.parquet' (FORMAT parquet,
  *     COMPRESSION zstd)} pulls them through a Java table function and writes them as they arrive,
@@ -175,9 +176,10 @@ public final class PostgresSnapshot {
 
     /**
      * The binary COPYs that a snapshot of {@code schema.table} on {@code connections} connections
-     * splits the table into, one per connection that it uses (one for a small table, a view or a
-     * foreign table; its leaves' groups for a partitioned one), each selecting the columns as stored:
-     * the rows Freshet reads, in the same groups, as PostgreSQL alone emits them. The limit that
+     * splits the table into, which that many connections share out, each taking the next as it
+     * finishes one (one for a small table, a view or a foreign table; runs of pages for a plain one;
+     * its leaves' groups for a partitioned one), each selecting the columns as stored: the rows
+     * Freshet reads, in the same ranges, as PostgreSQL alone emits them. The limit that
      * {@code bench snapshot} measures Freshet against. Run it in the transaction whose snapshot the
      * copies will share: the pages are counted now.
      */

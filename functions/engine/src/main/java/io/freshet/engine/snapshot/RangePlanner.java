@@ -10,7 +10,10 @@ import java.util.List;
 /**
  * Splits a table into the ctid page ranges that several connections read at once (as DuckDB's
  * postgres scanner does): equal runs of pages, never fewer than {@code minPagesPerRange} each, at
- * most {@code degree}. Only plain tables and materialized views have heap pages to split, and
+ * most {@link #RUNS_PER_CONNECTION} per connection ({@code degree}). The connections take the next
+ * run as each finishes one, so a run that holds fewer live rows than its pages suggest (rows deleted
+ * by a retention job, an update-heavy region) leaves no connection idle while another reads the
+ * rest. Only plain tables and materialized views have heap pages to split, and
  * only on PostgreSQL 14 or later (before, no TID range scan: each range would read the whole
  * table). A partitioned table is shared out by its leaf partitions instead ({@link #leafRanges}),
  * on the same versions.
@@ -24,6 +27,12 @@ final class RangePlanner {
 
     /** 8 MB of 8 kB pages: below this a second connection costs more than it saves. */
     static final long MIN_PAGES_PER_RANGE = 1024;
+    /**
+     * Runs of a plain table's pages per connection: enough that the connections finish within a
+     * run of each other, few enough that the COPY each run starts (a round trip, a plan) stays
+     * under 1% of a large table's read.
+     */
+    static final int RUNS_PER_CONNECTION = 4;
 
     private final int degree;
     private final long minPagesPerRange;
@@ -53,7 +62,7 @@ final class RangePlanner {
             } else if (degree < 2 || !tidRangeScan || (kind != 'r' && kind != 'm')) {
                 out.add(List.of(TableRange.WHOLE));
             } else {
-                out.add(split(pages(c, plan.relation().oid()), degree, minPagesPerRange));
+                out.add(split(pages(c, plan.relation().oid()), degree * RUNS_PER_CONNECTION, minPagesPerRange));
             }
         }
         return out;

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  *                            rows gets one ({@code DuckDbParquet.writers})
  * @param tempDir             DuckDB's {@code temp_directory}, where it spills
  * @param parallelConnections PostgreSQL connections reading at once, all from the same exported
- *                            snapshot: a large table is split into up to this many ctid page ranges
- *                            read at once, smaller tables share the connections whole. 1 reads the
+ *                            snapshot: a large table is split into ctid page ranges (up to four
+ *                            per connection) that they read at once, each taking the next as it
+ *                            finishes one; smaller tables share the connections whole. 1 reads the
  *                            tables one after another on one connection.
  * @param lockTimeout         PostgreSQL's {@code lock_timeout} for the snapshot's sessions: how long
  *                            it waits for its {@code ACCESS SHARE} locks (a migration's

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,8 +24,9 @@ import org.postgresql.util.PSQLException;
 
 /**
  * Copies planned tables to Parquet with binary COPY, decoded by a {@link CopyStream} and written by
- * DuckDB in parts of about {@code partBytes}. A table split into ranges is read by as many
- * connections at once, one range each, into one stream; such tables go one after another. Tables
+ * DuckDB in parts of about {@code partBytes}. A table split into ranges is read by every
+ * connection at once, each taking the next range as it finishes one, into one stream; such tables
+ * go one after another. Tables
  * read whole share the connections: one worker per connection takes the next table until all are
  * copied or one fails. When one fails, no table's Parquet files are left behind.
  */
@@ -38,8 +41,8 @@ final class TableCopier {
     }
 
     /**
-     * @param ranges each plan's ranges, in the plans' order; no plan has more ranges than there
-     *               are connections
+     * @param ranges each plan's ranges, in the plans' order; a plan of more ranges than there are
+     *               connections has its ranges shared out as the connections finish them
      */
     List<TableSnapshot> run(List<TablePlan> plans, List<List<TableRange>> ranges, List<Connection> pg, DuckDbParquet duck,
                             ParquetFileListener listener, Duration lockTimeout) throws SQLException {
@@ -123,7 +126,8 @@ final class TableCopier {
     }
 
     /**
-     * Reads {@code ranges} of the table at once, range i on connection i, into one stream, written
+     * Reads the table's {@code ranges} on every connection at once, each connection taking the next
+     * range as it finishes one, into one stream, written
      * as Parquet files by as many writers as the rows' width needs ({@link DuckDbParquet#writers},
      * measured on the first batch).
      */
@@ -131,10 +135,11 @@ final class TableCopier {
                                     ParquetFileListener listener, Duration lockTimeout) {
         String output = plan.request().output();
         clearDirectory(plan);
-        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes, ranges.size())) {
-            for (int r = 0; r < ranges.size(); r++) {
-                stream.start(pg.get(r).unwrap(PGConnection.class), TablePlanner.copySql(plan, ranges.get(r)),
-                        "freshet-copy " + output + (ranges.size() > 1 ? " #" + r : ""));
+        int readers = Math.min(pg.size(), ranges.size());
+        Queue<String> copies = new ConcurrentLinkedQueue<>(ranges.stream().map(r -> TablePlanner.copySql(plan, r)).toList());
+        try (CopyStream stream = new CopyStream(plan.columns(), plan.watermarkIndex(), partBytes, readers)) {
+            for (int r = 0; r < readers; r++) {
+                stream.start(pg.get(r).unwrap(PGConnection.class), copies, "freshet-copy " + output + (readers > 1 ? " #" + r : ""));
             }
             Batch first = stream.take();
             int writers = first == null ? 1

@@ -138,8 +138,8 @@ class ParallelSnapshotTest {
         Watch watch = new Watch();
         TableSnapshot parallel = snapshot(watch, request, dir(), settings(3));
 
-        assertEquals(3, watch.ranges.get(0).size(), "ranges planned: " + watch.ranges);
-        assertEquals(3, watch.backends, "connections reading");
+        assertEquals(3 * RangePlanner.RUNS_PER_CONNECTION, watch.ranges.get(0).size(), "ranges planned: " + watch.ranges);
+        assertEquals(3, watch.backends, "connections reading, each taking the next range as it finishes one");
         assertEquals(3010, parallel.rows());
         assertEquals(serial.rows(), parallel.rows());
         assertEquals(serial.schemaHash(), parallel.schemaHash());
@@ -194,7 +194,7 @@ class ParallelSnapshotTest {
         };
         TableSnapshot t = snapshot(watch, TableRequest.full("public", "moving", "raw.moving"), dir(), settings(4));
 
-        assertEquals(4, watch.ranges.get(0).size());
+        assertEquals(4 * RangePlanner.RUNS_PER_CONNECTION, watch.ranges.get(0).size());
         assertEquals(20000, t.rows());
         try (Connection d = Parity.duck(); Statement s = d.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(DISTINCT id), max(id), count(*) FILTER (WHERE payload IN ('late', 'changed')) FROM "
@@ -217,7 +217,7 @@ class ParallelSnapshotTest {
             Watch watch = new Watch();
             TableSnapshot serial = snapshot(new Watch(), request, dir(), settings(1));
             TableSnapshot parallel = snapshot(watch, request, dir(), settings(3));
-            assertEquals(3, watch.ranges.get(0).size(), request.output());
+            assertEquals(3 * RangePlanner.RUNS_PER_CONNECTION, watch.ranges.get(0).size(), request.output());
             assertEquals(serial.newWatermark(), parallel.newWatermark(), request.output());
             assertEquals(serial.rows(), parallel.rows(), request.output());
             assertEquals("0 only in the first, 0 only in the second, " + serial.rows() + " and " + serial.rows() + " rows",
@@ -240,7 +240,7 @@ class ParallelSnapshotTest {
                 .snapshot(info, List.of(TableRequest.full("public", "events", "raw.events"), TableRequest.full("public", "amounts", "raw.amounts")),
                         dir, settings(3)));
 
-        assertEquals(3, watch.ranges.get(1).size());
+        assertEquals(3 * RangePlanner.RUNS_PER_CONNECTION, watch.ranges.get(1).size());
         assertEquals(Optional.of("\"public\".\"amounts\""), e.table());
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
         try (Stream<Path> left = Files.walk(dir)) {
@@ -269,8 +269,8 @@ class ParallelSnapshotTest {
         Watch capped = new Watch();
         TableSnapshot t = snapshot(capped, TableRequest.full("public", "events", "raw.events"), dir(), settings(2));
         assertEquals(20000, t.rows());
-        assertEquals(2, capped.ranges.get(0).size());
-        assertEquals(2, capped.backends);
+        assertEquals(2 * RangePlanner.RUNS_PER_CONNECTION, capped.ranges.get(0).size());
+        assertEquals(2, capped.backends, "never more connections than the cap, whatever the ranges");
 
         pg.execute("CREATE TABLE tiny AS SELECT g AS id FROM generate_series(1, 10) g");
         Watch small = new Watch();
