@@ -116,6 +116,8 @@ final class CopyStream implements AutoCloseable {
             }
             if (batch != null && batch.rows > 0) {
                 filled.put(batch);
+            } else if (batch != null) {
+                free.offer(batch); // for the readers still reading
             }
         } catch (Throwable t) {
             if (!cancelled && failure.compareAndSet(null, t)) {

@@ -123,6 +123,17 @@ final class DuckDbParquet implements AutoCloseable {
         }
     }
 
+    /** Closes a connection {@link #connect} made, once its writer is done with it. */
+    synchronized void disconnect(DuckDBConnection c) {
+        if (connections.remove(c)) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                throw new SnapshotException(null, "DuckDB: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /**
      * Writes the part to {@code file} as zstd Parquet, returning the rows DuckDB wrote. Columns
      * keep their PostgreSQL names; the stream's own columns are {@code c0, c1, ...}, so names that

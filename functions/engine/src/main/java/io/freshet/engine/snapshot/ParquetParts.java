@@ -69,6 +69,7 @@ final class ParquetParts {
             stream.cancel();
             throw e;
         }
+        connections.forEach(parquet::disconnect); // their writers are done: a snapshot of many tables keeps no idle connections
         return failure.get();
     }
 

@@ -52,14 +52,14 @@ final class TableCopier {
             DuckDBConnection d = duck.connect();
             for (int i = 0; i < plans.size(); i++) {
                 if (ranges.get(i).size() > 1) {
-                    results[i] = copyTable(plans.get(i), ranges.get(i), pg, duck, d, listener, lockTimeout);
+                    results[i] = copyTable(plans.get(i), ranges.get(i), pg, duck, d, listener, lockTimeout, duck.maxWriters());
                 } else {
                     whole.add(i);
                 }
             }
             if (pg.size() == 1 || whole.size() < 2) {
                 for (int i : whole) {
-                    results[i] = copyTable(plans.get(i), ranges.get(i), pg, duck, d, listener, lockTimeout);
+                    results[i] = copyTable(plans.get(i), ranges.get(i), pg, duck, d, listener, lockTimeout, duck.maxWriters());
                 }
             } else {
                 copyShared(plans, whole, ranges, pg, duck, listener, lockTimeout, results);
@@ -95,7 +95,8 @@ final class TableCopier {
                     while (!failed.get() && (n = next.getAndIncrement()) < whole.size()) {
                         int i = whole.get(n);
                         try {
-                            results[i] = copyTable(plans.get(i), ranges.get(i), List.of(c), duck, d, listener, lockTimeout);
+                            // one writer each: the tables beside it are the parallelism, and every writer holds a row group in memory
+                            results[i] = copyTable(plans.get(i), ranges.get(i), List.of(c), duck, d, listener, lockTimeout, 1);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;
@@ -129,10 +130,10 @@ final class TableCopier {
      * Reads the table's {@code ranges} on every connection at once, each connection taking the next
      * range as it finishes one, into one stream, written
      * as Parquet files by as many writers as the rows' width needs ({@link DuckDbParquet#writers},
-     * measured on the first batch).
+     * measured on the first batch), at most {@code maxWriters}.
      */
     private TableSnapshot copyTable(TablePlan plan, List<TableRange> ranges, List<Connection> pg, DuckDbParquet parquet, DuckDBConnection duck,
-                                    ParquetFileListener listener, Duration lockTimeout) {
+                                    ParquetFileListener listener, Duration lockTimeout, int maxWriters) {
         String output = plan.request().output();
         clearDirectory(plan);
         int readers = Math.min(pg.size(), ranges.size());
@@ -143,7 +144,7 @@ final class TableCopier {
             }
             Batch first = stream.take();
             int writers = first == null ? 1
-                    : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), parquet.maxWriters());
+                    : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), maxWriters);
             ParquetParts parts = new ParquetParts(plan, stream, parquet, listener, announcing);
             Throwable writeFailure = parts.write(first, duck, writers);
             Throwable readerFailure = stream.await();
