@@ -218,7 +218,6 @@ public final class PostgresSnapshot {
             throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
         }
         List<Connection> pg = new ArrayList<>();
-        DuckDbStart duck = DuckDbStart.begin(workDir, settings); // starts while the leader's round trips below run
         try {
             Connection leader = PgSession.open(connection, settings);
             pg.add(leader);
@@ -244,8 +243,8 @@ public final class PostgresSnapshot {
             hooks.snapshotTaken();
 
             List<TableSnapshot> results;
-            try (duck) {
-                results = new TableCopier(partBytes).run(plans, ranges, pg, duck.await(), listener, settings.lockTimeout());
+            try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
+                results = new TableCopier(partBytes).run(plans, ranges, pg, duck, listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
                 PgSession.execute(c, "COMMIT");
@@ -256,11 +255,9 @@ public final class PostgresSnapshot {
                 throw new TableLockedException(null, settings.lockTimeout(), e);
             }
             throw new SnapshotException(null, "PostgreSQL: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SnapshotException(null, "interrupted", e);
+        } catch (IOException e) {
+            throw new SnapshotException(null, "I/O: " + e.getMessage(), e);
         } finally {
-            closeQuietly(duck);
             for (Connection c : pg) {
                 try {
                     c.close(); // an open transaction is rolled back by the server
@@ -268,15 +265,6 @@ public final class PostgresSnapshot {
                     // nothing more to do with it
                 }
             }
-        }
-    }
-
-    /** Closes a DuckDB that a failure left open; its own failure to close would hide the first one. */
-    private static void closeQuietly(DuckDbStart duck) {
-        try {
-            duck.close();
-        } catch (SnapshotException ignored) {
-            // the snapshot's own outcome is what the caller needs
         }
     }
 

@@ -251,7 +251,7 @@ class ParallelSnapshotTest {
 
     @Test
     void aDuckDbThatCannotStartFailsTheSnapshotWithItsReasonAndLeavesNoSessionOpen() throws Exception {
-        // DuckDB starts beside the leader's catalog work; its spill directory under a regular file cannot be made.
+        // DuckDB starts after the connections are open; its spill directory under a regular file cannot be made.
         Path file = Files.createDirectories(work).resolve("not-a-directory");
         Files.writeString(file, "x");
         SnapshotSettings cannotSpill = new SnapshotSettings("256MB", 2, file.resolve("spill"), 2);
