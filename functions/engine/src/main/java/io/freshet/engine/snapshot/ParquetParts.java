@@ -44,12 +44,15 @@ final class ParquetParts {
     }
 
     /**
-     * Writes the whole stream with {@code writers} writers, the first on this thread with
-     * {@code duck}, starting with {@code first} (already taken from the stream; null when the stream
-     * was empty, which still makes one file, with the columns and no rows). Returns the first
+     * Writes the whole stream, the first writer on this thread with {@code duck}, starting with
+     * {@code first} (already taken from the stream; null when the stream was empty, which still
+     * makes one file, with the columns and no rows). As many writers as the width of {@code first}'s
+     * rows needs ({@link DuckDbParquet#writers}), at most {@code maxWriters}. Returns the first
      * failure, or null.
      */
-    Throwable write(Batch first, DuckDBConnection duck, int writers) throws InterruptedException {
+    Throwable write(Batch first, DuckDBConnection duck, int maxWriters) throws InterruptedException {
+        int writers = first == null ? 1
+                : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), maxWriters);
         List<DuckDBConnection> connections = new ArrayList<>();
         for (int k = 1; k < writers; k++) {
             connections.add(parquet.connect()); // all before any writer starts: a failure here leaves nothing running
@@ -92,7 +95,7 @@ final class ParquetParts {
     /** One writer: parts one after another while the stream has batches; the first writer makes at least one. */
     private void writeParts(Batch first, DuckDBConnection duck, boolean atLeastOne) {
         try {
-            Batch b = first != null || atLeastOne ? first : stream.take();
+            Batch b = atLeastOne ? first : stream.take(); // the others' first is always null
             boolean mustWrite = atLeastOne;
             while ((b != null || mustWrite) && failure.get() == null) {
                 mustWrite = false;

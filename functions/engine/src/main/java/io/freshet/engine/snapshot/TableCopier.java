@@ -129,8 +129,8 @@ final class TableCopier {
     /**
      * Reads the table's {@code ranges} on every connection at once, each connection taking the next
      * range as it finishes one, into one stream, written
-     * as Parquet files by as many writers as the rows' width needs ({@link DuckDbParquet#writers},
-     * measured on the first batch), at most {@code maxWriters}.
+     * as Parquet files by as many writers as the rows' width needs ({@link ParquetParts#write}), at
+     * most {@code maxWriters}.
      */
     private TableSnapshot copyTable(TablePlan plan, List<TableRange> ranges, List<Connection> pg, DuckDbParquet parquet, DuckDBConnection duck,
                                     ParquetFileListener listener, Duration lockTimeout, int maxWriters) {
@@ -142,11 +142,8 @@ final class TableCopier {
             for (int r = 0; r < readers; r++) {
                 stream.start(pg.get(r).unwrap(PGConnection.class), copies, "freshet-copy " + output + (readers > 1 ? " #" + r : ""));
             }
-            Batch first = stream.take();
-            int writers = first == null ? 1
-                    : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), maxWriters);
             ParquetParts parts = new ParquetParts(plan, stream, parquet, listener, announcing);
-            Throwable writeFailure = parts.write(first, duck, writers);
+            Throwable writeFailure = parts.write(stream.take(), duck, maxWriters);
             Throwable readerFailure = stream.await();
             if (writeFailure != null || readerFailure != null) {
                 // A reader's failure comes first: DuckDB's own then is only its echo through the table function.
