@@ -1,5 +1,6 @@
 package io.freshet.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,18 @@ final class BenchDatabase implements AutoCloseable {
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Pins the embedded server to {@code cpus}: the postmaster and its processes now, and so every
+     * backend it forks later.
+     */
+    void pinServer(String cpus) throws IOException, InterruptedException {
+        if (embedded == null) {
+            throw new IllegalStateException("only the embedded server can be pinned");
+        }
+        long pid = embedded.serverPid();
+        CpuPinning.pinTree(ProcessHandle.of(pid).orElseThrow(() -> new IOException("no postmaster process " + pid)), cpus);
     }
 
     boolean isEmbedded() {

@@ -82,6 +82,9 @@ final class BenchSnapshot implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", converter = OptionValues.NotNegative.class, description = "the peer's DuckDB threads and the most Parquet writers Freshet gives a table (one for narrow rows); 0 = available processors (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @CommandLine.Mixin
+    CpuPinning pinning;
+
     @Option(names = "--upload", description = "also upload Freshet's files to S3 (S3Proxy in a child JVM) as each is complete; the peer writes locally")
     boolean upload;
 
@@ -117,16 +120,18 @@ final class BenchSnapshot implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
+        pinning.pinClient(); // before the defaults that follow the processors are taken
         PrintWriter out = spec.commandLine().getOut();
         int duckThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         int n = connections > 0 ? connections : SnapshotSettings.degree(PostgresConnections.DEFAULT_MAX);
         HeapWatch heap = new HeapWatch();
         Path work = Files.createTempDirectory("freshet-bench-snapshot");
         try (BenchDatabase pg = url == null ? BenchDatabase.embedded() : BenchDatabase.at(url); RemoteS3 s3 = upload ? RemoteS3.start() : null) {
+            pinning.pinServer(pg);
             SnapshotDuckDbScanner duckdb = noDuckdb ? null : scanner(work, out);
             out.printf("settings           %d connections (Freshet and (a)); DuckDB threads %d (the peer's; Freshet's most writers), Freshet's memory_limit %s; "
-                    + "heap max %s; %d processors; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
-                    Runtime.getRuntime().availableProcessors(), loadAverage(), pg.describe());
+                    + "heap max %s; %d processors%s; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
+                    Runtime.getRuntime().availableProcessors(), pinning.describe(), loadAverage(), pg.describe());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
             for (SnapshotBenchTable table : tables(pg, out)) {
                 long tableRows = table == SnapshotBenchTable.WIDE ? wideRows : rows;
@@ -145,6 +150,7 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        pinning.check(spec.commandLine(), url == null);
         if (columns != null && sql != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--columns and --sql are alternatives: give one");
         }

@@ -33,4 +33,14 @@ class BenchCommandLineConventionsTest extends CommandLineConventionsTest {
         assertEquals(2, noRepository.code());
         assertTrue(noRepository.err().startsWith("/nonexistent holds no template.yaml and pipelines/"), noRepository.err());
     }
+
+    @Test
+    void cpuListsAreCheckedBeforeAnythingStarts() {
+        Result notAList = run(List.of("bench", "snapshot", "--client-cpus", "first"));
+        assertEquals(2, notAList.code());
+        assertTrue(notAList.err().contains("a CPU list is numbers and ranges, as taskset reads them (0, 0-1, 0,2): not 'first'"), notAList.err());
+        Result notOurs = run(List.of("bench", "snapshot", "--database-cpus", "0", "--url", "postgresql://u@db.example/x", "--table", "t"));
+        assertEquals(2, notOurs.code());
+        assertTrue(notOurs.err().contains("--database-cpus pins the embedded server; pin your own server where it runs"), notOurs.err());
+    }
 }

@@ -113,6 +113,18 @@ public final class LocalPostgres implements AutoCloseable {
         return PASSWORD;
     }
 
+    /**
+     * The postmaster's process id, from {@code postmaster.pid} in the data directory: the process
+     * every backend is forked from (a benchmark pins it to chosen CPUs, and its backends with it).
+     */
+    public long serverPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(directory.resolve("data").resolve("postmaster.pid")).get(0).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no postmaster.pid in " + directory.resolve("data"), e);
+        }
+    }
+
     /** The server's log (initdb and postmaster output), for a failing test to look at. */
     public Path logFile() {
         return directory.resolve("postgres.log");

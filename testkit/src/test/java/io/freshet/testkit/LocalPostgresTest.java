@@ -28,6 +28,12 @@ class LocalPostgresTest {
                 assertTrue(rs.getInt(2) >= 170000, "PostgreSQL 17: " + rs.getInt(2));
                 assertEquals(pg.user(), rs.getString(3));
             }
+            try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                assertTrue(rs.next());
+                long backend = rs.getLong(1);
+                assertEquals(pg.serverPid(), ProcessHandle.of(backend).orElseThrow().parent().orElseThrow().pid(),
+                        "a backend is forked from the postmaster serverPid names");
+            }
             assertThrows(IllegalStateException.class, () -> pg.execute("SELECT * FROM missing"));
             log = pg.logFile();
             assertTrue(Files.exists(log));
