@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.freshet.cli.operate.OperateException;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -70,7 +71,10 @@ final class CpuPinning {
         return CPU_LIST.matcher(cpus).matches();
     }
 
-    /** Pins {@code process}, every thread of it, and every process below it to {@code cpus}. */
+    /**
+     * Pins {@code process}, every thread of it, and every process below it to {@code cpus}; a CPU
+     * the machine lacks, or no taskset, is an {@link OperateException} with the reason.
+     */
     static void pinTree(ProcessHandle process, String cpus) throws IOException, InterruptedException {
         List<ProcessHandle> all = new ArrayList<>();
         all.add(process);
@@ -87,12 +91,12 @@ final class CpuPinning {
         try {
             taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid)).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException("pinning to CPUs needs util-linux's taskset on the PATH: " + e.getMessage(), e);
+            throw new OperateException("pinning to CPUs needs util-linux's taskset on the PATH (" + e.getMessage() + ")");
         }
         String output = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         // A child that ended between listing and pinning (a short-lived backend) is not an error.
         if (taskset.waitFor() != 0 && (required || ProcessHandle.of(pid).isPresent())) {
-            throw new IOException("taskset could not pin process " + pid + " to CPUs " + cpus + ": " + output);
+            throw new OperateException("taskset could not pin process " + pid + " to CPUs " + cpus + ": " + output.replace('\n', ' '));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.freshet.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -42,5 +43,10 @@ class BenchCommandLineConventionsTest extends CommandLineConventionsTest {
         Result notOurs = run(List.of("bench", "snapshot", "--database-cpus", "0", "--url", "postgresql://u@db.example/x", "--table", "t"));
         assertEquals(2, notOurs.code());
         assertTrue(notOurs.err().contains("--database-cpus pins the embedded server; pin your own server where it runs"), notOurs.err());
+        // a CPU the machine lacks: taskset's reason, exit 2, no stack trace (and this JVM keeps its CPUs)
+        Result lacking = run(List.of("bench", "snapshot", "--client-cpus", "4095", "--rows", "10", "--wide-rows", "0", "--no-duckdb"));
+        assertEquals(2, lacking.code());
+        assertTrue(lacking.err().startsWith("taskset could not pin process " + ProcessHandle.current().pid() + " to CPUs 4095: "), lacking.err());
+        assertFalse(lacking.err().contains("\tat "), lacking.err());
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.freshet.cli.operate.OperateException;
+
 /** Pinning with the real taskset, read back from the kernel's own view ({@code /proc/<pid>/status}). */
 class CpuPinningTest {
 
@@ -48,7 +50,7 @@ class CpuPinningTest {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "Linux only");
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
-            IOException e = assertThrows(IOException.class, () -> CpuPinning.pinTree(sleeper.toHandle(), "4095"));
+            OperateException e = assertThrows(OperateException.class, () -> CpuPinning.pinTree(sleeper.toHandle(), "4095"));
             assertTrue(e.getMessage().startsWith("taskset could not pin process " + sleeper.pid() + " to CPUs 4095: "), e.getMessage());
         } finally {
             sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
