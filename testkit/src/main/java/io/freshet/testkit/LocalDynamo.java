@@ -18,6 +18,7 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -48,7 +49,7 @@ public final class LocalDynamo implements AutoCloseable {
         this.client = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
                 .overrideConfiguration(c -> c.executionInterceptors(interceptors))
-                .httpClient(RetriedDrops.urlConnectionClient())
+                .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.EU_CENTRAL_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();

@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
@@ -58,7 +59,7 @@ public final class LocalEventBridge implements AutoCloseable {
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         this.client = EventBridgeClient.builder()
                 .endpointOverride(endpoint)
-                .httpClient(RetriedDrops.urlConnectionClient())
+                .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(Names.REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();

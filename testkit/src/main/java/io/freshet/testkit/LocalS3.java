@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -162,7 +163,7 @@ public final class LocalS3 implements AutoCloseable {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
-                .httpClient(RetriedDrops.urlConnectionClient())
+                .httpClient(UrlConnectionHttpClient.create())
                 .region(REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();

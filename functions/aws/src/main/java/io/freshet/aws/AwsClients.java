@@ -14,11 +14,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
  * How every Freshet function builds its SDK clients: the URL-connection HTTP client (small, quick
- * to start: what a cold start wants; its dropped connections retried, {@link RetryableUrlConnectionClient}), the region from {@code AWS_REGION}, and an optional
+ * to start: what a cold start wants), the region from {@code AWS_REGION}, and an optional
  * endpoint override for local servers. With an override, credentials from the environment,
  * system properties or the profile are used and dummy ones otherwise, since local servers accept
  * anything; the default chain's slow container and instance-metadata lookups are skipped there.
@@ -32,7 +33,7 @@ public final class AwsClients {
 
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
             B builder, Optional<URI> endpointOverride, Map<String, String> environment) {
-        builder.httpClient(RetryableUrlConnectionClient.create()).region(region(environment));
+        builder.httpClient(UrlConnectionHttpClient.create()).region(region(environment));
         if (endpointOverride.isPresent()) {
             builder.endpointOverride(endpointOverride.get()).credentialsProvider(localCredentials());
         } else {
