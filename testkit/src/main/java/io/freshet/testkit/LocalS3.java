@@ -163,6 +163,8 @@ public final class LocalS3 implements AutoCloseable {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
+                // Every upload asks "100 Continue", as the functions' clients do (io.freshet.aws.s3.S3Clients says why).
+                .serviceConfiguration(c -> c.expectContinueThresholdInBytes(1L))
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))

@@ -332,6 +332,7 @@ class ObjectStoreTest {
     /** A client like S3Clients', with one interceptor: fault injection at a chosen request, nothing mocked. */
     private static S3Client clientWith(ExecutionInterceptor interceptor) {
         return S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
+                .serviceConfiguration(c -> c.expectContinueThresholdInBytes(S3Clients.EXPECT_CONTINUE_FROM_BYTES))
                 .httpClient(UrlConnectionHttpClient.create()).region(Region.EU_CENTRAL_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor))

@@ -1,6 +1,7 @@
 package io.freshet.aws.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import io.freshet.testkit.LocalS3;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class S3ClientsTest {
 
@@ -20,6 +22,30 @@ class S3ClientsTest {
             client.createBucket(b -> b.bucket("lake"));
             client.putObject(r -> r.bucket("lake").key("a/b.csv"), RequestBody.fromString("x"));
             assertEquals("x", client.getObjectAsBytes(r -> r.bucket("lake").key("a/b.csv")).asUtf8String());
+        }
+    }
+
+    /**
+     * A refusal answered before the body (a conditional put's key taken, no such bucket) reaches
+     * {@code ifAbsent} as the server's answer at the first attempt, small bodies included: the SDK
+     * since 2.59 would not ask "100 Continue" under 1 MB, and then fails writing the body instead.
+     */
+    @Test
+    void refusalsOfSmallUploadsAreTheServersAnswerAtTheFirstAttempt() {
+        try (LocalS3 s3 = LocalS3.start(); S3Client client = S3Clients.create(Optional.of(s3.endpoint()))) {
+            client.createBucket(b -> b.bucket("lake"));
+            client.putObject(r -> r.bucket("lake").key("taken"), RequestBody.fromString("x"));
+            RequestBody small = RequestBody.fromBytes(new byte[900_000]);
+            for (int i = 0; i < 30; i++) {
+                S3Exception missing = assertThrows(S3Exception.class,
+                        () -> client.putObject(r -> r.bucket("no-such-bucket").key("k"), small));
+                assertEquals(404, missing.statusCode(), missing.getMessage());
+                assertEquals(1, missing.numAttempts(), missing.getMessage());
+                S3Exception taken = assertThrows(S3Exception.class,
+                        () -> client.putObject(r -> r.bucket("lake").key("taken").ifNoneMatch("*"), small));
+                assertEquals(412, taken.statusCode(), taken.getMessage());
+                assertEquals(1, taken.numAttempts(), taken.getMessage());
+            }
         }
     }
 
