@@ -62,16 +62,13 @@ final class BenchDatabase implements AutoCloseable {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /**
-     * Pins the embedded server to {@code cpus}: the postmaster and its processes now, and so every
-     * backend it forks later.
-     */
-    void pinServer(String cpus) throws IOException, InterruptedException {
+    /** The embedded server's postmaster, the parent of every backend it forks. */
+    ProcessHandle serverProcess() throws IOException {
         if (embedded == null) {
-            throw new IllegalStateException("only the embedded server can be pinned");
+            throw new IllegalStateException("only the embedded server runs here");
         }
         long pid = embedded.serverPid();
-        CpuPinning.pinTree(ProcessHandle.of(pid).orElseThrow(() -> new IOException("no postmaster process " + pid)), cpus);
+        return ProcessHandle.of(pid).orElseThrow(() -> new IOException("no postmaster process " + pid));
     }
 
     boolean isEmbedded() {

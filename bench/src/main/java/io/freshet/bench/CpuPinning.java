@@ -54,10 +54,13 @@ final class CpuPinning {
         }
     }
 
-    /** Pins the embedded server to {@code --database-cpus}, if given. */
+    /**
+     * Pins the embedded server to {@code --database-cpus}, if given: the postmaster and its
+     * processes now, and so every backend it forks later.
+     */
     void pinServer(BenchDatabase pg) throws IOException, InterruptedException {
         if (databaseCpus != null) {
-            pg.pinServer(databaseCpus);
+            pinTree(pg.serverProcess(), databaseCpus);
         }
     }
 

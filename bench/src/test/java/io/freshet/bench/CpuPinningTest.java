@@ -62,7 +62,7 @@ class CpuPinningTest {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "Linux only");
         try (BenchDatabase db = BenchDatabase.embedded()) {
             Backend first = backend(db);
-            db.pinServer("0");
+            CpuPinning.pinTree(db.serverProcess(), "0");
             assertEquals("0", allowedCpus(first.postmaster()));
             assertEquals("0", backend(db).cpus(), "a backend forked after the pinning");
         }
