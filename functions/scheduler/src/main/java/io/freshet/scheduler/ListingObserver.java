@@ -42,9 +42,13 @@ import io.freshet.state.StateStore;
  * unpartitioned), keeps the objects newer than the source's {@link ListingCursor}, matches each as
  * s3-events matches a notification (the same {@link KeyMatcher} and file rules), records each data
  * object once through {@code EventLog.record} with the id {@link ListedObjects} gives (the one
- * s3-events gives the same write), announces it as {@code Asset Updated}, and only then moves the
- * cursor. A tick that dies anywhere in between leaves the cursor where it was: the next lists the
- * same objects, finds them recorded, announces any it had not, and records nothing twice.
+ * s3-events gives the same write), then announces each as {@code Asset Updated}, and only then
+ * moves the cursor. Every object of the listing is recorded before the first is announced, so a
+ * consumer's run started by the first announcement already reads every listed object's event
+ * among its inputs' data versions, and the runs the later announcements start skip as unchanged:
+ * one listing, one build. A tick that dies anywhere in between leaves the cursor where it was:
+ * the next lists the same objects, finds them recorded, announces any it had not, and records
+ * nothing twice.
  */
 final class ListingObserver {
 
@@ -97,9 +101,11 @@ final class ListingObserver {
             }
         }
         int recorded = 0;
+        List<AssetEvent> toAnnounce = new ArrayList<>();
         for (Map.Entry<String, List<Candidate>> e : byPartition.entrySet()) {
-            recorded += record(o.source(), location.bucket(), e.getKey(), e.getValue(), now);
+            recorded += record(o.source(), location.bucket(), e.getKey(), e.getValue(), now, toAnnounce);
         }
+        toAnnounce.forEach(this::announce);
         cursors.advance(o.source(), cursor, next(o, cursor, listed, now)); // false: a racing tick moved it, as good
         return recorded;
     }
@@ -145,8 +151,8 @@ final class ListingObserver {
         return Optional.of(new Candidate(l, matches.get(0).partitionKey()));
     }
 
-    /** One partition's new objects, its history read once. */
-    private int record(String asset, String bucket, String partition, List<Candidate> candidates, Instant now) {
+    /** One partition's new objects, its history read once; what is left to announce is added to {@code toAnnounce}. */
+    private int record(String asset, String bucket, String partition, List<Candidate> candidates, Instant now, List<AssetEvent> toAnnounce) {
         List<AssetEvent> history = new ArrayList<>(store.events().history(asset, partition));
         int recorded = 0;
         for (Candidate c : candidates) {
@@ -154,7 +160,7 @@ final class ListingObserver {
             switch (ListedObjects.place(asset, bucket, l.key(), l.etag(), history)) {
                 case ListedObjects.Recorded r -> {
                     if (store.events().finishUnannounced(r.event())) {
-                        announce(r.event());
+                        toAnnounce.add(r.event());
                     }
                 }
                 case ListedObjects.New n -> {
@@ -162,7 +168,7 @@ final class ListingObserver {
                     Recorded r = store.events().record(e);
                     AssetEvent stored = store.events().recordedAs(e, r);
                     if (r.leftToAnnounce()) {
-                        announce(stored); // the recorded event: a racing notification's, if it came first
+                        toAnnounce.add(stored); // the recorded event: a racing notification's, if it came first
                     }
                     history.add(stored);
                     recorded += r.isNew() ? 1 : 0;

@@ -87,6 +87,8 @@ class ListingObservationTest {
                 "s3://partner-drops/drops/date=2026-11-20/c.csv"), first.stream().map(e -> e.objects().get(0)).sorted().toList());
         assertTrue(first.stream().allMatch(e -> e.producer().kind() == Producer.Kind.S3_UPLOAD && e.time().equals(T0)), "seen by this tick");
         assertEquals(3, updates(o));
+        assertEquals(List.of(3, 3, 3), o.bus().recordedAtUpdates(),
+                "every listed object recorded before the first announcement: the run it starts reads them all");
         List<Run> runs = o.world().runs("drops_on_arrival");
         assertEquals(1, runs.size(), "the consumer's run was requested within the tick");
         assertEquals("2026-11-20", runs.get(0).partition());

@@ -41,6 +41,7 @@ record ObservedWorld(TickWorld world, PgCredentials credentials, Bus bus) {
     static final class Bus implements Announcer {
         private final TickWorld world;
         private final List<Map.Entry<String, JsonNode>> announced = new CopyOnWriteArrayList<>();
+        private final List<Integer> recordedAtUpdates = new CopyOnWriteArrayList<>();
         private String killAt;
 
         Bus(TickWorld world) {
@@ -62,6 +63,7 @@ record ObservedWorld(TickWorld world, PgCredentials credentials, Bus bus) {
             announced.add(Map.entry(detailType, detail));
             if (detailType.equals(EventJson.ASSET_UPDATED)) {
                 AssetEvent e = EventJson.assetEvent(detail);
+                recordedAtUpdates.add(world.store.events().history(e.asset(), e.partition()).size());
                 TriggerService trigger = new TriggerService(world.project, world.store, this, world.log, world.clock);
                 for (Pipeline p : world.project.pipelines()) {
                     if (p.input(e.asset()).isPresent()) {
@@ -69,6 +71,11 @@ record ObservedWorld(TickWorld world, PgCredentials credentials, Bus bus) {
                     }
                 }
             }
+        }
+
+        /** At each {@code Asset Updated}, as it reached the bus: the events its partition had recorded. */
+        List<Integer> recordedAtUpdates() {
+            return List.copyOf(recordedAtUpdates);
         }
 
         List<JsonNode> of(String detailType) {
