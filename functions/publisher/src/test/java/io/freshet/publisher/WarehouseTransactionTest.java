@@ -170,7 +170,8 @@ class WarehouseTransactionTest {
                     () -> b.publisher(FaultPoints.NONE, pg.credentials()).publish(ba.runId()), pool);
             Instant until = Instant.now().plus(Duration.ofMinutes(2));
             while (pg.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") < 2) {
-                assertTrue(Instant.now().isBefore(until) && !first.isDone() && !second.isDone(), "both publications wait for a lock");
+                assertTrue(Instant.now().isBefore(until) && !first.isDone() && !second.isDone(),
+                        () -> "both publications wait for a lock; first " + outcome(first) + ", second " + outcome(second));
                 Thread.sleep(50);
             }
             holder.commit();
@@ -185,5 +186,17 @@ class WarehouseTransactionTest {
         assertTrue(Set.of(List.of("5|150"), List.of("7|280")).contains(pg.rows("SELECT count(*), sum(fare_cents) FROM mart.rides")),
                 "one publication's partition whole, the other's replaced by it");
         assertEquals(List.of("3"), pg.rows("SELECT count(*) FROM mart.stations"));
+    }
+
+    /** What a publication came to, for a failure's message. */
+    private static String outcome(CompletableFuture<RunState> f) {
+        if (!f.isDone()) {
+            return "still waiting";
+        }
+        try {
+            return "ended " + f.join();
+        } catch (RuntimeException e) {
+            return "failed: " + e.getCause();
+        }
     }
 }
