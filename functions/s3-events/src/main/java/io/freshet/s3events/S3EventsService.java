@@ -49,7 +49,10 @@ import io.freshet.state.StateStore;
  *
  * <p>Each record of a notification is handled on its own: the good ones are recorded and
  * announced, then the notification fails naming the bad ones by index, so that it reaches the
- * dead-letter queue with that reason (Lambda's retries find the good ones already recorded).
+ * dead-letter queue with that reason (Lambda's retries find the good ones already recorded). Every
+ * record is recorded before the first is announced, so that a consumer's run the first
+ * announcement starts reads them all, and the runs the others start skip as unchanged (one
+ * notification, one build, as a listing: docs/architecture.md, "Observed S3 sources").
  */
 public final class S3EventsService {
 
@@ -62,6 +65,10 @@ public final class S3EventsService {
     private final ListedUploads listedUploads;
     private final Announcer announcer;
     private final JsonLog log;
+
+    /** A recorded event left to announce; {@code mark}: noted announced once it is. */
+    private record Announcement(AssetEvent event, ObjectChange object, boolean mark, String logMessage) {
+    }
 
     public S3EventsService(Project project, StackParameters parameters, StateStore store, Announcer announcer, JsonLog log) {
         KeyMatcher.Builder b = KeyMatcher.builder();
@@ -93,18 +100,19 @@ public final class S3EventsService {
      */
     public List<AssetEvent> handle(JsonNode notification) {
         S3Notifications.Parsed parsed = S3Notifications.parse(notification);
-        List<AssetEvent> out = new ArrayList<>();
+        List<Announcement> toAnnounce = new ArrayList<>();
         List<S3Notifications.Rejected> rejected = new ArrayList<>(parsed.rejected());
         // A notification of several records is delivered again when any of them fails: its good
         // records are marked announced, so that they are not announced again each time.
         boolean oneOfMany = parsed.records() > 1;
         for (S3Notifications.Indexed c : parsed.changes()) {
             try {
-                out.addAll(handle(c.change(), oneOfMany));
+                handle(c.change(), oneOfMany, toAnnounce);
             } catch (MalformedEventException e) {
                 rejected.add(new S3Notifications.Rejected(c.index(), e.getMessage()));
             }
         }
+        List<AssetEvent> out = toAnnounce.stream().map(this::announce).toList();
         if (!rejected.isEmpty()) {
             rejected.sort(Comparator.comparingInt(S3Notifications.Rejected::index));
             if (!parsed.isRecords()) {
@@ -117,7 +125,8 @@ public final class S3EventsService {
         return out;
     }
 
-    List<AssetEvent> handle(ObjectChange o, boolean oneOfMany) {
+    /** Records one object's change; what is left to announce is added to {@code toAnnounce}, also when it then fails. */
+    private void handle(ObjectChange o, boolean oneOfMany, List<Announcement> toAnnounce) {
         InvalidPartitionException invalid = null;
         List<KeyMatch> markerMatches;
         List<KeyMatch> dataMatches;
@@ -137,39 +146,38 @@ public final class S3EventsService {
             boolean isDerived = derived.stream().anyMatch(p -> p.matches(o.bucket(), o.key()));
             log.info(isDerived ? "object of a derived asset: its run announces it" : "object matches no source asset: ignored",
                     Map.of("object", o.uri()));
-            return List.of();
+            return;
         }
-        List<AssetEvent> out = new ArrayList<>();
         Set<String> completedByThisKey = markerMatches.stream().map(KeyMatch::asset).collect(Collectors.toSet());
         for (KeyMatch m : markerMatches) {
-            out.addAll(marker(o, m, oneOfMany));
+            marker(o, m, oneOfMany).ifPresent(toAnnounce::add);
         }
         for (KeyMatch m : dataMatches) {
             if (!completedByThisKey.contains(m.asset())) {
-                out.addAll(data(o, m, oneOfMany));
+                data(o, m, oneOfMany).ifPresent(toAnnounce::add);
             }
         }
         if (invalid != null) {
             // The other assets' matches are recorded above; this key cannot be placed for the invalid one.
             throw new MalformedEventException(invalid.getMessage());
         }
-        return out;
     }
 
     /** A change of an object under a source's location: data, a removal of data, or nothing the source reads. */
-    private List<AssetEvent> data(ObjectChange o, KeyMatch m, boolean oneOfMany) {
+    private Optional<Announcement> data(ObjectChange o, KeyMatch m, boolean oneOfMany) {
         Source.S3 source = sourceByName.get(m.asset());
         LocationPattern location = resolvedByName.get(m.asset());
         Optional<String> ignoredByName = source.files().ignoredBecause(location, o.key(), OptionalLong.empty());
         if (ignoredByName.isPresent()) {
             log.info("not data of the source: ignored", Map.of("asset", m.asset(), "object", o.uri(), "reason", ignoredByName.get()));
-            return List.of();
+            return Optional.empty();
         }
         if (o instanceof ObjectCreated c && c.size() > 0 && listedUploads.isListed(m.asset())) {
-            return listedUploads.record(c, m).map(e -> announce(e, o)).orElseGet(() -> {
+            Optional<AssetEvent> recorded = listedUploads.record(c, m);
+            if (recorded.isEmpty()) {
                 log.info("redelivered notification: already recorded and announced", Map.of("asset", m.asset(), "object", o.uri()));
-                return List.of();
-            });
+            }
+            return recorded.map(e -> new Announcement(e, o, true, "asset updated"));
         }
         AssetEvent e = switch (o) {
             case ObjectCreated c when c.size() == 0 -> removal(c, m, S3Change.EMPTIED);
@@ -184,17 +192,17 @@ public final class S3EventsService {
             log.info(emptied ? "an empty object: recorded as holding no data, not announced"
                             : "recorded; the partition is announced when its '" + source.files().completeWhen().get() + "' marker arrives",
                     Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
-            return List.of();
+            return Optional.empty();
         }
-        return recordAndAnnounce(e, o, oneOfMany);
+        return record(e, o, oneOfMany);
     }
 
     /** The completion marker of a {@code complete_when} source: its arrival announces the partition. */
-    private List<AssetEvent> marker(ObjectChange o, KeyMatch m, boolean oneOfMany) {
+    private Optional<Announcement> marker(ObjectChange o, KeyMatch m, boolean oneOfMany) {
         if (o instanceof ObjectDeleted) {
             log.info("a completion marker was deleted: the partition keeps what its last marker completed",
                     Map.of("asset", m.asset(), "object", o.uri()));
-            return List.of();
+            return Optional.empty();
         }
         Map<String, String> metadata = new LinkedHashMap<>(common(o));
         metadata.put(S3Change.COMPLETES, o.uri());
@@ -202,7 +210,7 @@ public final class S3EventsService {
         AssetEvent e = new AssetEvent(Ids.s3Event(o.bucket(), o.key(), version, o.sequencer() + "#" + m.asset()),
                 m.asset(), m.partitionKey(), o.time(), new Producer(Producer.Kind.S3_UPLOAD, o.uri()),
                 "complete:" + version, Optional.empty(), List.of(), metadata);
-        return recordAndAnnounce(e, o, oneOfMany);
+        return record(e, o, oneOfMany);
     }
 
     private static AssetEvent upload(ObjectCreated c, KeyMatch m) {
@@ -235,36 +243,32 @@ public final class S3EventsService {
     }
 
     /**
-     * Records and announces an event. A notification of one object (EventBridge's, as template.yaml
-     * wires it) is delivered again only when its own handling failed, so it is announced again on
-     * redelivery and nothing notes the announcement ({@link EventLog#recordAnnouncing}: one store
-     * call less). One of many records is noted announced after its announcement, as its redelivery
-     * may be for another record's failure.
+     * Records an event, to be announced. A notification of one object (EventBridge's, as
+     * template.yaml wires it) is delivered again only when its own handling failed, so it is
+     * announced again on redelivery and nothing notes the announcement ({@link EventLog#recordAnnouncing}:
+     * one store call less). One of many records is noted announced after its announcement, as its
+     * redelivery may be for another record's failure.
      */
-    private List<AssetEvent> recordAndAnnounce(AssetEvent e, ObjectChange o, boolean oneOfMany) {
-        String json = EventJson.assetUpdated(e);
+    private Optional<Announcement> record(AssetEvent e, ObjectChange o, boolean oneOfMany) {
         Recorded r = oneOfMany ? store.events().record(e) : store.events().recordAnnouncing(e);
         if (!(oneOfMany ? r.leftToAnnounce() : r.toAnnounceOnDelivery())) {
             log.info("redelivered notification: already recorded and announced", Map.of("asset", e.asset(), "eventId", e.eventId()));
-            return List.of();
+            return Optional.empty();
         }
         // A new event, one recorded by an attempt that may have stopped before announcing it, or a
         // redelivered one-object notification (a second Asset Updated is the same event to its consumers).
-        announcer.announce(EventJson.ASSET_UPDATED, json);
-        if (oneOfMany) {
-            store.events().markAnnounced(e.eventId());
-        }
         String what = S3Change.isRemoval(e) ? "asset updated: object removed" : "asset updated";
-        log.info(r.isNew() ? what : what + " (recorded before: announced again)",
-                Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
-        return List.of(e);
+        return Optional.of(new Announcement(e, o, oneOfMany, r.isNew() ? what : what + " (recorded before: announced again)"));
     }
 
-    /** Announces a recorded event (a listed source's upload: {@link ListedUploads} recorded it) and marks it announced. */
-    private List<AssetEvent> announce(AssetEvent e, ObjectChange o) {
+    /** Announces a recorded event, and notes it announced when asked to. */
+    private AssetEvent announce(Announcement a) {
+        AssetEvent e = a.event();
         announcer.announce(EventJson.ASSET_UPDATED, EventJson.assetUpdated(e));
-        store.events().markAnnounced(e.eventId());
-        log.info("asset updated", Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", o.uri()));
-        return List.of(e);
+        if (a.mark()) {
+            store.events().markAnnounced(e.eventId());
+        }
+        log.info(a.logMessage(), Map.of("asset", e.asset(), "partition", e.partition(), "eventId", e.eventId(), "object", a.object().uri()));
+        return e;
     }
 }

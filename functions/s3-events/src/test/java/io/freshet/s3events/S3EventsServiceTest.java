@@ -243,6 +243,25 @@ class S3EventsServiceTest {
         assertEquals(98, announced.size());
     }
 
+    /** Every record of a notification is recorded before the first is announced: a consumer's run the first starts reads them all. */
+    @Test
+    void everyRecordOfANotificationIsRecordedBeforeTheFirstIsAnnounced() {
+        List<Integer> recordedAtAnnouncements = new ArrayList<>();
+        S3EventsService counting = new S3EventsService(ProjectLoader.load(pipelines).orThrow(), StackParameters.lakeBucket(LAKE), store,
+                (type, json) -> recordedAtAnnouncements.add(history("raw.taps", "2026-06-02").size()),
+                new JsonLog(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), Map.of()));
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            records.add("""
+                    {"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"eu-central-1","eventTime":"2026-06-02T08:15:02.123Z",
+                     "eventName":"ObjectCreated:Put","s3":{"s3SchemaVersion":"1.0","bucket":{"name":"lake","arn":"arn:aws:s3:::lake"},
+                     "object":{"key":"landing/taps/date=2026-06-02/taps-%d.csv","size":5,"eTag":"e%d","sequencer":"0055AED6DCD90281%02X"}}}
+                    """.formatted(i, i, i));
+        }
+        assertEquals(3, counting.handle(EventJson.read("{\"Records\":[" + String.join(",", records) + "]}")).size());
+        assertEquals(List.of(3, 3, 3), recordedAtAnnouncements);
+    }
+
     /**
      * A one-object notification (EventBridge's) is delivered again only when its handling failed,
      * perhaps after announcing: it is announced again, as the same event, and recorded once.
