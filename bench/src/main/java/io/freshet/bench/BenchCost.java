@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 /**
  * What the event path costs on AWS per million asset events, computed from what the embedded
  * stack measurably does: the state table's calls and the capacity units DynamoDB Local reports for
- * them, the custom events put on the bus, the functions' invocations and their durations (in
+ * them (a transaction's table share by AWS's rule instead: {@link StoreMeter#awsTableUnits}), the custom events put on the bus, the functions' invocations and their durations (in
  * process, warm) at template.yaml's memory sizes, and the bytes of JSON log they write. Priced
  * with {@link AwsPrices}. The runs' own work (runner, publisher) is left out: it depends on the
  * data, not on the event.
@@ -152,6 +152,8 @@ final class BenchCost implements Callable<Integer> {
         StringBuilder units = new StringBuilder();
         store.unitsByOperation().forEach((op, u) -> units.append(units.isEmpty() ? "" : ", ").append(op).append(' ').append(String.format("%.2f", u / n)));
         out.printf("               capacity units by operation: %s%n", units);
+        out.printf("               transactions billed by AWS's rule (2 units per started KB of each item, checks too): %+.2f units on what"
+                + " DynamoDB Local reports%n", store.transactionAdjustment() / n);
         out.printf("               the last event's calls:%n");
         lastCalls.forEach(call -> out.printf("                 %s%n", call));
         double lambda = 0;

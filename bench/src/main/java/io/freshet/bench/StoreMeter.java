@@ -37,8 +37,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 final class StoreMeter implements ExecutionInterceptor {
 
-    /** What the store did while the meter was on. */
-    record Reading(Map<String, Long> calls, double readUnits, double writeUnits, Map<String, Double> unitsByOperation) {
+    /**
+     * What the store did while the meter was on. {@code writeUnits} bills transactions by AWS's rule
+     * ({@link #awsTableUnits}); {@code transactionAdjustment} is what that rule added to (or took
+     * from) what DynamoDB Local reported for them.
+     */
+    record Reading(Map<String, Long> calls, double readUnits, double writeUnits, double transactionAdjustment, Map<String, Double> unitsByOperation) {
         long totalCalls() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -47,6 +51,7 @@ final class StoreMeter implements ExecutionInterceptor {
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final DoubleAdder readUnits = new DoubleAdder();
     private final DoubleAdder writeUnits = new DoubleAdder();
+    private final DoubleAdder transactionAdjustment = new DoubleAdder();
     private final Map<String, DoubleAdder> unitsByOperation = new ConcurrentHashMap<>();
     private volatile boolean on;
     private final List<String> lastCalls = new CopyOnWriteArrayList<>();
@@ -58,6 +63,7 @@ final class StoreMeter implements ExecutionInterceptor {
         unitsByOperation.clear();
         readUnits.reset();
         writeUnits.reset();
+        transactionAdjustment.reset();
         on = true;
     }
 
@@ -80,7 +86,7 @@ final class StoreMeter implements ExecutionInterceptor {
         calls.forEach((op, n) -> out.put(op, n.sum()));
         Map<String, Double> units = new TreeMap<>();
         unitsByOperation.forEach((op, u) -> units.put(op, u.sum()));
-        return new Reading(out, readUnits.sum(), writeUnits.sum(), units);
+        return new Reading(out, readUnits.sum(), writeUnits.sum(), transactionAdjustment.sum(), units);
     }
 
     @Override
@@ -131,12 +137,46 @@ final class StoreMeter implements ExecutionInterceptor {
                 (response instanceof GetItemResponse || response instanceof QueryResponse ? readUnits : writeUnits).add(c.capacityUnits());
             }
         }
+        double adjusted = 0;
+        if (context.request() instanceof TransactWriteItemsRequest r) {
+            adjusted = awsTableUnits(r) - used.stream().mapToDouble(StoreMeter::tableUnits).sum();
+            byOperation.add(adjusted);
+            writeUnits.add(adjusted);
+            transactionAdjustment.add(adjusted);
+        }
         if (detail) {
             double indexes = used.stream().filter(c -> c.globalSecondaryIndexes() != null).flatMap(c -> c.globalSecondaryIndexes().values().stream())
                     .mapToDouble(c -> orZero(c.capacityUnits())).sum();
-            lastCalls.add(String.format("%-18s %5.1f units%s  %s", operation, readUnits.sum() + writeUnits.sum() - before,
-                    indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "", ItemSizes.describe(context.request())));
+            lastCalls.add(String.format("%-18s %5.1f units%s%s  %s", operation, readUnits.sum() + writeUnits.sum() - before,
+                    indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "",
+                    adjusted != 0 ? String.format(" (DynamoDB Local: %.1f)", readUnits.sum() + writeUnits.sum() - before - adjusted) : "", ItemSizes.describe(context.request())));
         }
+    }
+
+    /**
+     * What AWS bills a transaction on the table itself (its indexes apart): 2 write units for every
+     * started KB of each item it names, whether it puts, updates, deletes or only checks it (a
+     * ConditionCheck is billed as a write; a missing item as 1 KB, the least any write is billed).
+     * DynamoDB Local reports something else: 4 units per started KB of all the transaction's items
+     * together (a put of 190 B alone: 4; a put of 190 B with a check of a missing item: 4 as well),
+     * so its report is replaced by this. Items other than puts are taken as under 1 KB, which the
+     * state table's are (the per-call listing shows the sizes of what is put).
+     */
+    static double awsTableUnits(TransactWriteItemsRequest r) {
+        return r.transactItems().stream()
+                .mapToDouble(i -> 2.0 * (i.put() != null ? Math.max(1, Math.ceil(ItemSizes.size(i.put().item()) / 1024.0)) : 1))
+                .sum();
+    }
+
+    /** The units a response reports on the table itself, its indexes' apart. */
+    private static double tableUnits(ConsumedCapacity c) {
+        if (c.table() != null && c.table().capacityUnits() != null) {
+            return c.table().capacityUnits();
+        }
+        double total = c.capacityUnits() != null ? c.capacityUnits() : orZero(c.writeCapacityUnits());
+        double indexes = c.globalSecondaryIndexes() == null ? 0
+                : c.globalSecondaryIndexes().values().stream().mapToDouble(x -> orZero(x.capacityUnits())).sum();
+        return total - indexes;
     }
 
     private static List<ConsumedCapacity> listOf(ConsumedCapacity c) {

@@ -1,0 +1,91 @@
+package io.freshet.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.freshet.testkit.LocalDynamo;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/** The meter on DynamoDB Local: what it reports for each transaction, and what AWS bills beyond it. */
+class StoreMeterTest {
+
+    static final String TABLE = "meter-test";
+    static final StoreMeter METER = new StoreMeter();
+    static LocalDynamo dynamo;
+    static DynamoDbClient db;
+
+    @BeforeAll
+    static void start() {
+        dynamo = LocalDynamo.start(List.of(METER));
+        db = dynamo.client();
+        db.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("PK").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("SK").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH), k -> k.attributeName("SK").keyType(KeyType.RANGE)));
+        db.putItem(b -> b.tableName(TABLE).item(item("EV#there", 100)));
+    }
+
+    @AfterAll
+    static void stop() {
+        dynamo.close();
+    }
+
+    @Test
+    void aTransactionIsBilledTwoUnitsPerItemUnder1KbWhateverDynamoDbLocalReports() {
+        StoreMeter.Reading lone = metered(put("P#lone", 190));
+        assertEquals(2.0, lone.writeUnits(), "one transactional put under 1 KB");
+        assertEquals(-2.0, lone.transactionAdjustment(), "DynamoDB Local reports 4 for it");
+
+        StoreMeter.Reading checked = metered(check("C#missing"), put("P#new", 190), check("EV#there"));
+        assertEquals(6.0, checked.writeUnits(), "a put and two checks, one of a missing item: 2 units each");
+        assertEquals(2.0, checked.transactionAdjustment(), "DynamoDB Local reports 4: the items' sizes together, 4 per KB");
+    }
+
+    @Test
+    void eachItemIsRoundedUpToItsOwnKilobytes() {
+        StoreMeter.Reading big = metered(check("EV#there"), put("P#big", 1500));
+        assertEquals(6.0, big.writeUnits(), "a check of an item under 1 KB (2) and a put of 2 started KB (4)");
+        TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
+                .transactItems(check("A"), put("B", 1024), put("C", 1025), put("D", 3000)).build();
+        assertEquals(2 + 2 + 4 + 6, StoreMeter.awsTableUnits(request));
+    }
+
+    private static StoreMeter.Reading metered(TransactWriteItem... items) {
+        METER.start();
+        db.transactWriteItems(b -> b.transactItems(items));
+        StoreMeter.Reading r = METER.stop();
+        assertEquals(1, r.totalCalls());
+        return r;
+    }
+
+    private static TransactWriteItem check(String pk) {
+        return TransactWriteItem.builder().conditionCheck(c -> c.tableName(TABLE).key(Map.of("PK", s(pk), "SK", s("x")))
+                .conditionExpression("attribute_not_exists(PK) OR attribute_exists(PK)")).build();
+    }
+
+    private static TransactWriteItem put(String pk, int bytes) {
+        return TransactWriteItem.builder().put(p -> p.tableName(TABLE).item(item(pk, bytes))).build();
+    }
+
+    /** An item of exactly {@code bytes} by DynamoDB's rule: names and values in UTF-8. */
+    private static Map<String, AttributeValue> item(String pk, int bytes) {
+        int keys = "PK".length() + pk.length() + "SK".length() + 1;
+        return Map.of("PK", s(pk), "SK", s("x"), "v", s("a".repeat(bytes - keys - 1)));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+}
