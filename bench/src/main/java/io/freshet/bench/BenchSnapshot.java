@@ -21,6 +21,7 @@ import io.freshet.core.model.PostgresConnections;
 import io.freshet.engine.snapshot.ParquetFileListener;
 import io.freshet.engine.snapshot.PgConnectionInfo;
 import io.freshet.engine.snapshot.PostgresSnapshot;
+import io.freshet.engine.snapshot.SnapshotException;
 import io.freshet.engine.snapshot.SnapshotResult;
 import io.freshet.engine.snapshot.SnapshotSettings;
 import io.freshet.engine.snapshot.TableRequest;
@@ -133,14 +134,28 @@ final class BenchSnapshot implements Callable<Integer> {
                     + "heap max %s; %d processors%s; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
                     Runtime.getRuntime().availableProcessors(), pinning.describe(), loadAverage(), pg.describe());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
-            for (SnapshotBenchTable table : tables(pg, out)) {
+            List<String> refused = new ArrayList<>();
+            List<SnapshotBenchTable> tables = tables(pg, out);
+            for (SnapshotBenchTable table : tables) {
                 long tableRows = table == SnapshotBenchTable.WIDE ? wideRows : rows;
-                if (tableRows > 0) {
+                if (tableRows <= 0) {
+                    continue;
+                }
+                try {
                     measure(out, pg, table, tableRows, n, duckThreads, duckdb, store, heap, work);
+                } catch (SnapshotException e) {
+                    // A table Freshet refuses (with the reason a run would give) does not cost the others their figures.
+                    out.printf("  (d) Freshet refused %s: %s%n", table.label(), e.getMessage());
+                    out.flush();
+                    refused.add(table.label());
                 }
             }
             if (heapReport) {
                 heap.report(out);
+            }
+            if (!refused.isEmpty()) {
+                out.printf("%nFreshet refused %d of %d tables: %s%n", refused.size(), tables.size(), String.join(", ", refused));
+                return 2;
             }
             return 0;
         } finally {

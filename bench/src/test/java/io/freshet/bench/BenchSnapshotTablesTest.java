@@ -121,6 +121,31 @@ class BenchSnapshotTablesTest {
         assertEquals(3, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
     }
 
+    /**
+     * A table Freshet refuses (a 2-dimensional array in a column declared with one: CREATE TABLE AS
+     * declares none) is reported with the reason a run would give; the tables after it are still
+     * measured, and the exit code says that one was not.
+     */
+    @Test
+    void aRefusedTableDoesNotCostTheOthersTheirFigures(@TempDir Path dir) throws Exception {
+        Path sql = dir.resolve("mixed.sql");
+        Files.writeString(sql, """
+                CREATE TABLE a_grid AS SELECT g::bigint AS id, ARRAY[[g, 1], [2, 3]] AS cells FROM generate_series(1, 2000) g;
+                CREATE TABLE b_fine (id bigint PRIMARY KEY, note text);
+                INSERT INTO b_fine SELECT g, 'n' || g FROM generate_series(1, 2500) g;
+                """);
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setOut(new PrintWriter(printed, true));
+        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
+        String out = printed.toString();
+        assertEquals(2, exit, out);
+        assertTrue(out.contains("(d) Freshet refused a_grid: ") && out.contains("a 2-dimensional array in a column read as 1-dimensional"), out);
+        assertTrue(out.contains("table b_fine       2,500 rows"), out);
+        assertEquals(1, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
+        assertTrue(out.contains("Freshet refused 1 of 2 tables: a_grid"), out);
+    }
+
     /** A user's own server (--url): the named tables, in any schema, are measured where they are, and nothing is created there. */
     @Test
     void tablesOfAUsersServerAreMeasuredWhereTheyAre() throws Exception {
