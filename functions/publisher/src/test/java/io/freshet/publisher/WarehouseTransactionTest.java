@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.publisher.warehouse.WarehouseLoader;
 import io.freshet.state.protocol.FaultPoints;
 
 /**
@@ -186,6 +187,53 @@ class WarehouseTransactionTest {
         assertTrue(Set.of(List.of("5|150"), List.of("7|280")).contains(pg.rows("SELECT count(*), sum(fare_cents) FROM mart.rides")),
                 "one publication's partition whole, the other's replaced by it");
         assertEquals(List.of("3"), pg.rows("SELECT count(*) FROM mart.stations"));
+    }
+
+    /**
+     * Two publications into a fresh database create the markers' schema at the same moment. The one
+     * whose {@code CREATE SCHEMA} loses (PostgreSQL waits for the other's commit, then reports a
+     * unique violation) still creates the markers' table, which the other may not have created
+     * yet, and loads.
+     */
+    @Test
+    void aPublicationThatLosesTheRaceForTheMarkersSchemaStillCreatesTheMarkersTable() throws Exception {
+        publishedWhileAnotherTransactionCreates(WarehouseLoader.MARKER_SCHEMA);
+    }
+
+    /**
+     * Two publications of different tables of one new schema (no advisory lock in common) create
+     * it at the same moment: the one that loses takes the schema the other made, rather than
+     * failing the run on PostgreSQL's unique violation.
+     */
+    @Test
+    void aPublicationThatLosesTheRaceForItsTablesSchemaLoadsIntoTheOnesSchema() throws Exception {
+        publishedWhileAnotherTransactionCreates("mart");
+    }
+
+    /** A publication into a fresh database while another transaction has created {@code schema} and not committed: it must wait, then load. */
+    private static void publishedWhileAnotherTransactionCreates(String schema) throws Exception {
+        PublisherWorld a = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        Run run = a.staged("schema-race-" + schema, outputs(5, PublisherWorld.stations(), false));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = pg.connect(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            s.execute("CREATE SCHEMA " + schema);
+            CompletableFuture<RunState> published = CompletableFuture.supplyAsync(
+                    () -> a.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()), pool);
+            Instant until = Instant.now().plus(Duration.ofMinutes(2));
+            while (pg.count("SELECT count(*) FROM pg_locks WHERE NOT granted") < 1) {
+                assertTrue(Instant.now().isBefore(until) && !published.isDone(),
+                        () -> "the publication waits for the other's schema " + schema + "; it " + outcome(published));
+                Thread.sleep(50);
+            }
+            other.commit();
+            assertEquals(RunState.SUCCEEDED, published.get(2, TimeUnit.MINUTES));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(run.runId() + "|2"), pg.rows("SELECT run_id, count(*) FROM freshet.loads GROUP BY run_id"));
+        assertEquals(List.of("5|3"), pg.rows("SELECT (SELECT count(*) FROM mart.rides), (SELECT count(*) FROM mart.stations)"));
     }
 
     /** What a publication came to, for a failure's message. */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -247,7 +248,14 @@ public final class WarehouseLoader {
         }
         try (Statement s = c.createStatement()) {
             if (!exists(c, "SELECT to_regnamespace(?) IS NOT NULL", Sql.ident(target.schema()))) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(target.schema()));
+                // In the load's transaction, so a savepoint: a publication of another table of the
+                // same new schema (no advisory lock in common) may create it at the same moment.
+                Savepoint beforeSchema = c.setSavepoint();
+                if (createdHere(s, "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(target.schema()))) {
+                    c.releaseSavepoint(beforeSchema);
+                } else {
+                    c.rollback(beforeSchema); // the other committed it: the statements after this see it
+                }
             }
             s.execute("CREATE TABLE " + Sql.ident(target.schema()) + "." + Sql.ident(target.table()) + " (" + String.join(", ", defs) + ")");
         }
@@ -277,13 +285,31 @@ public final class WarehouseLoader {
         }
         try (Statement s = c.createStatement()) {
             if (!exists(c, "SELECT to_regnamespace(?) IS NOT NULL", MARKER_SCHEMA)) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + MARKER_SCHEMA);
+                createdHere(s, "CREATE SCHEMA IF NOT EXISTS " + MARKER_SCHEMA);
             }
-            s.execute(MARKER_DDL);
+            // Apart from the schema's: a schema another publication created at the same moment
+            // still needs its table, which that publication may not have created yet.
+            createdHere(s, MARKER_DDL);
+        }
+    }
+
+    /**
+     * Runs {@code ddl}, a {@code CREATE ... IF NOT EXISTS}, which PostgreSQL does not make safe
+     * against a concurrent creation of the same name: it waits for the other transaction, then
+     * reports a unique violation on its catalog (23505) or the object existing (42P06 schema, 42P07
+     * table). Either way the object exists once this returns.
+     *
+     * @return false when another transaction created it at the same moment (this statement failed)
+     */
+    private static boolean createdHere(Statement s, String ddl) throws SQLException {
+        try {
+            s.execute(ddl);
+            return true;
         } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState()) && !"42P06".equals(e.getSQLState())) {
-                throw e;
+            if ("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())) {
+                return false;
             }
+            throw e;
         }
     }
 
