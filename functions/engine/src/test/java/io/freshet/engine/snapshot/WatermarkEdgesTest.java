@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,6 +152,34 @@ class WatermarkEdgesTest {
             assertEquals(Optional.of("\"public\".\"tick_totals\""), e.table());
             refresh.rollback();
         }
+    }
+
+    /**
+     * A statement_timeout or transaction_timeout the server sets for the role (to keep an
+     * application's queries short) would cancel a snapshot's COPY of a large table part way; the
+     * snapshot's sessions set both to 0, as pg_dump's do. A statement_timeout the caller gives as a
+     * startup option (the runner's deadline) is kept.
+     */
+    @Test
+    void aRolesTimeoutsDoNotCutASnapshotShortButTheCallersOwnDoes() throws Exception {
+        pg.execute("CREATE TABLE public.slow_base (id int); INSERT INTO slow_base SELECT generate_series(1, 3);"
+                + "CREATE VIEW public.slow AS SELECT id FROM slow_base, pg_sleep(1.5);"
+                + "CREATE ROLE hurried LOGIN PASSWORD 'hurried'; GRANT SELECT ON slow, slow_base TO hurried;"
+                + "ALTER ROLE hurried SET statement_timeout = '500ms'");
+        try (Connection c = DriverManager.getConnection(info.jdbcUrl(), "hurried", "hurried"); Statement s = c.createStatement()) {
+            if (c.getMetaData().getDatabaseMajorVersion() >= 17) {
+                pg.execute("ALTER ROLE hurried SET transaction_timeout = '700ms'");
+            }
+            assertThrows(SQLException.class, () -> s.execute("SELECT count(*) FROM slow"), "the role's own queries are cut short");
+        }
+        PgConnectionInfo hurried = new PgConnectionInfo(info.jdbcUrl(), "hurried", "hurried");
+        SnapshotResult result = new PostgresSnapshot().snapshot(hurried, List.of(TableRequest.full("public", "slow", "raw.slow")),
+                work.resolve("hurried"), settings());
+        assertEquals(List.of(1L, 2L, 3L), ids(result.table("raw.slow")));
+
+        PgConnectionInfo bounded = new PgConnectionInfo(info.jdbcUrl() + "?options=-c%20statement_timeout%3D500", "hurried", "hurried");
+        assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(bounded,
+                List.of(TableRequest.full("public", "slow", "raw.slow")), work.resolve("bounded"), settings()), "the caller's own bound");
     }
 
     private static List<Long> ids(TableSnapshot t) throws Exception {
