@@ -2,6 +2,7 @@ package io.freshet.publisher;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import io.freshet.core.location.StackParameters;
 import io.freshet.core.error.Failures;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.model.Output;
+import io.freshet.core.model.PgServerTimeouts;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.model.TableLayout;
 import io.freshet.publisher.warehouse.WarehouseLoad;
@@ -131,6 +133,12 @@ final class WarehouseLoads {
         Connection connection = new Driver().connect(c.jdbcUrl(), p);
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver does not accept the URL of connection '" + load.target().connection() + "'");
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute(PgServerTimeouts.CLEAR); // a role's statement_timeout would cancel a large load part way
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
         return connection;
     }

@@ -4,6 +4,7 @@ import static io.freshet.publisher.PublisherWorld.DAY;
 import static io.freshet.publisher.PublisherWorld.RIDES;
 import static io.freshet.publisher.PublisherWorld.STATIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -139,6 +140,29 @@ class WarehouseLoadTest {
                 + " (station_id)"), reason);
         assertEquals(List.of("f|0"), pg.rows("SELECT to_regclass('mart.rides') IS NOT NULL, count(*) FROM mart.stations"),
                 "the other output's table was not created either: every load is checked before the first");
+    }
+
+    /**
+     * A database's statement_timeout (set to keep an application's queries short) would cancel a
+     * large load part way; the publication's session turns it off, as pg_restore does. The load
+     * here is made slow by a trigger: 5 rows of 300 ms against a timeout of 500 ms.
+     */
+    @Test
+    void aDatabasesStatementTimeoutDoesNotCutALoadShort() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        Run first = w.staged("before-timeout", 3);
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        pg.execute("CREATE FUNCTION mart.slowly() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$;"
+                + "CREATE TRIGGER slowly BEFORE INSERT ON mart.rides FOR EACH ROW EXECUTE FUNCTION mart.slowly();"
+                + "ALTER DATABASE " + pg.database() + " SET statement_timeout = '500ms'");
+        assertThrows(IllegalStateException.class, () -> pg.execute("INSERT INTO mart.rides SELECT * FROM mart.rides"),
+                "the database's own statements are cut short");
+        Run second = w.staged("under-timeout", 5);
+
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(second.runId()));
+
+        assertEquals(List.of("5"), pg.rows("SELECT count(*) FROM mart.rides WHERE date = DATE '" + DAY + "'"));
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.Properties;
 
 import org.postgresql.Driver;
 
+import io.freshet.core.model.PgServerTimeouts;
+
 /**
  * The PostgreSQL side of a snapshot's connections: opening one with the session settings that fix
  * PostgreSQL's text output and {@code lock_timeout}, locking the planned relations, and exporting
@@ -21,15 +23,6 @@ final class PgSession {
             + "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
             + "SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0";
 
-    /**
-     * The server's, the database's or the role's statement_timeout and transaction_timeout (set to
-     * keep an application's queries short) would cancel a large table's COPY part way: turned off,
-     * as pg_dump turns them off. A caller's own, given as a startup option (source {@code client}:
-     * the runner bounds each statement by the attempt's time left that way), stays. One round trip
-     * whatever the server's version (transaction_timeout exists from PostgreSQL 17).
-     */
-    private static final String CLEAR_SERVER_TIMEOUTS = "SELECT set_config(name, '0', false) FROM pg_settings"
-            + " WHERE name IN ('statement_timeout', 'transaction_timeout') AND setting <> '0' AND source <> 'client'";
 
     /** PostgreSQL's SQLSTATE when {@code lock_timeout} ran out ({@code lock_not_available}). */
     static final String LOCK_NOT_AVAILABLE = "55P03";
@@ -48,7 +41,7 @@ final class PgSession {
             }
             c.setAutoCommit(true);
             execute(c, SESSION_SETTINGS);
-            execute(c, CLEAR_SERVER_TIMEOUTS);
+            execute(c, PgServerTimeouts.CLEAR);
             // Without it a snapshot waits for ever behind a migration's exclusive lock (and every query queued behind it waits too).
             execute(c, "SET lock_timeout = " + settings.lockTimeout().toMillis());
             return c;
