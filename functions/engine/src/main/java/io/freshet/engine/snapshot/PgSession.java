@@ -23,7 +23,6 @@ final class PgSession {
             + "SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; "
             + "SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0";
 
-
     /** PostgreSQL's SQLSTATE when {@code lock_timeout} ran out ({@code lock_not_available}). */
     static final String LOCK_NOT_AVAILABLE = "55P03";
 
