@@ -145,8 +145,7 @@ final class StoreMeter implements ExecutionInterceptor {
             transactionAdjustment.add(adjusted);
         }
         if (detail) {
-            double indexes = used.stream().filter(c -> c.globalSecondaryIndexes() != null).flatMap(c -> c.globalSecondaryIndexes().values().stream())
-                    .mapToDouble(c -> orZero(c.capacityUnits())).sum();
+            double indexes = used.stream().mapToDouble(StoreMeter::indexUnits).sum();
             lastCalls.add(String.format("%-18s %5.1f units%s%s  %s", operation, readUnits.sum() + writeUnits.sum() - before,
                     indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "",
                     adjusted != 0 ? String.format(" (DynamoDB Local: %.1f)", readUnits.sum() + writeUnits.sum() - before - adjusted) : "", ItemSizes.describe(context.request())));
@@ -174,9 +173,13 @@ final class StoreMeter implements ExecutionInterceptor {
             return c.table().capacityUnits();
         }
         double total = c.capacityUnits() != null ? c.capacityUnits() : orZero(c.writeCapacityUnits());
-        double indexes = c.globalSecondaryIndexes() == null ? 0
+        return total - indexUnits(c);
+    }
+
+    /** The units a response reports on the indexes. */
+    private static double indexUnits(ConsumedCapacity c) {
+        return c.globalSecondaryIndexes() == null ? 0
                 : c.globalSecondaryIndexes().values().stream().mapToDouble(x -> orZero(x.capacityUnits())).sum();
-        return total - indexes;
     }
 
     private static List<ConsumedCapacity> listOf(ConsumedCapacity c) {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,12 +171,8 @@ class WarehouseTransactionTest {
                     () -> a.publisher(FaultPoints.NONE, pg.credentials()).publish(ab.runId()), pool);
             CompletableFuture<RunState> second = CompletableFuture.supplyAsync(
                     () -> b.publisher(FaultPoints.NONE, pg.credentials()).publish(ba.runId()), pool);
-            Instant until = Instant.now().plus(Duration.ofMinutes(2));
-            while (pg.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") < 2) {
-                assertTrue(Instant.now().isBefore(until) && !first.isDone() && !second.isDone(),
-                        () -> "both publications wait for a lock; first " + outcome(first) + ", second " + outcome(second));
-                Thread.sleep(50);
-            }
+            awaitWaiting(pg, "locktype = 'advisory' AND NOT granted", 2,
+                    () -> "both publications wait for a lock; first " + outcome(first) + ", second " + outcome(second), first, second);
             holder.commit();
 
             assertEquals(RunState.SUCCEEDED, first.get(2, TimeUnit.MINUTES));
@@ -221,12 +219,7 @@ class WarehouseTransactionTest {
             s.execute("CREATE SCHEMA " + schema);
             CompletableFuture<RunState> published = CompletableFuture.supplyAsync(
                     () -> a.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()), pool);
-            Instant until = Instant.now().plus(Duration.ofMinutes(2));
-            while (pg.count("SELECT count(*) FROM pg_locks WHERE NOT granted") < 1) {
-                assertTrue(Instant.now().isBefore(until) && !published.isDone(),
-                        () -> "the publication waits for the other's schema " + schema + "; it " + outcome(published));
-                Thread.sleep(50);
-            }
+            awaitWaiting(pg, "NOT granted", 1, () -> "the publication waits for the other's schema " + schema + "; it " + outcome(published), published);
             other.commit();
             assertEquals(RunState.SUCCEEDED, published.get(2, TimeUnit.MINUTES));
         } finally {
@@ -234,6 +227,20 @@ class WarehouseTransactionTest {
         }
         assertEquals(List.of(run.runId() + "|2"), pg.rows("SELECT run_id, count(*) FROM freshet.loads GROUP BY run_id"));
         assertEquals(List.of("5|3"), pg.rows("SELECT (SELECT count(*) FROM mart.rides), (SELECT count(*) FROM mart.stations)"));
+    }
+
+    /**
+     * Waits (up to 2 minutes) until {@code count} rows of {@code pg_locks} match {@code waiting} (a
+     * condition on locks not granted), failing with {@code state} as soon as one of
+     * {@code publications} has ended.
+     */
+    private static void awaitWaiting(WarehouseLake.Reporting pg, String waiting, int count, Supplier<String> state,
+                                     CompletableFuture<?>... publications) throws InterruptedException {
+        Instant until = Instant.now().plus(Duration.ofMinutes(2));
+        while (pg.count("SELECT count(*) FROM pg_locks WHERE " + waiting) < count) {
+            assertTrue(Instant.now().isBefore(until) && Arrays.stream(publications).noneMatch(CompletableFuture::isDone), state);
+            Thread.sleep(50);
+        }
     }
 
     /** What a publication came to, for a failure's message. */
