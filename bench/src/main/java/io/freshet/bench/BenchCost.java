@@ -154,6 +154,8 @@ final class BenchCost implements Callable<Integer> {
         out.printf("               capacity units by operation: %s%n", units);
         out.printf("               transactions billed by AWS's rule (2 units per started KB of each item, checks too): %+.2f units on what"
                 + " DynamoDB Local reports%n", store.transactionAdjustment() / n);
+        out.printf("               reads billed at AWS's least (1 unit consistent, 0.5 eventual, even for nothing found): %+.2f units on what"
+                + " DynamoDB Local reports%n", store.readAdjustment() / n);
         out.printf("               the last event's calls:%n");
         lastCalls.forEach(call -> out.printf("                 %s%n", call));
         double lambda = 0;

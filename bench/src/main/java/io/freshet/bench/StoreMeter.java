@@ -40,9 +40,11 @@ final class StoreMeter implements ExecutionInterceptor {
     /**
      * What the store did while the meter was on. {@code writeUnits} bills transactions by AWS's rule
      * ({@link #awsTableUnits}); {@code transactionAdjustment} is what that rule added to (or took
-     * from) what DynamoDB Local reported for them.
+     * from) what DynamoDB Local reported for them. {@code readUnits} bills every read at least
+     * AWS's minimum ({@link #awsReadMinimum}); {@code readAdjustment} is what that added.
      */
-    record Reading(Map<String, Long> calls, double readUnits, double writeUnits, double transactionAdjustment, Map<String, Double> unitsByOperation) {
+    record Reading(Map<String, Long> calls, double readUnits, double writeUnits, double transactionAdjustment, double readAdjustment,
+                   Map<String, Double> unitsByOperation) {
         long totalCalls() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -52,6 +54,7 @@ final class StoreMeter implements ExecutionInterceptor {
     private final DoubleAdder readUnits = new DoubleAdder();
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final DoubleAdder transactionAdjustment = new DoubleAdder();
+    private final DoubleAdder readAdjustment = new DoubleAdder();
     private final Map<String, DoubleAdder> unitsByOperation = new ConcurrentHashMap<>();
     private volatile boolean on;
     private final List<String> lastCalls = new CopyOnWriteArrayList<>();
@@ -64,6 +67,7 @@ final class StoreMeter implements ExecutionInterceptor {
         readUnits.reset();
         writeUnits.reset();
         transactionAdjustment.reset();
+        readAdjustment.reset();
         on = true;
     }
 
@@ -86,7 +90,7 @@ final class StoreMeter implements ExecutionInterceptor {
         calls.forEach((op, n) -> out.put(op, n.sum()));
         Map<String, Double> units = new TreeMap<>();
         unitsByOperation.forEach((op, u) -> units.put(op, u.sum()));
-        return new Reading(out, readUnits.sum(), writeUnits.sum(), transactionAdjustment.sum(), units);
+        return new Reading(out, readUnits.sum(), writeUnits.sum(), transactionAdjustment.sum(), readAdjustment.sum(), units);
     }
 
     @Override
@@ -144,6 +148,14 @@ final class StoreMeter implements ExecutionInterceptor {
             writeUnits.add(adjusted);
             transactionAdjustment.add(adjusted);
         }
+        double minimum = awsReadMinimum(context.request());
+        double read = readUnits.sum() + writeUnits.sum() - before;
+        if (read < minimum) {
+            adjusted = minimum - read;
+            byOperation.add(adjusted);
+            readUnits.add(adjusted);
+            readAdjustment.add(adjusted);
+        }
         if (detail) {
             double indexes = used.stream().mapToDouble(StoreMeter::indexUnits).sum();
             lastCalls.add(String.format("%-18s %5.1f units%s%s  %s", operation, readUnits.sum() + writeUnits.sum() - before,
@@ -165,6 +177,20 @@ final class StoreMeter implements ExecutionInterceptor {
         return r.transactItems().stream()
                 .mapToDouble(i -> 2.0 * (i.put() != null ? Math.max(1, Math.ceil(ItemSizes.size(i.put().item()) / 1024.0)) : 1))
                 .sum();
+    }
+
+    /**
+     * The least AWS bills a read request, whatever it returns: 1 read unit for a strongly consistent
+     * GetItem or Query, 0.5 for an eventually consistent one, even when it finds nothing. DynamoDB
+     * Local reports 0 for a read that finds nothing (the trigger's read of a partition no run has
+     * touched), so its report is raised to this. 0 for anything else.
+     */
+    static double awsReadMinimum(SdkRequest request) {
+        return switch (request) {
+            case GetItemRequest r -> Boolean.TRUE.equals(r.consistentRead()) ? 1 : 0.5;
+            case QueryRequest r -> Boolean.TRUE.equals(r.consistentRead()) ? 1 : 0.5;
+            default -> 0;
+        };
     }
 
     /** The units a response reports on the table itself, its indexes' apart. */

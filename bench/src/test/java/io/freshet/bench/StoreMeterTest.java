@@ -62,6 +62,26 @@ class StoreMeterTest {
         assertEquals(2 + 2 + 4 + 6, StoreMeter.awsTableUnits(request));
     }
 
+    @Test
+    void aReadIsBilledAtLeastAwssMinimumEvenWhenItFindsNothing() {
+        METER.start();
+        db.query(b -> b.tableName(TABLE).consistentRead(true).keyConditionExpression("PK = :p")
+                .expressionAttributeValues(Map.of(":p", s("P#nobody"))));
+        StoreMeter.Reading emptyQuery = METER.stop();
+        assertEquals(1.0, emptyQuery.readUnits(), "a consistent query that finds nothing");
+        assertEquals(1.0, emptyQuery.readAdjustment(), "DynamoDB Local reports 0 for it");
+
+        METER.start();
+        db.getItem(b -> b.tableName(TABLE).key(Map.of("PK", s("P#nobody"), "SK", s("x"))));
+        assertEquals(0.5, METER.stop().readUnits(), "an eventually consistent get of a missing item");
+
+        METER.start();
+        db.getItem(b -> b.tableName(TABLE).consistentRead(true).key(Map.of("PK", s("EV#there"), "SK", s("x"))));
+        StoreMeter.Reading found = METER.stop();
+        assertEquals(1.0, found.readUnits(), "a consistent get of an item under 4 KB");
+        assertEquals(0.0, found.readAdjustment(), "as DynamoDB Local reports it");
+    }
+
     private static StoreMeter.Reading metered(TransactWriteItem... items) {
         METER.start();
         db.transactWriteItems(b -> b.transactItems(items));

@@ -191,7 +191,7 @@ class CrashPointsTest {
     @TestFactory
     Stream<DynamicTest> schedulerSweepAnnouncingARunItsCreatorNeverAnnounced() {
         return sweep("scheduler", () -> world.crashes.alsoKill(new CrashInterceptor.Point("trigger",
-                "orders_daily <- Asset Updated shop.orders", 2, "the run created, not announced")));
+                "orders_daily <- Asset Updated shop.orders", 1, "the run created, not announced")));
     }
 
     /**

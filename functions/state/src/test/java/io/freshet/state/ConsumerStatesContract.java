@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 
 /** Consumer partitions: a pending set that rejects what a run consumed, atomically with the check. */
@@ -123,6 +124,51 @@ abstract class ConsumerStatesContract extends StoreContract {
         store.runs().tryCreate(seen, "run-1", seen.pending(), "test").orElseThrow();
         assertEquals(ConsumerStates.Delivery.CONSUMED_ALREADY, store.consumers().addDelivered(P, DAY, e));
         assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered("other_pipeline", DAY, e));
+    }
+
+    @Test
+    void aDeliveredEventStartsARunInOneWriteOnlyAsRecordedAndOnlyOnce() {
+        AssetEvent waiting = upload("ev-0", "landing.taps", DAY, T.minusSeconds(60));
+        store.events().record(waiting);
+        store.consumers().addPending(P, DAY, pending(waiting));
+        AssetEvent e = upload("ev-1", "landing.taps", DAY, T);
+        List<PendingEvent> both = List.of(pending(waiting), pending(e));
+        ConsumerView seen = store.consumers().view(P, DAY);
+
+        assertEquals(new Runs.Delivered.NotAsRecorded(), store.runs().createOnDelivery(seen, "run-1", both, "test", e),
+                "not recorded: nothing written");
+        store.events().record(e);
+        AssetEvent altered = upload("ev-1", "landing.taps", DAY, T, Map.of("bytes", "9999"));
+        assertEquals(new Runs.Delivered.NotAsRecorded(), store.runs().createOnDelivery(seen, "run-1", both, "test", altered));
+        assertEquals(seen, store.consumers().view(P, DAY), "nothing was written");
+        assertEquals(Optional.empty(), store.runs().run("run-1"));
+
+        Runs.Delivered created = store.runs().createOnDelivery(seen, "run-1", both, "test", e);
+        Run run = ((Runs.Delivered.Created) created).run();
+        assertEquals(List.of("ev-0", "ev-1"), run.consumed());
+        ConsumerView after = store.consumers().view(P, DAY);
+        assertEquals(Optional.of("run-1"), after.activeRun());
+        assertEquals(List.of(), after.pending(), "the waiting event was consumed; the delivered one never waited");
+        assertTrue(after.lastRunCleaned());
+        assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-0"));
+        assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-1"));
+        assertEquals(Optional.of(RunState.QUEUED), store.runs().run("run-1").map(Run::state));
+
+        // A redelivery, seen from before the run or after it, never makes a second run.
+        assertEquals(new Runs.Delivered.ConsumedAlready(), store.runs().createOnDelivery(seen, "run-2", List.of(pending(e)), "test", e));
+        store.runs().finishUnfenced("run-1", RunState.SUCCEEDED, "done");
+        ConsumerView free = store.consumers().view(P, DAY);
+        assertEquals(new Runs.Delivered.ConsumedAlready(), store.runs().createOnDelivery(free, "run-2", List.of(pending(e)), "test", e));
+        assertEquals(Optional.empty(), store.runs().run("run-2"));
+        assertEquals(ConsumerStates.Delivery.CONSUMED_ALREADY, store.consumers().addDelivered(P, DAY, e));
+
+        // Another evaluation moved the partition on since it was read: nothing written, the event goes to the pending set.
+        AssetEvent next = upload("ev-2", "landing.taps", DAY, T.plusSeconds(60));
+        store.events().record(next);
+        assertEquals(new Runs.Delivered.Contended(), store.runs().createOnDelivery(seen, "run-3", List.of(pending(next)), "test", next));
+        assertEquals(Optional.empty(), store.consumers().consumedBy(P, DAY, "ev-2"));
+        assertEquals(Optional.empty(), store.runs().run("run-3"));
+        assertTrue(store.runs().createOnDelivery(free, "run-3", List.of(pending(next)), "test", next) instanceof Runs.Delivered.Created);
     }
 
     @Test

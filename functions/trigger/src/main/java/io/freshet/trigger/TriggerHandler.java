@@ -138,7 +138,8 @@ public final class TriggerHandler implements RequestStreamHandler {
             PublishingAnnouncer announcer = new PublishingAnnouncer(new EventPublisher(events, config.bus()));
             new TriggerHandler(new TriggerService(project, store, announcer, quiet, clock), quiet)
                     .handleRequest(new ByteArrayInputStream(delivery.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
-            // The table answers nothing, so readiness waited: creating and announcing a run is primed directly.
+            // The delivery created its run on delivery (an empty partition, the event ready by itself);
+            // the other way, a run created by an evaluation of the pending set, is primed directly.
             PendingEvent pending = new PendingEvent("priming", input.asset(), partition, time);
             store.runs().tryCreate(new ConsumerView(p.name(), partition, 0, Optional.empty(), Optional.empty(), true, List.of(pending)),
                     "run-priming", List.of(pending), "priming").ifPresent(new RunLauncher(store, announcer, quiet, clock)::announce);

@@ -78,8 +78,9 @@ public final class TriggerService {
     /**
      * An input event for {@code consumer}; it must be recorded in the state table exactly as
      * delivered (asset, partition, objects and every other field), or it is rejected. The check
-     * rides in the pending set's write ({@link ConsumerStates#addDelivered}); only when it fails is
-     * the record read, to reject the delivery with the reason.
+     * rides in the trigger's one write: the run's creation when the event makes its partition ready
+     * by itself ({@link #runOnDelivery}), else the pending set's ({@link ConsumerStates#addDelivered});
+     * only when it fails is the record read, to reject the delivery with the reason.
      */
     public void onAssetUpdated(Pipeline consumer, AssetEvent e) {
         Optional<Input> input = consumer.input(e.asset());
@@ -96,10 +97,15 @@ public final class TriggerService {
             return;
         }
         List<AssetEvent> batch = keyed ? KeySiblings.of(store, input.get(), e) : List.of(e);
-        // Unkeyed (the common case): the recorded-event check rides in the pending set's write. An
-        // event already read (keyed), or stored in an older form, is added the two-step way.
+        // Unkeyed (the common case): the recorded-event check rides in the trigger's write. An event
+        // already read (keyed), or stored in an older form, is added to the pending set the two-step way.
         boolean twoStep = keyed;
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
+            RunLauncher.OnDelivery direct = twoStep ? RunLauncher.OnDelivery.TO_PENDING : runOnDelivery(consumer, partition, e);
+            if (direct.answered()) {
+                continue;
+            }
+            twoStep |= direct == RunLauncher.OnDelivery.NOT_AS_RECORDED; // recorded in an older form: added the two-step way
             boolean added = false;
             for (AssetEvent b : batch) {
                 ConsumerStates.Delivery delivery = twoStep ? addVerified(consumer, partition, b)
@@ -135,6 +141,35 @@ public final class TriggerService {
             markDirty.run();
         } else if (eventDriven) {
             evaluate(consumer, partition);
+        }
+    }
+
+    /**
+     * The common case in one write, for a pipeline that events start: a run that the event makes
+     * ready consumes it directly ({@link RunLauncher#onDelivery}). The dirty mark follows the
+     * consumption (the tick clears a mark whose partition shows nothing unreflected), at once with
+     * the announcement; a redelivery finding the event consumed marks again, in case the trigger
+     * died between the two. A delivery not as recorded is rejected here, naming the difference,
+     * unless it is recorded in an older form.
+     */
+    private RunLauncher.OnDelivery runOnDelivery(Pipeline consumer, String partition, AssetEvent e) {
+        if (!Readiness.isEventDriven(consumer)) {
+            return RunLauncher.OnDelivery.TO_PENDING; // the tick decides for it: the event only waits
+        }
+        RunLauncher.OnDelivery direct = launcher.onDelivery(consumer, partition, e, () -> markDirty(consumer, partition));
+        if (direct == RunLauncher.OnDelivery.CONSUMED_ALREADY) {
+            markDirty(consumer, partition);
+            log.info("event already consumed", Map.of("pipeline", consumer.name(), "partition", partition, "asset", e.asset(), "eventId", e.eventId()));
+        } else if (direct == RunLauncher.OnDelivery.NOT_AS_RECORDED) {
+            recorded.verify(e);
+        }
+        return direct;
+    }
+
+    /** Notes new input in a consumer partition with a freshness policy, for the tick. */
+    private void markDirty(Pipeline consumer, String partition) {
+        if (consumer.freshness().isPresent()) {
+            schedulerStore.touchDirty(consumer.name(), partition);
         }
     }
 

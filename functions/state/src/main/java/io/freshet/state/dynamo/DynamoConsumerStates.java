@@ -100,7 +100,7 @@ final class DynamoConsumerStates implements ConsumerStates {
     }
 
     /** The event's own item holds exactly this event: what the trigger believes of a delivery (see RecordedEvents). */
-    private TransactWriteItem recordedAs(AssetEvent delivered) {
+    TransactWriteItem recordedAs(AssetEvent delivered) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(t.name())
                 .key(Items.key(StoreKeys.event(delivered.eventId()), "EV"))
                 .conditionExpression("#j = :j").expressionAttributeNames(Map.of("#j", "json"))

@@ -42,6 +42,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 final class DynamoRuns implements Runs {
 
+    /** Where createOnDelivery puts the delivered event's conditional marker and its recorded-as check. */
+    private static final int DELIVERED_MARKER = 2;
+    private static final int DELIVERED_CHECK = 3;
+
     private final Table t;
     private final DynamoConsumerStates consumers;
     private final RunItems items;
@@ -56,6 +60,51 @@ final class DynamoRuns implements Runs {
 
     @Override
     public Optional<Run> tryCreate(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason) {
+        Creation creation = creation(seen, runId, consumed, reason, Optional.empty());
+        try {
+            t.db().transactWriteItems(b -> b.transactItems(creation.writes()));
+        } catch (TransactionCanceledException lostTheRace) {
+            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || Table.conflicted(lostTheRace)) {
+                return Optional.empty(); // another evaluation changed, or is changing, this consumer partition: read again
+            }
+            throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
+        }
+        if (!creation.consumedNow()) {
+            consumers.cleanupConsumed(runId);
+        }
+        return Optional.of(creation.run());
+    }
+
+    @Override
+    public Delivered createOnDelivery(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason, AssetEvent delivered) {
+        if (consumed.size() > MAX_CONSUMED_ON_DELIVERY || consumed.stream().noneMatch(p -> p.eventId().equals(delivered.eventId()))) {
+            throw new IllegalArgumentException("a run created on delivery consumes the delivered event and at most "
+                    + MAX_CONSUMED_ON_DELIVERY + " in all, got " + consumed.size());
+        }
+        Creation creation = creation(seen, runId, consumed, reason, Optional.of(delivered));
+        try {
+            t.db().transactWriteItems(b -> b.transactItems(creation.writes()));
+        } catch (TransactionCanceledException ex) {
+            if (Table.conditionFailed(ex, DELIVERED_CHECK)) {
+                return new Delivered.NotAsRecorded();
+            }
+            if (Table.conditionFailed(ex, DELIVERED_MARKER)) {
+                return new Delivered.ConsumedAlready();
+            }
+            if (ex.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || Table.conflicted(ex)) {
+                return new Delivered.Contended();
+            }
+            throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " on the delivery of "
+                    + delivered.eventId() + " failed: " + ex.getMessage(), ex);
+        }
+        return new Delivered.Created(creation.run());
+    }
+
+    /** A run's creating transaction, the run it creates, and whether the transaction consumes its events. */
+    private record Creation(List<TransactWriteItem> writes, Run run, boolean consumedNow) {
+    }
+
+    private Creation creation(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason, Optional<AssetEvent> delivered) {
         Instant now = t.clock().instant();
         List<AttributeValue> ids = consumed.stream().map(p -> Items.s(p.eventId())).toList();
         // No GSI1 keys yet: a run joins its pipeline's list (GSI1) when it ends (see end); while
@@ -80,27 +129,26 @@ final class DynamoRuns implements Runs {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(t.put(runItem, "attribute_not_exists(PK)"));
         writes.add(TransactWriteItem.builder().update(holdConsumer(seen, runId, consumeNow)).build());
+        // A delivered event never joined the pending set: its marker is the check that no run
+        // consumed it yet (DELIVERED_MARKER), and its record is checked as addDelivered does.
+        delivered.ifPresent(e -> {
+            writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), e.eventId(), runId), "attribute_not_exists(PK)"));
+            writes.add(consumers.recordedAs(e));
+        });
         if (consumeNow) {
             for (PendingEvent p : consumed) {
+                if (delivered.isPresent() && delivered.get().eventId().equals(p.eventId())) {
+                    continue;
+                }
                 writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
                 writes.add(TransactWriteItem.builder().delete(d -> d.tableName(t.name())
                         .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), StoreKeys.pending(sortable(p.time()), p.eventId())))).build());
             }
         }
-        try {
-            t.db().transactWriteItems(b -> b.transactItems(writes));
-        } catch (TransactionCanceledException lostTheRace) {
-            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || Table.conflicted(lostTheRace)) {
-                return Optional.empty(); // another evaluation changed, or is changing, this consumer partition: read again
-            }
-            throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
-        }
-        if (!consumeNow) {
-            consumers.cleanupConsumed(runId);
-        }
-        return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
+        Run run = new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
                 consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),
-                oldestInput, Optional.empty()));
+                oldestInput, Optional.empty());
+        return new Creation(writes, run, consumeNow);
     }
 
     /** The consumer state's move to "run active", conditioned on the version {@code seen} read. */

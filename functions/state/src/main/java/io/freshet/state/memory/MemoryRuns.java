@@ -37,28 +37,51 @@ final class MemoryRuns implements Runs {
 
     @Override
     public Optional<Run> tryCreate(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason) {
+        synchronized (t) {
+            return create(seen, runId, consumed, reason);
+        }
+    }
+
+    @Override
+    public Delivered createOnDelivery(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason, AssetEvent delivered) {
+        if (consumed.size() > MAX_CONSUMED_ON_DELIVERY || consumed.stream().noneMatch(p -> p.eventId().equals(delivered.eventId()))) {
+            throw new IllegalArgumentException("a run created on delivery consumes the delivered event and at most "
+                    + MAX_CONSUMED_ON_DELIVERY + " in all, got " + consumed.size());
+        }
+        synchronized (t) {
+            Tables.EventEntry recorded = t.events.get(delivered.eventId());
+            if (recorded == null || !recorded.event.equals(delivered)) {
+                return new Delivered.NotAsRecorded();
+            }
+            if (t.consumed.getOrDefault(key(seen.pipeline(), seen.partition()), Map.of()).containsKey(delivered.eventId())) {
+                return new Delivered.ConsumedAlready();
+            }
+            return create(seen, runId, consumed, reason).<Delivered>map(Delivered.Created::new).orElseGet(Delivered.Contended::new);
+        }
+    }
+
+    /** The run's creation with its consumption, under the tables' lock. */
+    private Optional<Run> create(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason) {
         Instant now = t.clock.instant();
         Optional<Instant> oldestInput = consumed.stream().filter(p -> !Request.isRequest(p)).map(PendingEvent::time).min(Instant::compareTo);
-        synchronized (t) {
-            Consumer c = t.consumers.computeIfAbsent(key(seen.pipeline(), seen.partition()), k -> new Consumer());
-            boolean unchanged = seen.version() == 0 ? !c.hasState : c.hasState && c.version == seen.version();
-            if (t.runs.containsKey(runId) || !unchanged) {
-                return Optional.empty(); // another evaluation won
-            }
-            t.runs.put(runId, new RunEntry(runId, seen.pipeline(), seen.partition(), reason,
-                    consumed.stream().map(PendingEvent::eventId).toList(), consumed.stream().map(MemoryConsumerStates::pendingKey).toList(),
-                    micros(now), oldestInput.map(Tables::micros)));
-            c.hasState = true;
-            c.activeRun = runId;
-            c.lastRun = runId;
-            c.version = seen.version() + 1;
-            Map<String, String> markers = t.consumed.computeIfAbsent(key(seen.pipeline(), seen.partition()), k -> new HashMap<>());
-            for (PendingEvent p : consumed) {
-                markers.put(p.eventId(), runId);
-                c.pending.remove(MemoryConsumerStates.pendingKey(p));
-            }
-            c.cleaned = true;
+        Consumer c = t.consumers.computeIfAbsent(key(seen.pipeline(), seen.partition()), k -> new Consumer());
+        boolean unchanged = seen.version() == 0 ? !c.hasState : c.hasState && c.version == seen.version();
+        if (t.runs.containsKey(runId) || !unchanged) {
+            return Optional.empty(); // another evaluation won
         }
+        t.runs.put(runId, new RunEntry(runId, seen.pipeline(), seen.partition(), reason,
+                consumed.stream().map(PendingEvent::eventId).toList(), consumed.stream().map(MemoryConsumerStates::pendingKey).toList(),
+                micros(now), oldestInput.map(Tables::micros)));
+        c.hasState = true;
+        c.activeRun = runId;
+        c.lastRun = runId;
+        c.version = seen.version() + 1;
+        Map<String, String> markers = t.consumed.computeIfAbsent(key(seen.pipeline(), seen.partition()), k -> new HashMap<>());
+        for (PendingEvent p : consumed) {
+            markers.put(p.eventId(), runId);
+            c.pending.remove(MemoryConsumerStates.pendingKey(p));
+        }
+        c.cleaned = true;
         return Optional.of(new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
                 consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),
                 oldestInput, Optional.empty()));

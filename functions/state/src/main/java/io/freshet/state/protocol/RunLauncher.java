@@ -3,12 +3,14 @@ package io.freshet.state.protocol;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Ids;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
@@ -16,7 +18,9 @@ import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.AtOnce;
 import io.freshet.state.ConsumerView;
+import io.freshet.state.Runs;
 import io.freshet.state.StateStore;
 
 /**
@@ -112,6 +116,62 @@ public final class RunLauncher {
         }
         throw new IllegalStateException("pipeline '" + consumer.name() + "' partition '" + partition + "': still contended after "
                 + MAX_ATTEMPTS + " attempts; the invocation is retried");
+    }
+
+    /** What {@link #onDelivery} did with a delivered input event. */
+    public enum OnDelivery {
+        /** A run consumes it, created now. */
+        RUN_CREATED,
+        /** A run of the consumer partition consumed it already: a redelivery. */
+        CONSUMED_ALREADY,
+        /** Not recorded in exactly this form: the caller reads the record to say why, as for the pending set. */
+        NOT_AS_RECORDED,
+        /** It does not start a run by itself now (a run holds the partition, a condition waits, a race): it joins the pending set. */
+        TO_PENDING;
+
+        /** Whether the delivery needs nothing more. */
+        public boolean answered() {
+            return this == RUN_CREATED || this == CONSUMED_ALREADY;
+        }
+    }
+
+    /**
+     * The common case of an event-driven consumer, in one write instead of two: when the delivered
+     * event, with what is pending, makes the partition ready and no run holds it, the run is created
+     * consuming the event directly ({@link Runs#createOnDelivery}), without the event joining the
+     * pending set first. Everything else ({@link OnDelivery#TO_PENDING}) goes the way of the pending
+     * set and {@link #evaluate}, which reads the partition again: what changed in between (a run
+     * ended, another input arrived) is seen there.
+     *
+     * @param besideTheAnnouncement a write that must follow the event's consumption (the trigger's
+     *                              dirty mark), made at once with the run's announcement
+     */
+    public OnDelivery onDelivery(Pipeline consumer, String partition, AssetEvent delivered, Runnable besideTheAnnouncement) {
+        ConsumerView view = store.consumers().view(consumer.name(), partition);
+        boolean waitsAlready = view.pending().stream().anyMatch(p -> p.eventId().equals(delivered.eventId()));
+        if (view.activeRun().isPresent() || view.lastRun().isPresent() && !view.lastRunCleaned() || waitsAlready) {
+            return OnDelivery.TO_PENDING;
+        }
+        PendingEvent event = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+        List<PendingEvent> candidates = new ArrayList<>(view.pending());
+        candidates.add(event);
+        if (!(Readiness.decide(consumer, partition, candidates, store.events()::hasData) instanceof Readiness.Decision.Run ready)
+                || ready.consumed().size() > Runs.MAX_CONSUMED_ON_DELIVERY || !ready.consumed().contains(event)) {
+            return OnDelivery.TO_PENDING;
+        }
+        List<PendingEvent> consumed = ready.consumed();
+        String runId = Ids.run(consumer.name(), partition, consumed.stream().map(PendingEvent::eventId).toList());
+        return switch (store.runs().createOnDelivery(view, runId, consumed, reason(consumer, consumed), delivered)) {
+            case Runs.Delivered.Created created -> {
+                log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
+                        "consumed", consumed.size(), "reason", created.run().reason(), "onDelivery", delivered.eventId()));
+                AtOnce.both(besideTheAnnouncement, () -> announcer.runRequested(created.run())); // not noted: see UNSTARTED_GRACE
+                yield OnDelivery.RUN_CREATED;
+            }
+            case Runs.Delivered.ConsumedAlready already -> OnDelivery.CONSUMED_ALREADY;
+            case Runs.Delivered.NotAsRecorded notAsRecorded -> OnDelivery.NOT_AS_RECORDED;
+            case Runs.Delivered.Contended contended -> OnDelivery.TO_PENDING;
+        };
     }
 
     /**

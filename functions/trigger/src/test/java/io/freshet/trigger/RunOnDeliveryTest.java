@@ -1,0 +1,158 @@
+package io.freshet.trigger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.freshet.aws.JsonLog;
+import io.freshet.core.events.AssetEvent;
+import io.freshet.core.events.Producer;
+import io.freshet.core.load.Project;
+import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.model.Pipeline;
+import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
+import io.freshet.state.ConsumerView;
+import io.freshet.state.DirtyPartition;
+import io.freshet.state.StateStore;
+import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.testkit.LocalDynamo;
+
+/**
+ * An event that makes its consumer partition ready by itself starts the run in the trigger's one
+ * write, never joining the pending set; every other case still goes through the pending set. On
+ * DynamoDB Local, with the metro example's core_trips ({@code landing.taps | raw.stations}, a
+ * freshness policy, so a dirty mark for the tick).
+ */
+class RunOnDeliveryTest {
+
+    static final Project METRO = ProjectLoader.load(Path.of("../../pipelines")).orThrow();
+    static final Pipeline CORE_TRIPS = METRO.pipeline("core_trips").orElseThrow();
+    static final String DAY = "2026-05-26";
+    static final AtomicInteger TABLES = new AtomicInteger();
+    static LocalDynamo dynamo;
+
+    final List<String> announced = new CopyOnWriteArrayList<>();
+    StateStore store;
+    TriggerService trigger;
+
+    @BeforeAll
+    static void start() {
+        dynamo = LocalDynamo.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        dynamo.close();
+    }
+
+    RunOnDeliveryTest() {
+        String table = "on-delivery-" + TABLES.incrementAndGet();
+        DynamoStateStore.createTable(dynamo.client(), table);
+        store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
+        trigger = new TriggerService(METRO, store, (type, json) -> announced.add(type),
+                new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
+    }
+
+    static AssetEvent taps(String id, int minute) {
+        return new AssetEvent(id, "landing.taps", DAY, Instant.parse(DAY + "T07:00:00Z").plusSeconds(60L * minute),
+                new Producer(Producer.Kind.S3_UPLOAD, "s3://lake/landing/taps/" + id), "v-" + id, Optional.empty(), List.of(), Map.of());
+    }
+
+    AssetEvent recorded(AssetEvent e) {
+        store.events().record(e);
+        return e;
+    }
+
+    ConsumerView partition() {
+        return store.consumers().view(CORE_TRIPS.name(), DAY);
+    }
+
+    List<String> dirty() {
+        return store.schedule().dirtyPartitions(CORE_TRIPS.name()).stream().map(DirtyPartition::partition).toList();
+    }
+
+    @Test
+    void anEventThatMakesThePartitionReadyIsConsumedByItsRunWithoutWaiting() {
+        AssetEvent e = recorded(taps("ev-1", 0));
+        trigger.onAssetUpdated(CORE_TRIPS, e);
+
+        ConsumerView view = partition();
+        Run run = store.runs().run(view.activeRun().orElseThrow()).orElseThrow();
+        assertEquals(List.of("ev-1"), run.consumed());
+        assertEquals(RunState.QUEUED, run.state());
+        assertEquals(List.of(), view.pending(), "the event never waited");
+        assertEquals(Optional.of(run.runId()), store.consumers().consumedBy(CORE_TRIPS.name(), DAY, "ev-1"));
+        assertEquals(List.of("Run Requested"), announced);
+        assertEquals(List.of(DAY), dirty(), "the tick is told of input its output does not reflect yet");
+    }
+
+    @Test
+    void aRedeliveryMakesNoSecondRunAndMarksThePartitionAgain() {
+        AssetEvent e = recorded(taps("ev-1", 0));
+        trigger.onAssetUpdated(CORE_TRIPS, e);
+        String runId = partition().activeRun().orElseThrow();
+        // As if the trigger died between the run's creation and the mark (or the tick cleared it since).
+        store.schedule().dirtyPartitions(CORE_TRIPS.name()).forEach(d -> store.schedule().clearDirty(CORE_TRIPS.name(), d));
+
+        trigger.onAssetUpdated(CORE_TRIPS, e);
+        store.runs().finishUnfenced(runId, RunState.SUCCEEDED, "test");
+        trigger.onAssetUpdated(CORE_TRIPS, e); // and once the run is over
+
+        assertEquals(1, store.runs().of(CORE_TRIPS.name()).size());
+        assertEquals(List.of(), partition().pending());
+        assertEquals(List.of("Run Requested"), announced);
+        assertEquals(List.of(DAY), dirty());
+    }
+
+    @Test
+    void anEventArrivingDuringARunWaitsForTheNextOne() {
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-1", 0)));
+        String first = partition().activeRun().orElseThrow();
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-2", 1)));
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-3", 2)));
+
+        assertEquals(List.of("ev-2", "ev-3"), partition().pending().stream().map(p -> p.eventId()).toList());
+        assertEquals(Optional.of(first), partition().activeRun());
+
+        store.runs().finishUnfenced(first, RunState.SUCCEEDED, "test");
+        trigger.evaluate(CORE_TRIPS, DAY); // the run's end, routed back
+        Run second = store.runs().run(partition().activeRun().orElseThrow()).orElseThrow();
+        assertEquals(List.of("ev-2", "ev-3"), second.consumed());
+
+        // A late event while no run holds the partition: consumed with nothing else pending.
+        store.runs().finishUnfenced(second.runId(), RunState.SUCCEEDED, "test");
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-4", 3)));
+        assertEquals(List.of("ev-4"), store.runs().run(partition().activeRun().orElseThrow()).orElseThrow().consumed());
+        assertEquals(3, announced.size());
+    }
+
+    @Test
+    void anInputTheConditionDoesNotNameWaitsInThePendingSet() {
+        AssetEvent passengers = recorded(new AssetEvent("ev-p", "raw.passengers", DAY, Instant.parse(DAY + "T06:00:00Z"),
+                new Producer(Producer.Kind.S3_UPLOAD, "s3://lake/raw/passengers/1"), "v-p", Optional.empty(), List.of(), Map.of()));
+        trigger.onAssetUpdated(CORE_TRIPS, passengers);
+        assertEquals(List.of("ev-p"), partition().pending().stream().map(p -> p.eventId()).toList());
+        assertEquals(Optional.empty(), partition().activeRun());
+
+        // The next event that makes the partition ready consumes both in the one write.
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-1", 0)));
+        Run run = store.runs().run(partition().activeRun().orElseThrow()).orElseThrow();
+        assertTrue(run.consumed().containsAll(List.of("ev-p", "ev-1")) && run.consumed().size() == 2, run.consumed().toString());
+        assertEquals(List.of(), partition().pending());
+    }
+}
