@@ -131,36 +131,34 @@ final class StoreMeter implements ExecutionInterceptor {
         };
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         DoubleAdder byOperation = unitsByOperation.computeIfAbsent(operation, k -> new DoubleAdder());
-        double before = readUnits.sum() + writeUnits.sum();
+        boolean read = response instanceof GetItemResponse || response instanceof QueryResponse;
+        double reported = 0; // this call's own units (other calls are metered at the same time)
         for (ConsumedCapacity c : used) {
-            byOperation.add(c.capacityUnits() != null ? c.capacityUnits() : orZero(c.readCapacityUnits()) + orZero(c.writeCapacityUnits()));
-            readUnits.add(orZero(c.readCapacityUnits()));
-            writeUnits.add(orZero(c.writeCapacityUnits()));
-            if (c.readCapacityUnits() == null && c.writeCapacityUnits() == null && c.capacityUnits() != null) {
-                // Only the total: a read operation's units are reads, a write's writes.
-                (response instanceof GetItemResponse || response instanceof QueryResponse ? readUnits : writeUnits).add(c.capacityUnits());
+            double units = c.capacityUnits() != null ? c.capacityUnits() : orZero(c.readCapacityUnits()) + orZero(c.writeCapacityUnits());
+            reported += units;
+            if (c.readCapacityUnits() == null && c.writeCapacityUnits() == null) {
+                (read ? readUnits : writeUnits).add(units); // only the total: a read operation's units are reads, a write's writes
+            } else {
+                readUnits.add(orZero(c.readCapacityUnits()));
+                writeUnits.add(orZero(c.writeCapacityUnits()));
             }
         }
         double adjusted = 0;
         if (context.request() instanceof TransactWriteItemsRequest r) {
             adjusted = awsTableUnits(r) - used.stream().mapToDouble(StoreMeter::tableUnits).sum();
-            byOperation.add(adjusted);
             writeUnits.add(adjusted);
             transactionAdjustment.add(adjusted);
-        }
-        double minimum = awsReadMinimum(context.request());
-        double read = readUnits.sum() + writeUnits.sum() - before;
-        if (read < minimum) {
-            adjusted = minimum - read;
-            byOperation.add(adjusted);
+        } else if (reported < awsReadMinimum(context.request())) {
+            adjusted = awsReadMinimum(context.request()) - reported;
             readUnits.add(adjusted);
             readAdjustment.add(adjusted);
         }
+        byOperation.add(reported + adjusted);
         if (detail) {
             double indexes = used.stream().mapToDouble(StoreMeter::indexUnits).sum();
-            lastCalls.add(String.format("%-18s %5.1f units%s%s  %s", operation, readUnits.sum() + writeUnits.sum() - before,
+            lastCalls.add(String.format("%-18s %5.1f units%s%s  %s", operation, reported + adjusted,
                     indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "",
-                    adjusted != 0 ? String.format(" (DynamoDB Local: %.1f)", readUnits.sum() + writeUnits.sum() - before - adjusted) : "", ItemSizes.describe(context.request())));
+                    adjusted != 0 ? String.format(" (DynamoDB Local: %.1f)", reported) : "", ItemSizes.describe(context.request())));
         }
     }
 
