@@ -135,7 +135,7 @@ final class WarehouseLoads {
             throw new SQLException("the PostgreSQL driver does not accept the URL of connection '" + load.target().connection() + "'");
         }
         try (Statement s = connection.createStatement()) {
-            s.execute(PgServerTimeouts.CLEAR); // a role's statement_timeout would cancel a large load part way
+            s.execute(PgServerTimeouts.SESSION_START); // a role's statement_timeout would cancel a large load part way; a frozen publisher must not hold its locks for hours
         } catch (SQLException e) {
             connection.close();
             throw e;

@@ -39,7 +39,7 @@ final class PgSession {
                 throw new SQLException("pgjdbc does not accept the URL");
             }
             c.setAutoCommit(true);
-            execute(c, SESSION_SETTINGS + "; " + PgServerTimeouts.CLEAR); // one round trip
+            execute(c, SESSION_SETTINGS + "; " + PgServerTimeouts.SESSION_START); // one round trip
             // Without it a snapshot waits for ever behind a migration's exclusive lock (and every query queued behind it waits too).
             execute(c, "SET lock_timeout = " + settings.lockTimeout().toMillis());
             return c;

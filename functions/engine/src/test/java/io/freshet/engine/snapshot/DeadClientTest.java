@@ -1,0 +1,122 @@
+package io.freshet.engine.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.freshet.core.model.PgServerTimeouts;
+import io.freshet.testkit.LocalPostgres;
+
+/**
+ * A function frozen by Lambda's timeout never closes its sockets: the server must give it up, and
+ * free its locks, within minutes rather than TCP's hours ({@link PgServerTimeouts#noticeDeadClient}).
+ */
+class DeadClientTest {
+
+    static LocalPostgres pg;
+    static PgConnectionInfo info;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    @Test
+    void aSnapshotSessionHasTheServerGiveUpASilentClientAfterTwoMinutesUnlessTheServerIsStricter() throws Exception {
+        SnapshotSettings settings = new SnapshotSettings("128MB", 2, work.resolve("spill"), 1);
+        try (Connection c = PgSession.open(info, settings)) {
+            assertEquals(List.of("30", "10", "3", "120000"), liveness(c), "seconds, seconds, probes, milliseconds");
+        }
+        pg.execute("CREATE ROLE strict LOGIN PASSWORD 'strict'; ALTER ROLE strict SET tcp_keepalives_idle = 5;"
+                + " ALTER ROLE strict SET tcp_user_timeout = 30000");
+        try (Connection c = PgSession.open(new PgConnectionInfo(info.jdbcUrl(), "strict", "strict"), settings)) {
+            assertEquals(List.of("5", "10", "3", "30000"), liveness(c), "a stricter role's own settings are kept");
+        }
+    }
+
+    private static List<String> liveness(Connection c) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            for (String name : List.of("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count", "tcp_user_timeout")) {
+                try (ResultSet rs = s.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The effect, on a real server and a real kernel: a client holding a lock freezes (its network
+     * goes silent for 20 s). Without the settings the server keeps its session and its lock; with
+     * them (a 12 s bound here, 2 minutes in the functions) it gives the client up, whether the
+     * session sat idle in its transaction or the server was blocked sending it a COPY. Needs root
+     * (a network namespace of its own) and PostgreSQL's initdb, pg_ctl and psql: skipped elsewhere.
+     */
+    @Test
+    void aFrozenClientsLocksAreFreedOnlyWithTheSessionsSettings() throws Exception {
+        assumeTrue(canFreeze(), "needs root, unshare, ip and PostgreSQL's initdb, pg_ctl and psql on PATH");
+        String settings = PgServerTimeouts.noticeDeadClient(Duration.ofSeconds(12));
+        assertEquals("locks after freeze: 1", freeze("SELECT 1", "idle"), "without the settings the server keeps the frozen session");
+        assertEquals("locks after freeze: 0", freeze(settings, "idle"), "idle in its transaction");
+        assertEquals("locks after freeze: 0", freeze(settings, "copy"), "blocked sending a COPY");
+    }
+
+    private String freeze(String sessionStart, String mode) throws Exception {
+        Path script = work.resolve("frozen-client.sh");
+        if (!Files.exists(script)) {
+            try (InputStream in = DeadClientTest.class.getResourceAsStream("frozen-client.sh")) {
+                Files.copy(in, script);
+            }
+        }
+        Process p = new ProcessBuilder("unshare", "-n", "bash", script.toString(), sessionStart, mode).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the script did not end");
+        assertEquals(0, p.exitValue(), output);
+        return output.lines().reduce((first, last) -> last).orElse("");
+    }
+
+    private static boolean canFreeze() throws IOException, InterruptedException {
+        if (!System.getProperty("os.name").startsWith("Linux")) {
+            return false;
+        }
+        Process id = new ProcessBuilder("id", "-u").start();
+        boolean root = "0".equals(new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        id.waitFor();
+        return root && List.of("unshare", "ip", "initdb", "pg_ctl", "psql", "su").stream().allMatch(DeadClientTest::onPath);
+    }
+
+    private static boolean onPath(String command) {
+        return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
+    }
+}
