@@ -85,20 +85,28 @@ class DeadClientTest {
     void aFrozenClientsLocksAreFreedOnlyWithTheSessionsSettings() throws Exception {
         assumeTrue(canFreeze(), "needs root, unshare, ip and PostgreSQL's initdb, pg_ctl and psql on PATH");
         String settings = PgServerTimeouts.noticeDeadClient(Duration.ofSeconds(12));
-        assertEquals("locks after freeze: 1", freeze("SELECT 1", "idle"), "without the settings the server keeps the frozen session");
-        assertEquals("locks after freeze: 0", freeze(settings, "idle"), "idle in its transaction");
-        assertEquals("locks after freeze: 0", freeze(settings, "copy"), "blocked sending a COPY");
+        Path script = work.resolve("frozen-client.sh");
+        try (InputStream in = DeadClientTest.class.getResourceAsStream("frozen-client.sh")) {
+            Files.copy(in, script);
+        }
+        // Each in a namespace of its own: the three run at once.
+        Process control = freeze(script, "SELECT 1", "idle");
+        Process idle = freeze(script, settings, "idle");
+        Process copy = freeze(script, settings, "copy");
+        assertEquals("locks after freeze: 1", lastLine(control), "without the settings the server keeps the frozen session");
+        assertEquals("locks after freeze: 0", lastLine(idle), "idle in its transaction");
+        assertEquals("locks after freeze: 0", lastLine(copy), "blocked sending a COPY");
     }
 
-    private String freeze(String sessionStart, String mode) throws Exception {
-        Path script = work.resolve("frozen-client.sh");
-        if (!Files.exists(script)) {
-            try (InputStream in = DeadClientTest.class.getResourceAsStream("frozen-client.sh")) {
-                Files.copy(in, script);
-            }
-        }
-        Process p = new ProcessBuilder("unshare", "-n", "bash", script.toString(), sessionStart, mode).redirectErrorStream(true).start();
+    private static Process freeze(Path script, String sessionStart, String mode) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "bash", script.toString(), sessionStart, mode).redirectErrorStream(true);
+        pb.environment().put("PATH", path());
+        Process p = pb.start();
         p.getOutputStream().close();
+        return p;
+    }
+
+    private static String lastLine(Process p) throws Exception {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the script did not end");
         assertEquals(0, p.exitValue(), output);
@@ -115,8 +123,13 @@ class DeadClientTest {
         return root && List.of("unshare", "ip", "initdb", "pg_ctl", "psql", "su").stream().allMatch(DeadClientTest::onPath);
     }
 
+    /** The caller's PATH and the system directories a non-login shell may lack ({@code ip} is in /usr/sbin). */
+    private static String path() {
+        return System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin";
+    }
+
     private static boolean onPath(String command) {
-        return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+        return List.of(path().split(":")).stream()
                 .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
     }
 }
