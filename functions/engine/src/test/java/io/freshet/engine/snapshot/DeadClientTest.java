@@ -83,7 +83,7 @@ class DeadClientTest {
      */
     @Test
     void aFrozenClientsLocksAreFreedOnlyWithTheSessionsSettings() throws Exception {
-        assumeTrue(canFreeze(), "needs root, unshare, ip and PostgreSQL's initdb, pg_ctl and psql on PATH");
+        assumeTrue(canFreeze(), "needs root allowed to make a network namespace, unshare, ip and PostgreSQL's initdb, pg_ctl and psql");
         String settings = PgServerTimeouts.noticeDeadClient(Duration.ofSeconds(12));
         Path script = work.resolve("frozen-client.sh");
         try (InputStream in = DeadClientTest.class.getResourceAsStream("frozen-client.sh")) {
@@ -120,7 +120,13 @@ class DeadClientTest {
         Process id = new ProcessBuilder("id", "-u").start();
         boolean root = "0".equals(new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
         id.waitFor();
-        return root && List.of("unshare", "ip", "initdb", "pg_ctl", "psql", "su").stream().allMatch(DeadClientTest::onPath);
+        if (!root || !List.of("unshare", "ip", "initdb", "pg_ctl", "psql", "su").stream().allMatch(DeadClientTest::onPath)) {
+            return false;
+        }
+        // Root in a container without the capability to make namespaces cannot either.
+        Process probe = new ProcessBuilder("unshare", "-n", "true").redirectErrorStream(true).start();
+        probe.getInputStream().readAllBytes();
+        return probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0;
     }
 
     /** The caller's PATH and the system directories a non-login shell may lack ({@code ip} is in /usr/sbin). */
