@@ -165,6 +165,30 @@ class WarehouseLoadTest {
         assertEquals(List.of("5"), pg.rows("SELECT count(*) FROM mart.rides WHERE date = DATE '" + DAY + "'"));
     }
 
+    /**
+     * A publisher frozen by Lambda's timeout in the middle of a load must not hold its advisory
+     * lock, which its own retry waits for, for hours: the load's session has the server give a
+     * silent client up after 2 minutes (DeadClientTest shows the effect). A trigger notes what the
+     * loading session has set while it inserts.
+     */
+    @Test
+    void aLoadsSessionHasTheServerGiveUpASilentClient() {
+        PublisherWorld w = lake.world();
+        WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
+        Run first = w.staged("before-noting", 3);
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        pg.execute("CREATE TABLE mart.seen (setting text);"
+                + "CREATE FUNCTION mart.note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO mart.seen SELECT"
+                + " concat_ws(',', current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'),"
+                + " current_setting('tcp_keepalives_count'), current_setting('tcp_user_timeout')); RETURN NULL; END $$;"
+                + "CREATE TRIGGER note AFTER INSERT ON mart.rides FOR EACH STATEMENT EXECUTE FUNCTION mart.note()");
+        Run second = w.staged("noted", 5);
+
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(second.runId()));
+
+        assertEquals(List.of("30,10,3,120000"), pg.rows("SELECT DISTINCT setting FROM mart.seen"), "seconds, seconds, probes, milliseconds");
+    }
+
     @Test
     void aUserWithoutCreateLoadsOnceTheTablesExist() {
         PublisherWorld w = lake.world();
