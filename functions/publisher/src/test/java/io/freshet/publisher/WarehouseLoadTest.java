@@ -60,7 +60,7 @@ class WarehouseLoadTest {
         selects.put(STATIONS, PublisherWorld.stations());
         Run run = w.staged("types", selects);
 
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()));
+        publishes(w, pg, run);
 
         assertEquals(List.of(
                 "ride_id|integer", "tiny|smallint", "small|smallint", "big|bigint", "r|real", "d|double precision",
@@ -86,7 +86,7 @@ class WarehouseLoadTest {
         PublisherWorld w = lake.world();
         WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
         Run first = w.staged("first", 5);
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        publishes(w, pg, first);
         // Another day's rows, and a station no run wrote: neither is this partition's.
         pg.execute("INSERT INTO mart.rides VALUES (100, 'st-1', 7, DATE '2026-11-19'); INSERT INTO mart.stations VALUES ('st-9', 'Nine', 9, DATE '2026-11-19')");
         assertEquals("t", pg.rows("SELECT count(*) = 3 FROM mart.stations WHERE date = DATE '" + DAY + "'").get(0));
@@ -95,7 +95,7 @@ class WarehouseLoadTest {
         selects.put(RIDES, PublisherWorld.rides(2));
         selects.put(STATIONS, "SELECT 'st-' || i AS station_id, 'Renamed ' || i AS station_name, (10 + i)::INTEGER AS zone FROM range(1, 5) t(i)");
         Run second = w.staged("second", selects);
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(second.runId()));
+        publishes(w, pg, second);
 
         assertEquals(List.of("1|st-1|10|2026-11-20", "2|st-2|20|2026-11-20", "100|st-1|7|2026-11-19"),
                 pg.rows("SELECT * FROM mart.rides ORDER BY ride_id"));
@@ -152,7 +152,7 @@ class WarehouseLoadTest {
         PublisherWorld w = lake.world();
         WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
         Run first = w.staged("before-timeout", 3);
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        publishes(w, pg, first);
         pg.execute("CREATE FUNCTION mart.slowly() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$;"
                 + "CREATE TRIGGER slowly BEFORE INSERT ON mart.rides FOR EACH ROW EXECUTE FUNCTION mart.slowly();"
                 + "ALTER DATABASE " + pg.database() + " SET statement_timeout = '500ms'");
@@ -160,7 +160,7 @@ class WarehouseLoadTest {
                 "the database's own statements are cut short");
         Run second = w.staged("under-timeout", 5);
 
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(second.runId()));
+        publishes(w, pg, second);
 
         assertEquals(List.of("5"), pg.rows("SELECT count(*) FROM mart.rides WHERE date = DATE '" + DAY + "'"));
     }
@@ -176,7 +176,7 @@ class WarehouseLoadTest {
         PublisherWorld w = lake.world();
         WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
         Run first = w.staged("before-noting", 3);
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        publishes(w, pg, first);
         pg.execute("CREATE TABLE mart.seen (setting text);"
                 + "CREATE FUNCTION mart.note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO mart.seen SELECT"
                 + " concat_ws(',', current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'),"
@@ -184,7 +184,7 @@ class WarehouseLoadTest {
                 + "CREATE TRIGGER note AFTER INSERT ON mart.rides FOR EACH STATEMENT EXECUTE FUNCTION mart.note()");
         Run second = w.staged("noted", 5);
 
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(second.runId()));
+        publishes(w, pg, second);
 
         assertEquals(List.of("30,10,3,120000"), pg.rows("SELECT DISTINCT setting FROM mart.seen"), "seconds, seconds, probes, milliseconds");
     }
@@ -194,7 +194,7 @@ class WarehouseLoadTest {
         PublisherWorld w = lake.world();
         WarehouseLake.Reporting pg = WarehouseLake.reporting(lake);
         Run first = w.staged("as-owner", 3);
-        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(first.runId()));
+        publishes(w, pg, first);
         // A loader with only the privileges docs/deploy.md lists for existing tables: no CREATE anywhere.
         String role = "loader_" + pg.database();
         pg.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'loader'; GRANT USAGE ON SCHEMA mart, freshet TO " + role
@@ -226,5 +226,10 @@ class WarehouseLoadTest {
         assertTrue(reason.contains("PostgreSQL table mart.stations, column station_id: the merge key column is not a column of the output"),
                 reason);
         assertEquals(List.of("f"), pg.rows("SELECT to_regclass('mart.rides') IS NOT NULL"), "nothing loaded");
+    }
+
+    /** Publishes a staged run with the reporting database's own credentials: it must succeed. */
+    private static void publishes(PublisherWorld w, WarehouseLake.Reporting pg, Run run) {
+        assertEquals(RunState.SUCCEEDED, w.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()));
     }
 }
