@@ -19,4 +19,9 @@ public record ConsumerView(String pipeline, String partition, long version, Opti
     public ConsumerView {
         pending = List.copyOf(pending);
     }
+
+    /** Whether the last run's consumption did not finish (a crash midway): the next evaluation finishes it first. */
+    public boolean consumptionUnfinished() {
+        return lastRun.isPresent() && !lastRunCleaned;
+    }
 }

@@ -64,7 +64,7 @@ final class DynamoRuns implements Runs {
         try {
             t.db().transactWriteItems(b -> b.transactItems(creation.writes()));
         } catch (TransactionCanceledException lostTheRace) {
-            if (lostTheRace.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || Table.conflicted(lostTheRace)) {
+            if (Table.lostTheRace(lostTheRace)) {
                 return Optional.empty(); // another evaluation changed, or is changing, this consumer partition: read again
             }
             throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " failed: " + lostTheRace.getMessage(), lostTheRace);
@@ -91,7 +91,7 @@ final class DynamoRuns implements Runs {
             if (Table.conditionFailed(ex, DELIVERED_MARKER)) {
                 return new Delivered.ConsumedAlready();
             }
-            if (ex.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || Table.conflicted(ex)) {
+            if (Table.lostTheRace(ex)) {
                 return new Delivered.Contended();
             }
             throw new StoreException("creating run " + runId + " of " + seen.pipeline() + "/" + seen.partition() + " on the delivery of "

@@ -78,6 +78,14 @@ record Table(DynamoDbClient db, String name, Clock clock) {
         return reason(ex, index).equals("ConditionalCheckFailed");
     }
 
+    /**
+     * Whether a transaction lost a race: one of its conditions no longer held, or another write of
+     * one of its items was in progress.
+     */
+    static boolean lostTheRace(TransactionCanceledException ex) {
+        return ex.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) || conflicted(ex);
+    }
+
     /** Whether a transaction was cancelled because another write of one of its items was in progress. */
     static boolean conflicted(TransactionCanceledException ex) {
         return ex.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));

@@ -45,8 +45,7 @@ final class MemoryConsumerStates implements ConsumerStates {
     @Override
     public Delivery addDelivered(String pipeline, String partition, AssetEvent delivered) {
         synchronized (t) {
-            Tables.EventEntry recorded = t.events.get(delivered.eventId());
-            if (recorded == null || !recorded.event.equals(delivered)) {
+            if (!t.recordedAs(delivered)) {
                 return Delivery.NOT_AS_RECORDED;
             }
             PendingEvent e = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
@@ -63,7 +62,7 @@ final class MemoryConsumerStates implements ConsumerStates {
     }
 
     private Map<String, String> consumedOf(String pipeline, String partition) {
-        return t.consumed.getOrDefault(key(pipeline, partition), Map.of());
+        return t.consumedOf(pipeline, partition);
     }
 
     private Consumer consumer(String pipeline, String partition) {

@@ -49,11 +49,10 @@ final class MemoryRuns implements Runs {
                     + MAX_CONSUMED_ON_DELIVERY + " in all, got " + consumed.size());
         }
         synchronized (t) {
-            Tables.EventEntry recorded = t.events.get(delivered.eventId());
-            if (recorded == null || !recorded.event.equals(delivered)) {
+            if (!t.recordedAs(delivered)) {
                 return new Delivered.NotAsRecorded();
             }
-            if (t.consumed.getOrDefault(key(seen.pipeline(), seen.partition()), Map.of()).containsKey(delivered.eventId())) {
+            if (t.consumedOf(seen.pipeline(), seen.partition()).containsKey(delivered.eventId())) {
                 return new Delivered.ConsumedAlready();
             }
             return create(seen, runId, consumed, reason).<Delivered>map(Delivered.Created::new).orElseGet(Delivered.Contended::new);

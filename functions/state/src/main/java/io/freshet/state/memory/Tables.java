@@ -80,6 +80,17 @@ final class Tables {
         return String.join("#", parts);
     }
 
+    /** What a consumer partition's runs consumed: event id to run id (empty before the first). */
+    Map<String, String> consumedOf(String pipeline, String partition) {
+        return consumed.getOrDefault(key(pipeline, partition), Map.of());
+    }
+
+    /** Whether an event is recorded in exactly this form: what the trigger believes of a delivery. */
+    boolean recordedAs(AssetEvent delivered) {
+        EventEntry recorded = events.get(delivered.eventId());
+        return recorded != null && recorded.event.equals(delivered);
+    }
+
     /** A recorded event; {@code runId} for a run's outputs. */
     static final class EventEntry {
         final AssetEvent event;

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +96,7 @@ public final class RunLauncher {
                         .ifPresent(this::announce);
                 return Optional.empty();
             }
-            if (view.lastRun().isPresent() && !view.lastRunCleaned()) {
+            if (view.consumptionUnfinished()) {
                 store.consumers().cleanupConsumed(view.lastRun().get());
                 continue;
             }
@@ -104,13 +105,11 @@ public final class RunLauncher {
                 return Optional.empty();
             }
             List<PendingEvent> consumed = ((Readiness.Decision.Run) decision).consumed();
-            String runId = Ids.run(consumer.name(), partition, consumed.stream().map(PendingEvent::eventId).toList());
-            Optional<Run> run = store.runs().tryCreate(view, runId, consumed, reason(consumer, consumed));
+            Optional<Run> run = store.runs().tryCreate(view, runId(consumer, partition, consumed), consumed, reason(consumer, consumed));
             if (run.isEmpty()) {
                 continue; // another evaluation changed this consumer partition first: read again
             }
-            log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
-                    "consumed", consumed.size(), "reason", run.get().reason()));
+            logCreated(run.get(), Map.of());
             announcer.runRequested(run.get()); // not noted: see UNSTARTED_GRACE
             return run;
         }
@@ -149,7 +148,7 @@ public final class RunLauncher {
     public OnDelivery onDelivery(Pipeline consumer, String partition, AssetEvent delivered, Runnable besideTheAnnouncement) {
         ConsumerView view = store.consumers().view(consumer.name(), partition);
         boolean waitsAlready = view.pending().stream().anyMatch(p -> p.eventId().equals(delivered.eventId()));
-        if (view.activeRun().isPresent() || view.lastRun().isPresent() && !view.lastRunCleaned() || waitsAlready) {
+        if (view.activeRun().isPresent() || view.consumptionUnfinished() || waitsAlready) {
             return OnDelivery.TO_PENDING;
         }
         PendingEvent event = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
@@ -160,11 +159,9 @@ public final class RunLauncher {
             return OnDelivery.TO_PENDING;
         }
         List<PendingEvent> consumed = ready.consumed();
-        String runId = Ids.run(consumer.name(), partition, consumed.stream().map(PendingEvent::eventId).toList());
-        return switch (store.runs().createOnDelivery(view, runId, consumed, reason(consumer, consumed), delivered)) {
+        return switch (store.runs().createOnDelivery(view, runId(consumer, partition, consumed), consumed, reason(consumer, consumed), delivered)) {
             case Runs.Delivered.Created created -> {
-                log.info("run created", Map.of("pipeline", consumer.name(), "partition", partition, "runId", runId, "state", "QUEUED",
-                        "consumed", consumed.size(), "reason", created.run().reason(), "onDelivery", delivered.eventId()));
+                logCreated(created.run(), Map.of("onDelivery", delivered.eventId()));
                 AtOnce.both(besideTheAnnouncement, () -> announcer.runRequested(created.run())); // not noted: see UNSTARTED_GRACE
                 yield OnDelivery.RUN_CREATED;
             }
@@ -172,6 +169,18 @@ public final class RunLauncher {
             case Runs.Delivered.NotAsRecorded notAsRecorded -> OnDelivery.NOT_AS_RECORDED;
             case Runs.Delivered.Contended contended -> OnDelivery.TO_PENDING;
         };
+    }
+
+    /** The run id hashes pipeline, partition and the consumed ids: a repeated attempt writes the same run. */
+    private static String runId(Pipeline consumer, String partition, List<PendingEvent> consumed) {
+        return Ids.run(consumer.name(), partition, consumed.stream().map(PendingEvent::eventId).toList());
+    }
+
+    private void logCreated(Run run, Map<String, Object> also) {
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("pipeline", run.pipeline(), "partition", run.partition(), "runId", run.runId(),
+                "state", "QUEUED", "consumed", run.consumed().size(), "reason", run.reason()));
+        fields.putAll(also);
+        log.info("run created", fields);
     }
 
     /**
