@@ -148,8 +148,8 @@ final class StoreMeter implements ExecutionInterceptor {
             adjusted = awsTableUnits(r) - used.stream().mapToDouble(StoreMeter::tableUnits).sum();
             writeUnits.add(adjusted);
             transactionAdjustment.add(adjusted);
-        } else if (reported < awsReadMinimum(context.request())) {
-            adjusted = awsReadMinimum(context.request()) - reported;
+        } else {
+            adjusted = Math.max(0, awsReadMinimum(context.request()) - reported);
             readUnits.add(adjusted);
             readAdjustment.add(adjusted);
         }
