@@ -171,6 +171,23 @@ abstract class ConsumerStatesContract extends StoreContract {
         assertTrue(store.runs().createOnDelivery(free, "run-3", List.of(pending(next)), "test", next) instanceof Runs.Delivered.Created);
     }
 
+    /**
+     * A redelivery of the same event that found a run holding the partition (read before that run
+     * ended) adds it to the pending set after this evaluation read the partition free: the run
+     * created on delivery consumes it all the same, and it waits no more.
+     */
+    @Test
+    void aDeliveredEventAddedToThePendingSetAfterThePartitionWasReadIsConsumedOnce() {
+        AssetEvent e = upload("ev-1", "landing.taps", DAY, T);
+        store.events().record(e);
+        ConsumerView seen = store.consumers().view(P, DAY);
+        assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered(P, DAY, e)); // the other delivery's write
+
+        assertTrue(store.runs().createOnDelivery(seen, "run-1", List.of(pending(e)), "test", e) instanceof Runs.Delivered.Created);
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending(), "consumed, not waiting for a second run");
+        assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-1"));
+    }
+
     @Test
     void aRunConsumingMoreEventsThanOneTransactionHoldsStillConsumesThemAll() {
         for (int i = 0; i < 60; i++) {

@@ -137,10 +137,12 @@ final class DynamoRuns implements Runs {
         });
         if (consumeNow) {
             for (PendingEvent p : consumed) {
-                if (delivered.isPresent() && delivered.get().eventId().equals(p.eventId())) {
-                    continue;
+                if (delivered.isEmpty() || !delivered.get().eventId().equals(p.eventId())) {
+                    writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
                 }
-                writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
+                // The delivered event's pending item too: a redelivery that found a run holding the
+                // partition (read before that run ended) may add it after this evaluation read the
+                // partition, and adding it does not change the state's version.
                 writes.add(TransactWriteItem.builder().delete(d -> d.tableName(t.name())
                         .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), StoreKeys.pending(sortable(p.time()), p.eventId())))).build());
             }
