@@ -37,7 +37,8 @@ import io.freshet.core.trigger.Request;
  * Freshness: every policy of the project is judged, each source by its newest event and each
  * derived partition by its oldest input event not yet in its outputs. A violation raises
  * {@code Asset Overdue} once (its write is conditional) and {@code Asset Fresh Again} once when it
- * ends; a tick that dies between the write and the announcement leaves it to the next. A pipeline's
+ * ends; a tick that dies between the write and the announcement leaves it to the next. A max-lag
+ * policy looks at the partitions with new input and those a run is active in; a pipeline's
  * partition whose inputs are all reflected leaves the list of partitions with new input.
  */
 final class FreshnessDuty implements TickDuty {
@@ -106,6 +107,8 @@ final class FreshnessDuty implements TickDuty {
                 required.ifPresent(candidates::add);
             } else {
                 dirty.forEach(x -> candidates.add(x.partition()));
+                // A run created on the delivery of its input leaves no mark (TriggerService): its partition is judged while the run is active.
+                tick.activeRuns(store.runs()::active).stream().filter(r -> r.pipeline().equals(p.name())).forEach(r -> candidates.add(r.partition()));
             }
             candidates.addAll(open.keySet());
             for (String partition : candidates) {

@@ -54,7 +54,7 @@ final class SweepDuty implements TickDuty {
     public DutyOutcome.RunsSwept run(Tick tick) {
         Instant now = tick.now();
         int resent = 0;
-        for (Run run : store.runs().active()) {
+        for (Run run : tick.activeRuns(store.runs()::active)) {
             Optional<Pipeline> p = project.pipeline(run.pipeline());
             if (p.isEmpty()) {
                 log.warn("active run of a pipeline this deployment does not have", Map.of("runId", run.runId(), "pipeline", run.pipeline()));

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.runs.Run;
+import io.freshet.core.runs.RunState;
 
 /**
  * The freshness duty alone: a violation raises one {@code Asset Overdue} and its end one
@@ -74,6 +75,35 @@ class FreshnessDutyTest {
         assertEquals(raised.get(0).path("violationId"), fresh.get(0).path("violationId"));
         assertEquals(1, overdue(w, "shop.orders").size());
         assertEquals(List.of(), w.schedule.violations("shop.orders"), "closed once announced");
+    }
+
+    /**
+     * orders_daily (max_lag 5m) runs on the delivery of its input, which leaves its partition off
+     * the list of partitions with new input: the tick judges it while the run is active, and again
+     * once the run failed (its end, delivered to the trigger, puts it on the list).
+     */
+    @Test
+    void aRunStartedOnDeliveryIsJudgedWhileItRunsAndOnceItFailed() {
+        TickWorld w = new TickWorld(Instant.parse("2026-05-11T08:00:00Z"), tmp);
+        w.deployedAt(w.clock.instant());
+        w.assetUpdated("shop.orders", "2026-05-11");
+        Run slow = w.runs("orders_daily").get(0);
+        assertEquals(List.of(), w.schedule.dirtyPartitions("orders_daily"));
+        w.clock.advance(Duration.ofMinutes(6)); // past max_lag, the run not done
+        assertEquals(1, tick(w).raised());
+        assertEquals(List.of(slow.partition()), overdue(w, "core.orders").stream().map(d -> d.path("partition").asText()).toList());
+        w.succeed(slow, "core.orders");
+        tick(w);
+        assertEquals(1, freshAgain(w, "core.orders").size(), "its output reflects the input once it succeeded");
+
+        w.assetUpdated("shop.orders", "2026-05-11");
+        Run failing = w.runs("orders_daily").get(1);
+        w.start(failing);
+        w.clock.advance(Duration.ofMinutes(1));
+        w.runEnded(failing, RunState.FAILED); // within max_lag: no violation open, no run active
+        w.clock.advance(Duration.ofMinutes(5));
+        assertEquals(1, tick(w).raised(), "the failed run's input is still not in core.orders");
+        assertEquals(2, overdue(w, "core.orders").size());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.freshet.aws.JsonLog;
 import io.freshet.aws.json.EventJson;
@@ -179,6 +180,20 @@ final class TickWorld {
     int start(Run run) {
         Duration timeout = pipeline(run.pipeline()).timeout();
         return store.runs().startAttempt(run.runId(), clock.instant().plus(timeout).plus(Duration.ofMinutes(1))).orElseThrow();
+    }
+
+    /**
+     * A run ends in {@code state} (unfenced, as a runner's end), its end is announced, and the
+     * trigger gets it as the consumer's own rule delivers it.
+     */
+    void runEnded(Run run, RunState state) {
+        store.runs().finishUnfenced(run.runId(), state, "test");
+        Run ended = store.runs().run(run.runId()).orElseThrow();
+        launcher.announceEnd(ended, state, "test");
+        ObjectNode delivery = EventJson.MAPPER.createObjectNode().put("pipeline", run.pipeline());
+        delivery.putObject("event").put("detail-type", announced.get(announced.size() - 1).detailType()).put("source", "freshet")
+                .set("detail", EventJson.read(EventJson.runFinished(ended, "test")));
+        new TriggerService(project, store, this::announce, log, clock).handle(delivery);
     }
 
     /** Every active run ends SUCCEEDED, its end is announced, and its partition is evaluated again, as the trigger would. */

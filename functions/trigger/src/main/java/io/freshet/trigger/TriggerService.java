@@ -69,7 +69,13 @@ public final class TriggerService {
                 }
                 String partition = EventJson.text(detail, "partition");
                 recorded.verifyRunEnd(detailType, EventJson.text(detail, "runId"), consumer.name(), partition);
-                evaluate(consumer, partition);
+                if (detailType.equals(EventJson.RUN_FAILED) && consumer.freshness().isPresent()) {
+                    // What the run consumed is not in its outputs: the tick judges the partition's freshness
+                    // by it from now on (a run created on delivery left no mark; see runOnDelivery).
+                    AtOnce.both(() -> markDirty(consumer, partition), () -> evaluate(consumer, partition));
+                } else {
+                    evaluate(consumer, partition);
+                }
             }
             default -> throw new MalformedEventException("unexpected detail-type '" + detailType + "'");
         }
@@ -146,19 +152,18 @@ public final class TriggerService {
 
     /**
      * The common case in one write, for a pipeline that events start: a run that the event makes
-     * ready consumes it directly ({@link RunLauncher#onDelivery}). The dirty mark follows the
-     * consumption (the tick clears a mark whose partition shows nothing unreflected), at once with
-     * the announcement; a redelivery finding the event consumed marks again, in case the trigger
-     * died between the two. A delivery not as recorded is rejected here, naming the difference,
+     * ready consumes it directly ({@link RunLauncher#onDelivery}). No dirty mark is written for it:
+     * while the run is active the tick finds its partition among the active runs, and a run that
+     * fails marks its partition when its end comes back here ({@link #handle}); a run that succeeds
+     * reflects the event. A delivery not as recorded is rejected here, naming the difference,
      * unless it is recorded in an older form.
      */
     private RunLauncher.OnDelivery runOnDelivery(Pipeline consumer, String partition, AssetEvent e) {
         if (!Readiness.isEventDriven(consumer)) {
             return RunLauncher.OnDelivery.TO_PENDING; // the tick decides for it: the event only waits
         }
-        RunLauncher.OnDelivery direct = launcher.onDelivery(consumer, partition, e, () -> markDirty(consumer, partition));
+        RunLauncher.OnDelivery direct = launcher.onDelivery(consumer, partition, e);
         if (direct == RunLauncher.OnDelivery.CONSUMED_ALREADY) {
-            markDirty(consumer, partition);
             log.info("event already consumed", Map.of("pipeline", consumer.name(), "partition", partition, "asset", e.asset(), "eventId", e.eventId()));
         } else if (direct == RunLauncher.OnDelivery.NOT_AS_RECORDED) {
             recorded.verify(e);
@@ -166,7 +171,7 @@ public final class TriggerService {
         return direct;
     }
 
-    /** Notes new input in a consumer partition with a freshness policy, for the tick. */
+    /** Notes input a consumer partition's outputs do not reflect, for the tick, when it has a freshness policy. */
     private void markDirty(Pipeline consumer, String partition) {
         if (consumer.freshness().isPresent()) {
             schedulerStore.touchDirty(consumer.name(), partition);

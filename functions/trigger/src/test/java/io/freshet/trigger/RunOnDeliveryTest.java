@@ -18,7 +18,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.freshet.aws.JsonLog;
+import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
 import io.freshet.core.events.Producer;
 import io.freshet.core.load.Project;
@@ -36,7 +40,8 @@ import io.freshet.testkit.LocalDynamo;
  * An event that makes its consumer partition ready by itself starts the run in the trigger's one
  * write, never joining the pending set; every other case still goes through the pending set. On
  * DynamoDB Local, with the metro example's core_trips ({@code landing.taps | raw.stations}, a
- * freshness policy, so a dirty mark for the tick).
+ * freshness policy: the tick looks at its partitions with new input, and such a run's partition
+ * is among them only once the run failed).
  */
 class RunOnDeliveryTest {
 
@@ -98,16 +103,15 @@ class RunOnDeliveryTest {
         assertEquals(List.of(), view.pending(), "the event never waited");
         assertEquals(Optional.of(run.runId()), store.consumers().consumedBy(CORE_TRIPS.name(), DAY, "ev-1"));
         assertEquals(List.of("Run Requested"), announced);
-        assertEquals(List.of(DAY), dirty(), "the tick is told of input its output does not reflect yet");
+        assertEquals(List.of(), dirty(), "no mark: the tick finds the partition among the active runs");
+        assertEquals(List.of(DAY), store.runs().active().stream().filter(r -> r.pipeline().equals(CORE_TRIPS.name())).map(Run::partition).toList());
     }
 
     @Test
-    void aRedeliveryMakesNoSecondRunAndMarksThePartitionAgain() {
+    void aRedeliveryMakesNoSecondRun() {
         AssetEvent e = recorded(taps("ev-1", 0));
         trigger.onAssetUpdated(CORE_TRIPS, e);
         String runId = partition().activeRun().orElseThrow();
-        // As if the trigger died between the run's creation and the mark (or the tick cleared it since).
-        store.schedule().dirtyPartitions(CORE_TRIPS.name()).forEach(d -> store.schedule().clearDirty(CORE_TRIPS.name(), d));
 
         trigger.onAssetUpdated(CORE_TRIPS, e);
         store.runs().finishUnfenced(runId, RunState.SUCCEEDED, "test");
@@ -116,7 +120,32 @@ class RunOnDeliveryTest {
         assertEquals(1, store.runs().of(CORE_TRIPS.name()).size());
         assertEquals(List.of(), partition().pending());
         assertEquals(List.of("Run Requested"), announced);
-        assertEquals(List.of(DAY), dirty());
+        assertEquals(List.of(), dirty());
+    }
+
+    @Test
+    void aFailedRunMarksItsPartitionForTheTickWhenItsEndComesBackAndASucceededOneDoesNot() {
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-1", 0)));
+        Run first = store.runs().run(partition().activeRun().orElseThrow()).orElseThrow();
+        store.runs().finishUnfenced(first.runId(), RunState.SUCCEEDED, "test");
+        trigger.handle(runEnd(EventJson.RUN_SUCCEEDED, first));
+        assertEquals(List.of(), dirty(), "a succeeded run reflects what it consumed");
+
+        trigger.onAssetUpdated(CORE_TRIPS, recorded(taps("ev-2", 1)));
+        Run second = store.runs().run(partition().activeRun().orElseThrow()).orElseThrow();
+        store.runs().finishUnfenced(second.runId(), RunState.FAILED, "test");
+        trigger.handle(runEnd(EventJson.RUN_FAILED, second));
+        trigger.handle(runEnd(EventJson.RUN_FAILED, second)); // a redelivery of the end marks again, and creates nothing
+        assertEquals(List.of(DAY), dirty(), "what the failed run consumed is not in its outputs");
+        assertEquals(2, store.runs().of(CORE_TRIPS.name()).size());
+    }
+
+    /** A run's end as the consumer's rule delivers it to the trigger. */
+    static JsonNode runEnd(String detailType, Run run) {
+        ObjectNode delivery = EventJson.MAPPER.createObjectNode().put("pipeline", run.pipeline());
+        delivery.putObject("event").put("detail-type", detailType).put("source", "freshet")
+                .set("detail", EventJson.read(EventJson.runFinished(run, "test")));
+        return delivery;
     }
 
     @Test

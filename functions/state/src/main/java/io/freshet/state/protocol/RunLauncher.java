@@ -19,7 +19,6 @@ import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
-import io.freshet.state.AtOnce;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.Runs;
 import io.freshet.state.StateStore;
@@ -141,11 +140,8 @@ public final class RunLauncher {
      * pending set first. Everything else ({@link OnDelivery#TO_PENDING}) goes the way of the pending
      * set and {@link #evaluate}, which reads the partition again: what changed in between (a run
      * ended, another input arrived) is seen there.
-     *
-     * @param besideTheAnnouncement a write that must follow the event's consumption (the trigger's
-     *                              dirty mark), made at once with the run's announcement
      */
-    public OnDelivery onDelivery(Pipeline consumer, String partition, AssetEvent delivered, Runnable besideTheAnnouncement) {
+    public OnDelivery onDelivery(Pipeline consumer, String partition, AssetEvent delivered) {
         ConsumerView view = store.consumers().view(consumer.name(), partition);
         boolean waitsAlready = view.pending().stream().anyMatch(p -> p.eventId().equals(delivered.eventId()));
         if (view.activeRun().isPresent() || view.consumptionUnfinished() || waitsAlready) {
@@ -162,7 +158,7 @@ public final class RunLauncher {
         return switch (store.runs().createOnDelivery(view, runId(consumer, partition, consumed), consumed, reason(consumer, consumed), delivered)) {
             case Runs.Delivered.Created created -> {
                 logCreated(created.run(), Map.of("onDelivery", delivered.eventId()));
-                AtOnce.both(besideTheAnnouncement, () -> announcer.runRequested(created.run())); // not noted: see UNSTARTED_GRACE
+                announcer.runRequested(created.run()); // not noted: see UNSTARTED_GRACE
                 yield OnDelivery.RUN_CREATED;
             }
             case Runs.Delivered.ConsumedAlready already -> OnDelivery.CONSUMED_ALREADY;
