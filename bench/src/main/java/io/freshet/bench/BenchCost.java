@@ -156,6 +156,8 @@ final class BenchCost implements Callable<Integer> {
                 + " DynamoDB Local reports%n", store.transactionAdjustment() / n);
         out.printf("               reads billed at AWS's least (1 unit consistent, 0.5 eventual, even for nothing found): %+.2f units on what"
                 + " DynamoDB Local reports%n", store.readAdjustment() / n);
+        out.printf("               single writes whose condition failed, billed as AWS does (at least 1 unit; DynamoDB Local reports 0): %+.2f"
+                + " units%n", store.failedConditionUnits() / n);
         out.printf("               the last event's calls:%n");
         lastCalls.forEach(call -> out.printf("                 %s%n", call));
         double lambda = 0;

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
@@ -42,9 +43,12 @@ final class StoreMeter implements ExecutionInterceptor {
      * ({@link #awsTableUnits}); {@code transactionAdjustment} is what that rule added to (or took
      * from) what DynamoDB Local reported for them. {@code readUnits} bills every read at least
      * AWS's minimum ({@link #awsReadMinimum}); {@code readAdjustment} is what that added.
+     * {@code failedConditionUnits} are the write units of single writes whose condition failed
+     * ({@link #failedConditionUnits}), which DynamoDB Local does not report and AWS bills; they
+     * are in {@code writeUnits} too.
      */
     record Reading(Map<String, Long> calls, double readUnits, double writeUnits, double transactionAdjustment, double readAdjustment,
-                   Map<String, Double> unitsByOperation) {
+                   double failedConditionUnits, Map<String, Double> unitsByOperation) {
         long totalCalls() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -55,6 +59,7 @@ final class StoreMeter implements ExecutionInterceptor {
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final DoubleAdder transactionAdjustment = new DoubleAdder();
     private final DoubleAdder readAdjustment = new DoubleAdder();
+    private final DoubleAdder failedConditionUnits = new DoubleAdder();
     private final Map<String, DoubleAdder> unitsByOperation = new ConcurrentHashMap<>();
     private volatile boolean on;
     private final List<String> lastCalls = new CopyOnWriteArrayList<>();
@@ -68,6 +73,7 @@ final class StoreMeter implements ExecutionInterceptor {
         writeUnits.reset();
         transactionAdjustment.reset();
         readAdjustment.reset();
+        failedConditionUnits.reset();
         on = true;
     }
 
@@ -90,7 +96,8 @@ final class StoreMeter implements ExecutionInterceptor {
         calls.forEach((op, n) -> out.put(op, n.sum()));
         Map<String, Double> units = new TreeMap<>();
         unitsByOperation.forEach((op, u) -> units.put(op, u.sum()));
-        return new Reading(out, readUnits.sum(), writeUnits.sum(), transactionAdjustment.sum(), readAdjustment.sum(), units);
+        return new Reading(out, readUnits.sum(), writeUnits.sum(), transactionAdjustment.sum(), readAdjustment.sum(),
+                failedConditionUnits.sum(), units);
     }
 
     @Override
@@ -160,6 +167,43 @@ final class StoreMeter implements ExecutionInterceptor {
                     indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "",
                     adjusted != 0 ? String.format(" (DynamoDB Local: %.1f)", reported) : "", ItemSizes.describe(context.request())));
         }
+    }
+
+    /**
+     * A single write whose condition failed: AWS bills it as the write it blocked (at least 1 unit,
+     * by the larger of the item there and the item written), DynamoDB Local reports nothing, as
+     * the SDK's exception carries no consumed capacity. A transaction cancelled by a condition is
+     * left unbilled: AWS does not say what it bills for one (none does on the event path measured,
+     * one event at a time).
+     */
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (!on || !(context.exception() instanceof ConditionalCheckFailedException)) {
+            return;
+        }
+        double units = failedConditionUnits(context.request());
+        writeUnits.add(units);
+        failedConditionUnits.add(units);
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        unitsByOperation.computeIfAbsent(operation, k -> new DoubleAdder()).add(units);
+        if (detail) {
+            lastCalls.add(String.format("%-18s %5.1f units (condition failed; DynamoDB Local: 0.0)  %s", operation, units,
+                    ItemSizes.describe(context.request())));
+        }
+    }
+
+    /**
+     * What AWS bills a single write whose condition failed: the started KB of the item it would have
+     * written (a put's; an update or delete is taken as under 1 KB, as the state table's items are),
+     * at least 1. The item already there counts if larger; the state table's are under 1 KB.
+     */
+    static double failedConditionUnits(SdkRequest request) {
+        return switch (request) {
+            case PutItemRequest r -> Math.max(1, Math.ceil(ItemSizes.size(r.item()) / 1024.0));
+            case UpdateItemRequest r -> 1;
+            case DeleteItemRequest r -> 1;
+            default -> 0;
+        };
     }
 
     /**

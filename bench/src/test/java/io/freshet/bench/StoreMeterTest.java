@@ -1,6 +1,7 @@
 package io.freshet.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import io.freshet.testkit.LocalDynamo;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -80,6 +82,27 @@ class StoreMeterTest {
         StoreMeter.Reading found = METER.stop();
         assertEquals(1.0, found.readUnits(), "a consistent get of an item under 4 KB");
         assertEquals(0.0, found.readAdjustment(), "as DynamoDB Local reports it");
+    }
+
+    @Test
+    void aSingleWriteWhoseConditionFailsIsBilledAsTheWriteItBlocked() {
+        METER.start();
+        assertThrows(ConditionalCheckFailedException.class, () -> db.putItem(b -> b.tableName(TABLE).item(item("EV#there", 300))
+                .conditionExpression("attribute_not_exists(PK)")));
+        assertThrows(ConditionalCheckFailedException.class, () -> db.putItem(b -> b.tableName(TABLE).item(item("EV#there", 1500))
+                .conditionExpression("attribute_not_exists(PK)")));
+        assertThrows(ConditionalCheckFailedException.class, () -> db.deleteItem(b -> b.tableName(TABLE)
+                .key(Map.of("PK", s("EV#there"), "SK", s("x"))).conditionExpression("attribute_not_exists(PK)")));
+        StoreMeter.Reading failed = METER.stop();
+        assertEquals(1 + 2 + 1, failed.writeUnits(), "a put under 1 KB, one of 2 started KB, a delete");
+        assertEquals(4.0, failed.failedConditionUnits());
+        assertEquals(3, failed.totalCalls());
+
+        METER.start();
+        db.putItem(b -> b.tableName(TABLE).item(item("P#fresh", 300)).conditionExpression("attribute_not_exists(PK)"));
+        StoreMeter.Reading succeeded = METER.stop();
+        assertEquals(1.0, succeeded.writeUnits(), "as DynamoDB Local reports it");
+        assertEquals(0.0, succeeded.failedConditionUnits());
     }
 
     private static StoreMeter.Reading metered(TransactWriteItem... items) {
