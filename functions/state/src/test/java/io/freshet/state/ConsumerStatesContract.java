@@ -173,8 +173,9 @@ abstract class ConsumerStatesContract extends StoreContract {
 
     /**
      * A redelivery of the same event that found a run holding the partition (read before that run
-     * ended) adds it to the pending set after this evaluation read the partition free: the run
-     * created on delivery consumes it all the same, and it waits no more.
+     * ended) adds it to the pending set after this evaluation read the partition free: no run is
+     * created on the delivery, which goes the way of the pending set, and the run the evaluation
+     * then creates consumes it once.
      */
     @Test
     void aDeliveredEventAddedToThePendingSetAfterThePartitionWasReadIsConsumedOnce() {
@@ -182,10 +183,22 @@ abstract class ConsumerStatesContract extends StoreContract {
         store.events().record(e);
         ConsumerView seen = store.consumers().view(P, DAY);
         assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered(P, DAY, e)); // the other delivery's write
+        assertEquals(Optional.empty(), store.consumers().consumedBy(P, DAY, "ev-1"), "waiting is not consumed");
 
-        assertTrue(store.runs().createOnDelivery(seen, "run-1", List.of(pending(e)), "test", e) instanceof Runs.Delivered.Created);
-        assertEquals(List.of(), store.consumers().view(P, DAY).pending(), "consumed, not waiting for a second run");
-        assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-1"));
+        assertEquals(new Runs.Delivered.Contended(), store.runs().createOnDelivery(seen, "run-1", List.of(pending(e)), "test", e));
+        assertEquals(Optional.empty(), store.runs().run("run-1"));
+        assertEquals(ConsumerStates.Delivery.ADDED, store.consumers().addDelivered(P, DAY, e), "a duplicate: it waits already");
+        ConsumerView now = store.consumers().view(P, DAY);
+        assertEquals(List.of("ev-1"), now.pending().stream().map(PendingEvent::eventId).toList());
+        store.runs().tryCreate(now, "run-2", now.pending(), "test").orElseThrow();
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending());
+        assertEquals(Optional.of("run-2"), store.consumers().consumedBy(P, DAY, "ev-1"));
+        assertEquals(ConsumerStates.Delivery.CONSUMED_ALREADY, store.consumers().addDelivered(P, DAY, e));
+        ConsumerView after = store.consumers().view(P, DAY);
+        store.runs().finishUnfenced("run-2", RunState.SUCCEEDED, "done");
+        assertEquals(new Runs.Delivered.ConsumedAlready(),
+                store.runs().createOnDelivery(store.consumers().view(P, DAY), "run-3", List.of(pending(e)), "test", e));
+        assertEquals(Optional.of("run-2"), after.activeRun());
     }
 
     @Test

@@ -21,13 +21,18 @@ import io.freshet.state.json.AssetEventJson;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * A consumer partition's items: its state {@code P#{pipeline}#{partition}/STATE}, its pending
- * events {@code P#.../E#{time}#{eventId}} and the consumed markers {@code C#.../{eventId}}, which
- * expire after {@link #CONSUMED_MARKER_TTL}.
+ * events {@code P#.../E#{time}#{eventId}} and the markers {@code C#.../{eventId}}, which expire
+ * after {@link #CONSUMED_MARKER_TTL}. A marker says an event (or request) was consumed, by which
+ * run; or, with {@value #WAITING} set, that it joined the pending set and no run consumed it yet.
+ * Adding to the pending set writes that waiting marker where it only checked for a consumed one
+ * (the same units in its transaction), so that a run created on the event's delivery, which puts
+ * the marker only if absent, sees an event that joined the pending set after it read the partition.
  */
 final class DynamoConsumerStates implements ConsumerStates {
 
@@ -36,6 +41,12 @@ final class DynamoConsumerStates implements ConsumerStates {
 
     /** A transaction holds 100 items: the pending put, the event's own check, and these. */
     private static final int MAX_UNCONSUMED_CHECKS = 98;
+
+    /** Set on the marker of an event that waits in the pending set; a marker without it (of any version) means consumed. */
+    static final String WAITING = "waiting";
+
+    /** The condition a marker may be written (or checked) under when the event must not be consumed yet. */
+    private static final String NOT_CONSUMED = "attribute_not_exists(PK) OR #w = :t";
 
     private final Table t;
 
@@ -51,7 +62,7 @@ final class DynamoConsumerStates implements ConsumerStates {
         Map<String, AttributeValue> item = pendingItem(pipeline, partition, e);
         try {
             List<TransactWriteItem> writes = new ArrayList<>();
-            writes.add(notConsumed(pipeline, partition, e.eventId()));
+            writes.add(waitingMarker(pipeline, partition, e.eventId()));
             writes.add(t.put(item, "attribute_not_exists(PK)"));
             unconsumed.forEach(id -> writes.add(notConsumed(pipeline, partition, id)));
             t.db().transactWriteItems(b -> b.transactItems(writes));
@@ -75,7 +86,7 @@ final class DynamoConsumerStates implements ConsumerStates {
     @Override
     public Delivery addDelivered(String pipeline, String partition, AssetEvent delivered) {
         PendingEvent e = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
-        List<TransactWriteItem> writes = List.of(notConsumed(pipeline, partition, e.eventId()),
+        List<TransactWriteItem> writes = List.of(waitingMarker(pipeline, partition, e.eventId()),
                 t.put(pendingItem(pipeline, partition, e), "attribute_not_exists(PK)"), recordedAs(delivered));
         for (int attempt = 1; ; attempt++) {
             try {
@@ -112,15 +123,31 @@ final class DynamoConsumerStates implements ConsumerStates {
                 .s("eventId", e.eventId()).s("asset", e.asset()).s("eventPartition", e.partition()).s("time", sortable(e.time())).build();
     }
 
+    /** The check that no run consumed {@code eventId} (waiting, or never seen). */
     private TransactWriteItem notConsumed(String pipeline, String partition, String eventId) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(t.name())
                 .key(Items.key(StoreKeys.consumed(pipeline, partition), eventId))
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(Map.of("#w", WAITING))
+                .expressionAttributeValues(Map.of(":t", Items.bool(true))).build()).build();
+    }
+
+    /** The marker of an event joining the pending set, written unless a run consumed the event. */
+    private TransactWriteItem waitingMarker(String pipeline, String partition, String eventId) {
+        long ttl = t.clock().instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
+        return TransactWriteItem.builder().put(Put.builder().tableName(t.name())
+                .item(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId).bool(WAITING, true).n(TTL, ttl).build())
+                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(Map.of("#w", WAITING))
+                .expressionAttributeValues(Map.of(":t", Items.bool(true))).build()).build();
+    }
+
+    /** Whether a marker (as a cancelled transaction returned it) is a waiting event's, not a consumed one's. */
+    static boolean waiting(Map<String, AttributeValue> marker) {
+        return marker != null && marker.containsKey(WAITING) && Boolean.TRUE.equals(marker.get(WAITING).bool());
     }
 
     @Override
     public Optional<String> consumedBy(String pipeline, String partition, String eventId) {
-        return t.get(StoreKeys.consumed(pipeline, partition), eventId).map(item -> item.get("runId").s());
+        return t.get(StoreKeys.consumed(pipeline, partition), eventId).filter(item -> !waiting(item)).map(item -> item.get("runId").s());
     }
 
     @Override

@@ -29,7 +29,9 @@ import io.freshet.state.StagedOutputs;
 import io.freshet.state.StoreException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -89,7 +91,9 @@ final class DynamoRuns implements Runs {
                 return new Delivered.NotAsRecorded();
             }
             if (Table.conditionFailed(ex, DELIVERED_MARKER)) {
-                return new Delivered.ConsumedAlready();
+                // A redelivery that found the partition held added the event to the pending set meanwhile: it waits there.
+                boolean waiting = DynamoConsumerStates.waiting(ex.cancellationReasons().get(DELIVERED_MARKER).item());
+                return waiting ? new Delivered.Contended() : new Delivered.ConsumedAlready();
             }
             if (Table.lostTheRace(ex)) {
                 return new Delivered.Contended();
@@ -129,20 +133,24 @@ final class DynamoRuns implements Runs {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(t.put(runItem, "attribute_not_exists(PK)"));
         writes.add(TransactWriteItem.builder().update(holdConsumer(seen, runId, consumeNow)).build());
-        // A delivered event never joined the pending set: its marker is the check that no run
-        // consumed it yet (DELIVERED_MARKER), and its record is checked as addDelivered does.
+        // A delivered event never joined the pending set: its marker, put only if there is none,
+        // is the check that no run consumed it yet and that it does not wait in the pending set
+        // either (DELIVERED_MARKER; a redelivery that found the partition held may have added it
+        // after this evaluation read the partition, which does not change the state's version, but
+        // writes a waiting marker). Its record is checked as addDelivered does.
         delivered.ifPresent(e -> {
-            writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), e.eventId(), runId), "attribute_not_exists(PK)"));
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(t.name())
+                    .item(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), e.eventId(), runId))
+                    .conditionExpression("attribute_not_exists(PK)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
             writes.add(consumers.recordedAs(e));
         });
         if (consumeNow) {
             for (PendingEvent p : consumed) {
-                if (delivered.isEmpty() || !delivered.get().eventId().equals(p.eventId())) {
-                    writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
+                if (delivered.isPresent() && delivered.get().eventId().equals(p.eventId())) {
+                    continue;
                 }
-                // The delivered event's pending item too: a redelivery that found a run holding the
-                // partition (read before that run ended) may add it after this evaluation read the
-                // partition, and adding it does not change the state's version.
+                writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
                 writes.add(TransactWriteItem.builder().delete(d -> d.tableName(t.name())
                         .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), StoreKeys.pending(sortable(p.time()), p.eventId())))).build());
             }

@@ -55,6 +55,11 @@ final class MemoryRuns implements Runs {
             if (t.consumedOf(seen.pipeline(), seen.partition()).containsKey(delivered.eventId())) {
                 return new Delivered.ConsumedAlready();
             }
+            Consumer c = t.consumers.get(key(seen.pipeline(), seen.partition()));
+            PendingEvent event = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+            if (c != null && c.pending.containsKey(MemoryConsumerStates.pendingKey(event))) {
+                return new Delivered.Contended(); // added to the pending set since the partition was read: it waits there
+            }
             return create(seen, runId, consumed, reason).<Delivered>map(Delivered.Created::new).orElseGet(Delivered.Contended::new);
         }
     }
