@@ -188,12 +188,14 @@ final class TickWorld {
      */
     void runEnded(Run run, RunState state) {
         store.runs().finishUnfenced(run.runId(), state, "test");
-        Run ended = store.runs().run(run.runId()).orElseThrow();
-        launcher.announceEnd(ended, state, "test");
-        ObjectNode delivery = EventJson.MAPPER.createObjectNode().put("pipeline", run.pipeline());
-        delivery.putObject("event").put("detail-type", announced.get(announced.size() - 1).detailType()).put("source", "freshet")
-                .set("detail", EventJson.read(EventJson.runFinished(ended, "test")));
-        new TriggerService(project, store, this::announce, log, clock).handle(delivery);
+        TriggerService trigger = new TriggerService(project, store, this::announce, log, clock);
+        Announcer toTheTrigger = (type, json) -> {
+            announce(type, json);
+            ObjectNode delivery = EventJson.MAPPER.createObjectNode().put("pipeline", run.pipeline());
+            delivery.putObject("event").put("detail-type", type).put("source", "freshet").set("detail", EventJson.read(json));
+            trigger.handle(delivery);
+        };
+        new RunLauncher(store, toTheTrigger, log, clock).announceEnd(store.runs().run(run.runId()).orElseThrow(), state, "test");
     }
 
     /** Every active run ends SUCCEEDED, its end is announced, and its partition is evaluated again, as the trigger would. */

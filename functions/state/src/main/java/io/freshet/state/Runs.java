@@ -49,7 +49,11 @@ public interface Runs {
         record Created(Run run) implements Delivered {
         }
 
-        /** Another evaluation changed the consumer partition first: the event goes the way of the pending set. */
+        /**
+         * Another evaluation changed the consumer partition first, or the event joined its pending set
+         * since the partition was read (a redelivery that found the partition held): the event goes
+         * the way of the pending set.
+         */
         record Contended() implements Delivered {
         }
 
