@@ -34,6 +34,8 @@ import io.freshet.state.ConsumerView;
 import io.freshet.state.DirtyPartition;
 import io.freshet.state.StateStore;
 import io.freshet.state.dynamo.DynamoStateStore;
+import io.freshet.state.protocol.RunLauncher;
+import io.freshet.testkit.CrashAfterWrites;
 import io.freshet.testkit.LocalDynamo;
 
 /**
@@ -65,8 +67,10 @@ class RunOnDeliveryTest {
         dynamo.close();
     }
 
+    final String table;
+
     RunOnDeliveryTest() {
-        String table = "on-delivery-" + TABLES.incrementAndGet();
+        table = "on-delivery-" + TABLES.incrementAndGet();
         DynamoStateStore.createTable(dynamo.client(), table);
         store = new DynamoStateStore(dynamo.client(), table, Clock.systemUTC());
         trigger = new TriggerService(METRO, store, (type, json) -> announced.add(type),
@@ -138,6 +142,52 @@ class RunOnDeliveryTest {
         trigger.handle(runEnd(EventJson.RUN_FAILED, second)); // a redelivery of the end marks again, and creates nothing
         assertEquals(List.of(DAY), dirty(), "what the failed run consumed is not in its outputs");
         assertEquals(2, store.runs().of(CORE_TRIPS.name()).size());
+    }
+
+    /**
+     * The trigger's writes on a failed run's end (the mark, and the next run for what waited, at
+     * once) are crash points: a trigger stopped right after either, and its retry, end as a clean
+     * run does: one next run, consuming what waited, requested (by the sweep, when the trigger
+     * stopped right after creating it: see RunLauncher.UNSTARTED_GRACE), and the partition marked.
+     */
+    @Test
+    void aTriggerStoppedRightAfterAWriteOnARunFailureEndsAsACleanRunDoes() {
+        List<String> clean = failedRunEnd(0);
+        assertEquals(2, clean.size(), clean.toString());
+        for (int crashAfter = 1; crashAfter <= clean.size(); crashAfter++) {
+            assertEquals(clean.size(), failedRunEnd(crashAfter).size(), "crash after write " + crashAfter);
+        }
+    }
+
+    /** A failed run's end handled by a trigger that stops after write {@code crashAfter} (0: never), then retried; its writes. */
+    private List<String> failedRunEnd(int crashAfter) {
+        RunOnDeliveryTest world = new RunOnDeliveryTest();
+        world.trigger.onAssetUpdated(CORE_TRIPS, world.recorded(taps("ev-1", 0)));
+        Run first = world.store.runs().run(world.partition().activeRun().orElseThrow()).orElseThrow();
+        world.trigger.onAssetUpdated(CORE_TRIPS, world.recorded(taps("ev-2", 1))); // waits for the next run
+        world.store.schedule().dirtyPartitions(CORE_TRIPS.name()).forEach(d -> world.store.schedule().clearDirty(CORE_TRIPS.name(), d));
+        world.store.runs().finishUnfenced(first.runId(), RunState.FAILED, "test");
+        world.announced.clear();
+
+        CrashAfterWrites crash = new CrashAfterWrites(crashAfter);
+        StateStore crashing = new DynamoStateStore(crash.dynamo(dynamo.endpoint()), world.table, Clock.systemUTC());
+        TriggerService dying = new TriggerService(METRO, crashing, (type, json) -> world.announced.add(type),
+                new JsonLog(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC(), Map.of()), Clock.systemUTC());
+        try {
+            dying.handle(runEnd(EventJson.RUN_FAILED, first));
+        } catch (RuntimeException stopped) {
+            world.trigger.handle(runEnd(EventJson.RUN_FAILED, first)); // Lambda's retry of the delivery
+        }
+        List<Run> runs = world.store.runs().of(CORE_TRIPS.name());
+        assertEquals(2, runs.size(), runs.toString());
+        Run next = world.store.runs().run(world.partition().activeRun().orElseThrow()).orElseThrow();
+        assertEquals(List.of("ev-2"), next.consumed());
+        assertEquals(List.of(), world.partition().pending());
+        // Requested, or (the trigger stopped right after creating it) requested by the sweep once its creator's grace is over.
+        assertTrue(world.announced.contains("Run Requested")
+                || RunLauncher.unstartedPastGrace(next, Instant.now().plus(RunLauncher.UNSTARTED_GRACE).plusSeconds(1)), world.announced.toString());
+        assertEquals(List.of(DAY), world.dirty());
+        return crash.writes();
     }
 
     /** A run's end as the consumer's rule delivers it to the trigger. */
