@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.freshet.cli.operate.OperateException;
 
 /**
  * A table {@code bench snapshot} reads: the 8-column one of mixed types it always had, a wide one
@@ -88,8 +89,9 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
             try {
                 pg.execute(sql.replace("{rows}", Long.toString(rows)));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("filling " + name + " failed (" + e.getMessage() + "); a type the generator does not know "
-                        + "is cast from a number's text: give such a table with --sql FILE instead", e);
+                // The user's input (--columns) and what to do about it: the message alone, no stack trace.
+                throw new OperateException("filling " + name + " failed (" + e.getMessage() + "); a type the generator does not know "
+                        + "is cast from a number's text: give such a table with --sql FILE instead");
             }
         }
         if (create != null || pg.isEmbedded()) {

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.freshet.cli.operate.OperateException;
 import io.freshet.testkit.LocalPostgres;
 import picocli.CommandLine;
 
@@ -178,6 +179,17 @@ class BenchSnapshotTablesTest {
         assertEquals("host='db.example' port=6543 dbname='warehouse' user='ann' password='p@ss:w0rd'", db.libpq());
         assertEquals("jdbc:postgresql://h:5432/postgres", BenchDatabase.at("postgres://h").jdbcUrl());
         assertThrows(IllegalArgumentException.class, () -> BenchDatabase.at("mysql://h/db"));
+    }
+
+    /** A type the generator cannot fill from a number's text is the user's to give with --sql: said so, without a stack trace. */
+    @Test
+    void aTypeTheGeneratorCannotFillSaysWhatToDoInstead() throws Exception {
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
+            OperateException e = assertThrows(OperateException.class, () -> SnapshotBenchTable.generated("txid_snapshot").fill(pg, 10));
+            assertTrue(e.getMessage().startsWith("filling bench_columns failed (SQL failed: ERROR: invalid input syntax for type pg_snapshot"),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("give such a table with --sql FILE instead"), e.getMessage());
+        }
     }
 
     @Test
