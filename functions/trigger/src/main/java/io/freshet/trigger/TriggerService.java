@@ -72,7 +72,7 @@ public final class TriggerService {
                 if (detailType.equals(EventJson.RUN_FAILED) && consumer.freshness().isPresent()) {
                     // What the run consumed is not in its outputs: the tick judges the partition's freshness
                     // by it from now on (a run created on delivery left no mark; see runOnDelivery).
-                    AtOnce.both(() -> markDirty(consumer, partition), () -> evaluate(consumer, partition));
+                    AtOnce.both(() -> schedulerStore.touchDirty(consumer.name(), partition), () -> evaluate(consumer, partition));
                 } else {
                     evaluate(consumer, partition);
                 }
@@ -169,13 +169,6 @@ public final class TriggerService {
             recorded.verify(e);
         }
         return direct;
-    }
-
-    /** Notes input a consumer partition's outputs do not reflect, for the tick, when it has a freshness policy. */
-    private void markDirty(Pipeline consumer, String partition) {
-        if (consumer.freshness().isPresent()) {
-            schedulerStore.touchDirty(consumer.name(), partition);
-        }
     }
 
     private ConsumerStates.Delivery addVerified(Pipeline consumer, String partition, AssetEvent e) {
