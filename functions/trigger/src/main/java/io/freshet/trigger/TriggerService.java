@@ -172,7 +172,7 @@ public final class TriggerService {
     }
 
     private ConsumerStates.Delivery addVerified(Pipeline consumer, String partition, AssetEvent e) {
-        boolean added = store.consumers().addPending(consumer.name(), partition, new PendingEvent(e.eventId(), e.asset(), e.partition(), e.time()));
+        boolean added = store.consumers().addPending(consumer.name(), partition, PendingEvent.of(e));
         return added ? ConsumerStates.Delivery.ADDED : ConsumerStates.Delivery.CONSUMED_ALREADY;
     }
 

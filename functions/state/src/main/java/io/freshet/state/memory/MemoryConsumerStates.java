@@ -48,7 +48,7 @@ final class MemoryConsumerStates implements ConsumerStates {
             if (!t.recordedAs(delivered)) {
                 return Delivery.NOT_AS_RECORDED;
             }
-            PendingEvent e = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+            PendingEvent e = PendingEvent.of(delivered);
             if (consumedOf(pipeline, partition).containsKey(e.eventId())) {
                 return Delivery.CONSUMED_ALREADY;
             }

@@ -56,7 +56,7 @@ final class MemoryRuns implements Runs {
                 return new Delivered.ConsumedAlready();
             }
             Consumer c = t.consumers.get(key(seen.pipeline(), seen.partition()));
-            PendingEvent event = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+            PendingEvent event = PendingEvent.of(delivered);
             if (c != null && c.pending.containsKey(MemoryConsumerStates.pendingKey(event))) {
                 return new Delivered.Contended(); // added to the pending set since the partition was read: it waits there
             }

@@ -147,7 +147,7 @@ public final class RunLauncher {
         if (view.activeRun().isPresent() || view.consumptionUnfinished() || waitsAlready) {
             return OnDelivery.TO_PENDING;
         }
-        PendingEvent event = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+        PendingEvent event = PendingEvent.of(delivered);
         List<PendingEvent> candidates = new ArrayList<>(view.pending());
         candidates.add(event);
         if (!(Readiness.decide(consumer, partition, candidates, store.events()::hasData) instanceof Readiness.Decision.Run ready)
