@@ -99,17 +99,18 @@ final class FreshnessDuty implements TickDuty {
         List<DirtyPartition> dirty = tick.dirty(p.name(), schedule::dirtyPartitions);
         // Per partition of this pipeline, read once: every output and the list's upkeep below share it.
         Map<String, Optional<Instant>> unreflected = new HashMap<>();
+        // A max-lag policy's partitions to judge, the same for every output: those with new input, and
+        // those a run is active in (a run created on the delivery of its input leaves no mark: TriggerService).
+        Set<String> lagging = new LinkedHashSet<>();
+        if (!(policy instanceof Freshness.Deadline)) {
+            dirty.forEach(x -> lagging.add(x.partition()));
+            tick.activeRuns(store.runs()::active).stream().filter(r -> r.pipeline().equals(p.name())).forEach(r -> lagging.add(r.partition()));
+        }
         for (String asset : p.outputAssets()) {
             Map<String, Violation> open = violations(tick.state(), asset);
             Optional<String> required = policy instanceof Freshness.Deadline d ? requiredPartition(p, d, tick) : Optional.empty();
-            Set<String> candidates = new LinkedHashSet<>();
-            if (policy instanceof Freshness.Deadline) {
-                required.ifPresent(candidates::add);
-            } else {
-                dirty.forEach(x -> candidates.add(x.partition()));
-                // A run created on the delivery of its input leaves no mark (TriggerService): its partition is judged while the run is active.
-                tick.activeRuns(store.runs()::active).stream().filter(r -> r.pipeline().equals(p.name())).forEach(r -> candidates.add(r.partition()));
-            }
+            Set<String> candidates = new LinkedHashSet<>(lagging);
+            required.ifPresent(candidates::add);
             candidates.addAll(open.keySet());
             for (String partition : candidates) {
                 FreshnessRules.Facts facts = new FreshnessRules.Facts(store.events().latest(asset, partition).map(AssetEvent::time),

@@ -47,6 +47,8 @@ final class DynamoConsumerStates implements ConsumerStates {
 
     /** The condition a marker may be written (or checked) under when the event must not be consumed yet. */
     private static final String NOT_CONSUMED = "attribute_not_exists(PK) OR #w = :t";
+    private static final Map<String, String> NOT_CONSUMED_NAMES = Map.of("#w", WAITING);
+    private static final Map<String, AttributeValue> NOT_CONSUMED_VALUES = Map.of(":t", Items.bool(true));
 
     private final Table t;
 
@@ -85,7 +87,7 @@ final class DynamoConsumerStates implements ConsumerStates {
 
     @Override
     public Delivery addDelivered(String pipeline, String partition, AssetEvent delivered) {
-        PendingEvent e = new PendingEvent(delivered.eventId(), delivered.asset(), delivered.partition(), delivered.time());
+        PendingEvent e = PendingEvent.of(delivered);
         List<TransactWriteItem> writes = List.of(waitingMarker(pipeline, partition, e.eventId()),
                 t.put(pendingItem(pipeline, partition, e), "attribute_not_exists(PK)"), recordedAs(delivered));
         for (int attempt = 1; ; attempt++) {
@@ -127,8 +129,8 @@ final class DynamoConsumerStates implements ConsumerStates {
     private TransactWriteItem notConsumed(String pipeline, String partition, String eventId) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(t.name())
                 .key(Items.key(StoreKeys.consumed(pipeline, partition), eventId))
-                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(Map.of("#w", WAITING))
-                .expressionAttributeValues(Map.of(":t", Items.bool(true))).build()).build();
+                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(NOT_CONSUMED_NAMES)
+                .expressionAttributeValues(NOT_CONSUMED_VALUES).build()).build();
     }
 
     /** The marker of an event joining the pending set, written unless a run consumed the event. */
@@ -136,8 +138,8 @@ final class DynamoConsumerStates implements ConsumerStates {
         long ttl = t.clock().instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
         return TransactWriteItem.builder().put(Put.builder().tableName(t.name())
                 .item(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId).bool(WAITING, true).n(TTL, ttl).build())
-                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(Map.of("#w", WAITING))
-                .expressionAttributeValues(Map.of(":t", Items.bool(true))).build()).build();
+                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(NOT_CONSUMED_NAMES)
+                .expressionAttributeValues(NOT_CONSUMED_VALUES).build()).build();
     }
 
     /** Whether a marker (as a cancelled transaction returned it) is a waiting event's, not a consumed one's. */
