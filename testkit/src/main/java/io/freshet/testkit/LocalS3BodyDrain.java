@@ -3,6 +3,7 @@ package io.freshet.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.util.Locale;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -43,6 +44,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  * request refused first is answered without it, and the client never sends the body); and once
  * S3Proxy has answered, whatever it left of a body it began to read is read to the end (the client
  * sends all of it after the 100: at most its Content-Length), so the connection stays usable.
+ * So is a body the client sent without asking to wait for a 100 and S3Proxy never read: an empty
+ * upload's framing and trailer (the SDK asks for 100 Continue only from one byte of content).
  */
 final class LocalS3BodyDrain implements Servlet {
 
@@ -139,22 +142,36 @@ final class LocalS3BodyDrain implements Servlet {
         }
 
         /**
-         * Reads what is left of the body, if S3Proxy began to read it: Jetty sent 100 Continue
-         * then, so the client sends all of it. Otherwise no 100 went out and the client, waiting
-         * for one, sends nothing: there is nothing to read.
+         * Reads what is left of the body when the client sends it: if S3Proxy began to read it
+         * (Jetty sent 100 Continue then, so the client sends all of it), or if the client did not
+         * ask to wait for a 100 and sent it anyway (an empty upload: the SDK asks only from one
+         * byte of content, yet sends the aws-chunked framing and trailer, some 200 bytes, which
+         * S3Proxy, storing nothing, never reads). Otherwise no 100 went out and the client,
+         * waiting for one, sends nothing: there is nothing to read.
          */
         void drain() {
-            if (stream == null || stream.in == null) {
+            boolean begun = stream != null && stream.in != null;
+            if (!begun && (waitsForContinue() || !hasBody())) {
                 return;
             }
             try {
+                ServletInputStream in = begun ? stream.in : open();
                 byte[] buffer = new byte[8192];
-                while (stream.in.read(buffer) >= 0) {
-                    // discard: the framing and trailer, or a body S3Proxy refused midway
+                while (in.read(buffer) >= 0) {
+                    // discard: the framing and trailer, or a body S3Proxy refused midway or never read
                 }
             } catch (IOException e) {
                 LOG.debug("the rest of a request body could not be read; Jetty closes the connection", e);
             }
+        }
+
+        private boolean waitsForContinue() {
+            String expect = getHeader("Expect");
+            return expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue");
+        }
+
+        private boolean hasBody() {
+            return getContentLengthLong() > 0 || getHeader("Transfer-Encoding") != null;
         }
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -140,6 +141,30 @@ class LocalS3Test extends LocalS3Fixture {
         List<String> keys = eventsFor(bucket).stream().map(e -> e.get("detail").get("object").get("key").asText()).toList();
         assertEquals(200, keys.size(), "one event per write: no write was retried");
         assertEquals(200, keys.stream().distinct().count());
+    }
+
+    /**
+     * An empty upload carries no {@code Expect: 100-continue} (the SDK asks from one byte) but
+     * still sends its aws-chunked framing and trailer, which S3Proxy, storing nothing, never read:
+     * Jetty then closed the connection unless those bytes had arrived, and the client, still
+     * writing, failed with "Error writing request body to server" (a few in a thousand; now and
+     * then all three of the SDK's attempts, as ListingObservationTest's empty object once did).
+     * Without retries, every empty upload must succeed at its first attempt, and the connection
+     * stay usable for the next.
+     */
+    @Test
+    void emptyUploadsSucceedAtTheFirstAttempt() {
+        try (S3Client once = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
+                .httpClient(UrlConnectionHttpClient.create()).region(Region.EU_CENTRAL_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+            for (int i = 0; i < 1500; i++) {
+                int n = i;
+                once.putObject(r -> r.bucket(bucket).key("empty/" + n), RequestBody.empty());
+                once.putObject(r -> r.bucket(bucket).key("full/" + n), RequestBody.fromString("v" + n));
+            }
+            assertEquals(0L, once.headObject(r -> r.bucket(bucket).key("empty/1499")).contentLength());
+        }
     }
 
     /**
