@@ -88,7 +88,7 @@ final class PgRangeText {
         switch (subtype) {
             case INT4 -> out.appendDecimal(PgValues.i32(b, v));
             case INT8 -> out.appendDecimal(PgValues.i64(b, v));
-            case NUMERIC_TEXT -> PgValues.numericText(b, v, out);
+            case NUMERIC_TEXT -> PgNumeric.numericText(b, v, out);
             case DATE -> date(PgValues.i32(b, v), out);
             case TIMESTAMP -> timestamp(PgValues.i64(b, v), false, out);
             default -> timestamp(PgValues.i64(b, v), true, out);

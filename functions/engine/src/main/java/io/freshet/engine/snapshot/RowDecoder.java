@@ -1,6 +1,5 @@
 package io.freshet.engine.snapshot;
 
-import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -179,7 +178,7 @@ final class RowDecoder {
             }
             case NUMERIC_TEXT -> {
                 col.begin();
-                PgValues.numericText(b, p, col);
+                PgNumeric.numericText(b, p, col);
                 col.end(row);
             }
             case ARRAY -> array(column, b, p, col, row);
@@ -203,7 +202,7 @@ final class RowDecoder {
     private static void decimal(PgColumn column, byte[] b, int p, ColumnBuffer col, int row) {
         int precision = column.precision();
         if (precision <= 18) {
-            long v = PgValues.unscaledLong(b, p, column.scale());
+            long v = PgNumeric.unscaledLong(b, p, column.scale());
             if (precision <= 4) {
                 col.putShort(row, (short) v);
             } else if (precision <= 9) {
@@ -212,8 +211,7 @@ final class RowDecoder {
                 col.putLong(row, v);
             }
         } else {
-            BigInteger v = PgValues.unscaledBig(b, p, column.scale());
-            col.putHuge(row, v.longValue(), v.shiftRight(64).longValue());
+            PgNumeric.unscaledHuge(b, p, column.scale(), col, row);
         }
     }
 

@@ -60,9 +60,9 @@ final class Watermark {
             }
             case DECIMAL -> {
                 if (column.precision() <= 18) {
-                    offerLong(PgValues.unscaledLong(b, p, column.scale()));
+                    offerLong(PgNumeric.unscaledLong(b, p, column.scale()));
                 } else {
-                    BigInteger v = PgValues.unscaledBig(b, p, column.scale());
+                    BigInteger v = PgNumeric.unscaledBig(b, p, column.scale());
                     if (!seen || v.compareTo(maxBig) > 0) {
                         maxBig = v;
                     }
@@ -82,16 +82,16 @@ final class Watermark {
     }
 
     private void offerNumeric(byte[] b, int p) {
-        switch (PgValues.numericSign(b, p)) {
-            case PgValues.NUMERIC_NAN -> throw new NonFiniteWatermarkException("NaN");
-            case PgValues.NUMERIC_PINF -> throw new NonFiniteWatermarkException("Infinity");
-            case PgValues.NUMERIC_NINF -> throw new NonFiniteWatermarkException("-Infinity");
+        switch (PgNumeric.numericSign(b, p)) {
+            case PgNumeric.NUMERIC_NAN -> throw new NonFiniteWatermarkException("NaN");
+            case PgNumeric.NUMERIC_PINF -> throw new NonFiniteWatermarkException("Infinity");
+            case PgNumeric.NUMERIC_NINF -> throw new NonFiniteWatermarkException("-Infinity");
             default -> {
             }
         }
         ColumnBuffer scratch = new ColumnBuffer(0, 1);
         scratch.reset();
-        PgValues.numericText(b, p, scratch);
+        PgNumeric.numericText(b, p, scratch);
         BigDecimal value = new BigDecimal(new String(scratch.payload, 0, scratch.payloadLength, StandardCharsets.US_ASCII));
         if (!seen || value.compareTo(maxDecimal) > 0) {
             maxDecimal = value;
