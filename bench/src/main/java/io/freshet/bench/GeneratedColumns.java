@@ -13,16 +13,21 @@ import java.util.regex.Pattern;
  * Tables of any columns for {@code bench snapshot --columns}: a list of PostgreSQL types
  * ({@code "int*10, text*5, numeric(12,2), jsonb, timestamptz[]"}) becomes columns c1, c2, ...; each is
  * filled by an expression of the row number {@code g} chosen by its type as the catalog resolves it
- * (aliases, typmods, domains), varied from row to row and NULL in about one row in 13. So a table
- * nobody wrote a benchmark for can be measured by naming its types.
+ * (aliases, typmods, domains), varied from row to row and NULL in about one row in 13 (never in a
+ * NOT NULL column: {@code serial}, or {@code "int not null"}). So a table nobody wrote a benchmark
+ * for can be measured by naming its types.
  */
 final class GeneratedColumns {
 
     /**
      * A column as the catalog gives it: its name, its type ({@code format_type}), for a domain its
-     * base type, and an array's declared dimensions ({@code int[][]}: 2; 0 when not declared).
+     * base type, an array's declared dimensions ({@code int[][]}: 2; 0 when not declared), and
+     * whether it refuses NULL.
      */
-    record Column(String name, String type, String baseType, boolean isEnum, int dimensions) {
+    record Column(String name, String type, String baseType, boolean isEnum, int dimensions, boolean notNull) {
+        Column(String name, String type, String baseType, boolean isEnum, int dimensions) {
+            this(name, type, baseType, isEnum, dimensions, false);
+        }
     }
 
     private static final Pattern REPEAT = Pattern.compile("(.+?)\\s*\\*\\s*(\\d+)");
@@ -81,14 +86,14 @@ final class GeneratedColumns {
     static List<Column> columns(BenchDatabase pg, String table) throws Exception {
         String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
                 + "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE format_type(a.atttypid, a.atttypmod) END, "
-                + "t.typtype = 'e', greatest(a.attndims, t.typndims) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                + "t.typtype = 'e', greatest(a.attndims, t.typndims), a.attnotnull FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                 + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
         List<Column> columns = new ArrayList<>();
         try (Connection c = pg.connect(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, table);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getInt(5)));
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getInt(5), rs.getBoolean(6)));
                 }
             }
         }
@@ -100,7 +105,8 @@ final class GeneratedColumns {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
-            String value = i == 0 ? "g" : "CASE WHEN (g + " + i + ") % 13 = 0 THEN NULL ELSE " + value(c, "(g + " + (i * 7919L) + ")") + " END";
+            String v = value(c, "(g + " + (i * 7919L) + ")");
+            String value = i == 0 ? "g" : c.notNull() ? v : "CASE WHEN (g + " + i + ") % 13 = 0 THEN NULL ELSE " + v + " END";
             values.add(value);
         }
         return "INSERT INTO " + table + " SELECT " + String.join(", ", values) + " FROM generate_series(1::bigint, {rows}) g";

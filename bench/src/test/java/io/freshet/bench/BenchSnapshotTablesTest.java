@@ -63,6 +63,21 @@ class BenchSnapshotTablesTest {
         }
     }
 
+    /** Columns that refuse NULL (the serial types, a type written with NOT NULL) are filled without one; the others still get theirs. */
+    @Test
+    void notNullColumnsGetNoNulls() throws Exception {
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
+            SnapshotBenchTable table = SnapshotBenchTable.generated("serial, bigserial, smallserial, int not null, text");
+            table.fill(pg, 300);
+            for (int i = 1; i <= 5; i++) {
+                long nulls = queryLong(pg, "SELECT count(*) FROM " + table.sqlName() + " WHERE c" + i + " IS NULL");
+                long distinct = queryLong(pg, "SELECT count(DISTINCT c" + i + ") FROM " + table.sqlName());
+                assertTrue(i == 5 ? nulls > 0 : nulls == 0, "c" + i + ": " + nulls + " NULLs");
+                assertTrue(distinct >= 20, "c" + i + ": " + distinct + " distinct values");
+            }
+        }
+    }
+
     /** A user's SQL makes the tables; --table picks which are measured, and their rows are counted, not assumed. */
     @Test
     void tablesOfAUsersSqlAreMeasuredAsMade(@TempDir Path dir) throws Exception {
