@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.freshet.core.events.AssetEvent;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
@@ -65,6 +66,37 @@ class PreviousVersionItemsTest {
         assertEquals(List.of("run-1"), listed.stream().map(Run::runId).toList());
         assertEquals(RunState.SUCCEEDED, listed.get(0).state());
         assertFalse(store.consumers().addPending(P, DAY, e), "consumed already");
+    }
+
+    /**
+     * The previous version's trigger added an event to the pending set without a waiting marker;
+     * if that happened after this version's trigger read the partition free, the run it created on
+     * the event's delivery consumed the event, which still waited. The next evaluation must not
+     * consume it again: it finds the other run's marker, drops the pending item and reads again.
+     */
+    @Test
+    void anEventThePreviousVersionLeftPendingAfterARunConsumedItIsNotConsumedTwice() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-05-26T06:00:00Z"));
+        DynamoStateStore.createTable(dynamo.client(), "state-previous-pending");
+        StateStore store = new DynamoStateStore(dynamo.client(), "state-previous-pending", clock);
+        AssetEvent upload = StoreContract.upload("ev-1", "landing.taps", DAY, clock.instant());
+        store.events().record(upload);
+        PendingEvent e = StoreContract.pending(upload);
+
+        ConsumerView free = store.consumers().view(P, DAY); // this version's trigger reads the partition free
+        store.consumers().addPending(P, DAY, e); // the previous version's trigger adds the event ...
+        dynamo.client().deleteItem(b -> b.tableName("state-previous-pending") // ... without a waiting marker
+                .key(Map.of("PK", s("C#" + P + "#" + DAY), "SK", s("ev-1"))));
+        Runs.Delivered created = store.runs().createOnDelivery(free, "run-1", List.of(e), "test", upload);
+        assertTrue(created instanceof Runs.Delivered.Created, created.toString());
+        store.runs().finishUnfenced("run-1", RunState.SUCCEEDED, "done");
+
+        ConsumerView next = store.consumers().view(P, DAY);
+        assertEquals(List.of("ev-1"), next.pending().stream().map(PendingEvent::eventId).toList(), "consumed, and still pending");
+        assertEquals(Optional.empty(), store.runs().tryCreate(next, "run-2", next.pending(), "test"), "not consumed again");
+        assertEquals(List.of(), store.consumers().view(P, DAY).pending(), "the pending item is gone");
+        assertEquals(Optional.of("run-1"), store.consumers().consumedBy(P, DAY, "ev-1"));
+        assertEquals(Optional.empty(), store.runs().run("run-2"));
     }
 
     /** What the previous version put on a run item at its creation and this one no longer does. */

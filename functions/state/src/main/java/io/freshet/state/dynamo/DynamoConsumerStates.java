@@ -142,6 +142,27 @@ final class DynamoConsumerStates implements ConsumerStates {
                 .expressionAttributeValues(NOT_CONSUMED_VALUES).build()).build();
     }
 
+    /**
+     * The marker of a pending event a run consumes, written unless another run consumed the event:
+     * a pending item and a consumed marker together are what a trigger of the previous version
+     * could leave (its pending set wrote no waiting marker, so a run created on the event's
+     * delivery meanwhile consumed it), and an unconditional put would consume the event twice.
+     */
+    TransactWriteItem consumingMarker(String pipeline, String partition, String eventId, String runId) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(t.name())
+                .item(consumedMarker(t, pipeline, partition, eventId, runId))
+                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(NOT_CONSUMED_NAMES)
+                .expressionAttributeValues(NOT_CONSUMED_VALUES).build()).build();
+    }
+
+    /** Deletes the pending items of events another run consumed (see {@link #consumingMarker}): they wait for nothing. */
+    void dropConsumedPending(String pipeline, String partition, List<PendingEvent> consumedElsewhere) {
+        for (PendingEvent e : consumedElsewhere) {
+            t.db().deleteItem(b -> b.tableName(t.name())
+                    .key(Items.key(StoreKeys.consumer(pipeline, partition), StoreKeys.pending(sortable(e.time()), e.eventId()))));
+        }
+    }
+
     /** Whether a marker (as a cancelled transaction returned it) is a waiting event's, not a consumed one's. */
     static boolean waiting(Map<String, AttributeValue> marker) {
         return marker != null && marker.containsKey(WAITING) && Boolean.TRUE.equals(marker.get(WAITING).bool());

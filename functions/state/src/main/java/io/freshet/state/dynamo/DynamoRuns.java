@@ -66,6 +66,9 @@ final class DynamoRuns implements Runs {
         try {
             t.db().transactWriteItems(b -> b.transactItems(creation.writes()));
         } catch (TransactionCanceledException lostTheRace) {
+            if (dropConsumedElsewhere(seen, creation, lostTheRace)) {
+                return Optional.empty(); // read again, without the events another run consumed
+            }
             if (Table.lostTheRace(lostTheRace)) {
                 return Optional.empty(); // another evaluation changed, or is changing, this consumer partition: read again
             }
@@ -90,6 +93,9 @@ final class DynamoRuns implements Runs {
             if (Table.conditionFailed(ex, DELIVERED_CHECK)) {
                 return new Delivered.NotAsRecorded();
             }
+            if (dropConsumedElsewhere(seen, creation, ex)) {
+                return new Delivered.Contended();
+            }
             if (Table.conditionFailed(ex, DELIVERED_MARKER)) {
                 // A redelivery that found the partition held added the event to the pending set meanwhile: it waits there.
                 boolean waiting = DynamoConsumerStates.waiting(ex.cancellationReasons().get(DELIVERED_MARKER).item());
@@ -104,8 +110,23 @@ final class DynamoRuns implements Runs {
         return new Delivered.Created(creation.run());
     }
 
-    /** A run's creating transaction, the run it creates, and whether the transaction consumes its events. */
-    private record Creation(List<TransactWriteItem> writes, Run run, boolean consumedNow) {
+    /**
+     * A run's creating transaction, the run it creates, whether the transaction consumes its
+     * events, and where in it each pending event's marker is.
+     */
+    private record Creation(List<TransactWriteItem> writes, Run run, boolean consumedNow, Map<Integer, PendingEvent> markers) {
+    }
+
+    /**
+     * Whether the creation was cancelled because another run had consumed some of the pending
+     * events it consumes (see {@link DynamoConsumerStates#consumingMarker}); if so, their pending
+     * items are deleted, so that the evaluation that reads again decides without them.
+     */
+    private boolean dropConsumedElsewhere(ConsumerView seen, Creation creation, TransactionCanceledException ex) {
+        List<PendingEvent> consumedElsewhere = creation.markers().entrySet().stream()
+                .filter(m -> Table.conditionFailed(ex, m.getKey())).map(Map.Entry::getValue).toList();
+        consumers.dropConsumedPending(seen.pipeline(), seen.partition(), consumedElsewhere);
+        return !consumedElsewhere.isEmpty();
     }
 
     private Creation creation(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason, Optional<AssetEvent> delivered) {
@@ -145,12 +166,14 @@ final class DynamoRuns implements Runs {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
             writes.add(consumers.recordedAs(e));
         });
+        Map<Integer, PendingEvent> markers = new HashMap<>();
         if (consumeNow) {
             for (PendingEvent p : consumed) {
                 if (delivered.isPresent() && delivered.get().eventId().equals(p.eventId())) {
                     continue;
                 }
-                writes.add(t.put(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), p.eventId(), runId), null));
+                markers.put(writes.size(), p);
+                writes.add(consumers.consumingMarker(seen.pipeline(), seen.partition(), p.eventId(), runId));
                 writes.add(TransactWriteItem.builder().delete(d -> d.tableName(t.name())
                         .key(Items.key(StoreKeys.consumer(seen.pipeline(), seen.partition()), StoreKeys.pending(sortable(p.time()), p.eventId())))).build());
             }
@@ -158,7 +181,7 @@ final class DynamoRuns implements Runs {
         Run run = new Run(runId, seen.pipeline(), seen.partition(), RunState.QUEUED, reason,
                 consumed.stream().map(PendingEvent::eventId).toList(), now, now, false, 0, Optional.empty(), Optional.empty(),
                 oldestInput, Optional.empty());
-        return new Creation(writes, run, consumeNow);
+        return new Creation(writes, run, consumeNow, markers);
     }
 
     /** The consumer state's move to "run active", conditioned on the version {@code seen} read. */

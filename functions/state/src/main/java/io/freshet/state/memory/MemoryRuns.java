@@ -69,6 +69,13 @@ final class MemoryRuns implements Runs {
         Instant now = t.clock.instant();
         Optional<Instant> oldestInput = consumed.stream().filter(p -> !Request.isRequest(p)).map(PendingEvent::time).min(Instant::compareTo);
         Consumer c = t.consumers.computeIfAbsent(key(seen.pipeline(), seen.partition()), k -> new Consumer());
+        Map<String, String> consumedBefore = t.consumedOf(seen.pipeline(), seen.partition());
+        List<PendingEvent> consumedElsewhere = consumed.stream()
+                .filter(p -> consumedBefore.containsKey(p.eventId()) && !consumedBefore.get(p.eventId()).equals(runId)).toList();
+        if (!consumedElsewhere.isEmpty()) { // as DynamoRuns: another run consumed them; they wait for nothing
+            consumedElsewhere.forEach(p -> c.pending.remove(MemoryConsumerStates.pendingKey(p)));
+            return Optional.empty();
+        }
         boolean unchanged = seen.version() == 0 ? !c.hasState : c.hasState && c.version == seen.version();
         if (t.runs.containsKey(runId) || !unchanged) {
             return Optional.empty(); // another evaluation won
