@@ -7,7 +7,7 @@ import java.util.Properties;
 
 /** The AWS list prices `bench cost` bills with, from the one file that keeps them with their date (aws-prices.properties). */
 record AwsPrices(String region, String asOf, double dynamoWriteUnit, double dynamoReadUnit, double lambdaRequest, double lambdaGbSecond,
-                 double eventBridgeEvent, double logsIngestionGb, double mwaaSmallHour) {
+                 double eventBridgeEvent, double logsIngestionGb, double xrayTrace, double mwaaSmallHour) {
 
     static AwsPrices load() {
         Properties p = new Properties();
@@ -21,7 +21,8 @@ record AwsPrices(String region, String asOf, double dynamoWriteUnit, double dyna
         }
         return new AwsPrices(p.getProperty("prices.region"), p.getProperty("prices.as_of"), number(p, "dynamodb.write_request_unit"),
                 number(p, "dynamodb.read_request_unit"), number(p, "lambda.request"), number(p, "lambda.gb_second.arm64"),
-                number(p, "eventbridge.custom_event"), number(p, "logs.ingestion_gb"), number(p, "mwaa.mw1_small_hour"));
+                number(p, "eventbridge.custom_event"), number(p, "logs.ingestion_gb"), number(p, "xray.trace_recorded"),
+                number(p, "mwaa.mw1_small_hour"));
     }
 
     private static double number(Properties p, String key) {

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * What the event path costs on AWS per million asset events, computed from what the embedded
  * stack measurably does: the state table's calls and the capacity units DynamoDB Local reports for
  * them (a transaction's table share by AWS's rule instead: {@link StoreMeter#awsTableUnits}), the custom events put on the bus, the functions' invocations and their durations (in
- * process, warm) at template.yaml's memory sizes, and the bytes of JSON log they write. Priced
+ * process, warm) at template.yaml's memory sizes, the bytes of JSON log they write and the lines
+ * Lambda writes for each invocation, and X-Ray's traces under the tracing mode deployed. Priced
  * with {@link AwsPrices}. The runs' own work (runner, publisher) is left out: it depends on the
  * data, not on the event.
  */
@@ -67,17 +68,37 @@ final class BenchCost implements Callable<Integer> {
     @Option(names = "--pipelines", defaultValue = "pipelines", description = "the metro example (default: ${DEFAULT-VALUE})")
     String pipelines;
 
-    @Option(names = "--template", defaultValue = "template.yaml", description = "where the memory sizes come from (default: ${DEFAULT-VALUE})")
+    @Option(names = "--template", defaultValue = "template.yaml", description = "where the memory sizes and the tracing mode come from (default: ${DEFAULT-VALUE})")
     String template;
+
+    @Option(names = "--tracing", description = "X-Ray tracing as deployed, Active or PassThrough (default: template.yaml's Tracing parameter's default)")
+    String tracing;
+
+    @Option(names = "--events-per-second", defaultValue = "0.386", description = "the rate events arrive at, which decides the share of them "
+            + "X-Ray samples under Active tracing (default: ${DEFAULT-VALUE}, a million a month)")
+    double eventsPerSecond;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The share of events traced, from --tracing and --events-per-second. */
+    private double traced;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AwsPrices prices = AwsPrices.load();
-        Map<String, TemplateWiring.LambdaFunction> functions = TemplateWiring.read(Path.of(template), Map.of(), id -> id).functions();
+        TemplateWiring wiring = TemplateWiring.read(Path.of(template), Map.of(), id -> id);
+        Map<String, TemplateWiring.LambdaFunction> functions = wiring.functions();
+        String mode = tracing != null ? tracing : wiring.parameters().getOrDefault("Tracing", "PassThrough");
+        if (!mode.equals("Active") && !mode.equals("PassThrough")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tracing: Active or PassThrough, not '" + mode + "'");
+        }
+        traced = mode.equals("Active") ? sampledShare(eventsPerSecond) : 0;
+        out.printf("X-Ray tracing: %s%s%n", mode, mode.equals("Active")
+                ? String.format(" (at %.3f events a second Lambda samples %.1f%% of them: the first each second, 5%% of the others)",
+                        eventsPerSecond, traced * 100)
+                : ", as template.yaml deploys by default: no traces (--tracing Active for what they would cost)");
         Map<String, Integer> memory = Map.of("s3-events", functions.get("S3EventsFunction").memoryMb(),
                 "trigger", functions.get("TriggerFunction").memoryMb(), "scheduler", functions.get("SchedulerFunction").memoryMb());
         out.printf("prices: %s, %s%n", prices.region(), prices.asOf());
@@ -174,11 +195,33 @@ final class BenchCost implements Callable<Integer> {
         StringBuilder types = new StringBuilder();
         busEvents.forEach((t, c) -> types.append(types.isEmpty() ? "" : ", ").append(t).append(' ').append(String.format("%.2f", c.sum() / n)));
         out.printf("  EventBridge  %.2f custom events (%s)   %s%n", customEvents / n, types, usd(bus));
-        double logs = logBytes / n / 1e9 * prices.logsIngestionGb() * million;
-        out.printf("  Logs         %.0f bytes of JSON log   %s%n", logBytes / n, usd(logs));
-        double total = dynamo + lambda + bus + logs;
+        double platformBytes = 0;
+        double invocations = 0;
+        for (Map.Entry<String, Invocations.Count> e : lambdas.entrySet()) {
+            Invocations.Count c = e.getValue();
+            int mb = memory.getOrDefault(e.getKey(), 512);
+            double ms = c.nanos() / 1e6 / c.invocations();
+            long billed = Math.round(c.billedMillis() / (double) c.invocations());
+            platformBytes += c.invocations() * ((1 - traced) * LambdaPlatformLog.bytes(ms, billed, mb, false)
+                    + traced * LambdaPlatformLog.bytes(ms, billed, mb, true));
+            invocations += c.invocations();
+        }
+        double logs = (logBytes + platformBytes) / n / 1e9 * prices.logsIngestionGb() * million;
+        out.printf("  Logs         %.0f bytes of JSON log, %.0f of Lambda's START/END/REPORT lines (%.2f invocations)   %s%n", logBytes / n,
+                platformBytes / n, invocations / n, usd(logs));
+        double xray = traced * prices.xrayTrace() * million; // one trace per sampled event, whatever it reaches
+        out.printf("  X-Ray        %.2f traces   %s%n", traced, usd(xray));
+        double total = dynamo + lambda + bus + logs + xray;
         out.printf("  total        %s per million events%n", usd(total));
         return total;
+    }
+
+    /**
+     * The share of events Lambda's active tracing samples at {@code perSecond} events a second: the
+     * first each second, and 5% of the others (X-Ray's default rule, which Lambda applies).
+     */
+    static double sampledShare(double perSecond) {
+        return perSecond <= 1 ? 1 : (1 + 0.05 * (perSecond - 1)) / perSecond;
     }
 
     /** Nothing is always on but the tick: one scheduler invocation a minute with nothing to do. */
@@ -200,10 +243,13 @@ final class BenchCost implements Callable<Integer> {
             double perMonth = 60 * 24 * 30;
             double lambda = perMonth * (prices.lambdaRequest() + Math.ceil(ms) / 1000.0 * schedulerMb / 1024.0 * prices.lambdaGbSecond());
             double dynamo = perMonth * (store.writeUnits() / ticks * prices.dynamoWriteUnit() + store.readUnits() / ticks * prices.dynamoReadUnit());
+            // The tick logs nothing when there is nothing to do; Lambda's own lines it always writes. One tick
+            // a minute is traced whole under Active tracing, within X-Ray's 100,000 free traces a month.
+            double logs = perMonth * LambdaPlatformLog.bytes(ms, (long) Math.ceil(ms), schedulerMb, traced > 0) / 1e9 * prices.logsIngestionGb();
             out.printf("%nidle, per month (30 days): one tick a minute, %.1f ms each, %.1f store calls (%.2f read, %.2f write units): "
-                    + "Lambda %s + DynamoDB %s = %s; Amazon MWAA's smallest environment (mw1.small, always on): %s%n",
+                    + "Lambda %s + DynamoDB %s + logs %s = %s; Amazon MWAA's smallest environment (mw1.small, always on): %s%n",
                     ms, store.totalCalls() / (double) ticks, store.readUnits() / ticks, store.writeUnits() / ticks,
-                    usd(lambda), usd(dynamo), usd(lambda + dynamo), usd(prices.mwaaSmallHour() * 24 * 30));
+                    usd(lambda), usd(dynamo), usd(logs), usd(lambda + dynamo + logs), usd(prices.mwaaSmallHour() * 24 * 30));
         }
     }
 
