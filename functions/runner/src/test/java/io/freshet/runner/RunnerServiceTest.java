@@ -41,6 +41,7 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
+import io.freshet.core.trigger.Request;
 import io.freshet.runner.RunnerTestStack.World;
 import io.freshet.lineage.OpenLineageSchema;
 import io.freshet.lineage.RunLineage;
@@ -198,7 +199,11 @@ class RunnerServiceTest {
         AssetEvent export = world.source("landing.taps", "2026-05-26", taps("taps-0800.csv", GOOD));
         assertEquals(Optional.of(RunState.SUCCEEDED), runner(FaultPoints.NONE).execute(runOf("2026-05-26", export).runId()));
         world.clock().advance(Duration.ofMinutes(5));
-        Run again = runOf("2026-05-26", export);
+        // Asked again by hand (freshet materialize), nothing new: the event was consumed once, and
+        // a run consumes it only once (its marker is there), so the re-run consumes the request.
+        PendingEvent request = Request.manual("again", "core_trips", "2026-05-26", world.clock().instant()).asPending();
+        Run again = world.store().runs().tryCreate(world.store().consumers().view("core_trips", "2026-05-26"), "run-again",
+                List.of(request), "test").orElseThrow();
         assertEquals(Optional.of(RunState.SKIPPED), runner(FaultPoints.NONE).execute(again.runId()));
         assertEquals(1, world.announcements(EventJson.ASSET_UPDATED).size());
         assertEquals(1, world.announcements(EventJson.RUN_SKIPPED).size());
