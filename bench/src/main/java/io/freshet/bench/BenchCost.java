@@ -227,13 +227,15 @@ final class BenchCost implements Callable<Integer> {
     /** Nothing is always on but the tick: one scheduler invocation a minute with nothing to do. */
     private void idle(PrintWriter out, AwsPrices prices, int schedulerMb, Project project) {
         StoreMeter meter = new StoreMeter();
-        try (EmbeddedFanOut stack = EmbeddedFanOut.start(project, "lake", run -> { }, staged -> { }, EmbeddedFanOut.quietLog(),
-                Clock.systemUTC(), List.of(meter))) {
+        Counting logBytes = new Counting();
+        JsonLog log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC(), Map.of());
+        try (EmbeddedFanOut stack = EmbeddedFanOut.start(project, "lake", run -> { }, staged -> { }, log, Clock.systemUTC(), List.of(meter))) {
             for (int i = 0; i < 20; i++) {
                 stack.scheduler().tick();
             }
             int ticks = 50;
             meter.start();
+            logBytes.reset();
             long start = System.nanoTime();
             for (int i = 0; i < ticks; i++) {
                 stack.scheduler().tick();
@@ -243,13 +245,14 @@ final class BenchCost implements Callable<Integer> {
             double perMonth = 60 * 24 * 30;
             double lambda = perMonth * (prices.lambdaRequest() + Math.ceil(ms) / 1000.0 * schedulerMb / 1024.0 * prices.lambdaGbSecond());
             double dynamo = perMonth * (store.writeUnits() / ticks * prices.dynamoWriteUnit() + store.readUnits() / ticks * prices.dynamoReadUnit());
-            // The tick logs nothing when there is nothing to do; Lambda's own lines it always writes. One tick
-            // a minute is traced whole under Active tracing, within X-Ray's 100,000 free traces a month.
-            double logs = perMonth * LambdaPlatformLog.bytes(ms, (long) Math.ceil(ms), schedulerMb, traced > 0) / 1e9 * prices.logsIngestionGb();
+            // Its own JSON ("tick done") and Lambda's lines. Under Active tracing each tick is a trace,
+            // 43,200 a month: within X-Ray's 100,000 free ones.
+            double bytes = logBytes.sum() / (double) ticks + LambdaPlatformLog.bytes(ms, (long) Math.ceil(ms), schedulerMb, traced > 0);
+            double logs = perMonth * bytes / 1e9 * prices.logsIngestionGb();
             out.printf("%nidle, per month (30 days): one tick a minute, %.1f ms each, %.1f store calls (%.2f read, %.2f write units): "
-                    + "Lambda %s + DynamoDB %s + logs %s = %s; Amazon MWAA's smallest environment (mw1.small, always on): %s%n",
+                    + "Lambda %s + DynamoDB %s + logs %s (%.0f bytes a tick) = %s; Amazon MWAA's smallest environment (mw1.small, always on): %s%n",
                     ms, store.totalCalls() / (double) ticks, store.readUnits() / ticks, store.writeUnits() / ticks,
-                    usd(lambda), usd(dynamo), usd(logs), usd(lambda + dynamo + logs), usd(prices.mwaaSmallHour() * 24 * 30));
+                    usd(lambda), usd(dynamo), usd(logs), bytes, usd(lambda + dynamo + logs), usd(prices.mwaaSmallHour() * 24 * 30));
         }
     }
 
