@@ -130,6 +130,7 @@ final class BenchSnapshot implements Callable<Integer> {
         try (BenchDatabase pg = url == null ? BenchDatabase.embedded() : BenchDatabase.at(url); RemoteS3 s3 = upload ? RemoteS3.start() : null) {
             pinning.pinServer(pg);
             SnapshotDuckDbScanner duckdb = noDuckdb ? null : scanner(work, out);
+            DuckDbLoad.beforeTheClock();
             out.printf("settings           %d connections (Freshet and (a)); DuckDB threads %d (the peer's; Freshet's most writers), Freshet's memory_limit %s; "
                     + "heap max %s; %d processors%s; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
                     Runtime.getRuntime().availableProcessors(), pinning.describe(), loadAverage(), pg.describe());
