@@ -182,30 +182,27 @@ final class BenchCost implements Callable<Integer> {
         out.printf("               the last event's calls:%n");
         lastCalls.forEach(call -> out.printf("                 %s%n", call));
         double lambda = 0;
+        double platformBytes = 0; // Lambda's own lines for each invocation, billed with the log below
+        double invocations = 0;
         for (Map.Entry<String, Invocations.Count> e : lambdas.entrySet()) {
             Invocations.Count c = e.getValue();
             int mb = memory.getOrDefault(e.getKey(), 512);
             double gbSeconds = c.billedMillis() / 1000.0 * mb / 1024.0;
             double dollars = (c.invocations() * prices.lambdaRequest() + gbSeconds * prices.lambdaGbSecond()) / n * million;
+            double billedEach = c.billedMillis() / (double) c.invocations();
+            double measuredEach = c.nanos() / 1e6 / c.invocations();
             out.printf("  Lambda       %-9s %.2f invocations, %.1f ms billed each (%.1f ms measured), %d MB   %s%n", e.getKey(),
-                    c.invocations() / n, c.billedMillis() / (double) c.invocations(), c.nanos() / 1e6 / c.invocations(), mb, usd(dollars));
+                    c.invocations() / n, billedEach, measuredEach, mb, usd(dollars));
             lambda += dollars;
+            long billed = Math.round(billedEach);
+            platformBytes += c.invocations() * ((1 - traced) * LambdaPlatformLog.bytes(measuredEach, billed, mb, false)
+                    + traced * LambdaPlatformLog.bytes(measuredEach, billed, mb, true));
+            invocations += c.invocations();
         }
         double bus = customEvents / n * prices.eventBridgeEvent() * million;
         StringBuilder types = new StringBuilder();
         busEvents.forEach((t, c) -> types.append(types.isEmpty() ? "" : ", ").append(t).append(' ').append(String.format("%.2f", c.sum() / n)));
         out.printf("  EventBridge  %.2f custom events (%s)   %s%n", customEvents / n, types, usd(bus));
-        double platformBytes = 0;
-        double invocations = 0;
-        for (Map.Entry<String, Invocations.Count> e : lambdas.entrySet()) {
-            Invocations.Count c = e.getValue();
-            int mb = memory.getOrDefault(e.getKey(), 512);
-            double ms = c.nanos() / 1e6 / c.invocations();
-            long billed = Math.round(c.billedMillis() / (double) c.invocations());
-            platformBytes += c.invocations() * ((1 - traced) * LambdaPlatformLog.bytes(ms, billed, mb, false)
-                    + traced * LambdaPlatformLog.bytes(ms, billed, mb, true));
-            invocations += c.invocations();
-        }
         double logs = (logBytes + platformBytes) / n / 1e9 * prices.logsIngestionGb() * million;
         out.printf("  Logs         %.0f bytes of JSON log, %.0f of Lambda's START/END/REPORT lines (%.2f invocations)   %s%n", logBytes / n,
                 platformBytes / n, invocations / n, usd(logs));

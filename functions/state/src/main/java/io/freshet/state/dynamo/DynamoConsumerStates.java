@@ -136,10 +136,7 @@ final class DynamoConsumerStates implements ConsumerStates {
     /** The marker of an event joining the pending set, written unless a run consumed the event. */
     private TransactWriteItem waitingMarker(String pipeline, String partition, String eventId) {
         long ttl = t.clock().instant().plus(CONSUMED_MARKER_TTL).getEpochSecond();
-        return TransactWriteItem.builder().put(Put.builder().tableName(t.name())
-                .item(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId).bool(WAITING, true).n(TTL, ttl).build())
-                .conditionExpression(NOT_CONSUMED).expressionAttributeNames(NOT_CONSUMED_NAMES)
-                .expressionAttributeValues(NOT_CONSUMED_VALUES).build()).build();
+        return putUnlessConsumed(Items.of(PK, StoreKeys.consumed(pipeline, partition), SK, eventId).bool(WAITING, true).n(TTL, ttl).build());
     }
 
     /**
@@ -149,8 +146,12 @@ final class DynamoConsumerStates implements ConsumerStates {
      * delivery meanwhile consumed it), and an unconditional put would consume the event twice.
      */
     TransactWriteItem consumingMarker(String pipeline, String partition, String eventId, String runId) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(t.name())
-                .item(consumedMarker(t, pipeline, partition, eventId, runId))
+        return putUnlessConsumed(consumedMarker(t, pipeline, partition, eventId, runId));
+    }
+
+    /** A marker's put, in a transaction, where no run's marker is (none, or a waiting one). */
+    private TransactWriteItem putUnlessConsumed(Map<String, AttributeValue> marker) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(t.name()).item(marker)
                 .conditionExpression(NOT_CONSUMED).expressionAttributeNames(NOT_CONSUMED_NAMES)
                 .expressionAttributeValues(NOT_CONSUMED_VALUES).build()).build();
     }
