@@ -175,6 +175,8 @@ final class BenchCost implements Callable<Integer> {
         out.printf("               capacity units by operation: %s%n", units);
         out.printf("               transactions billed by AWS's rule (2 units per started KB of each item, checks too): %+.2f units on what"
                 + " DynamoDB Local reports%n", store.transactionAdjustment() / n);
+        out.printf("               their index entries billed as any write's (1 unit per started KB; DynamoDB Local reports 4): %+.2f units%n",
+                store.indexAdjustment() / n);
         out.printf("               reads billed at AWS's least (1 unit consistent, 0.5 eventual, even for nothing found): %+.2f units on what"
                 + " DynamoDB Local reports%n", store.readAdjustment() / n);
         out.printf("               single writes whose condition failed, billed as AWS does (at least 1 unit; DynamoDB Local reports 0): %+.2f"

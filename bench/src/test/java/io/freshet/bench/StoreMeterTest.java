@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 class StoreMeterTest {
 
     static final String TABLE = "meter-test";
+    static final String INDEXED = "meter-test-indexed";
     static final StoreMeter METER = new StoreMeter();
     static LocalDynamo dynamo;
     static DynamoDbClient db;
@@ -37,6 +39,13 @@ class StoreMeterTest {
                         a -> a.attributeName("SK").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH), k -> k.attributeName("SK").keyType(KeyType.RANGE)));
         db.putItem(b -> b.tableName(TABLE).item(item("EV#there", 100)));
+        db.createTable(b -> b.tableName(INDEXED).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("PK").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("SK").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("G").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH), k -> k.attributeName("SK").keyType(KeyType.RANGE))
+                .globalSecondaryIndexes(g -> g.indexName("GSI").keySchema(k -> k.attributeName("G").keyType(KeyType.HASH))
+                        .projection(p -> p.projectionType(ProjectionType.ALL))));
     }
 
     @AfterAll
@@ -53,6 +62,27 @@ class StoreMeterTest {
         StoreMeter.Reading checked = metered(check("C#missing"), put("P#new", 190), check("EV#there"));
         assertEquals(6.0, checked.writeUnits(), "a put and two checks, one of a missing item: 2 units each");
         assertEquals(2.0, checked.transactionAdjustment(), "DynamoDB Local reports 4: the items' sizes together, 4 per KB");
+    }
+
+    @Test
+    void aTransactionsIndexEntriesAreBilledAsAnyWritesAQuarterOfWhatDynamoDbLocalReports() {
+        METER.start();
+        db.putItem(b -> b.tableName(INDEXED).item(indexed("P#single", "g1", 400)));
+        StoreMeter.Reading single = METER.stop();
+        assertEquals(2.0, single.writeUnits(), "a single put under 1 KB and its index entry, as DynamoDB Local reports them");
+
+        StoreMeter.Reading created = metered(TransactWriteItem.builder().put(p -> p.tableName(INDEXED).item(indexed("P#run", "g1", 400))).build(),
+                put("P#state", 190));
+        assertEquals(2.0 + 2.0 + 1.0, created.writeUnits(), "two items in a transaction, 2 each; the index entry of one, 1");
+        assertEquals(-3.0, created.indexAdjustment(), "DynamoDB Local reports 4 for the entry");
+
+        StoreMeter.Reading moved = metered(TransactWriteItem.builder().update(u -> u.tableName(INDEXED)
+                .key(Map.of("PK", s("P#run"), "SK", s("x"))).updateExpression("SET G = :g").expressionAttributeValues(Map.of(":g", s("g2")))).build());
+        assertEquals(2.0 + 2.0, moved.writeUnits(), "the item, 2; its entry moved in the index (deleted and put), 2");
+        assertEquals(-6.0, moved.indexAdjustment(), "DynamoDB Local reports 8 for the move");
+
+        StoreMeter.Reading big = metered(TransactWriteItem.builder().put(p -> p.tableName(INDEXED).item(indexed("P#big", "g1", 1500))).build());
+        assertEquals(4.0 + 2.0, big.writeUnits(), "an item of 2 started KB: 4 in a transaction, its entry 2");
     }
 
     @Test
@@ -126,6 +156,12 @@ class StoreMeterTest {
     private static Map<String, AttributeValue> item(String pk, int bytes) {
         int keys = "PK".length() + pk.length() + "SK".length() + 1;
         return Map.of("PK", s(pk), "SK", s("x"), "v", s("a".repeat(bytes - keys - 1)));
+    }
+
+    /** An item of {@code bytes} in the indexed table, on the index under {@code key}. */
+    private static Map<String, AttributeValue> indexed(String pk, String key, int bytes) {
+        int keys = "PK".length() + pk.length() + "SK".length() + 1 + "G".length() + key.length();
+        return Map.of("PK", s(pk), "SK", s("x"), "G", s(key), "v", s("a".repeat(bytes - keys - 1)));
     }
 
     private static AttributeValue s(String v) {
