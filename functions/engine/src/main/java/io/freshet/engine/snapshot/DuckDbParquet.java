@@ -44,6 +44,18 @@ final class DuckDbParquet implements AutoCloseable {
      */
     static final int ZSTD_LEVEL = 1;
     /**
+     * The most distinct values a column chunk (a row group's column) is dictionary-encoded with;
+     * past it the column is written plain and zstd-compressed. DuckDB's own limit is about ten times
+     * that (a column of 5,000 distinct values in a row group of 122,880 rows keeps its dictionary),
+     * and it finds a column past its limit only after hashing that many of its values, in every
+     * row group: keys, amounts, instants and names pay for a dictionary they never get. On shared
+     * cores the writers' CPU is the server's loss: the 22-column table of `bench snapshot`, 1M rows,
+     * two pairs of runs, client CPU 2.78 -> 2.40 us a row (mean of the rounds), Freshet / DuckDB's
+     * scanner 1.04 -> 1.13, files the same size (76.0-76.7 bytes a row; docs/performance.md).
+     * Columns of codes, states, cities and flags keep their dictionaries.
+     */
+    static final int DICTIONARY_LIMIT = 1024;
+    /**
      * The least memory ({@code memory_limit}) a writer is given: its row group (a share of a quarter
      * of the limit), the Parquet writer's pages, and the strings of the chunk at hand (up to
      * {@link Batch#PAYLOAD_LIMIT}), which DuckDB allocates inside the table function's call, where
@@ -151,7 +163,8 @@ final class DuckDbParquet implements AutoCloseable {
         }
         String sql = "COPY (SELECT " + select + " FROM " + FUNCTION + "(" + Sql.quoteLiteral(part.id) + ")) TO "
                 + Sql.quoteLiteral(file.toAbsolutePath().toString())
-                + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + ZSTD_LEVEL + ", ROW_GROUP_SIZE_BYTES " + rowGroupBytes + ")";
+                + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + ZSTD_LEVEL + ", ROW_GROUP_SIZE_BYTES " + rowGroupBytes
+                + ", DICTIONARY_SIZE_LIMIT " + DICTIONARY_LIMIT + ")";
         try (Statement s = duck.createStatement()) {
             if (s.execute(sql)) {
                 try (ResultSet rs = s.getResultSet()) {

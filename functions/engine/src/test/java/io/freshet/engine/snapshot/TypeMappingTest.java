@@ -248,18 +248,6 @@ class TypeMappingTest {
     }
 
     @Test
-    void parquetIsZstdCompressed() throws Exception {
-        TableSnapshot t = snapshot("every_type");
-        try (Connection d = Parity.duck(); Statement s = d.createStatement();
-             ResultSet rs = s.executeQuery("SELECT DISTINCT compression FROM parquet_metadata("
-                     + Sql.quoteLiteral(t.parquetFiles().get(0).toString()) + ")")) {
-            assertTrue(rs.next());
-            assertEquals("ZSTD", rs.getString(1));
-            assertTrue(!rs.next(), "every column chunk is zstd");
-        }
-    }
-
-    @Test
     void aTimestampBeyondParquetsRangeFailsNamingTheColumn() {
         pg.execute("CREATE TABLE far_future (id int, \"When\" timestamp); INSERT INTO far_future VALUES (1, '294270-01-01 00:00:00')");
         SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("far_future"));

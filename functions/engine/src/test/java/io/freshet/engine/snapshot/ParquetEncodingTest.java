@@ -1,0 +1,77 @@
+package io.freshet.engine.snapshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.freshet.testkit.LocalPostgres;
+
+/** How a snapshot's Parquet is encoded, read back from the files' own metadata by DuckDB. */
+class ParquetEncodingTest {
+
+    static LocalPostgres pg;
+    static PgConnectionInfo info;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
+        pg.execute(TypeMappingTest.EVERY_TYPE);
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    private TableSnapshot snapshot(String table) {
+        SnapshotResult result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw." + table)), work,
+                SnapshotSettings.defaults(work));
+        return result.table("raw." + table);
+    }
+
+    @Test
+    void parquetIsZstdCompressed() throws Exception {
+        TableSnapshot t = snapshot("every_type");
+        try (Connection d = Parity.duck(); Statement s = d.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT compression FROM parquet_metadata("
+                     + Sql.quoteLiteral(t.parquetFiles().get(0).toString()) + ")")) {
+            assertTrue(rs.next());
+            assertEquals("ZSTD", rs.getString(1));
+            assertTrue(!rs.next(), "every column chunk is zstd");
+        }
+    }
+
+    @Test
+    void onlyColumnsOfFewDistinctValuesAreDictionaryEncoded() throws Exception {
+        pg.execute("CREATE TABLE cardinalities AS SELECT g AS id, 'city-' || (g % 12) AS city, g % 1000 AS code, g % 5000 AS account "
+                + "FROM generate_series(1, 150000) g"); // DuckDB's own limit follows the row group's rows: 122,880 here
+        TableSnapshot t = snapshot("cardinalities");
+        Map<String, Boolean> dictionary = new LinkedHashMap<>();
+        try (Connection d = Parity.duck(); Statement s = d.createStatement();
+             ResultSet rs = s.executeQuery("SELECT path_in_schema, bool_or(dictionary_page_offset IS NOT NULL) FROM parquet_metadata("
+                     + Sql.quoteLiteral(t.parquetFiles().get(0).toString()) + ") GROUP BY path_in_schema ORDER BY min(column_id)")) {
+            while (rs.next()) {
+                dictionary.put(rs.getString(1), rs.getBoolean(2));
+            }
+        }
+        // DuckDB alone would keep a dictionary for the 5,000 accounts too (DuckDbParquet.DICTIONARY_LIMIT).
+        assertEquals(Map.of("id", false, "city", true, "code", true, "account", false), dictionary,
+                "12 and 1,000 distinct values keep a dictionary; 5,000 accounts and 150,000 keys are written plain");
+    }
+}
