@@ -36,6 +36,14 @@ class BenchCommandLineConventionsTest extends CommandLineConventionsTest {
     }
 
     @Test
+    void pipelinesThatDoNotLoadAreSaidAsValidateSaysThemWithoutAStackTrace() {
+        Result missing = run(List.of("bench", "dispatch", "--pipelines", "/nonexistent", "--events", "1", "--graph-pipelines", "0"));
+        assertEquals(1, missing.code(), "the pipelines have errors");
+        assertTrue(missing.err().contains("/nonexistent:1:1: not a directory"), missing.err());
+        assertFalse(missing.err().contains("\tat "), missing.err());
+    }
+
+    @Test
     void cpuListsAreCheckedBeforeAnythingStarts() {
         Result notAList = run(List.of("bench", "snapshot", "--client-cpus", "first"));
         assertEquals(2, notAList.code());

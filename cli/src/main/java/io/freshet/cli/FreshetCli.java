@@ -14,6 +14,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 import io.freshet.core.load.LoadResult;
+import io.freshet.core.load.PipelineLoadException;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.yaml.Diagnostic;
 import io.freshet.cli.operate.Backfill;
@@ -87,10 +88,16 @@ public final class FreshetCli implements Callable<Integer> {
     /**
      * A command that stopped with an exception did not do its work: exit 2, not picocli's 1, which
      * means findings here. A reason meant for the terminal is printed alone, anything else with its
-     * stack trace.
+     * stack trace. Pipelines that do not load are findings: their errors alone (file:line:column),
+     * exit 1, as {@code validate} says them, from whichever command loaded them (the benchmarks').
      */
     private static int failed(Exception e, CommandLine commandLine) {
         PrintWriter err = commandLine.getErr();
+        if (e instanceof PipelineLoadException) {
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
+        }
         if (e instanceof OperateException) {
             err.println(e.getMessage());
         } else {
