@@ -155,10 +155,12 @@ final class StoreMeter implements ExecutionInterceptor {
             }
         }
         double adjusted = 0;
+        double reportedIndexes = used.stream().mapToDouble(StoreMeter::indexUnits).sum();
+        double indexes = reportedIndexes; // what AWS bills for this call's index entries
         if (context.request() instanceof TransactWriteItemsRequest r) {
             double items = awsTableUnits(r) - used.stream().mapToDouble(StoreMeter::tableUnits).sum();
-            double reportedIndexes = used.stream().mapToDouble(StoreMeter::indexUnits).sum();
-            double entries = awsIndexUnits(reportedIndexes) - reportedIndexes;
+            indexes = awsIndexUnits(reportedIndexes);
+            double entries = indexes - reportedIndexes;
             adjusted = items + entries;
             writeUnits.add(adjusted);
             transactionAdjustment.add(items);
@@ -170,8 +172,6 @@ final class StoreMeter implements ExecutionInterceptor {
         }
         byOperation.add(reported + adjusted);
         if (detail) {
-            double reportedIndexes = used.stream().mapToDouble(StoreMeter::indexUnits).sum();
-            double indexes = context.request() instanceof TransactWriteItemsRequest ? awsIndexUnits(reportedIndexes) : reportedIndexes;
             lastCalls.add(String.format("%-18s %5.1f units%s%s  %s", operation, reported + adjusted,
                     indexes > 0 ? String.format(" (indexes %.1f)", indexes) : "",
                     adjusted != 0 ? String.format(" (DynamoDB Local: %.1f)", reported) : "", ItemSizes.describe(context.request())));

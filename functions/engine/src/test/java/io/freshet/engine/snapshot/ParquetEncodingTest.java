@@ -8,46 +8,30 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.freshet.testkit.LocalPostgres;
 
 /** How a snapshot's Parquet is encoded, read back from the files' own metadata by DuckDB. */
 class ParquetEncodingTest {
 
-    static LocalPostgres pg;
-    static PgConnectionInfo info;
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @TempDir
     Path work;
 
     @BeforeAll
-    static void start() {
-        pg = LocalPostgres.start();
-        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
-        pg.execute(TypeMappingTest.EVERY_TYPE);
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
-
-    private TableSnapshot snapshot(String table) {
-        SnapshotResult result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw." + table)), work,
-                SnapshotSettings.defaults(work));
-        return result.table("raw." + table);
+    static void tables() {
+        DB.pg().execute(TypeMappingTest.EVERY_TYPE);
     }
 
     @Test
     void parquetIsZstdCompressed() throws Exception {
-        TableSnapshot t = snapshot("every_type");
+        TableSnapshot t = DB.snapshot(work, "every_type");
         try (Connection d = Parity.duck(); Statement s = d.createStatement();
              ResultSet rs = s.executeQuery("SELECT DISTINCT compression FROM parquet_metadata("
                      + Sql.quoteLiteral(t.parquetFiles().get(0).toString()) + ")")) {
@@ -59,9 +43,9 @@ class ParquetEncodingTest {
 
     @Test
     void onlyColumnsOfFewDistinctValuesAreDictionaryEncoded() throws Exception {
-        pg.execute("CREATE TABLE cardinalities AS SELECT g AS id, 'city-' || (g % 12) AS city, g % 1000 AS code, g % 5000 AS account "
+        DB.pg().execute("CREATE TABLE cardinalities AS SELECT g AS id, 'city-' || (g % 12) AS city, g % 1000 AS code, g % 5000 AS account "
                 + "FROM generate_series(1, 150000) g"); // DuckDB's own limit follows the row group's rows: 122,880 here
-        TableSnapshot t = snapshot("cardinalities");
+        TableSnapshot t = DB.snapshot(work, "cardinalities");
         Map<String, Boolean> dictionary = new LinkedHashMap<>();
         try (Connection d = Parity.duck(); Statement s = d.createStatement();
              ResultSet rs = s.executeQuery("SELECT path_in_schema, bool_or(dictionary_page_offset IS NOT NULL) FROM parquet_metadata("
