@@ -17,13 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.core.model.PgServerTimeouts;
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * A function frozen by Lambda's timeout never closes its sockets: the server must give it up, and
@@ -31,32 +29,21 @@ import io.freshet.testkit.LocalPostgres;
  */
 class DeadClientTest {
 
-    static LocalPostgres pg;
-    static PgConnectionInfo info;
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void start() {
-        pg = LocalPostgres.start();
-        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
-
     @Test
     void aSnapshotSessionHasTheServerGiveUpASilentClientAfterTwoMinutesUnlessTheServerIsStricter() throws Exception {
         SnapshotSettings settings = new SnapshotSettings("128MB", 2, work.resolve("spill"), 1);
-        try (Connection c = PgSession.open(info, settings)) {
+        try (Connection c = PgSession.open(DB.info(), settings)) {
             assertEquals(List.of("30", "10", "3", "120000"), liveness(c), "seconds, seconds, probes, milliseconds");
         }
-        pg.execute("CREATE ROLE strict LOGIN PASSWORD 'strict'; ALTER ROLE strict SET tcp_keepalives_idle = 5;"
+        DB.pg().execute("CREATE ROLE strict LOGIN PASSWORD 'strict'; ALTER ROLE strict SET tcp_keepalives_idle = 5;"
                 + " ALTER ROLE strict SET tcp_user_timeout = 30000");
-        try (Connection c = PgSession.open(new PgConnectionInfo(info.jdbcUrl(), "strict", "strict"), settings)) {
+        try (Connection c = PgSession.open(new PgConnectionInfo(DB.info().jdbcUrl(), "strict", "strict"), settings)) {
             assertEquals(List.of("5", "10", "3", "30000"), liveness(c), "a stricter role's own settings are kept");
         }
     }

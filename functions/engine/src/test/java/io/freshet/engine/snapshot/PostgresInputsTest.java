@@ -15,12 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * PostgreSQL inputs of SQL steps against a real PostgreSQL: several inputs of one connection from
@@ -29,17 +28,15 @@ import io.freshet.testkit.LocalPostgres;
  */
 class PostgresInputsTest {
 
-    static LocalPostgres pg;
-    static PgConnectionInfo info;
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @TempDir
     Path work;
 
     @BeforeAll
-    static void start() {
-        pg = LocalPostgres.start();
-        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
-        pg.execute("""
+    static void tables() {
+        DB.pg().execute("""
                 CREATE TABLE stations (station_id int PRIMARY KEY, name text);
                 CREATE TABLE taps (tap_id bigint PRIMARY KEY, station_id int, note text, tapped_at timestamptz NOT NULL);
                 INSERT INTO stations VALUES (1, 'Můstek'), (2, 'Muzeum');
@@ -55,11 +52,6 @@ class PostgresInputsTest {
                   '2026-05-26', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', ARRAY[1, NULL, 3], '{"a": [1, 2]}', '1 day 02:03:04', '\\xDEADBEEF', true, -0.0),
                   (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'NaN');
                 """);
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
     }
 
     static SnapshotSettings settings(Path work) {
@@ -91,7 +83,7 @@ class PostgresInputsTest {
     @Test
     void aQueryReadsExactlyItsPartitionsRowsInThePipelinesZone() throws Exception {
         String sql = "SELECT tap_id, note FROM taps WHERE tapped_at >= {partition_start} AND tapped_at < {partition_end} -- the day";
-        SnapshotResult result = new PostgresInputs().read(info, List.of(new PostgresInputs.Query(sql,
+        SnapshotResult result = new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Query(sql,
                 day("2026-05-26 00:00:00", "2026-05-27 00:00:00"), "metro.day_taps")), "Europe/Prague", work, settings(work), ParquetFileListener.NONE);
 
         assertEquals(List.of("2", "3", "5"), rows(result.table("metro.day_taps").parquetFiles(), "SELECT tap_id FROM read_parquet($files) ORDER BY 1"));
@@ -107,7 +99,7 @@ class PostgresInputsTest {
         String sql = "SELECT tstzrange('2026-05-26 00:00:00+00', '2026-05-27 00:00:00+00') AS r, int4range(1, 5) AS i, "
                 + "'{[2026-01-01 00:00:00+00,)}'::tstzmultirange AS m";
         for (String zone : List.of("Europe/Prague", "UTC")) {
-            SnapshotResult result = new PostgresInputs().read(info, List.of(new PostgresInputs.Query(sql, Map.of(), "metro.ranges")), zone,
+            SnapshotResult result = new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Query(sql, Map.of(), "metro.ranges")), zone,
                     work.resolve(zone.replace('/', '_')), settings(work), ParquetFileListener.NONE);
             String expected = zone.equals("UTC")
                     ? "[\"2026-05-26 00:00:00+00\",\"2026-05-27 00:00:00+00\")|[1,5)|{[\"2026-01-01 00:00:00+00\",)}"
@@ -119,13 +111,13 @@ class PostgresInputsTest {
     @Test
     void aValueIsBoundNeverSplicedIntoTheText() throws Exception {
         String hostile = "x'); DROP TABLE taps; --";
-        SnapshotResult result = new PostgresInputs().read(info, List.of(new PostgresInputs.Query(
+        SnapshotResult result = new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Query(
                 "SELECT {partition} AS p, count(*) AS n FROM taps WHERE note = {partition}",
                 Map.of("partition", new PostgresInputs.Parameter(Optional.of(hostile), "text")), "metro.odd")), "UTC", work, settings(work),
                 ParquetFileListener.NONE);
 
         assertEquals(List.of(hostile + "|0"), rows(result.table("metro.odd").parquetFiles(), "SELECT p, n FROM read_parquet($files)"));
-        pg.execute("SELECT 1 FROM taps LIMIT 1"); // still there
+        DB.pg().execute("SELECT 1 FROM taps LIMIT 1"); // still there
     }
 
     /**
@@ -138,30 +130,30 @@ class PostgresInputsTest {
         AtomicInteger commits = new AtomicInteger();
         ParquetFileListener commitBetweenReads = (output, file, rows) -> {
             if (output.equals("metro.stations") && commits.getAndIncrement() == 0) {
-                pg.execute("BEGIN; INSERT INTO stations VALUES (3, 'Florenc'); INSERT INTO taps VALUES (6, 3, 'between', now()); COMMIT");
+                DB.pg().execute("BEGIN; INSERT INTO stations VALUES (3, 'Florenc'); INSERT INTO taps VALUES (6, 3, 'between', now()); COMMIT");
             }
         };
         try {
-            SnapshotResult result = new PostgresInputs().read(info, List.of(new PostgresInputs.Table("public", "stations", "metro.stations"),
+            SnapshotResult result = new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Table("public", "stations", "metro.stations"),
                     new PostgresInputs.Table("public", "taps", "metro.taps")), "UTC", work, settings(work), commitBetweenReads);
 
             assertEquals(1, commits.get());
             assertEquals(2, result.table("metro.stations").rows());
             assertEquals(5, result.table("metro.taps").rows(), "the row committed between the two reads is not in the second either");
-            SnapshotResult after = new PostgresInputs().read(info, List.of(new PostgresInputs.Table("public", "taps", "metro.taps")), "UTC",
+            SnapshotResult after = new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Table("public", "taps", "metro.taps")), "UTC",
                     work.resolve("again"), settings(work), ParquetFileListener.NONE);
             assertEquals(6, after.table("metro.taps").rows(), "a later read sees it: the listener did commit");
         } finally {
-            pg.execute("DELETE FROM taps WHERE tap_id = 6; DELETE FROM stations WHERE station_id = 3");
+            DB.pg().execute("DELETE FROM taps WHERE tap_id = 6; DELETE FROM stations WHERE station_id = 3");
         }
     }
 
     /** A query's columns take the types a snapshot of the same columns has, values alike. */
     @Test
     void aQuerysTypesAreTheSnapshotsTypes() throws Exception {
-        SnapshotResult snapshot = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", "typed", "raw.typed")),
+        SnapshotResult snapshot = new PostgresSnapshot().snapshot(DB.info(), List.of(TableRequest.full("public", "typed", "raw.typed")),
                 work.resolve("snapshot"), settings(work));
-        SnapshotResult query = new PostgresInputs().read(info, List.of(new PostgresInputs.Query("SELECT * FROM typed", Map.of(), "metro.typed")),
+        SnapshotResult query = new PostgresInputs().read(DB.info(), List.of(new PostgresInputs.Query("SELECT * FROM typed", Map.of(), "metro.typed")),
                 "UTC", work.resolve("query"), settings(work), ParquetFileListener.NONE);
 
         TableSnapshot s = snapshot.table("raw.typed");

@@ -21,14 +21,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.freshet.engine.snapshot.Parity.Col;
-import io.freshet.testkit.LocalPostgres;
 
 /**
  * Every supported PostgreSQL type, with awkward values, through a snapshot and back: each value
@@ -37,8 +36,8 @@ import io.freshet.testkit.LocalPostgres;
  */
 class TypeMappingTest {
 
-    static LocalPostgres pg;
-    static PgConnectionInfo info;
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @TempDir
     Path work;
@@ -125,15 +124,8 @@ class TypeMappingTest {
             """;
 
     @BeforeAll
-    static void start() {
-        pg = LocalPostgres.start();
-        info = new PgConnectionInfo(pg.jdbcUrl(), pg.user(), pg.password());
-        pg.execute(EVERY_TYPE);
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
+    static void everyType() {
+        DB.pg().execute(EVERY_TYPE);
     }
 
     static final List<Col> EVERY_COLUMN = List.of(
@@ -153,16 +145,14 @@ class TypeMappingTest {
             Col.of("with \"quotes\", spaces", TEXT), Col.of("UPPER", TEXT), Col.of("émoji 🚇", TEXT));
 
     private TableSnapshot snapshot(String table) {
-        SnapshotResult result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full("public", table, "raw." + table)), work,
-                SnapshotSettings.defaults(work));
-        return result.table("raw." + table);
+        return DB.snapshot(work, table);
     }
 
     @Test
     void everyValueOfEveryTypeComesBackExactly() throws Exception {
         TableSnapshot t = snapshot("every_type");
         assertEquals(10, t.rows());
-        Parity.assertSameRows(pg, "every_type", null, t.parquetFiles().get(0), "id", EVERY_COLUMN);
+        Parity.assertSameRows(DB.pg(), "every_type", null, t.parquetFiles().get(0), "id", EVERY_COLUMN);
     }
 
     // CHECKSTYLE:method-length because it is one table: the expected type of every column of every_type,
@@ -249,7 +239,7 @@ class TypeMappingTest {
 
     @Test
     void aTimestampBeyondParquetsRangeFailsNamingTheColumn() {
-        pg.execute("CREATE TABLE far_future (id int, \"When\" timestamp); INSERT INTO far_future VALUES (1, '294270-01-01 00:00:00')");
+        DB.pg().execute("CREATE TABLE far_future (id int, \"When\" timestamp); INSERT INTO far_future VALUES (1, '294270-01-01 00:00:00')");
         SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("far_future"));
         assertEquals("\"public\".\"far_future\"", e.table().orElseThrow());
         assertTrue(e.getMessage().contains("\"When\"") && e.getMessage().contains("294247-01-10"), e.getMessage());
@@ -257,7 +247,7 @@ class TypeMappingTest {
 
     @Test
     void nanInAConstrainedNumericFailsNamingTheColumn() {
-        pg.execute("CREATE TABLE nan_price (id int, price numeric(10,2)); INSERT INTO nan_price VALUES (1, 1), (2, 'NaN')");
+        DB.pg().execute("CREATE TABLE nan_price (id int, price numeric(10,2)); INSERT INTO nan_price VALUES (1, 1), (2, 'NaN')");
         SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("nan_price"));
         assertTrue(e.getMessage().contains("\"price\"") && e.getMessage().contains("NaN"), e.getMessage());
     }
@@ -265,20 +255,20 @@ class TypeMappingTest {
     /** oid, xid, cid and xid8 travel in binary and keep PostgreSQL's text (unsigned: past the signed range too). */
     @Test
     void unsignedIntegersKeepTheirText() throws Exception {
-        pg.execute("CREATE TABLE unsigned_ids (id int, o oid, x xid, c cid, x8 xid8, os oid[]); INSERT INTO unsigned_ids VALUES "
+        DB.pg().execute("CREATE TABLE unsigned_ids (id int, o oid, x xid, c cid, x8 xid8, os oid[]); INSERT INTO unsigned_ids VALUES "
                 + "(1, 0, '0', '0', '0', '{0}'), (2, 4294967295, '4294967295', '4294967295', '18446744073709551615', '{4294967295,NULL,7}'), "
                 + "(3, 2147483648, '2147483648', '1', '9223372036854775808', NULL), (4, NULL, NULL, NULL, NULL, '{}')");
         TableSnapshot t = snapshot("unsigned_ids");
         assertEquals(Map.of("id", "INTEGER", "o", "VARCHAR", "x", "VARCHAR", "c", "VARCHAR", "x8", "VARCHAR", "os", "VARCHAR[]"),
                 Parity.parquetTypes(t.parquetFiles().get(0)));
-        Parity.assertSameRows(pg, "unsigned_ids", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.of("o", TEXT), Col.of("x", TEXT),
+        Parity.assertSameRows(DB.pg(), "unsigned_ids", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.of("o", TEXT), Col.of("x", TEXT),
                 Col.of("c", TEXT), Col.of("x8", TEXT), Col.arrayOf("os", TEXT)));
     }
 
     /** Arrays of ranges and multiranges, and a domain over a range, read as PostgreSQL's text of each element (PgRangeText). */
     @Test
     void arraysOfRangesKeepEachElementsText() throws Exception {
-        pg.execute("CREATE DOMAIN stay AS daterange CHECK (NOT isempty(VALUE)); "
+        DB.pg().execute("CREATE DOMAIN stay AS daterange CHECK (NOT isempty(VALUE)); "
                 + "CREATE TABLE range_arrays (id int, irs int4range[], tzrs tstzrange[], ms int8multirange[], s stay); INSERT INTO range_arrays VALUES "
                 + "(1, ARRAY['[1,5)'::int4range, 'empty', NULL, '(,)'], ARRAY['[2026-01-01 00:00:00+01,infinity)'::tstzrange], "
                 + "ARRAY['{[1,3),[7,9)}'::int8multirange, '{}'], '[2026-01-01,2026-01-08)'), (2, '{}', NULL, '{NULL}', '(,2026-01-01]'), "
@@ -286,13 +276,13 @@ class TypeMappingTest {
         TableSnapshot t = snapshot("range_arrays");
         assertEquals(Map.of("id", "INTEGER", "irs", "VARCHAR[]", "tzrs", "VARCHAR[]", "ms", "VARCHAR[]", "s", "VARCHAR"),
                 Parity.parquetTypes(t.parquetFiles().get(0)));
-        Parity.assertSameRows(pg, "range_arrays", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("irs", TEXT),
+        Parity.assertSameRows(DB.pg(), "range_arrays", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("irs", TEXT),
                 Col.arrayOf("tzrs", TEXT), Col.arrayOf("ms", TEXT), Col.of("s", TEXT)));
     }
 
     @Test
     void columnsDifferingOnlyInCaseAreRefused() {
-        pg.execute("CREATE TABLE twins (\"Name\" text, name text)");
+        DB.pg().execute("CREATE TABLE twins (\"Name\" text, name text)");
         SnapshotException e = assertThrows(SnapshotException.class, () -> snapshot("twins"));
         assertTrue(e.getMessage().contains("differ only in case"), e.getMessage());
     }
@@ -300,9 +290,9 @@ class TypeMappingTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS) // guards against a hang, not a speed check
     void aValueFailingDeepIntoALargeTableFailsTheSnapshotPromptly() {
-        pg.execute("CREATE TABLE late_nan (id bigint, price numeric(10,2), note text); "
+        DB.pg().execute("CREATE TABLE late_nan (id bigint, price numeric(10,2), note text); "
                 + "INSERT INTO late_nan SELECT g, g / 100.0, md5(g::text) FROM generate_series(1, 300000) g; INSERT INTO late_nan VALUES (0, 'NaN', 'x')");
-        SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(info,
+        SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(DB.info(),
                 List.of(TableRequest.full("public", "late_nan", "raw.late_nan")), work, new SnapshotSettings("256MB", 2, work.resolve("spill"), 1)));
         assertTrue(e.getMessage().contains("\"price\": NaN"), e.getMessage());
     }
@@ -312,8 +302,8 @@ class TypeMappingTest {
     // Two writers asked for, one given (DuckDbParquet.WRITER_MEMORY): with two at 16 MB, DuckDB ran out of memory inside
     // the table function's call, where its error aborts the JVM (5 runs of 5); with one it fails the snapshot (9 of 9).
     void runningOutOfDuckDbMemoryFailsCleanly() {
-        pg.execute("CREATE TABLE too_wide (id int, body text); INSERT INTO too_wide SELECT g, repeat(md5(g::text), 4000) FROM generate_series(1, 2000) g");
-        SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(info,
+        DB.pg().execute("CREATE TABLE too_wide (id int, body text); INSERT INTO too_wide SELECT g, repeat(md5(g::text), 4000) FROM generate_series(1, 2000) g");
+        SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(DB.info(),
                 List.of(TableRequest.full("public", "too_wide", "raw.too_wide")), work, new SnapshotSettings("16MB", 2, work.resolve("spill"), 1)));
         assertEquals(Optional.of("\"public\".\"too_wide\""), e.table());
         assertTrue(e.getMessage().contains("Out of Memory"), e.getMessage());
@@ -321,7 +311,7 @@ class TypeMappingTest {
 
     @Test
     void anEmptyTableGivesAnEmptyParquetFileWithItsSchema() throws Exception {
-        pg.execute("CREATE TABLE nothing_yet (id bigint, at timestamptz, tags text[])");
+        DB.pg().execute("CREATE TABLE nothing_yet (id bigint, at timestamptz, tags text[])");
         TableSnapshot t = snapshot("nothing_yet");
         assertEquals(0, t.rows());
         assertEquals(Map.of("id", "BIGINT", "at", "TIMESTAMP WITH TIME ZONE", "tags", "VARCHAR[]"), Parity.parquetTypes(t.parquetFiles().get(0)));
@@ -334,7 +324,7 @@ class TypeMappingTest {
      */
     @Test
     void arraysWithManyElementsSpanBatchesExactly() throws Exception {
-        pg.execute("CREATE TABLE many_elements (id int, ints int[], texts text[], nums numeric(10,2)[], uuids uuid[], at timestamptz[], "
+        DB.pg().execute("CREATE TABLE many_elements (id int, ints int[], texts text[], nums numeric(10,2)[], uuids uuid[], at timestamptz[], "
                 + "bins bytea[], docs jsonb[]); "
                 + "INSERT INTO many_elements SELECT g, "
                 + "CASE WHEN g % 11 = 0 THEN NULL WHEN g % 13 = 0 THEN '{}' "
@@ -349,7 +339,7 @@ class TypeMappingTest {
                 + "INSERT INTO many_elements (id, ints, texts) SELECT 6001, array_agg(k), array_agg(md5(k::text)) FROM generate_series(1, 300000) k");
         TableSnapshot t = snapshot("many_elements");
         assertEquals(6001, t.rows());
-        Parity.assertSameRows(pg, "many_elements", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("ints", TEXT),
+        Parity.assertSameRows(DB.pg(), "many_elements", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.arrayOf("ints", TEXT),
                 Col.arrayOf("texts", TEXT), Col.arrayOf("nums", DECIMAL), Col.arrayOf("uuids", TEXT), Col.arrayOf("at", INSTANT),
                 Col.arrayOf("bins", BYTEA), Col.arrayOf("docs", TEXT)));
     }
@@ -360,23 +350,23 @@ class TypeMappingTest {
      */
     @Test
     void batchesWithoutNullsAfterBatchesWithNullsKeepEveryValue() throws Exception {
-        pg.execute("CREATE TABLE nulls_then_none (id int, v int, note text, tags text[]); "
+        DB.pg().execute("CREATE TABLE nulls_then_none (id int, v int, note text, tags text[]); "
                 + "INSERT INTO nulls_then_none SELECT g, CASE WHEN g <= 5000 AND g % 3 = 0 THEN NULL ELSE g END, "
                 + "CASE WHEN g <= 5000 AND g % 2 = 0 THEN NULL ELSE md5(g::text) END, "
                 + "CASE WHEN g <= 5000 THEN ARRAY['a', NULL, g::text] ELSE ARRAY['a', 'b', g::text] END FROM generate_series(1, 20000) g");
         TableSnapshot t = snapshot("nulls_then_none");
         assertEquals(20000, t.rows());
-        Parity.assertSameRows(pg, "nulls_then_none", null, t.parquetFiles(), "id",
+        Parity.assertSameRows(DB.pg(), "nulls_then_none", null, t.parquetFiles(), "id",
                 List.of(Col.of("id", TEXT), Col.of("v", TEXT), Col.of("note", TEXT), Col.arrayOf("tags", TEXT)));
     }
 
     @Test
     void wideValuesSpanManyBatches() throws Exception {
-        pg.execute("CREATE TABLE wide (id int, body text, blob bytea); "
+        DB.pg().execute("CREATE TABLE wide (id int, body text, blob bytea); "
                 + "INSERT INTO wide SELECT g, repeat(md5(g::text), 2000 + g % 7), decode(repeat(md5(g::text), 500), 'hex') FROM generate_series(1, 3000) g");
         TableSnapshot t = snapshot("wide");
         assertEquals(3000, t.rows());
         assertEquals(2, t.parquetFiles().size(), "about 220 MB of values: two files of at most 128 MB");
-        Parity.assertSameRows(pg, "wide", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.of("body", TEXT), Col.of("blob", BYTEA)));
+        Parity.assertSameRows(DB.pg(), "wide", null, t.parquetFiles(), "id", List.of(Col.of("id", TEXT), Col.of("body", TEXT), Col.of("blob", BYTEA)));
     }
 }
