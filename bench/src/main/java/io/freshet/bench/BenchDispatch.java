@@ -108,10 +108,7 @@ final class BenchDispatch implements Callable<Integer> {
             int offset = events;
             long pacedStart = System.nanoTime();
             for (int i = 0; i < paced; i++) {
-                long due = pacedStart + i * interval;
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
-                }
+                Pacing.until(pacedStart + i * interval);
                 String key = keyOf.apply(offset + i);
                 pacedSent.put(key, System.nanoTime());
                 stack.s3ObjectCreated(key, Long.toHexString(offset + i));
