@@ -2,18 +2,16 @@ package io.freshet.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.sun.management.OperatingSystemMXBean;
 
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.cli.OptionValues;
@@ -98,6 +96,9 @@ final class BenchSnapshot implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Per table: the columns Freshet's Parquet and DuckDB's type differently (see {@link ParquetColumnTypes}). */
+    private final Map<String, List<String>> typedDifferently = new LinkedHashMap<>();
+
     static final String BUCKET = "bench";
 
     /**
@@ -133,7 +134,7 @@ final class BenchSnapshot implements Callable<Integer> {
             DuckDbLoad.beforeTheClock();
             out.printf("settings           %d connections (Freshet and (a)); DuckDB threads %d (the peer's; Freshet's most writers), Freshet's memory_limit %s; "
                     + "heap max %s; %d processors%s; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
-                    Runtime.getRuntime().availableProcessors(), pinning.describe(), loadAverage(), pg.describe());
+                    Runtime.getRuntime().availableProcessors(), pinning.describe(), ProcessFigures.loadAverage(), pg.describe());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
             List<String> refused = new ArrayList<>();
             List<SnapshotBenchTable> tables = tables(pg, out);
@@ -204,7 +205,7 @@ final class BenchSnapshot implements Callable<Integer> {
                         + "client CPU d %.2f c %s us/row  load %s%n",
                 round, r.split, r.copies, r.copy, peer ? String.format("%,.0f", r.duckdb) : "-", r.freshet, r.freshet / r.copies,
                 peer ? String.format("%.2f", r.freshet / r.duckdb) : "-", r.freshetCpu, peer ? String.format("%.2f", r.duckdbCpu) : "-",
-                loadAverage());
+                ProcessFigures.loadAverage());
         out.flush();
     }
 
@@ -254,6 +255,7 @@ final class BenchSnapshot implements Callable<Integer> {
         long duckRss = 0;
         double duckCpu = 0;
         long duckBytes = 0;
+        Map<String, String> duckdbTypes = Map.of();
         SnapshotDuckDbScanner.Read read = duckdb == null ? null : duckRead(duckdb, pg, table.sqlName(), dir.resolve("duckdb.parquet"), duckThreads);
         if (read != null) {
             if (read.rows() != tableRows) {
@@ -263,21 +265,26 @@ final class BenchSnapshot implements Callable<Integer> {
             duckRss = read.peakRss();
             duckCpu = read.cpuSeconds() * 1e6 / tableRows;
             duckBytes = Files.size(dir.resolve("duckdb.parquet"));
+            duckdbTypes = ParquetColumnTypes.of(dir.resolve("duckdb.parquet"));
             Files.delete(dir.resolve("duckdb.parquet"));
         }
         // The baselines' garbage (pgjdbc's CopyOut allocates an array per row) is this benchmark's, not
         // Freshet's: a full collection lets G1 return the young generation it grew for them before the peak is reset.
         System.gc();
-        resetPeakRss();
-        long cpu0 = processCpuNanos();
+        ProcessFigures.resetPeakRss();
+        long cpu0 = ProcessFigures.cpuNanos();
         long t0 = System.nanoTime();
         SnapshotResult result = freshet(pg, table, n, duckThreads, store, dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = (processCpuNanos() - cpu0) / 1e3 / tableRows;
+        double cpu = (ProcessFigures.cpuNanos() - cpu0) / 1e3 / tableRows;
         if (result.rows() != tableRows) {
             throw new IllegalStateException("the snapshot has " + result.rows() + " rows");
         }
-        long rss = rss("VmHWM").orElse(0L);
+        long rss = ProcessFigures.rss("VmHWM").orElse(0L);
+        List<Path> files = result.tables().get(0).parquetFiles();
+        if (read != null && !files.isEmpty() && Files.exists(files.get(0))) { // not when uploaded (deleted once in S3)
+            typedDifferently.put(table.label(), ParquetColumnTypes.differences(ParquetColumnTypes.of(files.get(0)), duckdbTypes));
+        }
         TempDirs.delete(dir);
         return new Best(parallel.count(), copies, copy, duck, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes(), duckBytes);
     }
@@ -349,6 +356,10 @@ final class BenchSnapshot implements Callable<Integer> {
         out.printf("  Freshet / parallel COPY     %.2f (goal >= 0.8)%n", best.freshet / best.copies);
         if (withDuckdb) {
             out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2)%n", best.freshet / best.duckdb);
+            List<String> differ = typedDifferently.getOrDefault(table.label(), List.of());
+            if (!differ.isEmpty()) {
+                out.printf("  typed differently           %d columns (Freshet / DuckDB): %s%n", differ.size(), String.join(", ", differ));
+            }
         }
         out.printf("  parquet                     %s (%.1f bytes/row)%s%n", mb(best.parquetBytes), (double) best.parquetBytes / tableRows,
                 best.duckdbParquetBytes == 0 ? "" : String.format(", DuckDB's %s (%.1f bytes/row)", mb(best.duckdbParquetBytes),
@@ -356,44 +367,7 @@ final class BenchSnapshot implements Callable<Integer> {
         out.flush();
     }
 
-    /** This JVM's CPU time, all threads (DuckDB's native ones included). */
-    private static long processCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
-
     static String mb(long bytes) {
         return String.format("%.0f MB", bytes / 1048576.0);
-    }
-
-    /** Resets this process's VmHWM to its current RSS (Linux: {@code echo 5 > /proc/self/clear_refs}), so a peak belongs to what follows. */
-    static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | RuntimeException e) {
-            // not Linux: the peak then covers the whole run
-        }
-    }
-
-    /** A field of /proc/self/status in bytes (Linux). */
-    static Optional<Long> rss(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) {
-                    String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
-                    return Optional.of(Long.parseLong(parts[0]) * 1024);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return Optional.empty();
     }
 }
