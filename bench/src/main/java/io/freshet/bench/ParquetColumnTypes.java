@@ -28,7 +28,7 @@ final class ParquetColumnTypes {
     static Map<String, String> of(Path file) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
         try (Connection c = new DuckDBDriver().connect("jdbc:duckdb:", new Properties()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file.toString().replace("'", "''") + "')")) {
+             ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + SnapshotBenchTable.literal(file.toString()) + ")")) {
             while (rs.next()) {
                 types.put(rs.getString("column_name"), rs.getString("column_type"));
             }
