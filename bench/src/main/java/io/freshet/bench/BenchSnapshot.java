@@ -56,8 +56,9 @@ final class BenchSnapshot implements Callable<Integer> {
     @Option(names = "--sql", paramLabel = "FILE", description = "measure tables that this SQL file creates and fills instead of the built-in two")
     Path sql;
 
-    @Option(names = "--table", paramLabel = "NAME", description = "the tables to measure, in order, as table or schema.table: with --sql "
-            + "(default: every table of schema public) or --url (required)")
+    @Option(names = "--table", paramLabel = "NAME", description = "the tables to measure, in order, as table or schema.table "
+            + "(as the catalog spells them, or quoted as in SQL: \"Sales Data\".\"Order Lines\"): with --sql (default: every table and "
+            + "materialized view it made, in any schema) or --url (required)")
     List<String> tableNames;
 
     @Option(names = "--url", paramLabel = "URL", description = "measure tables of this PostgreSQL server (postgresql://user:password@host:port/database) "
@@ -222,15 +223,13 @@ final class BenchSnapshot implements Callable<Integer> {
             pg.execute(Files.readString(sql));
             out.printf("ran %s in %.1f s%n", sql, (System.nanoTime() - t0) / 1e9);
         }
-        List<String> names = tableNames != null ? tableNames : SnapshotBenchTable.publicTables(pg);
+        List<String> names = tableNames != null ? tableNames : SnapshotBenchTable.madeTables(pg);
         if (names.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), sql + " made no table in schema public");
+            throw new CommandLine.ParameterException(spec.commandLine(), sql + " made no table");
         }
         List<SnapshotBenchTable> tables = new ArrayList<>();
         for (String name : names) {
-            int dot = name.indexOf('.');
-            tables.add(dot < 0 ? SnapshotBenchTable.existing(pg, "public", name)
-                    : SnapshotBenchTable.existing(pg, name.substring(0, dot), name.substring(dot + 1)));
+            tables.add(SnapshotBenchTable.named(pg, name));
         }
         return tables;
     }

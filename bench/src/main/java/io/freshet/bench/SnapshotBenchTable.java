@@ -3,6 +3,7 @@ package io.freshet.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,7 +69,7 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
     }
 
     /** A table that exists already (made by the user's SQL, or in a user's database), described from the catalog. */
-    static SnapshotBenchTable existing(BenchDatabase pg, String schema, String name) throws Exception {
+    private static SnapshotBenchTable existing(BenchDatabase pg, String schema, String name) throws Exception {
         List<GeneratedColumns.Column> columns = GeneratedColumns.columns(pg, quoted(schema) + "." + quoted(name));
         List<String> types = new ArrayList<>();
         for (GeneratedColumns.Column c : columns) {
@@ -131,17 +132,65 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
         }
     }
 
-    /** The tables of schema public (plain and partitioned; partitions are read through their table), oldest first. */
-    static List<String> publicTables(BenchDatabase pg) throws Exception {
+    /**
+     * The relations a user's SQL made, oldest first, as {@code schema.name} (quoted where SQL
+     * needs it): tables (plain and partitioned; partitions are read through their table) and
+     * materialized views, in every schema but the system's, leaving out what an extension owns.
+     */
+    static List<String> madeTables(BenchDatabase pg) throws Exception {
         List<String> names = new ArrayList<>();
         try (Connection c = pg.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                     + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.oid")) {
+             ResultSet rs = s.executeQuery("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
+                     + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition "
+                     + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+                     + "AND n.nspname NOT LIKE 'pg\\_temp%' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+                     + "AND d.objid = c.oid AND d.deptype = 'e') ORDER BY c.oid")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
         }
         return names;
+    }
+
+    /**
+     * The relation {@code given} names, described from the catalog. Read first as it is written
+     * ({@code Odd Names}, {@code sales.Order Lines}: a table, or schema.table, in public when no
+     * schema is given), then as SQL reads a name ({@code "Sales Data"."Order Lines"}, or
+     * {@code Orders} folded to {@code orders}), so that both the catalog's spelling and the one a
+     * user would type in psql find it. Nothing found is the user's mistake, said with what is there.
+     */
+    static SnapshotBenchTable named(BenchDatabase pg, String given) throws Exception {
+        int dot = given.indexOf('.');
+        String[] exact = dot < 0 ? new String[] {"public", given} : new String[] {given.substring(0, dot), given.substring(dot + 1)};
+        if (!given.contains("\"") && exists(pg, exact[0], exact[1])) {
+            return existing(pg, exact[0], exact[1]);
+        }
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+            ps.setString(1, given);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return existing(pg, rs.getString(1), rs.getString(2));
+                }
+            } catch (SQLException notAName) {
+                // not a name SQL can read ("a.b.c.d", an unclosed quote): not found, said below
+            }
+        }
+        List<String> there = madeTables(pg);
+        throw new OperateException("no table " + given + " on " + pg.describe() + ": name it as table or schema.table, as the catalog "
+                + "spells it or quoted as in SQL (\"Sales Data\".\"Order Lines\"); " + (there.isEmpty() ? "it has no tables"
+                : "its tables: " + String.join(", ", there.subList(0, Math.min(20, there.size()))) + (there.size() > 20 ? ", ..." : "")));
+    }
+
+    private static boolean exists(BenchDatabase pg, String schema, String name) throws Exception {
+        try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** The table's name as an SQL identifier, quoted: any name a user's SQL gave it ({@code "Odd Names"}) reads as itself. */

@@ -138,6 +138,47 @@ class BenchSnapshotTablesTest {
     }
 
     /**
+     * Without --table, every table and materialized view the file made is measured, in any schema;
+     * with it, a name is found as the catalog spells it or as SQL reads it (quoted, or folded to
+     * lower case), and a name that finds nothing says what is there.
+     */
+    @Test
+    void tablesInAnySchemaAreFoundAndNamedAsInSql(@TempDir Path dir) throws Exception {
+        Path sql = dir.resolve("schemas.sql");
+        Files.writeString(sql, """
+                CREATE SCHEMA "Sales Data";
+                CREATE TABLE "Sales Data"."Order Lines" ("Line ID" bigint PRIMARY KEY, "Qty" int, gone text,
+                    total numeric(12,2) GENERATED ALWAYS AS ("Qty" * 1.5) STORED);
+                INSERT INTO "Sales Data"."Order Lines" ("Line ID", "Qty", gone) SELECT g, g % 100, 'x' FROM generate_series(1, 2200) g;
+                ALTER TABLE "Sales Data"."Order Lines" DROP COLUMN gone;
+                CREATE SCHEMA ops;
+                CREATE TABLE ops.events (id bigint, kind text);
+                INSERT INTO ops.events SELECT g, 'k' || g % 5 FROM generate_series(1, 1300) g;
+                CREATE MATERIALIZED VIEW ops.kinds AS SELECT kind, count(*) AS n FROM ops.events GROUP BY kind;
+                CREATE VIEW ops.recent AS SELECT * FROM ops.events WHERE id > 1000;
+                CREATE EXTENSION hstore;
+                """);
+        String all = measured("--sql", sql.toString());
+        assertTrue(all.contains("table Sales Data.Order Lines 2,200 rows (3 columns: bigint, integer, numeric(12,2))"), all);
+        assertTrue(all.contains("table ops.events") && all.contains("1,300 rows") && all.contains("table ops.kinds"), all);
+        assertTrue(!all.contains("ops.recent"), "a view is measured only when named: " + all);
+        assertEquals(3, all.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), all);
+
+        String named = measured("--sql", sql.toString(), "--table", "\"Sales Data\".\"Order Lines\"", "--table", "OPS.Events",
+                "--table", "Sales Data.Order Lines");
+        assertEquals(2, named.lines().filter(l -> l.startsWith("table Sales Data.Order Lines")).count(), named);
+        assertTrue(named.contains("table ops.events"), named);
+
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
+            pg.execute(Files.readString(sql));
+            OperateException e = assertThrows(OperateException.class, () -> SnapshotBenchTable.named(pg, "ops.evnets"));
+            assertTrue(e.getMessage().startsWith("no table ops.evnets on "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("its tables: \"Sales Data\".\"Order Lines\", ops.events, ops.kinds"), e.getMessage());
+            assertThrows(OperateException.class, () -> SnapshotBenchTable.named(pg, "\"unclosed"));
+        }
+    }
+
+    /**
      * A table Freshet refuses (a 2-dimensional array in a column declared with one: CREATE TABLE AS
      * declares none) is reported with the reason a run would give; the tables after it are still
      * measured, and the exit code says that one was not.
