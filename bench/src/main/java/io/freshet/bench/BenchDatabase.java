@@ -93,7 +93,10 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     Connection connect() throws SQLException {
-        Properties props = new Properties();
+        return connect(new Properties());
+    }
+
+    private Connection connect(Properties props) throws SQLException {
         props.setProperty("user", user);
         props.setProperty("password", password);
         // The driver itself, not DriverManager: shaded jars may keep another driver's service file only.
@@ -106,6 +109,21 @@ final class BenchDatabase implements AutoCloseable {
 
     void execute(String sql) {
         try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a script of many statements as one simple query, as psql runs a file: the server then
+     * points at a mistake by its place in the whole script (the driver's own splitting would make
+     * it the place in one statement).
+     */
+    void executeScript(String sql) {
+        Properties props = new Properties();
+        props.setProperty("preferQueryMode", "simple");
+        try (Connection c = connect(props); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed: " + e.getMessage(), e);

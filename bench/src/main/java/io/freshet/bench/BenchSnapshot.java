@@ -220,7 +220,7 @@ final class BenchSnapshot implements Callable<Integer> {
         }
         if (sql != null) {
             long t0 = System.nanoTime();
-            pg.execute(Files.readString(sql));
+            SnapshotBenchTable.runUserSql(pg, sql);
             out.printf("ran %s in %.1f s%n", sql, (System.nanoTime() - t0) / 1e9);
         }
         List<String> names = tableNames != null ? tableNames : SnapshotBenchTable.madeTables(pg);

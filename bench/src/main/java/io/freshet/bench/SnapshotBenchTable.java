@@ -1,5 +1,8 @@
 package io.freshet.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.postgresql.util.PSQLException;
 
 import io.freshet.cli.operate.OperateException;
 
@@ -129,6 +134,26 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    /**
+     * Runs a user's SQL file ({@code --sql}). Its mistakes are the user's: said with the file and,
+     * where PostgreSQL points at a character, its line and column, without a stack trace.
+     */
+    static void runUserSql(BenchDatabase pg, Path file) throws IOException {
+        String sql = Files.readString(file);
+        try {
+            pg.executeScript(sql);
+        } catch (IllegalStateException e) {
+            String where = "";
+            if (e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getPosition() > 0) {
+                int at = Math.min(p.getServerErrorMessage().getPosition() - 1, sql.length());
+                int lineStart = sql.lastIndexOf('\n', at - 1) + 1;
+                where = ":" + (sql.substring(0, at).chars().filter(ch -> ch == '\n').count() + 1) + ":" + (at - lineStart + 1);
+            }
+            String message = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            throw new OperateException(file + where + ": " + message.lines().findFirst().orElse(message));
         }
     }
 

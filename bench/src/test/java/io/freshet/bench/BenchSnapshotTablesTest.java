@@ -248,6 +248,19 @@ class BenchSnapshotTablesTest {
         }
     }
 
+    /** A mistake in the user's SQL names the file, and the line and column where PostgreSQL points at one, without a stack trace. */
+    @Test
+    void aMistakeInTheUsersSqlNamesItsPlace(@TempDir Path dir) throws Exception {
+        Path typo = Files.writeString(dir.resolve("typo.sql"), "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nCREATE TABLE b (id int,, v text);\n");
+        Path bad = Files.writeString(dir.resolve("bad.sql"), "CREATE TABLE r (id int);\nSELECT int4range(5, 2);\n");
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
+            OperateException e = assertThrows(OperateException.class, () -> SnapshotBenchTable.runUserSql(pg, typo));
+            assertEquals(typo + ":3:24: ERROR: syntax error at or near \",\"", e.getMessage());
+            e = assertThrows(OperateException.class, () -> SnapshotBenchTable.runUserSql(pg, bad));
+            assertEquals(bad + ": ERROR: range lower bound must be less than or equal to range upper bound", e.getMessage());
+        }
+    }
+
     @Test
     void columnsAndSqlAreAlternatives(@TempDir Path dir) throws Exception {
         Path sql = Files.writeString(dir.resolve("t.sql"), "CREATE TABLE t (id int);");
