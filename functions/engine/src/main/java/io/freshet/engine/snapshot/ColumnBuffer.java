@@ -22,6 +22,11 @@ final class ColumnBuffer {
     /** Bytes of one list entry. */
     static final int LIST_ENTRY = 16;
 
+    /** Bytes of DuckDB's {@code string_t}, a string vector's value. */
+    static final int STRING_T = 16;
+    /** The longest string a {@code string_t} holds inside itself, after its 4-byte length. */
+    static final int INLINE_BYTES = 12;
+
     final int width;
     byte[] fixed;
     long[] validity;
@@ -29,6 +34,8 @@ final class ColumnBuffer {
     byte[] payload;
     int payloadLength;
     private int valueStart;
+    /** Scratch for {@link #inlined}, made on first use. */
+    private byte[] inlined;
     /** A LIST column's elements, else null. */
     final ColumnBuffer child;
     /** Values held, for a LIST's {@link #child} (a batch's own columns count rows in {@link Batch#rows}). */
@@ -101,6 +108,41 @@ final class ColumnBuffer {
     long bytes(int rows) {
         long n = width > 0 ? (long) width * rows : payloadLength;
         return child == null ? n : n + child.bytes(child.size);
+    }
+
+    /** Whether every string of the first {@code rows} fits inside its {@code string_t} (a NULL counts as empty). */
+    boolean allInline(int rows) {
+        for (int i = 0; i < rows; i++) {
+            if (lengths[i] > INLINE_BYTES) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first {@code rows} strings, all short enough ({@link #allInline}), as the {@code string_t}
+     * values of a DuckDB vector: each its length (4 bytes, little-endian), then its bytes, then
+     * zeros to 16 bytes (DuckDB compares the padding too). Such values need none of the vector's
+     * string heap, so the whole column is one copy into the vector, not a call per string.
+     */
+    byte[] inlined(int rows) {
+        if (inlined == null || inlined.length < rows * STRING_T) {
+            inlined = new byte[lengths.length * STRING_T];
+        }
+        int from = 0;
+        for (int i = 0; i < rows; i++) {
+            int at = i * STRING_T;
+            LONG_LE.set(inlined, at, 0L);
+            LONG_LE.set(inlined, at + 8, 0L);
+            int length = (int) lengths[i];
+            if (length > 0) {
+                INT_LE.set(inlined, at, length);
+                System.arraycopy(payload, from, inlined, at + 4, length);
+                from += length;
+            }
+        }
+        return inlined;
     }
 
     void setNull(int row) {

@@ -15,7 +15,8 @@ import org.duckdb.FreshetTableFunction;
  * lock and a validity-mask read-modify-write; at 8 columns that alone cost about as much CPU per
  * row as PostgreSQL spends producing it. A column is instead copied into the vector's native
  * buffer in one {@code ByteBuffer.put}, its validity word by word, and strings in one JNI call per
- * column ({@code duckdb_vector_assign_string_elements}). A LIST column writes its entries the same
+ * column ({@code duckdb_vector_assign_string_elements}), or, when all of a batch's strings in the
+ * column are short enough to live inside DuckDB's 16-byte {@code string_t}, as one put of those. A LIST column writes its entries the same
  * way, then sizes the list's child vector and writes the elements into it as a column of its own.
  */
 final class DuckDbVectors {
@@ -85,6 +86,9 @@ final class DuckDbVectors {
         }
         if (column.width > 0) {
             FreshetTableFunction.data(vector, (long) rows * column.width).put(0, column.fixed, 0, rows * column.width);
+        } else if (column.allInline(rows)) {
+            // codes, statuses, short names: written as DuckDB's own string_t values, no JNI call per string
+            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.inlined(rows), 0, rows * ColumnBuffer.STRING_T);
         } else {
             long[] lengths = rows == column.lengths.length ? column.lengths : Arrays.copyOf(column.lengths, rows);
             FreshetTableFunction.strings(vector, 0, column.payload, lengths, column.payloadLength);

@@ -1,0 +1,69 @@
+package io.freshet.engine.snapshot;
+
+import static io.freshet.engine.snapshot.Parity.Canon.TEXT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.freshet.engine.snapshot.Parity.Col;
+
+/**
+ * Strings short enough to live inside DuckDB's 16-byte {@code string_t} are handed over as such
+ * values, a whole column of a batch in one copy; a batch with one longer string takes the JNI
+ * path. Both must read back as PostgreSQL holds the values, at the 12-byte edge, in multi-byte
+ * UTF-8, empty and NULL, and as array elements.
+ */
+class ShortStringsTest {
+
+    @RegisterExtension
+    static final SnapshotDatabase DB = new SnapshotDatabase();
+
+    @Test
+    void stringsAtTheInlineEdgeReadBackInBothPaths() throws Exception {
+        // short: 0-12 bytes in every row ('é' is 2 bytes: 6 of them are 12, 7 are 14 and go to the other path's batches);
+        // mixed: short except one 13-byte value every 3,000 rows, so some batches are all short and some not.
+        DB.pg().execute("""
+                CREATE TABLE strings AS SELECT g AS id,
+                  CASE WHEN g % 17 = 0 THEN NULL WHEN g % 5 = 0 THEN repeat('é', g % 7) ELSE left('abcdefghijkl', g % 13) END AS short,
+                  CASE WHEN g % 3000 = 0 THEN 'thirteen-byte' WHEN g % 11 = 0 THEN '' ELSE 'v' || (g % 97) END AS mixed,
+                  CASE WHEN g % 19 = 0 THEN NULL ELSE ARRAY['a' || (g % 7), '', NULL, repeat('ü', 6)] END AS list
+                FROM generate_series(1, 12000) g
+                """);
+        Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000,
+                List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT)));
+    }
+
+    @Test
+    void aStringTValueIsItsLengthItsBytesAndZeros() {
+        ColumnBuffer c = new ColumnBuffer(0, 4);
+        c.reset();
+        byte[] twelve = "aé€bcdefg".getBytes(StandardCharsets.UTF_8); // 1 + 2 + 3 + 6 = 12 bytes
+        c.putBytes(0, twelve, 0, twelve.length);
+        c.setNull(1);
+        c.putBytes(2, new byte[0], 0, 0);
+        c.putBytes(3, "xy".getBytes(StandardCharsets.UTF_8), 0, 2);
+        assertTrue(c.allInline(4));
+        byte[] values = c.inlined(4);
+        byte[] first = new byte[16];
+        first[0] = 12;
+        System.arraycopy(twelve, 0, first, 4, 12);
+        assertArrayEquals(first, Arrays.copyOfRange(values, 0, 16));
+        assertArrayEquals(new byte[32], Arrays.copyOfRange(values, 16, 48), "NULL and empty: all zeros");
+        assertArrayEquals(new byte[] {2, 0, 0, 0, 'x', 'y', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, Arrays.copyOfRange(values, 48, 64));
+
+        c.reset();
+        c.putBytes(0, "z".getBytes(StandardCharsets.UTF_8), 0, 1);
+        assertEquals(1, c.inlined(1)[0]);
+        assertArrayEquals(new byte[11], Arrays.copyOfRange(c.inlined(1), 5, 16), "the last batch's bytes are gone");
+        c.putBytes(1, "thirteen-byte".getBytes(StandardCharsets.UTF_8), 0, 13);
+        assertFalse(c.allInline(2));
+    }
+}
