@@ -137,6 +137,9 @@ final class ColumnBuffer {
             LONG_LE.set(inlined, at + 8, 0L);
             int length = (int) lengths[i];
             if (length > 0) {
+                if (!Utf8.isValid(payload, from, from + length)) {
+                    throw new IllegalStateException("Invalid UTF-8 string batch: a string that is not UTF-8 (text of a SQL_ASCII database?)");
+                }
                 INT_LE.set(inlined, at, length);
                 System.arraycopy(payload, from, inlined, at + 4, length);
                 from += length;

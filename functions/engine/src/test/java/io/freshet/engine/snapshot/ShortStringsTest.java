@@ -4,14 +4,22 @@ import static io.freshet.engine.snapshot.Parity.Canon.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.Driver;
 
 import io.freshet.engine.snapshot.Parity.Col;
 
@@ -39,6 +47,51 @@ class ShortStringsTest {
                 """);
         Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000,
                 List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT)));
+    }
+
+    /**
+     * Text that is not UTF-8 (a SQL_ASCII database holds whatever bytes it was given) fails the
+     * snapshot, short or long: PostgreSQL refuses to send it to a UTF-8 client. Should anything
+     * get past it, the driver's call checks long strings and {@link ColumnBuffer#inlined} short ones
+     * ({@link #bytesThatAreNotUtf8AreNotHandedToDuckDb}).
+     */
+    @Test
+    void textThatIsNotUtf8FailsTheSnapshotOnBothPaths(@TempDir Path work) throws Exception {
+        DB.pg().execute("CREATE DATABASE ascii TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'");
+        PgConnectionInfo ascii = new PgConnectionInfo(DB.pg().jdbcUrl().replace("/postgres", "/ascii"), DB.pg().user(), DB.pg().password());
+        try (Connection c = new Driver().connect(ascii.jdbcUrl(), props(ascii)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE short_latin1 AS SELECT g AS id, CASE WHEN g = 3 THEN 'caf' || chr(233) "
+                    + "ELSE 'ok' END AS t FROM generate_series(1, 10) g");
+            s.execute("CREATE TABLE long_latin1 AS SELECT g AS id, repeat('x', 20) || CASE WHEN g = 3 THEN chr(233) ELSE '' END AS t "
+                    + "FROM generate_series(1, 10) g");
+            s.execute("CREATE TABLE fine AS SELECT g AS id, 'ok' || g AS t FROM generate_series(1, 10) g");
+        }
+        for (String table : List.of("short_latin1", "long_latin1")) {
+            Exception e = assertThrows(Exception.class, () -> new PostgresSnapshot().snapshot(ascii,
+                    List.of(TableRequest.full("public", table, "raw." + table)), work.resolve(table), SETTINGS.apply(work)));
+            assertTrue(String.valueOf(e.getMessage()).contains("invalid byte sequence for encoding \"UTF8\": 0xe9"), table + ": " + e.getMessage());
+        }
+        assertEquals(10, new PostgresSnapshot().snapshot(ascii, List.of(TableRequest.full("public", "fine", "raw.fine")), work.resolve("fine"),
+                SETTINGS.apply(work)).tables().get(0).rows(), "ASCII text of such a database is read");
+    }
+
+    private static final Function<Path, SnapshotSettings> SETTINGS = work -> new SnapshotSettings("64MB", 1, work.resolve("spill"), 1);
+
+    private static Properties props(PgConnectionInfo info) {
+        Properties p = new Properties();
+        p.setProperty("user", info.user());
+        p.setProperty("password", info.password());
+        return p;
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNotHandedToDuckDb() {
+        ColumnBuffer c = new ColumnBuffer(0, 2);
+        c.reset();
+        c.putBytes(0, "ok".getBytes(StandardCharsets.UTF_8), 0, 2);
+        c.putBytes(1, new byte[] {'c', 'a', 'f', (byte) 0xE9}, 0, 4); // Latin-1's é
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.inlined(2));
+        assertTrue(e.getMessage().startsWith("Invalid UTF-8 string batch"), e.getMessage());
     }
 
     @Test
