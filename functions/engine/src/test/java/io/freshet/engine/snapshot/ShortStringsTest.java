@@ -36,17 +36,20 @@ class ShortStringsTest {
 
     @Test
     void stringsAtTheInlineEdgeReadBackInBothPaths() throws Exception {
-        // short: 0-12 bytes in every row ('é' is 2 bytes: 6 of them are 12, 7 are 14 and go to the other path's batches);
-        // mixed: short except one 13-byte value every 3,000 rows, so some batches are all short and some not.
+        // short: 0-12 bytes in every row ('é' is 2 bytes: 6 of them are 12);
+        // mixed: short except one 13-byte value every 3,000 rows, so some batches are all short and some not;
+        // half and most_long: columns whose batches mix both kinds, which go through the driver's call whole.
         DB.pg().execute("""
                 CREATE TABLE strings AS SELECT g AS id,
                   CASE WHEN g % 17 = 0 THEN NULL WHEN g % 5 = 0 THEN repeat('é', g % 7) ELSE left('abcdefghijkl', g % 13) END AS short,
                   CASE WHEN g % 3000 = 0 THEN 'thirteen-byte' WHEN g % 11 = 0 THEN '' ELSE 'v' || (g % 97) END AS mixed,
-                  CASE WHEN g % 19 = 0 THEN NULL ELSE ARRAY['a' || (g % 7), '', NULL, repeat('ü', 6)] END AS list
+                  CASE WHEN g % 19 = 0 THEN NULL ELSE ARRAY['a' || (g % 7), '', NULL, repeat('ü', 6)] END AS list,
+                  CASE WHEN g % 23 = 0 THEN NULL WHEN g % 2 = 0 THEN 'ok' || g % 10 ELSE 'a longer value, ' || repeat('ñ', g % 9) END AS half,
+                  CASE WHEN g % 5 = 0 THEN 's' ELSE 'long enough value ' || g END AS most_long
                 FROM generate_series(1, 12000) g
                 """);
         Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000,
-                List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT)));
+                List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT), Col.of("half", TEXT), Col.of("most_long", TEXT)));
     }
 
     /**
