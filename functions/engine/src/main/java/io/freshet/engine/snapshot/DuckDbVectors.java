@@ -16,8 +16,9 @@ import org.duckdb.FreshetTableFunction;
  * row as PostgreSQL spends producing it. A column is instead copied into the vector's native
  * buffer in one {@code ByteBuffer.put}, its validity word by word, and strings in one JNI call per
  * column ({@code duckdb_vector_assign_string_elements}), or, when all of a batch's strings in the
- * column are short enough to live inside DuckDB's 16-byte {@code string_t}, as one put of those. A LIST column writes its entries the same
- * way, then sizes the list's child vector and writes the elements into it as a column of its own.
+ * column are short enough to live inside DuckDB's 16-byte {@code string_t}, in one put of those
+ * values ({@link ColumnBuffer#inlined}). A LIST column writes its entries the same way, then sizes
+ * the list's child vector and writes the elements into it as a column of its own.
  */
 final class DuckDbVectors {
 

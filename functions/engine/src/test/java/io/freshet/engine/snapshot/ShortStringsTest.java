@@ -38,18 +38,22 @@ class ShortStringsTest {
     void stringsAtTheInlineEdgeReadBackInBothPaths() throws Exception {
         // short: 0-12 bytes in every row ('é' is 2 bytes: 6 of them are 12);
         // mixed: short except one 13-byte value every 3,000 rows, so some batches are all short and some not;
-        // half and most_long: columns whose batches mix both kinds, which go through the driver's call whole.
+        // half and most_long: columns whose batches mix both kinds, which go through the driver's call whole;
+        // nulls_then_none: long values and NULLs, then short ones without NULLs: no NULL of the first batches may
+        // outlive them in the vector's validity mask.
         DB.pg().execute("""
                 CREATE TABLE strings AS SELECT g AS id,
                   CASE WHEN g % 17 = 0 THEN NULL WHEN g % 5 = 0 THEN repeat('é', g % 7) ELSE left('abcdefghijkl', g % 13) END AS short,
                   CASE WHEN g % 3000 = 0 THEN 'thirteen-byte' WHEN g % 11 = 0 THEN '' ELSE 'v' || (g % 97) END AS mixed,
                   CASE WHEN g % 19 = 0 THEN NULL ELSE ARRAY['a' || (g % 7), '', NULL, repeat('ü', 6)] END AS list,
                   CASE WHEN g % 23 = 0 THEN NULL WHEN g % 2 = 0 THEN 'ok' || g % 10 ELSE 'a longer value, ' || repeat('ñ', g % 9) END AS half,
-                  CASE WHEN g % 5 = 0 THEN 's' ELSE 'long enough value ' || g END AS most_long
+                  CASE WHEN g % 5 = 0 THEN 's' ELSE 'long enough value ' || g END AS most_long,
+                  CASE WHEN g > 3000 THEN 'x' || g % 10 WHEN g % 3 = 0 THEN NULL ELSE 'long value number ' || g END AS nulls_then_none
                 FROM generate_series(1, 12000) g
                 """);
         Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000,
-                List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT), Col.of("half", TEXT), Col.of("most_long", TEXT)));
+                List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT), Col.of("half", TEXT), Col.of("most_long", TEXT),
+                        Col.of("nulls_then_none", TEXT)));
     }
 
     /**
