@@ -72,8 +72,8 @@ final class DuckDbParquet implements AutoCloseable {
     private final long rowGroupBytes;
     private final int maxWriters;
     private final List<DuckDBConnection> connections = new ArrayList<>();
-    /** DuckDB's JSON type, for json and jsonb columns (destroyed on close). */
-    private final ByteBuffer jsonType;
+    /** The JSON and ENUM types of stream columns (destroyed on close). */
+    private final DuckTypes types;
 
     DuckDbParquet(Path workDir, SnapshotSettings settings) throws IOException {
         DuckDbVectors.check();
@@ -99,16 +99,15 @@ final class DuckDbParquet implements AutoCloseable {
         try {
             // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
             this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", p);
-            this.jsonType = jsonType(root);
+            this.types = types(root);
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB did not start: " + e.getMessage(), e);
         }
     }
 
-    private static ByteBuffer jsonType(DuckDBConnection duck) throws SQLException {
-        try (Statement s = duck.createStatement()) {
-            s.execute("CREATE TEMP TABLE freshet_json_type (j JSON)");
-            return FreshetTableFunction.typeOfColumn(duck, "temp", "main", "freshet_json_type", 0);
+    private static DuckTypes types(DuckDBConnection duck) throws SQLException {
+        try {
+            return new DuckTypes(duck);
         } catch (SQLException e) {
             duck.close();
             throw e;
@@ -128,7 +127,7 @@ final class DuckDbParquet implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("SET TimeZone = 'UTC'"); // no conversion should ever depend on the host's zone
             }
-            FreshetTableFunction.register(c, FUNCTION, new PartFunction(jsonType));
+            FreshetTableFunction.register(c, FUNCTION, new PartFunction(types));
             return c;
         } catch (SQLException e) {
             throw new SnapshotException(null, "DuckDB: " + e.getMessage(), e);
@@ -154,6 +153,7 @@ final class DuckDbParquet implements AutoCloseable {
     long copyToParquet(Connection duck, CopyStream.Part part, Path file) throws SQLException {
         StringBuilder select = new StringBuilder();
         List<PgColumn> columns = part.columns();
+        types.prepare(columns);
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
                 select.append(", ");
@@ -243,7 +243,7 @@ final class DuckDbParquet implements AutoCloseable {
                 first = first == null ? e : first;
             }
         }
-        FreshetTableFunction.destroyType(jsonType);
+        types.close();
         try {
             root.close();
         } catch (SQLException e) {
@@ -257,16 +257,16 @@ final class DuckDbParquet implements AutoCloseable {
     /** {@code freshet_pg_copy(id)}: the batches of the open {@link CopyStream.Part} with that id, one chunk each. */
     private static final class PartFunction implements FreshetTableFunction.Source {
 
-        private final ByteBuffer jsonType;
+        private final DuckTypes types;
 
-        PartFunction(ByteBuffer jsonType) {
-            this.jsonType = jsonType;
+        PartFunction(DuckTypes types) {
+            this.types = types;
         }
 
         @Override
         public Object bind(ByteBuffer bindInfo, String id) {
             CopyStream.Part part = CopyStream.partById(id);
-            DuckDbVectors.declare(bindInfo, part.columns(), jsonType);
+            DuckDbVectors.declare(bindInfo, part.columns(), types);
             return part;
         }
 

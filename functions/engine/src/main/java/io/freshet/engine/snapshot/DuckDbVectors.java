@@ -36,39 +36,42 @@ final class DuckDbVectors {
 
     /**
      * Declares the stream's columns {@code c0, c1, ...} in their stream types; json and jsonb as
-     * {@code jsonType}, DuckDB's JSON, so that their text is kept as PostgreSQL wrote it, unparsed.
+     * DuckDB's JSON, so that their text is kept as PostgreSQL wrote it, unparsed, and enums as
+     * DuckDB ENUMs of their labels, from {@code types}.
      */
-    static void declare(ByteBuffer bindInfo, List<PgColumn> columns, ByteBuffer jsonType) {
+    static void declare(ByteBuffer bindInfo, List<PgColumn> columns, DuckTypes types) {
         for (int i = 0; i < columns.size(); i++) {
-            ByteBuffer type = type(columns.get(i), jsonType);
+            PgColumn c = columns.get(i);
+            ByteBuffer type = type(c, types);
             try {
                 FreshetTableFunction.addColumn(bindInfo, "c" + i, type);
             } finally {
-                destroy(type, jsonType);
+                destroy(c, type);
             }
         }
     }
 
-    /** The column's stream type: a new one, or {@code jsonType} itself (see {@link #destroy}). */
-    private static ByteBuffer type(PgColumn c, ByteBuffer jsonType) {
+    /** The column's stream type: a new one, or one of {@code types}' own (see {@link #destroy}). */
+    private static ByteBuffer type(PgColumn c, DuckTypes types) {
         return switch (c.kind()) {
             case DECIMAL -> FreshetTableFunction.decimalType(c.precision(), c.scale());
-            case JSON, JSONB -> jsonType;
+            case JSON, JSONB -> types.json();
+            case ENUM -> types.enumOf(c.labels());
             case ARRAY -> {
-                ByteBuffer element = type(c.element(), jsonType);
+                ByteBuffer element = type(c.element(), types);
                 try {
                     yield FreshetTableFunction.listType(element);
                 } finally {
-                    destroy(element, jsonType);
+                    destroy(c.element(), element);
                 }
             }
             default -> FreshetTableFunction.type(c.kind().streamType);
         };
     }
 
-    /** Destroys a type made by {@link #type}; the shared JSON type is the caller's. */
-    private static void destroy(ByteBuffer type, ByteBuffer jsonType) {
-        if (type != jsonType) {
+    /** Destroys a type made by {@link #type} for {@code c}; the shared ones are {@link DuckTypes}'. */
+    private static void destroy(PgColumn c, ByteBuffer type) {
+        if (!DuckTypes.shared(c.kind())) {
             FreshetTableFunction.destroyType(type);
         }
     }

@@ -16,8 +16,13 @@ enum Kind {
     DECIMAL("DECIMAL", -1),
     /** numeric without a usable typmod (unconstrained, p > 38, negative scale, s > p): its exact text. */
     NUMERIC_TEXT("VARCHAR", 0),
-    /** text, varchar, char(n) (blank-padded, as PostgreSQL returns it), name, enum labels. */
+    /** text, varchar, char(n) (blank-padded, as PostgreSQL returns it), name, labels of an enum of more than 65,535. */
     TEXT("VARCHAR", 0),
+    /**
+     * an enum: each label's code in a DuckDB ENUM of the same labels in the same order
+     * ({@link EnumLabels}); written to Parquet as its label (a string), as DuckDB's scanner writes it.
+     */
+    ENUM("ENUM", -1),
     /** json: its text, in a column of DuckDB's JSON type (VARCHAR with an alias: no parse, see DuckDbVectors). */
     JSON("VARCHAR", 0),
     /** jsonb: binary form is a version byte (1) and the text; as json. */
@@ -78,7 +83,7 @@ enum Kind {
 
     /** The DuckDB type of the table function's column (a {@code DUCKDB_TYPE_*} name without the prefix). */
     final String streamType;
-    /** Bytes per value in the stream vector (a list entry for ARRAY); 0 for strings; -1 when it depends on the precision (DECIMAL). */
+    /** Bytes per value in the stream vector (a list entry for ARRAY); 0 for strings; -1 when it depends on the column (DECIMAL, ENUM). */
     final int width;
 
     Kind(String streamType, int width) {

@@ -76,6 +76,8 @@ final class PgCatalog {
     private final Connection connection;
     private final boolean utcSession;
     private final Map<Long, TypeRow> types = new HashMap<>();
+    /** Enums' labels by type oid, read again for each relation's columns ({@link #columns}): labels may be added between two reads. */
+    private final Map<Long, List<String>> enumLabels = new HashMap<>();
 
     /** A catalog for a snapshot's session, whose {@code TimeZone} is UTC ({@link PgSession}). */
     PgCatalog(Connection connection) {
@@ -118,6 +120,7 @@ final class PgCatalog {
 
     /** The relation's live columns in order (dropped columns and system columns left out). */
     List<PgColumn> columns(Relation relation) throws SQLException {
+        enumLabels.clear();
         record Attribute(String name, String formatted, long type, int typmod, int dimensions) {
         }
         List<Attribute> attributes = new ArrayList<>();
@@ -186,7 +189,12 @@ final class PgCatalog {
         if (subtype != null) {
             return new PgColumn(name, formatted, t.type() == 'm' ? Kind.MULTIRANGE : Kind.RANGE, 0, 0, subtype);
         }
-        if (t.type() == 'e' || t.sendsText()) { // enum labels; a type sent as text (citext)
+        if (t.type() == 'e') {
+            List<String> labels = labels(oid);
+            return EnumLabels.readAsCodes(labels.size()) ? PgColumn.enumOf(name, formatted, new EnumLabels(labels))
+                    : new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
+        }
+        if (t.sendsText()) { // a type sent as text (citext)
             return new PgColumn(name, formatted, Kind.TEXT, 0, 0, null);
         }
         if (oid == NUMERIC) {
@@ -236,6 +244,30 @@ final class PgCatalog {
                 return row;
             }
         }
+    }
+
+    /**
+     * An enum's labels in its sort order. Read in the snapshot's transaction, they include every
+     * label a row of the snapshot holds: PostgreSQL lets no row use a label before the label's
+     * own transaction commits.
+     */
+    private List<String> labels(long enumOid) throws SQLException {
+        List<String> cached = enumLabels.get(enumOid);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> labels = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT e.enumlabel FROM pg_catalog.pg_enum e WHERE e.enumtypid = CAST(? AS oid) ORDER BY e.enumsortorder")) {
+            ps.setString(1, Long.toString(enumOid));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    labels.add(rs.getString(1));
+                }
+            }
+        }
+        enumLabels.put(enumOid, labels);
+        return labels;
     }
 
     /** A range's or multirange's subtype when its text is made in Java ({@link PgRangeText}); null for any other type, or when left to the cast. */

@@ -12,10 +12,23 @@ package io.freshet.engine.snapshot;
  * @param element   the element of an ARRAY column, else {@code null}; an ARRAY itself for each
  *                  further dimension of a multidimensional array ({@code int[][]}: ARRAY of ARRAY of INT4);
  *                  the subtype of a RANGE or MULTIRANGE
+ * @param labels    an ENUM's labels, else {@code null}
  */
-record PgColumn(String name, String pgType, Kind kind, int precision, int scale, PgColumn element) {
+record PgColumn(String name, String pgType, Kind kind, int precision, int scale, PgColumn element, EnumLabels labels) {
+
+    PgColumn(String name, String pgType, Kind kind, int precision, int scale, PgColumn element) {
+        this(name, pgType, kind, precision, scale, element, null);
+    }
+
+    /** A column of an enum read as codes. */
+    static PgColumn enumOf(String name, String pgType, EnumLabels labels) {
+        return new PgColumn(name, pgType, Kind.ENUM, 0, 0, null, labels);
+    }
 
     PgColumn {
+        if ((kind == Kind.ENUM) != (labels != null)) {
+            throw new IllegalArgumentException("an ENUM column, and only one, has labels");
+        }
         if ((kind == Kind.ARRAY || kind == Kind.RANGE || kind == Kind.MULTIRANGE) && element == null) {
             throw new IllegalArgumentException("an array or range column needs an element");
         }
@@ -43,8 +56,11 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
         return kind == Kind.ARRAY ? element.scalar() : this;
     }
 
-    /** Bytes per value in the stream: 2, 4, 8 or 16 for DECIMAL by precision, as DuckDB stores it. */
+    /** Bytes per value in the stream: 2, 4, 8 or 16 for DECIMAL by precision, 1 or 2 for an ENUM's codes, as DuckDB stores them. */
     int width() {
+        if (kind == Kind.ENUM) {
+            return labels.width();
+        }
         if (kind != Kind.DECIMAL) {
             return kind.width;
         }
@@ -61,7 +77,7 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
             case FLOAT4 -> "FLOAT";
             case FLOAT8 -> "DOUBLE";
             case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
-            case NUMERIC_TEXT, TEXT, TEXT_CAST, INTERVAL, UNSIGNED, INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE, TSVECTOR -> "VARCHAR";
+            case NUMERIC_TEXT, TEXT, ENUM, TEXT_CAST, INTERVAL, UNSIGNED, INET, MACADDR, BIT, TIMETZ, RANGE, MULTIRANGE, TSVECTOR -> "VARCHAR";
             case JSON, JSONB -> "JSON";
             case BYTEA -> "BLOB";
             case DATE -> "DATE";

@@ -1,5 +1,6 @@
 package io.freshet.engine.snapshot;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -146,6 +147,7 @@ final class RowDecoder {
             case DATE -> col.putInt(row, PgValues.duckDate(PgValues.i32(b, p)));
             case TIMESTAMP, TIMESTAMPTZ -> col.putLong(row, PgValues.duckTimestamp(PgValues.i64(b, p)));
             case DECIMAL -> decimal(column, b, p, col, row);
+            case ENUM -> enumCode(column.labels(), b, p, len, col, row);
             case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
             case UNSIGNED -> {
                 col.begin();
@@ -212,6 +214,19 @@ final class RowDecoder {
             }
         } else {
             PgNumeric.unscaledHuge(b, p, column.scale(), col, row);
+        }
+    }
+
+    private static void enumCode(EnumLabels labels, byte[] b, int p, int len, ColumnBuffer col, int row) {
+        int code = labels.code(b, p, len);
+        if (code < 0) {
+            throw new PgValues.UnrepresentableValueException("the label '" + new String(b, p, len, StandardCharsets.UTF_8)
+                    + "' is not one of its enum's labels as the snapshot read them (" + labels.labels().size() + ")");
+        }
+        if (labels.width() == 1) {
+            col.putByte(row, (byte) code);
+        } else {
+            col.putShort(row, (short) code);
         }
     }
 
