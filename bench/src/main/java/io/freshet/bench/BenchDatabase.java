@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 
 import org.postgresql.Driver;
@@ -116,17 +117,31 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     /**
-     * Runs a script of many statements as one simple query, as psql runs a file: the server then
-     * points at a mistake by its place in the whole script (the driver's own splitting would make
-     * it the place in one statement).
+     * Runs a script's statements ({@link SqlScript}) one after the other on one connection, each
+     * outside a transaction block unless the script opens one, as psql runs a file: VACUUM and
+     * CREATE INDEX CONCURRENTLY run. The first that fails stops it.
      */
-    void executeScript(String sql) {
+    void executeScript(List<SqlScript.Statement> statements) throws ScriptException {
         Properties props = new Properties();
-        props.setProperty("preferQueryMode", "simple");
+        props.setProperty("preferQueryMode", "simple"); // each statement's text as written, as psql sends it
+        SqlScript.Statement at = null;
         try (Connection c = connect(props); Statement s = c.createStatement()) {
-            s.execute(sql);
+            for (SqlScript.Statement statement : statements) {
+                at = statement;
+                s.execute(statement.sql());
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
+            throw new ScriptException(at, e);
+        }
+    }
+
+    /** A script's statement failed ({@code statement} is null when no connection was made). */
+    static final class ScriptException extends Exception {
+        final transient SqlScript.Statement statement;
+
+        ScriptException(SqlScript.Statement statement, SQLException cause) {
+            super(cause.getMessage(), cause);
+            this.statement = statement;
         }
     }
 

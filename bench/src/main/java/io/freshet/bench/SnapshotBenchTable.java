@@ -138,23 +138,34 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
     }
 
     /**
-     * Runs a user's SQL file ({@code --sql}). Its mistakes are the user's: said with the file and,
-     * where PostgreSQL points at a character, its line and column, without a stack trace.
+     * Runs a user's SQL file ({@code --sql}) statement by statement, as psql runs it. Its mistakes
+     * are the user's: said with the file and the line and column of the character PostgreSQL points
+     * at (else of the failed statement's start), without a stack trace.
      */
     static void runUserSql(BenchDatabase pg, Path file) throws IOException {
         String sql = Files.readString(file);
         try {
-            pg.executeScript(sql);
-        } catch (IllegalStateException e) {
+            pg.executeScript(SqlScript.split(sql));
+        } catch (SqlScript.MetaCommandException e) {
+            throw new OperateException(file + place(sql, e.offset) + ": " + e.getMessage());
+        } catch (BenchDatabase.ScriptException e) {
+            // PostgreSQL points at a character of the statement, or at nothing (a run-time error): then the statement's start
             String where = "";
-            if (e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getPosition() > 0) {
-                int at = Math.min(p.getServerErrorMessage().getPosition() - 1, sql.length());
-                int lineStart = sql.lastIndexOf('\n', at - 1) + 1;
-                where = ":" + (sql.substring(0, at).chars().filter(ch -> ch == '\n').count() + 1) + ":" + (at - lineStart + 1);
+            if (e.statement != null) {
+                int position = e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null
+                        ? p.getServerErrorMessage().getPosition() : 0;
+                where = place(sql, e.statement.offset() + Math.max(0, position - 1));
             }
-            String message = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            String message = String.valueOf(e.getMessage());
             throw new OperateException(file + where + ": " + message.lines().findFirst().orElse(message));
         }
+    }
+
+    /** {@code :LINE:COLUMN} of the character at {@code offset} (both from 1). */
+    private static String place(String text, int offset) {
+        int at = Math.min(offset, text.length());
+        int lineStart = text.lastIndexOf('\n', at - 1) + 1;
+        return ":" + (text.substring(0, at).chars().filter(ch -> ch == '\n').count() + 1) + ":" + (at - lineStart + 1);
     }
 
     /**

@@ -257,7 +257,36 @@ class BenchSnapshotTablesTest {
             OperateException e = assertThrows(OperateException.class, () -> SnapshotBenchTable.runUserSql(pg, typo));
             assertEquals(typo + ":3:24: ERROR: syntax error at or near \",\"", e.getMessage());
             e = assertThrows(OperateException.class, () -> SnapshotBenchTable.runUserSql(pg, bad));
-            assertEquals(bad + ": ERROR: range lower bound must be less than or equal to range upper bound", e.getMessage());
+            assertEquals(bad + ":2:1: ERROR: range lower bound must be less than or equal to range upper bound", e.getMessage(),
+                    "an error without a position is placed at its statement's start");
+        }
+    }
+
+    /**
+     * A file runs statement by statement as psql runs it, so VACUUM and CREATE INDEX CONCURRENTLY,
+     * which refuse a transaction block, run; a transaction the file opens holds; function bodies
+     * keep their semicolons.
+     */
+    @Test
+    void statementsThatRefuseATransactionBlockRunAsInPsql(@TempDir Path dir) throws Exception {
+        Path sql = Files.writeString(dir.resolve("setup.sql"), """
+                CREATE TABLE t (id bigint PRIMARY KEY, v text);
+                CREATE FUNCTION fill(n int) RETURNS void LANGUAGE plpgsql AS $$
+                BEGIN
+                  INSERT INTO t SELECT g, 'v;' || g FROM generate_series(1, n) g;
+                END;
+                $$;
+                BEGIN;
+                SELECT fill(500);
+                COMMIT;
+                CREATE INDEX CONCURRENTLY t_v ON t (v);
+                VACUUM (ANALYZE) t;
+                """);
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
+            SnapshotBenchTable.runUserSql(pg, sql);
+            assertEquals(500, queryLong(pg, "SELECT count(*) FROM t WHERE v LIKE 'v;%'"));
+            assertEquals(1, queryLong(pg, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_v'"));
+            assertEquals(500, queryLong(pg, "SELECT reltuples::bigint FROM pg_class WHERE relname = 't'"), "VACUUM ANALYZE ran");
         }
     }
 
