@@ -94,7 +94,7 @@ public final class PostgresInputs {
         } catch (IOException e) {
             throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
         }
-        try (Connection pg = PgSession.open(connection, settings)) {
+        try (DuckDbStart duckStart = DuckDbStart.begin(workDir, settings); Connection pg = PgSession.open(connection, settings)) {
             PgCatalog catalog = new PgCatalog(pg, "UTC".equals(timeZone)); // the transaction reads in the pipeline's zone
             List<TableRequest> tableRequests = inputs.stream().filter(Table.class::isInstance).map(Table.class::cast)
                     .map(t -> TableRequest.full(t.schema(), t.table(), t.output())).toList();
@@ -109,7 +109,7 @@ public final class PostgresInputs {
                 plans.add(r instanceof Query q ? QueryPlans.plan(catalog, pg, q, workDir) : tables.get(t++));
             }
             List<TableSnapshot> results;
-            try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
+            try (DuckDbParquet duck = duckStart.take()) {
                 // One connection, each input read whole: a query has no pages to split, and inputs are small next to snapshots.
                 List<List<TableRange>> whole = plans.stream().map(p -> List.of(TableRange.WHOLE)).toList();
                 results = new TableCopier(partBytes).run(plans, whole, List.of(pg), duck, listener, settings.lockTimeout());

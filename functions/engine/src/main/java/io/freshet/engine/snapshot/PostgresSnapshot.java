@@ -217,6 +217,7 @@ public final class PostgresSnapshot {
         } catch (IOException e) {
             throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
         }
+        DuckDbStart duckStart = DuckDbStart.begin(workDir, settings);
         List<Connection> pg = new ArrayList<>();
         try {
             Connection leader = PgSession.open(connection, settings);
@@ -243,7 +244,7 @@ public final class PostgresSnapshot {
             hooks.snapshotTaken();
 
             List<TableSnapshot> results;
-            try (DuckDbParquet duck = new DuckDbParquet(workDir, settings)) {
+            try (DuckDbParquet duck = duckStart.take()) {
                 results = new TableCopier(partBytes).run(plans, ranges, pg, duck, listener, settings.lockTimeout());
             }
             for (Connection c : pg) {
@@ -258,6 +259,7 @@ public final class PostgresSnapshot {
         } catch (IOException e) {
             throw new SnapshotException(null, "I/O: " + e.getMessage(), e);
         } finally {
+            duckStart.close();
             for (Connection c : pg) {
                 try {
                     c.close(); // an open transaction is rolled back by the server
