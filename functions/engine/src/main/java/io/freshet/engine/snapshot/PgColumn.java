@@ -105,7 +105,6 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
     String duckdbExpression(String ref) {
         return switch (kind) {
             case BYTEA -> "from_base64(" + ref + ")";
-            case UUID -> "CAST(" + ref + " AS UUID)";
             case ARRAY -> arrayExpression(ref);
             default -> ref;
         };
@@ -113,16 +112,11 @@ record PgColumn(String name, String pgType, Kind kind, int precision, int scale,
 
     /**
      * Arrays arrive as LIST vectors of their element's stream type, so only elements whose stream
-     * type is not their final type need converting, each exactly as a scalar of its kind is: a list
-     * cast (UUID from UHUGEINT) or, for bytea's base64 text, from_base64 per element, at the depth of
-     * the array's dimensions.
+     * type is not their final type need converting, each exactly as a scalar of its kind is: for
+     * bytea's base64 text, from_base64 per element, at the depth of the array's dimensions.
      */
     private String arrayExpression(String ref) {
-        return switch (scalar().kind) {
-            case UUID -> "CAST(" + ref + " AS " + duckdbType() + ")";
-            case BYTEA -> perElement(ref, dimensions(), 0);
-            default -> ref;
-        };
+        return scalar().kind == Kind.BYTEA ? perElement(ref, dimensions(), 0) : ref;
     }
 
     /** {@code from_base64} applied to every element {@code depth} LISTs down. */

@@ -109,7 +109,7 @@ import java.util.Set;
  *     0.75 us of CPU per row on our side.</li>
  * <li>Decoding on a reader thread of its own, batches copied into the vectors in bulk
  *     ({@link DuckDbVectors}), zstd level 1: 1.0-1.5M rows/s. perf then showed 12% of all CPU in
- *     DuckDB's UUID parser: uuids now travel as UHUGEINT and are cast, a bit flip.</li>
+ *     DuckDB's UUID parser: uuids now travel as 128-bit values (in DuckDB's UUID layout since; no cast).</li>
  * <li>Letting every DuckDB thread take batches (row groups written by whichever thread fills one)
  *     rather than one: 1.9M rows/s against 2.0M for the limit (0.92-0.95) on a quiet machine;
  *     under load from other processes 0.69-0.76 where one consumer thread gave 0.56-0.58. Our side

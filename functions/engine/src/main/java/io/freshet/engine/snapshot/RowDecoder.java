@@ -171,7 +171,8 @@ final class RowDecoder {
                 PgValues.base64(b, p, len, col);
                 col.end(row);
             }
-            case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p)); // lower = last 8 bytes, upper = first 8
+            // lower = the last 8 bytes, upper = the first 8 with the top bit flipped (DuckDB's UUID: it sorts as the text)
+            case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p) ^ Long.MIN_VALUE);
             case TIME -> col.putLong(row, PgValues.i64(b, p));
             case INTERVAL -> {
                 col.begin();
