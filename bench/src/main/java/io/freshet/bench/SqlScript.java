@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.freshet.core.model.PgQueryText;
+
 /**
- * A SQL file cut into its statements as psql cuts one: at each semicolon outside quotes ('...',
- * E'...' with backslash escapes, "...", $tag$...$tag$), comments (--, nested slash-star),
- * parentheses and a function body in BEGIN ATOMIC ... END. Each statement then runs on its own,
- * outside a transaction block unless the file opens one, so VACUUM and CREATE INDEX CONCURRENTLY
- * run as they do in psql, and an error's position is found in the file from its statement's.
+ * A SQL file cut into its statements as psql cuts one: at each semicolon outside string literals,
+ * quoted identifiers and comments (skipped as PostgreSQL reads them, {@link
+ * PgQueryText#skipLiteralOrComment}), parentheses and a function body in BEGIN ATOMIC ... END.
+ * Each statement then runs on its own, outside a transaction block unless the file opens one, so
+ * VACUUM and CREATE INDEX CONCURRENTLY run as they do in psql, and an error's position is found in
+ * the file from its statement's.
  */
 final class SqlScript {
 
@@ -61,7 +64,6 @@ final class SqlScript {
                     out.add(new Statement(start, sql.substring(start, pos)));
                 }
                 pos++;
-                start = pos;
                 content = false;
                 words.clear();
                 continue;
@@ -70,11 +72,15 @@ final class SqlScript {
                 pos++;
                 continue;
             }
-            if (!skipComment()) {
-                if (!content) {
-                    start = pos;
-                    content = true;
-                }
+            int skipped = PgQueryText.skipLiteralOrComment(sql, pos);
+            boolean comment = sql.startsWith("--", pos) || sql.startsWith("/*", pos);
+            if (!content && !comment) {
+                start = pos;
+                content = true;
+            }
+            if (skipped > pos) {
+                pos = skipped;
+            } else {
                 token(ch);
             }
         }
@@ -84,65 +90,27 @@ final class SqlScript {
         return out;
     }
 
-    /** Skips a comment at {@code pos}, if one starts there. */
-    private boolean skipComment() {
-        if (sql.startsWith("--", pos)) {
-            int end = sql.indexOf('\n', pos);
-            pos = end < 0 ? sql.length() : end + 1;
-            return true;
-        }
-        if (sql.startsWith("/*", pos)) {
-            int depth = 0;
-            while (pos < sql.length()) {
-                if (sql.startsWith("/*", pos)) {
-                    depth++;
-                    pos += 2;
-                } else if (sql.startsWith("*/", pos)) {
-                    depth--;
-                    pos += 2;
-                    if (depth == 0) {
-                        return true;
-                    }
-                } else {
-                    pos++;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
     private void token(char ch) {
-        if (ch == '\'') {
-            quoted('\'', false);
-        } else if (ch == '"') {
-            quoted('"', false);
-        } else if (ch == '$' && dollarQuote()) {
-            return;
-        } else if (ch == '(') {
+        if (ch == '(') {
             parens++;
             pos++;
         } else if (ch == ')') {
             parens = Math.max(0, parens - 1);
             pos++;
-        } else if (isIdentStart(ch)) {
+        } else if (Character.isLetter(ch) || ch == '_') {
             word();
         } else {
             pos++;
         }
     }
 
-    /** A word: an identifier or key word, or the E of an escape string (E'...'). */
+    /** An identifier or key word; BEGIN, CASE and END move {@link #blocks} inside a routine's definition. */
     private void word() {
         int start = pos;
-        while (pos < sql.length() && isIdentPart(sql.charAt(pos))) {
+        while (pos < sql.length() && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '_' || sql.charAt(pos) == '$')) {
             pos++;
         }
         String word = sql.substring(start, pos).toUpperCase(Locale.ROOT);
-        if (word.equals("E") && pos < sql.length() && sql.charAt(pos) == '\'') {
-            quoted('\'', true);
-            return;
-        }
         words.add(word);
         if (isRoutine()) {
             switch (word) {
@@ -162,52 +130,5 @@ final class SqlScript {
         }
         int i = words.size() > 3 && words.get(1).equals("OR") && words.get(2).equals("REPLACE") ? 3 : 1;
         return i < words.size() && (words.get(i).equals("FUNCTION") || words.get(i).equals("PROCEDURE"));
-    }
-
-    /** A quoted string or identifier from {@code pos}, its quote doubled inside; with {@code backslashes}, \ escapes the next character. */
-    private void quoted(char quote, boolean backslashes) {
-        pos++;
-        while (pos < sql.length()) {
-            char c = sql.charAt(pos);
-            if (backslashes && c == '\\') {
-                pos += 2;
-            } else if (c == quote) {
-                pos++;
-                if (pos < sql.length() && sql.charAt(pos) == quote) {
-                    pos++;
-                } else {
-                    return;
-                }
-            } else {
-                pos++;
-            }
-        }
-    }
-
-    /** A dollar-quoted string ($$...$$, $body$...$body$) from {@code pos}, if one starts there; else false ($1 is a parameter). */
-    private boolean dollarQuote() {
-        int end = pos + 1;
-        while (end < sql.length() && sql.charAt(end) != '$') {
-            char c = sql.charAt(end);
-            if (end == pos + 1 ? !isIdentStart(c) : !isIdentPart(c) || c == '$') {
-                return false;
-            }
-            end++;
-        }
-        if (end >= sql.length()) {
-            return false;
-        }
-        String tag = sql.substring(pos, end + 1);
-        int close = sql.indexOf(tag, end + 1);
-        pos = close < 0 ? sql.length() : close + tag.length();
-        return true;
-    }
-
-    private static boolean isIdentStart(char c) {
-        return Character.isLetter(c) || c == '_' || c > 127;
-    }
-
-    private static boolean isIdentPart(char c) {
-        return isIdentStart(c) || Character.isDigit(c) || c == '$';
     }
 }

@@ -80,8 +80,12 @@ public final class PgQueryText {
         return sql.charAt(i) == '$' && i + 1 < sql.length() && Character.isDigit(sql.charAt(i + 1)) && (i == 0 || !identChar(sql.charAt(i - 1)));
     }
 
-    /** After the string literal, quoted identifier or comment starting at {@code i}; {@code i} when none starts there. */
-    private static int skipLiteralOrComment(String sql, int i) {
+    /**
+     * After the string literal ({@code '...'}, {@code E'...'}, {@code $tag$...$tag$}), quoted
+     * identifier or comment starting at {@code i}; {@code i} when none starts there. (Also what
+     * {@code bench snapshot} cuts a SQL file into statements with.)
+     */
+    public static int skipLiteralOrComment(String sql, int i) {
         char c = sql.charAt(i);
         boolean twoChars = i + 1 < sql.length();
         if (c == '\'') {
