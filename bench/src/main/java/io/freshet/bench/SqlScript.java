@@ -53,11 +53,7 @@ final class SqlScript {
         while (pos < sql.length()) {
             char ch = sql.charAt(pos);
             if (!content && ch == '\\') {
-                int end = pos + 1;
-                while (end < sql.length() && !Character.isWhitespace(sql.charAt(end))) {
-                    end++;
-                }
-                throw new MetaCommandException(pos, sql.substring(pos, end));
+                throw metaCommand();
             }
             if (ch == ';' && parens == 0 && blocks == 0) {
                 if (content) {
@@ -88,6 +84,15 @@ final class SqlScript {
             out.add(new Statement(start, sql.substring(start)));
         }
         return out;
+    }
+
+    /** The meta-command at {@code pos} (a backslash where a statement would start), refused. */
+    private MetaCommandException metaCommand() {
+        int end = pos + 1;
+        while (end < sql.length() && !Character.isWhitespace(sql.charAt(end))) {
+            end++;
+        }
+        return new MetaCommandException(pos, sql.substring(pos, end));
     }
 
     private void token(char ch) {
