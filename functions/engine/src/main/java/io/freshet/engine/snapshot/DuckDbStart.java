@@ -53,19 +53,32 @@ final class DuckDbStart implements AutoCloseable {
         }
     }
 
-    /** Closes the DuckDB if nobody took it: waits for its start, and closes what started. */
+    /**
+     * Closes the DuckDB if nobody took it: waits for its start (through an interrupt, which is kept
+     * for the caller: an interrupted snapshot must not leave a database behind) and closes what started.
+     */
     @Override
     public void close() {
         if (taken) {
             return;
         }
         taken = true;
-        DuckDbParquet duck;
+        boolean interrupted = false;
         try {
-            duck = started();
-        } catch (IOException | RuntimeException e) {
-            return; // it did not start: nothing to close, and the snapshot is failing for another reason
+            while (true) {
+                try {
+                    start.get().close();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    return; // it did not start: nothing to close, and the snapshot is failing for another reason
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        duck.close();
     }
 }
