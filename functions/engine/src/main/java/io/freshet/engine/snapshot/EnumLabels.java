@@ -26,7 +26,7 @@ final class EnumLabels {
     private final int mask;
 
     EnumLabels(List<String> labels) {
-        if (labels.isEmpty() || labels.size() > MAX_LABELS) {
+        if (!readAsCodes(labels.size())) {
             throw new IllegalArgumentException("an enum of " + labels.size() + " labels is read as text, not as codes");
         }
         this.labels = List.copyOf(labels);
