@@ -12,6 +12,7 @@ import java.util.Properties;
 
 import org.postgresql.Driver;
 
+import io.freshet.core.error.InputRejectedException;
 import io.freshet.engine.snapshot.PgConnectionInfo;
 import io.freshet.testkit.LocalPostgres;
 
@@ -135,8 +136,11 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** A script's statement failed ({@code statement} is null when no connection was made). */
-    static final class ScriptException extends Exception {
+    /**
+     * A statement of the user's SQL file failed in PostgreSQL: the file is bad, not the bench
+     * ({@code statement} is null when no connection was made).
+     */
+    static final class ScriptException extends InputRejectedException {
         final transient SqlScript.Statement statement;
 
         ScriptException(SqlScript.Statement statement, SQLException cause) {

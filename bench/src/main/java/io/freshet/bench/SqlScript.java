@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.freshet.core.error.InputRejectedException;
 import io.freshet.core.model.PgQueryText;
 
 /**
@@ -21,7 +22,7 @@ final class SqlScript {
     }
 
     /** A line of the file that psql would take as a meta-command ({@code \copy}, {@code \set}): not SQL, so not run. */
-    static final class MetaCommandException extends IllegalArgumentException {
+    static final class MetaCommandException extends InputRejectedException {
         final int offset;
 
         MetaCommandException(int offset, String command) {

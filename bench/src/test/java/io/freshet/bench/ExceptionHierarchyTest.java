@@ -1,4 +1,4 @@
-package io.freshet.local;
+package io.freshet.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * "Failures and settings"): a configuration error, rejected input, a transient or permanent failure,
  * or an adapter's failure whose kind its boundary decided. Read from the compiled classes of each
  * module (their super classes, from the class files: no module needs to be on this one's class path).
+ * It lives in the bench, the reactor's last module, so that a clean build has compiled every other
+ * module's classes before it runs (in the embedded stack's module it missed the bench's own).
  * The test kit is left out: it is test infrastructure, never deployed, and its one exception is an
  * emulated AWS API's wire error.
  */
