@@ -232,6 +232,10 @@ final class LocalStackDemoStack implements DemoStack {
 
     @Override
     public void close() {
+        if (feeds != null) {
+            System.out.println("[LocalStackIT] the longest a queue stayed empty before a late message: "
+                    + feeds.longestLull().toMillis() + " ms (settled after " + LocalStackFeeds.QUIET.toMillis() + " ms of none)");
+        }
         for (AutoCloseable c : resources.reversed()) {
             try {
                 c.close();

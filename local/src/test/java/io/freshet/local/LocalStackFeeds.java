@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,9 @@ final class LocalStackFeeds {
     private final List<String> busEvents = new ArrayList<>();
     /** Failed attempts by SQS message id (counted here rather than trusting ApproximateReceiveCount). */
     private final Map<String, Integer> failures = new HashMap<>();
+    /** Runs whose {@code Run Requested} the observer saw and whose end it has not. */
+    private final Set<String> runsUnderway = new LinkedHashSet<>();
+    private long longestLull;
 
     /**
      * @param invoke invokes a function by logical id with an event's JSON; it throws if the invocation fails
@@ -59,19 +63,45 @@ final class LocalStackFeeds {
         this.clock = clock;
     }
 
-    /** Delivers until every queue has stayed empty for {@link #QUIET}; fails after {@code timeout}. */
+    /**
+     * Delivers until every queue has stayed empty for {@link #QUIET} and every run requested on the
+     * bus has ended there; fails after {@code timeout}. The quiet alone was not enough: a run's
+     * {@code Run Succeeded} reached the queues 0.6-3.1 s after the last message before it
+     * (measured in CI's LocalStack), so a settle could end with it still on its way.
+     */
     void settle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < QUIET.toNanos()) {
+        while (System.nanoTime() - quietSince < QUIET.toNanos() || !runsUnderway.isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("LocalStack's queues did not settle within " + timeout);
+                throw new IllegalStateException("LocalStack's queues did not settle within " + timeout
+                        + (runsUnderway.isEmpty() ? "" : "; runs requested and not ended: " + runsUnderway));
             }
             if (pumpOnce() > 0) {
+                longestLull = Math.max(longestLull, System.nanoTime() - quietSince);
                 quietSince = System.nanoTime();
             } else {
                 sleep(100);
             }
+        }
+    }
+
+    /** The longest the queues stayed empty before another message came, over every settle so far. */
+    Duration longestLull() {
+        return Duration.ofNanos(longestLull);
+    }
+
+    /** Notes a run requested on the bus as underway, and a run's end as its end. */
+    private void observe(String body) {
+        JsonNode event = EventJson.read(body);
+        String runId = event.path("detail").path("runId").asText("");
+        if (runId.isEmpty()) {
+            return;
+        }
+        switch (event.path("detail-type").asText("")) {
+            case "Run Requested" -> runsUnderway.add(runId);
+            case "Run Succeeded", "Run Failed", "Run Skipped" -> runsUnderway.remove(runId);
+            default -> { }
         }
     }
 
@@ -108,6 +138,7 @@ final class LocalStackFeeds {
         String observer = wiring.observerQueueUrl();
         for (Message m : receive(observer)) {
             busEvents.add(m.body());
+            observe(m.body());
             sqs.deleteMessage(b -> b.queueUrl(observer).receiptHandle(m.receiptHandle()));
             taken++;
         }
