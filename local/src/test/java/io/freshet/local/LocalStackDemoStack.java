@@ -233,8 +233,8 @@ final class LocalStackDemoStack implements DemoStack {
     @Override
     public void close() {
         if (feeds != null) {
-            System.out.println("[LocalStackIT] the longest a queue stayed empty before a late message: "
-                    + feeds.longestLull().toMillis() + " ms (settled after " + LocalStackFeeds.QUIET.toMillis() + " ms of none)");
+            System.out.println("[LocalStackIT] the longest the queues stayed empty before a message came: "
+                    + feeds.longestLull().toMillis() + " ms (a step settles after " + LocalStackFeeds.QUIET.toMillis() + " ms of none)");
         }
         for (AutoCloseable c : resources.reversed()) {
             try {
