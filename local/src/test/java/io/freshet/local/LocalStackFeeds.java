@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +57,8 @@ final class LocalStackFeeds {
     private final Map<String, Integer> failures = new HashMap<>();
     /** Runs whose {@code Run Requested} the observer saw and whose end it has not. */
     private final Set<String> runsUnderway = new LinkedHashSet<>();
+    /** Runs whose end the observer saw: a request taken after its run's end (the queue need not keep order) is no run underway. */
+    private final Set<String> runsEnded = new HashSet<>();
     private long longestLull;
 
     /**
@@ -106,8 +109,15 @@ final class LocalStackFeeds {
             return;
         }
         switch (event.path("detail-type").asText("")) {
-            case "Run Requested" -> runsUnderway.add(runId);
-            case "Run Succeeded", "Run Failed", "Run Skipped" -> runsUnderway.remove(runId);
+            case "Run Requested" -> {
+                if (!runsEnded.contains(runId)) {
+                    runsUnderway.add(runId);
+                }
+            }
+            case "Run Succeeded", "Run Failed", "Run Skipped" -> {
+                runsEnded.add(runId);
+                runsUnderway.remove(runId);
+            }
             default -> { }
         }
     }
