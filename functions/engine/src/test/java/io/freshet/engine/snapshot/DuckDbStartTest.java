@@ -47,14 +47,17 @@ class DuckDbStartTest {
         assertEquals(0, startThreads());
     }
 
+    /** The start threads still alive, after giving them up to a second to end (a finished task's thread may take a moment). */
     private static long startThreads() throws InterruptedException {
-        for (int i = 0; i < 50; i++) { // a finished task's thread may take a moment to end
-            long alive = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("freshet-duckdb-start")).count();
-            if (alive == 0) {
-                return 0;
-            }
+        long alive = aliveStartThreads();
+        for (int i = 0; i < 50 && alive > 0; i++) {
             Thread.sleep(20);
+            alive = aliveStartThreads();
         }
+        return alive;
+    }
+
+    private static long aliveStartThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("freshet-duckdb-start")).count();
     }
 }
