@@ -1,7 +1,6 @@
 package io.freshet.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -94,41 +93,13 @@ class CrashPointsTest {
         }
     }
 
-    static List<CrashInterceptor.Point> baseline(String function, Runnable arrange, EndState expected) {
-        world.crashes.reset();
-        world.restartTickCount();
-        arrange.run();
-        String d = story();
-        recover();
-        expected.check(d, "no crash");
-        List<CrashInterceptor.Point> points = world.crashes.points(function);
-        assertTrue(!points.isEmpty(), function + " made no write in the story");
-        points.forEach(p -> System.out.println("crash point: " + p)); // the list docs/architecture.md shows
-        return points;
-    }
-
     /** @param arrange what else happens in each day's story (a runner attempt that dies at a named point) */
     static Stream<DynamicTest> sweep(String function, Runnable arrange) {
         return sweep(function, arrange, CrashPointsTest::assertRecovered);
     }
 
-    /** What a day must end as, whatever crashed. */
-    interface EndState {
-        void check(String day, String context);
-    }
-
-    static Stream<DynamicTest> sweep(String function, Runnable arrange, EndState expected) {
-        List<CrashInterceptor.Point> points = baseline(function, arrange, expected);
-        return points.stream().map(point -> DynamicTest.dynamicTest(point.toString(), () -> {
-            world.crashes.reset();
-            world.restartTickCount();
-            world.crashes.plan(point);
-            arrange.run();
-            String d = story();
-            recover();
-            assertNotNull(world.crashes.fired(), "the crash point was reached: " + point);
-            expected.check(d, point.toString());
-        }));
+    static Stream<DynamicTest> sweep(String function, Runnable arrange, CrashSweep.EndState expected) {
+        return new CrashSweep(world, CrashPointsTest::story, CrashPointsTest::recover).sweep(function, arrange, expected);
     }
 
     @TestFactory
@@ -292,6 +263,10 @@ class CrashPointsTest {
 
     /** The event's object exists and its bytes are what the event says (the data version is their SHA-256). */
     static void assertComplete(AssetEvent e, String context) {
+        assertComplete(world, e, context);
+    }
+
+    static void assertComplete(CrashWorld world, AssetEvent e, String context) {
         String uri = e.objects().get(0);
         String key = uri.substring(("s3://" + CrashWorld.LAKE + "/").length());
         try (InputStream in = world.s3.client().getObject(b -> b.bucket(CrashWorld.LAKE).key(key))) {

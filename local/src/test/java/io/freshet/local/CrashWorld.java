@@ -86,10 +86,15 @@ final class CrashWorld implements AutoCloseable {
     private final EventBridgeClient events;
     private final S3Client s3Client;
 
+    /** The crash project: orders_daily on each day's export, summary on each of its outputs. */
     CrashWorld(Instant start, Path tmp) {
+        this(Path.of("src/test/resources/crash-project"), start, tmp);
+    }
+
+    CrashWorld(Path projectDir, Instant start, Path tmp) {
         this.clock = new MutableClock(start);
         this.log = new JsonLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock, Map.of());
-        this.project = ProjectLoader.load(Path.of("src/test/resources/crash-project")).orThrow();
+        this.project = ProjectLoader.load(projectDir).orThrow();
         this.s3 = LocalS3.start();
         s3.createBucket(LAKE);
         this.stack = EmbeddedFanOut.start(project, LAKE, detail -> runner(detail), detail -> publisher(detail), log, clock);
