@@ -66,7 +66,8 @@ final class CrashWorld implements AutoCloseable {
     final CrashInterceptor crashes = new CrashInterceptor();
     final EmbeddedFanOut stack;
     final LocalS3 s3;
-    final Project project;
+    /** What the stack runs: the tick, the runner and the publisher take a new one from {@link #deploy}. */
+    volatile Project project;
     final StateStore store;
     final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     final JsonLog log;
@@ -75,8 +76,8 @@ final class CrashWorld implements AutoCloseable {
     /** Faults at the publisher's own named points (after an Iceberg commit, which no SDK call of ours marks), per pipeline. */
     final Map<String, FaultPoints> publisherFaults = new ConcurrentHashMap<>();
     private final ThreadLocal<String> publishing = ThreadLocal.withInitial(() -> "");
-    private final PublisherService publisher;
-    private final SchedulerService scheduler;
+    private volatile PublisherService publisher;
+    private volatile SchedulerService scheduler;
     private final PublishingAnnouncer announcer;
     private final Path scratch;
     private final AtomicInteger sequencer = new AtomicInteger(1000);
@@ -111,8 +112,18 @@ final class CrashWorld implements AutoCloseable {
         stack.bus().registerTarget(FUNCTIONS + "trigger", json -> crashes.invoke("trigger", triggerSignature(json), () -> lambda(trigger, json)));
         this.announcer = announcer;
         this.scratch = tmp.resolve("scratch");
-        this.scheduler = new SchedulerService(project, store, announcer, log, clock, "local");
-        this.publisher = TestLakes.publisher(project, store, s3, LAKE, announcer, log, clock,
+        deploy(project);
+    }
+
+    /**
+     * A new version of the project's code, as a deploy of new packages: the tick, the runner and the
+     * publisher run it from now on (s3-events and the trigger keep theirs: the changes deployed in
+     * these tests are of a pipeline's SQL, which they do not read).
+     */
+    void deploy(Project deployed) {
+        this.project = deployed;
+        this.scheduler = new SchedulerService(deployed, store, announcer, log, clock, "local");
+        this.publisher = TestLakes.publisher(deployed, store, s3, LAKE, announcer, log, clock,
                 point -> publisherFaults.getOrDefault(publishing.get(), FaultPoints.NONE).reached(point));
     }
 

@@ -77,6 +77,37 @@ class RippleAndBackfillTest {
         }
     }
 
+    /**
+     * A version deployed again after a revert (B, back to A, B again) is a change each time: the
+     * data the newest partition holds was built by the version before, so each deploy rebuilds it.
+     */
+    @Test
+    void aVersionDeployedAgainAfterARevertRebuildsAgain() {
+        try (TimeWorld w = new TimeWorld(Instant.parse("2026-05-11T10:00:00Z"), tmp)) {
+            w.uploadOrders("2026-05-11", "b.csv", "2,20\n3,30\n");
+            w.tick(); // first sight of A: nothing to rebuild
+            int built = w.runs("orders_daily").size();
+            String a = "sum(amount) AS amount";
+            String b = "sum(amount) AS amount, max(amount) AS biggest";
+            List<String> versions = new ArrayList<>();
+            for (String[] change : List.of(new String[] {a, b}, new String[] {b, a}, new String[] {a, b})) {
+                w.edit("orders_daily.yaml", change[0], change[1]);
+                w.deploy(w.load());
+                versions.add(w.project.codeVersion("orders_daily"));
+                w.clock.advance(Duration.ofMinutes(1));
+                w.tick();
+                w.clock.advance(Duration.ofMinutes(1));
+                w.tick();
+            }
+            List<Run> rebuilt = w.runs("orders_daily").subList(built, w.runs("orders_daily").size());
+            assertEquals(versions.size(), rebuilt.size(), "one rebuild per deploy: " + rebuilt);
+            for (int i = 0; i < versions.size(); i++) {
+                assertEquals(RunState.SUCCEEDED, rebuilt.get(i).state(), rebuilt.get(i).toString());
+                assertTrue(rebuilt.get(i).reason().startsWith("code version changed to " + versions.get(i)), rebuilt.get(i).reason());
+            }
+        }
+    }
+
     @Test
     void aBackfillOf31DaysWithItsDownstreamMakesExactlyTheExpectedRunsAndResumes() throws Exception {
         try (TimeWorld w = new TimeWorld(Instant.parse("2026-06-01T10:00:00Z"), tmp)) {

@@ -41,7 +41,7 @@ class TickCrashPointsTest {
     static void start() {
         world = TickDay.world(DEPLOYED, tmp.resolve("sweep"));
         world.tick(); // the first sight of the pipelines (swept by firstSight)
-        days = new TickDay(world, BEFORE_THE_FIRST_DAY);
+        days = new TickDay(world, tmp.resolve("sweep"), BEFORE_THE_FIRST_DAY);
         days.play(); // a day without crashes, so that every swept day begins with the source overdue
         days.recover();
     }
@@ -64,27 +64,29 @@ class TickCrashPointsTest {
     @TestFactory
     Stream<DynamicTest> firstSight() {
         List<CrashInterceptor.Point> points;
-        try (CrashWorld fresh = TickDay.world(DEPLOYED, tmp.resolve("first-" + WORLDS.incrementAndGet()))) {
+        Path baseline = tmp.resolve("first-" + WORLDS.incrementAndGet());
+        try (CrashWorld fresh = TickDay.world(DEPLOYED, baseline)) {
             fresh.tick();
             points = fresh.crashes.points("scheduler");
             points.forEach(p -> System.out.println("crash point: " + p)); // the list docs/architecture.md shows
-            firstDay(fresh, "no crash");
+            firstDay(fresh, baseline, "no crash");
         }
         assertFalse(points.isEmpty(), "the first tick made no write");
         return points.stream().map(point -> DynamicTest.dynamicTest(point.toString(), () -> {
-            try (CrashWorld fresh = TickDay.world(DEPLOYED, tmp.resolve("first-" + WORLDS.incrementAndGet()))) {
+            Path dir = tmp.resolve("first-" + WORLDS.incrementAndGet());
+            try (CrashWorld fresh = TickDay.world(DEPLOYED, dir)) {
                 fresh.crashes.plan(point);
                 fresh.tick();
                 assertNotNull(fresh.crashes.fired(), "the crash point was reached: " + point);
                 fresh.clock.advance(Duration.ofMinutes(1));
                 fresh.tick();
-                firstDay(fresh, point.toString());
+                firstDay(fresh, dir, point.toString());
             }
         }));
     }
 
-    private static void firstDay(CrashWorld fresh, String context) {
-        TickDay first = new TickDay(fresh, BEFORE_THE_FIRST_DAY);
+    private static void firstDay(CrashWorld fresh, Path dir, String context) {
+        TickDay first = new TickDay(fresh, dir, BEFORE_THE_FIRST_DAY);
         String d = first.play();
         first.recover();
         first.assertEndedAsWithoutACrash(d, context);

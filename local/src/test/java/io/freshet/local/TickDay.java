@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,33 +15,48 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.freshet.aws.json.EventJson;
 import io.freshet.core.events.AssetEvent;
+import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
 import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.state.Violation;
+import io.freshet.testkit.ProjectFiles;
 
 /**
  * A day of the tick's own decisions on the crash-tick project (src/test/resources/crash-tick-project):
  * the day's order export lands at 20:00 and recovers the source's violation of the night before; at
  * 05:00 {@code nightly}'s cron fires for the day and the source is overdue again (its {@code max_lag}
- * is 6 hours); at 08:45 {@code ontime} is launched, one timeout before its 09:00 deadline. Each
- * {@link #play} is the next day.
+ * is 6 hours); at 08:45 {@code ontime} is launched, one timeout before its 09:00 deadline; at
+ * noon a new version of {@code nightly}'s SQL is deployed (the two versions in turn) and the tick
+ * rebuilds the day with it. Each {@link #play} is the next day.
  */
 final class TickDay {
 
-    /** The tick's world on the crash-tick project, its first tick not yet made. */
+    /** nightly's two versions, deployed in turn each day (the second sums into another column). */
+    private static final String VERSION_A = "sum(amount) AS amount";
+    private static final String VERSION_B = "sum(amount) AS total";
+
+    /** The tick's world on a copy of the crash-tick project (its code changes each day), its first tick not yet made. */
     static CrashWorld world(Instant start, Path tmp) {
-        return new CrashWorld(Path.of("src/test/resources/crash-tick-project"), start, tmp);
+        Path project = tmp.resolve("project");
+        ProjectFiles.copy(Path.of("src/test/resources/crash-tick-project"), project);
+        return new CrashWorld(project, start, tmp);
     }
 
     private final CrashWorld world;
+    private final Path projectDir;
+    private boolean versionB;
     private LocalDate day;
     /** The source's violation open when the day began: the day's export must recover it. */
     private String previousNight;
 
-    /** @param before the day before the first one {@link #play} plays */
-    TickDay(CrashWorld world, LocalDate before) {
+    /**
+     * @param tmp    what {@link #world} was given
+     * @param before the day before the first one {@link #play} plays
+     */
+    TickDay(CrashWorld world, Path tmp, LocalDate before) {
         this.world = world;
+        this.projectDir = tmp.resolve("project");
         this.day = before;
     }
 
@@ -54,7 +70,16 @@ final class TickDay {
         tickAt(d + "T20:05:00Z"); // the source fresh again
         tickAt(day.plusDays(1) + "T05:00:00Z"); // nightly's cron fires for the day; the source is overdue since 02:00
         tickAt(day.plusDays(1) + "T08:45:00Z"); // ontime launched, one timeout before its 09:00 deadline
+        deployTheOtherVersion();
+        tickAt(day.plusDays(1) + "T12:00:00Z"); // the new code version rebuilds nightly's newest partition, the day
         return d;
+    }
+
+    /** nightly's SQL changed: the two versions in turn. */
+    private void deployTheOtherVersion() {
+        ProjectFiles.edit(projectDir, "nightly.yaml", versionB ? VERSION_B : VERSION_A, versionB ? VERSION_A : VERSION_B);
+        versionB = !versionB;
+        world.deploy(ProjectLoader.load(projectDir).orThrow());
     }
 
     private void tickAt(String instant) {
@@ -93,8 +118,12 @@ final class TickDay {
         assertEquals(1, uploads.size(), context + ": the export recorded once");
         assertEquals(uploads.get(0).eventId(), store.events().newest("shop.orders").orElseThrow().eventId(), context + ": shop.orders NEWEST");
 
-        assertRanOnce("nightly", "core.nightly", d, context);
-        assertRanOnce("ontime", "mart.ontime", d, context);
+        List<Run> nightly = assertRan("nightly", "core.nightly", d, 2, context);
+        String deployed = world.project.codeVersion("nightly");
+        assertTrue(nightly.get(1).reason().startsWith("code version changed to " + deployed), context + ": the rebuild: " + nightly.get(1));
+        assertTrue(store.schedule().deployedCode("nightly").filter(c -> c.version().equals(deployed) && c.applied()).isPresent(),
+                context + ": " + store.schedule().deployedCode("nightly"));
+        assertRan("ontime", "mart.ontime", d, 1, context);
         Instant fired = Instant.parse(LocalDate.parse(d).plusDays(1) + "T05:00:00Z");
         assertTrue(store.schedule().cursor("nightly").filter(c -> !c.isBefore(fired)).isPresent(),
                 context + ": nightly's cursor past the fire of " + fired + ": " + store.schedule().cursor("nightly"));
@@ -115,17 +144,25 @@ final class TickDay {
         assertEquals(List.of(), world.stack.bus().undelivered(), context);
     }
 
-    /** One run of the pipeline for the day, SUCCEEDED, its output recorded once and the partition's state. */
-    private void assertRanOnce(String pipeline, String output, String d, String context) {
+    /**
+     * {@code n} runs of the pipeline for the day, oldest first, each SUCCEEDED and its output
+     * recorded once (complete); the partition's state the newest run's.
+     */
+    private List<Run> assertRan(String pipeline, String output, String d, int n, String context) {
         var store = world.store;
-        List<Run> runs = store.runs().of(pipeline).stream().filter(r -> r.partition().equals(d)).toList();
-        assertEquals(1, runs.size(), context + ": one " + pipeline + " run for " + d + ": " + runs);
-        assertEquals(RunState.SUCCEEDED, runs.get(0).state(), context + ": " + runs.get(0));
+        List<Run> runs = store.runs().of(pipeline).stream().filter(r -> r.partition().equals(d))
+                .sorted(Comparator.comparing(Run::createdAt)).toList();
+        assertEquals(n, runs.size(), context + ": " + n + " " + pipeline + " runs for " + d + ": " + runs);
         List<AssetEvent> outputs = store.events().history(output, d);
-        assertEquals(1, outputs.size(), context + ": " + output + " of " + d + " recorded once: " + outputs);
-        assertEquals(runs.get(0).runId(), outputs.get(0).producer().id(), context);
-        assertEquals(outputs.get(0).eventId(), store.events().latest(output, d).orElseThrow().eventId(), context + ": " + output + " S# of " + d);
-        CrashPointsTest.assertComplete(world, outputs.get(0), context);
+        assertEquals(n, outputs.size(), context + ": " + output + " of " + d + " recorded once per run: " + outputs);
+        for (Run r : runs) {
+            assertEquals(RunState.SUCCEEDED, r.state(), context + ": " + r);
+            AssetEvent out = outputs.stream().filter(e -> e.producer().id().equals(r.runId())).findFirst()
+                    .orElseThrow(() -> new AssertionError(context + ": no " + output + " of " + r));
+            CrashPointsTest.assertComplete(world, out, context);
+        }
+        assertEquals(runs.get(n - 1).runId(), store.events().latest(output, d).orElseThrow().producer().id(), context + ": " + output + " S# of " + d);
+        return runs;
     }
 
     private void assertAnnounced(String detailType, String violationId, String context) {

@@ -21,8 +21,10 @@ import io.freshet.core.trigger.Request;
  * Code changes: a pipeline whose code version differs from the one last seen gets its newest
  * partitions (as {@code on_code_change} says) re-materialized; their events ripple downstream like
  * any update. The stored version moves first to "new, not applied" (conditionally, so one of two
- * racing ticks does the work), then the requests are added, then it is marked applied: a tick that
- * dies in between is finished by the next.
+ * racing ticks does the work), with the time the change was noticed, then the requests are added
+ * (their ids derive from version and that time), then it is marked applied: a tick that dies in
+ * between is finished by the next, with the same requests. A version deployed again after a revert
+ * is a change of its own, noticed at another time: its partitions are rebuilt again.
  */
 final class CodeChangeDuty implements TickDuty {
 
@@ -59,7 +61,9 @@ final class CodeChangeDuty implements TickDuty {
         if (seen.get().version().equals(current) && seen.get().applied()) {
             return 0;
         }
-        DeployedCode pending = new DeployedCode(current, false, seen.get().firstSeen());
+        // A change a tick noticed and died before applying keeps its time, and so its requests' ids.
+        DeployedCode pending = seen.get().version().equals(current) ? seen.get()
+                : new DeployedCode(current, false, seen.get().firstSeen(), Optional.of(now));
         if (!seen.get().version().equals(current)) {
             if (!schedule.recordCode(p.name(), seen, pending)) {
                 return 0; // another tick noticed the deploy first and does the work
@@ -69,11 +73,11 @@ final class CodeChangeDuty implements TickDuty {
         }
         int requested = 0;
         for (String partition : newestPartitions(p, p.onCodeChange().partitions())) {
-            if (launcher.request(p, partition, Request.codeChange(p.name(), partition, current, now), List.of())) {
+            if (launcher.request(p, partition, Request.codeChange(p.name(), partition, current, pending.changedAt(), now), List.of())) {
                 requested++;
             }
         }
-        schedule.recordCode(p.name(), Optional.of(pending), new DeployedCode(current, true, pending.firstSeen()));
+        schedule.recordCode(p.name(), Optional.of(pending), pending.asApplied());
         return requested;
     }
 

@@ -75,8 +75,9 @@ class CodeChangeDutyTest {
         assertEquals(1, rebuilt.size(), "the newest partition only (on_code_change defaults to latest)");
         assertEquals("2026-05-11", rebuilt.get(0).partition());
         assertTrue(rebuilt.get(0).reason().startsWith("code version changed to " + version), rebuilt.get(0).reason());
-        assertEquals(Optional.of(new DeployedCode(version, true, Instant.parse("2026-05-12T08:00:00Z"))),
-                w.schedule.deployedCode("orders_daily"), "applied; first seen stays the first deployment");
+        assertEquals(Optional.of(new DeployedCode(version, true, Instant.parse("2026-05-12T08:00:00Z"),
+                        Optional.of(Instant.parse("2026-05-12T08:01:00Z")))),
+                w.schedule.deployedCode("orders_daily"), "applied, noticed by the tick of 08:01; first seen stays the first deployment");
     }
 
     @Test
@@ -91,6 +92,20 @@ class CodeChangeDutyTest {
         Project lastTwo = changed(w, "max(amount) AS biggest", "min(amount) AS smallest");
         assertEquals(2, w.codeChange(lastTwo).run(w.tick()).runs());
         assertEquals(List.of("2026-05-10", "2026-05-11"), rebuilds(w).stream().map(Run::partition).sorted().toList());
+    }
+
+    @Test
+    void aVersionDeployedAgainAfterARevertIsRebuiltAgain() {
+        TickWorld w = built(tmp);
+        String a = "sum(amount) AS amount";
+        String b = "sum(amount) AS total";
+        for (String[] deploy : List.of(new String[] {a, b}, new String[] {b, a}, new String[] {a, b})) {
+            Project deployed = changed(w, deploy[0], deploy[1]);
+            assertEquals(1, w.codeChange(deployed).run(w.tick()).runs(), "the deploy of " + deploy[1]);
+            w.finishActiveRuns();
+            w.clock.advance(Duration.ofMinutes(1));
+        }
+        assertEquals(3, rebuilds(w).size(), "B, A and B again: the newest partition was built by the version before each");
     }
 
     @Test

@@ -37,10 +37,13 @@ abstract class ScheduleStateContract extends StoreContract {
         assertFalse(s.recordCode("core_trips", Optional.empty(), first));
         DeployedCode stored = s.deployedCode("core_trips").orElseThrow();
         assertEquals(new DeployedCode("v1", true, START.truncatedTo(ChronoUnit.MICROS)), stored);
-        DeployedCode pending = new DeployedCode("v2", false, stored.firstSeen());
+        DeployedCode pending = new DeployedCode("v2", false, stored.firstSeen(), Optional.of(START.plusNanos(1_234_567_891)));
         assertTrue(s.recordCode("core_trips", Optional.of(stored), pending));
         assertFalse(s.recordCode("core_trips", Optional.of(stored), pending), "another tick noticed the deploy first");
-        assertEquals(Optional.of(pending), s.deployedCode("core_trips"));
+        assertEquals(Optional.of(pending), s.deployedCode("core_trips"), "when the change was noticed, to the microsecond, kept");
+        assertEquals(Map.of("core_trips", pending), s.load().code(), "and in the tick's one read");
+        assertTrue(s.recordCode("core_trips", Optional.of(pending), pending.asApplied()));
+        assertEquals(Optional.of(pending.asApplied()), s.deployedCode("core_trips"));
     }
 
     @Test

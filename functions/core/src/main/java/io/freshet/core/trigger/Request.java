@@ -68,8 +68,16 @@ public record Request(Kind kind, String id, String detail, Instant time) {
         return new Request(Kind.FRESHNESS, id(Kind.FRESHNESS, pipeline, partition, oldestNewEvent), policy, now);
     }
 
-    public static Request codeChange(String pipeline, String partition, String codeVersion, Instant now) {
-        return new Request(Kind.CODE_CHANGE, id(Kind.CODE_CHANGE, pipeline, partition, codeVersion), codeVersion, now);
+    /**
+     * A partition's rebuild for the deploy of {@code codeVersion} that the tick noticed at
+     * {@code changedAt}: a repeated tick asks again with the same id, the same version deployed again
+     * after a revert (noticed at another time) with another. Without {@code changedAt} (a change
+     * noticed by an older tick, still being applied) the id is the version's alone, as that tick made it.
+     */
+    public static Request codeChange(String pipeline, String partition, String codeVersion, Optional<Instant> changedAt, Instant now) {
+        String id = changedAt.map(at -> id(Kind.CODE_CHANGE, pipeline, partition, codeVersion, at.toString()))
+                .orElseGet(() -> id(Kind.CODE_CHANGE, pipeline, partition, codeVersion));
+        return new Request(Kind.CODE_CHANGE, id, codeVersion, now);
     }
 
     /** One partition's request of a backfill; {@code round} > 0 when a resumed backfill retries a failed partition. */

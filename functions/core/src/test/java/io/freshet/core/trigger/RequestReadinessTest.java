@@ -42,6 +42,8 @@ class RequestReadinessTest {
 
     static final String DAY = "2026-05-26";
     static final Instant NOW = Instant.parse("2026-05-27T08:00:00Z");
+    /** When a tick noticed a code change in these tests. */
+    static final Instant CHANGED = Instant.parse("2026-05-27T07:30:00Z");
 
     /** Cron "0 * * * ? *" and condition "landing.a & landing.b". */
     static Pipeline cronAndCondition;
@@ -86,7 +88,7 @@ class RequestReadinessTest {
         return List.of(
                 Request.tick(pipeline, Instant.parse("2026-05-27T07:00:00Z")),
                 Request.freshness(pipeline, DAY, "s3-abc", "within 5m of new input data", NOW),
-                Request.codeChange(pipeline, DAY, "v-1234", NOW),
+                Request.codeChange(pipeline, DAY, "v-1234", Optional.of(CHANGED), NOW),
                 Request.backfill("bf-1", pipeline, DAY, 0, NOW),
                 Request.manual("req-9", pipeline, DAY, NOW));
     }
@@ -200,13 +202,15 @@ class RequestReadinessTest {
         assertEquals(Request.tick("p", fire), Request.tick("p", fire));
         assertEquals(Request.backfill("bf", "p", DAY, 0, NOW).id(), Request.backfill("bf", "p", DAY, 0, NOW.plusSeconds(60)).id(),
                 "the time of asking is not part of the cause");
-        assertEquals(Request.codeChange("p", DAY, "v1", NOW).id(), Request.codeChange("p", DAY, "v1", NOW.plusSeconds(60)).id());
+        assertEquals(Request.codeChange("p", DAY, "v1", Optional.of(CHANGED), NOW).id(), Request.codeChange("p", DAY, "v1", Optional.of(CHANGED), NOW.plusSeconds(60)).id());
         assertEquals(Request.manual("m", "p", DAY, NOW).id(), Request.manual("m", "p", DAY, NOW.plusSeconds(60)).id());
         // A repeated freshness evaluation asks again with the same id, whatever policy text and time.
         assertEquals(Request.freshness("p", DAY, "ev-1", "a", NOW).id(), Request.freshness("p", DAY, "ev-1", "b", NOW.plusSeconds(60)).id());
 
         assertEquals("rq-tick-" + Ids.hash(20, List.of("p", fire.toString())), Request.tick("p", fire).id());
-        assertEquals("rq-code-change-" + Ids.hash(20, List.of("p", DAY, "v1")), Request.codeChange("p", DAY, "v1", NOW).id());
+        assertEquals("rq-code-change-" + Ids.hash(20, List.of("p", DAY, "v1", CHANGED.toString())), Request.codeChange("p", DAY, "v1", Optional.of(CHANGED), NOW).id());
+        // A change noticed by a tick from before changedAt was kept: the version's id, as that tick asked.
+        assertEquals("rq-code-change-" + Ids.hash(20, List.of("p", DAY, "v1")), Request.codeChange("p", DAY, "v1", Optional.empty(), NOW).id());
         assertEquals("rq-backfill-" + Ids.hash(20, List.of("bf", "p", DAY, "2")), Request.backfill("bf", "p", DAY, 2, NOW).id());
         assertEquals("rq-freshness-" + Ids.hash(20, List.of("p", DAY, "ev-1")), Request.freshness("p", DAY, "ev-1", "x", NOW).id());
         assertEquals("rq-manual-" + Ids.hash(20, List.of("m", "p", DAY)), Request.manual("m", "p", DAY, NOW).id());
@@ -223,9 +227,12 @@ class RequestReadinessTest {
                 Request.freshness("p", DAY, "ev-1", "x", NOW).id(),
                 Request.freshness("p", DAY, "ev-2", "x", NOW).id(),
                 Request.freshness("p", "2026-05-27", "ev-1", "x", NOW).id(),
-                Request.codeChange("p", DAY, "v1", NOW).id(),
-                Request.codeChange("p", DAY, "v2", NOW).id(),
-                Request.codeChange("p", "2026-05-27", "v1", NOW).id(),
+                Request.codeChange("p", DAY, "v1", Optional.of(CHANGED), NOW).id(),
+                Request.codeChange("p", DAY, "v2", Optional.of(CHANGED), NOW).id(),
+                Request.codeChange("p", "2026-05-27", "v1", Optional.of(CHANGED), NOW).id(),
+                // The same version deployed again after a revert: noticed at another time.
+                Request.codeChange("p", DAY, "v1", Optional.of(CHANGED.plusSeconds(3600)), NOW).id(),
+                Request.codeChange("p", DAY, "v1", Optional.empty(), NOW).id(),
                 Request.backfill("bf", "p", DAY, 0, NOW).id(),
                 Request.backfill("bf", "p", DAY, 1, NOW).id(),
                 Request.backfill("bf2", "p", DAY, 0, NOW).id(),
@@ -237,11 +244,11 @@ class RequestReadinessTest {
                 // Parts that concatenate alike must not collide.
                 Request.manual("a-b", "c", DAY, NOW).id(),
                 Request.manual("a", "b-c", DAY, NOW).id(),
-                Request.codeChange("p", "", "v1", NOW).id(),
-                Request.codeChange("", "p", "v1", NOW).id());
+                Request.codeChange("p", "", "v1", Optional.of(CHANGED), NOW).id(),
+                Request.codeChange("", "p", "v1", Optional.of(CHANGED), NOW).id());
         assertEquals(ids.size(), new HashSet<>(ids).size(), ids.toString());
         // The same cause under two kinds is two requests.
-        assertNotEquals(Request.codeChange("p", DAY, "v1", NOW).id(), Request.freshness("p", DAY, "v1", "x", NOW).id());
+        assertNotEquals(Request.codeChange("p", DAY, "v1", Optional.of(CHANGED), NOW).id(), Request.freshness("p", DAY, "v1", "x", NOW).id());
     }
 
     @Test

@@ -77,15 +77,17 @@ final class DynamoScheduleState implements ScheduleState {
     }
 
     private static DeployedCode deployedCode(Map<String, AttributeValue> i) {
-        return new DeployedCode(i.get("version").s(), i.get("applied").bool(), Instant.parse(i.get("firstSeen").s()));
+        return new DeployedCode(i.get("version").s(), i.get("applied").bool(), Instant.parse(i.get("firstSeen").s()),
+                Optional.ofNullable(i.get("changedAt")).map(v -> Instant.parse(v.s())));
     }
 
     /** Records the deployed version if the stored one is still {@code seen}; false when another tick did. */
     @Override
     public boolean recordCode(String pipeline, Optional<DeployedCode> seen, DeployedCode now) {
-        return t.conditionalPut(Items.of(PK, StoreKeys.SCHEDULE, SK, "CODE#" + pipeline).s("version", now.version())
-                        .bool("applied", now.applied()).s("firstSeen", sortable(now.firstSeen()))
-                        .s("at", sortable(t.clock().instant())).build(),
+        Items item = Items.of(PK, StoreKeys.SCHEDULE, SK, "CODE#" + pipeline).s("version", now.version())
+                .bool("applied", now.applied()).s("firstSeen", sortable(now.firstSeen())).s("at", sortable(t.clock().instant()));
+        now.changedAt().ifPresent(at -> item.s("changedAt", sortable(at)));
+        return t.conditionalPut(item.build(),
                 seen.map(s -> "version = :v AND applied = :a").orElse("attribute_not_exists(PK)"),
                 seen.map(s -> Map.of(":v", Items.s(s.version()), ":a", Items.bool(s.applied()))).orElse(Map.of()));
     }

@@ -71,7 +71,7 @@ final class MemoryScheduleState implements ScheduleState {
                     ? stored != null && stored.version().equals(seen.get().version()) && stored.applied() == seen.get().applied()
                     : stored == null;
             if (unchanged) {
-                t.code.put(pipeline, new DeployedCode(now.version(), now.applied(), micros(now.firstSeen())));
+                t.code.put(pipeline, new DeployedCode(now.version(), now.applied(), micros(now.firstSeen()), now.changedAt()));
             }
             return unchanged;
         }
