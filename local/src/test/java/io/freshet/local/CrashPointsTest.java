@@ -166,6 +166,16 @@ class CrashPointsTest {
     }
 
     /**
+     * The sweep announces the end of a run whose publisher died right after ending it (its write
+     * 6): the bus's redelivery finds the run SUCCEEDED and leaves the announcement to the sweep.
+     */
+    @TestFactory
+    Stream<DynamicTest> schedulerSweepAnnouncingAnEndItsPublisherNeverAnnounced() {
+        return sweep("scheduler", () -> world.crashes.alsoKill(new CrashInterceptor.Point("publisher",
+                "orders_daily", 6, "the run SUCCEEDED, its end not announced")));
+    }
+
+    /**
      * orders_daily's attempt of the day dies at the runner's own named point (no SDK call marks
      * it): only the tick's sweep, after the lease, can take it further.
      */
@@ -256,6 +266,8 @@ class CrashPointsTest {
         for (Run r : List.of(daily.get(0), summaries.get(0))) {
             assertTrue(store.runs().active().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": still active: " + r);
             assertTrue(store.runs().unannouncedEnds().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": end not announced: " + r);
+            assertTrue(world.published(EventJson.RUN_SUCCEEDED).stream().anyMatch(e -> e.path("runId").asText().equals(r.runId())),
+                    context + ": Run Succeeded never went out: " + r);
         }
         assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
         assertEquals(List.of(), world.stack.bus().undelivered(), context);
