@@ -87,10 +87,14 @@ final class TickDay {
         world.tick();
     }
 
-    /** After a crash: the bus's redeliveries, then a tick a minute for a quarter of an hour, and a few more later. */
+    /**
+     * After a crash: the bus's redeliveries, then a tick a minute for three minutes (past the
+     * 2 minutes after which a run its creator never announced is requested again), and a few more
+     * later, past an attempt's lease.
+     */
     void recover() {
         world.settle();
-        for (int i = 0; i < 15; i++) {
+        for (int i = 0; i < 3; i++) {
             world.clock.advance(Duration.ofMinutes(1));
             world.tick();
         }
