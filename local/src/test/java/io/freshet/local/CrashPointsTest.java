@@ -9,10 +9,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -84,6 +86,48 @@ class CrashPointsTest {
         return d;
     }
 
+    /**
+     * A busy day: a second export of the day lands while orders_daily's run on the first is under
+     * way (right after its step), so it waits in the pending set, and the run's end, delivered back
+     * to the trigger, starts the run that consumes it.
+     */
+    static String busyStory() {
+        AtomicBoolean landed = new AtomicBoolean();
+        String d = day.plusDays(1).toString();
+        world.runnerFaults.put("orders_daily", point -> {
+            if (!point.equals("after-step")) {
+                return;
+            }
+            world.clock.advance(Duration.ofSeconds(1)); // time passes while a run works: each run's output is later than the last
+            if (landed.compareAndSet(false, true)) {
+                world.uploadWithoutWaiting(d, "orders-late.csv", "3,7\n");
+                awaitPending(d); // the bus delivers on its own threads: the run goes on once the trigger has seen it under way
+            }
+        });
+        return story(); // the hook stays through the recovery: a run the crash delayed lands the late export when it runs
+    }
+
+    static void recoverFromABusyDay() {
+        recover();
+        world.runnerFaults.remove("orders_daily");
+    }
+
+    /** Until the late export waits in orders_daily's pending set for {@code d}. */
+    private static void awaitPending(String d) {
+        Instant until = Instant.now().plusSeconds(30);
+        while (world.store.consumers().view("orders_daily", d).pending().isEmpty()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("the late export of " + d + " never joined the pending set");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** What the stack does by itself after a crash: redeliveries (already done), then ticks as time passes. */
     static void recover() {
         world.settle();
@@ -120,6 +164,49 @@ class CrashPointsTest {
     @TestFactory
     Stream<DynamicTest> publisher() {
         return sweep("publisher", () -> { });
+    }
+
+    /** The trigger on a busy day, killed after each write: the late export's wait in the pending set, and the next run on the run's end. */
+    @TestFactory
+    Stream<DynamicTest> triggerOnABusyDay() {
+        return new CrashSweep(world, CrashPointsTest::busyStory, CrashPointsTest::recoverFromABusyDay)
+                .sweep("trigger", () -> { }, CrashPointsTest::assertBusyDayRecovered);
+    }
+
+    /**
+     * Two orders_daily runs for the day, SUCCEEDED, the first consuming the day's export and the
+     * second the late one; each export recorded once, each run's output recorded once, the
+     * partition's state the second's; every summary run SUCCEEDED and the last on the second output.
+     */
+    static void assertBusyDayRecovered(String d, String context) {
+        var store = world.store;
+        List<AssetEvent> uploads = store.events().history("shop.orders", d).stream()
+                .sorted(Comparator.comparing(e -> e.objects().get(0).endsWith("/orders-late.csv"))).toList();
+        assertEquals(2, uploads.size(), context + ": each export recorded once: " + uploads);
+        List<Run> daily = store.runs().of("orders_daily").stream().filter(r -> r.partition().equals(d))
+                .sorted(Comparator.comparing(Run::createdAt)).toList();
+        assertEquals(2, daily.size(), context + ": two orders_daily runs for " + d + ": " + daily);
+        for (int i = 0; i < 2; i++) {
+            Run r = daily.get(i);
+            assertEquals(RunState.SUCCEEDED, r.state(), context + ": " + r);
+            assertEquals(List.of(uploads.get(i).eventId()), r.consumed(), context + ": run " + (i + 1) + " consumed export " + (i + 1) + ": " + r);
+            assertTrue(world.published(EventJson.RUN_SUCCEEDED).stream().anyMatch(e -> e.path("runId").asText().equals(r.runId())),
+                    context + ": Run Succeeded never went out: " + r);
+        }
+        List<AssetEvent> outputs = store.events().history("core.orders", d);
+        assertEquals(2, outputs.size(), context + ": core.orders of " + d + " recorded once per run: " + outputs);
+        AssetEvent last = outputs.stream().filter(e -> e.producer().id().equals(daily.get(1).runId())).findFirst().orElseThrow();
+        assertEquals(last.eventId(), store.events().latest("core.orders", d).orElseThrow().eventId(), context + ": core.orders S# of " + d);
+        outputs.forEach(e -> assertComplete(e, context));
+        List<Run> summaries = store.runs().of("summary").stream().filter(r -> r.consumed().stream().anyMatch(id -> outputs.stream()
+                .anyMatch(o -> o.eventId().equals(id)))).toList();
+        assertTrue(summaries.stream().allMatch(r -> r.state() == RunState.SUCCEEDED), context + ": " + summaries);
+        assertTrue(summaries.stream().anyMatch(r -> r.consumed().contains(last.eventId())), context + ": summary ran on the day's last output");
+        assertEquals(List.of(), store.runs().active(), context + ": runs still active");
+        assertEquals(List.of(), store.runs().unannouncedEnds(), context + ": ends not announced");
+        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.TRIGGER_DLQ), context);
+        assertEquals(List.of(), world.stack.bus().undelivered(), context);
     }
 
     /** The publisher dies right after an Iceberg commit (its named point): the bus's redelivery publishes once. */
@@ -162,7 +249,7 @@ class CrashPointsTest {
     @TestFactory
     Stream<DynamicTest> schedulerSweepAnnouncingARunItsCreatorNeverAnnounced() {
         return sweep("scheduler", () -> world.crashes.alsoKill(new CrashInterceptor.Point("trigger",
-                "orders_daily <- Asset Updated shop.orders", 1, "the run created, not announced")));
+                "orders_daily <- Asset Updated shop.orders orders.csv", 1, "the run created, not announced")));
     }
 
     /**

@@ -25,6 +25,7 @@ import io.freshet.aws.PublishingAnnouncer;
 import io.freshet.aws.events.EventPublisher;
 import io.freshet.aws.json.EventJson;
 import io.freshet.aws.s3.ObjectStore;
+import io.freshet.core.events.Producer;
 import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
@@ -152,11 +153,21 @@ final class CrashWorld implements AutoCloseable {
         }
     }
 
+    /**
+     * Which delivery a trigger invocation is: the consumer, the event's type and what it is about,
+     * and for an upload the object's name, so that two uploads of one day are two invocations (a
+     * run's output objects have run-scoped names, which a story's second run does not repeat).
+     */
     private static String triggerSignature(String json) {
         JsonNode d = EventJson.read(json);
         JsonNode envelope = d.path("event");
         String type = envelope.path("detail-type").asText();
-        String about = type.equals(EventJson.ASSET_UPDATED) ? envelope.path("detail").path("asset").asText() : envelope.path("detail").path("pipeline").asText();
+        JsonNode detail = envelope.path("detail");
+        String about = type.equals(EventJson.ASSET_UPDATED) ? detail.path("asset").asText() : detail.path("pipeline").asText();
+        if (type.equals(EventJson.ASSET_UPDATED) && detail.path("producer").path("kind").asText().equals(Producer.Kind.S3_UPLOAD.wireName())) {
+            String object = detail.path("objects").path(0).asText();
+            about += " " + object.substring(object.lastIndexOf('/') + 1);
+        }
         return d.path("pipeline").asText() + " <- " + type + " " + about;
     }
 
@@ -188,10 +199,15 @@ final class CrashWorld implements AutoCloseable {
 
     /** An order export for {@code day} lands, and S3 announces it. */
     void upload(String day, String csvRows) {
-        String key = "landing/orders/date=" + day + "/orders.csv";
+        uploadWithoutWaiting(day, "orders.csv", csvRows);
+        settle();
+    }
+
+    /** An order export lands and S3 announces it; the stack takes it up while the caller goes on (a function running now). */
+    void uploadWithoutWaiting(String day, String file, String csvRows) {
+        String key = "landing/orders/date=" + day + "/" + file;
         s3.client().putObject(b -> b.bucket(LAKE).key(key), RequestBody.fromString("order_id,amount\n" + csvRows));
         stack.s3ObjectCreated(key, String.format("%016X", sequencer.incrementAndGet()));
-        settle();
     }
 
     List<JsonNode> published(String detailType) {
