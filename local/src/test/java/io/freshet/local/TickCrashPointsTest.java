@@ -33,15 +33,15 @@ class TickCrashPointsTest {
 
     @TempDir
     static Path tmp;
-    static CrashWorld world;
     static TickDay days;
-    private static final AtomicInteger WORLDS = new AtomicInteger();
+    static CrashWorld world;
+    private static final AtomicInteger STACKS = new AtomicInteger();
 
     @BeforeAll
     static void start() {
-        world = TickDay.world(DEPLOYED, tmp.resolve("sweep"));
+        days = TickDay.deploy(DEPLOYED, tmp.resolve("sweep"), BEFORE_THE_FIRST_DAY);
+        world = days.world();
         world.tick(); // the first sight of the pipelines (swept by firstSight)
-        days = new TickDay(world, tmp.resolve("sweep"), BEFORE_THE_FIRST_DAY);
         days.play(); // a day without crashes, so that every swept day begins with the source overdue
         days.recover();
     }
@@ -64,29 +64,32 @@ class TickCrashPointsTest {
     @TestFactory
     Stream<DynamicTest> firstSight() {
         List<CrashInterceptor.Point> points;
-        Path baseline = tmp.resolve("first-" + WORLDS.incrementAndGet());
-        try (CrashWorld fresh = TickDay.world(DEPLOYED, baseline)) {
+        TickDay clean = newStack();
+        try (CrashWorld fresh = clean.world()) {
             fresh.tick();
             points = fresh.crashes.points("scheduler");
             points.forEach(p -> System.out.println("crash point: " + p)); // the list docs/architecture.md shows
-            firstDay(fresh, baseline, "no crash");
+            firstDay(clean, "no crash");
         }
         assertFalse(points.isEmpty(), "the first tick made no write");
         return points.stream().map(point -> DynamicTest.dynamicTest(point.toString(), () -> {
-            Path dir = tmp.resolve("first-" + WORLDS.incrementAndGet());
-            try (CrashWorld fresh = TickDay.world(DEPLOYED, dir)) {
+            TickDay crashed = newStack();
+            try (CrashWorld fresh = crashed.world()) {
                 fresh.crashes.plan(point);
                 fresh.tick();
                 assertNotNull(fresh.crashes.fired(), "the crash point was reached: " + point);
                 fresh.clock.advance(Duration.ofMinutes(1));
                 fresh.tick();
-                firstDay(fresh, dir, point.toString());
+                firstDay(crashed, point.toString());
             }
         }));
     }
 
-    private static void firstDay(CrashWorld fresh, Path dir, String context) {
-        TickDay first = new TickDay(fresh, dir, BEFORE_THE_FIRST_DAY);
+    private static TickDay newStack() {
+        return TickDay.deploy(DEPLOYED, tmp.resolve("first-" + STACKS.incrementAndGet()), BEFORE_THE_FIRST_DAY);
+    }
+
+    private static void firstDay(TickDay first, String context) {
         String d = first.play();
         first.recover();
         first.assertEndedAsWithoutACrash(d, context);

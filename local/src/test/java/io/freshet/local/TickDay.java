@@ -36,13 +36,6 @@ final class TickDay {
     private static final String VERSION_A = "sum(amount) AS amount";
     private static final String VERSION_B = "sum(amount) AS total";
 
-    /** The tick's world on a copy of the crash-tick project (its code changes each day), its first tick not yet made. */
-    static CrashWorld world(Instant start, Path tmp) {
-        Path project = tmp.resolve("project");
-        ProjectFiles.copy(Path.of("src/test/resources/crash-tick-project"), project);
-        return new CrashWorld(project, start, tmp);
-    }
-
     private final CrashWorld world;
     private final Path projectDir;
     private boolean versionB;
@@ -50,17 +43,27 @@ final class TickDay {
     /** The source's violation open when the day began: the day's export must recover it. */
     private String previousNight;
 
-    /**
-     * @param tmp    what {@link #world} was given
-     * @param before the day before the first one {@link #play} plays
-     */
-    TickDay(CrashWorld world, Path tmp, LocalDate before) {
+    private TickDay(CrashWorld world, Path projectDir, LocalDate before) {
         this.world = world;
-        this.projectDir = tmp.resolve("project");
+        this.projectDir = projectDir;
         this.day = before;
     }
 
-    /** The next day, from its export at 20:00 to the tick of 08:45 the morning after; returns the day. */
+    /**
+     * A stack deployed at {@code at} with a copy of the crash-tick project (its code changes each
+     * day), its first tick not yet made; {@code before} is the day before the first {@link #play}.
+     */
+    static TickDay deploy(Instant at, Path tmp, LocalDate before) {
+        Path project = tmp.resolve("project");
+        ProjectFiles.copy(Path.of("src/test/resources/crash-tick-project"), project);
+        return new TickDay(new CrashWorld(project, at, tmp), project, before);
+    }
+
+    CrashWorld world() {
+        return world;
+    }
+
+    /** The next day, from its export at 20:00 to the tick after the noon deploy; returns the day. */
     String play() {
         day = day.plusDays(1);
         previousNight = openViolation().map(Violation::violationId).orElse(null);
