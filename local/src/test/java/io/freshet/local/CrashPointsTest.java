@@ -190,8 +190,7 @@ class CrashPointsTest {
             Run r = daily.get(i);
             assertEquals(RunState.SUCCEEDED, r.state(), context + ": " + r);
             assertEquals(List.of(uploads.get(i).eventId()), r.consumed(), context + ": run " + (i + 1) + " consumed export " + (i + 1) + ": " + r);
-            assertTrue(world.published(EventJson.RUN_SUCCEEDED).stream().anyMatch(e -> e.path("runId").asText().equals(r.runId())),
-                    context + ": Run Succeeded never went out: " + r);
+            world.assertEndAnnounced(r, context);
         }
         List<AssetEvent> outputs = store.events().history("core.orders", d);
         assertEquals(2, outputs.size(), context + ": core.orders of " + d + " recorded once per run: " + outputs);
@@ -202,11 +201,7 @@ class CrashPointsTest {
                 .anyMatch(o -> o.eventId().equals(id)))).toList();
         assertTrue(summaries.stream().allMatch(r -> r.state() == RunState.SUCCEEDED), context + ": " + summaries);
         assertTrue(summaries.stream().anyMatch(r -> r.consumed().contains(last.eventId())), context + ": summary ran on the day's last output");
-        assertEquals(List.of(), store.runs().active(), context + ": runs still active");
-        assertEquals(List.of(), store.runs().unannouncedEnds(), context + ": ends not announced");
-        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
-        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.TRIGGER_DLQ), context);
-        assertEquals(List.of(), world.stack.bus().undelivered(), context);
+        world.assertNothingLeftOver(context);
     }
 
     /** The publisher dies right after an Iceberg commit (its named point): the bus's redelivery publishes once. */
@@ -353,8 +348,7 @@ class CrashPointsTest {
         for (Run r : List.of(daily.get(0), summaries.get(0))) {
             assertTrue(store.runs().active().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": still active: " + r);
             assertTrue(store.runs().unannouncedEnds().stream().noneMatch(a -> a.runId().equals(r.runId())), context + ": end not announced: " + r);
-            assertTrue(world.published(EventJson.RUN_SUCCEEDED).stream().anyMatch(e -> e.path("runId").asText().equals(r.runId())),
-                    context + ": Run Succeeded never went out: " + r);
+            world.assertEndAnnounced(r, context);
         }
         assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
         assertEquals(List.of(), world.stack.bus().undelivered(), context);

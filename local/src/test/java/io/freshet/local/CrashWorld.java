@@ -1,5 +1,8 @@
 package io.freshet.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +32,7 @@ import io.freshet.core.events.Producer;
 import io.freshet.core.location.StackParameters;
 import io.freshet.core.load.Project;
 import io.freshet.core.load.ProjectLoader;
+import io.freshet.core.runs.Run;
 import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.publisher.PublisherService;
 import io.freshet.state.protocol.FaultPoints;
@@ -208,6 +212,21 @@ final class CrashWorld implements AutoCloseable {
         String key = "landing/orders/date=" + day + "/" + file;
         s3.client().putObject(b -> b.bucket(LAKE).key(key), RequestBody.fromString("order_id,amount\n" + csvRows));
         stack.s3ObjectCreated(key, String.format("%016X", sequencer.incrementAndGet()));
+    }
+
+    /** No run active or with its end unannounced, nothing dead-lettered, nothing left undelivered on the bus. */
+    void assertNothingLeftOver(String context) {
+        assertEquals(List.of(), store.runs().active(), context + ": runs still active");
+        assertEquals(List.of(), store.runs().unannouncedEnds(), context + ": ends not announced");
+        assertEquals(List.of(), stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
+        assertEquals(List.of(), stack.bus().deadLetters(EmbeddedFanOut.TRIGGER_DLQ), context);
+        assertEquals(List.of(), stack.bus().undelivered(), context);
+    }
+
+    /** The run's {@code Run Succeeded} went out on the bus. */
+    void assertEndAnnounced(Run run, String context) {
+        assertTrue(published(EventJson.RUN_SUCCEEDED).stream().anyMatch(e -> e.path("runId").asText().equals(run.runId())),
+                context + ": Run Succeeded never went out: " + run);
     }
 
     List<JsonNode> published(String detailType) {

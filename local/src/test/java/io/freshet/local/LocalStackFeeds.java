@@ -39,8 +39,8 @@ final class LocalStackFeeds {
     /**
      * How long every queue must stay empty before the stack counts as settled: what LocalStack routes
      * asynchronously (S3's notifications) must have arrived by then. Measured, the longest the
-     * queues stayed empty before another message came (printed at the end) was 0-126 ms, ten times
-     * less than this; it was 3 s, 44 of the IT's 108 s, for no message that came later than 126 ms.
+     * queues stayed empty before another message came (printed at the end) was 0-133 ms, ten times
+     * less than this; it was 3 s, 44 of the IT's 108 s, for no message that came later than 133 ms.
      */
     static final Duration QUIET = Duration.ofMillis(1500);
     /** Lambda's asynchronous invocations: the first attempt and two retries. */
@@ -109,12 +109,12 @@ final class LocalStackFeeds {
             return;
         }
         switch (event.path("detail-type").asText("")) {
-            case "Run Requested" -> {
+            case EventJson.RUN_REQUESTED -> {
                 if (!runsEnded.contains(runId)) {
                     runsUnderway.add(runId);
                 }
             }
-            case "Run Succeeded", "Run Failed", "Run Skipped" -> {
+            case EventJson.RUN_SUCCEEDED, EventJson.RUN_FAILED, EventJson.RUN_SKIPPED -> {
                 runsEnded.add(runId);
                 runsUnderway.remove(runId);
             }

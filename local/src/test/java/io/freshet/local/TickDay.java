@@ -18,7 +18,6 @@ import io.freshet.core.events.AssetEvent;
 import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
-import io.freshet.local.stack.EmbeddedFanOut;
 import io.freshet.state.Violation;
 import io.freshet.testkit.ProjectFiles;
 
@@ -144,11 +143,7 @@ final class TickDay {
         }
         assertEquals(List.of(), store.schedule().violations("mart.ontime"), context + ": ontime on time");
 
-        assertEquals(List.of(), store.runs().active(), context + ": runs still active");
-        assertEquals(List.of(), store.runs().unannouncedEnds(), context + ": ends not announced");
-        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.S3_EVENTS_DLQ), context);
-        assertEquals(List.of(), world.stack.bus().deadLetters(EmbeddedFanOut.TRIGGER_DLQ), context);
-        assertEquals(List.of(), world.stack.bus().undelivered(), context);
+        world.assertNothingLeftOver(context);
     }
 
     /**

@@ -62,9 +62,9 @@ final class CodeChangeDuty implements TickDuty {
             return 0;
         }
         // A change a tick noticed and died before applying keeps its time, and so its requests' ids.
-        DeployedCode pending = seen.get().version().equals(current) ? seen.get()
-                : new DeployedCode(current, false, seen.get().firstSeen(), Optional.of(now));
-        if (!seen.get().version().equals(current)) {
+        boolean noticedBefore = seen.get().version().equals(current);
+        DeployedCode pending = noticedBefore ? seen.get() : new DeployedCode(current, false, seen.get().firstSeen(), Optional.of(now));
+        if (!noticedBefore) {
             if (!schedule.recordCode(p.name(), seen, pending)) {
                 return 0; // another tick noticed the deploy first and does the work
             }
