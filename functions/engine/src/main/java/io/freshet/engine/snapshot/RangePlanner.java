@@ -22,6 +22,12 @@ import java.util.List;
  * <p>The page count is {@code pg_relation_size} at planning time, under the snapshot's lock. A
  * page appended later holds only rows the snapshot cannot see, and the last range is open above
  * anyway, so the ranges never miss a row and never read one twice (a tuple has one ctid).
+ *
+ * <p>How many runs a table is worth counts its TOAST table's pages too: values over about 2 kB
+ * (documents, long text, large arrays) live there, and a row's heap tuple holds only a pointer to
+ * them, so a table of 500 MB of documents may have 6 MB of heap. The backend that reads a range
+ * fetches and sends its rows' TOASTed values, which is then most of the work. The runs still
+ * divide the heap's pages (a range is a ctid range), never into runs of less than a page.
  */
 final class RangePlanner {
 
@@ -62,18 +68,24 @@ final class RangePlanner {
             } else if (degree < 2 || !tidRangeScan || (kind != 'r' && kind != 'm')) {
                 out.add(List.of(TableRange.WHOLE));
             } else {
-                out.add(split(pages(c, plan.relation().oid()), degree * RUNS_PER_CONNECTION, minPagesPerRange));
+                long[] pages = pages(c, plan.relation().oid());
+                out.add(split(pages[0], pages[1], degree * RUNS_PER_CONNECTION, minPagesPerRange));
             }
         }
         return out;
     }
 
-    private static long pages(Connection c, long oid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_relation_size(?::oid) / current_setting('block_size')::bigint")) {
+    /** The pages of a relation's own heap and of its TOAST table (0 without one), on the same query. */
+    private static final String PAGES = "pg_relation_size(c.oid) / current_setting('block_size')::bigint, "
+            + "COALESCE(pg_relation_size(NULLIF(c.reltoastrelid, 0::oid)) / current_setting('block_size')::bigint, 0)";
+
+    /** The table's heap pages and its TOAST table's. */
+    private static long[] pages(Connection c, long oid) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + PAGES + " FROM pg_class c WHERE c.oid = ?::oid")) {
             s.setLong(1, oid);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return new long[] {rs.getLong(1), rs.getLong(2)};
             }
         }
     }
@@ -88,11 +100,12 @@ final class RangePlanner {
      */
     private List<TableRange> leafRanges(Connection c, long oid) throws SQLException {
         String sql = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind = 'r' AND NOT c.relrowsecurity "
-                + "AND has_table_privilege(c.oid, 'SELECT'), pg_relation_size(c.oid) / current_setting('block_size')::bigint "
+                + "AND has_table_privilege(c.oid, 'SELECT'), " + PAGES + " "
                 + "FROM pg_partition_tree(?::oid) t JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE t.isleaf OR (t.relid = ?::oid AND c.relrowsecurity) ORDER BY 3 DESC, 1";
         List<String> names = new ArrayList<>();
         List<Long> pages = new ArrayList<>();
+        List<Long> toastPages = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setLong(1, oid);
             s.setLong(2, oid);
@@ -103,13 +116,14 @@ final class RangePlanner {
                     }
                     names.add(rs.getString(1));
                     pages.add(rs.getLong(3));
+                    toastPages.add(rs.getLong(4));
                 }
             }
         }
-        return shareOut(names, pages, degree, minPagesPerRange);
+        return shareOut(names, pages, toastPages, degree, minPagesPerRange);
     }
 
-    /** A leaf's part and its pages, for sharing out. */
+    /** A leaf's part and its pages (heap and TOAST), for sharing out. */
     private record Unit(TableRange.LeafPart part, long pages) {
     }
 
@@ -118,10 +132,14 @@ final class RangePlanner {
      * pages warrant at {@code minPages} each: a leaf larger than a group's share is first split
      * into runs of pages (as a plain table is), then the parts go, the largest first, each to the
      * group with the fewest pages so far. A partitioned table whose data is mostly one leaf is
-     * thereby read in parallel too.
+     * thereby read in parallel too. A leaf's pages are its heap's and its TOAST table's
+     * ({@code toastPages}), as for a table ({@link #split(long, long, int, long)}).
      */
-    static List<TableRange> shareOut(List<String> leaves, List<Long> pages, int degree, long minPages) {
-        long total = pages.stream().mapToLong(Long::longValue).sum();
+    static List<TableRange> shareOut(List<String> leaves, List<Long> pages, List<Long> toastPages, int degree, long minPages) {
+        long total = 0;
+        for (int i = 0; i < leaves.size(); i++) {
+            total += pages.get(i) + toastPages.get(i);
+        }
         int n = (int) Math.max(1, Math.min(degree, total / Math.max(1, minPages)));
         if (n == 1) {
             return List.of(TableRange.WHOLE);
@@ -129,8 +147,8 @@ final class RangePlanner {
         long share = (total + n - 1) / n;
         List<Unit> units = new ArrayList<>();
         for (int i = 0; i < leaves.size(); i++) {
-            long leafPages = pages.get(i);
-            List<TableRange> runs = split(leafPages, (int) Math.min(n, (leafPages + share - 1) / share), minPages);
+            long leafPages = pages.get(i) + toastPages.get(i);
+            List<TableRange> runs = split(pages.get(i), toastPages.get(i), (int) Math.min(n, (leafPages + share - 1) / share), minPages);
             for (TableRange run : runs) {
                 units.add(new Unit(new TableRange.LeafPart(leaves.get(i), run), leafPages / runs.size()));
             }
@@ -154,9 +172,13 @@ final class RangePlanner {
         return groups.stream().filter(g -> !g.isEmpty()).map(TableRange::ofLeaves).toList();
     }
 
-    /** {@code pages} in at most {@code degree} equal runs of at least {@code minPages}; the first open below, the last above. */
-    static List<TableRange> split(long pages, int degree, long minPages) {
-        int n = (int) Math.max(1, Math.min(degree, pages / Math.max(1, minPages)));
+    /**
+     * A heap of {@code pages} whose TOAST table has {@code toastPages}, in at most {@code degree}
+     * equal runs of the heap's pages, as many as the pages of both warrant at {@code minPages}
+     * each and never more than the heap's pages; the first open below, the last above.
+     */
+    static List<TableRange> split(long pages, long toastPages, int degree, long minPages) {
+        int n = (int) Math.max(1, Math.min(Math.min(degree, pages), (pages + toastPages) / Math.max(1, minPages)));
         if (n == 1) {
             return List.of(TableRange.WHOLE);
         }

@@ -31,7 +31,11 @@ class LimitCopiesTest {
         DB.pg().execute("CREATE TABLE big (id bigint PRIMARY KEY, p point, note text); "
                 + "INSERT INTO big SELECT g, point(g, -g), repeat(md5(g::text), 2) FROM generate_series(1, 200000) g; "
                 + "CREATE VIEW big_view AS SELECT id, note FROM big WHERE id % 2 = 0; "
-                + "CREATE TABLE small (id int)");
+                + "CREATE TABLE small (id int); "
+                // 24 MB of documents that do not compress, so out of line in the TOAST table: the heap holds 3,000 pointers
+                + "CREATE TABLE docs (id bigint PRIMARY KEY, doc text); ALTER TABLE docs ALTER COLUMN doc SET STORAGE EXTERNAL; "
+                + "INSERT INTO docs SELECT g, (SELECT string_agg(md5((g * 1000 + k)::text), '') FROM generate_series(1, 250) k) "
+                + "FROM generate_series(1, 3000) g");
     }
 
     private static List<String> copies(String table, int connections) throws SQLException {
@@ -60,6 +64,23 @@ class LimitCopiesTest {
         assertFalse(two.toString().contains("CAST"), "the columns as stored, where Freshet casts a point to text: " + two);
         assertEquals(200000, rows(two));
         assertEquals(List.of("COPY (SELECT \"id\", \"p\", \"note\" FROM \"public\".\"big\") TO STDOUT (FORMAT binary)"), copies("big", 1));
+    }
+
+    /**
+     * A table whose values live in its TOAST table has few heap pages; the backends' work is
+     * fetching and sending the values, so those pages count, and the heap is split by them.
+     */
+    @Test
+    void aTableOfDocumentsIsSplitByWhatItsToastTableHolds() throws Exception {
+        try (Connection c = DB.pg().connect(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT pg_relation_size('docs'), pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'docs'")) {
+            rs.next();
+            assertTrue(rs.getLong(1) < RangePlanner.MIN_PAGES_PER_RANGE * 8192, "the heap alone is under one run: " + rs.getLong(1));
+            assertTrue(rs.getLong(2) > 2 * RangePlanner.MIN_PAGES_PER_RANGE * 8192, "the TOAST table over two: " + rs.getLong(2));
+        }
+        List<String> two = copies("docs", 2);
+        assertTrue(two.size() >= 2, "split: " + two);
+        assertEquals(3000, rows(two));
     }
 
     @Test

@@ -308,11 +308,13 @@ class ParallelSnapshotTest {
 
     @Test
     void pagesSplitIntoEqualRunsOpenAtBothEnds() {
-        assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(100, 4, 1024));
-        assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(2047, 4, 1024));
-        assertEquals(List.of(new TableRange(-1, 1024), new TableRange(1024, -1)), RangePlanner.split(2048, 4, 1024));
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(100, 0, 4, 1024));
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.split(2047, 0, 4, 1024));
+        assertEquals(List.of(new TableRange(-1, 1024), new TableRange(1024, -1)), RangePlanner.split(2048, 0, 4, 1024));
         assertEquals(List.of(new TableRange(-1, 2500), new TableRange(2500, 5000), new TableRange(5000, 7500), new TableRange(7500, -1)),
-                RangePlanner.split(10_000, 4, 1024));
+                RangePlanner.split(10_000, 0, 4, 1024));
+        assertEquals(4, RangePlanner.split(100, 4000, 4, 1024).size(), "TOAST pages count: 100 heap pages of 4,000 of documents");
+        assertEquals(3, RangePlanner.split(3, 100_000, 8, 1024).size(), "never a run of less than one heap page");
         assertEquals("ctid >= '(2500,0)'::tid AND ctid < '(5000,0)'::tid", new TableRange(2500, 5000).condition());
         assertEquals("ctid < '(2500,0)'::tid", new TableRange(-1, 2500).condition());
         assertEquals("", TableRange.WHOLE.condition());
@@ -363,13 +365,17 @@ class ParallelSnapshotTest {
         TableRange.LeafPart aHigh = new TableRange.LeafPart("a", new TableRange(4500, -1));
         assertEquals(List.of(TableRange.ofLeaves(List.of(whole("b"), whole("e"))), TableRange.ofLeaves(List.of(aLow, whole("c"))),
                         TableRange.ofLeaves(List.of(aHigh, whole("d")))),
-                RangePlanner.shareOut(List.of("a", "b", "c", "d", "e"), List.of(9000L, 5000L, 4000L, 3000L, 1000L), 3, 1024));
-        assertEquals(List.of(TableRange.WHOLE), RangePlanner.shareOut(List.of("a", "b"), List.of(600L, 400L), 3, 1024), "too few pages for two");
+                RangePlanner.shareOut(List.of("a", "b", "c", "d", "e"), List.of(9000L, 5000L, 4000L, 3000L, 1000L), List.of(0L, 0L, 0L, 0L, 0L), 3, 1024));
+        assertEquals(List.of(TableRange.WHOLE), RangePlanner.shareOut(List.of("a", "b"), List.of(600L, 400L), List.of(0L, 0L), 3, 1024), "too few pages for two");
         assertEquals(List.of(TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(-1, 30_000)))),
                         TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(30_000, 60_000)))),
                         TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(60_000, -1))))),
-                RangePlanner.shareOut(List.of("a"), List.of(90_000L), 3, 1024), "one leaf holding it all: split by pages as a table is");
-        assertEquals(8, RangePlanner.shareOut(List.of("a", "b"), List.of(9000L, 9000L), 8, 1024).size(), "two leaves, eight connections: four runs each");
+                RangePlanner.shareOut(List.of("a"), List.of(90_000L), List.of(0L), 3, 1024), "one leaf holding it all: split by pages as a table is");
+        assertEquals(8, RangePlanner.shareOut(List.of("a", "b"), List.of(9000L, 9000L), List.of(0L, 0L), 8, 1024).size(), "two leaves, eight connections: four runs each");
+        assertEquals(List.of(TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(-1, 50)), whole("b"))),
+                        TableRange.ofLeaves(List.of(new TableRange.LeafPart("a", new TableRange(50, -1))))),
+                RangePlanner.shareOut(List.of("a", "b"), List.of(100L, 900L), List.of(4000L, 0L), 2, 1024),
+                "a leaf of documents weighs its TOAST pages: split, where its heap alone is smaller than the other leaf");
     }
 
     private static TableRange.LeafPart whole(String leaf) {
