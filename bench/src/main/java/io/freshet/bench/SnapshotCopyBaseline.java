@@ -23,7 +23,8 @@ import io.freshet.engine.snapshot.PostgresSnapshot;
  * ({@link PostgresSnapshot#limitCopies}: ctid page ranges, a partitioned table's leaves in groups, a
  * small table, a view or a foreign table whole) shared out among N connections at once, each
  * taking the next as it finishes one, each selecting the columns as stored,
- * all in one exported snapshot as Freshet reads; or the whole table in one COPY.
+ * all in one exported snapshot as Freshet reads; or the whole table in one COPY. Each connection
+ * first has the server's allocator warmed as Freshet's are ({@link PostgresSnapshot#warmUpServerAllocator}).
  */
 final class SnapshotCopyBaseline {
 
@@ -41,6 +42,7 @@ final class SnapshotCopyBaseline {
         try {
             Connection leader = pg.connect();
             open.add(leader);
+            PostgresSnapshot.warmUpServerAllocator(leader); // as every snapshot connection, so that the server is the same
             execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             List<String> sqls = PostgresSnapshot.limitCopies(leader, table.schema(), table.name(), connections);
             String snapshot = exportSnapshot(leader);
@@ -48,6 +50,7 @@ final class SnapshotCopyBaseline {
             while (open.size() < readers) {
                 Connection c = pg.connect();
                 open.add(c);
+                PostgresSnapshot.warmUpServerAllocator(c);
                 execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                 execute(c, "SET TRANSACTION SNAPSHOT '" + snapshot + "'");
             }

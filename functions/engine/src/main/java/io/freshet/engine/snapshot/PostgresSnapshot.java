@@ -175,6 +175,15 @@ public final class PostgresSnapshot {
     }
 
     /**
+     * What a snapshot does on each connection it opens so that wide rows do not cost the server a
+     * heap shrunk and grown again per row (see {@code PgSession.ALLOCATOR_WARM_UP}); a COPY that is to
+     * be compared with a snapshot's, as {@code bench snapshot}'s limit, runs it first too.
+     */
+    public static void warmUpServerAllocator(Connection c) throws SQLException {
+        PgSession.execute(c, PgSession.ALLOCATOR_WARM_UP);
+    }
+
+    /**
      * The binary COPYs that a snapshot of {@code schema.table} on {@code connections} connections
      * splits the table into, which that many connections share out, each taking the next as it
      * finishes one (one for a small table, a view or a foreign table; runs of pages for a plain one;
