@@ -40,6 +40,10 @@ final class RangePlanner {
      */
     static final int RUNS_PER_CONNECTION = 4;
 
+    /** The pages of a relation's own heap and of its TOAST table (0 without one), on the same query. */
+    private static final String PAGES = "pg_relation_size(c.oid) / current_setting('block_size')::bigint, "
+            + "COALESCE(pg_relation_size(NULLIF(c.reltoastrelid, 0::oid)) / current_setting('block_size')::bigint, 0)";
+
     private final int degree;
     private final long minPagesPerRange;
     private final boolean tidRangeScan;
@@ -74,10 +78,6 @@ final class RangePlanner {
         }
         return out;
     }
-
-    /** The pages of a relation's own heap and of its TOAST table (0 without one), on the same query. */
-    private static final String PAGES = "pg_relation_size(c.oid) / current_setting('block_size')::bigint, "
-            + "COALESCE(pg_relation_size(NULLIF(c.reltoastrelid, 0::oid)) / current_setting('block_size')::bigint, 0)";
 
     /** The table's heap pages and its TOAST table's. */
     private static long[] pages(Connection c, long oid) throws SQLException {
