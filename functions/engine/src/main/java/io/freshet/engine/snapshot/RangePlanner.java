@@ -72,20 +72,23 @@ final class RangePlanner {
             } else if (degree < 2 || !tidRangeScan || (kind != 'r' && kind != 'm')) {
                 out.add(List.of(TableRange.WHOLE));
             } else {
-                long[] pages = pages(c, plan.relation().oid());
-                out.add(split(pages[0], pages[1], degree * RUNS_PER_CONNECTION, minPagesPerRange));
+                Pages pages = pages(c, plan.relation().oid());
+                out.add(split(pages.heap(), pages.toast(), degree * RUNS_PER_CONNECTION, minPagesPerRange));
             }
         }
         return out;
     }
 
-    /** The table's heap pages and its TOAST table's. */
-    private static long[] pages(Connection c, long oid) throws SQLException {
+    /** A relation's pages: its heap's and its TOAST table's. */
+    private record Pages(long heap, long toast) {
+    }
+
+    private static Pages pages(Connection c, long oid) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + PAGES + " FROM pg_class c WHERE c.oid = ?::oid")) {
             s.setLong(1, oid);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new Pages(rs.getLong(1), rs.getLong(2));
             }
         }
     }
