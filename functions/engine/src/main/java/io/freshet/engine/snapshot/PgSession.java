@@ -24,20 +24,23 @@ final class PgSession {
             + "SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0";
 
     /**
-     * Has the backend allocate and free 8 MB once, so that its C library keeps what a wide row frees
+     * Has the backend allocate and free 2 MB once, so that its C library keeps what a wide row frees
      * instead of handing it back to the system after every row. COPY builds each row in a memory
      * context reset after the row, and each binary value starts as a 1 kB buffer
      * ({@code pq_begintypsend}): in a transaction block (a snapshot's), a row of about 150 columns
      * makes the backend shrink its heap with {@code brk} after each row and grow it again, page
      * faults included, for the next. glibc raises both its thresholds when a block it mapped is
      * freed (mallopt(3), "M_MMAP_THRESHOLD": the mmap threshold follows the freed block, the trim
-     * threshold is twice that), so after this statement blocks of up to 8 MB come from the heap and
-     * stay there (16 MB at most kept). Measured on PostgreSQL 15 and 17, 151 integer columns: the
-     * server sends the table about twice as fast; narrower rows are unaffected either way
-     * (docs/performance.md, "A wide row's memory on the server"; {@code ServerAllocatorTest}).
-     * Elsewhere than glibc it costs one 8 MB allocation.
+     * threshold is twice that), so after this statement blocks of up to 2 MB come from the heap and
+     * a free top of up to 4 MB stays there: more than the 1.6 MB a row of PostgreSQL's most columns
+     * (1,600) allocates. Measured on PostgreSQL 15 and 17, 151 integer columns: the server sends the
+     * table about twice as fast; narrower rows are unaffected either way (docs/performance.md, "A
+     * wide row's memory on the server"; {@code ServerAllocatorTest}). The value is built from 8 kB
+     * pieces and measured by its bytes: {@code repeat('x', n)} copies byte by byte and
+     * {@code length} counts characters, which took 67 ms for 8 MB where this takes 5 ms, most of it
+     * the kernel faulting the 2 MB in. Elsewhere than glibc it costs that allocation and nothing more.
      */
-    static final String ALLOCATOR_WARM_UP = "SELECT length(repeat('x', 8388608))";
+    static final String ALLOCATOR_WARM_UP = "SELECT octet_length(repeat(repeat('x', 8192), 256))";
 
     /** PostgreSQL's SQLSTATE when {@code lock_timeout} ran out ({@code lock_not_available}). */
     static final String LOCK_NOT_AVAILABLE = "55P03";
