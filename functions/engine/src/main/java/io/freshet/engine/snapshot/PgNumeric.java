@@ -135,10 +135,10 @@ final class PgNumeric {
 
     private static void checkFinite(int sign) {
         if (sign == NUMERIC_NAN) {
-            throw new UnrepresentableValueException("NaN has no DECIMAL form");
+            throw new UnrepresentableValueException("NaN has no DECIMAL form; " + PgValues.UNREPRESENTABLE_REMEDY);
         }
         if (sign == NUMERIC_PINF || sign == NUMERIC_NINF) {
-            throw new UnrepresentableValueException("Infinity has no DECIMAL form");
+            throw new UnrepresentableValueException("Infinity has no DECIMAL form; " + PgValues.UNREPRESENTABLE_REMEDY);
         }
     }
 

@@ -37,6 +37,10 @@ final class PgValues {
     static final int PG_EPOCH_DAYS = 10_957;
     static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
 
+    /** What a user can do about a value the lake's types cannot hold: the table itself is as PostgreSQL allows. */
+    static final String UNREPRESENTABLE_REMEDY = "read the table through a view (or, as an input, a query) that casts the column "
+            + "to text or leaves such rows out";
+
     /** DuckDB's date and timestamp infinities (date_t/timestamp_t::infinity() and ninfinity()). */
     static final int DUCK_DATE_INFINITY = Integer.MAX_VALUE;
     static final int DUCK_DATE_NEG_INFINITY = -Integer.MAX_VALUE;
@@ -89,7 +93,8 @@ final class PgValues {
         }
         if (pgMicros >= Long.MAX_VALUE - PG_EPOCH_MICROS) {
             throw new UnrepresentableValueException("timestamp " + pgTimestampText(pgMicros, false)
-                    + " is after 294247-01-10, the last instant DuckDB and Parquet can hold in microseconds since 1970");
+                    + " is after 294247-01-10, the last instant DuckDB and Parquet can hold in microseconds since 1970; "
+                    + UNREPRESENTABLE_REMEDY);
         }
         return pgMicros + PG_EPOCH_MICROS;
     }
