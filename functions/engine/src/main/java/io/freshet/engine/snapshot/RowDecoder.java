@@ -129,7 +129,20 @@ final class RowDecoder {
     /** Field {@code c}'s value at {@code b[p .. p + len)} into its column, offered as the watermark if it is one. */
     private void field(int c, byte[] b, int p, int len, ColumnBuffer col, int row) {
         try {
-            decode(kinds[c], columns[c], b, p, len, col, row);
+            // The commonest kinds here, in a method small enough for the JIT to inline into the row
+            // loop; decode() is too large to be, and its call per field cost a sixth of a table of
+            // booleans' client CPU (docs/performance.md).
+            switch (kinds[c]) {
+                case BOOL -> col.putByte(row, b[p]);
+                case INT2 -> col.putShort(row, PgValues.i16(b, p));
+                case INT4, FLOAT4 -> col.putInt(row, PgValues.i32(b, p));
+                case INT8, FLOAT8 -> col.putLong(row, PgValues.i64(b, p));
+                case DATE -> col.putInt(row, PgValues.duckDate(PgValues.i32(b, p)));
+                case TIMESTAMP, TIMESTAMPTZ -> col.putLong(row, PgValues.duckTimestamp(PgValues.i64(b, p)));
+                case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
+                case DECIMAL -> decimal(columns[c], b, p, col, row);
+                default -> decode(kinds[c], columns[c], b, p, len, col, row);
+            }
             if (c == watermarkIndex) {
                 watermark.offer(b, p, len);
             }
