@@ -129,20 +129,7 @@ final class RowDecoder {
     /** Field {@code c}'s value at {@code b[p .. p + len)} into its column, offered as the watermark if it is one. */
     private void field(int c, byte[] b, int p, int len, ColumnBuffer col, int row) {
         try {
-            // The commonest kinds here, in a method small enough for the JIT to inline into the row
-            // loop; decode() is too large to be, and its call per field cost a sixth of a table of
-            // booleans' client CPU (docs/performance.md).
-            switch (kinds[c]) {
-                case BOOL -> col.putByte(row, b[p]);
-                case INT2 -> col.putShort(row, PgValues.i16(b, p));
-                case INT4, FLOAT4 -> col.putInt(row, PgValues.i32(b, p));
-                case INT8, FLOAT8 -> col.putLong(row, PgValues.i64(b, p));
-                case DATE -> col.putInt(row, PgValues.duckDate(PgValues.i32(b, p)));
-                case TIMESTAMP, TIMESTAMPTZ -> col.putLong(row, PgValues.duckTimestamp(PgValues.i64(b, p)));
-                case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
-                case DECIMAL -> decimal(columns[c], b, p, col, row);
-                default -> decode(kinds[c], columns[c], b, p, len, col, row);
-            }
+            value(kinds[c], columns[c], b, p, len, col, row);
             if (c == watermarkIndex) {
                 watermark.offer(b, p, len);
             }
@@ -151,7 +138,13 @@ final class RowDecoder {
         }
     }
 
-    private static void decode(Kind kind, PgColumn column, byte[] b, int p, int len, ColumnBuffer col, int row) {
+    /**
+     * One value of {@code kind} into {@code col}: the commonest kinds here, in a method small
+     * enough for the JIT to inline into the row loop (and an array's element loop), the others in
+     * {@link #decode}, which is too large to be: its call per field cost more than half of the
+     * decoding of a row of booleans (docs/performance.md).
+     */
+    private static void value(Kind kind, PgColumn column, byte[] b, int p, int len, ColumnBuffer col, int row) {
         switch (kind) {
             case BOOL -> col.putByte(row, b[p]);
             case INT2 -> col.putShort(row, PgValues.i16(b, p));
@@ -159,9 +152,18 @@ final class RowDecoder {
             case INT8, FLOAT8 -> col.putLong(row, PgValues.i64(b, p));
             case DATE -> col.putInt(row, PgValues.duckDate(PgValues.i32(b, p)));
             case TIMESTAMP, TIMESTAMPTZ -> col.putLong(row, PgValues.duckTimestamp(PgValues.i64(b, p)));
-            case DECIMAL -> decimal(column, b, p, col, row);
-            case ENUM -> enumCode(column.labels(), b, p, len, col, row);
             case TEXT, TEXT_CAST, JSON -> col.putBytes(row, b, p, len);
+            case DECIMAL -> decimal(column, b, p, col, row);
+            // lower = the last 8 bytes, upper = the first 8 with the top bit flipped (DuckDB's UUID: it sorts as the text)
+            case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p) ^ Long.MIN_VALUE);
+            default -> decode(kind, column, b, p, len, col, row);
+        }
+    }
+
+    /** The kinds {@link #value} leaves. */
+    private static void decode(Kind kind, PgColumn column, byte[] b, int p, int len, ColumnBuffer col, int row) {
+        switch (kind) {
+            case ENUM -> enumCode(column.labels(), b, p, len, col, row);
             case UNSIGNED -> {
                 col.begin();
                 long v = len == 8 ? PgValues.i64(b, p) : Integer.toUnsignedLong(PgValues.i32(b, p));
@@ -184,8 +186,6 @@ final class RowDecoder {
                 PgValues.base64(b, p, len, col);
                 col.end(row);
             }
-            // lower = the last 8 bytes, upper = the first 8 with the top bit flipped (DuckDB's UUID: it sorts as the text)
-            case UUID -> col.putHuge(row, PgValues.i64(b, p + 8), PgValues.i64(b, p) ^ Long.MIN_VALUE);
             case TIME -> col.putLong(row, PgValues.i64(b, p));
             case INTERVAL -> {
                 col.begin();
@@ -198,6 +198,7 @@ final class RowDecoder {
                 col.end(row);
             }
             case ARRAY -> array(column, b, p, col, row);
+            default -> throw new IllegalStateException(kind + " values are decoded by value()");
         }
     }
 
@@ -289,7 +290,7 @@ final class RowDecoder {
             if (elen < 0) {
                 level.setNull(i);
             } else {
-                decode(kind, scalar, b, q, elen, level, i);
+                value(kind, scalar, b, q, elen, level, i);
                 q += elen;
             }
         }
