@@ -85,18 +85,24 @@ final class PgValues {
 
     /** PostgreSQL microseconds since 2000 -> DuckDB microseconds since 1970. */
     static long duckTimestamp(long pgMicros) {
+        // the common case in as few bytecodes as the JIT inlines into any caller, however cold
+        if (pgMicros > Long.MIN_VALUE && pgMicros < Long.MAX_VALUE - PG_EPOCH_MICROS) {
+            return pgMicros + PG_EPOCH_MICROS;
+        }
+        return duckTimestampAtTheEnds(pgMicros);
+    }
+
+    /** ±infinity, or an instant past what DuckDB holds (refused). */
+    private static long duckTimestampAtTheEnds(long pgMicros) {
         if (pgMicros == Long.MAX_VALUE) {
             return DUCK_TS_INFINITY;
         }
         if (pgMicros == Long.MIN_VALUE) {
             return DUCK_TS_NEG_INFINITY;
         }
-        if (pgMicros >= Long.MAX_VALUE - PG_EPOCH_MICROS) {
-            throw new UnrepresentableValueException("timestamp " + pgTimestampText(pgMicros, false)
-                    + " is after 294247-01-10, the last instant DuckDB and Parquet can hold in microseconds since 1970; "
-                    + UNREPRESENTABLE_REMEDY);
-        }
-        return pgMicros + PG_EPOCH_MICROS;
+        throw new UnrepresentableValueException("timestamp " + pgTimestampText(pgMicros, false)
+                + " is after 294247-01-10, the last instant DuckDB and Parquet can hold in microseconds since 1970; "
+                + UNREPRESENTABLE_REMEDY);
     }
 
     /** bytea's bytes in base64 (RFC 4648, padded), for DuckDB's from_base64. */
