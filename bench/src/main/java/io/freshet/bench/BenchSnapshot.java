@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.Future;
 import io.freshet.aws.s3.ObjectStore;
 import io.freshet.cli.OptionValues;
 import io.freshet.core.model.PostgresConnections;
+import io.freshet.engine.snapshot.DecoderProbe;
 import io.freshet.engine.snapshot.ParquetFileListener;
 import io.freshet.engine.snapshot.PgConnectionInfo;
 import io.freshet.engine.snapshot.PostgresSnapshot;
@@ -198,6 +201,25 @@ final class BenchSnapshot implements Callable<Integer> {
             printRound(out, round, r);
         }
         summary(out, table, tableRows, best, best.duckdb > 0);
+        decoderAlone(out, pg, table);
+    }
+
+    /** Rows the decoder's own figure decodes at most: enough for a steady rate, few enough to hold. */
+    static final long DECODED_ROWS = 1_000_000;
+    /** Passes over them; the fastest counts. */
+    static final int DECODER_PASSES = 10;
+
+    /**
+     * Freshet's decoder alone on the table's first rows ({@link DecoderProbe}): the part of the
+     * client CPU above that is Freshet's own code, without the noise of the server and DuckDB.
+     */
+    private static void decoderAlone(PrintWriter out, BenchDatabase pg, SnapshotBenchTable table) throws SQLException {
+        try (Connection c = pg.connect()) {
+            DecoderProbe.Figures f = DecoderProbe.measure(c, table.schema(), table.name(), DECODED_ROWS, DECODER_PASSES);
+            out.printf("  decoder alone               %.0f ns/row (the first %,d rows' COPY, %s, held in memory and decoded %d times: the best)%n",
+                    f.bestNanosPerRow(), f.rows(), mb(f.bytes()), DECODER_PASSES);
+            out.flush();
+        }
     }
 
     private static void printRound(PrintWriter out, int round, Best r) {
