@@ -44,6 +44,14 @@ final class CopyInput {
         this.wire = wire;
     }
 
+    /** All of a COPY's bytes, already at hand ({@link DecoderProbe}): no stream behind them, so they end where the array does. */
+    static CopyInput held(byte[] bytes) {
+        CopyInput in = new CopyInput(null);
+        in.buf = bytes;
+        in.lim = bytes.length;
+        return in;
+    }
+
     /** Whether CopyData is read from the connection's input directly (else through {@code CopyOut}). */
     boolean direct() {
         return wire != null;
@@ -92,7 +100,7 @@ final class CopyInput {
         if (wire != null && nextOnWire()) {
             return true;
         }
-        byte[] m = copy.readFromCopy();
+        byte[] m = copy == null ? null : copy.readFromCopy();
         if (m == null) {
             return false;
         }

@@ -77,10 +77,7 @@ public final class DecoderProbe {
     }
 
     private static long decode(byte[] copy, List<PgColumn> columns, Batch batch) throws SQLException {
-        CopyInput in = new CopyInput(null);
-        in.buf = copy;
-        in.pos = 0;
-        in.lim = copy.length;
+        CopyInput in = CopyInput.held(copy);
         RowDecoder decoder = new RowDecoder(columns, -1);
         decoder.readHeader(in);
         batch.reset();
