@@ -51,6 +51,8 @@ final class PgSession {
         p.setProperty("password", info.password());
         p.setProperty("ApplicationName", "freshet-snapshot");
         p.setProperty("tcpKeepAlive", "true");
+        // The application name in the startup packet rather than a SET of its own after it: one round trip less per connection.
+        p.setProperty("assumeMinServerVersion", "9.0");
         try {
             // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
             Connection c = new Driver().connect(info.jdbcUrl(), p);
@@ -58,9 +60,9 @@ final class PgSession {
                 throw new SQLException("pgjdbc does not accept the URL");
             }
             c.setAutoCommit(true);
-            execute(c, SESSION_SETTINGS + "; " + PgServerTimeouts.SESSION_START + "; " + ALLOCATOR_WARM_UP); // one round trip
-            // Without it a snapshot waits for ever behind a migration's exclusive lock (and every query queued behind it waits too).
-            execute(c, "SET lock_timeout = " + settings.lockTimeout().toMillis());
+            // lock_timeout: without it a snapshot waits for ever behind a migration's exclusive lock (and every query queued behind it waits too).
+            execute(c, SESSION_SETTINGS + "; SET lock_timeout = " + settings.lockTimeout().toMillis() + "; " + PgServerTimeouts.SESSION_START
+                    + "; " + ALLOCATOR_WARM_UP); // one round trip
             return c;
         } catch (SQLException e) {
             throw new SnapshotException(null, "cannot connect to " + info.jdbcUrl() + " as " + info.user() + ": " + e.getMessage(), e);

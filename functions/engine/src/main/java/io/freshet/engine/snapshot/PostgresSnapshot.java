@@ -34,7 +34,12 @@ import java.util.Set;
  *     groups of its leaf partitions (a large leaf in runs of pages) ({@link RangePlanner});
  *     with more than one connection the snapshot is exported ({@code pg_export_snapshot()}) and the
  *     other connections import it ({@code SET TRANSACTION SNAPSHOT}) before anything is read: every
- *     range and every table of the call sees the same committed data.</li>
+ *     range and every table of the call sees the same committed data. Those connections are opened
+ *     while the leader locks and plans, as many as the catalog's statistics suggest the plan will
+ *     want ({@link WorkerConnections}); a connection's settings, a table's column types and the
+ *     server's version cost no round trip of their own (one for the settings, one for all the types,
+ *     none for the version): a table read on one connection costs ten round trips, COPY and COMMIT
+ *     included, where it cost thirteen and one more per distinct column type.</li>
  * <li>Per range: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
  *     AS type) [AND "wm" <= CAST('upTo' AS type)]] [AND ctid >= '(p,0)'::tid AND ctid < '(q,0)'::tid])
  *     TO STDOUT (FORMAT binary)}, each connection taking the next range. A reader thread per connection decodes
@@ -227,28 +232,29 @@ public final class PostgresSnapshot {
             throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
         }
         DuckDbStart duckStart = DuckDbStart.begin(workDir, settings);
+        WorkerConnections others = WorkerConnections.none(connection, settings);
         List<Connection> pg = new ArrayList<>();
         try {
             Connection leader = PgSession.open(connection, settings);
             pg.add(leader);
             PgCatalog catalog = new PgCatalog(leader);
             List<TablePlan> plans = TablePlanner.preflight(catalog, leader, tables, workDir);
+            RangePlanner planner = RangePlanner.of(leader, settings.parallelConnections(), minPagesPerRange);
+            // After the leader: under a connection limit (the role's, the server's) the one connection
+            // every snapshot needs must not lose its place to one it may not.
+            others = WorkerConnections.begin(connection, settings, planner.expectedConnections(plans) - 1);
 
             PgSession.execute(leader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             PgSession.lock(leader, plans, settings.lockTimeout());
             plans = TablePlanner.reread(catalog, plans); // the first query of the transaction: fixes the snapshot
-            List<List<TableRange>> ranges = RangePlanner.of(leader, settings.parallelConnections(), minPagesPerRange).ranges(leader, plans);
+            List<List<TableRange>> ranges = planner.ranges(leader, plans);
             hooks.rangesPlanned(ranges);
             int workers = Math.min(settings.parallelConnections(),
                     Math.max(plans.size(), ranges.stream().mapToInt(List::size).max().orElse(1)));
-            if (workers > 1) {
-                String id = PgSession.exportSnapshot(leader);
-                for (int i = 1; i < workers; i++) {
-                    Connection c = PgSession.open(connection, settings);
-                    pg.add(c);
-                    PgSession.execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-                    PgSession.execute(c, "SET TRANSACTION SNAPSHOT " + Sql.quoteLiteral(id));
-                }
+            String id = workers > 1 ? PgSession.exportSnapshot(leader) : null;
+            pg.addAll(others.take(workers - 1));
+            for (Connection c : pg.subList(1, pg.size())) {
+                PgSession.execute(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT " + Sql.quoteLiteral(id));
             }
             hooks.snapshotTaken();
 
@@ -269,6 +275,7 @@ public final class PostgresSnapshot {
             throw new SnapshotException(null, "I/O: " + e.getMessage(), e);
         } finally {
             duckStart.close();
+            others.close();
             for (Connection c : pg) {
                 try {
                     c.close(); // an open transaction is rolled back by the server

@@ -78,7 +78,7 @@ final class QueryPlans {
         }
         uniqueNames(name, columns);
         TableRequest request = TableRequest.full("query", q.output(), q.output());
-        return new TablePlan(request, name, new PgCatalog.Relation(0, 'q'), columns, -1, Optional.empty(), Optional.empty(),
+        return new TablePlan(request, name, new PgCatalog.Relation(0, 'q', 0, 0), columns, -1, Optional.empty(), Optional.empty(),
                 workDir.resolve(q.output().replaceAll("[^A-Za-z0-9._=-]", "_")), Optional.of(from));
     }
 

@@ -55,11 +55,31 @@ final class RangePlanner {
     }
 
     static RangePlanner of(Connection c, int degree, long minPagesPerRange) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT current_setting('server_version_num')::int >= 140000");
-             ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return new RangePlanner(degree, minPagesPerRange, rs.getBoolean(1));
+        // The server's version as it announced it when the connection started (pgjdbc keeps it): no round trip.
+        return new RangePlanner(degree, minPagesPerRange, c.getMetaData().getDatabaseMajorVersion() >= 14);
+    }
+
+    /**
+     * The connections {@link #ranges} will likely want for {@code plans}, from the pages the
+     * catalog's statistics gave their relations when they were looked up, before the snapshot's
+     * locks ({@link PgCatalog.Relation}): as many as the most
+     * ranges of one table or the number of tables, at most {@code degree}. A partitioned table
+     * counts as many as its leaves could need, {@code degree}: its pages are its leaves'. The
+     * snapshot opens that many while it locks and plans ({@link WorkerConnections}).
+     */
+    int expectedConnections(List<TablePlan> plans) {
+        int most = 1;
+        for (TablePlan plan : plans) {
+            PgCatalog.Relation r = plan.relation();
+            int n = 1;
+            if (degree >= 2 && tidRangeScan && r.kind() == 'p') {
+                n = degree;
+            } else if (degree >= 2 && tidRangeScan && (r.kind() == 'r' || r.kind() == 'm')) {
+                n = split(r.heapPages(), r.toastPages(), degree * RUNS_PER_CONNECTION, minPagesPerRange).size();
+            }
+            most = Math.max(most, n);
         }
+        return Math.min(degree, Math.max(plans.size(), most));
     }
 
     /** The ranges of each plan, in the plans' order. */

@@ -85,7 +85,11 @@ class ParallelSnapshotTest {
         return work.resolve("out-" + DIRS.incrementAndGet());
     }
 
-    /** Records the ranges planned and the snapshot's backends once all have imported the snapshot. */
+    /**
+     * Records the ranges planned and the snapshot's backends in a transaction once all have imported
+     * the snapshot: those reading. The connections the plan did not need were opened beside the
+     * leader and are closing by then, outside any transaction.
+     */
     private static class Watch implements PostgresSnapshot.Hooks {
         final List<List<TableRange>> ranges = new ArrayList<>();
         int backends = -1;
@@ -97,7 +101,7 @@ class ParallelSnapshotTest {
 
         @Override
         public void snapshotTaken() {
-            backends = count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot'");
+            backends = count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot' AND xact_start IS NOT NULL");
         }
     }
 
