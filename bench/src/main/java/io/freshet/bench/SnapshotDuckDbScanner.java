@@ -14,17 +14,21 @@ import java.util.concurrent.TimeUnit;
  * The best peer: the Python DuckDB with its postgres_scanner extension, both from PyPI at the same
  * version (the extension binary is in the wheel, nothing is downloaded when it runs), in a venv
  * this benchmark makes under {@code ~/.cache/freshet/} and reuses while it imports the pinned
- * version. Each measurement runs the script in a child process: {@code ATTACH} the database, then
- * {@code COPY (SELECT * FROM pg.public.t) TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)},
- * timed inside the script (the interpreter's start and the extension's load not counted, as
- * Freshet's JVM start is not).
+ * version. Each measurement runs the script in a child process: DuckDB started, {@code ATTACH} the
+ * database, {@code COPY (SELECT * FROM pg.public.t) TO 'x.parquet' (FORMAT parquet, COMPRESSION
+ * zstd)}, DuckDB closed, timed inside the script: the whole read, as Freshet's snapshot is timed
+ * (its DuckDB's start, its connections, its close), and the COPY alone. The interpreter's start and
+ * the extension's load are not counted, as Freshet's JVM start and DuckDB library load are not.
  */
 final class SnapshotDuckDbScanner {
 
     static final String VERSION = "1.5.5";
 
-    /** One read: rows, seconds of the COPY, peak RSS of the Python process, its CPU seconds during the COPY. */
-    record Read(long rows, double seconds, long peakRss, double cpuSeconds) {
+    /**
+     * One read: rows, seconds of the COPY, peak RSS of the Python process, its CPU seconds during
+     * the COPY; seconds and CPU seconds of the whole read (DuckDB's start, ATTACH, COPY, close).
+     */
+    record Read(long rows, double copySeconds, long peakRss, double copyCpuSeconds, double seconds, double cpuSeconds) {
     }
 
     private final Path python;
@@ -68,7 +72,11 @@ final class SnapshotDuckDbScanner {
             throw new IOException("DuckDB's scanner failed: " + text);
         }
         String[] last = text.substring(text.lastIndexOf('\n') + 1).trim().split("\\s+");
-        return new Read(Long.parseLong(last[0]), Double.parseDouble(last[1]), Long.parseLong(last[2]), Double.parseDouble(last[3]));
+        if (last.length < 6) {
+            throw new IOException("DuckDB's scanner printed no figures: " + text);
+        }
+        return new Read(Long.parseLong(last[0]), Double.parseDouble(last[1]), Long.parseLong(last[2]), Double.parseDouble(last[3]),
+                Double.parseDouble(last[4]), Double.parseDouble(last[5]));
     }
 
     private static void require(int exit, String what) throws IOException {
