@@ -45,6 +45,13 @@ final class PgSession {
     /** PostgreSQL's SQLSTATE when {@code lock_timeout} ran out ({@code lock_not_available}). */
     static final String LOCK_NOT_AVAILABLE = "55P03";
 
+    /**
+     * The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service
+     * file. One for the process: pgjdbc reads its default properties (a search of the class path for
+     * {@code driverconfig.properties}) once per driver instance.
+     */
+    private static final Driver DRIVER = new Driver();
+
     static Connection open(PgConnectionInfo info, SnapshotSettings settings) {
         Properties p = new Properties();
         p.setProperty("user", info.user());
@@ -54,8 +61,7 @@ final class PgSession {
         // The application name in the startup packet rather than a SET of its own after it: one round trip less per connection.
         p.setProperty("assumeMinServerVersion", "9.0");
         try {
-            // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
-            Connection c = new Driver().connect(info.jdbcUrl(), p);
+            Connection c = DRIVER.connect(info.jdbcUrl(), p);
             if (c == null) {
                 throw new SQLException("pgjdbc does not accept the URL");
             }
