@@ -39,7 +39,7 @@ import java.util.Set;
  *     want ({@link WorkerConnections}); a connection's settings, a table's column types and the
  *     server's version cost no round trip of their own (one for the settings, one for all the types,
  *     none for the version): a table read on one connection costs ten round trips, COPY and COMMIT
- *     included, where it cost thirteen and one more per distinct column type.</li>
+ *     included, where it cost twelve and one more per distinct column type.</li>
  * <li>Per range: {@code COPY (SELECT "a", "b", ... FROM "schema"."table" [WHERE "wm" > CAST('last'
  *     AS type) [AND "wm" <= CAST('upTo' AS type)]] [AND ctid >= '(p,0)'::tid AND ctid < '(q,0)'::tid])
  *     TO STDOUT (FORMAT binary)}, each connection taking the next range. A reader thread per connection decodes
