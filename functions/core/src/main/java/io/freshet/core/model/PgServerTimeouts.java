@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * <p>A server, a database or a role may set {@code statement_timeout} or {@code transaction_timeout}
  * (PostgreSQL 17) to keep an application's queries short; applied to a large table's COPY, either
- * cancels it part way. Both are turned off ({@link #CLEAR}), as pg_dump and pg_restore turn them
+ * cancels it part way. Both are turned off ({@link #SESSION_START}), as pg_dump and pg_restore turn them
  * off, except a value the caller gave as a startup option (source {@code client}): the runner bounds
  * each statement by the attempt's time left that way.
  *
@@ -24,17 +24,15 @@ import java.time.Duration;
  */
 public final class PgServerTimeouts {
 
-    /** Settings to turn off (to 0), where they are on and not the caller's own. */
+    /** The server's statement and transaction timeouts to turn off (to 0), where they are on and not the caller's own. */
     private static final String CLEARED = "('statement_timeout', 0, true), ('transaction_timeout', 0, true)";
-
-    /** The server's statement and transaction timeouts off, unless the caller set them at startup. */
-    public static final String CLEAR = changed(CLEARED);
 
     /** How long the server waits for a silent client before it ends the session and frees its locks. */
     public static final Duration DEAD_CLIENT_AFTER = Duration.ofMinutes(2);
 
     /**
-     * Both, in one round trip and one statement: run once per session, before any long statement.
+     * The statement and transaction timeouts off and a dead client noticed ({@link #noticeDeadClient}),
+     * in one round trip and one statement: run once per session, before any long statement.
      * One statement, because each reads {@code pg_settings}, which builds a row for every setting
      * the server has (about 1 ms of the server's time a read, more as a session's first query).
      */

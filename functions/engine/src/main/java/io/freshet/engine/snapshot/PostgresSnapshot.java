@@ -232,7 +232,7 @@ public final class PostgresSnapshot {
             throw new SnapshotException(null, "cannot create the work directory " + workDir, e);
         }
         DuckDbStart duckStart = DuckDbStart.begin(workDir, settings);
-        WorkerConnections others = WorkerConnections.none(connection, settings);
+        WorkerConnections others = WorkerConnections.begin(connection, settings, 0);
         List<Connection> pg = new ArrayList<>();
         try {
             Connection leader = PgSession.open(connection, settings);
@@ -249,8 +249,7 @@ public final class PostgresSnapshot {
             plans = TablePlanner.reread(catalog, plans); // the first query of the transaction: fixes the snapshot
             List<List<TableRange>> ranges = planner.ranges(leader, plans);
             hooks.rangesPlanned(ranges);
-            int workers = Math.min(settings.parallelConnections(),
-                    Math.max(plans.size(), ranges.stream().mapToInt(List::size).max().orElse(1)));
+            int workers = planner.connections(plans.size(), ranges.stream().mapToInt(List::size).max().orElse(1));
             String id = workers > 1 ? PgSession.exportSnapshot(leader) : null;
             pg.addAll(others.take(workers - 1));
             for (Connection c : pg.subList(1, pg.size())) {

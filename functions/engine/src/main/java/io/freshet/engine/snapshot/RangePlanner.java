@@ -59,41 +59,67 @@ final class RangePlanner {
         return new RangePlanner(degree, minPagesPerRange, c.getMetaData().getDatabaseMajorVersion() >= 14);
     }
 
+    /** How a relation is shared out among the connections. */
+    private enum Sharing {
+        /** Read in one COPY: one connection, a view, a foreign table, or a server without TID range scans. */
+        WHOLE,
+        /** In runs of its heap's pages: a plain table or a materialized view. */
+        PAGES,
+        /** By its leaf partitions: a partitioned table. */
+        LEAVES
+    }
+
+    private Sharing sharing(PgCatalog.Relation relation) {
+        if (degree < 2 || !tidRangeScan) {
+            return Sharing.WHOLE;
+        }
+        return switch (relation.kind()) {
+            case 'p' -> Sharing.LEAVES;
+            case 'r', 'm' -> Sharing.PAGES;
+            default -> Sharing.WHOLE;
+        };
+    }
+
     /**
-     * The connections {@link #ranges} will likely want for {@code plans}, from the pages the
-     * catalog's statistics gave their relations when they were looked up, before the snapshot's
-     * locks ({@link PgCatalog.Relation}): as many as the most
-     * ranges of one table or the number of tables, at most {@code degree}. A partitioned table
-     * counts as many as its leaves could need, {@code degree}: its pages are its leaves'. The
-     * snapshot opens that many while it locks and plans ({@link WorkerConnections}).
+     * The connections worth reading {@code tables} tables on when the most ranges of one of them is
+     * {@code mostRanges}: one per range of the most split table or one per table, at most {@code degree}.
+     */
+    int connections(int tables, int mostRanges) {
+        return Math.min(degree, Math.max(tables, mostRanges));
+    }
+
+    /**
+     * The connections {@link #ranges} will likely want for {@code plans} ({@link #connections}),
+     * from the pages the catalog's statistics gave their relations when they were looked up, before
+     * the snapshot's locks ({@link PgCatalog.Relation}). A partitioned table counts as many as its
+     * leaves could need, {@code degree}: its pages are its leaves'. The snapshot opens that many
+     * while it locks and plans ({@link WorkerConnections}).
      */
     int expectedConnections(List<TablePlan> plans) {
         int most = 1;
         for (TablePlan plan : plans) {
             PgCatalog.Relation r = plan.relation();
-            int n = 1;
-            if (degree >= 2 && tidRangeScan && r.kind() == 'p') {
-                n = degree;
-            } else if (degree >= 2 && tidRangeScan && (r.kind() == 'r' || r.kind() == 'm')) {
-                n = split(r.heapPages(), r.toastPages(), degree * RUNS_PER_CONNECTION, minPagesPerRange).size();
-            }
+            int n = switch (sharing(r)) {
+                case WHOLE -> 1;
+                case PAGES -> split(r.heapPages(), r.toastPages(), degree * RUNS_PER_CONNECTION, minPagesPerRange).size();
+                case LEAVES -> degree;
+            };
             most = Math.max(most, n);
         }
-        return Math.min(degree, Math.max(plans.size(), most));
+        return connections(plans.size(), most);
     }
 
     /** The ranges of each plan, in the plans' order. */
     List<List<TableRange>> ranges(Connection c, List<TablePlan> plans) throws SQLException {
         List<List<TableRange>> out = new ArrayList<>();
         for (TablePlan plan : plans) {
-            char kind = plan.relation().kind();
-            if (degree >= 2 && kind == 'p' && tidRangeScan) {
-                out.add(leafRanges(c, plan.relation().oid()));
-            } else if (degree < 2 || !tidRangeScan || (kind != 'r' && kind != 'm')) {
-                out.add(List.of(TableRange.WHOLE));
-            } else {
-                Pages pages = pages(c, plan.relation().oid());
-                out.add(split(pages.heap(), pages.toast(), degree * RUNS_PER_CONNECTION, minPagesPerRange));
+            switch (sharing(plan.relation())) {
+                case WHOLE -> out.add(List.of(TableRange.WHOLE));
+                case LEAVES -> out.add(leafRanges(c, plan.relation().oid()));
+                case PAGES -> {
+                    Pages pages = pages(c, plan.relation().oid());
+                    out.add(split(pages.heap(), pages.toast(), degree * RUNS_PER_CONNECTION, minPagesPerRange));
+                }
             }
         }
         return out;

@@ -32,12 +32,7 @@ final class WorkerConnections implements AutoCloseable {
         this.opening = opening;
     }
 
-    /** None opened yet; {@link #take} opens what is asked for. */
-    static WorkerConnections none(PgConnectionInfo info, SnapshotSettings settings) {
-        return new WorkerConnections(info, settings, List.of());
-    }
-
-    /** Starts opening {@code count} connections (none for 0 or less). */
+    /** Starts opening {@code count} connections (none for 0 or less: {@link #take} then opens what is asked for). */
     static WorkerConnections begin(PgConnectionInfo info, SnapshotSettings settings, int count) {
         List<FutureTask<Connection>> opening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
