@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -101,32 +100,8 @@ class ParallelSnapshotTest {
 
         @Override
         public void snapshotTaken() {
-            backends = count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot' AND xact_start IS NOT NULL");
+            backends = SnapshotSessions.count(pg, SnapshotSessions.IN_A_TRANSACTION);
         }
-    }
-
-    private static int count(String sql) {
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * {@code sql}'s count once it is {@code expected}, or after 5 s whatever it is then. A backend
-     * leaves pg_stat_activity a moment after its client closed the connection (it exits on its own
-     * time), so a session closed just now may still be listed; one left open stays listed.
-     */
-    private static int settledCount(String sql, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int n = count(sql);
-        while (n != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            n = count(sql);
-        }
-        return n;
     }
 
     private static TableSnapshot snapshot(PostgresSnapshot.Hooks hooks, TableRequest request, Path dir, SnapshotSettings settings) {
@@ -280,7 +255,7 @@ class ParallelSnapshotTest {
                 () -> snapshot(new Watch(), TableRequest.full("public", "every_type", "raw.every_type"), dir(), cannotSpill));
 
         assertTrue(e.getMessage().startsWith("I/O"), e.getMessage());
-        assertEquals(0, settledCount("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot'", 0),
+        assertEquals(0, SnapshotSessions.settled(pg, SnapshotSessions.ALL, 0),
                 "the leader and the worker that imported the snapshot are closed");
     }
 

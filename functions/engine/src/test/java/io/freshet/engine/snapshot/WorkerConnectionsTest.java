@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,25 +111,7 @@ class WorkerConnectionsTest {
         }
     }
 
-    /**
-     * The snapshot's sessions once there are {@code expected}, or after 5 s whatever they are then: a
-     * backend leaves pg_stat_activity a moment after its client closed the connection.
-     */
-    private static int settledSessions(int expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int n = sessions();
-        while (n != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            n = sessions();
-        }
-        return n;
-    }
-
-    private static int sessions() throws SQLException {
-        try (Connection c = pg.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'freshet-snapshot'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+    private static int settledSessions(int expected) throws InterruptedException {
+        return SnapshotSessions.settled(pg, SnapshotSessions.ALL, expected);
     }
 }
