@@ -3,7 +3,6 @@ package io.freshet.state;
 import java.util.List;
 import java.util.Optional;
 
-import io.freshet.core.events.AssetEvent;
 import io.freshet.core.trigger.PendingEvent;
 
 /**
@@ -29,29 +28,6 @@ public interface ConsumerStates {
      * run consumed that event already, the backfill adopts that run instead of asking for another.
      */
     boolean addPending(String pipeline, String partition, PendingEvent e, List<String> unconsumed);
-
-    /** What {@link #addDelivered} did. */
-    enum Delivery {
-        /** Pending now, or pending already (a duplicate delivery: nothing added). */
-        ADDED,
-        /** A run of this consumer partition consumed the event already: nothing added. */
-        CONSUMED_ALREADY,
-        /**
-         * Nothing written: no event is recorded with this id in exactly this form. The caller reads
-         * the record to say why ({@code RecordedEvents}), or, finding an equal event stored in
-         * another form (written by an older version), adds it with {@link #addPending}.
-         */
-        NOT_AS_RECORDED
-    }
-
-    /**
-     * The trigger's one write for a delivered input event: {@link #addPending} in the same atomic
-     * write that checks the event is recorded exactly as delivered (its stored form), where a read
-     * and a write were two calls. The items it names are the event's own (written once more, by
-     * its producer's "announced" mark, as it announces) and this consumer's for the event: a
-     * collision is rare and the write is tried again.
-     */
-    Delivery addDelivered(String pipeline, String partition, AssetEvent delivered);
 
     /** The run of this consumer partition that consumed an event or request, if one did. */
     Optional<String> consumedBy(String pipeline, String partition, String eventId);

@@ -36,10 +36,11 @@ public interface Runs {
      * The trigger's one write when a delivered input event makes its consumer partition ready by
      * itself (with what was pending): {@link #tryCreate} for {@code consumed}, which holds
      * {@code delivered} though the event never joined the pending set, in the same transaction as
-     * the two checks {@link ConsumerStates#addDelivered} makes (the event not consumed yet: its
-     * marker is put only if absent; the event recorded exactly as delivered). Where the pending set
-     * took a transaction of its own before the run's, this is one write fewer for the common case
-     * (one event, one run). At most 48 events, so that the consumption fits in the transaction.
+     * the check {@link ConsumerStates#addPending} makes (the event not consumed yet: its marker is
+     * put only if absent). Where the pending set took a transaction of its own before the run's,
+     * this is one write fewer for the common case (one event, one run). At most 49 events, so that
+     * the consumption fits in the transaction. The caller has read the event's record and found it
+     * as delivered before it calls this ({@code RecordedEvents} in the trigger).
      */
     Delivered createOnDelivery(ConsumerView seen, String runId, List<PendingEvent> consumed, String reason, AssetEvent delivered);
 
@@ -61,13 +62,10 @@ public interface Runs {
         record ConsumedAlready() implements Delivered {
         }
 
-        /** No event is recorded with this id in exactly this form: as {@link ConsumerStates.Delivery#NOT_AS_RECORDED}. */
-        record NotAsRecorded() implements Delivered {
-        }
     }
 
-    /** The most events {@link #createOnDelivery} consumes: the run, the state, the event's check, two items per event. */
-    int MAX_CONSUMED_ON_DELIVERY = (MAX_TRANSACTION_ITEMS - 3) / 2;
+    /** The most events {@link #createOnDelivery} consumes: the run, the state, the event's marker, two items per other event, within a transaction's 100. */
+    int MAX_CONSUMED_ON_DELIVERY = (MAX_TRANSACTION_ITEMS - 1) / 2;
 
     Optional<Run> run(String runId);
 

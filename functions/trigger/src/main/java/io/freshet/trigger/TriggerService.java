@@ -21,7 +21,6 @@ import io.freshet.core.runs.Run;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.state.AtOnce;
-import io.freshet.state.ConsumerStates;
 import io.freshet.state.ScheduleState;
 import io.freshet.state.StateStore;
 import io.freshet.state.protocol.RunLauncher;
@@ -36,6 +35,10 @@ import io.freshet.state.protocol.RunLauncher;
  * partition is noted as having new input, which is where the tick looks.
  */
 public final class TriggerService {
+
+    /** The check of a delivery already made. */
+    private static final Runnable VERIFIED = () -> {
+    };
 
     private final Project project;
     private final StateStore store;
@@ -83,10 +86,10 @@ public final class TriggerService {
 
     /**
      * An input event for {@code consumer}; it must be recorded in the state table exactly as
-     * delivered (asset, partition, objects and every other field), or it is rejected. The check
-     * rides in the trigger's one write: the run's creation when the event makes its partition ready
-     * by itself ({@link #runOnDelivery}), else the pending set's ({@link ConsumerStates#addDelivered});
-     * only when it fails is the record read, to reject the delivery with the reason.
+     * delivered (asset, partition, objects and every other field), or it is rejected before anything
+     * is written ({@link RecordedEvents}). That read is made at once with the consumer partition's
+     * when the event may start a run by itself ({@link #runOnDelivery}): one round trip, and a read
+     * unit where a check in the run's transaction cost two write units.
      */
     public void onAssetUpdated(Pipeline consumer, AssetEvent e) {
         Optional<Input> input = consumer.input(e.asset());
@@ -94,34 +97,27 @@ public final class TriggerService {
             throw new MalformedEventException("'" + e.asset() + "' is not an input of '" + consumer.name() + "'");
         }
         boolean keyed = project.output(e.asset()).flatMap(Output::dynamicKey).isPresent();
-        if (keyed || !EventKeys.accepts(input.get(), e)) {
-            recorded.verify(e); // read: an event of a keyed output is added with its siblings, or ignored
+        boolean accepted = EventKeys.accepts(input.get(), e);
+        Runnable verify = () -> recorded.verify(e);
+        if (keyed || !accepted || !Readiness.isEventDriven(consumer)) {
+            verify.run(); // no partition read to make it beside: an event of a keyed output is added with its siblings, or ignored
+            verify = VERIFIED;
         }
-        if (!EventKeys.accepts(input.get(), e)) {
+        if (!accepted) {
             log.info("event of another key", Map.of("pipeline", consumer.name(), "asset", e.asset(), "eventId", e.eventId(),
                     "key", EventKeys.describe(e)));
             return;
         }
         List<AssetEvent> batch = keyed ? KeySiblings.of(store, input.get(), e) : List.of(e);
-        // Unkeyed (the common case): the recorded-event check rides in the trigger's write. An event
-        // already read (keyed), or stored in an older form, is added to the pending set the two-step way.
-        boolean twoStep = keyed;
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
-            RunLauncher.OnDelivery direct = twoStep ? RunLauncher.OnDelivery.TO_PENDING : runOnDelivery(consumer, partition, e);
+            RunLauncher.OnDelivery direct = keyed ? RunLauncher.OnDelivery.TO_PENDING : runOnDelivery(consumer, partition, e, verify);
+            verify = VERIFIED;
             if (direct.answered()) {
                 continue;
             }
-            twoStep |= direct == RunLauncher.OnDelivery.NOT_AS_RECORDED; // recorded in an older form: added the two-step way
             boolean added = false;
             for (AssetEvent b : batch) {
-                ConsumerStates.Delivery delivery = twoStep ? addVerified(consumer, partition, b)
-                        : store.consumers().addDelivered(consumer.name(), partition, b);
-                if (delivery == ConsumerStates.Delivery.NOT_AS_RECORDED) {
-                    recorded.verify(b); // rejects a forged or altered delivery, naming the difference
-                    twoStep = true;
-                    delivery = addVerified(consumer, partition, b);
-                }
-                boolean one = delivery == ConsumerStates.Delivery.ADDED;
+                boolean one = store.consumers().addPending(consumer.name(), partition, PendingEvent.of(b));
                 log.info(one ? "event pending" : "event already consumed", Map.of("pipeline", consumer.name(), "partition", partition,
                         "asset", b.asset(), "eventId", b.eventId()));
                 added |= one;
@@ -152,28 +148,17 @@ public final class TriggerService {
 
     /**
      * The common case in one write, for a pipeline that events start: a run that the event makes
-     * ready consumes it directly ({@link RunLauncher#onDelivery}). No dirty mark is written for it:
-     * while the run is active the tick finds its partition among the active runs, and a run that
-     * fails marks its partition when its end comes back here ({@link #handle}); a run that succeeds
-     * reflects the event. A delivery not as recorded is rejected here, naming the difference,
-     * unless it is recorded in an older form.
+     * ready consumes it directly ({@link RunLauncher#onDelivery}), once {@code verify} has found it
+     * as recorded. No dirty mark is written for it: while the run is active the tick finds its
+     * partition among the active runs, and a run that fails marks its partition when its end comes
+     * back here ({@link #handle}); a run that succeeds reflects the event.
      */
-    private RunLauncher.OnDelivery runOnDelivery(Pipeline consumer, String partition, AssetEvent e) {
-        if (!Readiness.isEventDriven(consumer)) {
-            return RunLauncher.OnDelivery.TO_PENDING; // the tick decides for it: the event only waits
-        }
-        RunLauncher.OnDelivery direct = launcher.onDelivery(consumer, partition, e);
+    private RunLauncher.OnDelivery runOnDelivery(Pipeline consumer, String partition, AssetEvent e, Runnable verify) {
+        RunLauncher.OnDelivery direct = launcher.onDelivery(consumer, partition, e, verify);
         if (direct == RunLauncher.OnDelivery.CONSUMED_ALREADY) {
             log.info("event already consumed", Map.of("pipeline", consumer.name(), "partition", partition, "asset", e.asset(), "eventId", e.eventId()));
-        } else if (direct == RunLauncher.OnDelivery.NOT_AS_RECORDED) {
-            recorded.verify(e);
         }
         return direct;
-    }
-
-    private ConsumerStates.Delivery addVerified(Pipeline consumer, String partition, AssetEvent e) {
-        boolean added = store.consumers().addPending(consumer.name(), partition, PendingEvent.of(e));
-        return added ? ConsumerStates.Delivery.ADDED : ConsumerStates.Delivery.CONSUMED_ALREADY;
     }
 
     /** Creates the consumer partition's next run if it is ready and no run is active. */

@@ -12,12 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.core.events.AssetEvent;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.state.ConsumerStates;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.StoreException;
-import io.freshet.state.json.AssetEventJson;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -39,8 +37,11 @@ final class DynamoConsumerStates implements ConsumerStates {
     /** How long a consumed marker rejects redeliveries of an event; EventBridge retries for at most 24 hours. */
     static final Duration CONSUMED_MARKER_TTL = Duration.ofDays(30);
 
-    /** A transaction holds 100 items: the pending put, the event's own check, and these. */
+    /** A transaction holds 100 items: the waiting marker, the pending put, and these. */
     private static final int MAX_UNCONSUMED_CHECKS = 98;
+
+    /** How often an addition is tried again when its transaction collided with another write of one of its items. */
+    private static final int CONFLICT_ATTEMPTS = 4;
 
     /** Set on the marker of an event that waits in the pending set; a marker without it (of any version) means consumed. */
     static final String WAITING = "waiting";
@@ -61,48 +62,22 @@ final class DynamoConsumerStates implements ConsumerStates {
         if (unconsumed.size() > MAX_UNCONSUMED_CHECKS) {
             throw new IllegalArgumentException("a transaction checks at most 98 other events, got " + unconsumed.size());
         }
-        Map<String, AttributeValue> item = pendingItem(pipeline, partition, e);
-        try {
-            List<TransactWriteItem> writes = new ArrayList<>();
-            writes.add(waitingMarker(pipeline, partition, e.eventId()));
-            writes.add(t.put(item, "attribute_not_exists(PK)"));
-            unconsumed.forEach(id -> writes.add(notConsumed(pipeline, partition, id)));
-            t.db().transactWriteItems(b -> b.transactItems(writes));
-            return true;
-        } catch (TransactionCanceledException ex) {
-            for (int i = 0; i < ex.cancellationReasons().size(); i++) {
-                if (i != 1 && Table.conditionFailed(ex, i)) {
-                    return false; // consumed already
-                }
-            }
-            if (Table.conditionFailed(ex, 1)) {
-                return true; // pending already: a duplicate delivery, nothing to add
-            }
-            throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
-        }
-    }
-
-    /** How often a delivery is tried again when its transaction collided with another write of one of its items. */
-    private static final int CONFLICT_ATTEMPTS = 4;
-
-    @Override
-    public Delivery addDelivered(String pipeline, String partition, AssetEvent delivered) {
-        PendingEvent e = PendingEvent.of(delivered);
-        List<TransactWriteItem> writes = List.of(waitingMarker(pipeline, partition, e.eventId()),
-                t.put(pendingItem(pipeline, partition, e), "attribute_not_exists(PK)"), recordedAs(delivered));
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(waitingMarker(pipeline, partition, e.eventId()));
+        writes.add(t.put(pendingItem(pipeline, partition, e), "attribute_not_exists(PK)"));
+        unconsumed.forEach(id -> writes.add(notConsumed(pipeline, partition, id)));
         for (int attempt = 1; ; attempt++) {
             try {
                 t.db().transactWriteItems(b -> b.transactItems(writes));
-                return Delivery.ADDED;
+                return true;
             } catch (TransactionCanceledException ex) {
-                if (Table.conditionFailed(ex, 2)) {
-                    return Delivery.NOT_AS_RECORDED;
-                }
-                if (Table.conditionFailed(ex, 0)) {
-                    return Delivery.CONSUMED_ALREADY;
+                for (int i = 0; i < ex.cancellationReasons().size(); i++) {
+                    if (i != 1 && Table.conditionFailed(ex, i)) {
+                        return false; // consumed already
+                    }
                 }
                 if (Table.conditionFailed(ex, 1)) {
-                    return Delivery.ADDED; // pending already: a duplicate delivery, nothing to add
+                    return true; // pending already: a duplicate delivery, nothing to add
                 }
                 if (!Table.conflicted(ex) || attempt == CONFLICT_ATTEMPTS) {
                     throw new StoreException("adding event " + e.eventId() + " to " + pipeline + "/" + partition + " failed: " + ex.getMessage(), ex);
@@ -110,14 +85,6 @@ final class DynamoConsumerStates implements ConsumerStates {
                 Table.backOff(attempt); // a run consuming, or a redelivery adding, the same event at this moment
             }
         }
-    }
-
-    /** The event's own item holds exactly this event: what the trigger believes of a delivery (see RecordedEvents). */
-    TransactWriteItem recordedAs(AssetEvent delivered) {
-        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(t.name())
-                .key(Items.key(StoreKeys.event(delivered.eventId()), "EV"))
-                .conditionExpression("#j = :j").expressionAttributeNames(Map.of("#j", "json"))
-                .expressionAttributeValues(Map.of(":j", Items.s(AssetEventJson.write(delivered)))).build()).build();
     }
 
     private static Map<String, AttributeValue> pendingItem(String pipeline, String partition, PendingEvent e) {

@@ -44,9 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 final class DynamoRuns implements Runs {
 
-    /** Where createOnDelivery puts the delivered event's conditional marker and its recorded-as check. */
+    /** Where createOnDelivery puts the delivered event's conditional marker. */
     private static final int DELIVERED_MARKER = 2;
-    private static final int DELIVERED_CHECK = 3;
 
     private final Table t;
     private final DynamoConsumerStates consumers;
@@ -90,9 +89,6 @@ final class DynamoRuns implements Runs {
         try {
             t.db().transactWriteItems(b -> b.transactItems(creation.writes()));
         } catch (TransactionCanceledException ex) {
-            if (Table.conditionFailed(ex, DELIVERED_CHECK)) {
-                return new Delivered.NotAsRecorded();
-            }
             if (dropConsumedElsewhere(seen, creation, ex)) {
                 return new Delivered.Contended();
             }
@@ -158,13 +154,13 @@ final class DynamoRuns implements Runs {
         // is the check that no run consumed it yet and that it does not wait in the pending set
         // either (DELIVERED_MARKER; a redelivery that found the partition held may have added it
         // after this evaluation read the partition, which does not change the state's version, but
-        // writes a waiting marker). Its record is checked as addDelivered does.
+        // writes a waiting marker). Its record was read and found as delivered before (RecordedEvents
+        // in the trigger): a read unit there instead of a check's two write units here.
         delivered.ifPresent(e -> {
             writes.add(TransactWriteItem.builder().put(Put.builder().tableName(t.name())
                     .item(DynamoConsumerStates.consumedMarker(t, seen.pipeline(), seen.partition(), e.eventId(), runId))
                     .conditionExpression("attribute_not_exists(PK)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
-            writes.add(consumers.recordedAs(e));
         });
         Map<Integer, PendingEvent> markers = new HashMap<>();
         if (consumeNow) {

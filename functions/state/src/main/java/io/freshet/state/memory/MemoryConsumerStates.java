@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.freshet.core.events.AssetEvent;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.state.ConsumerStates;
 import io.freshet.state.ConsumerView;
@@ -39,21 +38,6 @@ final class MemoryConsumerStates implements ConsumerStates {
             PendingEvent stored = new PendingEvent(e.eventId(), e.asset(), e.partition(), micros(e.time()));
             consumer(pipeline, partition).pending.putIfAbsent(pendingKey(e), stored); // present already: a duplicate delivery
             return true;
-        }
-    }
-
-    @Override
-    public Delivery addDelivered(String pipeline, String partition, AssetEvent delivered) {
-        synchronized (t) {
-            if (!t.recordedAs(delivered)) {
-                return Delivery.NOT_AS_RECORDED;
-            }
-            PendingEvent e = PendingEvent.of(delivered);
-            if (consumedOf(pipeline, partition).containsKey(e.eventId())) {
-                return Delivery.CONSUMED_ALREADY;
-            }
-            consumer(pipeline, partition).pending.putIfAbsent(pendingKey(e), new PendingEvent(e.eventId(), e.asset(), e.partition(), micros(e.time())));
-            return Delivery.ADDED;
         }
     }
 

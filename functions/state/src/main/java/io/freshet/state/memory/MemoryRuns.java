@@ -49,9 +49,6 @@ final class MemoryRuns implements Runs {
                     + MAX_CONSUMED_ON_DELIVERY + " in all, got " + consumed.size());
         }
         synchronized (t) {
-            if (!t.recordedAs(delivered)) {
-                return new Delivered.NotAsRecorded();
-            }
             if (t.consumedOf(seen.pipeline(), seen.partition()).containsKey(delivered.eventId())) {
                 return new Delivered.ConsumedAlready();
             }

@@ -85,12 +85,6 @@ final class Tables {
         return consumed.getOrDefault(key(pipeline, partition), Map.of());
     }
 
-    /** Whether an event is recorded in exactly this form: what the trigger believes of a delivery. */
-    boolean recordedAs(AssetEvent delivered) {
-        EventEntry recorded = events.get(delivered.eventId());
-        return recorded != null && recorded.event.equals(delivered);
-    }
-
     /** A recorded event; {@code runId} for a run's outputs. */
     static final class EventEntry {
         final AssetEvent event;

@@ -19,6 +19,7 @@ import io.freshet.core.runs.RunState;
 import io.freshet.core.trigger.PendingEvent;
 import io.freshet.core.trigger.Readiness;
 import io.freshet.core.trigger.Request;
+import io.freshet.state.AtOnce;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.Runs;
 import io.freshet.state.StateStore;
@@ -122,8 +123,6 @@ public final class RunLauncher {
         RUN_CREATED,
         /** A run of the consumer partition consumed it already: a redelivery. */
         CONSUMED_ALREADY,
-        /** Not recorded in exactly this form: the caller reads the record to say why, as for the pending set. */
-        NOT_AS_RECORDED,
         /** It does not start a run by itself now (a run holds the partition, a condition waits, a race): it joins the pending set. */
         TO_PENDING;
 
@@ -140,9 +139,13 @@ public final class RunLauncher {
      * pending set first. Everything else ({@link OnDelivery#TO_PENDING}) goes the way of the pending
      * set and {@link #evaluate}, which reads the partition again: what changed in between (a run
      * ended, another input arrived) is seen there.
+     *
+     * @param verify the check that {@code delivered} is recorded as delivered (a read of its record),
+     *               made at once with the partition's read: the event path waits for one round trip,
+     *               not two. What it throws is thrown before anything is written.
      */
-    public OnDelivery onDelivery(Pipeline consumer, String partition, AssetEvent delivered) {
-        ConsumerView view = store.consumers().view(consumer.name(), partition);
+    public OnDelivery onDelivery(Pipeline consumer, String partition, AssetEvent delivered, Runnable verify) {
+        ConsumerView view = AtOnce.get(verify, () -> store.consumers().view(consumer.name(), partition));
         boolean waitsAlready = view.pending().stream().anyMatch(p -> p.eventId().equals(delivered.eventId()));
         if (view.activeRun().isPresent() || view.consumptionUnfinished() || waitsAlready) {
             return OnDelivery.TO_PENDING;
@@ -162,7 +165,6 @@ public final class RunLauncher {
                 yield OnDelivery.RUN_CREATED;
             }
             case Runs.Delivered.ConsumedAlready already -> OnDelivery.CONSUMED_ALREADY;
-            case Runs.Delivered.NotAsRecorded notAsRecorded -> OnDelivery.NOT_AS_RECORDED;
             case Runs.Delivered.Contended contended -> OnDelivery.TO_PENDING;
         };
     }
