@@ -45,8 +45,19 @@ final class CrashInterceptor implements ExecutionInterceptor {
     static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem",
             "PutObject", "CompleteMultipartUpload", "CopyObject", "DeleteObject", "DeleteObjects", "PutEvents");
 
-    /** A crash point: the {@code write}-th write (from 1) of the first invocation of {@code function} with {@code signature}. */
-    record Point(String function, String signature, int write, String name) {
+    /**
+     * A crash point: the {@code write}-th write (from 1) of the first invocation of {@code function}
+     * with {@code signature}. A point found by the sweep is also the {@code occurrence}-th write of
+     * its {@code name} in the invocation, which is what a crash is planned on: two writes a function
+     * makes at once ({@code AtOnce}) may end in either order, so only the writes after them keep
+     * their numbers from one run to the next. A point a scenario names by hand (occurrence 0) is
+     * matched on its number.
+     */
+    record Point(String function, String signature, int write, String name, int occurrence) {
+        Point(String function, String signature, int write, String name) {
+            this(function, signature, write, name, 0);
+        }
+
         @Override
         public String toString() {
             return function + " [" + signature + "] after write " + write + ": " + name;
@@ -63,8 +74,9 @@ final class CrashInterceptor implements ExecutionInterceptor {
     private static final class Invocation {
         final String function;
         final String signature;
+        /** Written by the invocation's thread and the virtual threads it starts (AtOnce): kept under the invocation's lock. */
         final List<String> writes = new ArrayList<>();
-        boolean dead;
+        volatile boolean dead;
 
         Invocation(String function, String signature) {
             this.function = function;
@@ -73,6 +85,13 @@ final class CrashInterceptor implements ExecutionInterceptor {
     }
 
     private final ThreadLocal<Invocation> current = new ThreadLocal<>();
+    /**
+     * The same, as the virtual threads an invocation starts see it: a function makes independent
+     * writes at once on virtual threads of its own ({@code AtOnce}), which are new for each task and
+     * inherit it from the thread that starts them. A platform thread may belong to a pool that
+     * outlives the invocation that started it, so it never takes an invocation by inheritance.
+     */
+    private final InheritableThreadLocal<Invocation> inherited = new InheritableThreadLocal<>();
     /** The writes of the first invocation of each (function, signature) since the last {@link #reset}. */
     private final Map<String, List<Point>> firsts = new LinkedHashMap<>();
     private volatile Point plan;
@@ -83,8 +102,10 @@ final class CrashInterceptor implements ExecutionInterceptor {
     /** Runs one invocation of {@code function}; nested invocations (a synchronous delivery) get their own. */
     <T> T invoke(String function, String signature, Supplier<T> body) {
         Invocation outer = current.get();
+        Invocation outerInherited = inherited.get();
         Invocation inv = new Invocation(function, signature);
         current.set(inv);
+        inherited.set(inv);
         try {
             return body.get();
         } finally {
@@ -92,6 +113,7 @@ final class CrashInterceptor implements ExecutionInterceptor {
                 firsts.putIfAbsent(function + " [" + signature + "]", pointsOf(inv));
             }
             current.set(outer);
+            inherited.set(outerInherited);
         }
     }
 
@@ -131,15 +153,36 @@ final class CrashInterceptor implements ExecutionInterceptor {
 
     private static List<Point> pointsOf(Invocation inv) {
         List<Point> out = new ArrayList<>();
-        for (int i = 0; i < inv.writes.size(); i++) {
-            out.add(new Point(inv.function, inv.signature, i + 1, inv.writes.get(i)));
+        synchronized (inv) {
+            for (int i = 0; i < inv.writes.size(); i++) {
+                String name = inv.writes.get(i);
+                out.add(new Point(inv.function, inv.signature, i + 1, name, occurrences(inv.writes.subList(0, i + 1), name)));
+            }
         }
         return out;
     }
 
+    private static int occurrences(List<String> writes, String name) {
+        return (int) writes.stream().filter(name::equals).count();
+    }
+
+    /** The invocation whose call this is: its own thread's, or the one a virtual thread it started inherited. */
+    private Invocation invocation() {
+        Invocation inv = current.get();
+        return inv != null || !Thread.currentThread().isVirtual() ? inv : inherited.get();
+    }
+
+    /** Whether the write just counted, the {@code count}-th of the invocation and the {@code occurrence}-th of its name, is {@code p}. */
+    private static boolean at(Point p, Invocation inv, int count, String name, int occurrence) {
+        if (!p.function().equals(inv.function) || !p.signature().equals(inv.signature)) {
+            return false;
+        }
+        return p.occurrence() > 0 ? p.name().equals(name) && p.occurrence() == occurrence : p.write() == count;
+    }
+
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        Invocation inv = current.get();
+        Invocation inv = invocation();
         if (inv != null && inv.dead) {
             throw new Crashed(inv.function + " is dead: no " + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " after its crash");
         }
@@ -147,20 +190,27 @@ final class CrashInterceptor implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        Invocation inv = current.get();
+        Invocation inv = invocation();
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         if (inv == null || !WRITES.contains(operation)) {
             return;
         }
-        inv.writes.add(describe(operation, context.request()));
+        String name = describe(operation, context.request());
+        int count;
+        int occurrence;
+        synchronized (inv) {
+            inv.writes.add(name);
+            count = inv.writes.size();
+            occurrence = occurrences(inv.writes, name);
+        }
         for (Point a : arranged) {
-            if (a.function().equals(inv.function) && a.signature().equals(inv.signature) && a.write() == inv.writes.size() && arranged.remove(a)) {
+            if (at(a, inv, count, name, occurrence) && arranged.remove(a)) {
                 inv.dead = true;
                 throw new Crashed("killed (arranged) " + a);
             }
         }
         Point p = plan;
-        if (p != null && fired == null && p.function().equals(inv.function) && p.signature().equals(inv.signature) && p.write() == inv.writes.size()) {
+        if (p != null && fired == null && at(p, inv, count, name, occurrence)) {
             synchronized (this) {
                 if (fired != null) {
                     return;
@@ -233,6 +283,7 @@ final class CrashInterceptor implements ExecutionInterceptor {
     }
 
     private static String generalize(String key) {
-        return key.replaceAll("date=\\d{4}-\\d{2}-\\d{2}", "date=…").replaceAll("run=[^/]+", "run=…").replaceAll("attempt=\\d+", "attempt=…");
+        return key.replaceAll("date=\\d{4}-\\d{2}-\\d{2}", "date=…").replaceAll("run=[^/]+", "run=…").replaceAll("attempt=\\d+", "attempt=…")
+                .replaceAll("run-[0-9a-f]{8,}-", "run-…-"); // a run's id differs from day to day: the write's kind is the same
     }
 }

@@ -12,10 +12,10 @@ import io.freshet.core.events.AssetEvent;
 public interface EventLog {
 
     /**
-     * Records an asset event once: the event and its place in the asset's history (atomically),
-     * then its follow-ups ({@link #applyFollowUps}). A second call with the same event id records
-     * nothing, but re-applies the follow-ups of the recorded event: a process that died right after
-     * recording left them undone, and its retry lands here.
+     * Records an asset event once: the event, then its place in the asset's history and its
+     * follow-ups ({@link #applyFollowUps}). A second call with the same event id records nothing,
+     * but writes the recorded event's place in the history and its follow-ups again: a process that
+     * died right after recording left them undone, and its retry lands here.
      */
     Recorded record(AssetEvent e);
 
@@ -39,10 +39,11 @@ public interface EventLog {
     void applyFollowUps(AssetEvent e);
 
     /**
-     * Records an S3 change in its partition's history only: it becomes part of what the partition
-     * holds (see {@link io.freshet.core.events.PartitionContent}) without being announced or
-     * moving the partition's state, as the data files of a source that completes with a marker
-     * ({@code complete_when}) until the marker arrives. Idempotent.
+     * Puts an event in its partition's history only: it becomes part of what the partition holds
+     * (see {@link io.freshet.core.events.PartitionContent}) without being announced or moving the
+     * partition's state, as the data files of a source that completes with a marker
+     * ({@code complete_when}) until the marker arrives; and a recorded event's place, which
+     * {@link #record} writes after the event. Idempotent.
      */
     void recordInHistory(AssetEvent e);
 
@@ -66,14 +67,15 @@ public interface EventLog {
     }
 
     /**
-     * Whether a recorded event was left unannounced by a recorder that died; if so its follow-ups
-     * are applied again (the crash may have cut them short too; they move forward only) and the
-     * caller announces it. An event not recorded counts as announced: nothing to finish.
+     * Whether a recorded event was left unannounced by a recorder that died; if so its place in the
+     * history and its follow-ups are written again (the crash may have cut them short too; the one
+     * is idempotent, the others move forward only) and the caller announces it. An event not
+     * recorded counts as announced: nothing to finish.
      */
     default boolean finishUnannounced(AssetEvent recorded) {
         boolean announced = stored(recorded.eventId()).map(StoredEvent::announced).orElse(true);
         if (!announced) {
-            applyFollowUps(recorded);
+            AtOnce.both(() -> recordInHistory(recorded), () -> applyFollowUps(recorded));
         }
         return !announced;
     }

@@ -20,8 +20,8 @@ import io.freshet.state.json.AssetEventJson;
 import io.freshet.state.StoredEvent;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The event log's items: {@code EV#{eventId}/EV} (the event, once), its history item
@@ -58,21 +58,33 @@ final class DynamoEventLog implements EventLog {
         return record(e, true);
     }
 
+    /**
+     * The event's own item, put once (a conditional put: one write unit), then its place in its
+     * partition's history, the partition's state and NEWEST, at once (three independent items, each
+     * idempotent). The history item used to share a transaction with the event's: two items at twice
+     * the price, 4 write units where these are 2. A recorder that dies between the two steps leaves
+     * the rest to its retry, which finds the event recorded and writes them from the recorded copy,
+     * as it always did for the partition's state; no one announces the event before they are written.
+     */
     private Recorded record(AssetEvent e, boolean announcing) {
         String json = AssetEventJson.write(e);
         try {
-            t.db().transactWriteItems(b -> b.transactItems(eventItem(e, json, null, announcing), historyItem(e, json)));
-        } catch (TransactionCanceledException ex) {
-            if (Table.conditionFailed(ex, 0)) {
-                Map<String, AttributeValue> existing = t.get(StoreKeys.event(e.eventId()), "EV")
-                        .orElseThrow(() -> new StoreException("event " + e.eventId() + " of " + e.asset() + " was recorded and is gone", ex));
-                applyFollowUps(event(existing)); // the follow-ups of the recorded event, not of this delivery's copy
-                return new Recorded(false, flag(existing, "announced"), flag(existing, ANNOUNCING));
-            }
-            throw new StoreException("recording event " + e.eventId() + " of " + e.asset() + " failed: " + ex.getMessage(), ex);
+            t.db().putItem(b -> b.tableName(t.name()).item(eventItemOf(e, json, null, announcing)).conditionExpression("attribute_not_exists(PK)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+        } catch (ConditionalCheckFailedException recordedBefore) {
+            Map<String, AttributeValue> existing = recordedBefore.hasItem() ? recordedBefore.item()
+                    : t.get(StoreKeys.event(e.eventId()), "EV")
+                            .orElseThrow(() -> new StoreException("event " + e.eventId() + " of " + e.asset() + " was recorded and is gone", recordedBefore));
+            placeAndFollowUp(event(existing)); // the recorded event's, not this delivery's copy
+            return new Recorded(false, flag(existing, "announced"), flag(existing, ANNOUNCING));
         }
-        applyFollowUps(e);
+        placeAndFollowUp(e);
         return new Recorded(true, announcing, announcing);
+    }
+
+    /** A recorded event's place in its partition's history and its follow-ups, written at once. */
+    private void placeAndFollowUp(AssetEvent e) {
+        AtOnce.both(() -> recordInHistory(e), () -> applyFollowUps(e));
     }
 
     private static boolean flag(Map<String, AttributeValue> item, String name) {
@@ -81,11 +93,11 @@ final class DynamoEventLog implements EventLog {
 
     /** The event's own item, put once; a run's outputs name their run. */
     TransactWriteItem eventItem(AssetEvent e, String json, String runId) {
-        return eventItem(e, json, runId, false);
+        return t.put(eventItemOf(e, json, runId, false), "attribute_not_exists(PK)");
     }
 
     /** {@code announcing}: recorded by {@link #recordAnnouncing}, stored as announced from the start. */
-    private TransactWriteItem eventItem(AssetEvent e, String json, String runId, boolean announcing) {
+    private static Map<String, AttributeValue> eventItemOf(AssetEvent e, String json, String runId, boolean announcing) {
         Items item = Items.of(PK, StoreKeys.event(e.eventId()), SK, "EV")
                 .s("asset", e.asset()).s("partition", e.partition()).s("time", sortable(e.time()))
                 .s("json", json).bool("announced", announcing);
@@ -95,13 +107,17 @@ final class DynamoEventLog implements EventLog {
         if (runId != null) {
             item.s("runId", runId);
         }
-        return t.put(item.build(), "attribute_not_exists(PK)");
+        return item.build();
     }
 
     /** The event's place in its partition's history. */
     TransactWriteItem historyItem(AssetEvent e, String json) {
-        return t.put(Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.history(e.partition(), sortable(e.time()), e.eventId()))
-                .s("eventId", e.eventId()).s("json", json).build(), null);
+        return t.put(historyItemOf(e, json), null);
+    }
+
+    private static Map<String, AttributeValue> historyItemOf(AssetEvent e, String json) {
+        return Items.of(PK, StoreKeys.asset(e.asset()), SK, StoreKeys.history(e.partition(), sortable(e.time()), e.eventId()))
+                .s("eventId", e.eventId()).s("json", json).build();
     }
 
     @Override
@@ -140,10 +156,8 @@ final class DynamoEventLog implements EventLog {
 
     @Override
     public void recordInHistory(AssetEvent e) {
-        String json = AssetEventJson.write(e);
-        t.db().putItem(b -> b.tableName(t.name()).item(Items.of(PK, StoreKeys.asset(e.asset()),
-                        SK, StoreKeys.history(e.partition(), sortable(e.time()), e.eventId()))
-                .s("eventId", e.eventId()).s("json", json).build()));
+        Map<String, AttributeValue> item = historyItemOf(e, AssetEventJson.write(e));
+        t.db().putItem(b -> b.tableName(t.name()).item(item));
     }
 
     @Override
