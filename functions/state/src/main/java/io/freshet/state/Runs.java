@@ -61,7 +61,6 @@ public interface Runs {
         /** A run of this consumer partition consumed the event already (a redelivery). */
         record ConsumedAlready() implements Delivered {
         }
-
     }
 
     /** The most events {@link #createOnDelivery} consumes: the run, the state, the event's marker, two items per other event, within a transaction's 100. */

@@ -98,9 +98,13 @@ public final class TriggerService {
         }
         boolean keyed = project.output(e.asset()).flatMap(Output::dynamicKey).isPresent();
         boolean accepted = EventKeys.accepts(input.get(), e);
+        // Only an event that may start a run by itself reads its consumer partition first, and its
+        // record beside; a pipeline the tick starts only collects events, an event of a keyed output
+        // is added with its siblings, an event of another key is ignored: each is checked first.
+        boolean direct = accepted && !keyed && Readiness.isEventDriven(consumer);
         Runnable verify = () -> recorded.verify(e);
-        if (keyed || !accepted || !Readiness.isEventDriven(consumer)) {
-            verify.run(); // no partition read to make it beside: an event of a keyed output is added with its siblings, or ignored
+        if (!direct) {
+            verify.run();
             verify = VERIFIED;
         }
         if (!accepted) {
@@ -110,9 +114,9 @@ public final class TriggerService {
         }
         List<AssetEvent> batch = keyed ? KeySiblings.of(store, input.get(), e) : List.of(e);
         for (String partition : Readiness.consumerPartitions(consumer, input.get(), e.partition(), e.time())) {
-            RunLauncher.OnDelivery direct = keyed ? RunLauncher.OnDelivery.TO_PENDING : runOnDelivery(consumer, partition, e, verify);
+            RunLauncher.OnDelivery delivered = direct ? runOnDelivery(consumer, partition, e, verify) : RunLauncher.OnDelivery.TO_PENDING;
             verify = VERIFIED;
-            if (direct.answered()) {
+            if (delivered.answered()) {
                 continue;
             }
             boolean added = false;

@@ -30,6 +30,7 @@ import io.freshet.core.load.ProjectLoader;
 import io.freshet.core.model.Pipeline;
 import io.freshet.core.runs.Run;
 import io.freshet.core.runs.RunState;
+import io.freshet.core.trigger.Request;
 import io.freshet.state.ConsumerView;
 import io.freshet.state.DirtyPartition;
 import io.freshet.state.StateStore;
@@ -109,6 +110,29 @@ class RunOnDeliveryTest {
         assertEquals(List.of("Run Requested"), announced);
         assertEquals(List.of(), dirty(), "no mark: the tick finds the partition among the active runs");
         assertEquals(List.of(DAY), store.runs().active().stream().filter(r -> r.pipeline().equals(CORE_TRIPS.name())).map(Run::partition).toList());
+    }
+
+    /**
+     * A pipeline the tick starts (daily_ridership: a freshness policy, no trigger) only collects its
+     * events, even when a request already waits in the partition that would let a run start: the
+     * tick decides when, and the partition is marked for it.
+     */
+    @Test
+    void anEventOfAPipelineTheTickStartsOnlyWaitsEvenBesideARequest() {
+        Pipeline dailyRidership = METRO.pipeline("daily_ridership").orElseThrow();
+        Request tick = Request.tick(dailyRidership.name(), Instant.parse(DAY + "T07:00:00Z"));
+        assertTrue(store.consumers().addPending(dailyRidership.name(), DAY, tick.asPending()));
+        AssetEvent trips = recorded(new AssetEvent("ev-trips", "core.trips", DAY, Instant.parse(DAY + "T08:00:00Z"),
+                new Producer(Producer.Kind.RUN, "run-1"), "v-trips", Optional.empty(), List.of(), Map.of()));
+
+        trigger.onAssetUpdated(dailyRidership, trips);
+
+        ConsumerView view = store.consumers().view(dailyRidership.name(), DAY);
+        assertEquals(Optional.empty(), view.activeRun(), "no run on delivery: the tick starts this pipeline");
+        assertEquals(List.of(), store.runs().of(dailyRidership.name()));
+        assertEquals(2, view.pending().size(), "the request and the event wait: " + view.pending());
+        assertEquals(List.of(DAY), store.schedule().dirtyPartitions(dailyRidership.name()).stream().map(DirtyPartition::partition).toList());
+        assertEquals(List.of(), announced);
     }
 
     @Test
