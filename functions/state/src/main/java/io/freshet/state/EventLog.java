@@ -75,9 +75,18 @@ public interface EventLog {
     default boolean finishUnannounced(AssetEvent recorded) {
         boolean announced = stored(recorded.eventId()).map(StoredEvent::announced).orElse(true);
         if (!announced) {
-            AtOnce.both(() -> recordInHistory(recorded), () -> applyFollowUps(recorded));
+            placeAndFollowUp(recorded);
         }
         return !announced;
+    }
+
+    /**
+     * A recorded event's place in its partition's history ({@link #recordInHistory}) and its
+     * follow-ups ({@link #applyFollowUps}), written at once: what recording writes after the event
+     * itself, and what a retry writes again. Both are safe to repeat.
+     */
+    default void placeAndFollowUp(AssetEvent recorded) {
+        AtOnce.both(() -> recordInHistory(recorded), () -> applyFollowUps(recorded));
     }
 
     /** The events of an asset's partition, oldest first. */

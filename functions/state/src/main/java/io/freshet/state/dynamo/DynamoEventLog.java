@@ -82,11 +82,6 @@ final class DynamoEventLog implements EventLog {
         return new Recorded(true, announcing, announcing);
     }
 
-    /** A recorded event's place in its partition's history and its follow-ups, written at once. */
-    private void placeAndFollowUp(AssetEvent e) {
-        AtOnce.both(() -> recordInHistory(e), () -> applyFollowUps(e));
-    }
-
     private static boolean flag(Map<String, AttributeValue> item, String name) {
         return item.containsKey(name) && item.get(name).bool();
     }
