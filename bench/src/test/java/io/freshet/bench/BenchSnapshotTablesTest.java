@@ -203,6 +203,28 @@ class BenchSnapshotTablesTest {
         assertTrue(out.contains("Freshet refused 1 of 2 tables: a_grid"), out);
     }
 
+    /**
+     * A column of a type PostgreSQL cannot send in binary (aclitem) made the limit's binary COPY
+     * fail and ended the benchmark with a stack trace; the limit now casts such columns to text, as
+     * Freshet does, and the table is measured.
+     */
+    @Test
+    void aTypeWithoutBinaryOutputIsMeasuredToo(@TempDir Path dir) throws Exception {
+        Path sql = dir.resolve("grants.sql");
+        Files.writeString(sql, """
+                CREATE TABLE grants (id bigint PRIMARY KEY, acl aclitem[], who name);
+                INSERT INTO grants SELECT g, ARRAY['postgres=r/postgres'::aclitem], 'u' || g FROM generate_series(1, 3000) g;
+                """);
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setOut(new PrintWriter(printed, true));
+        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
+        String out = printed.toString();
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("table grants       3,000 rows"), out);
+        assertEquals(1, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
+    }
+
     /** A user's own server (--url): the named tables, in any schema, are measured where they are, and nothing is created there. */
     @Test
     void tablesOfAUsersServerAreMeasuredWhereTheyAre() throws Exception {

@@ -5,10 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads columns and their types from PostgreSQL's catalog ({@code pg_attribute}, {@code pg_type},
@@ -114,6 +116,37 @@ final class PgCatalog {
                 return Optional.of(new Relation(Long.parseLong(rs.getString(1)), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4)));
             }
         }
+    }
+
+    /**
+     * The relation's columns that PostgreSQL cannot send in binary: a type without a send function
+     * ({@code aclitem}, some extensions' types), at any depth (a domain over it, an array, range,
+     * multirange or composite of it). A binary COPY of such a column fails ("no binary output
+     * function available"); a snapshot casts every type it does not decode to text anyway, but the
+     * limit {@code bench snapshot} measures selects the columns as stored, and must cast these.
+     */
+    Set<String> columnsWithoutBinaryOutput(Relation relation) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("WITH RECURSIVE parts(col, typ) AS ("
+                + " SELECT a.attname::text, a.atttypid FROM pg_catalog.pg_attribute a"
+                + " WHERE a.attrelid = CAST(? AS oid) AND a.attnum > 0 AND NOT a.attisdropped"
+                + " UNION"
+                + " SELECT p.col, sub.typ FROM parts p JOIN pg_catalog.pg_type t ON t.oid = p.typ"
+                + " CROSS JOIN LATERAL unnest(ARRAY[t.typelem, t.typbasetype,"
+                + " COALESCE((SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid), 0),"
+                + " COALESCE((SELECT r.rngtypid FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid), 0)]"
+                + " || ARRAY(SELECT f.atttypid FROM pg_catalog.pg_attribute f"
+                + " WHERE t.typtype = 'c' AND f.attrelid = t.typrelid AND f.attnum > 0 AND NOT f.attisdropped)) AS sub(typ)"
+                + " WHERE sub.typ <> 0)"
+                + " SELECT DISTINCT p.col FROM parts p JOIN pg_catalog.pg_type t ON t.oid = p.typ WHERE t.typsend::oid = 0")) {
+            ps.setString(1, Long.toString(relation.oid()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     /** Whether the schema exists, to tell "no such schema" from "no such table". */

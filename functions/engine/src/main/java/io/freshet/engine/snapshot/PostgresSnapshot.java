@@ -192,15 +192,17 @@ public final class PostgresSnapshot {
      * The binary COPYs that a snapshot of {@code schema.table} on {@code connections} connections
      * splits the table into, which that many connections share out, each taking the next as it
      * finishes one (one for a small table, a view or a foreign table; runs of pages for a plain one;
-     * its leaves' groups for a partitioned one), each selecting the columns as stored: the rows
-     * Freshet reads, in the same ranges, as PostgreSQL alone emits them. The limit that
+     * its leaves' groups for a partitioned one), each selecting the columns as stored (those
+     * PostgreSQL cannot send in binary, such as {@code aclitem}, cast to text): the rows Freshet
+     * reads, in the same ranges, as PostgreSQL alone emits them. The limit that
      * {@code bench snapshot} measures Freshet against. Run it in the transaction whose snapshot the
      * copies will share: the pages are counted now.
      */
     public static List<String> limitCopies(Connection c, String schema, String table, int connections) throws SQLException {
         List<TablePlan> plans = TablePlanner.preflight(new PgCatalog(c), c, List.of(TableRequest.full(schema, table, "limit")), Path.of("limit"));
         List<TableRange> ranges = RangePlanner.of(c, connections, RangePlanner.MIN_PAGES_PER_RANGE).ranges(c, plans).get(0);
-        return ranges.stream().map(r -> TablePlanner.storedCopySql(plans.get(0), r)).toList();
+        Set<String> textOnly = new PgCatalog(c).columnsWithoutBinaryOutput(plans.get(0).relation());
+        return ranges.stream().map(r -> TablePlanner.storedCopySql(plans.get(0), r, textOnly)).toList();
     }
 
     /**

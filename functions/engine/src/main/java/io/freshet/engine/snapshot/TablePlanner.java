@@ -164,15 +164,20 @@ final class TablePlanner {
      * (a partition attached from a table of another column order has its own attribute numbers).
      */
     static String copySql(TablePlan plan, TableRange range) {
-        return copySql(plan, range, false);
+        return copySql(plan, range, Optional.empty());
     }
 
-    /** As {@link #copySql(TablePlan, TableRange)}, the columns as stored (no casts to text): what PostgreSQL alone emits for the same rows. */
-    static String storedCopySql(TablePlan plan, TableRange range) {
-        return copySql(plan, range, true);
+    /**
+     * As {@link #copySql(TablePlan, TableRange)}, the columns as stored (no casts to text): what
+     * PostgreSQL alone emits for the same rows; except the columns it cannot send in binary
+     * ({@code textOnly}), cast to text as any binary reader must.
+     */
+    static String storedCopySql(TablePlan plan, TableRange range, Set<String> textOnly) {
+        return copySql(plan, range, Optional.of(textOnly));
     }
 
-    private static String copySql(TablePlan plan, TableRange range, boolean stored) {
+    /** {@code stored}: the columns as stored (but those named, cast to text), else as Freshet decodes them. */
+    private static String copySql(TablePlan plan, TableRange range, Optional<Set<String>> stored) {
         if (range.leaves().isEmpty()) {
             return "COPY (" + select(plan, plan.from(), range, stored) + ") TO STDOUT (FORMAT binary)";
         }
@@ -183,14 +188,21 @@ final class TablePlanner {
         return "COPY (" + String.join(" UNION ALL ", selects) + ") TO STDOUT (FORMAT binary)";
     }
 
-    private static String select(TablePlan plan, String from, TableRange range, boolean stored) {
+    private static String select(TablePlan plan, String from, TableRange range, Optional<Set<String>> stored) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<PgColumn> columns = plan.columns();
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
                 sql.append(", ");
             }
-            sql.append(stored ? Sql.quoteIdent(columns.get(i).name()) : columns.get(i).selectExpression());
+            String name = columns.get(i).name();
+            if (stored.isEmpty()) {
+                sql.append(columns.get(i).selectExpression());
+            } else if (stored.get().contains(name)) {
+                sql.append("CAST(").append(Sql.quoteIdent(name)).append(" AS text)");
+            } else {
+                sql.append(Sql.quoteIdent(name));
+            }
         }
         sql.append(" FROM ").append(from);
         List<String> where = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.freshet.engine.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -64,6 +65,29 @@ class LimitCopiesTest {
         assertFalse(two.toString().contains("CAST"), "the columns as stored, where Freshet casts a point to text: " + two);
         assertEquals(200000, rows(two));
         assertEquals(List.of("COPY (SELECT \"id\", \"p\", \"note\" FROM \"public\".\"big\") TO STDOUT (FORMAT binary)"), copies("big", 1));
+    }
+
+    /**
+     * A type without a binary send function fails a binary COPY of the column as stored ("no binary
+     * output function available for type aclitem"), whether it is the column's type or inside it: the
+     * limit casts exactly those columns to text, as any binary reader must, and leaves the rest as stored.
+     */
+    @Test
+    void columnsPostgresCannotSendInBinaryAreCastToTextAndOnlyThey() throws Exception {
+        DB.pg().execute("CREATE DOMAIN acl_d AS aclitem; CREATE TYPE with_acl AS (n int, a aclitem); "
+                + "CREATE TABLE perms (id bigint, a aclitem, a_list aclitem[], a_dom acl_d, a_rec with_acl, p point, tags text[]); "
+                + "INSERT INTO perms SELECT g, 'postgres=r/postgres', ARRAY['postgres=rw/postgres'::aclitem], 'postgres=w/postgres', "
+                + "ROW(g, 'postgres=r/postgres'::aclitem)::with_acl, point(g, g), ARRAY['x'] FROM generate_series(1, 50) g");
+        List<String> one = copies("perms", 1);
+        assertEquals(List.of("COPY (SELECT \"id\", CAST(\"a\" AS text), CAST(\"a_list\" AS text), CAST(\"a_dom\" AS text), "
+                + "CAST(\"a_rec\" AS text), \"p\", \"tags\" FROM \"public\".\"perms\") TO STDOUT (FORMAT binary)"), one);
+        assertEquals(50, rows(one));
+        try (Connection c = DB.pg().connect()) {
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            SQLException stored = assertThrows(SQLException.class,
+                    () -> copy.copyOut("COPY (SELECT a FROM perms) TO STDOUT (FORMAT binary)", OutputStream.nullOutputStream()));
+            assertTrue(stored.getMessage().contains("no binary output function"), "why the cast is needed: " + stored.getMessage());
+        }
     }
 
     /**
