@@ -25,9 +25,16 @@ final class PgCatalog {
      * VACUUM or ANALYZE; 0 for a relation without storage or never analysed): a first estimate of
      * the connections worth reading it on, made before it is locked. Not {@code pg_relation_size},
      * which locks the relation: behind a migration's exclusive lock the lookup would wait for it,
-     * and time out without naming the table.
+     * and time out without naming the table. {@code inherited}: a plain table with (or that once
+     * had) inheritance children ({@code relhassubclass}), whose rows a read of it includes.
      */
-    record Relation(long oid, char kind, long heapPages, long toastPages) {
+    record Relation(long oid, char kind, long heapPages, long toastPages, boolean inherited) {
+
+        /** A relation without inheritance children. */
+        Relation(long oid, char kind, long heapPages, long toastPages) {
+            this(oid, kind, heapPages, toastPages, false);
+        }
+
         boolean readable() {
             return switch (kind) {
                 case 'r', 'p', 'v', 'm', 'f' -> true;
@@ -104,7 +111,8 @@ final class PgCatalog {
 
     Optional<Relation> relation(String schema, String table) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT c.oid::text, c.relkind, c.relpages, COALESCE((SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0) "
+                "SELECT c.oid::text, c.relkind, c.relpages, COALESCE((SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0), "
+                        + "c.relkind = 'r' AND c.relhassubclass "
                         + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE n.nspname = ? AND c.relname = ?")) {
             ps.setString(1, schema);
@@ -113,7 +121,8 @@ final class PgCatalog {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Relation(Long.parseLong(rs.getString(1)), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4)));
+                return Optional.of(new Relation(Long.parseLong(rs.getString(1)), rs.getString(2).charAt(0), rs.getLong(3), rs.getLong(4),
+                        rs.getBoolean(5)));
             }
         }
     }

@@ -66,7 +66,13 @@ final class RangePlanner {
         /** In runs of its heap's pages: a plain table or a materialized view. */
         PAGES,
         /** By its leaf partitions: a partitioned table. */
-        LEAVES
+        LEAVES,
+        /**
+         * By the tables of its inheritance tree, each read {@code ONLY}: a plain table with
+         * inheritance children (partitioning by inheritance, as before PostgreSQL 10, or as
+         * TimescaleDB's hypertables keep their chunks), whose own heap is often empty.
+         */
+        INHERITANCE
     }
 
     private Sharing sharing(PgCatalog.Relation relation) {
@@ -75,7 +81,8 @@ final class RangePlanner {
         }
         return switch (relation.kind()) {
             case 'p' -> Sharing.LEAVES;
-            case 'r', 'm' -> Sharing.PAGES;
+            case 'r' -> relation.inherited() ? Sharing.INHERITANCE : Sharing.PAGES;
+            case 'm' -> Sharing.PAGES;
             default -> Sharing.WHOLE;
         };
     }
@@ -102,7 +109,7 @@ final class RangePlanner {
             int n = switch (sharing(r)) {
                 case WHOLE -> 1;
                 case PAGES -> split(r.heapPages(), r.toastPages(), degree * RUNS_PER_CONNECTION, minPagesPerRange).size();
-                case LEAVES -> degree;
+                case LEAVES, INHERITANCE -> degree;
             };
             most = Math.max(most, n);
         }
@@ -116,6 +123,7 @@ final class RangePlanner {
             switch (sharing(plan.relation())) {
                 case WHOLE -> out.add(List.of(TableRange.WHOLE));
                 case LEAVES -> out.add(leafRanges(c, plan.relation().oid()));
+                case INHERITANCE -> out.add(inheritanceRanges(c, plan.relation().oid()));
                 case PAGES -> {
                     Pages pages = pages(c, plan.relation().oid());
                     out.add(split(pages.heap(), pages.toast(), degree * RUNS_PER_CONNECTION, minPagesPerRange));
@@ -152,12 +160,37 @@ final class RangePlanner {
                 + "AND has_table_privilege(c.oid, 'SELECT'), " + PAGES + " "
                 + "FROM pg_partition_tree(?::oid) t JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE t.isleaf OR (t.relid = ?::oid AND c.relrowsecurity) ORDER BY 3 DESC, 1";
+        return partsOf(c, sql, oid, 2);
+    }
+
+    /**
+     * A plain table's inheritance tree, the table itself and its descendants at any depth, each read
+     * {@code ONLY} (its own rows, not its children's), shared out as a partitioned table's leaves
+     * are. Read whole on the same conditions: a member that is not a plain table, row-level
+     * security on any member (the parent's policies apply to the children's rows read through it,
+     * a child's only when it is read directly), a member the user may not read (the parent's grant
+     * covers the children's rows only through it).
+     */
+    private List<TableRange> inheritanceRanges(Connection c, long oid) throws SQLException {
+        String sql = "WITH RECURSIVE tree(relid) AS (SELECT ?::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.relid) "
+                + "SELECT 'ONLY ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind = 'r' AND NOT c.relrowsecurity "
+                + "AND has_table_privilege(c.oid, 'SELECT'), " + PAGES + " "
+                + "FROM tree t JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 3 DESC, 1";
+        return partsOf(c, sql, oid, 1);
+    }
+
+    /**
+     * The parts {@code sql} lists (name, whether it may be read on its own, its heap's and TOAST
+     * table's pages), shared out; whole if one may not. {@code oid} fills its {@code parameters}.
+     */
+    private List<TableRange> partsOf(Connection c, String sql, long oid, int parameters) throws SQLException {
         List<String> names = new ArrayList<>();
         List<Long> pages = new ArrayList<>();
         List<Long> toastPages = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, oid);
-            s.setLong(2, oid);
+            for (int p = 1; p <= parameters; p++) {
+                s.setLong(p, oid);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     if (!rs.getBoolean(2)) {
