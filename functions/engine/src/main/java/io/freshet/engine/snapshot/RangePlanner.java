@@ -169,12 +169,14 @@ final class RangePlanner {
      * are. Read whole on the same conditions: a member that is not a plain table, row-level
      * security on any member (the parent's policies apply to the children's rows read through it,
      * a child's only when it is read directly), a member the user may not read (the parent's grant
-     * covers the children's rows only through it).
+     * covers the children's rows only through it); and in a database with TimescaleDB, whose
+     * hypertables keep their chunks as inheritance children but a compressed chunk's rows in
+     * another table, outside the tree, which only a read through the hypertable decompresses.
      */
     private List<TableRange> inheritanceRanges(Connection c, long oid) throws SQLException {
         String sql = "WITH RECURSIVE tree(relid) AS (SELECT ?::oid UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.relid) "
                 + "SELECT 'ONLY ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind = 'r' AND NOT c.relrowsecurity "
-                + "AND has_table_privilege(c.oid, 'SELECT'), " + PAGES + " "
+                + "AND has_table_privilege(c.oid, 'SELECT') AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'), " + PAGES + " "
                 + "FROM tree t JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY 3 DESC, 1";
         return partsOf(c, sql, oid, 1);
     }
