@@ -69,8 +69,8 @@ final class RangePlanner {
         LEAVES,
         /**
          * By the tables of its inheritance tree, each read {@code ONLY}: a plain table with
-         * inheritance children (partitioning by inheritance, as before PostgreSQL 10, or as
-         * TimescaleDB's hypertables keep their chunks), whose own heap is often empty.
+         * inheritance children (partitioning by inheritance, as before PostgreSQL 10), whose own
+         * heap is often empty.
          */
         INHERITANCE
     }
