@@ -225,6 +225,30 @@ class BenchSnapshotTablesTest {
         assertEquals(1, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
     }
 
+    /**
+     * A table the server will not read to anyone (a materialized view made WITH NO DATA) ended the
+     * benchmark with a stack trace; it is now named with the server's reason, and the next table is
+     * measured.
+     */
+    @Test
+    void aTableTheServerWillNotReadIsNamedWithItsReason(@TempDir Path dir) throws Exception {
+        Path sql = dir.resolve("unread.sql");
+        Files.writeString(sql, """
+                CREATE MATERIALIZED VIEW a_later AS SELECT g AS id FROM generate_series(1, 10) g WITH NO DATA;
+                CREATE TABLE b_now (id bigint PRIMARY KEY, note text);
+                INSERT INTO b_now SELECT g, 'n' || g FROM generate_series(1, 2500) g;
+                """);
+        StringWriter printed = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchSnapshot());
+        cli.setOut(new PrintWriter(printed, true));
+        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
+        String out = printed.toString();
+        assertEquals(2, exit, out);
+        assertTrue(out.contains("PostgreSQL did not read a_later: ERROR: materialized view \"a_later\" has not been populated"), out);
+        assertTrue(out.contains("table b_now        2,500 rows"), out);
+        assertTrue(out.contains("PostgreSQL did not read 1 of 2 tables: a_later"), out);
+    }
+
     /** A user's own server (--url): the named tables, in any schema, are measured where they are, and nothing is created there. */
     @Test
     void tablesOfAUsersServerAreMeasuredWhereTheyAre() throws Exception {
