@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +22,6 @@ import io.freshet.engine.snapshot.DecoderProbe;
 import io.freshet.engine.snapshot.ParquetFileListener;
 import io.freshet.engine.snapshot.PgConnectionInfo;
 import io.freshet.engine.snapshot.PostgresSnapshot;
-import io.freshet.engine.snapshot.SnapshotException;
 import io.freshet.engine.snapshot.SnapshotResult;
 import io.freshet.engine.snapshot.SnapshotSettings;
 import io.freshet.engine.snapshot.TableRequest;
@@ -142,43 +140,18 @@ final class BenchSnapshot implements Callable<Integer> {
                     + "heap max %s; %d processors%s; load average %s; %s%n", n, duckThreads, memoryLimit, mb(Runtime.getRuntime().maxMemory()),
                     Runtime.getRuntime().availableProcessors(), pinning.describe(), ProcessFigures.loadAverage(), pg.describe());
             ObjectStore store = s3 == null ? null : new ObjectStore(s3.client);
-            List<String> refused = new ArrayList<>();
-            List<String> unread = new ArrayList<>();
+            TablesNotMeasured notMeasured = new TablesNotMeasured();
             List<SnapshotBenchTable> tables = tables(pg, out);
             for (SnapshotBenchTable table : tables) {
                 long tableRows = table == SnapshotBenchTable.WIDE ? wideRows : rows;
-                if (tableRows <= 0) {
-                    continue;
-                }
-                try {
-                    measure(out, pg, table, tableRows, n, duckThreads, duckdb, store, heap, work);
-                } catch (SnapshotException e) {
-                    // A table Freshet refuses (with the reason a run would give) does not cost the others their figures.
-                    out.printf("  (d) Freshet refused %s: %s%n", table.label(), e.getMessage());
-                    out.flush();
-                    refused.add(table.label());
-                } catch (SQLException | ExecutionException e) {
-                    // Nor does one the server will not read to anyone (a materialized view never
-                    // refreshed, a table the user of --url may not read): its reason, and the next table.
-                    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                    if (!(cause instanceof SQLException)) {
-                        throw e;
-                    }
-                    out.printf("  PostgreSQL did not read %s: %s%n", table.label(), cause.getMessage().lines().findFirst().orElse(""));
-                    out.flush();
-                    unread.add(table.label());
+                if (tableRows > 0) {
+                    notMeasured.measure(out, table.label(), () -> measure(out, pg, table, tableRows, n, duckThreads, duckdb, store, heap, work));
                 }
             }
             if (heapReport) {
                 heap.report(out);
             }
-            if (!refused.isEmpty()) {
-                out.printf("%nFreshet refused %d of %d tables: %s%n", refused.size(), tables.size(), String.join(", ", refused));
-            }
-            if (!unread.isEmpty()) {
-                out.printf("%nPostgreSQL did not read %d of %d tables: %s%n", unread.size(), tables.size(), String.join(", ", unread));
-            }
-            return refused.isEmpty() && unread.isEmpty() ? 0 : 2;
+            return notMeasured.report(out, tables.size());
         } finally {
             heap.close();
             TempDirs.delete(work);
