@@ -248,6 +248,11 @@ class MetroSnapshotTest {
         SnapshotException schema = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(info, List.of(
                 TableRequest.full("nope", "stations", "raw.stations")), work, settings(1)));
         assertTrue(schema.getMessage().contains("schema \"nope\" does not exist"), schema.getMessage());
+        pg.execute("CREATE MATERIALIZED VIEW metro.later AS SELECT 1 AS x WITH NO DATA"); // there, but nothing reads it until refreshed
+        SnapshotException unread = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(info, List.of(
+                TableRequest.full("metro", "later", "raw.later")), work, settings(1)));
+        assertEquals(Optional.of("\"metro\".\"later\""), unread.table());
+        assertTrue(unread.getMessage().contains("has not been populated"), unread.getMessage());
     }
 
     @Test
