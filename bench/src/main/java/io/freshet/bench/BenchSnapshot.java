@@ -101,6 +101,8 @@ final class BenchSnapshot implements Callable<Integer> {
 
     /** Per table: the columns Freshet's Parquet and DuckDB's type differently (see {@link ParquetColumnTypes}). */
     private final Map<String, List<String>> typedDifferently = new LinkedHashMap<>();
+    /** Tables whose file from DuckDB's scanner DuckDB itself could not read: why. */
+    private final Map<String, String> duckdbUnreadable = new LinkedHashMap<>();
 
     static final String BUCKET = "bench";
 
@@ -277,8 +279,10 @@ final class BenchSnapshot implements Callable<Integer> {
             duckRss = read.peakRss();
             duckCpu = read.cpuSeconds() * 1e6 / tableRows;
             duckBytes = Files.size(dir.resolve("duckdb.parquet"));
-            if (typesToCompare) {
-                duckdbTypes = ParquetColumnTypes.of(dir.resolve("duckdb.parquet"));
+            try {
+                duckdbTypes = typesToCompare ? ParquetColumnTypes.of(dir.resolve("duckdb.parquet")) : duckdbTypes;
+            } catch (SQLException e) { // DuckDB's scanner wrote numeric(5,-2) as a DECIMAL it cannot read back itself
+                duckdbUnreadable.put(table.label(), e.getMessage().lines().findFirst().orElse(""));
             }
             Files.delete(dir.resolve("duckdb.parquet"));
         }
@@ -296,7 +300,7 @@ final class BenchSnapshot implements Callable<Integer> {
         }
         long rss = ProcessFigures.rss("VmHWM").orElse(0L);
         List<Path> files = result.tables().get(0).parquetFiles();
-        if (typesToCompare && read != null && !files.isEmpty() && Files.exists(files.get(0))) { // not when uploaded (deleted once in S3)
+        if (typesToCompare && read != null && !duckdbUnreadable.containsKey(table.label()) && !files.isEmpty() && Files.exists(files.get(0))) { // not when uploaded (deleted once in S3)
             typedDifferently.put(table.label(), ParquetColumnTypes.differences(ParquetColumnTypes.of(files.get(0)), duckdbTypes));
         }
         TempDirs.delete(dir);
@@ -373,6 +377,9 @@ final class BenchSnapshot implements Callable<Integer> {
             List<String> differ = typedDifferently.getOrDefault(table.label(), List.of());
             if (!differ.isEmpty()) {
                 out.printf("  typed differently           %d columns (Freshet / DuckDB): %s%n", differ.size(), String.join(", ", differ));
+            }
+            if (duckdbUnreadable.containsKey(table.label())) {
+                out.printf("  DuckDB's file               DuckDB cannot read it back: %s%n", duckdbUnreadable.get(table.label()));
             }
         }
         out.printf("  parquet                     %s (%.1f bytes/row)%s%n", mb(best.parquetBytes), (double) best.parquetBytes / tableRows,

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
+import org.postgresql.util.PSQLException;
+
 import io.freshet.engine.snapshot.SnapshotException;
 
 /**
@@ -34,7 +36,7 @@ final class TablesNotMeasured {
             refused.add(label);
         } catch (SQLException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            if (!(cause instanceof SQLException)) {
+            if (!(cause instanceof PSQLException)) { // the server's refusal only; DuckDB's driver throws SQLExceptions too
                 throw e;
             }
             out.printf("  PostgreSQL did not read %s: %s%n", label, cause.getMessage().lines().findFirst().orElse(""));
