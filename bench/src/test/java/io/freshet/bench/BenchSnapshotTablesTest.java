@@ -191,12 +191,7 @@ class BenchSnapshotTablesTest {
                 CREATE TABLE b_fine (id bigint PRIMARY KEY, note text);
                 INSERT INTO b_fine SELECT g, 'n' || g FROM generate_series(1, 2500) g;
                 """);
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
-        String out = printed.toString();
-        assertEquals(2, exit, out);
+        String out = measuredExiting(2, "--sql", sql.toString());
         assertTrue(out.contains("(d) Freshet refused a_grid: ") && out.contains("a 2-dimensional array in a column read as 1-dimensional"), out);
         assertTrue(out.contains("table b_fine       2,500 rows"), out);
         assertEquals(1, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
@@ -215,12 +210,7 @@ class BenchSnapshotTablesTest {
                 CREATE TABLE grants (id bigint PRIMARY KEY, acl aclitem[], who name);
                 INSERT INTO grants SELECT g, ARRAY['postgres=r/postgres'::aclitem], 'u' || g FROM generate_series(1, 3000) g;
                 """);
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
-        String out = printed.toString();
-        assertEquals(0, exit, out);
+        String out = measured("--sql", sql.toString());
         assertTrue(out.contains("table grants       3,000 rows"), out);
         assertEquals(1, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
     }
@@ -238,12 +228,7 @@ class BenchSnapshotTablesTest {
                 CREATE TABLE b_now (id bigint PRIMARY KEY, note text);
                 INSERT INTO b_now SELECT g, 'n' || g FROM generate_series(1, 2500) g;
                 """);
-        StringWriter printed = new StringWriter();
-        CommandLine cli = new CommandLine(new BenchSnapshot());
-        cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute("--sql", sql.toString(), "--rounds", "1", "--no-duckdb", "--connections", "2");
-        String out = printed.toString();
-        assertEquals(2, exit, out);
+        String out = measuredExiting(2, "--sql", sql.toString());
         assertTrue(out.contains("PostgreSQL did not read a_later: ERROR: materialized view \"a_later\" has not been populated"), out);
         assertTrue(out.contains("table b_now        2,500 rows"), out);
         assertTrue(out.contains("PostgreSQL did not read 1 of 2 tables: a_later"), out);
@@ -345,13 +330,17 @@ class BenchSnapshotTablesTest {
 
     /** {@code bench snapshot} with {@code args}, one round on two connections without DuckDB; asserts it succeeded and returns what it printed. */
     private static String measured(String... args) {
+        return measuredExiting(0, args);
+    }
+
+    /** As {@link #measured}, asserting the exit code {@code exit} (2: a table was not measured). */
+    private static String measuredExiting(int exit, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--rounds", "1", "--no-duckdb", "--connections", "2"));
         StringWriter printed = new StringWriter();
         CommandLine cli = new CommandLine(new BenchSnapshot());
         cli.setOut(new PrintWriter(printed, true));
-        int exit = cli.execute(all.toArray(String[]::new));
-        assertEquals(0, exit, printed.toString());
+        assertEquals(exit, cli.execute(all.toArray(String[]::new)), printed.toString());
         return printed.toString();
     }
 
