@@ -279,10 +279,12 @@ final class BenchSnapshot implements Callable<Integer> {
             duckRss = read.peakRss();
             duckCpu = read.cpuSeconds() * 1e6 / tableRows;
             duckBytes = Files.size(dir.resolve("duckdb.parquet"));
-            try {
-                duckdbTypes = typesToCompare ? ParquetColumnTypes.of(dir.resolve("duckdb.parquet")) : duckdbTypes;
-            } catch (SQLException e) { // DuckDB's scanner wrote numeric(5,-2) as a DECIMAL it cannot read back itself
-                duckdbUnreadable.put(table.label(), e.getMessage().lines().findFirst().orElse(""));
+            if (typesToCompare) {
+                try {
+                    duckdbTypes = ParquetColumnTypes.of(dir.resolve("duckdb.parquet"));
+                } catch (SQLException e) { // DuckDB's scanner wrote numeric(5,-2) as a DECIMAL it cannot read back itself
+                    duckdbUnreadable.put(table.label(), e.getMessage().lines().findFirst().orElse(""));
+                }
             }
             Files.delete(dir.resolve("duckdb.parquet"));
         }

@@ -199,9 +199,10 @@ public final class PostgresSnapshot {
      * copies will share: the pages are counted now.
      */
     public static List<String> limitCopies(Connection c, String schema, String table, int connections) throws SQLException {
-        List<TablePlan> plans = TablePlanner.preflight(new PgCatalog(c), c, List.of(TableRequest.full(schema, table, "limit")), Path.of("limit"));
+        PgCatalog catalog = new PgCatalog(c);
+        List<TablePlan> plans = TablePlanner.preflight(catalog, c, List.of(TableRequest.full(schema, table, "limit")), Path.of("limit"));
         List<TableRange> ranges = RangePlanner.of(c, connections, RangePlanner.MIN_PAGES_PER_RANGE).ranges(c, plans).get(0);
-        Set<String> textOnly = new PgCatalog(c).columnsWithoutBinaryOutput(plans.get(0).relation());
+        Set<String> textOnly = catalog.columnsWithoutBinaryOutput(plans.get(0).relation());
         return ranges.stream().map(r -> TablePlanner.storedCopySql(plans.get(0), r, textOnly)).toList();
     }
 
