@@ -45,6 +45,10 @@ public final class WarehouseLoader {
               target text NOT NULL, mode text NOT NULL, rows bigint NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now(),
               PRIMARY KEY (asset, partition, run_id, attempt))""";
     private static final String STAGE = "freshet_stage";
+    private static final String SCHEMA_EXISTS = "SELECT to_regnamespace(?) IS NOT NULL";
+    private static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
+    /** What a {@code CREATE ... IF NOT EXISTS} reports when another transaction created the same name at the same moment ({@link #createOrFind}). */
+    private static final Set<String> CONCURRENT_CREATION = Set.of("23505", "42P07", "42P06", "42710");
     private static final String LOCK_PREFIX = "freshet-load ";
 
     private final FileIO io;
@@ -246,17 +250,12 @@ public final class WarehouseLoader {
         if (!target.key().isEmpty()) {
             defs.add("PRIMARY KEY (" + Sql.idents(target.key()) + ")");
         }
+        if (!exists(c, SCHEMA_EXISTS, Sql.ident(target.schema()))) {
+            // In the load's transaction: a publication of another table of the same new schema (no
+            // advisory lock in common) may create it at the same moment.
+            createOrFind(c, "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(target.schema()), SCHEMA_EXISTS, Sql.ident(target.schema()));
+        }
         try (Statement s = c.createStatement()) {
-            if (!exists(c, "SELECT to_regnamespace(?) IS NOT NULL", Sql.ident(target.schema()))) {
-                // In the load's transaction, so a savepoint: a publication of another table of the
-                // same new schema (no advisory lock in common) may create it at the same moment.
-                Savepoint beforeSchema = c.setSavepoint();
-                if (createdHere(s, "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(target.schema()))) {
-                    c.releaseSavepoint(beforeSchema);
-                } else {
-                    c.rollback(beforeSchema); // the other committed it: the statements after this see it
-                }
-            }
             s.execute("CREATE TABLE " + Sql.ident(target.schema()) + "." + Sql.ident(target.table()) + " (" + String.join(", ", defs) + ")");
         }
     }
@@ -279,37 +278,42 @@ public final class WarehouseLoader {
      * Looked for first: {@code CREATE SCHEMA IF NOT EXISTS} needs {@code CREATE} on the database
      * even when the schema exists, and the connection's user may lack it once the table is there.
      */
-    private static void ensureMarkers(Connection c) throws SQLException {
-        if (exists(c, "SELECT to_regclass(?) IS NOT NULL", MARKERS)) {
+    static void ensureMarkers(Connection c) throws SQLException {
+        if (exists(c, TABLE_EXISTS, MARKERS)) {
             return;
         }
-        try (Statement s = c.createStatement()) {
-            if (!exists(c, "SELECT to_regnamespace(?) IS NOT NULL", MARKER_SCHEMA)) {
-                createdHere(s, "CREATE SCHEMA IF NOT EXISTS " + MARKER_SCHEMA);
-            }
-            // Apart from the schema's: a schema another publication created at the same moment
-            // still needs its table, which that publication may not have created yet.
-            createdHere(s, MARKER_DDL);
+        if (!exists(c, SCHEMA_EXISTS, MARKER_SCHEMA)) {
+            createOrFind(c, "CREATE SCHEMA IF NOT EXISTS " + MARKER_SCHEMA, SCHEMA_EXISTS, MARKER_SCHEMA);
         }
+        // Apart from the schema's: a schema another publication created at the same moment
+        // still needs its table, which that publication may not have created yet.
+        createOrFind(c, MARKER_DDL, TABLE_EXISTS, MARKERS);
     }
 
     /**
-     * Runs {@code ddl}, a {@code CREATE ... IF NOT EXISTS}, which PostgreSQL does not make safe
-     * against a concurrent creation of the same name: it waits for the other transaction, then
-     * reports a unique violation on its catalog (23505) or the object existing (42P06 schema, 42P07
-     * table). Either way the object exists once this returns.
-     *
-     * @return false when another transaction created it at the same moment (this statement failed)
+     * Runs {@code ddl}, a {@code CREATE ... IF NOT EXISTS} of {@code name}, which PostgreSQL does
+     * not make safe against a concurrent creation of the same name. Depending on the moment the
+     * other transaction commits, the statement fails with a unique violation on a catalog (23505),
+     * the relation or schema existing (42P07, 42P06), or, for a table, its row type existing
+     * (42710: the other committed between this statement's look for the relation and its look for
+     * the type). Any of them is no failure when {@code name} exists afterwards ({@code exists},
+     * a fresh look); a type of that name that is no table, say, still fails. Inside a transaction
+     * the statement runs under a savepoint, so that its failure leaves the transaction usable.
      */
-    private static boolean createdHere(Statement s, String ddl) throws SQLException {
-        try {
+    private static void createOrFind(Connection c, String ddl, String exists, String name) throws SQLException {
+        Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
+        try (Statement s = c.createStatement()) {
             s.execute(ddl);
-            return true;
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState()) || "42P06".equals(e.getSQLState())) {
-                return false;
+            if (before != null) {
+                c.releaseSavepoint(before);
             }
-            throw e;
+        } catch (SQLException e) {
+            if (before != null) {
+                c.rollback(before);
+            }
+            if (!CONCURRENT_CREATION.contains(String.valueOf(e.getSQLState())) || !exists(c, exists, name)) {
+                throw e;
+            }
         }
     }
 
