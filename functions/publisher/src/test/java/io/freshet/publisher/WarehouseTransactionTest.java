@@ -172,7 +172,7 @@ class WarehouseTransactionTest {
             CompletableFuture<RunState> second = CompletableFuture.supplyAsync(
                     () -> b.publisher(FaultPoints.NONE, pg.credentials()).publish(ba.runId()), pool);
             awaitWaiting(pg, "locktype = 'advisory' AND NOT granted", 2,
-                    () -> "both publications wait for a lock; first " + outcome(first) + ", second " + outcome(second), first, second);
+                    () -> "both publications wait for a lock; first " + outcome(first, a, ab) + ", second " + outcome(second, b, ba), first, second);
             holder.commit();
 
             assertEquals(RunState.SUCCEEDED, first.get(2, TimeUnit.MINUTES));
@@ -219,7 +219,7 @@ class WarehouseTransactionTest {
             s.execute("CREATE SCHEMA " + schema);
             CompletableFuture<RunState> published = CompletableFuture.supplyAsync(
                     () -> a.publisher(FaultPoints.NONE, pg.credentials()).publish(run.runId()), pool);
-            awaitWaiting(pg, "NOT granted", 1, () -> "the publication waits for the other's schema " + schema + "; it " + outcome(published), published);
+            awaitWaiting(pg, "NOT granted", 1, () -> "the publication waits for the other's schema " + schema + "; it " + outcome(published, a, run), published);
             other.commit();
             assertEquals(RunState.SUCCEEDED, published.get(2, TimeUnit.MINUTES));
         } finally {
@@ -243,13 +243,13 @@ class WarehouseTransactionTest {
         }
     }
 
-    /** What a publication came to, for a failure's message. */
-    private static String outcome(CompletableFuture<RunState> f) {
+    /** What a publication came to, for a failure's message: a run that failed with its reason. */
+    private static String outcome(CompletableFuture<RunState> f, PublisherWorld world, Run run) {
         if (!f.isDone()) {
             return "still waiting";
         }
         try {
-            return "ended " + f.join();
+            return "ended " + f.join() + world.store.runs().run(run.runId()).map(r -> " (" + r.reason() + ")").orElse("");
         } catch (RuntimeException e) {
             return "failed: " + e.getCause();
         }
