@@ -3,8 +3,12 @@ package io.freshet.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +65,34 @@ final class GeneratedColumns {
             throw new IllegalArgumentException("--columns names no type");
         }
         return definitions;
+    }
+
+    /** Past this many entries, a table's types are described by type (each with its count), not in column order. */
+    static final int DESCRIBED_IN_ORDER = 12;
+
+    /**
+     * A table's column types for a header line, in {@link #definitions}' own syntax: {@code "5
+     * columns: bigint, text*3, date"}. Neighbouring columns of one type are counted together; when
+     * that still leaves more than {@link #DESCRIBED_IN_ORDER} entries (300 columns of three
+     * interleaved types), each type is given once with its count, in the order it first appears.
+     */
+    static String describe(List<String> types) {
+        List<Map.Entry<String, Integer>> runs = new ArrayList<>();
+        for (String type : types) {
+            if (!runs.isEmpty() && runs.get(runs.size() - 1).getKey().equals(type)) {
+                runs.get(runs.size() - 1).setValue(runs.get(runs.size() - 1).getValue() + 1);
+            } else {
+                runs.add(new AbstractMap.SimpleEntry<>(type, 1));
+            }
+        }
+        Collection<Map.Entry<String, Integer>> entries = runs;
+        if (runs.size() > DESCRIBED_IN_ORDER) {
+            Map<String, Integer> byType = new LinkedHashMap<>();
+            types.forEach(type -> byType.merge(type, 1, Integer::sum));
+            entries = byType.entrySet();
+        }
+        List<String> described = entries.stream().map(e -> e.getKey() + (e.getValue() > 1 ? "*" + e.getValue() : "")).toList();
+        return types.size() + (types.size() == 1 ? " column: " : " columns: ") + String.join(", ", described);
     }
 
     private static List<String> splitTopLevel(String spec) {

@@ -80,7 +80,7 @@ record SnapshotBenchTable(String schema, String name, String columns, String cre
         for (GeneratedColumns.Column c : columns) {
             types.add(c.type() + "[]".repeat(Math.max(0, c.dimensions() - 1))); // format_type writes int[][] as integer[]
         }
-        return new SnapshotBenchTable(schema, name, columns.size() + " columns: " + String.join(", ", types), null, null);
+        return new SnapshotBenchTable(schema, name, GeneratedColumns.describe(types), null, null);
     }
 
     /**

@@ -97,7 +97,7 @@ class BenchSnapshotTablesTest {
         assertTrue(out.contains("Freshet / parallel COPY"), out);
         assertTrue(!out.contains("table ignored"), out);
         assertTrue(out.contains("table Odd Names    1,500 rows (3 columns: date, integer, text)"), out);
-        assertTrue(out.contains("table empty_one    0 rows (1 columns: integer)") && out.contains("  no rows: nothing to measure"), out);
+        assertTrue(out.contains("table empty_one    0 rows (1 column: integer)") && out.contains("  no rows: nothing to measure"), out);
         assertEquals(2, out.lines().filter(l -> l.startsWith("  Freshet / parallel COPY")).count(), out);
     }
 
