@@ -55,6 +55,19 @@ final class ColumnBuffer {
         return new ColumnBuffer(column.width(), capacity);
     }
 
+    /**
+     * Bytes a buffer for {@code column} is made with per row of its capacity: the value's width, or
+     * for a string its length, the first 16 bytes of its payload and its {@code string_t} in
+     * {@link #inlined}; a LIST's entry and its element's (the elements start with room for as many
+     * as the rows). The validity mask's eighth of a byte is left out.
+     */
+    static long bytesPerRow(PgColumn column) {
+        if (column.kind() == Kind.ARRAY) {
+            return LIST_ENTRY + bytesPerRow(column.element());
+        }
+        return column.width() > 0 ? column.width() : Long.BYTES + 16 + STRING_T;
+    }
+
     private ColumnBuffer(int width, int capacity, ColumnBuffer child) {
         this.width = width;
         this.child = child;

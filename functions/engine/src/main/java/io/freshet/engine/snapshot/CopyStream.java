@@ -79,8 +79,9 @@ final class CopyStream implements AutoCloseable {
         this.batches = BATCHES + BATCHES_PER_EXTRA_READER * (readers - 1);
         this.free = new ArrayBlockingQueue<>(batches);
         this.filled = new ArrayBlockingQueue<>(batches + 1);
+        int capacity = Batch.capacity(columns, batches);
         for (int i = 0; i < batches; i++) {
-            free.add(new Batch(columns));
+            free.add(new Batch(columns, capacity));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,47 @@ class BatchTest {
             batch.rows++;
         }
         assertEquals(Batch.CAPACITY, batch.rows);
+    }
+
+    @Test
+    void tablesOfUsualWidthsGetBatchesOfAWholeVector() {
+        List<PgColumn> columns = new ArrayList<>();
+        for (int i = 0; i < 22; i++) {
+            columns.add(i % 2 == 0 ? new PgColumn("t" + i, "text", Kind.TEXT, 0, 0, null) : new PgColumn("n" + i, "bigint", Kind.INT8, 0, 0, null));
+        }
+        assertEquals(Batch.CAPACITY, Batch.capacity(columns, 8));
+    }
+
+    @Test
+    void rowsOfHundredsOfColumnsGetFewerRowsPerBatchSoThatTheBatchesStayWithinTheirMemory() {
+        List<PgColumn> columns = interleaved(900);
+        int capacity = Batch.capacity(columns, 8);
+        long perRow = columns.stream().mapToLong(ColumnBuffer::bytesPerRow).sum();
+        assertTrue(capacity < Batch.CAPACITY && capacity % 64 == 0, "capacity " + capacity);
+        assertTrue(8 * capacity * perRow <= Batch.MEMORY, "8 batches of " + capacity + " rows of " + perRow + " bytes");
+        assertTrue(8 * (capacity + 64) * perRow > Batch.MEMORY, "no smaller than it must be: " + capacity);
+
+        Batch batch = new Batch(columns, capacity);
+        while (!batch.full()) {
+            batch.rows++;
+        }
+        assertEquals(capacity, batch.rows, "handed over when its rows are in");
+        // PostgreSQL's most columns, all text arrays (56 bytes a row each): still a mask's word of rows
+        PgColumn texts = new PgColumn("a", "text[]", Kind.ARRAY, 0, 0, new PgColumn("a", "text", Kind.TEXT, 0, 0, null));
+        assertEquals(56, ColumnBuffer.bytesPerRow(texts));
+        assertEquals(Batch.MIN_CAPACITY, Batch.capacity(Collections.nCopies(1600, texts), 8));
+    }
+
+    /** {@code n} columns: text, double precision and integer in turn. */
+    static List<PgColumn> interleaved(int n) {
+        List<PgColumn> columns = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            columns.add(switch (i % 3) {
+                case 0 -> new PgColumn("c" + i, "text", Kind.TEXT, 0, 0, null);
+                case 1 -> new PgColumn("c" + i, "double precision", Kind.FLOAT8, 0, 0, null);
+                default -> new PgColumn("c" + i, "integer", Kind.INT4, 0, 0, null);
+            });
+        }
+        return columns;
     }
 }
