@@ -19,8 +19,11 @@ import org.postgresql.copy.CopyOut;
  */
 public final class DecoderProbe {
 
-    /** Held at most: a wide table's first rows, not the table. */
-    static final long MAX_BYTES = 256L << 20;
+    /**
+     * Held at most: a wide table's first rows, not the table; and no more than an eighth of the
+     * heap, since holding them while they arrive takes up to three times their size.
+     */
+    static final long MAX_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 
     /**
      * @param rows           rows decoded in each pass
@@ -33,7 +36,7 @@ public final class DecoderProbe {
     private DecoderProbe() {
     }
 
-    /** Decodes the first rows of {@code schema.table} (at most {@code maxRows}, and 256 MB) {@code passes} times. */
+    /** Decodes the first rows of {@code schema.table} (at most {@code maxRows}, and {@link #MAX_BYTES}) {@code passes} times. */
     public static Figures measure(Connection connection, String schema, String table, long maxRows, int passes) throws SQLException {
         return measure(connection, schema, table, maxRows, MAX_BYTES, passes);
     }
@@ -46,7 +49,7 @@ public final class DecoderProbe {
         String select = columns.stream().map(PgColumn::selectExpression).collect(Collectors.joining(", "));
         byte[] copy = firstRows("COPY (SELECT " + select + " FROM " + Sql.quoteIdent(schema) + "." + Sql.quoteIdent(table)
                 + " LIMIT " + maxRows + ") TO STDOUT (FORMAT binary)", connection, maxBytes);
-        Batch batch = new Batch(columns);
+        Batch batch = new Batch(columns, Batch.capacity(columns, CopyStream.BATCHES)); // as a snapshot on one connection makes them
         long best = Long.MAX_VALUE;
         long rows = 0;
         for (int pass = 0; pass < passes; pass++) {
