@@ -378,7 +378,8 @@ final class BenchSnapshot implements Callable<Integer> {
             out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2; to its COPY alone %.2f)%n", best.freshet / best.duckdb, best.freshet / best.duckdbCopy);
             List<String> differ = typedDifferently.getOrDefault(table.label(), List.of());
             if (!differ.isEmpty()) {
-                out.printf("  typed differently           %d columns (Freshet / DuckDB): %s%n", differ.size(), String.join(", ", differ));
+                out.printf("  typed differently           %d column%s (Freshet / DuckDB): %s%n", differ.size(), differ.size() == 1 ? "" : "s",
+                        String.join(", ", differ));
             }
             if (duckdbUnreadable.containsKey(table.label())) {
                 out.printf("  DuckDB's file               DuckDB cannot read it back: %s%n", duckdbUnreadable.get(table.label()));

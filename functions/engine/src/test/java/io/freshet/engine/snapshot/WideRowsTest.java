@@ -1,6 +1,7 @@
 package io.freshet.engine.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class WideRowsTest {
         try (var c = DB.pg().connect()) {
             List<PgColumn> columns = new PgCatalog(c).columns(new PgCatalog(c).relation("public", "wide").orElseThrow());
             int capacity = Batch.capacity(columns, CopyStream.BATCHES + CopyStream.BATCHES_PER_EXTRA_READER);
-            assertEquals(true, capacity < Batch.CAPACITY && ROWS > 2 * capacity, "several batches of fewer rows: " + capacity);
+            assertTrue(capacity < Batch.CAPACITY && ROWS > 2 * capacity, "several batches of fewer rows: " + capacity);
         }
 
         TableSnapshot t = new PostgresSnapshot().snapshot(DB.info(), List.of(TableRequest.full("public", "wide", "raw.wide")), work,
