@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.freshet.aws.s3.ObjectStore;
+import io.freshet.bench.SnapshotRound.Cpu;
 import io.freshet.cli.OptionValues;
 import io.freshet.core.model.PostgresConnections;
 import io.freshet.engine.snapshot.DecoderProbe;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Option;
  * leaves), with the N Freshet uses; (b) one such COPY; (c) DuckDB's postgres_scanner (Python DuckDB from PyPI, in a
  * child process) writing the table to zstd Parquet; (d) Freshet's snapshot of it, to local disk or,
  * with {@code --upload}, each file uploaded to S3 as soon as it is complete. Prints the best rate
- * of each, Freshet / parallel COPY, Freshet / DuckDB, and the peak RSS during Freshet's snapshots.
+ * of each, Freshet / parallel COPY, Freshet / DuckDB, the peak RSS during Freshet's snapshots, and
+ * what each reader costs per row in CPU, the embedded server's included ({@link SnapshotRound#printCpu}).
  *
  * <p>The S3 server (S3Proxy, {@link RemoteS3}) runs in a child JVM: it keeps objects in memory,
  * which is S3's memory, not Freshet's, and must not count against this process's heap.
@@ -106,25 +109,6 @@ final class BenchSnapshot implements Callable<Integer> {
 
     static final String BUCKET = "bench";
 
-    /**
-     * The best rate of each measure over the rounds (rows/s), the peak RSS of Freshet's snapshots
-     * and of DuckDB's process, the least client CPU per row of each (µs: this JVM's during Freshet's
-     * snapshot, the Python process's during DuckDB's COPY; PostgreSQL's backends not counted) and
-     * the last Parquet's size.
-     */
-    /** @param split the COPYs of (a): the connections Freshet reads this table on (one for a small table or a view) */
-    /** duckdb: rows/s of the peer's whole read (start, ATTACH, COPY, close), timed as Freshet's snapshot is; duckdbCopy: its COPY alone. */
-    private record Best(int split, double copies, double copy, double duckdb, double duckdbCopy, double freshet, long freshetRss, long duckdbRss,
-                        double freshetCpu, double duckdbCpu, long parquetBytes, long duckdbParquetBytes) {
-        static final Best NONE = new Best(0, 0, 0, 0, 0, 0, 0, 0, Double.MAX_VALUE, Double.MAX_VALUE, 0, 0);
-
-        Best and(Best r) {
-            return new Best(r.split, Math.max(copies, r.copies), Math.max(copy, r.copy), Math.max(duckdb, r.duckdb), Math.max(duckdbCopy, r.duckdbCopy),
-                    Math.max(freshet, r.freshet), Math.max(freshetRss, r.freshetRss), Math.max(duckdbRss, r.duckdbRss), Math.min(freshetCpu, r.freshetCpu),
-                    Math.min(duckdbCpu, r.duckdbCpu), r.parquetBytes, Math.max(duckdbParquetBytes, r.duckdbParquetBytes));
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         checkOptions();
@@ -184,13 +168,14 @@ final class BenchSnapshot implements Callable<Integer> {
             return;
         }
         heap.reset();
-        Best best = Best.NONE;
+        Optional<ServerCpu> server = ServerCpu.of(pg);
+        SnapshotRound best = SnapshotRound.NONE;
         for (int round = 1; round <= rounds; round++) {
-            Best r = round(pg, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
+            SnapshotRound r = round(pg, server, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
             best = best.and(r);
-            printRound(out, round, r);
+            r.print(out, round);
         }
-        summary(out, table, tableRows, best, best.duckdb > 0);
+        summary(out, table, tableRows, best);
         decoderAlone(out, pg, table);
     }
 
@@ -210,16 +195,6 @@ final class BenchSnapshot implements Callable<Integer> {
                     f.bestNanosPerRow(), f.rows(), mb(f.bytes()), DECODER_PASSES);
             out.flush();
         }
-    }
-
-    private static void printRound(PrintWriter out, int round, Best r) {
-        boolean peer = r.duckdb > 0;
-        out.printf("round %d  (a) %d COPY %,.0f  (b) 1 COPY %,.0f  (c) DuckDB %s  (d) Freshet %,.0f rows/s  d/a %.2f  d/c %s  "
-                        + "client CPU d %.2f c %s us/row  load %s%n",
-                round, r.split, r.copies, r.copy, peer ? String.format("%,.0f", r.duckdb) : "-", r.freshet, r.freshet / r.copies,
-                peer ? String.format("%.2f", r.freshet / r.duckdb) : "-", r.freshetCpu, peer ? String.format("%.2f", r.duckdbCpu) : "-",
-                ProcessFigures.loadAverage());
-        out.flush();
     }
 
     /** The tables to measure: those of --sql, the one of --columns, or the built-in two. */
@@ -256,20 +231,25 @@ final class BenchSnapshot implements Callable<Integer> {
     }
 
     /** One round on one table: (a), (b), (c), (d) in turn. */
-    private Best round(BenchDatabase pg, SnapshotBenchTable table, long tableRows, int n, int duckThreads, SnapshotDuckDbScanner duckdb, ObjectStore store,
-                       Path dir) throws Exception {
+    private SnapshotRound round(BenchDatabase pg, Optional<ServerCpu> server, SnapshotBenchTable table, long tableRows, int n, int duckThreads,
+                                SnapshotDuckDbScanner duckdb, ObjectStore store, Path dir) throws Exception {
         Files.createDirectories(dir);
+        long server0 = serverNanos(server);
+        long cpu0 = ProcessFigures.cpuNanos();
         SnapshotCopyBaseline.Copies parallel = SnapshotCopyBaseline.run(pg, table, n, tableRows);
+        Cpu copiesCpu = Cpu.perRow(ProcessFigures.cpuNanos() - cpu0, serverNanosSince(server, server0), tableRows);
         double copies = tableRows / parallel.seconds();
         double copy = tableRows / SnapshotCopyBaseline.run(pg, table, 1, tableRows).seconds();
         double duck = 0, duckCopy = 0;
         long duckRss = 0;
-        double duckCpu = 0;
+        Cpu duckCpu = Cpu.NONE;
         long duckBytes = 0;
         Map<String, String> duckdbTypes = Map.of();
         // The files' column types are the same every round: read once per table, in its first round.
         boolean typesToCompare = !typedDifferently.containsKey(table.label());
+        server0 = serverNanos(server);
         SnapshotDuckDbScanner.Read read = duckdb == null ? null : duckRead(duckdb, pg, table.sqlName(), dir.resolve("duckdb.parquet"), duckThreads);
+        long duckServer = serverNanosSince(server, server0);
         if (read != null) {
             if (read.rows() != tableRows) {
                 throw new IllegalStateException("DuckDB wrote " + read.rows() + " rows of " + tableRows);
@@ -277,7 +257,7 @@ final class BenchSnapshot implements Callable<Integer> {
             duck = tableRows / read.seconds();
             duckCopy = tableRows / read.copySeconds();
             duckRss = read.peakRss();
-            duckCpu = read.cpuSeconds() * 1e6 / tableRows;
+            duckCpu = Cpu.perRow(Math.round(read.cpuSeconds() * 1e9), duckServer, tableRows);
             duckBytes = Files.size(dir.resolve("duckdb.parquet"));
             if (typesToCompare) {
                 try {
@@ -292,11 +272,12 @@ final class BenchSnapshot implements Callable<Integer> {
         // Freshet's: a full collection lets G1 return the young generation it grew for them before the peak is reset.
         System.gc();
         ProcessFigures.resetPeakRss();
-        long cpu0 = ProcessFigures.cpuNanos();
+        server0 = serverNanos(server);
+        cpu0 = ProcessFigures.cpuNanos();
         long t0 = System.nanoTime();
         SnapshotResult result = freshet(pg, table, n, duckThreads, store, dir);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = (ProcessFigures.cpuNanos() - cpu0) / 1e3 / tableRows;
+        Cpu cpu = Cpu.perRow(ProcessFigures.cpuNanos() - cpu0, serverNanosSince(server, server0), tableRows);
         if (result.rows() != tableRows) {
             throw new IllegalStateException("the snapshot has " + result.rows() + " rows");
         }
@@ -306,7 +287,18 @@ final class BenchSnapshot implements Callable<Integer> {
             typedDifferently.put(table.label(), ParquetColumnTypes.differences(ParquetColumnTypes.of(files.get(0)), duckdbTypes));
         }
         TempDirs.delete(dir);
-        return new Best(parallel.count(), copies, copy, duck, duckCopy, tableRows / seconds, rss, duckRss, cpu, duckCpu, result.bytes(), duckBytes);
+        return new SnapshotRound(parallel.count(), copies, copy, duck, duckCopy, tableRows / seconds, rss, duckRss, copiesCpu, duckCpu, cpu,
+                result.bytes(), duckBytes);
+    }
+
+    /** The server's CPU so far, or -1 when it is not measured. */
+    private static long serverNanos(Optional<ServerCpu> server) throws IOException {
+        return server.isPresent() ? server.get().nanos() : -1;
+    }
+
+    /** The server's CPU since {@code before} ({@link #serverNanos}), or -1 when it is not measured. */
+    private static long serverNanosSince(Optional<ServerCpu> server, long before) throws IOException {
+        return before < 0 ? -1 : serverNanos(server) - before;
     }
 
     /** DuckDB's read of the table, or null with the reason printed when the peer cannot read it (a type its scanner does not take). */
@@ -359,23 +351,25 @@ final class BenchSnapshot implements Callable<Integer> {
         return result;
     }
 
-    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, Best best, boolean withDuckdb) {
+    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, SnapshotRound best) {
+        boolean withDuckdb = best.withPeer();
         out.printf("%s, best of %d:%n", table.label(), rounds);
-        if (best.split == 1) {
-            out.printf("  (a) 1 COPY binary           %,.0f rows/s (the limit: Freshet reads this table on one connection)%n", best.copies);
+        if (best.split() == 1) {
+            out.printf("  (a) 1 COPY binary           %,.0f rows/s (the limit: Freshet reads this table on one connection)%n", best.copies());
         } else {
-            out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit: the %d connections Freshet reads on)%n", best.split, best.copies, best.split);
+            out.printf("  (a) %d parallel COPY binary  %,.0f rows/s (the limit: the %d connections Freshet reads on)%n", best.split(), best.copies(), best.split());
         }
-        out.printf("  (b) one COPY binary         %,.0f rows/s%n", best.copy);
+        out.printf("  (b) one COPY binary         %,.0f rows/s%n", best.copy());
         if (withDuckdb) {
             out.printf("  (c) DuckDB %s scanner     %,.0f rows/s (its COPY alone, started and attached before the clock: %,.0f), peak RSS %s, "
-                    + "client CPU %.2f us/row%n", SnapshotDuckDbScanner.VERSION, best.duckdb, best.duckdbCopy, mb(best.duckdbRss), best.duckdbCpu);
+                    + "client CPU %.2f us/row%n", SnapshotDuckDbScanner.VERSION, best.duckdb(), best.duckdbCopy(), mb(best.duckdbRss()), best.duckdbCpu().client());
         }
         out.printf("  (d) Freshet                 %,.0f rows/s%s, peak RSS %s (VmHWM reset before each snapshot: JVM, heap, DuckDB), "
-                + "client CPU %.2f us/row%n", best.freshet, upload ? ", uploaded to S3" : ", local disk", mb(best.freshetRss), best.freshetCpu);
-        out.printf("  Freshet / parallel COPY     %.2f (goal >= 0.8)%n", best.freshet / best.copies);
+                + "client CPU %.2f us/row%n", best.freshet(), upload ? ", uploaded to S3" : ", local disk", mb(best.freshetRss()), best.freshetCpu().client());
+        best.printCpu(out, tableRows);
+        out.printf("  Freshet / parallel COPY     %.2f (goal >= 0.8)%n", best.freshet() / best.copies());
         if (withDuckdb) {
-            out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2; to its COPY alone %.2f)%n", best.freshet / best.duckdb, best.freshet / best.duckdbCopy);
+            out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2; to its COPY alone %.2f)%n", best.freshet() / best.duckdb(), best.freshet() / best.duckdbCopy());
             List<String> differ = typedDifferently.getOrDefault(table.label(), List.of());
             if (!differ.isEmpty()) {
                 out.printf("  typed differently           %d column%s (Freshet / DuckDB): %s%n", differ.size(), differ.size() == 1 ? "" : "s",
@@ -385,9 +379,9 @@ final class BenchSnapshot implements Callable<Integer> {
                 out.printf("  DuckDB's file               DuckDB cannot read it back: %s%n", duckdbUnreadable.get(table.label()));
             }
         }
-        out.printf("  parquet                     %s (%.1f bytes/row)%s%n", mb(best.parquetBytes), (double) best.parquetBytes / tableRows,
-                best.duckdbParquetBytes == 0 ? "" : String.format(", DuckDB's %s (%.1f bytes/row)", mb(best.duckdbParquetBytes),
-                        (double) best.duckdbParquetBytes / tableRows));
+        out.printf("  parquet                     %s (%.1f bytes/row)%s%n", mb(best.parquetBytes()), (double) best.parquetBytes() / tableRows,
+                best.duckdbParquetBytes() == 0 ? "" : String.format(", DuckDB's %s (%.1f bytes/row)", mb(best.duckdbParquetBytes()),
+                        (double) best.duckdbParquetBytes() / tableRows));
         out.flush();
     }
 
