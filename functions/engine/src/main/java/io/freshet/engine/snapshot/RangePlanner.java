@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Splits a table into the ctid page ranges that several connections read at once (as DuckDB's
- * postgres scanner does): equal runs of pages, never fewer than {@code minPagesPerRange} each, at
- * most {@link #RUNS_PER_CONNECTION} per connection ({@code degree}). The connections take the next
+ * postgres scanner does): runs of pages, never fewer than {@code minPagesPerRange} each, at
+ * most {@link #RUNS_PER_CONNECTION} per connection ({@code degree}), shrinking towards the table's
+ * end so that the connections finish close together ({@link #split}). The connections take the next
  * run as each finishes one, so a run that holds fewer live rows than its pages suggest (rows deleted
  * by a retention job, an update-heavy region) leaves no connection idle while another reads the
  * rest. Only plain tables and materialized views have heap pages to split, and
@@ -108,7 +109,7 @@ final class RangePlanner {
             PgCatalog.Relation r = plan.relation();
             int n = switch (sharing(r)) {
                 case WHOLE -> 1;
-                case PAGES -> split(r.heapPages(), r.toastPages(), degree * RUNS_PER_CONNECTION, minPagesPerRange).size();
+                case PAGES -> split(r.heapPages(), r.toastPages(), degree, minPagesPerRange).size();
                 case LEAVES, INHERITANCE -> degree;
             };
             most = Math.max(most, n);
@@ -126,7 +127,7 @@ final class RangePlanner {
                 case INHERITANCE -> out.add(inheritanceRanges(c, plan.relation().oid()));
                 case PAGES -> {
                     Pages pages = pages(c, plan.relation().oid());
-                    out.add(split(pages.heap(), pages.toast(), degree * RUNS_PER_CONNECTION, minPagesPerRange));
+                    out.add(split(pages.heap(), pages.toast(), degree, minPagesPerRange));
                 }
             }
         }
@@ -214,7 +215,7 @@ final class RangePlanner {
     /**
      * Leaves with their pages in up to {@code degree} groups of about equal pages, as many as the
      * pages warrant at {@code minPages} each: a leaf larger than a group's share is first split
-     * into runs of pages (as a plain table is), then the parts go, the largest first, each to the
+     * into equal runs of pages, then the parts go, the largest first, each to the
      * group with the fewest pages so far. A partitioned table whose data is mostly one leaf is
      * thereby read in parallel too. A leaf's pages are its heap's and its TOAST table's
      * ({@code toastPages}), as for a table ({@link #split(long, long, int, long)}).
@@ -232,7 +233,7 @@ final class RangePlanner {
         List<Unit> units = new ArrayList<>();
         for (int i = 0; i < leaves.size(); i++) {
             long leafPages = pages.get(i) + toastPages.get(i);
-            List<TableRange> runs = split(pages.get(i), toastPages.get(i), (int) Math.min(n, (leafPages + share - 1) / share), minPages);
+            List<TableRange> runs = equalSplit(pages.get(i), toastPages.get(i), (int) Math.min(n, (leafPages + share - 1) / share), minPages);
             for (TableRange run : runs) {
                 units.add(new Unit(new TableRange.LeafPart(leaves.get(i), run), leafPages / runs.size()));
             }
@@ -257,21 +258,66 @@ final class RangePlanner {
     }
 
     /**
-     * A heap of {@code pages} whose TOAST table has {@code toastPages}, in at most {@code degree}
-     * equal runs of the heap's pages, as many as the pages of both warrant at {@code minPages}
-     * each and never more than the heap's pages; the first open below, the last above.
+     * A heap of {@code pages} whose TOAST table has {@code toastPages}, read on {@code connections},
+     * in at most {@link #RUNS_PER_CONNECTION} runs of the heap's pages per connection, as many as
+     * the pages of both warrant at {@code minPages} each and never more than the heap's pages; the
+     * first open below, the last above. One run per connection at most: equal runs. More: runs that
+     * shrink (the i-th of n holds n - i shares of the pages), so that the last ones, which a
+     * connection reads alone when the others have finished, are short: of eight runs the last holds
+     * 1/36 of the table, where eight equal runs would leave a connection alone with 1/8 of it.
      */
-    static List<TableRange> split(long pages, long toastPages, int degree, long minPages) {
-        int n = (int) Math.max(1, Math.min(Math.min(degree, pages), (pages + toastPages) / Math.max(1, minPages)));
-        if (n == 1) {
+    static List<TableRange> split(long pages, long toastPages, int connections, long minPages) {
+        int n = runs(pages, toastPages, (long) connections * RUNS_PER_CONNECTION, minPages);
+        return ranges(n <= connections ? equalBounds(pages, n) : shrinkingBounds(pages, n));
+    }
+
+    /** At most {@code most} equal runs of a heap's pages, as {@link #split} counts them: a leaf's part of a partitioned table. */
+    static List<TableRange> equalSplit(long pages, long toastPages, int most, long minPages) {
+        return ranges(equalBounds(pages, runs(pages, toastPages, most, minPages)));
+    }
+
+    /** How many runs: at most {@code most}, none of fewer than {@code minPages} (heap and TOAST) or of less than a heap page. */
+    private static int runs(long pages, long toastPages, long most, long minPages) {
+        return (int) Math.max(1, Math.min(Math.min(most, pages), (pages + toastPages) / Math.max(1, minPages)));
+    }
+
+    /** Runs between {@code bounds}, the first open below and the last above; one bound-less run is the whole table. */
+    private static List<TableRange> ranges(long[] bounds) {
+        if (bounds.length == 0) {
             return List.of(TableRange.WHOLE);
         }
         List<TableRange> ranges = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            long from = i == 0 ? -1 : pages * i / n;
-            long to = i == n - 1 ? -1 : pages * (i + 1) / n;
-            ranges.add(new TableRange(from, to));
+        for (int i = 0; i <= bounds.length; i++) {
+            ranges.add(new TableRange(i == 0 ? -1 : bounds[i - 1], i == bounds.length ? -1 : bounds[i]));
         }
         return ranges;
+    }
+
+    /** The n - 1 pages where n equal runs of {@code pages} meet. */
+    private static long[] equalBounds(long pages, int n) {
+        long[] bounds = new long[n - 1];
+        for (int i = 1; i < n; i++) {
+            bounds[i - 1] = pages * i / n;
+        }
+        return bounds;
+    }
+
+    /**
+     * The n - 1 pages where n shrinking runs meet: run i (from 0) holds n - i of n(n+1)/2 shares;
+     * every run keeps at least a page, which rounding alone would not give a heap of few pages.
+     */
+    private static long[] shrinkingBounds(long pages, int n) {
+        long total = (long) n * (n + 1) / 2;
+        long[] bounds = new long[n - 1];
+        long shares = 0;
+        long previous = 0;
+        for (int i = 1; i < n; i++) {
+            shares += n - i + 1;
+            long bound = pages * shares / total;
+            bound = Math.min(Math.max(bound, previous + 1), pages - (n - i));
+            bounds[i - 1] = bound;
+            previous = bound;
+        }
+        return bounds;
     }
 }
