@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * Splits a table into the ctid page ranges that several connections read at once (as DuckDB's
- * postgres scanner does): runs of pages, never fewer than {@code minPagesPerRange} each, at
- * most {@link #RUNS_PER_CONNECTION} per connection ({@code degree}), shrinking towards the table's
- * end so that the connections finish close together ({@link #split}). The connections take the next
+ * postgres scanner does): as many runs of pages as the table warrants at {@code minPagesPerRange}
+ * each, at most {@link #RUNS_PER_CONNECTION} per connection ({@code degree}), shrinking towards the
+ * table's end so that the connections finish close together ({@link #split}; the last runs may then
+ * hold fewer pages than that, each a COPY of its own). The connections take the next
  * run as each finishes one, so a run that holds fewer live rows than its pages suggest (rows deleted
  * by a retention job, an update-heavy region) leaves no connection idle while another reads the
  * rest. Only plain tables and materialized views have heap pages to split, and
