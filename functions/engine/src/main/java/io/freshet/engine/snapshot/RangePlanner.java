@@ -269,12 +269,12 @@ final class RangePlanner {
      */
     static List<TableRange> split(long pages, long toastPages, int connections, long minPages) {
         int n = runs(pages, toastPages, (long) connections * RUNS_PER_CONNECTION, minPages);
-        return ranges(n <= connections ? equalBounds(pages, n) : shrinkingBounds(pages, n));
+        return ranges(bounds(pages, n, n > connections));
     }
 
     /** At most {@code most} equal runs of a heap's pages, as {@link #split} counts them: a leaf's part of a partitioned table. */
     static List<TableRange> equalSplit(long pages, long toastPages, int most, long minPages) {
-        return ranges(equalBounds(pages, runs(pages, toastPages, most, minPages)));
+        return ranges(bounds(pages, runs(pages, toastPages, most, minPages), false));
     }
 
     /** How many runs: at most {@code most}, none of fewer than {@code minPages} (heap and TOAST) or of less than a heap page. */
@@ -294,28 +294,19 @@ final class RangePlanner {
         return ranges;
     }
 
-    /** The n - 1 pages where n equal runs of {@code pages} meet. */
-    private static long[] equalBounds(long pages, int n) {
-        long[] bounds = new long[n - 1];
-        for (int i = 1; i < n; i++) {
-            bounds[i - 1] = pages * i / n;
-        }
-        return bounds;
-    }
-
     /**
-     * The n - 1 pages where n shrinking runs meet: run i (from 0) holds n - i of n(n+1)/2 shares;
-     * every run keeps at least a page, which rounding alone would not give a heap of few pages.
+     * The n - 1 pages where n runs of {@code pages} meet: equal runs, or {@code shrinking} ones, run
+     * i (from 0) holding n - i of n(n+1)/2 shares. Every run keeps at least a page, which rounding
+     * alone would not give shrinking runs of a heap of few pages (equal ones have it already).
      */
-    private static long[] shrinkingBounds(long pages, int n) {
-        long total = (long) n * (n + 1) / 2;
+    private static long[] bounds(long pages, int n, boolean shrinking) {
+        long total = shrinking ? (long) n * (n + 1) / 2 : n;
         long[] bounds = new long[n - 1];
         long shares = 0;
         long previous = 0;
         for (int i = 1; i < n; i++) {
-            shares += n - i + 1;
-            long bound = pages * shares / total;
-            bound = Math.min(Math.max(bound, previous + 1), pages - (n - i));
+            shares += shrinking ? n - i + 1 : 1;
+            long bound = Math.min(Math.max(pages * shares / total, previous + 1), pages - (n - i));
             bounds[i - 1] = bound;
             previous = bound;
         }
