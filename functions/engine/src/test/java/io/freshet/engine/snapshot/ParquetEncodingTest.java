@@ -42,9 +42,28 @@ class ParquetEncodingTest {
     }
 
     @Test
+    void rowGroupsHoldAtMostAQuarterOfDuckDbsDefaultRows() throws Exception {
+        DB.pg().execute("CREATE TABLE many_rows AS SELECT g AS id, g % 7 AS day FROM generate_series(1, 100000) g");
+        TableSnapshot t = DB.snapshot(work, "many_rows");
+        long rows = 0;
+        int groups = 0;
+        try (Connection d = Parity.duck(); Statement s = d.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata("
+                     + Sql.quoteLiteral(t.parquetFiles().get(0).getParent().resolve("*.parquet").toString()) + ")")) {
+            while (rs.next()) {
+                assertTrue(rs.getLong(3) <= DuckDbParquet.ROW_GROUP_ROWS, "a row group of " + rs.getLong(3) + " rows");
+                rows += rs.getLong(3);
+                groups++;
+            }
+        }
+        assertEquals(100_000, rows);
+        assertTrue(groups >= 4, "100,000 rows in row groups of at most 30,720: " + groups);
+    }
+
+    @Test
     void onlyColumnsOfFewDistinctValuesAreDictionaryEncoded() throws Exception {
         DB.pg().execute("CREATE TABLE cardinalities AS SELECT g AS id, 'city-' || (g % 12) AS city, g % 1000 AS code, g % 5000 AS account "
-                + "FROM generate_series(1, 150000) g"); // DuckDB's own limit follows the row group's rows: 122,880 here
+                + "FROM generate_series(1, 150000) g"); // in every row group of 30,720 rows: 12, 1,000 and 5,000 distinct
         TableSnapshot t = DB.snapshot(work, "cardinalities");
         Map<String, Boolean> dictionary = new LinkedHashMap<>();
         try (Connection d = Parity.duck(); Statement s = d.createStatement();
