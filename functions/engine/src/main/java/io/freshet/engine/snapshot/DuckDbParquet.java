@@ -62,7 +62,7 @@ final class DuckDbParquet implements AutoCloseable {
      * them: on cores the database shares, the cores idle. A quarter as many rows is a quarter as
      * long a wait, and the narrow table's row group (about 2 MB as DuckDB holds it) stays in a core's
      * L2 cache (4 MB here) while it is encoded. Measured with `bench snapshot`, 10M rows of the
-     * 8-column table: 1.89-1.94M rows/s against 1.70-1.84M, cores idle 4-6% against 7-12%; a table of
+     * 8-column table: 1.77-1.93M rows/s against 1.60-1.84M, cores idle 4-7% against 7-13%; a table of
      * four ints, two texts and two timestamps (6M rows): 1.31-1.41M against 1.11-1.20M; the 22-column
      * one +2-3%. Files are 6-11% smaller, as more columns stay within {@link #DICTIONARY_LIMIT} in a
      * row group. 61,440 rows measured no better than 122,880. Readers get row groups of 1-10 MB, and
