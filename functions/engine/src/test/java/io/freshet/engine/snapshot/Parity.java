@@ -102,9 +102,8 @@ final class Parity {
         List<List<Object>> actual;
         try (Connection d = duck(); Statement s = d.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
-            String files = parquet.stream().map(p -> Sql.quoteLiteral(p.toString())).collect(Collectors.joining(", ", "[", "]"));
             String sql = "SELECT " + cols.stream().map(Parity::duckExpr).collect(Collectors.joining(", ")) + " FROM read_parquet("
-                    + files + ") AS src ORDER BY src." + Sql.quoteIdent(key);
+                    + files(parquet) + ") AS src ORDER BY src." + Sql.quoteIdent(key);
             actual = fetch(s, sql, cols);
         }
         assertEquals(expected.size(), actual.size(), table + ": row count");
@@ -121,6 +120,11 @@ final class Parity {
     }
 
     /** Column name -> DuckDB type, as read back from the Parquet file. */
+    /** The files as a DuckDB list literal, for read_parquet and parquet_metadata. */
+    static String files(List<Path> parquet) {
+        return parquet.stream().map(p -> Sql.quoteLiteral(p.toString())).collect(Collectors.joining(", ", "[", "]"));
+    }
+
     static Map<String, String> parquetTypes(Path parquet) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
         try (Connection d = duck(); Statement s = d.createStatement();
