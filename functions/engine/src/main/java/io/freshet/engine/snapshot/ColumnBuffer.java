@@ -232,24 +232,20 @@ final class ColumnBuffer {
 
     /** The decimal digits of {@code v}, signed, written in place (no String per value). */
     void appendDecimal(long v) {
-        if (v == Long.MIN_VALUE) { // the one value whose negation does not fit
-            appendAscii(Long.toString(v));
-            return;
-        }
-        if (v < 0) {
-            append((byte) '-');
-            v = -v;
-        }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
-        ensure(digits);
-        for (int i = payloadLength + digits - 1; i >= payloadLength; i--) {
-            payload[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        payloadLength += digits;
+        ensure(Digits.LONG_TEXT);
+        payloadLength = Digits.signed(payload, payloadLength, v);
+    }
+
+    /** Two decimal digits, zero-padded: {@code v} from 0 to 99. */
+    void appendTwoDigits(int v) {
+        ensure(2);
+        payloadLength = Digits.two(payload, payloadLength, v);
+    }
+
+    /** {@code .ffffff} of {@code micros} (0 to 999,999) without trailing zeros, nothing for 0 ({@link Digits#microsFraction}). */
+    void appendMicrosFraction(int micros) {
+        ensure(7);
+        payloadLength = Digits.microsFraction(payload, payloadLength, micros);
     }
 
     void appendAscii(String s) {

@@ -1,5 +1,7 @@
 package io.freshet.engine.snapshot;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * An interval's binary COPY form (microseconds, days, months) as the text PostgreSQL itself prints
  * with {@code IntervalStyle = 'postgres'}, which the snapshot session pins: {@code 1 year 2 mons
@@ -18,6 +20,11 @@ final class PgIntervalText {
     private static final long MICROS_PER_HOUR = 3_600_000_000L;
     private static final long MICROS_PER_MINUTE = 60_000_000L;
     private static final long MICROS_PER_SECOND = 1_000_000L;
+    private static final Unit YEAR = new Unit("year");
+    private static final Unit MONTH = new Unit("mon");
+    private static final Unit DAY = new Unit("day");
+    /** Room for the longest text, {@code -178956970 years -8 mons -2147483648 days -2562047788:00:54.775808} (67 bytes). */
+    private static final int LONGEST = 80;
 
     private PgIntervalText() {
     }
@@ -32,99 +39,71 @@ final class PgIntervalText {
             out.appendAscii("-infinity");
             return;
         }
-        Parts parts = new Parts(out);
-        parts.add(months / MONTHS_PER_YEAR, "year");
-        parts.add(months % MONTHS_PER_YEAR, "mon");
-        parts.add(days, "day");
-        time(micros, parts, out);
+        out.ensure(LONGEST); // then written at a local position: one capacity check per value
+        byte[] d = out.payload;
+        int start = out.payloadLength;
+        int years = months / MONTHS_PER_YEAR;
+        int mons = months % MONTHS_PER_YEAR;
+        // each non-zero part sets "before" (a sign for the next positive part) for the next one only, as PostgreSQL always has
+        int p = part(d, start, start, false, years, YEAR);
+        p = part(d, p, start, years < 0, mons, MONTH);
+        boolean before = mons != 0 ? mons < 0 : years < 0;
+        p = part(d, p, start, before, days, DAY);
+        before = days != 0 ? days < 0 : before;
+        out.payloadLength = time(d, p, start, before, micros);
+    }
+
+    /** A year, month or day part, when it is not zero: {@code [ ][+]N unit[s]} (AddPostgresIntPart). */
+    private static int part(byte[] d, int p, int start, boolean before, int value, Unit unit) {
+        if (value == 0) {
+            return p;
+        }
+        if (p != start) {
+            d[p++] = ' ';
+        }
+        if (before && value > 0) {
+            d[p++] = '+';
+        }
+        p = Digits.signed(d, p, value);
+        return Digits.copy(d, p, value == 1 ? unit.one : unit.many);
     }
 
     /** The time part, {@code [-+]HH:MM:SS[.ffffff]}: when it is not zero, or when all else was. */
-    private static void time(long micros, Parts parts, ColumnBuffer out) {
-        long time = micros;
-        long hour = time / MICROS_PER_HOUR;
-        time -= hour * MICROS_PER_HOUR;
-        int min = (int) (time / MICROS_PER_MINUTE);
-        time -= min * MICROS_PER_MINUTE;
-        int sec = (int) (time / MICROS_PER_SECOND);
-        int fsec = (int) (time - sec * MICROS_PER_SECOND);
-        if (!parts.isZero && micros == 0) {
-            return;
+    private static int time(byte[] d, int p, int start, boolean before, long micros) {
+        boolean zero = p == start;
+        if (!zero && micros == 0) {
+            return p;
         }
-        if (!parts.isZero) {
-            out.append((byte) ' ');
+        long hour = micros / MICROS_PER_HOUR;
+        long rest = micros - hour * MICROS_PER_HOUR;
+        int min = (int) (rest / MICROS_PER_MINUTE);
+        rest -= min * MICROS_PER_MINUTE;
+        int sec = (int) (rest / MICROS_PER_SECOND);
+        int fsec = (int) (rest - sec * MICROS_PER_SECOND);
+        if (!zero) {
+            d[p++] = ' ';
         }
         if (micros < 0) { // hour, min, sec and fsec all share the sign of micros
-            out.append((byte) '-');
-        } else if (parts.isBefore) {
-            out.append((byte) '+');
+            d[p++] = '-';
+        } else if (before) {
+            d[p++] = '+';
         }
         long h = Math.abs(hour); // |micros| / 3.6e9: never Long.MIN_VALUE
         if (h < 10) {
-            out.append((byte) '0');
+            d[p++] = '0';
         }
-        out.appendDecimal(h);
-        out.append((byte) ':');
-        two(out, Math.abs(min));
-        out.append((byte) ':');
-        two(out, Math.abs(sec));
-        fraction(out, Math.abs(fsec));
+        p = Digits.unsigned(d, p, h);
+        d[p++] = ':';
+        p = Digits.two(d, p, Math.abs(min));
+        d[p++] = ':';
+        p = Digits.two(d, p, Math.abs(sec));
+        return Digits.microsFraction(d, p, Math.abs(fsec));
     }
 
-    /** The year, month and day parts: each non-zero one, signed, separated by spaces (AddPostgresIntPart). */
-    private static final class Parts {
-        private final ColumnBuffer out;
-        boolean isZero = true;
-        boolean isBefore;
-
-        Parts(ColumnBuffer out) {
-            this.out = out;
-        }
-
-        void add(int value, String unit) {
-            if (value == 0) {
-                return;
-            }
-            if (!isZero) {
-                out.append((byte) ' ');
-            }
-            if (isBefore && value > 0) {
-                out.append((byte) '+');
-            }
-            out.appendDecimal(value);
-            out.append((byte) ' ');
-            out.appendAscii(unit);
-            if (value != 1) {
-                out.append((byte) 's');
-            }
-            // each non-zero part sets "before" for the next one only, as PostgreSQL always has
-            isBefore = value < 0;
-            isZero = false;
-        }
-    }
-
-    /** Two decimal digits, zero-padded: {@code v} below 100. */
-    static void two(ColumnBuffer out, int v) {
-        out.append((byte) ('0' + v / 10));
-        out.append((byte) ('0' + v % 10));
-    }
-
-    /** {@code .ffffff} without trailing zeros, nothing for 0 (AppendSeconds, precision 6). */
-    static void fraction(ColumnBuffer out, int fsec) {
-        if (fsec == 0) {
-            return;
-        }
-        int digits = 6;
-        int v = fsec;
-        while (v % 10 == 0) {
-            v /= 10;
-            digits--;
-        }
-        out.append((byte) '.');
-        int div = 100_000;
-        for (int k = 0; k < digits; k++) {
-            out.append((byte) ('0' + fsec / div % 10));
-            div /= 10;
+    /** A part's unit after its number, {@code " day"} or {@code " days"}, as bytes to copy. */
+    private record Unit(byte[] one, byte[] many) {
+        Unit(String name) {
+            this((" " + name).getBytes(StandardCharsets.US_ASCII), (" " + name + "s").getBytes(StandardCharsets.US_ASCII));
         }
     }
 }

@@ -147,8 +147,8 @@ final class PgRangeText {
         }
         out.appendDecimal(year);
         out.append((byte) '-');
-        PgIntervalText.two(out, d.getMonthValue());
+        out.appendTwoDigits(d.getMonthValue());
         out.append((byte) '-');
-        PgIntervalText.two(out, d.getDayOfMonth());
+        out.appendTwoDigits(d.getDayOfMonth());
     }
 }

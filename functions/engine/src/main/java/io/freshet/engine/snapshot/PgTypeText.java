@@ -160,13 +160,13 @@ final class PgTypeText {
         int zone = PgValues.i32(b, p + 8);
         int offset = Math.abs(zone);
         out.append((byte) (zone <= 0 ? '+' : '-'));
-        PgIntervalText.two(out, offset / 3600);
+        out.appendTwoDigits(offset / 3600);
         if (offset % 3600 != 0) {
             out.append((byte) ':');
-            PgIntervalText.two(out, offset / 60 % 60);
+            out.appendTwoDigits(offset / 60 % 60);
             if (offset % 60 != 0) {
                 out.append((byte) ':');
-                PgIntervalText.two(out, offset % 60);
+                out.appendTwoDigits(offset % 60);
             }
         }
     }
@@ -177,12 +177,12 @@ final class PgTypeText {
      */
     static void timeOfDay(long micros, ColumnBuffer out) {
         long seconds = micros / MICROS_PER_SECOND;
-        PgIntervalText.two(out, (int) (seconds / 3600));
+        out.appendTwoDigits((int) (seconds / 3600));
         out.append((byte) ':');
-        PgIntervalText.two(out, (int) (seconds / 60 % 60));
+        out.appendTwoDigits((int) (seconds / 60 % 60));
         out.append((byte) ':');
-        PgIntervalText.two(out, (int) (seconds % 60));
-        PgIntervalText.fraction(out, (int) (micros % MICROS_PER_SECOND));
+        out.appendTwoDigits((int) (seconds % 60));
+        out.appendMicrosFraction((int) (micros % MICROS_PER_SECOND));
     }
 
     /**
