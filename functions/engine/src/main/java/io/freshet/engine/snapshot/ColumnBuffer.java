@@ -242,12 +242,6 @@ final class ColumnBuffer {
         payloadLength = Digits.two(payload, payloadLength, v);
     }
 
-    /** {@code .ffffff} of {@code micros} (0 to 999,999) without trailing zeros, nothing for 0 ({@link Digits#microsFraction}). */
-    void appendMicrosFraction(int micros) {
-        ensure(7);
-        payloadLength = Digits.microsFraction(payload, payloadLength, micros);
-    }
-
     void appendAscii(String s) {
         int n = s.length();
         ensure(n);

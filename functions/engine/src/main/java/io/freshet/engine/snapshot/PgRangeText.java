@@ -130,7 +130,8 @@ final class PgRangeText {
         LocalDate d = LocalDate.ofEpochDay(day + EPOCH_DAYS);
         ymd(d, out);
         out.append((byte) ' ');
-        PgTypeText.timeOfDay(time, out);
+        out.ensure(PgTypeText.TIME_OF_DAY);
+        out.payloadLength = PgTypeText.timeOfDay(out.payload, out.payloadLength, time);
         if (utc) {
             out.appendAscii("+00");
         }

@@ -18,6 +18,9 @@ final class PgTypeText {
 
     /** PGSQL_AF_INET: the family byte of an IPv4 inet (PGSQL_AF_INET6 is 3). */
     private static final int AF_INET = 2;
+    /** The most bytes {@link #timeOfDay} writes: {@code HH:MM:SS.ffffff}. */
+    static final int TIME_OF_DAY = 15;
+
     private static final long MICROS_PER_SECOND = 1_000_000L;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -156,33 +159,37 @@ final class PgTypeText {
      * as far as it is not zero.
      */
     static void timetz(byte[] b, int p, ColumnBuffer out) {
-        timeOfDay(PgValues.i64(b, p), out);
+        out.ensure(TIME_OF_DAY + 10); // then written at a local position: one capacity check per value
+        byte[] d = out.payload;
+        int q = timeOfDay(d, out.payloadLength, PgValues.i64(b, p));
         int zone = PgValues.i32(b, p + 8);
         int offset = Math.abs(zone);
-        out.append((byte) (zone <= 0 ? '+' : '-'));
-        out.appendTwoDigits(offset / 3600);
+        d[q++] = (byte) (zone <= 0 ? '+' : '-');
+        q = Digits.two(d, q, offset / 3600);
         if (offset % 3600 != 0) {
-            out.append((byte) ':');
-            out.appendTwoDigits(offset / 60 % 60);
+            d[q++] = ':';
+            q = Digits.two(d, q, offset / 60 % 60);
             if (offset % 60 != 0) {
-                out.append((byte) ':');
-                out.appendTwoDigits(offset % 60);
+                d[q++] = ':';
+                q = Digits.two(d, q, offset % 60);
             }
         }
+        out.payloadLength = q;
     }
 
     /**
-     * {@code HH:MM:SS[.ffffff]} of microseconds since midnight (24:00:00 included), the fraction
-     * without trailing zeros: EncodeTimeOnly's time, and a timestamp's after its date.
+     * {@code HH:MM:SS[.ffffff]} of microseconds since midnight (24:00:00 included) at {@code p}, the
+     * fraction without trailing zeros: EncodeTimeOnly's time, and a timestamp's after its date.
+     * Returns where it ends; {@link #TIME_OF_DAY} bytes of room at most.
      */
-    static void timeOfDay(long micros, ColumnBuffer out) {
-        long seconds = micros / MICROS_PER_SECOND;
-        out.appendTwoDigits((int) (seconds / 3600));
-        out.append((byte) ':');
-        out.appendTwoDigits((int) (seconds / 60 % 60));
-        out.append((byte) ':');
-        out.appendTwoDigits((int) (seconds % 60));
-        out.appendMicrosFraction((int) (micros % MICROS_PER_SECOND));
+    static int timeOfDay(byte[] d, int p, long micros) {
+        int seconds = (int) (micros / MICROS_PER_SECOND);
+        int q = Digits.two(d, p, seconds / 3600);
+        d[q++] = ':';
+        q = Digits.two(d, q, seconds / 60 % 60);
+        d[q++] = ':';
+        q = Digits.two(d, q, seconds % 60);
+        return Digits.microsFraction(d, q, (int) (micros % MICROS_PER_SECOND));
     }
 
     /**
