@@ -84,6 +84,17 @@ final class Batch {
         return n;
     }
 
+    /** Columns of strings (text, JSON, bytes), not counting the elements of lists. */
+    int stringColumns() {
+        int n = 0;
+        for (ColumnBuffer c : columns) {
+            if (c.width == 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     boolean full() {
         if (rows == capacity) {
             return true;

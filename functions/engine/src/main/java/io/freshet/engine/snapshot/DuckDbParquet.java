@@ -81,6 +81,13 @@ final class DuckDbParquet implements AutoCloseable {
     /** A row whose {@link #rowBytes} is at most this is narrow. */
     static final int NARROW_ROW_BYTES = 192;
     private static final int PER_VALUE_BYTES = 8;
+    /**
+     * What a string value costs the writer beyond its bytes: the dictionary's hash and lookup, the
+     * statistics' comparisons, the copy into the row group. Six columns of {@code char(8)} (112
+     * bytes a row without it) kept one writer busy while the cores idled; with two, +12-15% rows/s
+     * (docs/performance.md, "Two writers for rows of short strings").
+     */
+    private static final int PER_STRING_BYTES = 24;
 
     private final DuckDBConnection root;
     private final long rowGroupBytes;
@@ -206,10 +213,10 @@ final class DuckDbParquet implements AutoCloseable {
      * What a row costs the Parquet writer, in bytes: its values as DuckDB holds them
      * ({@code valueBytesPerRow}, measured on the first batch) and {@value #PER_VALUE_BYTES} per
      * column for what the writer does per value whatever its width (validity, statistics, the
-     * dictionary's lookup).
+     * dictionary's lookup), {@value #PER_STRING_BYTES} more per string column.
      */
-    static int rowBytes(double valueBytesPerRow, int columns) {
-        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(valueBytesPerRow)) + PER_VALUE_BYTES * columns;
+    static int rowBytes(double valueBytesPerRow, int columns, int stringColumns) {
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(valueBytesPerRow)) + PER_VALUE_BYTES * columns + PER_STRING_BYTES * stringColumns;
     }
 
     /** {@code 256MB}, {@code 1.5GiB} -> bytes (KB = 1000, KiB = 1024, as DuckDB reads them). */

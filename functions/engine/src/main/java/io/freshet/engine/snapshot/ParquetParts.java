@@ -52,7 +52,7 @@ final class ParquetParts {
      */
     Throwable write(Batch first, DuckDBConnection duck, int maxWriters) throws InterruptedException {
         int writers = first == null ? 1
-                : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), maxWriters);
+                : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size(), first.stringColumns()), maxWriters);
         List<DuckDBConnection> connections = new ArrayList<>();
         for (int k = 1; k < writers; k++) {
             connections.add(parquet.connect()); // all before any writer starts: a failure here leaves nothing running

@@ -43,15 +43,17 @@ class ApiContractTest {
     @Test
     void aNarrowRowHasOneParquetWriterAWideOneEveryThread() {
         // bench snapshot's 8-column table (bigint, int, numeric(12,2), a 10-character text, boolean, date, timestamptz, uuid): 63 bytes of values
-        assertEquals(63 + 64, DuckDbParquet.rowBytes(63, 8));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(63, 8), 4));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(16, 3), 2));
+        assertEquals(63 + 64 + 24, DuckDbParquet.rowBytes(63, 8, 1));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(63, 8, 1), 4));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(16, 3, 0), 2));
         // 50 bigints, or three texts of 1 KB: every thread
-        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(408, 51), 4));
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(3072, 3), 2));
+        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(408, 51, 0), 4));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(3072, 3, 3), 2));
+        // six char(8) after a bigint: 56 bytes of values, but six string columns
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(56, 7, 6), 2));
         // the edge: 192 is narrow, 193 wide
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(192 - 80, 10), 2));
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(193 - 80, 10), 2));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(192 - 80, 10, 0), 2));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(193 - 80, 10, 0), 2));
     }
 
     @Test
