@@ -83,8 +83,9 @@ final class DuckDbParquet implements AutoCloseable {
     private static final int PER_VALUE_BYTES = 8;
     /**
      * What a string value costs the writer beyond its bytes: the dictionary's hash and lookup, the
-     * statistics' comparisons, the copy into the row group. Six columns of {@code char(8)} (112
-     * bytes a row without it) kept one writer busy while the cores idled; with two, +12-15% rows/s
+     * statistics' comparisons, the copy into the row group. Without it, six columns of {@code
+     * char(8)} (112 bytes a row) or two texts among six fixed-width values counted as narrow, and
+     * their one writer left the cores idle; two writers: +1-17% rows/s on three such tables
      * (docs/performance.md, "Two writers for rows of short strings").
      */
     private static final int PER_STRING_BYTES = 24;
