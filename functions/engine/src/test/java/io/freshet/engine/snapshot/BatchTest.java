@@ -74,6 +74,17 @@ class BatchTest {
         assertEquals(Batch.MIN_CAPACITY, Batch.capacity(Collections.nCopies(1600, texts), 8));
     }
 
+    /** What the Parquet writers' count weighs (DuckDbParquet.rowBytes): text, JSON, bytes and text made from other types; not lists, enums or fixed widths. */
+    @Test
+    void stringColumnsAreThoseDuckDbHoldsAsStrings() {
+        PgColumn text = new PgColumn("t", "text", Kind.TEXT, 0, 0, null);
+        Batch batch = new Batch(List.of(new PgColumn("id", "bigint", Kind.INT8, 0, 0, null), text,
+                new PgColumn("j", "jsonb", Kind.JSONB, 0, 0, null), new PgColumn("b", "bytea", Kind.BYTEA, 0, 0, null),
+                new PgColumn("i", "interval", Kind.INTERVAL, 0, 0, null), new PgColumn("u", "uuid", Kind.UUID, 0, 0, null),
+                new PgColumn("a", "text[]", Kind.ARRAY, 0, 0, text), PgColumn.enumOf("e", "mood", new EnumLabels(List.of("sad", "ok")))));
+        assertEquals(4, batch.stringColumns());
+    }
+
     /** {@code n} columns: text, double precision and integer in turn. */
     static List<PgColumn> interleaved(int n) {
         List<PgColumn> columns = new ArrayList<>();
