@@ -20,7 +20,8 @@ final class PgTypeText {
     private static final int AF_INET = 2;
     /** The most bytes {@link #timeOfDay} writes: {@code HH:MM:SS.ffffff}. */
     static final int TIME_OF_DAY = 15;
-
+    /** The most bytes of a timetz's zone: {@code +HH:MM:SS}. */
+    private static final int ZONE = 9;
     private static final long MICROS_PER_SECOND = 1_000_000L;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -159,7 +160,7 @@ final class PgTypeText {
      * as far as it is not zero.
      */
     static void timetz(byte[] b, int p, ColumnBuffer out) {
-        out.ensure(TIME_OF_DAY + 10); // then written at a local position: one capacity check per value
+        out.ensure(TIME_OF_DAY + ZONE); // then written at a local position: one capacity check per value
         byte[] d = out.payload;
         int q = timeOfDay(d, out.payloadLength, PgValues.i64(b, p));
         int zone = PgValues.i32(b, p + 8);

@@ -119,12 +119,12 @@ final class Parity {
         }
     }
 
-    /** Column name -> DuckDB type, as read back from the Parquet file. */
     /** The files as a DuckDB list literal, for read_parquet and parquet_metadata. */
     static String files(List<Path> parquet) {
         return parquet.stream().map(p -> Sql.quoteLiteral(p.toString())).collect(Collectors.joining(", ", "[", "]"));
     }
 
+    /** Column name -> DuckDB type, as read back from the Parquet file. */
     static Map<String, String> parquetTypes(Path parquet) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
         try (Connection d = duck(); Statement s = d.createStatement();
