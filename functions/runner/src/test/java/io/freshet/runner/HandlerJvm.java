@@ -30,6 +30,10 @@ record HandlerJvm(String output, int exitValue, List<String> loaded) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load:file=" + classes, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 RunnerHandlerMain.class.getName()));
+        if (Runtime.version().feature() >= 23) {
+            // a snapshot's long strings go through sun.misc.Unsafe (ChunkStrings); its warning is no response
+            command.add(1, "--sun-misc-unsafe-memory-access=allow");
+        }
         for (Path e : events) {
             command.add(e.toString());
         }

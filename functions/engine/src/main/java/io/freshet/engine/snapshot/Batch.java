@@ -84,6 +84,19 @@ final class Batch {
         return n;
     }
 
+    /** Bytes of the batch's strings, the elements of lists included. */
+    long stringBytes() {
+        long n = 0;
+        for (ColumnBuffer c : columns) {
+            for (ColumnBuffer x = c; x != null; x = x.child) {
+                if (x.width == 0) {
+                    n += x.payloadLength;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Columns of strings (text, JSON, bytes), not counting the elements of lists. */
     int stringColumns() {
         int n = 0;

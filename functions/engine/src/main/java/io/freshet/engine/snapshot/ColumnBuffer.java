@@ -34,8 +34,8 @@ final class ColumnBuffer {
     byte[] payload;
     int payloadLength;
     private int valueStart;
-    /** Scratch for {@link #inlined}, made on first use. */
-    private byte[] inlined;
+    /** Scratch for {@link #stringTs}, made on first use. */
+    private byte[] stringTs;
     /** A LIST column's elements, else null. */
     final ColumnBuffer child;
     /** Values held, for a LIST's {@link #child} (a batch's own columns count rows in {@link Batch#rows}). */
@@ -58,7 +58,7 @@ final class ColumnBuffer {
     /**
      * Bytes a buffer for {@code column} is made with per row of its capacity: the value's width, or
      * for a string its length, the first 16 bytes of its payload and its {@code string_t} in
-     * {@link #inlined}; a LIST's entry and its element's (the elements start with room for as many
+     * {@link #stringTs}; a LIST's entry and its element's (the elements start with room for as many
      * as the rows). The validity mask's eighth of a byte is left out.
      */
     static long bytesPerRow(PgColumn column) {
@@ -134,31 +134,39 @@ final class ColumnBuffer {
     }
 
     /**
-     * The first {@code rows} strings, all short enough ({@link #allInline}), as the {@code string_t}
-     * values of a DuckDB vector: each its length (4 bytes, little-endian), then its bytes, then
-     * zeros to 16 bytes (DuckDB compares the padding too). Such values need none of the vector's
-     * string heap, so the whole column is one copy into the vector, not a call per string.
+     * The first {@code rows} strings as the {@code string_t} values of a DuckDB vector: each its
+     * length (4 bytes, little-endian), then, for at most {@link #INLINE_BYTES} bytes, the bytes
+     * themselves and zeros to 16 bytes (DuckDB compares the padding too); for a longer string, its
+     * first 4 bytes and the address of the whole string in a copy of {@link #payload} made at
+     * {@code payloadAddress} ({@link ChunkStrings#copy}), which {@link #allInline} columns need
+     * not have. A NULL is all zeros. So a whole column is one copy into the vector, not a call per
+     * string. Every string is checked to be UTF-8, as the driver's call checks what it is given.
      */
-    byte[] inlined(int rows) {
-        if (inlined == null || inlined.length < rows * STRING_T) {
-            inlined = new byte[lengths.length * STRING_T];
+    byte[] stringTs(int rows, long payloadAddress) {
+        if (stringTs == null || stringTs.length < rows * STRING_T) {
+            stringTs = new byte[lengths.length * STRING_T];
         }
         int from = 0;
         for (int i = 0; i < rows; i++) {
             int at = i * STRING_T;
-            LONG_LE.set(inlined, at, 0L);
-            LONG_LE.set(inlined, at + 8, 0L);
+            LONG_LE.set(stringTs, at, 0L);
+            LONG_LE.set(stringTs, at + 8, 0L);
             int length = (int) lengths[i];
             if (length > 0) {
                 if (!Utf8.isValid(payload, from, from + length)) {
                     throw new IllegalStateException("Invalid UTF-8 string batch: a string that is not UTF-8 (text of a SQL_ASCII database?)");
                 }
-                INT_LE.set(inlined, at, length);
-                System.arraycopy(payload, from, inlined, at + 4, length);
+                INT_LE.set(stringTs, at, length);
+                if (length <= INLINE_BYTES) {
+                    System.arraycopy(payload, from, stringTs, at + 4, length);
+                } else {
+                    System.arraycopy(payload, from, stringTs, at + 4, 4);
+                    LONG_LE.set(stringTs, at + 8, payloadAddress + from);
+                }
                 from += length;
             }
         }
-        return inlined;
+        return stringTs;
     }
 
     void setNull(int row) {

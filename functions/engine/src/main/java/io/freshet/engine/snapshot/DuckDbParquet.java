@@ -289,7 +289,7 @@ final class DuckDbParquet implements AutoCloseable {
         public Object bind(ByteBuffer bindInfo, String id) {
             CopyStream.Part part = CopyStream.partById(id);
             DuckDbVectors.declare(bindInfo, part.columns(), types);
-            return part;
+            return new Bound(part, ChunkStrings.forPart());
         }
 
         @Override
@@ -299,17 +299,22 @@ final class DuckDbParquet implements AutoCloseable {
 
         @Override
         public long fill(Object bindData, ByteBuffer chunk) throws InterruptedException {
-            CopyStream.Part part = (CopyStream.Part) bindData;
-            Batch batch = part.next();
+            Bound bound = (Bound) bindData;
+            Batch batch = bound.part.next();
             if (batch == null) {
+                bound.strings.close(); // the last chunk is written: DuckDB asks for no more
                 return 0;
             }
             try {
-                DuckDbVectors.write(chunk, batch);
+                DuckDbVectors.write(chunk, batch, bound.strings);
                 return batch.rows;
             } finally {
-                part.release(batch);
+                bound.part.release(batch);
             }
         }
+    }
+
+    /** A bound call's part and the memory its chunks' long strings are copied into. */
+    private record Bound(CopyStream.Part part, ChunkStrings strings) {
     }
 }

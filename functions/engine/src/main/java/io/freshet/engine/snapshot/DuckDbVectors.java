@@ -14,10 +14,11 @@ import org.duckdb.FreshetTableFunction;
  * <p>The driver's public {@code DuckDBWritableVector} writes one value per call, each behind a
  * lock and a validity-mask read-modify-write; at 8 columns that alone cost about as much CPU per
  * row as PostgreSQL spends producing it. A column is instead copied into the vector's native
- * buffer in one {@code ByteBuffer.put}, its validity word by word, and strings in one JNI call per
- * column ({@code duckdb_vector_assign_string_elements}), or, when all of a batch's strings in the
- * column are short enough to live inside DuckDB's 16-byte {@code string_t}, in one put of those
- * values ({@link ColumnBuffer#inlined}). A LIST column writes its entries the same way, then sizes
+ * buffer in one {@code ByteBuffer.put}, its validity word by word, and strings as DuckDB's own
+ * 16-byte {@code string_t} values in one put ({@link ColumnBuffer#stringTs}): a short string inside
+ * its value, a longer one as a pointer into the writer's copy of the column's bytes
+ * ({@link ChunkStrings}). Where that copy cannot be made, a column with a long string takes the
+ * driver's call ({@code duckdb_vector_assign_string_elements}). A LIST column writes its entries the same way, then sizes
  * the list's child vector and writes the elements into it as a column of its own.
  */
 final class DuckDbVectors {
@@ -76,23 +77,27 @@ final class DuckDbVectors {
         }
     }
 
-    /** Copies the batch's rows into {@code chunk}'s vectors. */
-    static void write(ByteBuffer chunk, Batch batch) {
+    /** Copies the batch's rows into {@code chunk}'s vectors, their long strings into {@code strings}. */
+    static void write(ByteBuffer chunk, Batch batch, ChunkStrings strings) {
         ColumnBuffer[] columns = batch.columns;
+        strings.startChunk(batch.stringBytes());
         for (int c = 0; c < columns.length; c++) {
-            write(FreshetTableFunction.vector(chunk, c), columns[c], batch.rows);
+            write(FreshetTableFunction.vector(chunk, c), columns[c], batch.rows, strings);
         }
     }
 
-    private static void write(ByteBuffer vector, ColumnBuffer column, int rows) {
+    private static void write(ByteBuffer vector, ColumnBuffer column, int rows, ChunkStrings strings) {
         if (rows == 0) {
             return;
         }
         if (column.width > 0) {
             FreshetTableFunction.data(vector, (long) rows * column.width).put(0, column.fixed, 0, rows * column.width);
         } else if (column.allInline(rows)) {
-            // codes, statuses, short names: written as DuckDB's own string_t values, no JNI call per string
-            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.inlined(rows), 0, rows * ColumnBuffer.STRING_T);
+            // codes, statuses, short names: their string_t values need no copy of the bytes
+            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.stringTs(rows, 0), 0, rows * ColumnBuffer.STRING_T);
+        } else if (strings.nativeMemory()) {
+            long payload = strings.copy(column.payload, column.payloadLength);
+            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.stringTs(rows, payload), 0, rows * ColumnBuffer.STRING_T);
         } else {
             long[] lengths = rows == column.lengths.length ? column.lengths : Arrays.copyOf(column.lengths, rows);
             FreshetTableFunction.strings(vector, 0, column.payload, lengths, column.payloadLength);
@@ -114,7 +119,7 @@ final class DuckDbVectors {
                 FreshetTableFunction.validity(child, Math.min(column.child.size, Batch.CAPACITY));
             }
             FreshetTableFunction.listSize(vector, column.child.size);
-            write(FreshetTableFunction.listChild(vector), column.child, column.child.size);
+            write(FreshetTableFunction.listChild(vector), column.child, column.child.size, strings);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.freshet.engine.snapshot;
 /**
  * Whether bytes are well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no surrogates,
  * nothing past U+10FFFF). DuckDB's VARCHAR must hold UTF-8; the driver's batch call checks what it
- * is given, and {@link ColumnBuffer#inlined} checks what it writes past that call, so that text a
+ * is given, and {@link ColumnBuffer#stringTs} checks what it writes past that call, so that text a
  * {@code SQL_ASCII} database holds in another encoding fails a snapshot the same way on both paths.
  */
 final class Utf8 {
@@ -14,7 +14,9 @@ final class Utf8 {
     static boolean isValid(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to) {
-            if (bytes[i] >= 0) { // ASCII, most text
+            if (i + Long.BYTES <= to && ((long) ColumnBuffer.LONG_LE.get(bytes, i) & 0x8080808080808080L) == 0) {
+                i += Long.BYTES; // eight ASCII bytes, most text
+            } else if (bytes[i] >= 0) {
                 i++;
             } else {
                 i = afterSequence(bytes, i, to);

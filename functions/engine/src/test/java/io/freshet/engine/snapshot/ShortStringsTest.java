@@ -24,10 +24,12 @@ import org.postgresql.Driver;
 import io.freshet.engine.snapshot.Parity.Col;
 
 /**
- * Strings short enough to live inside DuckDB's 16-byte {@code string_t} are handed over as such
- * values, a whole column of a batch in one copy; a batch with one longer string takes the JNI
- * path. Both must read back as PostgreSQL holds the values, at the 12-byte edge, in multi-byte
- * UTF-8, empty and NULL, and as array elements.
+ * Strings are handed to DuckDB as its 16-byte {@code string_t} values, a whole column of a batch in
+ * one copy: a short one inside its value, a longer one as a pointer into the writer's native copy of
+ * the column's bytes ({@link ChunkStrings}), or, where that copy cannot be made, through the
+ * driver's call. Every path must read back as PostgreSQL holds the values, at the 12-byte edge, in
+ * multi-byte UTF-8, empty and NULL, as array elements, and in batches of several string columns
+ * that share one native copy.
  */
 class ShortStringsTest {
 
@@ -35,7 +37,7 @@ class ShortStringsTest {
     static final SnapshotDatabase DB = new SnapshotDatabase();
 
     @Test
-    void stringsAtTheInlineEdgeReadBackInBothPaths() throws Exception {
+    void stringsAtTheInlineEdgeReadBackInEveryPath() throws Exception {
         // short: 0-12 bytes in every row ('é' is 2 bytes: 6 of them are 12);
         // mixed: short except one 13-byte value every 3,000 rows, so some batches are all short and some not;
         // half and most_long: columns whose batches mix both kinds, which go through the driver's call whole;
@@ -51,15 +53,58 @@ class ShortStringsTest {
                   CASE WHEN g > 3000 THEN 'x' || g % 10 WHEN g % 3 = 0 THEN NULL ELSE 'long value number ' || g END AS nulls_then_none
                 FROM generate_series(1, 12000) g
                 """);
-        Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000,
-                List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT), Col.of("half", TEXT), Col.of("most_long", TEXT),
-                        Col.of("nulls_then_none", TEXT)));
+        List<Col> cols = List.of(Col.of("short", TEXT), Col.of("mixed", TEXT), Col.arrayOf("list", TEXT), Col.of("half", TEXT),
+                Col.of("most_long", TEXT), Col.of("nulls_then_none", TEXT));
+        assertTrue(ChunkStrings.forPart().nativeMemory(), "this JVM lets long strings be copied once (else the driver's path only is tested)");
+        Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000, cols);
+        System.setProperty(ChunkStrings.THROUGH_DRIVER, "true");
+        try {
+            assertFalse(ChunkStrings.forPart().nativeMemory());
+            Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000, cols);
+        } finally {
+            System.clearProperty(ChunkStrings.THROUGH_DRIVER);
+        }
+    }
+
+    /**
+     * Long strings of several columns and of a list's elements, in batches cut by their bytes
+     * ({@link Batch#PAYLOAD_LIMIT}): each column's pointers must land in its own part of the chunk's
+     * copy, and a chunk must not see the last one's bytes.
+     */
+    @Test
+    void longStringsOfSeveralColumnsKeepTheirOwnBytes() throws Exception {
+        DB.pg().execute("""
+                CREATE TABLE long_strings AS SELECT g AS id,
+                  repeat(md5(g::text), 1 + g % 90) AS a,
+                  CASE WHEN g % 7 = 0 THEN NULL ELSE 'ünïcödé ' || repeat(chr(1040 + g % 32), g % 300) END AS b,
+                  ARRAY[repeat('x', g % 40), NULL, md5((g * 3)::text)] AS c,
+                  ('{"k": "' || repeat('v', g % 500) || '"}')::jsonb AS d
+                FROM generate_series(1, 20000) g
+                """);
+        Parity.assertSnapshotReadsBack(DB.pg(), "long_strings", 20000,
+                List.of(Col.of("a", TEXT), Col.of("b", TEXT), Col.arrayOf("c", TEXT), Col.of("d", TEXT)));
+    }
+
+    @Test
+    void aLongStringTValueIsItsLengthItsFirstFourBytesAndItsAddress() {
+        ColumnBuffer c = new ColumnBuffer(0, 3);
+        c.reset();
+        byte[] first = "the first long string".getBytes(StandardCharsets.UTF_8); // 21 bytes
+        byte[] second = "thirteen-byte".getBytes(StandardCharsets.UTF_8);
+        c.putBytes(0, first, 0, first.length);
+        c.setNull(1);
+        c.putBytes(2, second, 0, second.length);
+        byte[] values = c.stringTs(3, 0x7000_0000_1000L);
+        assertArrayEquals(new byte[] {21, 0, 0, 0, 't', 'h', 'e', ' ', 0x00, 0x10, 0, 0, 0, 0x70, 0, 0}, Arrays.copyOfRange(values, 0, 16));
+        assertArrayEquals(new byte[16], Arrays.copyOfRange(values, 16, 32), "NULL: all zeros");
+        assertArrayEquals(new byte[] {13, 0, 0, 0, 't', 'h', 'i', 'r', 21, 0x10, 0, 0, 0, 0x70, 0, 0}, Arrays.copyOfRange(values, 32, 48),
+                "the second string starts 21 bytes after the first");
     }
 
     /**
      * Text that is not UTF-8 (a SQL_ASCII database holds whatever bytes it was given) fails the
      * snapshot, short or long: PostgreSQL refuses to send it to a UTF-8 client. Should anything
-     * get past it, the driver's call checks long strings and {@link ColumnBuffer#inlined} short ones
+     * get past it, {@link ColumnBuffer#stringTs} checks every string, as the driver's call does
      * ({@link #bytesThatAreNotUtf8AreNotHandedToDuckDb}).
      */
     @Test
@@ -97,7 +142,7 @@ class ShortStringsTest {
         c.reset();
         c.putBytes(0, "ok".getBytes(StandardCharsets.UTF_8), 0, 2);
         c.putBytes(1, new byte[] {'c', 'a', 'f', (byte) 0xE9}, 0, 4); // Latin-1's é
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.inlined(2));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.stringTs(2, 0));
         assertTrue(e.getMessage().startsWith("Invalid UTF-8 string batch"), e.getMessage());
     }
 
@@ -111,7 +156,7 @@ class ShortStringsTest {
         c.putBytes(2, new byte[0], 0, 0);
         c.putBytes(3, "xy".getBytes(StandardCharsets.UTF_8), 0, 2);
         assertTrue(c.allInline(4));
-        byte[] values = c.inlined(4);
+        byte[] values = c.stringTs(4, 0);
         byte[] first = new byte[16];
         first[0] = 12;
         System.arraycopy(twelve, 0, first, 4, 12);
@@ -121,8 +166,8 @@ class ShortStringsTest {
 
         c.reset();
         c.putBytes(0, "z".getBytes(StandardCharsets.UTF_8), 0, 1);
-        assertEquals(1, c.inlined(1)[0]);
-        assertArrayEquals(new byte[11], Arrays.copyOfRange(c.inlined(1), 5, 16), "the last batch's bytes are gone");
+        assertEquals(1, c.stringTs(1, 0)[0]);
+        assertArrayEquals(new byte[11], Arrays.copyOfRange(c.stringTs(1, 0), 5, 16), "the last batch's bytes are gone");
         c.putBytes(1, "thirteen-byte".getBytes(StandardCharsets.UTF_8), 0, 13);
         assertFalse(c.allInline(2));
     }

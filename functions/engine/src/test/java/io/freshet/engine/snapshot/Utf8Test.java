@@ -8,10 +8,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** {@link Utf8#isValid} says what the JDK's strict UTF-8 decoder says, on any bytes. */
@@ -20,6 +26,25 @@ class Utf8Test {
     @Property(tries = 3000)
     void agreesWithTheJdksDecoder(@ForAll @Size(max = 12) byte[] bytes) {
         assertEquals(jdkAccepts(bytes), Utf8.isValid(bytes, 0, bytes.length));
+    }
+
+    /**
+     * Text is mostly ASCII, which is checked eight bytes at a time: a multi-byte sequence or a bad
+     * byte anywhere in a run, across the edge of eight, or cut off by the range's ends.
+     */
+    @Property(tries = 3000)
+    void agreesWithTheJdksDecoderOnMostlyAsciiText(@ForAll("mostlyAscii") byte[] bytes, @ForAll @IntRange(max = 9) int from,
+            @ForAll @IntRange(max = 9) int short_) {
+        int start = Math.min(from, bytes.length);
+        int end = Math.max(start, bytes.length - short_);
+        assertEquals(jdkAccepts(Arrays.copyOfRange(bytes, start, end)), Utf8.isValid(bytes, start, end));
+    }
+
+    @Provide
+    Arbitrary<byte[]> mostlyAscii() {
+        Arbitrary<Byte> ascii = Arbitraries.bytes().between((byte) 0x20, (byte) 0x7E);
+        Arbitrary<Byte> lead = Arbitraries.of((byte) 0xC3, (byte) 0xE2, (byte) 0xF0, (byte) 0x82, (byte) 0xAC, (byte) 0x9F, (byte) 0xFF);
+        return Arbitraries.frequencyOf(Tuple.of(12, ascii), Tuple.of(2, lead), Tuple.of(1, Arbitraries.bytes())).array(byte[].class).ofMaxSize(70);
     }
 
     /** Random bytes are mostly invalid early; these are the edges of each rule. */
