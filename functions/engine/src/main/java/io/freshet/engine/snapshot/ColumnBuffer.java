@@ -140,11 +140,15 @@ final class ColumnBuffer {
      * first 4 bytes and the address of the whole string in a copy of {@link #payload} made at
      * {@code payloadAddress} ({@link ChunkStrings#copy}), which {@link #allInline} columns need
      * not have. A NULL is all zeros. So a whole column is one copy into the vector, not a call per
-     * string. Every string is checked to be UTF-8, as the driver's call checks what it is given.
+     * string. The strings' bytes are checked to be UTF-8 in one pass, as the driver's call checks
+     * what it is given.
      */
     byte[] stringTs(int rows, long payloadAddress) {
         if (stringTs == null || stringTs.length < rows * STRING_T) {
             stringTs = new byte[lengths.length * STRING_T];
+        }
+        if (!Utf8.isValid(payload, 0, payloadLength)) {
+            throw new IllegalStateException("Invalid UTF-8 string batch: a string that is not UTF-8 (text of a SQL_ASCII database?)");
         }
         int from = 0;
         for (int i = 0; i < rows; i++) {
@@ -153,9 +157,6 @@ final class ColumnBuffer {
             LONG_LE.set(stringTs, at + 8, 0L);
             int length = (int) lengths[i];
             if (length > 0) {
-                if (!Utf8.isValid(payload, from, from + length)) {
-                    throw new IllegalStateException("Invalid UTF-8 string batch: a string that is not UTF-8 (text of a SQL_ASCII database?)");
-                }
                 INT_LE.set(stringTs, at, length);
                 if (length <= INLINE_BYTES) {
                     System.arraycopy(payload, from, stringTs, at + 4, length);
