@@ -18,8 +18,9 @@ import org.duckdb.FreshetTableFunction;
  * 16-byte {@code string_t} values in one put ({@link ColumnBuffer#stringTs}): a short string inside
  * its value, a longer one as a pointer into the writer's copy of the column's bytes
  * ({@link ChunkStrings}). Where that copy cannot be made, a column with a long string takes the
- * driver's call ({@code duckdb_vector_assign_string_elements}). A LIST column writes its entries the same way, then sizes
- * the list's child vector and writes the elements into it as a column of its own.
+ * driver's call ({@code duckdb_vector_assign_string_elements}). A LIST column writes its entries
+ * the same way, then sizes the list's child vector and writes the elements into it as a column of
+ * its own.
  */
 final class DuckDbVectors {
 
