@@ -87,21 +87,30 @@ final class DuckDbVectors {
         }
     }
 
+    /**
+     * A column of strings as {@code string_t} values in one put: a column of short ones (codes,
+     * statuses, short names) needs no copy of its bytes; one with a longer string points into the
+     * writer's copy, or, without one, takes the driver's call.
+     */
+    private static void writeStrings(ByteBuffer vector, ColumnBuffer column, int rows, ChunkStrings strings) {
+        boolean inline = column.allInline(rows);
+        if (inline || strings.nativeMemory()) {
+            long payload = inline ? 0 : strings.copy(column.payload, column.payloadLength);
+            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.stringTs(rows, payload), 0, rows * ColumnBuffer.STRING_T);
+        } else {
+            long[] lengths = rows == column.lengths.length ? column.lengths : Arrays.copyOf(column.lengths, rows);
+            FreshetTableFunction.strings(vector, 0, column.payload, lengths, column.payloadLength);
+        }
+    }
+
     private static void write(ByteBuffer vector, ColumnBuffer column, int rows, ChunkStrings strings) {
         if (rows == 0) {
             return;
         }
         if (column.width > 0) {
             FreshetTableFunction.data(vector, (long) rows * column.width).put(0, column.fixed, 0, rows * column.width);
-        } else if (column.allInline(rows)) {
-            // codes, statuses, short names: their string_t values need no copy of the bytes
-            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.stringTs(rows, 0), 0, rows * ColumnBuffer.STRING_T);
-        } else if (strings.nativeMemory()) {
-            long payload = strings.copy(column.payload, column.payloadLength);
-            FreshetTableFunction.data(vector, (long) rows * ColumnBuffer.STRING_T).put(0, column.stringTs(rows, payload), 0, rows * ColumnBuffer.STRING_T);
         } else {
-            long[] lengths = rows == column.lengths.length ? column.lengths : Arrays.copyOf(column.lengths, rows);
-            FreshetTableFunction.strings(vector, 0, column.payload, lengths, column.payloadLength);
+            writeStrings(vector, column, rows, strings);
         }
         // A column without NULLs gets no validity mask at all (DuckDB resets a chunk's masks between
         // calls): its writers then take their all-valid paths instead of testing every row.

@@ -81,6 +81,21 @@ final class Parity {
         }
     }
 
+    /** What {@link #withStringsThroughTheDriver} runs. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} with long strings sent through the driver's call ({@link ChunkStrings#THROUGH_DRIVER}). */
+    static void withStringsThroughTheDriver(Body body) throws Exception {
+        System.setProperty(ChunkStrings.THROUGH_DRIVER, "true");
+        try {
+            body.run();
+        } finally {
+            System.clearProperty(ChunkStrings.THROUGH_DRIVER);
+        }
+    }
+
     static Connection duck() throws SQLException {
         return DriverManager.getConnection("jdbc:duckdb:");
     }

@@ -57,13 +57,10 @@ class ShortStringsTest {
                 Col.of("most_long", TEXT), Col.of("nulls_then_none", TEXT));
         assertTrue(ChunkStrings.forPart().nativeMemory(), "this JVM lets long strings be copied once (else the driver's path only is tested)");
         Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000, cols);
-        System.setProperty(ChunkStrings.THROUGH_DRIVER, "true");
-        try {
+        Parity.withStringsThroughTheDriver(() -> {
             assertFalse(ChunkStrings.forPart().nativeMemory());
             Parity.assertSnapshotReadsBack(DB.pg(), "strings", 12000, cols);
-        } finally {
-            System.clearProperty(ChunkStrings.THROUGH_DRIVER);
-        }
+        });
     }
 
     /**

@@ -305,18 +305,15 @@ class TypeMappingTest {
     // the table function's call, where its error aborts the JVM (5 runs of 5); with one it fails the snapshot (9 of 9).
     // That is the driver's path for strings, which copies them into the vector's heap, inside DuckDB's limit; the
     // strings copied once (ChunkStrings) are outside it, and the same table fits.
-    void runningOutOfDuckDbMemoryFailsCleanly() {
+    void runningOutOfDuckDbMemoryFailsCleanly() throws Exception {
         DB.pg().execute("CREATE TABLE too_wide (id int, body text); INSERT INTO too_wide SELECT g, repeat(md5(g::text), 4000) FROM generate_series(1, 2000) g");
         SnapshotSettings small = new SnapshotSettings("16MB", 2, work.resolve("spill"), 1);
         List<TableRequest> tooWide = List.of(TableRequest.full("public", "too_wide", "raw.too_wide"));
-        System.setProperty(ChunkStrings.THROUGH_DRIVER, "true");
-        try {
+        Parity.withStringsThroughTheDriver(() -> {
             SnapshotException e = assertThrows(SnapshotException.class, () -> new PostgresSnapshot().snapshot(DB.info(), tooWide, work, small));
             assertEquals(Optional.of("\"public\".\"too_wide\""), e.table());
             assertTrue(e.getMessage().contains("Out of Memory"), e.getMessage());
-        } finally {
-            System.clearProperty(ChunkStrings.THROUGH_DRIVER);
-        }
+        });
         assertEquals(2000, new PostgresSnapshot().snapshot(DB.info(), tooWide, work.resolve("again"), small).tables().get(0).rows());
     }
 
