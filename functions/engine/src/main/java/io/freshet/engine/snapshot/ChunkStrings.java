@@ -66,6 +66,10 @@ final class ChunkStrings implements AutoCloseable {
 
     /** Copies {@code length} bytes of {@code payload} after the chunk's others; returns their address. */
     long copy(byte[] payload, int length) {
+        // Unsafe checks nothing: a length past the array would read the heap beyond it
+        if (length < 0 || length > payload.length) {
+            throw new IllegalArgumentException(length + " bytes asked of a payload of " + payload.length);
+        }
         if (used + length > memory.capacity) {
             throw new IllegalStateException("a chunk's strings past the " + memory.capacity + " bytes it started with");
         }

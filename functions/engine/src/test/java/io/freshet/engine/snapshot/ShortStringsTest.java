@@ -168,4 +168,18 @@ class ShortStringsTest {
         c.putBytes(1, "thirteen-byte".getBytes(StandardCharsets.UTF_8), 0, 13);
         assertFalse(c.allInline(2));
     }
+
+    @Test
+    void aCopyLongerThanItsArrayIsRefusedBeforeAnyByteMoves() {
+        try (ChunkStrings strings = ChunkStrings.forPart()) {
+            assertTrue(strings.nativeMemory());
+            strings.startChunk(64);
+            byte[] four = {1, 2, 3, 4};
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> strings.copy(four, 5));
+            assertEquals("5 bytes asked of a payload of 4", e.getMessage());
+            // the chunk's memory is untouched by the refusal: the next copy starts where the chunk did
+            long first = strings.copy(four, 4);
+            assertEquals(first + 4, strings.copy(four, 4));
+        }
+    }
 }
