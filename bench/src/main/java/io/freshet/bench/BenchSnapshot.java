@@ -170,12 +170,14 @@ final class BenchSnapshot implements Callable<Integer> {
         heap.reset();
         Optional<ServerCpu> server = ServerCpu.of(pg);
         SnapshotRound best = SnapshotRound.NONE;
+        List<SnapshotRound> all = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             SnapshotRound r = round(pg, server, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
             best = best.and(r);
+            all.add(r);
             r.print(out, round);
         }
-        summary(out, table, tableRows, best);
+        summary(out, table, tableRows, best, all);
         decoderAlone(out, pg, table);
     }
 
@@ -351,7 +353,7 @@ final class BenchSnapshot implements Callable<Integer> {
         return result;
     }
 
-    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, SnapshotRound best) {
+    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, SnapshotRound best, List<SnapshotRound> all) {
         boolean withDuckdb = best.withPeer();
         out.printf("%s, best of %d:%n", table.label(), rounds);
         if (best.split() == 1) {
@@ -370,6 +372,9 @@ final class BenchSnapshot implements Callable<Integer> {
         out.printf("  Freshet / parallel COPY     %.2f (goal >= 0.8)%n", best.freshet() / best.copies());
         if (withDuckdb) {
             out.printf("  Freshet / DuckDB            %.2f (goal >= 1.2; to its COPY alone %.2f)%n", best.freshet() / best.duckdb(), best.freshet() / best.duckdbCopy());
+        }
+        SnapshotRound.printMedians(out, all);
+        if (withDuckdb) {
             List<String> differ = typedDifferently.getOrDefault(table.label(), List.of());
             if (!differ.isEmpty()) {
                 out.printf("  typed differently           %d column%s (Freshet / DuckDB): %s%n", differ.size(), differ.size() == 1 ? "" : "s",

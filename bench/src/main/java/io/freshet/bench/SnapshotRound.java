@@ -1,6 +1,8 @@
 package io.freshet.bench;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One round of {@code bench snapshot} on one table, or the best of several ({@link #and}): the rate
@@ -71,6 +73,28 @@ record SnapshotRound(int split, double copies, double copy, double duckdb, doubl
                 freshetCpu.hasServer() ? String.format("  server CPU d %.2f c %s", freshetCpu.server, peer ? String.format("%.2f", duckdbCpu.server) : "-") : "",
                 ProcessFigures.loadAverage());
         out.flush();
+    }
+
+    /**
+     * Each reader's median rate over the rounds, and their ratios, beside the best of each that the
+     * goal lines compare: a round where one reader alone was lucky (or slowed by a neighbour) moves
+     * a best but not a median. The issue's own figures were medians of 5-13 runs. Nothing for one round.
+     */
+    static void printMedians(PrintWriter out, List<SnapshotRound> rounds) {
+        if (rounds.size() < 2) {
+            return;
+        }
+        double freshet = median(rounds, SnapshotRound::freshet);
+        double duckdb = median(rounds, SnapshotRound::duckdb);
+        out.printf("  medians of %d rounds         Freshet / parallel COPY %.2f%s (each reader's middle round)%n", rounds.size(),
+                freshet / median(rounds, SnapshotRound::copies), duckdb > 0 ? String.format(", Freshet / DuckDB %.2f", freshet / duckdb) : "");
+    }
+
+    /** The middle value of {@code figure} over the rounds; the mean of the two middle ones for an even count. */
+    static double median(List<SnapshotRound> rounds, ToDoubleFunction<SnapshotRound> figure) {
+        double[] v = rounds.stream().mapToDouble(figure).sorted().toArray();
+        int mid = v.length / 2;
+        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
     }
 
     /**
