@@ -40,8 +40,9 @@ import picocli.CommandLine.Option;
  * leaves), with the N Freshet uses; (b) one such COPY; (c) DuckDB's postgres_scanner (Python DuckDB from PyPI, in a
  * child process) writing the table to zstd Parquet; (d) Freshet's snapshot of it, to local disk or,
  * with {@code --upload}, each file uploaded to S3 as soon as it is complete. Prints the best rate
- * of each, Freshet / parallel COPY, Freshet / DuckDB, the peak RSS during Freshet's snapshots, and
- * what each reader costs per row in CPU, the embedded server's included ({@link SnapshotRound#printCpu}).
+ * of each, Freshet / parallel COPY, Freshet / DuckDB, the same ratios of each reader's median round
+ * ({@link SnapshotRound#printMedians}), the peak RSS during Freshet's snapshots, and what each
+ * reader costs per row in CPU, the embedded server's included ({@link SnapshotRound#printCpu}).
  *
  * <p>The S3 server (S3Proxy, {@link RemoteS3}) runs in a child JVM: it keeps objects in memory,
  * which is S3's memory, not Freshet's, and must not count against this process's heap.
