@@ -90,11 +90,9 @@ record SnapshotRound(int split, double copies, double copy, double duckdb, doubl
                 freshet / median(rounds, SnapshotRound::copies), duckdb > 0 ? String.format(", Freshet / DuckDB %.2f", freshet / duckdb) : "");
     }
 
-    /** The middle value of {@code figure} over the rounds; the mean of the two middle ones for an even count. */
+    /** The median of {@code figure} over the rounds ({@link Medians}). */
     static double median(List<SnapshotRound> rounds, ToDoubleFunction<SnapshotRound> figure) {
-        double[] v = rounds.stream().mapToDouble(figure).sorted().toArray();
-        int mid = v.length / 2;
-        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+        return Medians.of(rounds.stream().mapToDouble(figure).toArray());
     }
 
     /**

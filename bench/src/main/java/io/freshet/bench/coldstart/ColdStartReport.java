@@ -1,10 +1,13 @@
 package io.freshet.bench.coldstart;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
+
+import io.freshet.bench.Medians;
 
 /** The table {@code bench coldstart} ends with: per function and variant, the median (min) of each figure. */
 final class ColdStartReport {
@@ -70,8 +73,8 @@ final class ColdStartReport {
     }
 
     private static OptionalDouble median(List<Measured> measured) {
-        double[] v = measured.stream().filter(Measured::ok).mapToDouble(m -> m.line().invoked()[0]).sorted().toArray();
-        return v.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+        double[] v = measured.stream().filter(Measured::ok).mapToDouble(m -> m.line().invoked()[0]).toArray();
+        return v.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(Medians.of(v));
     }
 
     /** One function's row for one variant; returns how many of its runs failed. */
@@ -90,8 +93,7 @@ final class ColdStartReport {
         if (runs.isEmpty()) {
             return "-";
         }
-        double[] v = runs.stream().mapToDouble(metric).sorted().toArray();
-        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-        return "%.0f (%.0f)".formatted(median, v[0]);
+        double[] v = runs.stream().mapToDouble(metric).toArray();
+        return "%.0f (%.0f)".formatted(Medians.of(v), Arrays.stream(v).min().getAsDouble());
     }
 }
