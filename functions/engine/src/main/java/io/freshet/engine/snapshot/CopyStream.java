@@ -191,10 +191,12 @@ final class CopyStream implements AutoCloseable {
     /**
      * A new part (one Parquet file) that starts with {@code first} (null: the stream had ended)
      * and takes further batches until about {@code partLimit} bytes; the table function finds it
-     * by its id. Close it when its file is written.
+     * by its id. {@code whenFull} runs once, as soon as the part takes no more batches (or at its
+     * close, if that comes first), while DuckDB may still be finishing its file. Close it when its
+     * file is written.
      */
-    Part part(Batch first) {
-        return new Part(first);
+    Part part(Batch first, Runnable whenFull) {
+        return new Part(first, whenFull);
     }
 
     static Part partById(String id) {
@@ -215,9 +217,11 @@ final class CopyStream implements AutoCloseable {
         final String id = UUID.randomUUID().toString();
         private Batch first;
         private long bytes;
+        private Runnable whenFull;
 
-        private Part(Batch first) {
+        private Part(Batch first, Runnable whenFull) {
             this.first = first;
+            this.whenFull = whenFull;
             OPEN.put(id, this);
         }
 
@@ -230,10 +234,12 @@ final class CopyStream implements AutoCloseable {
             if (b != null) {
                 first = null;
             } else if (bytes >= partLimit) {
+                full();
                 return null;
             } else {
                 b = take();
                 if (b == null) {
+                    full();
                     return null;
                 }
             }
@@ -245,6 +251,14 @@ final class CopyStream implements AutoCloseable {
             CopyStream.this.release(b);
         }
 
+        private void full() {
+            Runnable r = whenFull;
+            whenFull = null;
+            if (r != null) {
+                r.run();
+            }
+        }
+
         @Override
         public void close() {
             OPEN.remove(id);
@@ -252,6 +266,7 @@ final class CopyStream implements AutoCloseable {
                 release(first);
                 first = null;
             }
+            full();
         }
     }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -47,23 +48,30 @@ final class ParquetParts {
      * Writes the whole stream, the first writer on this thread with {@code duck}, starting with
      * {@code first} (already taken from the stream; null when the stream was empty, which still
      * makes one file, with the columns and no rows). As many writers as the width of {@code first}'s
-     * rows needs ({@link DuckDbParquet#writers}), at most {@code maxWriters}. Returns the first
-     * failure, or null.
+     * rows needs ({@link DuckDbParquet#writers}), at most {@code maxWriters}, fill parts at once;
+     * one thread more takes the next part whenever a writer's part is full, so that the stream
+     * never waits on a file being finished. Returns the first failure, or null.
      */
     Throwable write(Batch first, DuckDBConnection duck, int maxWriters) throws InterruptedException {
         int writers = first == null ? 1
                 : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size(), first.stringColumns()), maxWriters);
+        // Finishing a file is its last row group, the footer and the close, and the close alone can
+        // block for tens of milliseconds: DuckDB truncates the file it creates, and ext4 then writes
+        // the whole file back when it is closed (auto_da_alloc). A writer holds a permit only while
+        // its part takes batches, so the spare thread fills the next part meanwhile.
+        Semaphore filling = new Semaphore(writers);
+        filling.acquire(); // this thread's, for first
         List<DuckDBConnection> connections = new ArrayList<>();
-        for (int k = 1; k < writers; k++) {
+        for (int k = 1; k <= writers; k++) {
             connections.add(parquet.connect()); // all before any writer starts: a failure here leaves nothing running
         }
         List<Thread> others = new ArrayList<>();
-        for (int k = 1; k < writers; k++) {
+        for (int k = 1; k <= writers; k++) {
             DuckDBConnection own = connections.get(k - 1);
             others.add(Thread.ofPlatform().daemon().name("freshet-parquet " + plan.request().output() + " #" + k)
-                    .start(() -> writeParts(null, own, false)));
+                    .start(() -> writeParts(null, own, filling, false)));
         }
-        writeParts(first, duck, true);
+        writeParts(first, duck, filling, true);
         try {
             for (Thread t : others) {
                 t.join();
@@ -92,31 +100,49 @@ final class ParquetParts {
         return bytes;
     }
 
-    /** One writer: parts one after another while the stream has batches; the first writer makes at least one. */
-    private void writeParts(Batch first, DuckDBConnection duck, boolean atLeastOne) {
+    /**
+     * One writer: parts one after another while the stream has batches, each begun under a permit
+     * of {@code filling} that its part gives back once full; the first writer makes at least one
+     * and starts with its permit taken.
+     */
+    private void writeParts(Batch first, DuckDBConnection duck, Semaphore filling, boolean atLeastOne) {
+        boolean permit = atLeastOne;
         try {
-            Batch b = atLeastOne ? first : stream.take(); // the others' first is always null
             boolean mustWrite = atLeastOne;
-            while ((b != null || mustWrite) && failure.get() == null) {
+            Batch b = first;
+            while (failure.get() == null) {
+                if (!permit) {
+                    filling.acquire();
+                    permit = true;
+                    b = stream.take();
+                }
+                if (b != null && failure.get() != null) {
+                    stream.release(b); // taken after another writer failed
+                    break;
+                }
+                if (b == null && !mustWrite) {
+                    break;
+                }
                 mustWrite = false;
                 int index = nextIndex.getAndIncrement();
                 Path file = plan.dir().resolve(String.format("part-%05d.parquet", index));
                 long fileRows;
-                try (CopyStream.Part part = stream.part(b)) {
+                try (CopyStream.Part part = stream.part(b, filling::release)) {
+                    permit = false; // the part gives it back
                     fileRows = parquet.copyToParquet(duck, part, file);
                 }
                 if (index == 0) {
                     checkColumns(duck, file);
                 }
                 announce(file, fileRows);
-                b = stream.take();
-            }
-            if (b != null) {
-                stream.release(b); // taken after another writer failed
             }
         } catch (Throwable t) {
             if (failure.compareAndSet(null, t)) {
                 stream.cancel(); // the other writers' parts end with the stream
+            }
+        } finally {
+            if (permit) {
+                filling.release(); // for the writers still waiting: they find the stream ended or failed
             }
         }
     }
