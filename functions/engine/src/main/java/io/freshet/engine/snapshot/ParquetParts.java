@@ -18,9 +18,10 @@ import org.duckdb.DuckDBConnection;
  * about the stream's part size, with one writer or several at once: each writer runs DuckDB
  * {@code COPY}s on a thread and a DuckDB connection of its own, one part after another, taking
  * batches from the same stream, so that the Parquet writer's CPU spreads over the cores (see
- * {@link DuckDbParquet}). Each file is announced to the listener as soon as it is complete, one
- * announcement at a time. The first failure (DuckDB's, a reader's, the listener's) cancels the
- * stream, which ends every other writer's part.
+ * {@link DuckDbParquet}); one thread more than the writers begins a part whenever another is full,
+ * while that one's file is still being finished ({@link #write}). Each file is announced to the
+ * listener as soon as it is complete, one announcement at a time. The first failure (DuckDB's, a
+ * reader's, the listener's) cancels the stream, which ends every other writer's part.
  */
 final class ParquetParts {
 
@@ -62,12 +63,13 @@ final class ParquetParts {
         Semaphore filling = new Semaphore(writers);
         filling.acquire(); // this thread's, for first
         List<DuckDBConnection> connections = new ArrayList<>();
-        for (int k = 1; k <= writers; k++) {
+        for (int k = 1; k < writers; k++) {
             connections.add(parquet.connect()); // all before any writer starts: a failure here leaves nothing running
         }
         List<Thread> others = new ArrayList<>();
         for (int k = 1; k <= writers; k++) {
-            DuckDBConnection own = connections.get(k - 1);
+            // the spare (null) connects when it first has a part: a table of one part never opens it
+            DuckDBConnection own = k < writers ? connections.get(k - 1) : null;
             others.add(Thread.ofPlatform().daemon().name("freshet-parquet " + plan.request().output() + " #" + k)
                     .start(() -> writeParts(null, own, filling, false)));
         }
@@ -103,10 +105,12 @@ final class ParquetParts {
     /**
      * One writer: parts one after another while the stream has batches, each begun under a permit
      * of {@code filling} that its part gives back once full; the first writer makes at least one
-     * and starts with its permit taken.
+     * and starts with its permit taken. With no connection ({@code duck} null: the spare), it makes
+     * its own when it first has a part, and closes it when done.
      */
     private void writeParts(Batch first, DuckDBConnection duck, Semaphore filling, boolean atLeastOne) {
         boolean permit = atLeastOne;
+        DuckDBConnection own = null;
         try {
             boolean mustWrite = atLeastOne;
             Batch b = first;
@@ -124,6 +128,9 @@ final class ParquetParts {
                     break;
                 }
                 mustWrite = false;
+                if (duck == null) {
+                    duck = own = connect(b);
+                }
                 int index = nextIndex.getAndIncrement();
                 Path file = plan.dir().resolve(String.format("part-%05d.parquet", index));
                 long fileRows;
@@ -144,6 +151,23 @@ final class ParquetParts {
             if (permit) {
                 filling.release(); // for the writers still waiting: they find the stream ended or failed
             }
+            if (own != null) {
+                try {
+                    parquet.disconnect(own);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        }
+    }
+
+    /** A connection for the spare writer, which holds {@code taken} (given back if DuckDB fails). */
+    private DuckDBConnection connect(Batch taken) {
+        try {
+            return parquet.connect();
+        } catch (RuntimeException e) {
+            stream.release(taken);
+            throw e;
         }
     }
 
