@@ -170,15 +170,13 @@ final class BenchSnapshot implements Callable<Integer> {
         }
         heap.reset();
         Optional<ServerCpu> server = ServerCpu.of(pg);
-        SnapshotRound best = SnapshotRound.NONE;
         List<SnapshotRound> all = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             SnapshotRound r = round(pg, server, table, tableRows, n, duckThreads, duckdb, store, work.resolve("round-" + round));
-            best = best.and(r);
             all.add(r);
             r.print(out, round);
         }
-        summary(out, table, tableRows, best, all);
+        summary(out, table, tableRows, all);
         decoderAlone(out, pg, table);
     }
 
@@ -354,7 +352,8 @@ final class BenchSnapshot implements Callable<Integer> {
         return result;
     }
 
-    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, SnapshotRound best, List<SnapshotRound> all) {
+    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, List<SnapshotRound> all) {
+        SnapshotRound best = all.stream().reduce(SnapshotRound.NONE, SnapshotRound::and);
         boolean withDuckdb = best.withPeer();
         out.printf("%s, best of %d:%n", table.label(), rounds);
         if (best.split() == 1) {
