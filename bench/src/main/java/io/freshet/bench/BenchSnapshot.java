@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,6 @@ import io.freshet.aws.s3.ObjectStore;
 import io.freshet.bench.SnapshotRound.Cpu;
 import io.freshet.cli.OptionValues;
 import io.freshet.core.model.PostgresConnections;
-import io.freshet.engine.snapshot.DecoderProbe;
 import io.freshet.engine.snapshot.ParquetFileListener;
 import io.freshet.engine.snapshot.PgConnectionInfo;
 import io.freshet.engine.snapshot.PostgresSnapshot;
@@ -176,26 +175,20 @@ final class BenchSnapshot implements Callable<Integer> {
             all.add(r);
             r.print(out, round);
         }
-        summary(out, table, tableRows, all);
-        decoderAlone(out, pg, table);
+        SnapshotRound best = summary(out, table, tableRows, all);
+        Path kept = work.resolve(KEPT_FILE);
+        try {
+            SnapshotProbes.print(out, pg, table, best, tableRows, kept, settings(n, duckThreads, work), work);
+        } finally {
+            Files.deleteIfExists(kept);
+        }
     }
 
-    /** Rows the decoder's own figure decodes at most: enough for a steady rate, few enough to hold. */
-    static final long DECODED_ROWS = 1_000_000;
-    /** Passes over them; the fastest counts. */
-    static final int DECODER_PASSES = 10;
+    /** One of the last round's files of Freshet's, kept for {@link SnapshotProbes}' writer. */
+    private static final String KEPT_FILE = "freshet-kept.parquet";
 
-    /**
-     * Freshet's decoder alone on the table's first rows ({@link DecoderProbe}): the part of the
-     * client CPU above that is Freshet's own code, without the noise of the server and DuckDB.
-     */
-    private static void decoderAlone(PrintWriter out, BenchDatabase pg, SnapshotBenchTable table) throws SQLException {
-        try (Connection c = pg.connect()) {
-            DecoderProbe.Figures f = DecoderProbe.measure(c, table.schema(), table.name(), DECODED_ROWS, DECODER_PASSES);
-            out.printf("  decoder alone               %.0f ns/row (the first %,d rows' COPY, %s, held in memory and decoded %d times: the best)%n",
-                    f.bestNanosPerRow(), f.rows(), mb(f.bytes()), DECODER_PASSES);
-            out.flush();
-        }
+    private SnapshotSettings settings(int n, int duckThreads, Path dir) {
+        return new SnapshotSettings(memoryLimit, duckThreads, dir.resolve("spill"), n);
     }
 
     /** The tables to measure: those of --sql, the one of --columns, or the built-in two. */
@@ -287,6 +280,9 @@ final class BenchSnapshot implements Callable<Integer> {
         if (typesToCompare && read != null && !duckdbUnreadable.containsKey(table.label()) && !files.isEmpty() && Files.exists(files.get(0))) { // not when uploaded (deleted once in S3)
             typedDifferently.put(table.label(), ParquetColumnTypes.differences(ParquetColumnTypes.of(files.get(0)), duckdbTypes));
         }
+        if (!files.isEmpty() && Files.exists(files.get(0))) {
+            Files.move(files.get(0), dir.resolveSibling(KEPT_FILE), StandardCopyOption.REPLACE_EXISTING);
+        }
         TempDirs.delete(dir);
         return new SnapshotRound(parallel.count(), copies, copy, duck, duckCopy, tableRows / seconds, rss, duckRss, copiesCpu, duckCpu, cpu,
                 result.bytes(), duckBytes);
@@ -332,7 +328,7 @@ final class BenchSnapshot implements Callable<Integer> {
         SnapshotResult result;
         try {
             result = new PostgresSnapshot().snapshot(info, List.of(TableRequest.full(table.schema(), table.name(), "raw.bench_table")), dir.resolve("freshet"),
-                    new SnapshotSettings(memoryLimit, duckThreads, dir.resolve("spill"), n), upload);
+                    settings(n, duckThreads, dir), upload);
         } finally {
             uploader.shutdown();
         }
@@ -352,7 +348,7 @@ final class BenchSnapshot implements Callable<Integer> {
         return result;
     }
 
-    private void summary(PrintWriter out, SnapshotBenchTable table, long tableRows, List<SnapshotRound> all) {
+    private SnapshotRound summary(PrintWriter out, SnapshotBenchTable table, long tableRows, List<SnapshotRound> all) {
         SnapshotRound best = all.stream().reduce(SnapshotRound.NONE, SnapshotRound::and);
         boolean withDuckdb = best.withPeer();
         out.printf("%s, best of %d:%n", table.label(), rounds);
@@ -388,6 +384,7 @@ final class BenchSnapshot implements Callable<Integer> {
                 best.duckdbParquetBytes() == 0 ? "" : String.format(", DuckDB's %s (%.1f bytes/row)", mb(best.duckdbParquetBytes()),
                         (double) best.duckdbParquetBytes() / tableRows));
         out.flush();
+        return best;
     }
 
     static String mb(long bytes) {

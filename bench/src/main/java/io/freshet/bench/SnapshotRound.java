@@ -95,6 +95,11 @@ record SnapshotRound(int split, double copies, double copy, double duckdb, doubl
         return Medians.of(rounds.stream().mapToDouble(figure).toArray());
     }
 
+    /** Whether Freshet's snapshots took enough CPU for figures per row; not when under {@link #MEASURABLE_MICROS}. */
+    boolean cpuMeasurable(long rows) {
+        return freshetCpu.total() * rows >= MEASURABLE_MICROS;
+    }
+
     /**
      * What each reader cost the machine per row, server and client, and the rates' ratios as they
      * would be if the machine's cores were all that bounded them: rows per CPU-second. On cores the
@@ -106,7 +111,7 @@ record SnapshotRound(int split, double copies, double copy, double duckdb, doubl
             out.println("  CPU per row                 the server's is not measured: it is not on this machine");
             return;
         }
-        if (freshetCpu.total() * rows < MEASURABLE_MICROS) {
+        if (!cpuMeasurable(rows)) {
             out.println("  CPU per row                 not given: the snapshot took under half a second of CPU, which /proc counts in ticks of 10 ms");
             return;
         }

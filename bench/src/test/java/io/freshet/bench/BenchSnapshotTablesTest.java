@@ -98,6 +98,11 @@ class BenchSnapshotTablesTest {
         // the embedded server's CPU is measured (ServerCpu); a table this small takes too little of it for a figure per row
         assertEquals(2, out.lines().filter(l -> l.startsWith("round 1") && l.contains("  server CPU d ")).count(), out);
         assertEquals(2, out.lines().filter(l -> l.startsWith("  CPU per row                 not given: ")).count(), out);
+        // the decoder and the writer alone, on the rows and the file of each table measured
+        assertEquals(2, out.lines().filter(l -> l.matches("  decoder alone +\\d+ ns/row .*")).count(), out);
+        assertTrue(out.contains("ns/row (DuckDB v") && out.contains("Parquet writer with Freshet's options, one thread: the first 3,210 rows"), out);
+        assertTrue(out.contains("the first 1,500 rows of one of Freshet's files"), out);
+        assertTrue(!out.contains("at most, with this writer"), "CPU this small is not split: " + out);
         assertTrue(!out.contains("table ignored"), out);
         assertTrue(out.contains("table Odd Names    1,500 rows (3 columns: date, integer, text)"), out);
         assertTrue(out.contains("table empty_one    0 rows (1 column: integer)") && out.contains("  no rows: nothing to measure"), out);

@@ -116,8 +116,7 @@ final class DuckDbParquet implements AutoCloseable {
         p.setProperty("async_threads", "0");
         p.setProperty("preserve_insertion_order", "false"); // else ROW_GROUP_SIZE_BYTES is ignored
         this.maxWriters = (int) Math.max(1, Math.min(settings.threads(), bytes(settings.memoryLimit()) / WRITER_MEMORY));
-        // Each writer fills its own row group: together they may take a quarter of the memory limit.
-        this.rowGroupBytes = Math.max(1L << 20, Math.min(128L << 20, bytes(settings.memoryLimit()) / 4 / settings.threads()));
+        this.rowGroupBytes = rowGroupBytes(settings);
         try {
             // The driver itself, not DriverManager: a shaded jar may keep only one java.sql.Driver service file.
             this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", p);
@@ -134,6 +133,17 @@ final class DuckDbParquet implements AutoCloseable {
             duck.close();
             throw e;
         }
+    }
+
+    /** Each writer fills its own row group: together they may take a quarter of the memory limit. */
+    static long rowGroupBytes(SnapshotSettings settings) {
+        return Math.max(1L << 20, Math.min(128L << 20, bytes(settings.memoryLimit()) / 4 / settings.threads()));
+    }
+
+    /** The options of every {@code COPY ... TO} a snapshot writes a file with ({@link WriterProbe} times the same). */
+    static String parquetOptions(long rowGroupBytes) {
+        return "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + ZSTD_LEVEL + ", ROW_GROUP_SIZE " + ROW_GROUP_ROWS
+                + ", ROW_GROUP_SIZE_BYTES " + rowGroupBytes + ", DICTIONARY_SIZE_LIMIT " + DICTIONARY_LIMIT + ")";
     }
 
     /** The most writers one table gets: the settings' threads, fewer under a small memory limit ({@link #WRITER_MEMORY}). */
@@ -184,9 +194,7 @@ final class DuckDbParquet implements AutoCloseable {
             select.append(c.duckdbExpression(Sql.quoteIdent("c" + i))).append(" AS ").append(Sql.quoteIdent(c.name()));
         }
         String sql = "COPY (SELECT " + select + " FROM " + FUNCTION + "(" + Sql.quoteLiteral(part.id) + ")) TO "
-                + Sql.quoteLiteral(file.toAbsolutePath().toString())
-                + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + ZSTD_LEVEL + ", ROW_GROUP_SIZE " + ROW_GROUP_ROWS
-                + ", ROW_GROUP_SIZE_BYTES " + rowGroupBytes + ", DICTIONARY_SIZE_LIMIT " + DICTIONARY_LIMIT + ")";
+                + Sql.quoteLiteral(file.toAbsolutePath().toString()) + " " + parquetOptions(rowGroupBytes);
         try (Statement s = duck.createStatement()) {
             if (s.execute(sql)) {
                 try (ResultSet rs = s.getResultSet()) {
