@@ -56,9 +56,10 @@ final class SnapshotProbes {
             return; // the snapshots' CPU was too little to split (SnapshotRound#printCpu said so)
         }
         double alone = (decoder.bestNanosPerRow() + writer.bestNanosPerRow()) / 1e3;
-        out.printf("  Freshet's client CPU        %.2f us/row at best: decoder %.2f + writer %.2f + the rest %.2f (the socket, the hand-over to DuckDB, "
-                + "its table function)%n", best.freshetCpu().client(), decoder.bestNanosPerRow() / 1e3, writer.bestNanosPerRow() / 1e3,
-                best.freshetCpu().client() - alone);
+        double rest = best.freshetCpu().client() - alone;
+        out.printf("  Freshet's client CPU        %.2f us/row at best: decoder %.2f + writer %.2f + the rest %.2f (%s)%n", best.freshetCpu().client(),
+                decoder.bestNanosPerRow() / 1e3, writer.bestNanosPerRow() / 1e3, rest, rest >= 0 ? "the socket, the hand-over to DuckDB, its table function"
+                        : "below nothing: the probes ran after the rounds, on a busier machine than the best round had");
         if (best.freshetCpu().hasServer() && best.copiesCpu().hasServer()) {
             double least = best.freshetCpu().server() + alone;
             out.printf("  at most, with this writer   Freshet / parallel COPY %.2f%s in rows per CPU-second (the server's CPU per row, the decoder's "
