@@ -45,6 +45,10 @@ final class SnapshotProbes {
         out.printf("  decoder alone               %.0f ns/row (the first %,d rows' COPY, %s, held in memory and decoded %d times: the best)%n",
                 decoder.bestNanosPerRow(), decoder.rows(), BenchSnapshot.mb(decoder.bytes()), DECODER_PASSES);
         out.flush();
+        if (!best.cpuMeasurable(rows)) {
+            out.println("  writer alone                not measured: the snapshots took too little CPU for figures per row (see CPU per row)");
+            return;
+        }
         if (!Files.exists(freshetFile)) {
             out.println("  writer alone                not measured: no file of Freshet's was kept (with --upload each is deleted once in S3)");
             return;
@@ -52,9 +56,6 @@ final class SnapshotProbes {
         WriterProbe.Figures writer = WriterProbe.measure(freshetFile, PROBED_ROWS, WRITER_PASSES, settings, work.resolve("writer-probe"));
         out.printf("  writer alone                %.0f ns/row (DuckDB %s's Parquet writer with Freshet's options, one thread: the first %,d rows of "
                 + "one of Freshet's files, from memory, written %d times: the best)%n", writer.bestNanosPerRow(), writer.duckdb(), writer.rows(), WRITER_PASSES);
-        if (!best.cpuMeasurable(rows)) {
-            return; // the snapshots' CPU was too little to split (SnapshotRound#printCpu said so)
-        }
         double alone = (decoder.bestNanosPerRow() + writer.bestNanosPerRow()) / 1e3;
         double rest = best.freshetCpu().client() - alone;
         out.printf("  Freshet's client CPU        %.2f us/row at best: decoder %.2f + writer %.2f + the rest %.2f (%s)%n", best.freshetCpu().client(),

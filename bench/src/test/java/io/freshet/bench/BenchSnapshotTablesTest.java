@@ -98,10 +98,9 @@ class BenchSnapshotTablesTest {
         // the embedded server's CPU is measured (ServerCpu); a table this small takes too little of it for a figure per row
         assertEquals(2, out.lines().filter(l -> l.startsWith("round 1") && l.contains("  server CPU d ")).count(), out);
         assertEquals(2, out.lines().filter(l -> l.startsWith("  CPU per row                 not given: ")).count(), out);
-        // the decoder and the writer alone, on the rows and the file of each table measured
+        // the decoder alone on each table measured; the writer, the split and the bound only where the CPU is enough to measure (SnapshotProbesTest)
         assertEquals(2, out.lines().filter(l -> l.matches("  decoder alone +\\d+ ns/row .*")).count(), out);
-        assertTrue(out.contains("ns/row (DuckDB v") && out.contains("Parquet writer with Freshet's options, one thread: the first 3,210 rows"), out);
-        assertTrue(out.contains("the first 1,500 rows of one of Freshet's files"), out);
+        assertEquals(2, out.lines().filter(l -> l.startsWith("  writer alone                not measured: ")).count(), out);
         assertTrue(!out.contains("at most, with this writer"), "CPU this small is not split: " + out);
         assertTrue(!out.contains("table ignored"), out);
         assertTrue(out.contains("table Odd Names    1,500 rows (3 columns: date, integer, text)"), out);
