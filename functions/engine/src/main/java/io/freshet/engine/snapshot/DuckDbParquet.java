@@ -102,19 +102,8 @@ final class DuckDbParquet implements AutoCloseable {
         Path home = workDir.resolve(".duckdb");
         Files.createDirectories(home.resolve("extensions"));
         Files.createDirectories(settings.tempDir());
-        Properties p = new Properties();
+        Properties p = properties(home, settings.tempDir());
         p.setProperty("memory_limit", settings.memoryLimit());
-        p.setProperty("threads", "1"); // see the class comment: parallel writers are parallel COPYs
-        p.setProperty("temp_directory", settings.tempDir().toAbsolutePath().toString());
-        p.setProperty("home_directory", home.toAbsolutePath().toString());
-        p.setProperty("extension_directory", home.resolve("extensions").toAbsolutePath().toString());
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        // DuckDB 2.0's asynchronous file writer deadlocks when a COPY fails with writes in flight
-        // (AsyncWriteQueue::AbortWrites waits for a task blocked on the queue's own mutex): a failed
-        // snapshot would hang instead of failing. Synchronous writes fail cleanly.
-        p.setProperty("async_threads", "0");
-        p.setProperty("preserve_insertion_order", "false"); // else ROW_GROUP_SIZE_BYTES is ignored
         this.maxWriters = (int) Math.max(1, Math.min(settings.threads(), bytes(settings.memoryLimit()) / WRITER_MEMORY));
         this.rowGroupBytes = rowGroupBytes(settings);
         try {
@@ -133,6 +122,27 @@ final class DuckDbParquet implements AutoCloseable {
             duck.close();
             throw e;
         }
+    }
+
+    /**
+     * A writer's DuckDB, but for its memory limit ({@link WriterProbe} starts the same): one
+     * thread, synchronous writes, its files under {@code home} and {@code tempDir}, nothing
+     * installed or loaded from outside.
+     */
+    static Properties properties(Path home, Path tempDir) {
+        Properties p = new Properties();
+        p.setProperty("threads", "1"); // see the class comment: parallel writers are parallel COPYs
+        p.setProperty("temp_directory", tempDir.toAbsolutePath().toString());
+        p.setProperty("home_directory", home.toAbsolutePath().toString());
+        p.setProperty("extension_directory", home.resolve("extensions").toAbsolutePath().toString());
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
+        // DuckDB 2.0's asynchronous file writer deadlocks when a COPY fails with writes in flight
+        // (AsyncWriteQueue::AbortWrites waits for a task blocked on the queue's own mutex): a failed
+        // snapshot would hang instead of failing. Synchronous writes fail cleanly.
+        p.setProperty("async_threads", "0");
+        p.setProperty("preserve_insertion_order", "false"); // else ROW_GROUP_SIZE_BYTES is ignored
+        return p;
     }
 
     /** Each writer fills its own row group: together they may take a quarter of the memory limit. */

@@ -44,7 +44,9 @@ public final class WriterProbe {
         Files.createDirectories(workDir);
         Path out = workDir.resolve("writer-probe.parquet");
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (Connection duck = new DuckDBDriver().connect("jdbc:duckdb:", properties(workDir)); Statement s = duck.createStatement()) {
+        // A writer's DuckDB, but with DuckDB's default memory limit: it holds the rows the passes write.
+        Properties setup = DuckDbParquet.properties(workDir, workDir.resolve("spill"));
+        try (Connection duck = new DuckDBDriver().connect("jdbc:duckdb:", setup); Statement s = duck.createStatement()) {
             s.execute("CREATE TABLE probe AS SELECT * FROM read_parquet(" + Sql.quoteLiteral(parquet.toAbsolutePath().toString()) + ") LIMIT " + maxRows);
             long rows;
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM probe")) {
@@ -62,22 +64,5 @@ public final class WriterProbe {
             }
             return new Figures(rows, rows == 0 ? 0 : (double) best / rows, duck.getMetaData().getDatabaseProductVersion());
         }
-    }
-
-    /**
-     * A DuckDB set up as a snapshot's ({@link DuckDbParquet}): one thread, synchronous writes, nothing
-     * loaded from outside; DuckDB's default memory limit, since it holds the rows the passes write.
-     */
-    private static Properties properties(Path workDir) {
-        Properties p = new Properties();
-        p.setProperty("threads", "1");
-        p.setProperty("async_threads", "0");
-        p.setProperty("preserve_insertion_order", "false");
-        p.setProperty("temp_directory", workDir.resolve("spill").toAbsolutePath().toString());
-        p.setProperty("home_directory", workDir.toAbsolutePath().toString());
-        p.setProperty("extension_directory", workDir.resolve("extensions").toAbsolutePath().toString());
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        return p;
     }
 }
