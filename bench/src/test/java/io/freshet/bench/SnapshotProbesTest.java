@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import io.freshet.bench.SnapshotRound.Cpu;
+import io.freshet.engine.snapshot.SnapshotSettings;
 import picocli.CommandLine;
 
 /**
@@ -45,6 +50,24 @@ class SnapshotProbesTest {
         double measured = Double.parseDouble(line(PER_CPU_SECOND, out).group(1));
         double atMost = Double.parseDouble(line(AT_MOST, out).group(1));
         assertTrue(atMost > measured, "the bound, with the rest of the client at nothing, is above what the snapshot made: " + out);
+    }
+
+    /** A probe that fails costs the table its writer's line, not the figures already printed for it. */
+    @Test
+    void aFileDuckDbCannotReadCostsOnlyTheWritersLine(@TempDir Path dir) throws Exception {
+        try (BenchDatabase pg = BenchDatabase.embedded()) {
+            SnapshotBenchTable table = SnapshotBenchTable.generated("int, text");
+            table.fill(pg, 100);
+            Path notParquet = Files.writeString(dir.resolve("part-00000.parquet"), "not a Parquet file");
+            SnapshotRound best = new SnapshotRound(1, 1e6, 1e6, 0, 0, 8e5, 0, 0, new Cpu(0.2, 0.6), Cpu.NONE, new Cpu(0.5, 0.6), 0, 0);
+            StringWriter printed = new StringWriter();
+            SnapshotProbes.print(new PrintWriter(printed, true), pg, table, best, 1_000_000, notParquet,
+                    new SnapshotSettings("256MB", 2, dir.resolve("spill"), 1), dir);
+            String out = printed.toString();
+            assertTrue(out.contains("  decoder alone "), out);
+            assertTrue(out.contains("  writer alone                not measured: DuckDB could not write Freshet's file again: "), out);
+            assertTrue(!out.contains("at most"), out);
+        }
     }
 
     private static Matcher line(Pattern pattern, String out) {
