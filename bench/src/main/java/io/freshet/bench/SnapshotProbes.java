@@ -65,7 +65,7 @@ final class SnapshotProbes {
         double alone = (decoder.bestNanosPerRow() + writer.bestNanosPerRow()) / 1e3;
         double rest = best.freshetCpu().client() - alone;
         out.printf("  Freshet's client CPU        %.2f us/row at best: decoder %.2f + writer %.2f + the rest %.2f (%s)%n", best.freshetCpu().client(),
-                decoder.bestNanosPerRow() / 1e3, writer.bestNanosPerRow() / 1e3, rest, rest >= 0 ? "the socket, the hand-over to DuckDB, its table function"
+                decoder.bestNanosPerRow() / 1e3, writer.bestNanosPerRow() / 1e3, rest, rest >= 0 ? "the socket, the hand-over to DuckDB, its table function, and the JIT compiling while a round is young"
                         : "below nothing: the probes ran after the rounds, on a busier machine than the best round had");
         if (best.freshetCpu().hasServer() && best.copiesCpu().hasServer()) {
             double least = best.freshetCpu().server() + alone;
