@@ -51,7 +51,7 @@ class WriterProbeTest {
     private Path parquet(String select, String name) throws Exception {
         Path file = dir.resolve(name);
         try (Connection c = new DuckDBDriver().connect("jdbc:duckdb:", new Properties()); Statement s = c.createStatement()) {
-            s.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet)");
+            s.execute("COPY (" + select + ") TO " + Sql.quoteLiteral(file.toString()) + " (FORMAT parquet)");
         }
         return file;
     }
