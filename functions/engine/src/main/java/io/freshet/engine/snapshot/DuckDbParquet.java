@@ -86,9 +86,15 @@ final class DuckDbParquet implements AutoCloseable {
      * statistics' comparisons, the copy into the row group. Without it, six columns of {@code
      * char(8)} (112 bytes a row) or two texts among six fixed-width values counted as narrow, and
      * their one writer left the cores idle; two writers: +1-17% rows/s on three such tables
-     * (docs/performance.md, "Two writers for rows of short strings").
+     * (docs/performance.md, "Two writers for rows of short strings"). Sized from the writer's own
+     * cost by column (DuckDB alone, one thread): a fixed 8-byte column, 16 bytes here, costs it
+     * 0.01-0.03 µs a row; a string column of 8-14 bytes 0.07-0.10, four to five times as much, so
+     * about 70 bytes: its 12, the 8 that every value counts, and 50.
+     * At 24, two unconstrained numerics (exact text of 12 bytes) among four fixed columns came to
+     * 150 and got one writer, which held the snapshot to 0.93-0.95 of DuckDB's scanner; two writers
+     * made it 1.06-1.21 (docs/performance.md, "The string's weight in the writer count").
      */
-    private static final int PER_STRING_BYTES = 24;
+    private static final int PER_STRING_BYTES = 50;
 
     private final DuckDBConnection root;
     private final long rowGroupBytes;
