@@ -78,23 +78,9 @@ final class DuckDbParquet implements AutoCloseable {
      * first, which fails the snapshot cleanly.
      */
     static final long WRITER_MEMORY = 64L << 20;
-    /** A row whose {@link #rowBytes} is at most this is narrow. */
+    /** A row without strings whose {@link #rowBytes} is at most this is narrow. */
     static final int NARROW_ROW_BYTES = 192;
     private static final int PER_VALUE_BYTES = 8;
-    /**
-     * What a string value costs the writer beyond its bytes: the dictionary's hash and lookup, the
-     * statistics' comparisons, the copy into the row group. Without it, six columns of {@code
-     * char(8)} (112 bytes a row) or two texts among six fixed-width values counted as narrow, and
-     * their one writer left the cores idle; two writers: +1-17% rows/s on three such tables
-     * (docs/performance.md, "Two writers for rows of short strings"). Sized from the writer's own
-     * cost by column (DuckDB alone, one thread): a fixed 8-byte column, 16 bytes here, costs it
-     * 0.01-0.03 µs a row; a string column of 8-14 bytes 0.07-0.10, four to five times as much, so
-     * about 70 bytes: its 12, the 8 that every value counts, and 50.
-     * At 24, two unconstrained numerics (exact text of 12 bytes) among four fixed columns came to
-     * 150 and got one writer, which held the snapshot to 0.93-0.95 of DuckDB's scanner; two writers
-     * made it 1.06-1.21 (docs/performance.md, "The string's weight in the writer count").
-     */
-    private static final int PER_STRING_BYTES = 50;
 
     private final DuckDBConnection root;
     private final long rowGroupBytes;
@@ -222,26 +208,33 @@ final class DuckDbParquet implements AutoCloseable {
     }
 
     /**
-     * How many COPYs write a table at once, each on a thread and a DuckDB connection of its own,
-     * for rows of {@code rowBytes} ({@link #rowBytes}): every one of {@code threads} for a wide
-     * row, so that the Parquet writer's CPU (encoding, statistics, zstd) spreads over the cores
-     * instead of queueing behind one thread; one for a narrow row, which one writer keeps up with
-     * (about 6M rows/s of three integers here) and which a second only slows with its hand-offs and
-     * the CPU it takes from the readers (and, on a shared machine, from the database's backends).
-     * Measured in docs/performance.md ("One writer for narrow rows").
+     * How many COPYs write a table at once, each on a thread and a DuckDB connection of its own:
+     * one for a narrow row without strings (fixed-width values and lists of them, {@code rowBytes}
+     * at most {@link #NARROW_ROW_BYTES}: {@link #rowBytes}), which one writer keeps up with (about
+     * 6M rows/s of three integers here) and which a second only slows with its hand-offs and the
+     * CPU it takes from the readers (and, on a shared machine, from the database's backends); every
+     * one of {@code threads} otherwise,
+     * so that the Parquet writer's CPU (encoding, statistics, zstd) spreads over the cores instead
+     * of queueing behind one thread. A string column makes any row wide: the writer spends four to
+     * five times as much on a short string as on an 8-byte value (the dictionary's hash and lookup,
+     * the statistics' comparisons, the copy into the row group), and how long a table's strings are
+     * cannot be told from its first batch (numbers written as text grow with the rows). On every
+     * row of strings measured, from one text column to six, two writers did as well as one or up
+     * to 25% better (docs/performance.md, "One writer for narrow rows" and "A string column makes a
+     * row wide").
      */
-    static int writers(int rowBytes, int threads) {
-        return rowBytes <= NARROW_ROW_BYTES ? 1 : threads;
+    static int writers(int rowBytes, int stringColumns, int threads) {
+        return rowBytes <= NARROW_ROW_BYTES && stringColumns == 0 ? 1 : threads;
     }
 
     /**
-     * What a row costs the Parquet writer, in bytes: its values as DuckDB holds them
-     * ({@code valueBytesPerRow}, measured on the first batch) and {@value #PER_VALUE_BYTES} per
-     * column for what the writer does per value whatever its width (validity, statistics, the
-     * dictionary's lookup), {@value #PER_STRING_BYTES} more per string column.
+     * What a row without strings costs the Parquet writer, in bytes: its values as DuckDB
+     * holds them ({@code valueBytesPerRow}, measured on the first batch) and {@value #PER_VALUE_BYTES}
+     * per column for what the writer does per value whatever its width (validity, statistics, the
+     * dictionary's lookup).
      */
-    static int rowBytes(double valueBytesPerRow, int columns, int stringColumns) {
-        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(valueBytesPerRow)) + PER_VALUE_BYTES * columns + PER_STRING_BYTES * stringColumns;
+    static int rowBytes(double valueBytesPerRow, int columns) {
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.round(valueBytesPerRow)) + PER_VALUE_BYTES * columns;
     }
 
     /** {@code 256MB}, {@code 1.5GiB} -> bytes (KB = 1000, KiB = 1024, as DuckDB reads them). */

@@ -48,14 +48,14 @@ final class ParquetParts {
     /**
      * Writes the whole stream, the first writer on this thread with {@code duck}, starting with
      * {@code first} (already taken from the stream; null when the stream was empty, which still
-     * makes one file, with the columns and no rows). As many writers as the width of {@code first}'s
-     * rows needs ({@link DuckDbParquet#writers}), at most {@code maxWriters}, fill parts at once;
+     * makes one file, with the columns and no rows). As many writers as {@code first}'s rows need
+     * (their width and their strings: {@link DuckDbParquet#writers}), at most {@code maxWriters}, fill parts at once;
      * one thread more takes the next part whenever a writer's part is full, so that the stream
      * never waits on a file being finished. Returns the first failure, or null.
      */
     Throwable write(Batch first, DuckDBConnection duck, int maxWriters) throws InterruptedException {
         int writers = first == null ? 1
-                : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size(), first.stringColumns()), maxWriters);
+                : DuckDbParquet.writers(DuckDbParquet.rowBytes((double) first.bytes() / first.rows, plan.columns().size()), first.stringColumns(), maxWriters);
         // Finishing a file is its last row group, the footer and the close, and the close alone can
         // block for tens of milliseconds: DuckDB truncates the file it creates, and ext4 then writes
         // the whole file back when it is closed (auto_da_alloc). A writer holds a permit only while

@@ -41,23 +41,24 @@ class ApiContractTest {
     }
 
     @Test
-    void aNarrowRowHasOneParquetWriterAWideOneEveryThread() {
-        // bench snapshot's 8-column table (bigint, int, numeric(12,2), a 10-character text, boolean, date, timestamptz, uuid): 63 bytes of values
-        assertEquals(63 + 64 + 50, DuckDbParquet.rowBytes(63, 8, 1));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(63, 8, 1), 4));
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(16, 3, 0), 2));
-        // 50 bigints, or three texts of 1 KB: every thread
-        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(408, 51, 0), 4));
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(3072, 3, 3), 2));
-        // six char(8) after a bigint: 56 bytes of values, but six string columns
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(56, 7, 6), 2));
-        // two unconstrained numerics (their exact text, 12-13 bytes) among a bigint, a double, a real and a bigint
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(53, 6, 2), 2));
-        // one short text among two ints: still narrow
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(16, 3, 1), 2));
+    void aNarrowRowOfFixedWidthsHasOneParquetWriterAWideOneOrOneOfStringsEveryThread() {
+        // three integers; 24 fixed-width values of 8 bytes (192 + 0): narrow, one writer
+        assertEquals(16 + 24, DuckDbParquet.rowBytes(16, 3));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(16, 3), 0, 4));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(96, 12), 0, 2));
         // the edge: 192 is narrow, 193 wide
-        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(192 - 80, 10, 0), 2));
-        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(193 - 80, 10, 0), 2));
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(192 - 80, 10), 0, 2));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(193 - 80, 10), 0, 2));
+        // 50 bigints: every thread
+        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(408, 51), 0, 4));
+        // any string makes a row wide: one text after a bigint; bench snapshot's 8-column table (a
+        // 10-character text among 63 bytes of values); two unconstrained numerics as text; three texts of 1 KB
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(20, 2), 1, 2));
+        assertEquals(4, DuckDbParquet.writers(DuckDbParquet.rowBytes(63, 8), 1, 4));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(41, 6), 2, 2));
+        assertEquals(2, DuckDbParquet.writers(DuckDbParquet.rowBytes(3072, 3), 3, 2));
+        // never more than the threads
+        assertEquals(1, DuckDbParquet.writers(DuckDbParquet.rowBytes(63, 8), 1, 1));
     }
 
     @Test

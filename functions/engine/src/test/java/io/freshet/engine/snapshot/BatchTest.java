@@ -74,7 +74,7 @@ class BatchTest {
         assertEquals(Batch.MIN_CAPACITY, Batch.capacity(Collections.nCopies(1600, texts), 8));
     }
 
-    /** What the Parquet writers' count weighs (DuckDbParquet.rowBytes): text, JSON, bytes and text made from other types; not lists, enums or fixed widths. */
+    /** What gives a row every Parquet writer (DuckDbParquet.writers): text, JSON, bytes and text made from other types; not lists, enums or fixed widths. */
     @Test
     void stringColumnsAreThoseDuckDbHoldsAsStrings() {
         PgColumn text = new PgColumn("t", "text", Kind.TEXT, 0, 0, null);

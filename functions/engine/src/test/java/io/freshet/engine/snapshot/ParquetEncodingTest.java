@@ -67,8 +67,10 @@ class ParquetEncodingTest {
         TableSnapshot t = DB.snapshot(work, "cardinalities");
         Map<String, Boolean> dictionary = new LinkedHashMap<>();
         try (Connection d = Parity.duck(); Statement s = d.createStatement();
+             // full row groups only: with two writers, a file may end in a short one, whose few keys do keep a dictionary
              ResultSet rs = s.executeQuery("SELECT path_in_schema, bool_or(dictionary_page_offset IS NOT NULL) FROM parquet_metadata("
-                     + Sql.quoteLiteral(t.parquetFiles().get(0).toString()) + ") GROUP BY path_in_schema ORDER BY min(column_id)")) {
+                     + Parity.files(t.parquetFiles()) + ") WHERE row_group_num_rows = " + DuckDbParquet.ROW_GROUP_ROWS
+                     + " GROUP BY path_in_schema ORDER BY min(column_id)")) {
             while (rs.next()) {
                 dictionary.put(rs.getString(1), rs.getBoolean(2));
             }
