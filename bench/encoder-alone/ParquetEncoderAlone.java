@@ -27,9 +27,9 @@ import org.duckdb.DuckDBDriver;
  * "A writer of our own, measured before it is built").
  *
  * <p>Makes {@code bench snapshot}'s 8-column ({@code narrow}) or 22-column ({@code wide}) table in
- * an in-memory DuckDB, or loads the first rows of any Parquet file, then reads it into column arrays
- * laid out as Freshet's batches hold them, then, on one thread and timed by that thread's CPU, alternates:
- * DuckDB's writer ({@code COPY} of the same rows, from memory, with the options given) and a plain
+ * an in-memory DuckDB ({@code bench/writer-shapes/}: run it from the repository's root), or loads
+ * the first rows of any Parquet file, then reads it into column arrays laid out as Freshet's
+ * batches hold them, then, on one thread and timed by that thread's CPU, alternates: DuckDB's writer ({@code COPY} of the same rows, from memory, with the options given) and a plain
  * Java encoder of the same values that does what a Parquet writer must do for each column chunk of
  * a row group: definition and repetition levels, min/max statistics, a dictionary until it passes
  * 1,024 distinct values, plain values otherwise, zstd level 1 over each page (the same libzstd,
@@ -53,30 +53,6 @@ public final class ParquetEncoderAlone {
     static final String FRESHET_OPTIONS = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 30720, "
             + "ROW_GROUP_SIZE_BYTES 33554432, DICTIONARY_SIZE_LIMIT 1024)";
     static final int PASSES = 4;
-    /** {@code bench snapshot}'s 8-column table as Freshet's files hold it. */
-    static final String NARROW = """
-            SELECT g::BIGINT AS id, CASE WHEN g % 10 = 0 THEN NULL ELSE ((g * 7919) % 100000)::INT END AS quantity,
-              (((g * 31) % 10000000) / 100.0)::DECIMAL(12,2) AS amount,
-              CASE WHEN g % 17 = 0 THEN NULL ELSE left(md5(g::VARCHAR), (g % 30)::INT) END AS note, g % 3 = 0 AS active,
-              DATE '2020-01-01' + (g % 2000)::INT AS day, TIMESTAMPTZ '2020-01-01 00:00:00+00' + to_seconds(g) AS at,
-              md5(g::VARCHAR)::UUID AS ref
-            FROM range(1, {rows} + 1) t(g)""";
-    /** Its 22-column table, as {@code duckdb-writer-alone.py} makes it. */
-    static final String WIDE = """
-            SELECT g::BIGINT AS id, (g * 7919 % 100000)::INT AS qty, (g % 300)::SMALLINT AS flags,
-              ((g * 31 % 10000000) / 100.0)::DECIMAL(12,2) AS price, ((g * 17 % 1000000000) / 1000000.0)::DECIMAL(18,6) AS rate,
-              CASE WHEN g % 7 = 0 THEN NULL ELSE ((g * 13 % 100000000000) / 1000.0)::VARCHAR END AS total,
-              ((g % 1000) / 7.0)::REAL AS ratio, (g / 3.0)::DOUBLE AS score, g % 2 = 0 AS active,
-              'customer ' || (g % 100000) AS name, 'city-' || (g % 500) AS city,
-              CASE WHEN g % 5 = 0 THEN NULL ELSE repeat(md5(g::VARCHAR), 1 + (g % 3)::INT) END AS note,
-              DATE '2020-01-01' + (g % 2000)::INT AS day,
-              TIMESTAMPTZ '2020-01-01 00:00:00+00' + to_seconds(g) AS created, TIMESTAMPTZ '2021-01-01 00:00:00+00' + to_seconds(2 * g) AS updated,
-              CASE WHEN g % 4 = 0 THEN NULL ELSE TIMESTAMPTZ '2022-01-01 00:00:00+00' + to_seconds(3 * g) END AS shipped,
-              TIMESTAMP '2020-01-01' + to_seconds(g) AS local_at,
-              ('{"k": ' || (g % 100) || ', "ok": ' || (g % 2 = 0) || ', "tag": "v' || (g % 7) || '"}')::JSON AS attrs,
-              md5(g::VARCHAR)::UUID AS ref, md5((g + 1)::VARCHAR)::UUID AS parent,
-              [(g % 10)::INT, (g % 100)::INT, (g % 1000)::INT] AS tags_n, ['a' || (g % 3), 'b' || (g % 5)] AS tags
-            FROM range(1, {rows} + 1) t(g)""";
 
     private ParquetEncoderAlone() {
     }
@@ -89,12 +65,11 @@ public final class ParquetEncoderAlone {
         p.setProperty("threads", "1"); // DuckDB's COPY then runs on this thread, whose CPU is the clock
         p.setProperty("preserve_insertion_order", "false");
         try (Connection duck = new DuckDBDriver().connect("jdbc:duckdb:", p); Statement s = duck.createStatement()) {
-            String shape = switch (source) {
-                case "narrow" -> NARROW;
-                case "wide" -> WIDE;
-                default -> "SELECT * FROM read_parquet('" + Path.of(source).toAbsolutePath() + "')";
-            };
-            s.execute("CREATE TABLE t AS " + shape.replace("{rows}", Integer.toString(rows)) + " LIMIT " + rows);
+            // the issue's two tables, as duckdb-writer-alone.py makes the wide one, or a file's rows
+            String shape = source.equals("narrow") || source.equals("wide")
+                    ? Files.readString(Path.of("bench", "writer-shapes", source + ".sql"))
+                    : "SELECT * FROM read_parquet('" + Path.of(source).toAbsolutePath() + "')";
+            s.execute("CREATE TABLE t AS SELECT * FROM (" + shape.replace("{rows}", Integer.toString(rows)).strip() + ") LIMIT " + rows);
             List<Column> columns = Column.load(s);
             rows = columns.get(0).rows;
             System.out.printf("%,d rows, %d columns of %s%n", rows, columns.size(), source);
