@@ -213,15 +213,14 @@ final class DuckDbParquet implements AutoCloseable {
      * at most {@link #NARROW_ROW_BYTES}: {@link #rowBytes}), which one writer keeps up with (about
      * 6M rows/s of three integers here) and which a second only slows with its hand-offs and the
      * CPU it takes from the readers (and, on a shared machine, from the database's backends); every
-     * one of {@code threads} otherwise,
-     * so that the Parquet writer's CPU (encoding, statistics, zstd) spreads over the cores instead
-     * of queueing behind one thread. A string column makes any row wide: the writer spends four to
-     * five times as much on a short string as on an 8-byte value (the dictionary's hash and lookup,
-     * the statistics' comparisons, the copy into the row group), and how long a table's strings are
-     * cannot be told from its first batch (numbers written as text grow with the rows). On every
-     * row of strings measured, from one text column to six, two writers did as well as one or up
-     * to 25% better (docs/performance.md, "One writer for narrow rows" and "A string column makes a
-     * row wide").
+     * one of {@code threads} otherwise, so that the Parquet writer's CPU (encoding, statistics,
+     * zstd) spreads over the cores instead of queueing behind one thread. A string column makes
+     * any row wide: the writer spends four to five times as much on a short string as on an 8-byte
+     * value (the dictionary's hash and lookup, the statistics' comparisons, the copy into the row
+     * group), and how long a table's strings are cannot be told from its first batch (numbers
+     * written as text grow with the rows). On every row of strings measured, from one text column
+     * to six, two writers did as well as one or up to 25% better (docs/performance.md, "One writer
+     * for narrow rows" and "A string column makes a row wide").
      */
     static int writers(int rowBytes, int stringColumns, int threads) {
         return rowBytes <= NARROW_ROW_BYTES && stringColumns == 0 ? 1 : threads;
